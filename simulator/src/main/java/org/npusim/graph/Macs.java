@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.graph;
+
+/**
+ * Counts the multiply-accumulates of an operator the way Vela 3.10 does, so that totals compare with its
+ * {@code nn_macs} (ethos-u-facts.md §3.2, {@code npu_performance.py: measure_cycle_cost}):
+ *
+ * <ul>
+ *   <li>convolution, transpose convolution, fully connected: {@code kw·kh·C_in·E(OFM)}, with C_in the weights'
+ *       input depth (so grouped convolutions count only their group's channels);
+ *   <li>depthwise convolution and pooling: {@code kw·kh·E(OFM)};
+ *   <li>MEAN, lowered by Vela to a depthwise or average-pool pass over the reduced axes: {@code E(IFM)};
+ *   <li>SOFTMAX, lowered to a max-pool and a ReduceSum over each row: {@code 2·E(IFM)};
+ *   <li>SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM: the matrix products of their gates per time step;
+ *   <li>everything else (element-wise, data movement, lookups): 0.
+ * </ul>
+ *
+ * Kernel sizes are the undilated ones, as in Vela.
+ */
+public final class Macs {
+
+    private Macs() {}
+
+    /** Returns the MACs of {@code op} in {@code subgraph}'s tensors. */
+    public static long of(Operator op, java.util.List<Tensor> tensors) {
+        return switch (op.options().kind()) {
+            case CONV_2D -> convLike(op, tensors);
+            case TRANSPOSE_CONV -> transposeConv(op, tensors);
+            case DEPTHWISE_CONV_2D -> StridedConvRewrite.isConvLike(op, tensors) ? convLike(op, tensors) : depthwise(op, tensors);
+            case FULLY_CONNECTED -> fullyConnected(op, tensors);
+            case POOL_2D -> pool(op, tensors);
+            case SOFTMAX -> 2 * elements(tensors, op.input(0));
+            case REDUCER -> op.is(BuiltinOperator.MEAN) || op.is(BuiltinOperator.SUM) ? elements(tensors, op.input(0)) : 0;
+            case SVDF -> svdf(op, tensors);
+            case SEQUENCE_LSTM -> lstm(op, tensors);
+            case ARITHMETIC, CONCATENATION, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, LEAKY_RELU, RESIZE, NONE, CUSTOM,
+                    OPAQUE -> 0;
+        };
+    }
+
+    private static long elements(java.util.List<Tensor> tensors, int index) {
+        return index < 0 || index >= tensors.size() ? 0 : tensors.get(index).elementCount();
+    }
+
+    private static Shape shape(java.util.List<Tensor> tensors, int index) {
+        return index < 0 || index >= tensors.size() ? Shape.SCALAR : tensors.get(index).shape();
+    }
+
+    /**
+     * CONV_2D weights are [C_out, kh, kw, C_in per group]; a depthwise convolution of one input channel has the
+     * same count ([1, kh, kw, C_out] with C_in = 1). When Vela folds the stride into the depth
+     * ({@link StridedConvRewrite}) it counts the padded, folded kernel.
+     */
+    private static long convLike(Operator op, java.util.List<Tensor> tensors) {
+        Shape w = shape(tensors, op.input(1));
+        if (w.rank() != 4 || op.outputCount() == 0) {
+            return 0;
+        }
+        long ofm = elements(tensors, op.output(0));
+        int kh = w.dim(1);
+        int kw = w.dim(2);
+        int cin = op.is(BuiltinOperator.DEPTHWISE_CONV_2D) ? 1 : w.dim(3);
+        java.util.Optional<StridedConvRewrite> rewrite = StridedConvRewrite.of(op, tensors);
+        if (rewrite.isPresent()) {
+            kw = rewrite.get().kernelW();
+            cin *= rewrite.get().resizeFactor();
+        }
+        return (long) kh * kw * cin * ofm;
+    }
+
+    /** TRANSPOSE_CONV inputs are (output shape, weights [C_out, kh, kw, C_in], IFM); Vela counts it as a conv. */
+    private static long transposeConv(Operator op, java.util.List<Tensor> tensors) {
+        Shape w = shape(tensors, op.input(1));
+        if (w.rank() != 4 || op.outputCount() == 0) {
+            return 0;
+        }
+        return (long) w.dim(1) * w.dim(2) * w.dim(3) * elements(tensors, op.output(0));
+    }
+
+    /** DEPTHWISE_CONV_2D weights are [1, kh, kw, C_out]. */
+    private static long depthwise(Operator op, java.util.List<Tensor> tensors) {
+        Shape w = shape(tensors, op.input(1));
+        if (w.rank() != 4 || op.outputCount() == 0) {
+            return 0;
+        }
+        return (long) w.dim(1) * w.dim(2) * elements(tensors, op.output(0));
+    }
+
+    /** FULLY_CONNECTED weights are [C_out, C_in]. */
+    private static long fullyConnected(Operator op, java.util.List<Tensor> tensors) {
+        Shape w = shape(tensors, op.input(1));
+        if (w.rank() < 1 || op.outputCount() == 0) {
+            return 0;
+        }
+        return (long) w.dim(-1) * elements(tensors, op.output(0));
+    }
+
+    private static long pool(Operator op, java.util.List<Tensor> tensors) {
+        OpOptions.Pool2D p = (OpOptions.Pool2D) op.options();
+        return op.outputCount() == 0 ? 0 : (long) p.filterW() * p.filterH() * elements(tensors, op.output(0));
+    }
+
+    /**
+     * SVDF: a feature matrix product {@code batch·units·rank × C_in} per invocation, then the time filter
+     * {@code batch·units·rank × memory}. Weights: feature [units·rank, C_in], time [units·rank, memory].
+     */
+    private static long svdf(Operator op, java.util.List<Tensor> tensors) {
+        Shape in = shape(tensors, op.input(0));
+        Shape feature = shape(tensors, op.input(1));
+        Shape time = shape(tensors, op.input(2));
+        if (in.rank() < 1 || feature.rank() != 2 || time.rank() != 2) {
+            return 0;
+        }
+        long batch = in.rank() > 1 ? in.dim(0) : 1;
+        return batch * feature.dim(0) * ((long) feature.dim(1) + time.dim(1));
+    }
+
+    /**
+     * UNIDIRECTIONAL_SEQUENCE_LSTM: four gates, each an input product [cell, C_in] and a recurrent product
+     * [cell, output], per time step and batch. Inputs 1-4 are the input weights, 5-8 the recurrent weights;
+     * absent gates (CIFG) are skipped. Vela's lowering ({@code lstm.py}) also copies the output and cell states
+     * with an average pool each step, plus one final copy: (2·T + 1) pools of {@code batch·output} elements.
+     */
+    private static long lstm(Operator op, java.util.List<Tensor> tensors) {
+        Shape in = shape(tensors, op.input(0));
+        if (in.rank() < 2) {
+            return 0;
+        }
+        long steps = in.elementCount() / Math.max(1, in.dim(-1));
+        long batchSteps = steps;
+        long macs = 0;
+        for (int slot = 1; slot <= 8; slot++) {
+            Shape w = shape(tensors, op.input(slot));
+            if (w.rank() == 2) {
+                macs += (long) w.dim(0) * w.dim(1);
+            }
+        }
+        long outputs = op.outputCount() == 0 ? 0 : elements(tensors, op.output(0));
+        long outputPerStep = batchSteps == 0 ? 0 : outputs / batchSteps;
+        long timeSteps = in.rank() == 3 ? in.dim(((OpOptions.SequenceLstm) op.options()).timeMajor() ? 0 : 1) : 1;
+        long batch = timeSteps == 0 ? 0 : steps / timeSteps;
+        return steps * macs + (2 * timeSteps + 1) * batch * outputPerStep;
+    }
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.graph;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A subgraph: its tensors, its operators in execution order, its input and output tensors, and the facts
+ * derived from them (computed once, by {@link #of}).
+ */
+public record Subgraph(
+        String name, List<Tensor> tensors, List<Operator> operators, int[] inputs, int[] outputs, SubgraphFacts facts) {
+
+    public Subgraph {
+        Objects.requireNonNull(name, "name");
+        tensors = List.copyOf(tensors);
+        operators = List.copyOf(operators);
+        inputs = inputs.clone();
+        outputs = outputs.clone();
+        Objects.requireNonNull(facts, "facts");
+        validate(tensors, operators, inputs, outputs);
+    }
+
+    /** Builds a subgraph and computes its facts. */
+    public static Subgraph of(String name, List<Tensor> tensors, List<Operator> operators, int[] inputs, int[] outputs) {
+        List<Tensor> t = List.copyOf(tensors);
+        List<Operator> o = List.copyOf(operators);
+        validate(t, o, inputs, outputs);
+        return new Subgraph(name, t, o, inputs, outputs, SubgraphFacts.compute(t, o, inputs, outputs));
+    }
+
+    private static void validate(List<Tensor> tensors, List<Operator> operators, int[] inputs, int[] outputs) {
+        for (int i = 0; i < tensors.size(); i++) {
+            if (tensors.get(i).index() != i) {
+                throw new IllegalArgumentException("tensor " + i + " carries index " + tensors.get(i).index());
+            }
+        }
+        for (int i = 0; i < operators.size(); i++) {
+            Operator op = operators.get(i);
+            if (op.index() != i) {
+                throw new IllegalArgumentException("operator " + i + " carries index " + op.index());
+            }
+            String what = "operator " + i + " (" + op.opName() + ") ";
+            checkRefs(what + "input", op.inputs(), tensors.size(), true);
+            checkRefs(what + "output", op.outputs(), tensors.size(), false);
+            checkRefs(what + "intermediate", op.intermediates(), tensors.size(), false);
+        }
+        checkRefs("subgraph input", inputs, tensors.size(), false);
+        checkRefs("subgraph output", outputs, tensors.size(), false);
+    }
+
+    private static void checkRefs(String what, int[] refs, int count, boolean allowOmitted) {
+        for (int r : refs) {
+            if (r == Operator.OMITTED && allowOmitted) {
+                continue;
+            }
+            if (r < 0 || r >= count) {
+                throw new IllegalArgumentException(what + " refers to tensor " + r + " but there are " + count);
+            }
+        }
+    }
+
+    @Override
+    public int[] inputs() {
+        return inputs.clone();
+    }
+
+    @Override
+    public int[] outputs() {
+        return outputs.clone();
+    }
+
+    /** Returns tensor {@code index}. */
+    public Tensor tensor(int index) {
+        return tensors.get(index);
+    }
+
+    /** Returns the facts of operator {@code index}. */
+    public OperatorFacts operatorFacts(int index) {
+        return facts.operators().get(index);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Subgraph s
+                && name.equals(s.name)
+                && tensors.equals(s.tensors)
+                && operators.equals(s.operators)
+                && Arrays.equals(inputs, s.inputs)
+                && Arrays.equals(outputs, s.outputs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, tensors, operators, Arrays.hashCode(inputs), Arrays.hashCode(outputs));
+    }
+
+    @Override
+    public String toString() {
+        return "Subgraph " + name + ": " + tensors.size() + " tensors, " + operators.size() + " operators";
+    }
+}

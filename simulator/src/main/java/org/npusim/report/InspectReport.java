@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Locale;
+import org.npusim.graph.Model;
+import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorFacts;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.SubgraphFacts;
+import org.npusim.graph.Tensor;
+
+/** The graph summary of {@code npusim inspect}: one row per operator of the main subgraph, then totals. */
+public final class InspectReport {
+
+    /** Output formats. */
+    public enum Format {
+        TABLE,
+        JSON
+    }
+
+    private InspectReport() {}
+
+    /** Writes the summary of {@code model} (read from {@code path}) in {@code format}. */
+    public static void write(Model model, String path, Format format, Writer out) throws IOException {
+        if (format == Format.JSON) {
+            writeJson(model, path, out);
+        } else {
+            writeTable(model, out);
+        }
+    }
+
+    private static String outputName(Subgraph g, Operator op) {
+        return op.outputCount() == 0 ? "" : g.tensor(op.output(0)).name();
+    }
+
+    private static String outputShape(Subgraph g, Operator op) {
+        return op.outputCount() == 0 ? "" : g.tensor(op.output(0)).shape().toString();
+    }
+
+    private static void writeTable(Model model, Writer out) throws IOException {
+        Subgraph g = model.main();
+        SubgraphFacts f = g.facts();
+        Table t = new Table("#", "op", "output", "shape", "MACs", "weights B");
+        t.alignRight(0, 4, 5);
+        for (Operator op : g.operators()) {
+            OperatorFacts of = f.operators().get(op.index());
+            t.row(String.valueOf(op.index()), op.opName(), outputName(g, op), outputShape(g, op),
+                    Table.grouped(of.macs()), Table.grouped(of.parameterBytes()));
+        }
+        out.write("Model " + model.name() + (model.subgraphs().size() > 1 ? " (" + model.subgraphs().size() + " subgraphs, main shown)" : "") + "\n");
+        t.writeTo(out);
+        out.write("\n");
+        out.write(String.format(Locale.ROOT, "operators        %s%n", g.operators().size()));
+        out.write(String.format(Locale.ROOT, "MACs             %s%n", Table.grouped(f.totalMacs())));
+        out.write(String.format(Locale.ROOT, "parameters       %s (%s bytes)%n", Table.grouped(f.parameterCount()), Table.grouped(f.parameterBytes())));
+        out.write(String.format(Locale.ROOT, "peak activations %s bytes (at operator %d)%n", Table.grouped(f.peakActivationBytes()), f.peakActivationStep()));
+        for (int i : g.inputs()) {
+            Tensor in = g.tensor(i);
+            out.write(String.format(Locale.ROOT, "input            %s %s %s%n", in.name(), in.type().label(), in.shape()));
+        }
+        for (int i : g.outputs()) {
+            Tensor o = g.tensor(i);
+            out.write(String.format(Locale.ROOT, "output           %s %s %s%n", o.name(), o.type().label(), o.shape()));
+        }
+    }
+
+    private static void writeJson(Model model, String path, Writer out) throws IOException {
+        Subgraph g = model.main();
+        SubgraphFacts f = g.facts();
+        try (JsonGenerator j = Json.generator(out)) {
+            j.writeStartObject();
+            j.writeStringField("schema", "npusim.inspect/v1");
+            j.writeObjectFieldStart("model");
+            j.writeStringField("name", model.name());
+            j.writeStringField("path", path);
+            j.writeNumberField("subgraphs", model.subgraphs().size());
+            j.writeEndObject();
+            j.writeObjectFieldStart("total");
+            j.writeNumberField("operators", g.operators().size());
+            j.writeNumberField("macs", f.totalMacs());
+            j.writeNumberField("parameters", f.parameterCount());
+            j.writeNumberField("parameter_bytes", f.parameterBytes());
+            j.writeNumberField("peak_activation_bytes", f.peakActivationBytes());
+            j.writeNumberField("peak_activation_step", f.peakActivationStep());
+            j.writeEndObject();
+            j.writeArrayFieldStart("inputs");
+            for (int i : g.inputs()) {
+                writeTensor(j, g.tensor(i));
+            }
+            j.writeEndArray();
+            j.writeArrayFieldStart("outputs");
+            for (int i : g.outputs()) {
+                writeTensor(j, g.tensor(i));
+            }
+            j.writeEndArray();
+            j.writeArrayFieldStart("operators");
+            for (Operator op : g.operators()) {
+                OperatorFacts of = f.operators().get(op.index());
+                j.writeStartObject();
+                j.writeNumberField("index", op.index());
+                j.writeStringField("op", op.opName());
+                j.writeStringField("name", outputName(g, op));
+                j.writeArrayFieldStart("inputs");
+                for (int t : op.inputs()) {
+                    if (t >= 0) {
+                        writeTensor(j, g.tensor(t));
+                    }
+                }
+                j.writeEndArray();
+                j.writeArrayFieldStart("outputs");
+                for (int t : op.outputs()) {
+                    writeTensor(j, g.tensor(t));
+                }
+                j.writeEndArray();
+                j.writeNumberField("macs", of.macs());
+                j.writeNumberField("parameters", of.parameterCount());
+                j.writeNumberField("parameter_bytes", of.parameterBytes());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        }
+        out.write("\n");
+    }
+
+    private static void writeTensor(JsonGenerator j, Tensor t) throws IOException {
+        j.writeStartObject();
+        j.writeStringField("name", t.name());
+        j.writeStringField("type", t.type().label());
+        j.writeArrayFieldStart("shape");
+        for (int d : t.shape().dims()) {
+            j.writeNumber(d);
+        }
+        j.writeEndArray();
+        j.writeBooleanField("constant", t.isConstant());
+        j.writeEndObject();
+    }
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import java.io.IOException;
+import java.io.Writer;
+
+/** Creates JSON generators with the project's fixed layout: two-space indent, '\n' line ends. */
+public final class Json {
+
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+    private Json() {}
+
+    /** Returns a pretty-printing generator writing to {@code out}; closing it does not close {@code out}. */
+    public static JsonGenerator generator(Writer out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+        DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(indent).withArrayIndenter(indent);
+        g.setPrettyPrinter(pp);
+        return g;
+    }
+}

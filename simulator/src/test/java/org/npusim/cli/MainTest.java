@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.npusim.testsupport.SharedData;
+
+final class MainTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void inspect_realModel_printsTotals() {
+        Run r = run("inspect", SharedData.model("person_detect").toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("MACs             7,215,492").contains("CONV_2D");
+    }
+
+    @Test
+    void inspect_badFiles_exitTwoWithOneLineAndNoStackTrace() throws IOException {
+        Path empty = Files.createFile(tmp.resolve("empty.tflite"));
+        Path text = Files.writeString(tmp.resolve("text.tflite"), "hello world, not a model");
+        byte[] model = Files.readAllBytes(SharedData.model("person_detect"));
+        Path truncated = Files.write(tmp.resolve("truncated.tflite"), java.util.Arrays.copyOf(model, 1000));
+        for (Path p : new Path[] {empty, text, truncated, tmp.resolve("missing.tflite")}) {
+            Run r = run("inspect", p.toString());
+            assertThat(r.code()).as(p.toString()).isEqualTo(2);
+            assertThat(r.err().strip()).as(p.toString()).startsWith(p.toString()).doesNotContain("\n").doesNotContain("Exception");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void inspect_unknownOption_exitsTwo() {
+        Run r = run("inspect", SharedData.model("person_detect").toString(), "--bogus");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--bogus");
+    }
+
+    @Test
+    void inspect_jsonToFile_writesWholeFileAndIsDeterministic() throws IOException {
+        Path a = tmp.resolve("a.json");
+        Path b = tmp.resolve("b.json");
+        assertThat(run("inspect", SharedData.model("person_detect").toString(), "--format", "json", "-o", a.toString()).code()).isZero();
+        assertThat(run("inspect", SharedData.model("person_detect").toString(), "--format", "json", "-o", b.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(Files.readString(a)).contains("\"macs\" : 7215492");
+        try (var files = Files.list(tmp)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+}
