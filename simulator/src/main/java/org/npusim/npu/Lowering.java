@@ -108,7 +108,7 @@ public final class Lowering {
         Kernel k = new Kernel(w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH());
         return single(new NpuOperation(name(op), op.index(), NpuBlockType.DEPTHWISE, Function.NONE, ifm,
                 Optional.empty(), Shape4.of(out(op).shape()), bits(in(op, 0)), bits(out(op)), k, Resampling.NONE,
-                false, true, activation(o.activation()), weights(op, 1, true)));
+                false, true, activation(o.activation()), weights(op, 1, true), unary(op, 0)));
     }
 
     private Result convolution(Operator op, Shape4 ifm, int kw, int kh, int strideX, int strideY, int dilX, int dilY,
@@ -137,7 +137,7 @@ public final class Lowering {
         }
         return single(new NpuOperation(name(op), op.index(), type, Function.NONE, ifm, Optional.empty(), ofm,
                 bits(in(op, 0)), bits(out(op)), k, Resampling.NONE, false, true, activation(act),
-                weights(op, 1, false)));
+                weights(op, 1, false), unary(op, 0)));
     }
 
     private Result fullyConnected(Operator op) {
@@ -162,7 +162,7 @@ public final class Lowering {
         return single(new NpuOperation(name(op), op.index(), NpuBlockType.VECTOR_PRODUCT, Function.NONE,
                 new Shape4(1, bh, bw, cin), Optional.empty(), new Shape4(1, bh, bw, cout), bits(in(op, 0)),
                 bits(out(op)), Kernel.UNIT, Resampling.NONE, false, true, activation(o.activation()),
-                weights(op, 1, false)));
+                weights(op, 1, false), unary(op, 0)));
     }
 
     private Result transposeConv(Operator op) {
@@ -172,7 +172,7 @@ public final class Lowering {
         Kernel k = new Kernel(w.dim(2), w.dim(1), 1, 1, 1, 1);
         return single(new NpuOperation(name(op), op.index(), NpuBlockType.CONVOLUTION, Function.NONE,
                 Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(out(op).shape()), bits(ifm), bits(out(op)), k,
-                Resampling.TRANSPOSE, false, true, activation(o.activation()), weights(op, 1, false)));
+                Resampling.TRANSPOSE, false, true, activation(o.activation()), weights(op, 1, false), unary(op, 2)));
     }
 
     private Result pool(Operator op) {
@@ -185,7 +185,7 @@ public final class Lowering {
         return single(new NpuOperation(name(op), op.index(), NpuBlockType.POOLING,
                 max ? Function.MAX_POOL : Function.AVG_POOL, Shape4.of(in(op, 0).shape()), Optional.empty(),
                 Shape4.of(out(op).shape()), bits(in(op, 0)), bits(out(op)), k, Resampling.NONE, false, false,
-                activation(o.activation()), Optional.empty()));
+                activation(o.activation()), Optional.empty(), unary(op, 0)));
     }
 
     private Result arithmetic(Operator op) {
@@ -205,7 +205,8 @@ public final class Lowering {
         boolean scalar = b.elementCount() == 1;
         return single(new NpuOperation(name(op), op.index(), NpuBlockType.ELEMENTWISE, f, Shape4.of(a.shape()),
                 Optional.of(Shape4.of(b.shape())), Shape4.of(out(op).shape()), bits(a), bits(out(op)), Kernel.UNIT,
-                Resampling.NONE, scalar, false, activation(o.activation()), Optional.empty()));
+                Resampling.NONE, scalar, false, activation(o.activation()), Optional.empty(),
+                NpuOperation.TensorRefs.of(op.input(0), op.input(1), op.output(0))));
     }
 
     private Result simple(Operator op) {
@@ -226,7 +227,7 @@ public final class Lowering {
                 }
                 return single(new NpuOperation(name(op), op.index(), NpuBlockType.POOLING, Function.AVG_POOL,
                         Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(ofm.shape()), bits(ifm), bits(ofm),
-                        Kernel.UNIT, Resampling.NONE, false, false, ActivationKind.NONE, Optional.empty()));
+                        Kernel.UNIT, Resampling.NONE, false, false, ActivationKind.NONE, Optional.empty(), unary(op, 0)));
             case LOGISTIC, TANH, HARD_SWISH, EXP:
                 if (ifm.type() != ElementType.INT8 && ifm.type() != ElementType.UINT8 && ifm.type() != ElementType.INT16) {
                     return new Result.NotLowered(op.opName() + " on " + ifm.type().label() + " is not supported by the Ethos-U");
@@ -234,14 +235,18 @@ public final class Lowering {
                 // LUT functions run as an ADD of a scalar 0 with a LUT activation (lut.py: convert_to_lut).
                 return single(new NpuOperation(name(op), op.index(), NpuBlockType.ELEMENTWISE, Function.LUT,
                         Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(ofm.shape()), bits(ifm), bits(ofm),
-                        Kernel.UNIT, Resampling.NONE, true, false, ActivationKind.LUT, Optional.empty()));
+                        Kernel.UNIT, Resampling.NONE, true, false, ActivationKind.LUT, Optional.empty(), unary(op, 0)));
             case RELU, RELU6, RELU_N1_TO_1:
                 return single(new NpuOperation(name(op), op.index(), NpuBlockType.POOLING, Function.AVG_POOL,
                         Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(ofm.shape()), bits(ifm), bits(ofm),
-                        Kernel.UNIT, Resampling.NONE, false, false, ActivationKind.RELU, Optional.empty()));
+                        Kernel.UNIT, Resampling.NONE, false, false, ActivationKind.RELU, Optional.empty(), unary(op, 0)));
             default:
                 return new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         }
+    }
+
+    private static NpuOperation.TensorRefs unary(Operator op, int ifmSlot) {
+        return NpuOperation.TensorRefs.of(op.input(ifmSlot), op.output(0));
     }
 
     private static Result single(NpuOperation op) {

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param scaled whether the operation has a per-channel scale/bias stream (10 bytes per OFM channel)
  * @param activation the fused activation's cost class
  * @param weights the constant weight tensor (graph tensor index), for convolutions and vector products
+ * @param tensors the graph tensors the IFM, IFM2 and OFM belong to (for the parts of a multi-operation lowering,
+ *     the tensors of the graph operator whose memory they use)
  */
 public record NpuOperation(
         String name,
@@ -41,7 +43,8 @@ public record NpuOperation(
         boolean ifm2Scalar,
         boolean scaled,
         ActivationKind activation,
-        Optional<WeightTensor> weights) {
+        Optional<WeightTensor> weights,
+        TensorRefs tensors) {
 
     public NpuOperation {
         Objects.requireNonNull(name, "name");
@@ -54,6 +57,7 @@ public record NpuOperation(
         Objects.requireNonNull(resampling, "resampling");
         Objects.requireNonNull(activation, "activation");
         Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(tensors, "tensors");
         if (ifmBits != 8 && ifmBits != 16 && ifmBits != 32) {
             throw new IllegalArgumentException("IFM element width " + ifmBits + " bits is not 8, 16 or 32");
         }
@@ -94,6 +98,29 @@ public record NpuOperation(
      * @param depthwise whether weights are per channel (kernel elements × C_out) rather than per IFM × OFM channel
      */
     public record WeightTensor(int tensor, boolean depthwise) {}
+
+    /**
+     * The graph tensors an operation reads and writes.
+     *
+     * @param ifm the IFM's tensor index
+     * @param ifm2 the second IFM's tensor index, when it has one
+     * @param ofm the OFM's tensor index
+     */
+    public record TensorRefs(int ifm, java.util.OptionalInt ifm2, int ofm) {
+        public TensorRefs {
+            Objects.requireNonNull(ifm2, "ifm2");
+        }
+
+        /** Returns references to a unary operation's IFM and OFM. */
+        public static TensorRefs of(int ifm, int ofm) {
+            return new TensorRefs(ifm, java.util.OptionalInt.empty(), ofm);
+        }
+
+        /** Returns references to a binary operation's IFMs and OFM. */
+        public static TensorRefs of(int ifm, int ifm2, int ofm) {
+            return new TensorRefs(ifm, java.util.OptionalInt.of(ifm2), ofm);
+        }
+    }
 
     /** Returns whether the operation reads a LUT (a LUT activation or a LUT function): it occupies 2 SHRAM banks. */
     public boolean usesLut() {

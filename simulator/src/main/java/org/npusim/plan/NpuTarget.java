@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.plan;
+
+import java.util.Objects;
+import org.npusim.hw.NpuVariant;
+
+/**
+ * What the planner needs to know of an NPU system: the variant, its clock, and where each kind of data lives
+ * (Vela's memory-mode roles, ethos-u-facts.md §2.5).
+ *
+ * @param variant the Ethos-U configuration
+ * @param clockHz the NPU core clock
+ * @param weights where weights, biases and LUT sources live (Vela's const area)
+ * @param arena where feature maps live (the tensor arena)
+ * @param cache fast storage for weight buffers and promoted feature maps
+ * @param cacheSizeBytes the size of fast storage the planner may use (Vela's arena_cache_size)
+ * @param weightsNeedDma whether weights sit in a slow memory (flash, DRAM) apart from fast storage, so that
+ *     convolution weights are DMA-buffered (Vela's {@code weights_needs_dma})
+ * @param spilling whether feature maps live in the arena outside fast storage and are promoted into the cache
+ *     where they fit (Vela's dedicated-sram mode)
+ */
+public record NpuTarget(
+        NpuVariant variant,
+        long clockHz,
+        Channel weights,
+        Channel arena,
+        Channel cache,
+        long cacheSizeBytes,
+        boolean weightsNeedDma,
+        boolean spilling) {
+
+    public NpuTarget {
+        Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(arena, "arena");
+        Objects.requireNonNull(cache, "cache");
+        if (clockHz <= 0) {
+            throw new IllegalArgumentException("NPU clock must be positive");
+        }
+    }
+}

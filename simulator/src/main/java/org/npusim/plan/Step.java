@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.plan;
+
+import java.util.Optional;
+import org.npusim.graph.Operator;
+import org.npusim.npu.BlockConfig;
+import org.npusim.npu.NpuOperation;
+
+/** One step of an execution plan, in execution order: an NPU operation or a CPU operator. */
+public sealed interface Step {
+
+    /** Returns the index of the graph operator this step executes (part of). */
+    int operator();
+
+    /** Returns the step's kind, for switch dispatch. */
+    Kind kind();
+
+    /** Step kinds. */
+    enum Kind {
+        NPU,
+        CPU
+    }
+
+    /**
+     * An operation on the NPU.
+     *
+     * @param operator graph operator index
+     * @param op the lowered operation
+     * @param blockConfig its block config
+     * @param ifm where the IFM is read from
+     * @param ifm2 where the second IFM is read from, for binary element-wise operations with a tensor IFM2
+     * @param ofm where the OFM is written to
+     * @param weights how weights reach the NPU, for operations with weights
+     * @param lutBytes bytes of LUT the DMA copies into SHRAM before the operation (0 without a LUT)
+     */
+    record Npu(int operator, NpuOperation op, BlockConfig blockConfig, TensorPlacement ifm, Optional<TensorPlacement> ifm2,
+            TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes) implements Step {
+        @Override
+        public Kind kind() {
+            return Kind.NPU;
+        }
+    }
+
+    /**
+     * An operator on the CPU.
+     *
+     * @param operator graph operator index
+     * @param graphOperator the operator
+     * @param reason why it is not on the NPU
+     */
+    record Cpu(int operator, Operator graphOperator, String reason) implements Step {
+        @Override
+        public Kind kind() {
+            return Kind.CPU;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.plan;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How an operation's weights reach the NPU.
+ *
+ * @param tensor the graph tensor holding the weights
+ * @param source the channel of the memory the weights are stored in
+ * @param encoded the weight stream's size, per slice
+ * @param buffering read in place, or DMA-copied into a buffer in fast storage
+ * @param buffer the channel of the buffer (the cache), when buffered
+ * @param slices OFM-channel ranges {from, to} of the depth slices the stream is cut into
+ */
+public record WeightPlan(int tensor, Channel source, EncodedWeights encoded, Buffering buffering, Channel buffer, List<int[]> slices) {
+
+    /** Weight buffering kinds (ethos-u-facts.md §3.8). */
+    public enum Buffering {
+        /** The NPU reads the weights from where they are stored (FC, weights already in fast memory). */
+        DIRECT,
+        /** One buffer holds all slices; a slice's DMA waits for the previous slice's compute. */
+        SINGLE,
+        /** Two alternating buffers; the DMA of slice k+1 overlaps the compute of slice k. */
+        DOUBLE
+    }
+
+    public WeightPlan {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(encoded, "encoded");
+        Objects.requireNonNull(buffering, "buffering");
+        Objects.requireNonNull(buffer, "buffer");
+        slices = List.copyOf(slices);
+    }
+
+    /** Returns whether the weights are copied into a buffer by the DMA before use. */
+    public boolean buffered() {
+        return buffering != Buffering.DIRECT;
+    }
+}
