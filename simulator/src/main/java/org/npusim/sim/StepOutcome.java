@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What one plan step did: when it ran, what bound it, how long each resource was busy for it, and the bytes it
+ * moved per memory.
+ *
+ * @param step index of the step in the plan
+ * @param startPs when the step started
+ * @param endPs when its last transaction ended
+ * @param bottleneck the resource the step was bound by (mac, output, a channel {@code axi0:sram}, dma,
+ *     weight-decoder, cpu)
+ * @param bottleneckPs that resource's busy time within the step
+ * @param busyPs busy time per resource within the step
+ * @param readBytes bytes read per memory
+ * @param writeBytes bytes written per memory
+ * @param macs MACs executed
+ */
+public record StepOutcome(
+        int step,
+        long startPs,
+        long endPs,
+        String bottleneck,
+        long bottleneckPs,
+        Map<String, Long> busyPs,
+        Map<String, Long> readBytes,
+        Map<String, Long> writeBytes,
+        long macs) {
+
+    public StepOutcome {
+        Objects.requireNonNull(bottleneck, "bottleneck");
+        busyPs = new TreeMap<>(busyPs);
+        readBytes = new TreeMap<>(readBytes);
+        writeBytes = new TreeMap<>(writeBytes);
+    }
+
+    /** Returns endPs - startPs. */
+    public long durationPs() {
+        return endPs - startPs;
+    }
+}

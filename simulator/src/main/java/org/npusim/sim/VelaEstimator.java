@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.npusim.des.ClockDomain;
+import org.npusim.npu.BlockConfig;
+import org.npusim.npu.CostModel;
+import org.npusim.npu.MemoryTiming;
+import org.npusim.npu.NpuBlockType;
+import org.npusim.npu.NpuOperation;
+import org.npusim.npu.OpCost;
+import org.npusim.plan.Channel;
+import org.npusim.plan.DmaModel;
+import org.npusim.plan.ExecutionPlan;
+import org.npusim.plan.Step;
+import org.npusim.plan.WeightPlan;
+
+/**
+ * The Vela-compatible evaluation of NPU steps: each step costs {@code max(NPU, AC[channel]...)}, where NPU is the
+ * compute estimate plus the weight and LUT DMA that the previous step's compute cannot hide, and AC is the bytes
+ * each channel moves (burst-inflated) over its bandwidth (ethos-u-facts.md §3.5-§3.7). No overlap between steps
+ * beyond Vela's slack term, no contention between streams. It exists to show that the component models agree
+ * with Vela; the default simulation is event-driven.
+ */
+public final class VelaEstimator {
+
+    /** SHRAM as a DMA destination: clock scale 1, no latency (§2.6); its width is the AXI width. */
+    private final MemoryTiming shram;
+    private final CostModel costs;
+    private final ExecutionPlan plan;
+
+    public VelaEstimator(ExecutionPlan plan) {
+        this.plan = plan;
+        this.costs = new CostModel(plan.target().variant());
+        this.shram = new MemoryTiming("shram", plan.target().variant().axiBytesPerCycle(), 1, 0, 0);
+    }
+
+    /** The estimate of one NPU step, in NPU cycles. */
+    public record Estimate(OpCost compute, double npuCycles, Map<String, Double> accessCycles, double totalCycles,
+            String bottleneck, ByteCounter bytes, double slackCycles) {}
+
+    /** Returns the estimates of every NPU step in plan order (CPU steps get none). */
+    public List<Estimate> estimateAll() {
+        List<Estimate> out = new ArrayList<>();
+        double slackPrevious = 0;
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Npu n) {
+                Estimate e = estimate(n, slackPrevious);
+                out.add(e);
+                slackPrevious = e.slackCycles();
+            } else {
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */
+    public Estimate estimate(Step.Npu s, double slackPrevious) {
+        NpuOperation op = s.op();
+        BlockConfig bc = s.blockConfig();
+        double scaleLatency = s.weights()
+                .map(w -> (w.buffered() ? w.buffer() : w.source()).timing().readLatencyCycles())
+                .orElse(plan.target().weights().timing().readLatencyCycles());
+        OpCost compute = op.type() == NpuBlockType.ELEMENTWISE
+                ? costs.elementwise(op, bc, s.ifm().stream(), s.ofm().stream())
+                : costs.macOperation(op, bc, s.ifm().stream(), s.ofm().stream(), scaleLatency);
+        CostModel.Traffic t = costs.traffic(op, bc, s.ifm().format(), s.ofm().format());
+
+        TreeMap<String, Double> access = new TreeMap<>();
+        ByteCounter bytes = new ByteCounter();
+        long ifmBytes = t.ifmElements() * op.ifmBits() / 8;
+        double ifmEta = costs.efficiency(s.ifm().stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm().w());
+        charge(access, s.ifm().channel(), ifmBytes * ifmEta);
+        bytes.read(s.ifm().channel().memory(), ifmBytes);
+        if (t.ifm2Elements() > 0) {
+            Channel c2 = s.ifm2().map(p -> p.channel()).orElse(s.ifm().channel());
+            long ifm2Bytes = t.ifm2Elements() * op.ifmBits() / 8;
+            double eta2 = s.ifm2().map(p -> costs.efficiency(p.stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm2().get().w()))
+                    .orElse(ifmEta);
+            charge(access, c2, ifm2Bytes * eta2);
+            bytes.read(c2.memory(), ifm2Bytes);
+        }
+        long ofmBytes = t.ofmElements() * op.ofmBits() / 8;
+        double ofmEta = costs.efficiency(s.ofm().stream(), false, op.ofmBits(), bc.ofmBlock(), op.ofm().w());
+        charge(access, s.ofm().channel(), ofmBytes * ofmEta);
+        bytes.write(s.ofm().channel().memory(), ofmBytes);
+
+        double dmaMisc = 0;
+        if (s.lutBytes() > 0) {
+            dmaMisc += DmaModel.transferCycles(plan.target().weights().timing(), shram, s.lutBytes());
+            bytes.read(plan.target().weights().memory(), s.lutBytes());
+        }
+        double npu;
+        double slackSelf = compute.cycles();
+        if (s.weights().isPresent() && s.weights().get().buffered()) {
+            WeightPlan w = s.weights().get();
+            MemoryTiming src = w.source().timing();
+            MemoryTiming dst = w.buffer().timing();
+            double first = DmaModel.transferCycles(src, dst, roundUp16(w.encoded().slice(0)));
+            double full = DmaModel.transferCycles(src, dst, w.encoded().totalBytes());
+            if (w.slices().size() > 1) {
+                int[] last = w.slices().get(w.slices().size() - 1);
+                slackSelf = compute.cycles() * (double) (last[1] - last[0]) / op.ofm().c();
+            }
+            if (w.buffering() == WeightPlan.Buffering.DOUBLE) {
+                npu = Math.max(full - slackPrevious + slackSelf, compute.cycles() + Math.max(first - slackPrevious, 0)) + dmaMisc;
+            } else {
+                npu = compute.cycles() + full - Math.min(first, slackPrevious) + dmaMisc;
+            }
+            bytes.read(w.source().memory(), w.encoded().totalBytes());
+            bytes.write(w.buffer().memory(), w.encoded().totalBytes());
+            bytes.read(w.buffer().memory(), (long) Math.ceil(fetchedWeightBytes(t, w)));
+        } else {
+            npu = compute.cycles() + Math.max(dmaMisc - slackPrevious, 0);
+            if (s.weights().isPresent()) {
+                WeightPlan w = s.weights().get();
+                double weightBytes = fetchedWeightBytes(t, w);
+                charge(access, w.source(), weightBytes);
+                bytes.read(w.source().memory(), (long) Math.ceil(weightBytes));
+            }
+        }
+        double total = npu;
+        String bottleneck = compute.macStageCycles() >= compute.outputStageCycles() || op.type() == NpuBlockType.ELEMENTWISE
+                ? (op.type() == NpuBlockType.ELEMENTWISE ? "output" : "mac")
+                : "output";
+        if (npu > compute.cycles() + 0.5) {
+            bottleneck = "dma";
+        }
+        for (Map.Entry<String, Double> e : access.entrySet()) {
+            if (e.getValue() > total) {
+                total = e.getValue();
+                bottleneck = e.getKey();
+            }
+        }
+        return new Estimate(compute, npu, access, total, bottleneck, bytes, slackSelf);
+    }
+
+    /**
+     * Weight bytes the NPU fetches for an unbuffered stream: the weight elements it consumes (re-fetched for every
+     * XY block) times the compression ratio, plus the scale records once (§3.6).
+     */
+    private static double fetchedWeightBytes(CostModel.Traffic t, WeightPlan w) {
+        return t.weightElements() * w.encoded().ratio() + w.encoded().scaleBytes();
+    }
+
+    private static void charge(Map<String, Double> access, Channel c, double bytes) {
+        access.merge(c.label(), bytes / c.timing().bytesPerCycle(), Double::sum);
+    }
+
+    private static long roundUp16(long b) {
+        return (b + 15) / 16 * 16;
+    }
+
+    /** Converts an estimate to a step outcome placed at {@code startPs}. */
+    static StepOutcome outcome(int index, long startPs, Estimate e, ClockDomain npu, long macs) {
+        long duration = npu.toPs(e.totalCycles());
+        TreeMap<String, Long> busy = new TreeMap<>();
+        busy.put("mac", npu.toPs(e.compute().macStageCycles() * e.compute().blocks()));
+        busy.put("output", npu.toPs(e.compute().outputStageCycles() * e.compute().blocks()));
+        for (Map.Entry<String, Double> a : e.accessCycles().entrySet()) {
+            busy.put(a.getKey(), npu.toPs(a.getValue()));
+        }
+        long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration);
+        return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.min(duration, bottleneckPs), busy,
+                e.bytes().read, e.bytes().write, macs);
+    }
+}
