@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.npusim.des.ClockDomain;
-import org.npusim.npu.BlockConfig;
 import org.npusim.npu.CostModel;
 import org.npusim.npu.MemoryTiming;
 import org.npusim.npu.NpuBlockType;
@@ -61,33 +60,18 @@ public final class VelaEstimator {
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */
     public Estimate estimate(Step.Npu s, double slackPrevious) {
         NpuOperation op = s.op();
-        BlockConfig bc = s.blockConfig();
-        double scaleLatency = s.weights()
-                .map(w -> (w.buffered() ? w.buffer() : w.source()).timing().readLatencyCycles())
-                .orElse(plan.target().weights().timing().readLatencyCycles());
-        OpCost compute = op.type() == NpuBlockType.ELEMENTWISE
-                ? costs.elementwise(op, bc, s.ifm().stream(), s.ofm().stream())
-                : costs.macOperation(op, bc, s.ifm().stream(), s.ofm().stream(), scaleLatency);
-        CostModel.Traffic t = costs.traffic(op, bc, s.ifm().format(), s.ofm().format());
-
+        StepWork work = StepWork.of(s, costs, plan.target());
+        OpCost compute = work.compute();
         TreeMap<String, Double> access = new TreeMap<>();
         ByteCounter bytes = new ByteCounter();
-        long ifmBytes = t.ifmElements() * op.ifmBits() / 8;
-        double ifmEta = costs.efficiency(s.ifm().stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm().w());
-        charge(access, s.ifm().channel(), ifmBytes * ifmEta);
-        bytes.read(s.ifm().channel().memory(), ifmBytes);
-        if (t.ifm2Elements() > 0) {
-            Channel c2 = s.ifm2().map(p -> p.channel()).orElse(s.ifm().channel());
-            long ifm2Bytes = t.ifm2Elements() * op.ifmBits() / 8;
-            double eta2 = s.ifm2().map(p -> costs.efficiency(p.stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm2().get().w()))
-                    .orElse(ifmEta);
-            charge(access, c2, ifm2Bytes * eta2);
-            bytes.read(c2.memory(), ifm2Bytes);
+        charge(access, s.ifm().channel(), work.ifmBytes() * work.ifmEfficiency());
+        bytes.read(s.ifm().channel().memory(), work.ifmBytes());
+        if (work.ifm2Bytes() > 0) {
+            charge(access, work.ifm2Channel(), work.ifm2Bytes() * work.ifm2Efficiency());
+            bytes.read(work.ifm2Channel().memory(), work.ifm2Bytes());
         }
-        long ofmBytes = t.ofmElements() * op.ofmBits() / 8;
-        double ofmEta = costs.efficiency(s.ofm().stream(), false, op.ofmBits(), bc.ofmBlock(), op.ofm().w());
-        charge(access, s.ofm().channel(), ofmBytes * ofmEta);
-        bytes.write(s.ofm().channel().memory(), ofmBytes);
+        charge(access, s.ofm().channel(), work.ofmBytes() * work.ofmEfficiency());
+        bytes.write(s.ofm().channel().memory(), work.ofmBytes());
 
         double dmaMisc = 0;
         if (s.lutBytes() > 0) {
@@ -113,14 +97,13 @@ public final class VelaEstimator {
             }
             bytes.read(w.source().memory(), w.encoded().totalBytes());
             bytes.write(w.buffer().memory(), w.encoded().totalBytes());
-            bytes.read(w.buffer().memory(), (long) Math.ceil(fetchedWeightBytes(t, w)));
+            bytes.read(w.buffer().memory(), (long) Math.ceil(work.weightFetchBytes()));
         } else {
             npu = compute.cycles() + Math.max(dmaMisc - slackPrevious, 0);
             if (s.weights().isPresent()) {
                 WeightPlan w = s.weights().get();
-                double weightBytes = fetchedWeightBytes(t, w);
-                charge(access, w.source(), weightBytes);
-                bytes.read(w.source().memory(), (long) Math.ceil(weightBytes));
+                charge(access, w.source(), work.weightFetchBytes());
+                bytes.read(w.source().memory(), (long) Math.ceil(work.weightFetchBytes()));
             }
         }
         double total = npu;
@@ -137,14 +120,6 @@ public final class VelaEstimator {
             }
         }
         return new Estimate(compute, npu, access, total, bottleneck, bytes, slackSelf);
-    }
-
-    /**
-     * Weight bytes the NPU fetches for an unbuffered stream: the weight elements it consumes (re-fetched for every
-     * XY block) times the compression ratio, plus the scale records once (§3.6).
-     */
-    private static double fetchedWeightBytes(CostModel.Traffic t, WeightPlan w) {
-        return t.weightElements() * w.encoded().ratio() + w.encoded().scaleBytes();
     }
 
     private static void charge(Map<String, Double> access, Channel c, double bytes) {

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Locale;
+import java.util.Map;
+import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.WeightSizes;
+
+/**
+ * Writes a simulation result as a readable table, CSV, or the {@code npusim.result/v1} JSON of the design brief.
+ * Deterministic: fixed key order, memories sorted by name, floating-point values printed with fixed precision.
+ */
+public final class ResultWriter {
+
+    private ResultWriter() {}
+
+    /** Writes {@code r} in {@code format}. */
+    public static void write(SimulationResult r, ResultFormat format, Writer out) throws IOException {
+        switch (format) {
+            case TABLE -> table(r, out);
+            case CSV -> csv(r, out);
+            case JSON -> json(r, out);
+        }
+    }
+
+    private static String ms(double seconds) {
+        return String.format(Locale.ROOT, "%.3f ms", seconds * 1e3);
+    }
+
+    private static String pct(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    private static void table(SimulationResult r, Writer out) throws IOException {
+        SimulationResult.HardwareInfo h = r.hardware();
+        out.write("Model     " + r.model().name() + " (" + Table.grouped(r.model().macs()) + " MACs)\n");
+        out.write("Hardware  " + h.name() + ": " + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + mhz(h.npuClockHz()))
+                + ", " + h.cpu() + " @ " + mhz(h.cpuClockHz()) + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
+                + ", " + h.simulationMode() + "\n\n");
+        Table t = new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share");
+        t.alignRight(0, 4, 5, 6, 7, 9);
+        double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
+        for (LayerResult l : r.layers()) {
+            String name = l.name().length() > 48 ? "…" + l.name().substring(l.name().length() - 47) : l.name();
+            t.row(String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
+                    String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
+                    pct(l.utilization()), l.bottleneck(), pct(l.bottleneckShare()));
+        }
+        t.writeTo(out);
+        SimulationResult.Totals tot = r.total();
+        out.write("\n");
+        out.write(String.format(Locale.ROOT, "total        %s cycles, %s%n", Table.grouped(tot.cycles()), ms(tot.seconds())));
+        out.write(String.format(Locale.ROOT, "NPU active   %s cycles; CPU %s cycles%n", Table.grouped(tot.npuActiveCycles()),
+                Table.grouped(tot.cpuCycles())));
+        out.write(String.format(Locale.ROOT, "energy       %.3f mJ%n", tot.energyJoules() * 1e3));
+        for (Map.Entry<String, MemoryTraffic> e : tot.traffic().entrySet()) {
+            out.write(String.format(Locale.ROOT, "traffic      %-10s read %s B, written %s B%n", e.getKey(),
+                    Table.grouped(e.getValue().readBytes()), Table.grouped(e.getValue().writeBytes())));
+        }
+        out.write(String.format(Locale.ROOT, "weights      %s B original, %s B encoded%n",
+                Table.grouped(tot.weights().originalBytes()), Table.grouped(tot.weights().encodedBytes())));
+        StringBuilder util = new StringBuilder();
+        for (Map.Entry<String, Double> e : tot.utilization().entrySet()) {
+            util.append(util.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(pct(e.getValue()));
+        }
+        out.write("busy         " + util + "\n");
+        for (String n : r.notes()) {
+            out.write("note         " + n + "\n");
+        }
+    }
+
+    private static String mhz(long hz) {
+        return hz % 1_000_000 == 0 ? hz / 1_000_000 + " MHz" : String.format(Locale.ROOT, "%.3f MHz", hz / 1e6);
+    }
+
+    private static void csv(SimulationResult r, Writer out) throws IOException {
+        out.write("index,name,op,unit,macs,start_cycle,end_cycle,cycles,seconds,bottleneck,bottleneck_share,utilization,"
+                + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes\n");
+        double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
+        for (LayerResult l : r.layers()) {
+            long read = 0;
+            long write = 0;
+            for (MemoryTraffic m : l.traffic().values()) {
+                read += m.readBytes();
+                write += m.writeBytes();
+            }
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d%n", l.index(),
+                    csvField(l.name()), l.op(), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
+                    l.cycles() * secondsPerCycle, csvField(l.bottleneck()), l.bottleneckShare(), l.utilization(),
+                    l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write));
+        }
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static void json(SimulationResult r, Writer out) throws IOException {
+        try (JsonGenerator j = Json.generator(out)) {
+            j.writeStartObject();
+            j.writeStringField("schema", "npusim.result/v1");
+            j.writeObjectFieldStart("model");
+            j.writeStringField("name", r.model().name());
+            j.writeStringField("path", r.model().path());
+            j.writeNumberField("macs", r.model().macs());
+            j.writeEndObject();
+            SimulationResult.HardwareInfo h = r.hardware();
+            j.writeObjectFieldStart("hardware");
+            j.writeStringField("name", h.name());
+            j.writeStringField("npu", h.npu());
+            j.writeNumberField("npu_clock_hz", h.npuClockHz());
+            j.writeStringField("cpu", h.cpu());
+            j.writeNumberField("cpu_clock_hz", h.cpuClockHz());
+            j.writeStringField("memory_mode", h.memoryMode());
+            j.writeStringField("simulation", h.simulationMode());
+            j.writeEndObject();
+            SimulationResult.Totals t = r.total();
+            j.writeObjectFieldStart("total");
+            j.writeNumberField("cycles", t.cycles());
+            writeDouble(j, "seconds", t.seconds());
+            j.writeNumberField("npu_active_cycles", t.npuActiveCycles());
+            j.writeNumberField("cpu_cycles", t.cpuCycles());
+            writeDouble(j, "energy_joules", t.energyJoules());
+            traffic(j, t.traffic());
+            weights(j, t.weights());
+            j.writeObjectFieldStart("utilization");
+            for (Map.Entry<String, Double> e : t.utilization().entrySet()) {
+                writeDouble(j, e.getKey(), e.getValue());
+            }
+            j.writeEndObject();
+            j.writeEndObject();
+            j.writeArrayFieldStart("layers");
+            for (LayerResult l : r.layers()) {
+                j.writeStartObject();
+                j.writeNumberField("index", l.index());
+                j.writeStringField("name", l.name());
+                j.writeStringField("op", l.op());
+                j.writeStringField("unit", l.unit().label());
+                j.writeNumberField("macs", l.macs());
+                j.writeNumberField("start_cycle", l.startCycle());
+                j.writeNumberField("end_cycle", l.endCycle());
+                j.writeNumberField("cycles", l.cycles());
+                j.writeStringField("bottleneck", l.bottleneck());
+                writeDouble(j, "bottleneck_share", l.bottleneckShare());
+                writeDouble(j, "utilization", l.utilization());
+                traffic(j, l.traffic());
+                writeDouble(j, "energy_joules", l.energyJoules());
+                weights(j, l.weights());
+                j.writeObjectFieldStart("busy_cycles");
+                for (Map.Entry<String, Long> e : l.busyCycles().entrySet()) {
+                    j.writeNumberField(e.getKey(), e.getValue());
+                }
+                j.writeEndObject();
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeArrayFieldStart("notes");
+            for (String n : r.notes()) {
+                j.writeString(n);
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        }
+        out.write("\n");
+    }
+
+    /** Doubles as fixed-precision numbers, so that the same run prints the same bytes on every JVM. */
+    private static void writeDouble(JsonGenerator j, String field, double v) throws IOException {
+        j.writeFieldName(field);
+        j.writeNumber(new java.math.BigDecimal(v).round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString());
+    }
+
+    private static void traffic(JsonGenerator j, Map<String, MemoryTraffic> traffic) throws IOException {
+        j.writeObjectFieldStart("traffic");
+        for (Map.Entry<String, MemoryTraffic> e : traffic.entrySet()) {
+            j.writeObjectFieldStart(e.getKey());
+            j.writeNumberField("read_bytes", e.getValue().readBytes());
+            j.writeNumberField("write_bytes", e.getValue().writeBytes());
+            j.writeEndObject();
+        }
+        j.writeEndObject();
+    }
+
+    private static void weights(JsonGenerator j, WeightSizes w) throws IOException {
+        j.writeObjectFieldStart("weights");
+        j.writeNumberField("original_bytes", w.originalBytes());
+        j.writeNumberField("encoded_bytes", w.encodedBytes());
+        j.writeEndObject();
+    }
+}

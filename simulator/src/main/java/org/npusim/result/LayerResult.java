@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.result;
+
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One layer (graph operator) of a simulation.
+ *
+ * @param index the operator's index in execution order
+ * @param name the operator's output tensor name
+ * @param op the TFLite operator name
+ * @param unit NPU or CPU
+ * @param macs multiply-accumulates (counted as Vela counts them)
+ * @param startCycle first cycle (NPU clock, or CPU clock on CPU-only systems)
+ * @param endCycle last cycle
+ * @param cycles endCycle - startCycle
+ * @param bottleneck the resource that bound the layer: mac, output, dma, weight-decoder, cpu, or a channel
+ *     ({@code axi1:flash})
+ * @param bottleneckShare that resource's busy time as a share of the layer's time
+ * @param utilization MACs / (cycles × MACs per cycle of the unit)
+ * @param traffic bytes per memory
+ * @param energyJoules dynamic and static energy attributed to the layer
+ * @param weights weight sizes of the layer
+ * @param busyCycles busy cycles of every resource during the layer
+ */
+public record LayerResult(
+        int index,
+        String name,
+        String op,
+        Unit unit,
+        long macs,
+        long startCycle,
+        long endCycle,
+        long cycles,
+        String bottleneck,
+        double bottleneckShare,
+        double utilization,
+        SortedMap<String, MemoryTraffic> traffic,
+        double energyJoules,
+        WeightSizes weights,
+        SortedMap<String, Long> busyCycles) {
+
+    public LayerResult {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(bottleneck, "bottleneck");
+        traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
+        busyCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(busyCycles));
+    }
+}

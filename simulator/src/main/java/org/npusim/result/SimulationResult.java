@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.result;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The result of simulating a model on a hardware description.
+ *
+ * @param model what was simulated
+ * @param hardware on what
+ * @param total totals over the run
+ * @param layers one entry per graph operator, in execution order
+ * @param notes statements about how the result was obtained (e.g. "weights uncompressed")
+ */
+public record SimulationResult(ModelInfo model, HardwareInfo hardware, Totals total, List<LayerResult> layers, List<String> notes) {
+
+    public SimulationResult {
+        layers = List.copyOf(layers);
+        notes = List.copyOf(notes);
+    }
+
+    /** The simulated model. */
+    public record ModelInfo(String name, String path, long macs) {}
+
+    /** The hardware, as the result header names it. */
+    public record HardwareInfo(String name, String npu, long npuClockHz, String cpu, long cpuClockHz, String memoryMode,
+            String simulationMode) {}
+
+    /**
+     * Totals of a run.
+     *
+     * @param cycles cycles of the whole inference (NPU clock, or CPU clock without an NPU)
+     * @param seconds its time
+     * @param npuActiveCycles cycles in which NPU steps ran
+     * @param cpuCycles CPU clock cycles spent in CPU layers
+     * @param energyJoules energy of the inference
+     * @param traffic bytes per memory
+     * @param weights weight sizes
+     * @param utilization busy share of every resource over the run
+     */
+    public record Totals(long cycles, double seconds, long npuActiveCycles, long cpuCycles, double energyJoules,
+            SortedMap<String, MemoryTraffic> traffic, WeightSizes weights, SortedMap<String, Double> utilization) {
+        public Totals {
+            traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
+            utilization = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(utilization));
+        }
+    }
+}

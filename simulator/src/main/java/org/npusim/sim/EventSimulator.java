@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.npusim.des.ClockDomain;
+import org.npusim.des.Handler;
+import org.npusim.des.Resource;
+import org.npusim.des.Simulation;
+import org.npusim.npu.CostModel;
+import org.npusim.npu.MemoryTiming;
+import org.npusim.npu.NpuBlockType;
+import org.npusim.plan.Channel;
+import org.npusim.plan.ExecutionPlan;
+import org.npusim.plan.Step;
+import org.npusim.plan.WeightPlan;
+
+/**
+ * The event-driven simulation of a plan. Each NPU step is a pipeline of OFM blocks: the IFM (and directly-read
+ * weights) of block k+1 are fetched while the MAC array computes block k (SHRAM double-buffers the IFM); the MAC
+ * array waits for its block's input, for the weight slice it needs (DMA-buffered or decoded) and for a free
+ * accumulator buffer (two); the output stage drains accumulators and the OFM block is written. Each fetch and
+ * write reserves the channel (AXI port and memory) it uses, so streams that share a channel queue behind each
+ * other (contention), and latencies delay completion without occupying the channel. The NPU DMA copies weight
+ * slices and LUTs in plan order; with overlap on, it starts the next step's first transfer as soon as it is free,
+ * so weight fetch hides under the current step's compute.
+ *
+ * <p>With contention off, every stream has a channel of its own; with overlap off, a step's DMA starts only when
+ * the step does.
+ */
+final class EventSimulator {
+
+    /** MAC-array block cycles come without Vela's command-overhead floor: latencies are simulated instead. */
+    private static final int MAC = 0;
+    private static final int OUTPUT = 1;
+    private static final int DMA = 2;
+    private static final int DECODER = 3;
+    private static final int CPU = 4;
+    private static final int FIXED = 5;
+
+    private final ExecutionPlan plan;
+    private final boolean overlap;
+    private final boolean contention;
+    private final ClockDomain clock;
+    private final CpuCost cpuCost;
+    private final double decoderWeightsPerCycle;
+    private final CostModel costs;
+
+    private final Simulation sim = new Simulation();
+    private final List<Resource> resources = new ArrayList<>();
+    private final List<String> resourceLabels = new ArrayList<>();
+    private final Map<String, Integer> resourceIds = new HashMap<>();
+
+    private final int stepCount;
+    private final StepWork[] work;
+    private final long[] stepStart;
+    private final long[] stepEnd;
+    private final long[][] busy;
+    private final ByteCounter[] bytes;
+    private final String[] cpuBottleneck;
+
+    // DMA transfers in plan order.
+    private final List<Transfer> transfers = new ArrayList<>();
+    private int nextTransfer;
+    private boolean dmaBusy;
+    private final boolean[] transferComplete;
+    private final int[][] stepTransfers;
+    private final int[] lastComputedSlice;
+
+    // The NPU step being executed.
+    private int current = -1;
+    private int blocks;
+    private long[] macEnd = new long[0];
+    private long[] outEnd = new long[0];
+    private long[] inputReady = new long[0];
+    private int[] blockSlice = new int[0];
+    private int[] sliceBlocksLeft = new int[0];
+    private long lastWrite;
+    private int waitingBlock = -1;
+    private long blockMacPs;
+    private long blockOutPs;
+
+    private final Handler startStep = this::onStartStep;
+    private final Handler finishStep = this::onFinishStep;
+    private final Handler issue = this::onIssue;
+    private final Handler mac = this::onMac;
+    private final Handler output = this::onOutput;
+    private final Handler write = this::onWrite;
+    private final Handler dmaDone = this::onDmaDone;
+
+    private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
+
+    EventSimulator(ExecutionPlan plan, boolean overlap, boolean contention, ClockDomain clock, CpuCost cpuCost,
+            double decoderWeightsPerCycle) {
+        this.plan = plan;
+        this.overlap = overlap;
+        this.contention = contention;
+        this.clock = clock;
+        this.cpuCost = cpuCost;
+        this.decoderWeightsPerCycle = decoderWeightsPerCycle;
+        this.costs = new CostModel(plan.target().variant());
+        for (String fixed : new String[] {"mac", "output", "dma", "weight-decoder", "cpu"}) {
+            resource(fixed);
+        }
+        this.stepCount = plan.steps().size();
+        this.work = new StepWork[stepCount];
+        this.stepStart = new long[stepCount];
+        this.stepEnd = new long[stepCount];
+        this.bytes = new ByteCounter[stepCount];
+        this.cpuBottleneck = new String[stepCount];
+        for (int i = 0; i < stepCount; i++) {
+            bytes[i] = new ByteCounter();
+            if (plan.steps().get(i) instanceof Step.Npu n) {
+                work[i] = StepWork.of(n, costs, plan.target());
+                planTransfers(i, n);
+            }
+        }
+        // Channels are created up front so that per-step busy arrays have a fixed width.
+        for (int i = 0; i < stepCount; i++) {
+            if (work[i] != null) {
+                Step.Npu n = work[i].step();
+                channel(n.ifm().channel(), "ifm");
+                channel(work[i].ifm2Channel(), "ifm2");
+                channel(n.ofm().channel(), "ofm");
+                n.weights().ifPresent(w -> channel(w.buffered() ? w.buffer() : w.source(), "weights"));
+            }
+        }
+        for (Transfer t : transfers) {
+            channel(t.source(), "dma-read");
+            if (t.destination() != null) {
+                channel(t.destination(), "dma-write");
+            }
+        }
+        this.busy = new long[stepCount][resources.size()];
+        this.transferComplete = new boolean[transfers.size()];
+        this.lastComputedSlice = new int[stepCount];
+        Arrays.fill(lastComputedSlice, -1);
+        this.stepTransfers = new int[stepCount][];
+        int[] counts = new int[stepCount];
+        for (Transfer t : transfers) {
+            counts[t.step()]++;
+        }
+        for (int i = 0; i < stepCount; i++) {
+            stepTransfers[i] = new int[counts[i]];
+            counts[i] = 0;
+        }
+        for (int t = 0; t < transfers.size(); t++) {
+            int st = transfers.get(t).step();
+            stepTransfers[st][counts[st]++] = t;
+        }
+    }
+
+    private int resource(String label) {
+        Integer id = resourceIds.get(label);
+        if (id == null) {
+            id = resources.size();
+            resources.add(new Resource(label));
+            resourceLabels.add(label);
+            resourceIds.put(label, id);
+        }
+        return id;
+    }
+
+    /** Returns the resource of a channel for a stream: shared by all streams, or the stream's own without contention. */
+    private int channel(Channel c, String stream) {
+        return resource(contention ? c.label() : c.label() + "/" + stream);
+    }
+
+    private void planTransfers(int i, Step.Npu n) {
+        if (n.lutBytes() > 0) {
+            transfers.add(new Transfer(i, -1, n.lutBytes(), plan.target().weights(), null));
+        }
+        if (n.weights().isPresent() && n.weights().get().buffered()) {
+            WeightPlan w = n.weights().get();
+            if (w.buffering() == WeightPlan.Buffering.SINGLE) {
+                transfers.add(new Transfer(i, 0, w.encoded().totalBytes(), w.source(), w.buffer()));
+            } else {
+                for (int s = 0; s < w.encoded().sliceCount(); s++) {
+                    transfers.add(new Transfer(i, s, w.encoded().slice(s), w.source(), w.buffer()));
+                }
+            }
+        }
+    }
+
+    /** Runs the simulation and returns one outcome per plan step. */
+    List<StepOutcome> run() {
+        Arrays.fill(stepStart, -1);
+        if (stepCount > 0) {
+            sim.at(0, startStep, 0);
+        }
+        sim.run();
+        List<StepOutcome> out = new ArrayList<>(stepCount);
+        for (int i = 0; i < stepCount; i++) {
+            out.add(outcome(i));
+        }
+        return out;
+    }
+
+    // ---- Steps ----
+
+    private void onStartStep(Simulation s, int i) {
+        stepStart[i] = s.now();
+        Step step = plan.steps().get(i);
+        if (step instanceof Step.Cpu c) {
+            CpuCost.Cost cost = cpuCost.of(c);
+            long end = reserve(i, CPU, s.now(), cost.durationPs());
+            cpuBottleneck[i] = cost.bottleneck();
+            cost.readBytes().forEach(bytes[i]::read);
+            cost.writeBytes().forEach(bytes[i]::write);
+            s.at(end, finishStep, i);
+            return;
+        }
+        beginNpuStep(i);
+        pumpDma();
+    }
+
+    private void onFinishStep(Simulation s, int i) {
+        stepEnd[i] = s.now();
+        if (i + 1 < stepCount) {
+            s.at(s.now(), startStep, i + 1);
+        }
+    }
+
+    private void beginNpuStep(int i) {
+        current = i;
+        StepWork w = work[i];
+        blocks = (int) Math.max(1, w.compute().blocks());
+        if (macEnd.length < blocks) {
+            int n = Math.max(blocks, macEnd.length * 2);
+            macEnd = new long[n];
+            outEnd = new long[n];
+            inputReady = new long[n];
+            blockSlice = new int[n];
+        }
+        List<int[]> slices = w.step().weights().map(WeightPlan::slices).orElse(List.of());
+        boolean sliced = w.step().weights().map(p -> p.buffering() == WeightPlan.Buffering.DOUBLE).orElse(false);
+        int sliceCount = sliced ? slices.size() : 1;
+        sliceBlocksLeft = new int[sliceCount];
+        int cout = w.step().op().ofm().c();
+        int assigned = 0;
+        for (int s = 0; s < sliceCount; s++) {
+            int n = s == sliceCount - 1 ? blocks - assigned
+                    : (int) Math.max(1, Math.round((double) blocks * (slices.get(s)[1] - slices.get(s)[0]) / cout));
+            n = Math.min(n, blocks - assigned - (sliceCount - 1 - s));
+            for (int k = assigned; k < assigned + n; k++) {
+                blockSlice[k] = s;
+            }
+            sliceBlocksLeft[s] = n;
+            assigned += n;
+        }
+        lastWrite = sim.now();
+        waitingBlock = -1;
+        if (w.step().op().type() == NpuBlockType.ELEMENTWISE) {
+            blockMacPs = 0;
+            blockOutPs = clock.toPs((double) w.compute().cycles() / blocks);
+        } else {
+            blockMacPs = clock.toPs(w.compute().macBlockCycles());
+            blockOutPs = clock.toPs(w.compute().outputBlockCycles());
+        }
+        sim.at(sim.now(), issue, 0);
+    }
+
+    // ---- Block pipeline ----
+
+    private long transferPs(double bytes, MemoryTiming m) {
+        return clock.toPs(bytes / m.bytesPerCycle());
+    }
+
+    /** Fetches block k's IFM (and IFM2, and directly-read weights), then decodes its weights. */
+    private void onIssue(Simulation s, int k) {
+        int i = current;
+        StepWork w = work[i];
+        Step.Npu n = w.step();
+        long now = s.now();
+        double share = 1.0 / blocks;
+        long ready = fetch(i, n.ifm().channel(), "ifm", w.ifmBytes() * w.ifmEfficiency() * share, now, true);
+        if (w.ifm2Bytes() > 0) {
+            ready = Math.max(ready, fetch(i, w.ifm2Channel(), "ifm2", w.ifm2Bytes() * w.ifm2Efficiency() * share, now, true));
+        }
+        if (n.weights().isPresent()) {
+            WeightPlan p = n.weights().get();
+            Channel c = p.buffered() ? p.buffer() : p.source();
+            long weightsIn = fetch(i, c, "weights", w.weightFetchBytes() * share, now, true);
+            long decodePs = clock.toPs(w.weightElements() * share / decoderWeightsPerCycle);
+            ready = Math.max(ready, reserve(i, DECODER, weightsIn, decodePs));
+        }
+        inputReady[k] = ready;
+        s.at(ready, mac, k);
+    }
+
+    private long fetch(int step, Channel c, String stream, double bytes, long now, boolean read) {
+        MemoryTiming m = c.timing();
+        long end = reserve(step, channel(c, stream), now, transferPs(bytes, m));
+        return end + clock.toPs(read ? m.readLatencyCycles() : m.writeLatencyCycles());
+    }
+
+    private void onMac(Simulation s, int k) {
+        long now = s.now();
+        long gate = k >= 2 ? outEnd[k - 2] : 0;
+        if (gate > now) {
+            s.at(gate, mac, k);
+            return;
+        }
+        if (!sliceReady(current, blockSlice[k])) {
+            waitingBlock = k;
+            return;
+        }
+        long end = reserve(current, MAC, now, blockMacPs);
+        macEnd[k] = end;
+        if (k + 1 < blocks) {
+            s.at(now, issue, k + 1);
+        }
+        s.at(end, output, k);
+    }
+
+    private void onOutput(Simulation s, int k) {
+        long end = reserve(current, OUTPUT, s.now(), blockOutPs);
+        outEnd[k] = end;
+        s.at(end, write, k);
+    }
+
+    private void onWrite(Simulation s, int k) {
+        int i = current;
+        StepWork w = work[i];
+        long end = fetch(i, w.step().ofm().channel(), "ofm", w.ofmBytes() * w.ofmEfficiency() / blocks, s.now(), false);
+        lastWrite = Math.max(lastWrite, end);
+        int slice = blockSlice[k];
+        if (--sliceBlocksLeft[slice] == 0) {
+            sliceComputed(i, slice);
+        }
+        if (k == blocks - 1) {
+            recordBytes(i);
+            s.at(Math.max(lastWrite, s.now()), finishStep, i);
+        }
+    }
+
+    private void recordBytes(int i) {
+        StepWork w = work[i];
+        Step.Npu n = w.step();
+        ByteCounter b = bytes[i];
+        b.read(n.ifm().channel().memory(), w.ifmBytes());
+        b.read(w.ifm2Channel().memory(), w.ifm2Bytes());
+        b.write(n.ofm().channel().memory(), w.ofmBytes());
+        n.weights().ifPresent(p -> b.read((p.buffered() ? p.buffer() : p.source()).memory(), (long) Math.ceil(w.weightFetchBytes())));
+    }
+
+    // ---- DMA ----
+
+    /** Returns whether the transfers a block of {@code slice} needs (its LUT and its weight slice) are done. */
+    private boolean sliceReady(int step, int slice) {
+        for (int t : stepTransfers[step]) {
+            Transfer tr = transfers.get(t);
+            boolean needed = tr.slice() == -1 || tr.slice() == slice || (tr.slice() == 0 && isSingle(step));
+            if (needed && !transferComplete[t]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isSingle(int step) {
+        return work[step].step().weights().map(p -> p.buffering() == WeightPlan.Buffering.SINGLE).orElse(false);
+    }
+
+    private void sliceComputed(int step, int slice) {
+        lastComputedSlice[step] = Math.max(lastComputedSlice[step], slice);
+        pumpDma();
+    }
+
+    /** Starts the next DMA transfer when the engine is free and the transfer is released. */
+    private void pumpDma() {
+        if (dmaBusy || nextTransfer >= transfers.size()) {
+            return;
+        }
+        Transfer t = transfers.get(nextTransfer);
+        if (!released(t)) {
+            return;
+        }
+        nextTransfer++;
+        dmaBusy = true;
+        long now = sim.now();
+        MemoryTiming src = t.source().timing();
+        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src))
+                + clock.toPs(src.readLatencyCycles());
+        long end = readEnd;
+        if (t.destination() != null) {
+            long writeEnd = reserve(t.step(), channel(t.destination(), "dma-write"), now,
+                    transferPs(t.bytes(), t.destination().timing()));
+            end = Math.max(readEnd, writeEnd);
+            bytes[t.step()].write(t.destination().memory(), t.bytes());
+        }
+        bytes[t.step()].read(t.source().memory(), t.bytes());
+        reserve(t.step(), DMA, now, end - now);
+        final int index = nextTransfer - 1;
+        sim.at(end, dmaDone, index);
+    }
+
+    private boolean released(Transfer t) {
+        if (!overlap && stepStart[t.step()] < 0) {
+            return false;
+        }
+        if (t.slice() >= 2) {
+            // Double buffering: slice s reuses the buffer of slice s-2, free once that slice has computed.
+            return lastComputedSlice[t.step()] >= t.slice() - 2;
+        }
+        return true;
+    }
+
+    private void onDmaDone(Simulation s, int index) {
+        Transfer t = transfers.get(index);
+        transferComplete[index] = true;
+        dmaBusy = false;
+        pumpDma();
+        if (t.step() == current && waitingBlock >= 0 && sliceReady(current, blockSlice[waitingBlock])) {
+            int k = waitingBlock;
+            waitingBlock = -1;
+            s.at(s.now(), mac, k);
+        }
+    }
+
+    // ---- Accounting ----
+
+    private long reserve(int step, int resource, long ready, long durationPs) {
+        Resource r = resources.get(resource);
+        long end = r.reserve(ready, durationPs);
+        busy[step][resource] += durationPs;
+        return end;
+    }
+
+    private StepOutcome outcome(int i) {
+        TreeMap<String, Long> busyMap = new TreeMap<>();
+        String bottleneck = "none";
+        long best = -1;
+        for (int r = 0; r < resources.size(); r++) {
+            long b = busy[i][r];
+            if (b == 0) {
+                continue;
+            }
+            String label = resourceLabels.get(r);
+            if (!contention) {
+                int slash = label.indexOf('/');
+                label = slash > 0 ? label.substring(0, slash) : label;
+            }
+            busyMap.merge(label, b, Long::sum);
+        }
+        for (Map.Entry<String, Long> e : busyMap.entrySet()) {
+            if (e.getValue() > best) {
+                best = e.getValue();
+                bottleneck = e.getKey();
+            }
+        }
+        if (cpuBottleneck[i] != null) {
+            bottleneck = cpuBottleneck[i];
+        }
+        long start = Math.max(0, stepStart[i]);
+        long end = Math.max(start, stepEnd[i]);
+        long macs = work[i] == null ? 0 : work[i].step().op().macs();
+        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap,
+                bytes[i].read, bytes[i].write, macs);
+    }
+
+    /** Returns the number of events the run handled. */
+    long events() {
+        return sim.eventsRun();
+    }
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.Optional;
+import org.npusim.npu.BlockConfig;
+import org.npusim.npu.CostModel;
+import org.npusim.npu.NpuBlockType;
+import org.npusim.npu.NpuOperation;
+import org.npusim.npu.OpCost;
+import org.npusim.plan.Channel;
+import org.npusim.plan.NpuTarget;
+import org.npusim.plan.Step;
+import org.npusim.plan.WeightPlan;
+
+/**
+ * The work of one NPU step, computed once from the component models and shared by the Vela-compatible estimate
+ * and the event-driven simulation: compute cost, and the bytes of every stream with its burst efficiency.
+ *
+ * @param step the plan step
+ * @param compute compute cost under the step's block config
+ * @param ifmBytes IFM bytes read (before burst inflation)
+ * @param ifmEfficiency IFM burst-efficiency factor η ≥ 1
+ * @param ifm2Channel channel of the second IFM (the IFM's when it has none)
+ * @param ifm2Bytes second-IFM bytes read
+ * @param ifm2Efficiency its η
+ * @param ofmBytes OFM bytes written
+ * @param ofmEfficiency its η
+ * @param weightFetchBytes weight and scale bytes the NPU fetches (from the buffer when buffered, else from where
+ *     they are stored): weight elements consumed times the compression ratio, plus the scales
+ * @param weightElements weight elements the MAC array consumes (the weight decoder's work)
+ */
+record StepWork(
+        Step.Npu step,
+        OpCost compute,
+        long ifmBytes,
+        double ifmEfficiency,
+        Channel ifm2Channel,
+        long ifm2Bytes,
+        double ifm2Efficiency,
+        long ofmBytes,
+        double ofmEfficiency,
+        double weightFetchBytes,
+        long weightElements) {
+
+    static StepWork of(Step.Npu s, CostModel costs, NpuTarget target) {
+        NpuOperation op = s.op();
+        BlockConfig bc = s.blockConfig();
+        Optional<WeightPlan> w = s.weights();
+        double scaleLatency = w.map(p -> (p.buffered() ? p.buffer() : p.source()).timing().readLatencyCycles())
+                .orElse(target.weights().timing().readLatencyCycles());
+        OpCost compute = op.type() == NpuBlockType.ELEMENTWISE
+                ? costs.elementwise(op, bc, s.ifm().stream(), s.ofm().stream())
+                : costs.macOperation(op, bc, s.ifm().stream(), s.ofm().stream(), scaleLatency);
+        CostModel.Traffic t = costs.traffic(op, bc, s.ifm().format(), s.ofm().format());
+        double ifmEta = costs.efficiency(s.ifm().stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm().w());
+        Channel c2 = s.ifm2().map(p -> p.channel()).orElse(s.ifm().channel());
+        double eta2 = s.ifm2().map(p -> costs.efficiency(p.stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm2().get().w()))
+                .orElse(ifmEta);
+        double ofmEta = costs.efficiency(s.ofm().stream(), false, op.ofmBits(), bc.ofmBlock(), op.ofm().w());
+        double weightBytes = w.map(p -> t.weightElements() * p.encoded().ratio() + p.encoded().scaleBytes()).orElse(0.0);
+        return new StepWork(s, compute, t.ifmElements() * op.ifmBits() / 8, ifmEta, c2,
+                t.ifm2Elements() * op.ifmBits() / 8, eta2, t.ofmElements() * op.ofmBits() / 8, ofmEta, weightBytes,
+                t.weightElements());
+    }
+}
