@@ -31,9 +31,29 @@ import org.npusim.npu.NpuOperation.Resampling;
 public final class Lowering {
 
     private final Subgraph graph;
+    /** For every tensor, the operators that read it. */
+    private final List<List<Operator>> consumers;
+    /** For every tensor, the operator that writes it, or null for inputs and constants. */
+    private final Operator[] producers;
 
     public Lowering(Subgraph graph) {
         this.graph = graph;
+        int n = graph.tensors().size();
+        this.consumers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            consumers.add(new ArrayList<>(2));
+        }
+        this.producers = new Operator[n];
+        for (Operator op : graph.operators()) {
+            for (int t : op.inputs()) {
+                if (t >= 0) {
+                    consumers.get(t).add(op);
+                }
+            }
+            for (int t : op.outputs()) {
+                producers[t] = op;
+            }
+        }
     }
 
     /** The result of lowering one operator. */
@@ -92,14 +112,107 @@ public final class Lowering {
     private Result conv(Operator op) {
         OpOptions.Conv2D o = (OpOptions.Conv2D) op.options();
         Shape w = in(op, 1).shape();
-        return convolution(op, Shape4.of(in(op, 0).shape()), w.dim(2), w.dim(1), o.strideW(), o.strideH(),
+        return convolution(op, Shape4.of(graph.tensor(ifmOf(op)).shape()), w.dim(2), w.dim(1), o.strideW(), o.strideH(),
                 o.dilationW(), o.dilationH(), o.activation(), false);
+    }
+
+    /**
+     * Returns the tensor a convolution-like operator reads: its input, or the input of a PAD in front of it that
+     * the NPU applies as hardware padding instead ({@link #padFusesInto}).
+     */
+    private int ifmOf(Operator op) {
+        int t = op.input(0);
+        Operator pad = producers[t];
+        if (pad != null && pad.is(BuiltinOperator.PAD) && padFusesInto(pad, op)) {
+            return pad.input(0);
+        }
+        return t;
+    }
+
+    /**
+     * Whether Vela replaces {@code pad} by the hardware padding of {@code consumer} ({@code replace_pad_by_hw_pad}):
+     * the consumer is a VALID convolution or depthwise convolution, the PAD pads only height and width, keeps the
+     * element type, and each pad is at most half the dilated kernel, with the leading pads equal to k/2, or
+     * k/2 ≤ stride, or a multiple of the stride.
+     */
+    private boolean padFusesInto(Operator pad, Operator consumer) {
+        int kw;
+        int kh;
+        int sx;
+        int sy;
+        int dx;
+        int dy;
+        if (consumer.options() instanceof OpOptions.Conv2D c && c.padding() == org.npusim.graph.Padding.VALID) {
+            sx = c.strideW();
+            sy = c.strideH();
+            dx = c.dilationW();
+            dy = c.dilationH();
+        } else if (consumer.options() instanceof OpOptions.DepthwiseConv2D d && d.padding() == org.npusim.graph.Padding.VALID) {
+            sx = d.strideW();
+            sy = d.strideH();
+            dx = d.dilationW();
+            dy = d.dilationH();
+        } else {
+            return false;
+        }
+        Shape w = in(consumer, 1).shape();
+        kh = (w.dim(1) - 1) * dy + 1;
+        kw = (w.dim(2) - 1) * dx + 1;
+        int padsTensor = pad.input(1);
+        if (padsTensor < 0 || !graph.tensor(padsTensor).isConstant() || graph.tensor(pad.input(0)).type() != out(pad).type()) {
+            return false;
+        }
+        Tensor pads = graph.tensor(padsTensor);
+        long[] p = pads.type() == ElementType.INT64 ? pads.data().get().toLongArray() : toLong(pads.data().get().toIntArray());
+        int rank = pads.shape().dim(0);
+        if (p.length != rank * 2 || rank < 3) {
+            return false;
+        }
+        int hIndex = rank - 3;
+        for (int d = 0; d < rank; d++) {
+            boolean spatial = d == hIndex || d == hIndex + 1;
+            if (!spatial && (p[2 * d] != 0 || p[2 * d + 1] != 0)) {
+                return false;
+            }
+        }
+        long top = p[2 * hIndex];
+        long bottom = p[2 * hIndex + 1];
+        long left = p[2 * hIndex + 2];
+        long right = p[2 * hIndex + 3];
+        return top <= kh / 2 && bottom <= kh / 2 && left <= kw / 2 && right <= kw / 2
+                && leadingPadOk(top, sy, kh) && leadingPadOk(left, sx, kw);
+    }
+
+    private static boolean leadingPadOk(long pad, int stride, int k) {
+        return pad == k / 2 || k / 2 <= stride || pad % stride == 0;
+    }
+
+    private static long[] toLong(int[] v) {
+        long[] out = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
+    /** PAD lowers to nothing when every reader applies it as hardware padding; otherwise it stays off the NPU. */
+    private Result pad(Operator op) {
+        List<Operator> readers = consumers.get(op.output(0));
+        if (readers.isEmpty()) {
+            return new Result.NotLowered("PAD output is a model output; not fused into a convolution");
+        }
+        for (Operator r : readers) {
+            if (!padFusesInto(op, r)) {
+                return new Result.NotLowered("PAD is not fused into " + r.opName() + " as hardware padding");
+            }
+        }
+        return new Result.Npu(List.of());
     }
 
     private Result depthwise(Operator op) {
         OpOptions.DepthwiseConv2D o = (OpOptions.DepthwiseConv2D) op.options();
         Shape w = in(op, 1).shape();
-        Shape4 ifm = Shape4.of(in(op, 0).shape());
+        Shape4 ifm = Shape4.of(graph.tensor(ifmOf(op)).shape());
         if (ifm.c() == 1 && out(op).shape().nhwc(3) == o.depthMultiplier()) {
             // convert_depthwise_to_conv: one input channel times a multiplier is a plain convolution.
             return convolution(op, ifm, w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH(),
@@ -108,7 +221,8 @@ public final class Lowering {
         Kernel k = new Kernel(w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH());
         return single(new NpuOperation(name(op), op.index(), NpuBlockType.DEPTHWISE, Function.NONE, ifm,
                 Optional.empty(), Shape4.of(out(op).shape()), bits(in(op, 0)), bits(out(op)), k, Resampling.NONE,
-                false, true, activation(o.activation()), weights(op, 1, true), unary(op, 0)));
+                false, true, activation(o.activation()), weights(op, 1, true),
+                NpuOperation.TensorRefs.of(ifmOf(op), op.output(0))));
     }
 
     private Result convolution(Operator op, Shape4 ifm, int kw, int kh, int strideX, int strideY, int dilX, int dilY,
@@ -137,7 +251,7 @@ public final class Lowering {
         }
         return single(new NpuOperation(name(op), op.index(), type, Function.NONE, ifm, Optional.empty(), ofm,
                 bits(in(op, 0)), bits(out(op)), k, Resampling.NONE, false, true, activation(act),
-                weights(op, 1, false), unary(op, 0)));
+                weights(op, 1, false), NpuOperation.TensorRefs.of(ifmOf(op), op.output(0))));
     }
 
     private Result fullyConnected(Operator op) {
@@ -219,6 +333,8 @@ public final class Lowering {
         switch (b.get()) {
             case EXPAND_DIMS:
                 return new Result.Npu(List.of());
+            case PAD:
+                return pad(op);
             case QUANTIZE:
                 // QUANTIZE between integer types runs as a 1x1 average pool that rescales (§6.2).
                 if (!ifm.type().isQuantizedInteger() || !ofm.type().isQuantizedInteger()) {
