@@ -91,7 +91,7 @@ final class ActivationQuantizer {
             return;
         }
         if (pinned[ra] != null && pinned[rb] != null && !pinned[ra].equals(pinned[rb])) {
-            throw conflict(layer, pinnedBy[ra], pinnedBy[rb]);
+            throw conflict(layer, pinnedBy[rb], pinnedBy[ra]);
         }
         parent[rb] = ra;
         if (pinned[ra] == null) {

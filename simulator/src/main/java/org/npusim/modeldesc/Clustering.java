@@ -194,7 +194,7 @@ final class Clustering {
             negatives++;
         }
         for (int j = 0; j < k; j++) {
-            long q = Math.round(centroids[j] / scale);
+            long q = WeightGenerator.roundHalfAway(centroids[j] / scale);
             levels[j] = j < negatives ? (int) Math.max(-127, Math.min(-1, q)) : (int) Math.max(1, Math.min(127, q));
         }
         spread(levels, 0, negatives, -127, -1);

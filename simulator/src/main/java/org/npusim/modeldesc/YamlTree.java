@@ -50,10 +50,24 @@ final class YamlTree {
             JsonLocation loc = e.getLocation();
             Position at = loc == null || loc.getLineNr() < 1 ? Position.START
                     : new Position(loc.getLineNr(), Math.max(1, loc.getColumnNr()));
-            throw source.error(at, "", "not valid YAML: " + e.getOriginalMessage().replace('\n', ' ').trim());
+            throw source.error(at, "", "not valid YAML: " + headline(e.getOriginalMessage()));
         } catch (IOException e) {
             throw source.error(Position.START, "", "cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Returns the lines of a SnakeYAML message that say what is wrong, without the quoted source lines and
+     * markers (indented), which the position already gives.
+     */
+    private static String headline(String message) {
+        StringBuilder b = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                b.append(b.length() == 0 ? "" : "; ").append(line.trim());
+            }
+        }
+        return b.length() == 0 ? message.replace('\n', ' ').trim() : b.toString();
     }
 
     private Position position() {
