@@ -14,7 +14,8 @@ import org.npusim.graph.Shape;
  *   <li><b>Draw.</b> N values in row-major order from the distribution, mean 0 and standard deviation
  *       σ = sqrt(2 / fan_in), He et al.'s initialisation ("Delving Deep into Rectifiers", 2015, §2.2), which keeps
  *       the variance of ReLU activations constant from layer to layer, so activation scales stay in a realistic
- *       range at any depth. Normal: Box–Muller, z = sqrt(-2 ln u1)·cos(2π u2) (and sin for the next value);
+ *       range at any depth. Normal: Marsaglia's polar form of Box–Muller (1964): (u, v) uniform in the unit disc,
+ *       s = u² + v², gives the pair u·sqrt(-2 ln s / s), v·sqrt(-2 ln s / s), one logarithm per two values;
  *       uniform: U(-√3σ, √3σ); Laplace: inverse CDF, x = -b·sgn(u)·ln(1 - 2|u|) with b = σ/√2 and u uniform in
  *       (-½, ½). Transcendentals use {@link StrictMath}, so every JVM gives the same bits.
  *   <li><b>Sparsity.</b> Exactly round(sparsity·N) weights, those smallest in magnitude (ties: lowest index
@@ -33,8 +34,6 @@ final class WeightGenerator {
 
     /** The largest weight tensor generated; bounds memory (the draw keeps 8 bytes per weight). */
     static final int MAX_WEIGHTS = 1 << 24;
-
-    private static final double TWO_PI = 2 * Math.PI;
 
     /**
      * Where a weight tensor keeps its output channels and how it is quantized.
@@ -87,7 +86,7 @@ final class WeightGenerator {
         boolean[] pruned = prune(w, prunedCount(spec, n));
 
         int channels = shape.dim(layout.outputAxis());
-        ChannelMap map = new ChannelMap(layout.outputAxis() == 0, channels, n);
+        ChannelMap map = new ChannelMap(layout.outputAxis() == 0, channels, (long) n);
         byte[] q = new byte[n];
         float[] scales;
         if (spec.clustered()) {
@@ -98,7 +97,7 @@ final class WeightGenerator {
                 Arrays.fill(scales, s);
             }
         } else {
-            scales = quantize(w, pruned, layout.perChannel() ? map : new ChannelMap(true, 1, n), q);
+            scales = quantize(w, pruned, layout.perChannel() ? map : new ChannelMap(true, 1, (long) n), q);
         }
 
         double[] sums = new double[channels];
@@ -112,10 +111,17 @@ final class WeightGenerator {
         return new QuantizedWeights(shape, q, scales, quantizedDimension, sums);
     }
 
-    /** Maps a row-major element index to its channel along the first or the last dimension. */
-    private record ChannelMap(boolean outer, int channels, int count) {
+    /**
+     * Maps a row-major element index to its channel along the first dimension (i / inner, with inner = count /
+     * channels elements per channel) or the last (i mod channels).
+     */
+    private record ChannelMap(boolean outer, int channels, int inner) {
+        ChannelMap(boolean outer, int channels, long count) {
+            this(outer, channels, (int) (count / channels));
+        }
+
         int channel(int i) {
-            return outer ? (int) ((long) i * channels / count) : i % channels;
+            return outer ? i / inner : i % channels;
         }
     }
 
@@ -126,11 +132,18 @@ final class WeightGenerator {
         switch (d) {
             case NORMAL -> {
                 for (int i = 0; i < n; i += 2) {
-                    double radius = StrictMath.sqrt(-2 * StrictMath.log(1 - random.nextDouble()));
-                    double angle = TWO_PI * random.nextDouble();
-                    w[i] = sigma * radius * StrictMath.cos(angle);
+                    double u;
+                    double v;
+                    double s;
+                    do {
+                        u = 2 * random.nextDouble() - 1;
+                        v = 2 * random.nextDouble() - 1;
+                        s = u * u + v * v;
+                    } while (s >= 1 || s == 0);
+                    double factor = sigma * Math.sqrt(-2 * StrictMath.log(s) / s);
+                    w[i] = u * factor;
                     if (i + 1 < n) {
-                        w[i + 1] = sigma * radius * StrictMath.sin(angle);
+                        w[i + 1] = v * factor;
                     }
                 }
             }

@@ -37,8 +37,9 @@ final class RangeEstimatorTest {
     /**
      * Runs the shipped autoencoder in floating point (dequantized weights, zero biases, ReLU) on inputs drawn
      * uniformly over the input's range, and checks each layer's chosen quantization against the real outputs:
-     * fewer than 1 % of the values saturate, and the values' RMS spans at least 16 quantization steps (a range
-     * chosen far too wide would fail this).
+     * fewer than 1 % of the values saturate, and the values' RMS spans at least 10 quantization steps. A ±4σ
+     * interval over 255 steps puts σ at about 32 steps; 10 leaves room for the spread between channels (the interval
+     * follows the largest) while an interval 4 times too wide would fail.
      */
     @Test
     void chosenScales_autoencoderRunInFloat_rarelySaturateAndKeepResolution() {
@@ -86,7 +87,7 @@ final class RangeEstimatorTest {
             double rmsSteps = Math.sqrt(sumSquares / (samples * units)) / q.scale(0);
             System.out.printf("%-16s saturated %.4f %%, RMS %.1f steps%n", out.name(), 100 * fraction, rmsSteps);
             assertThat(fraction).as(out.name()).isLessThan(0.01);
-            assertThat(rmsSteps).as(out.name()).isGreaterThan(16);
+            assertThat(rmsSteps).as(out.name()).isGreaterThan(10);
             x = y;
         }
     }
