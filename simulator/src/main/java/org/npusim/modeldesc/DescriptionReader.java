@@ -115,7 +115,7 @@ final class DescriptionReader {
         LayerOp op = opOf(bare, node);
         String name = nameOf((YamlNode.Mapping) node).orElse(op.yamlName() + "_" + index);
         Fields f = Fields.of(source, LayerSpec.label(index, op, name), node, op.validKeys());
-        f.optionalText("name");
+        f.optionalText("name"); // rejects a name that is not text (a list, a mapping, null)
         List<String> inputs = f.textList("inputs").orElse(List.of());
         WeightSpec weights = op.hasWeights()
                 ? f.mapping("weights", WEIGHT_KEYS).map(w -> weights(w, Optional.of(defaults))).orElse(defaults)
