@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.modeldesc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.npusim.errors.InputException;
+
+/**
+ * Each malformed description gives exactly one message naming the file, the line and column, the place (key path
+ * or layer) and what was expected. Positions are 1-based and counted by hand from the texts below; layer
+ * mappings written in flow style start at their '{', which is column 5 after the list's "  - ".
+ */
+final class MalformedDescriptionTest {
+
+    private static final String HEAD = """
+            schema: npusim.model/v1
+            name: tiny
+            input: {shape: [1, 8, 8, 2], scale: 0.05, zero_point: 0}
+            weights: {seed: 1}
+            layers:
+            """;
+
+    /** Layers start on line 6, each at column 3. */
+    private static String withLayers(String... layers) {
+        StringBuilder b = new StringBuilder(HEAD);
+        for (String l : layers) {
+            b.append("  - ").append(l).append('\n');
+        }
+        return b.toString();
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("unknown top-level key",
+                        "schema: npusim.model/v1\nnme: tiny\n",
+                        "t.yaml:2:1: unknown key 'nme' (valid: description, input, layers, name, schema, weights)"),
+                Arguments.of("wrong schema",
+                        "schema: npusim.model/v2\nname: tiny\n",
+                        "t.yaml:1:9: schema: expected npusim.model/v1, found 'npusim.model/v2'"),
+                Arguments.of("empty file",
+                        "# nothing here\n",
+                        "t.yaml:1:1: the file is empty; expected a model description (schema: npusim.model/v1)"),
+                Arguments.of("duplicate key",
+                        "schema: npusim.model/v1\nname: a\nname: b\n",
+                        "t.yaml:3:1: duplicate key 'name'"),
+                Arguments.of("missing weights seed",
+                        HEAD.replace("{seed: 1}", "{distribution: normal}") + "  - {op: relu}\n",
+                        "t.yaml:4:10: weights: missing key 'seed'"),
+                Arguments.of("input of rank 3",
+                        HEAD.replace("[1, 8, 8, 2]", "[8, 8, 2]") + "  - {op: relu}\n",
+                        "t.yaml:3:16: input.shape: expected [batch, height, width, channels] or [batch, features], "
+                                + "found 3 dimensions"),
+                Arguments.of("int16 input with a zero point",
+                        HEAD.replace("zero_point: 0}", "zero_point: 5, type: int16}") + "  - {op: relu}\n",
+                        "t.yaml:3:55: input.zero_point: expected an integer in [0, 0], found '5'"),
+                Arguments.of("layers not a list",
+                        HEAD + "  nothing\n",
+                        "t.yaml:6:3: layers: expected a non-empty list, found 'nothing'"),
+                Arguments.of("unknown op",
+                        withLayers("{op: conv3d, filters: 4}"),
+                        "t.yaml:6:10: layers[0].op: expected one of add, average_pool2d, concatenation, conv2d, "
+                                + "depthwise_conv2d, fully_connected, logistic, max_pool2d, mean, mul, pad, relu, relu6, "
+                                + "reshape, softmax, tanh, transpose_conv, found 'conv3d'"),
+                Arguments.of("unknown layer key",
+                        withLayers("{op: conv2d, filters: 4, kernal: 3, padding: same}"),
+                        "t.yaml:6:30: layers[0] (conv2d 'conv2d_0'): unknown key 'kernal' (valid: activation, "
+                                + "dilation, filters, inputs, kernel, name, op, padding, stride, weights)"),
+                Arguments.of("key of another op",
+                        withLayers("{op: relu, units: 4}"),
+                        "t.yaml:6:16: layers[0] (relu 'relu_0'): unknown key 'units' (valid: inputs, name, op)"),
+                Arguments.of("missing filters",
+                        withLayers("{op: conv2d, name: c, kernel: 3, padding: same}"),
+                        "t.yaml:6:5: layers[0] (conv2d 'c'): missing key 'filters'"),
+                Arguments.of("missing padding",
+                        withLayers("{op: conv2d, filters: 4, kernel: 3}"),
+                        "t.yaml:6:5: layers[0] (conv2d 'conv2d_0'): missing key 'padding'"),
+                Arguments.of("bad padding value",
+                        withLayers("{op: conv2d, filters: 4, kernel: 3, padding: full}"),
+                        "t.yaml:6:50: layers[0] (conv2d 'conv2d_0').padding: expected one of same, valid, found 'full'"),
+                Arguments.of("filters not a number",
+                        withLayers("{op: conv2d, filters: four, kernel: 3, padding: same}"),
+                        "t.yaml:6:27: layers[0] (conv2d 'conv2d_0').filters: expected a positive integer, found 'four'"),
+                Arguments.of("kernel of three numbers",
+                        withLayers("{op: conv2d, filters: 4, kernel: [3, 3, 3], padding: same}"),
+                        "t.yaml:6:38: layers[0] (conv2d 'conv2d_0').kernel: expected a positive integer or "
+                                + "[height, width], found a list"),
+                Arguments.of("sparsity out of range",
+                        withLayers("{op: conv2d, filters: 4, kernel: 3, padding: same, weights: {sparsity: 1.5}}"),
+                        "t.yaml:6:76: layers[0] (conv2d 'conv2d_0').weights.sparsity: expected a number in [0, 1), "
+                                + "found '1.5'"),
+                Arguments.of("too many clusters",
+                        withLayers("{op: conv2d, filters: 4, kernel: 3, padding: same, weights: {clusters: 200}}"),
+                        "t.yaml:6:76: layers[0] (conv2d 'conv2d_0').weights.clusters: expected an integer in [0, 127], "
+                                + "found '200'"),
+                Arguments.of("kernel larger than a VALID input",
+                        withLayers("{op: conv2d, filters: 4, kernel: 9, padding: valid}"),
+                        "t.yaml:6:5: layers[0] (conv2d 'conv2d_0'): kernel 9x9 does not fit the 8x8 input with padding "
+                                + "valid"),
+                Arguments.of("dilated kernel larger than a VALID input",
+                        withLayers("{op: depthwise_conv2d, kernel: 3, dilation: 4, padding: valid}"),
+                        "t.yaml:6:5: layers[0] (depthwise_conv2d 'depthwise_conv2d_0'): dilated kernel 9x9 does not fit "
+                                + "the 8x8 input with padding valid"),
+                Arguments.of("add of different shapes",
+                        withLayers("{op: conv2d, name: conv_a, filters: 4, kernel: 3, padding: same}",
+                                "{op: max_pool2d, name: pool, pool_size: 2, padding: valid}",
+                                "{op: add, name: sum, inputs: [conv_a, pool]}"),
+                        "t.yaml:8:5: layers[2] (add 'sum'): input shapes differ: 1x8x8x4 ('conv_a') and 1x4x4x4 ('pool')"),
+                Arguments.of("add of one input",
+                        withLayers("{op: add}"),
+                        "t.yaml:6:5: layers[0] (add 'add_0'): add takes 2 inputs, found 1; name them with inputs: [a, b]"),
+                Arguments.of("input that is not an earlier layer",
+                        withLayers("{op: relu, name: r}", "{op: add, inputs: [r, later]}", "{op: relu, name: later}"),
+                        "t.yaml:7:5: layers[1] (add 'add_1'): input 'later' is neither the model input nor an earlier "
+                                + "layer"),
+                Arguments.of("duplicate layer name",
+                        withLayers("{op: relu, name: x}", "{op: relu6, name: x}"),
+                        "t.yaml:7:5: layers[1] (relu6 'x'): the name 'x' is already taken by layers[0] (relu 'x')"),
+                Arguments.of("fully connected on a feature map",
+                        withLayers("{op: fully_connected, units: 10}"),
+                        "t.yaml:6:5: layers[0] (fully_connected 'fully_connected_0'): fully_connected needs a "
+                                + "[batch, features] input, found 1x8x8x2 from 'input'; add a reshape before it"),
+                Arguments.of("reshape that changes the element count",
+                        withLayers("{op: reshape, new_shape: [1, 100]}"),
+                        "t.yaml:6:5: layers[0] (reshape 'reshape_0'): cannot reshape 1x8x8x2 (128 elements) to 1x100 "
+                                + "(100 elements)"),
+                Arguments.of("concatenation of mismatched shapes",
+                        withLayers("{op: max_pool2d, name: p, pool_size: 2, padding: valid}",
+                                "{op: concatenation, inputs: [input, p]}"),
+                        "t.yaml:7:5: layers[1] (concatenation 'concatenation_1'): input 1x4x4x2 ('p') does not match "
+                                + "1x8x8x2 ('input') outside axis 3"),
+                Arguments.of("a layer whose output nobody reads",
+                        withLayers("{op: relu, name: lost}", "{op: relu6, inputs: [input]}"),
+                        "t.yaml:6:5: layers[0] (relu 'lost'): its output is never read; only the last layer may be the "
+                                + "model output"),
+                Arguments.of("sparsity that prunes every weight",
+                        withLayers("{op: reshape, new_shape: [1, 128]}",
+                                "{op: fully_connected, units: 1, weights: {sparsity: 0.999}}"),
+                        "t.yaml:7:5: layers[1] (fully_connected 'fully_connected_1'): sparsity 0.999 would prune all 128 "
+                                + "weights"),
+                Arguments.of("concatenation of two fixed quantizations",
+                        withLayers("{op: reshape, name: flat, new_shape: [1, 128]}",
+                                "{op: softmax, name: s, inputs: [flat]}", "{op: tanh, name: t, inputs: [flat]}",
+                                "{op: concatenation, inputs: [s, t]}"),
+                        "t.yaml:9:5: layers[3] (concatenation 'concatenation_3'): its inputs and output must share one "
+                                + "quantization, but 's' (softmax) and 't' (tanh) have different fixed quantizations"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void parse_malformedDescription_throwsOneExactMessage(String what, String yaml, String expected) {
+        assertThatThrownBy(() -> ModelDescriptions.parse(yaml, "t.yaml"))
+                .isInstanceOf(InputException.class)
+                .hasMessage(expected);
+    }
+
+    @Test
+    void parse_invalidYamlSyntax_namesTheLine() {
+        assertThatThrownBy(() -> ModelDescriptions.parse("schema: npusim.model/v1\nname: [unclosed\n", "t.yaml"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("t.yaml:2:16: not valid YAML: while parsing a flow sequence; expected ',' or ']', but got <stream end>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void cases_coverAtLeastFifteenKindsOfMistake() {
+        assertThat(cases().count()).isGreaterThanOrEqualTo(15);
+    }
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.modeldesc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.Activation;
+import org.npusim.graph.ConstantData;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Quantization;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
+
+final class RangeEstimatorTest {
+
+    @Test
+    void normalCdf_knownValues_matchTables() {
+        // Φ(0) = 0.5, Φ(1) = 0.841345, Φ(-1.96) = 0.024998 (standard normal tables).
+        assertThat(RangeEstimator.normalCdf(0)).isCloseTo(0.5, within(1e-7));
+        assertThat(RangeEstimator.normalCdf(1)).isCloseTo(0.841345, within(1e-6));
+        assertThat(RangeEstimator.normalCdf(-1.96)).isCloseTo(0.024998, within(1e-6));
+    }
+
+    @Test
+    void rectify_centredNormal_givesHalfNormalMoments() {
+        // For y ~ N(0, σ²): E[max(0, y)] = σ/√(2π), E[max(0, y)²] = σ²/2.
+        TensorEstimate r = RangeEstimator.rectify(new TensorEstimate(0, 4, -8, 8), Double.POSITIVE_INFINITY);
+        assertThat(r.mean()).isCloseTo(2 / Math.sqrt(2 * Math.PI), within(1e-6));
+        assertThat(r.meanSquare()).isCloseTo(2, within(1e-6));
+        assertThat(r.low()).isZero();
+        assertThat(r.high()).isEqualTo(8);
+    }
+
+    /**
+     * Runs the shipped autoencoder in floating point (dequantized weights, zero biases, ReLU) on inputs drawn
+     * uniformly over the input's range, and checks each layer's chosen quantization against the real outputs:
+     * fewer than 1 % of the values saturate, and the values' RMS spans at least 10 quantization steps. A ±4σ
+     * interval over 255 steps puts σ at about 32 steps; 10 leaves room for the spread between channels (the interval
+     * follows the largest) while an interval 4 times too wide would fail.
+     */
+    @Test
+    void chosenScales_autoencoderRunInFloat_rarelySaturateAndKeepResolution() {
+        Subgraph g = ModelDescriptions.load(ShippedDescriptionsTest.models().resolve("autoencoder_ad.yaml")).main();
+        Tensor input = g.tensor(g.inputs()[0]);
+        Quantization iq = input.quantization().orElseThrow();
+        double lo = iq.scale(0) * (-128 - iq.zeroPoint(0));
+        double hi = iq.scale(0) * (127 - iq.zeroPoint(0));
+        SplittableRandom random = new SplittableRandom(42);
+        int samples = 400;
+        double[][] x = new double[samples][(int) input.elementCount()];
+        for (double[] row : x) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = lo + (hi - lo) * random.nextDouble();
+            }
+        }
+        for (Operator op : g.operators()) {
+            Tensor w = g.tensor(op.input(1));
+            Tensor out = g.tensor(op.output(0));
+            int units = w.shape().dim(0);
+            int features = w.shape().dim(1);
+            ConstantData data = w.data().orElseThrow();
+            double scale = w.quantization().orElseThrow().scale(0);
+            boolean relu = ((OpOptions.FullyConnected) op.options()).activation() == Activation.RELU;
+            Quantization q = out.quantization().orElseThrow();
+            double outLo = q.scale(0) * (-128 - q.zeroPoint(0));
+            double outHi = q.scale(0) * (127 - q.zeroPoint(0));
+            long saturated = 0;
+            double sumSquares = 0;
+            double[][] y = new double[samples][units];
+            for (int s = 0; s < samples; s++) {
+                for (int u = 0; u < units; u++) {
+                    double acc = 0;
+                    for (int f = 0; f < features; f++) {
+                        acc += data.byteAt(u * features + f) * scale * x[s][f];
+                    }
+                    y[s][u] = relu ? Math.max(0, acc) : acc;
+                    if (y[s][u] < outLo || y[s][u] > outHi) {
+                        saturated++;
+                    }
+                    sumSquares += y[s][u] * y[s][u];
+                }
+            }
+            double fraction = (double) saturated / (samples * units);
+            double rmsSteps = Math.sqrt(sumSquares / (samples * units)) / q.scale(0);
+            System.out.printf("%-16s saturated %.4f %%, RMS %.1f steps%n", out.name(), 100 * fraction, rmsSteps);
+            assertThat(fraction).as(out.name()).isLessThan(0.01);
+            assertThat(rmsSteps).as(out.name()).isGreaterThan(10);
+            x = y;
+        }
+    }
+}
