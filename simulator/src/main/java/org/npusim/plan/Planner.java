@@ -78,7 +78,7 @@ public final class Planner {
                 previousCompute = computeCycles(step);
             }
         }
-        return new ExecutionPlan(model, target, steps, false);
+        return new ExecutionPlan(model, java.util.Optional.of(target), steps, false);
     }
 
     private double computeCycles(Step.Npu s) {

@@ -102,7 +102,7 @@ final class EventSimulator {
         this.clock = clock;
         this.cpuCost = cpuCost;
         this.decoderWeightsPerCycle = decoderWeightsPerCycle;
-        this.costs = new CostModel(plan.target().variant());
+        this.costs = plan.target().map(t -> new CostModel(t.variant())).orElse(null);
         for (String fixed : new String[] {"mac", "output", "dma", "weight-decoder", "cpu"}) {
             resource(fixed);
         }
@@ -115,7 +115,7 @@ final class EventSimulator {
         for (int i = 0; i < stepCount; i++) {
             bytes[i] = new ByteCounter();
             if (plan.steps().get(i) instanceof Step.Npu n) {
-                work[i] = StepWork.of(n, costs, plan.target());
+                work[i] = StepWork.of(n, costs, plan.npu());
                 planTransfers(i, n);
             }
         }
@@ -172,7 +172,7 @@ final class EventSimulator {
 
     private void planTransfers(int i, Step.Npu n) {
         if (n.lutBytes() > 0) {
-            transfers.add(new Transfer(i, -1, n.lutBytes(), plan.target().weights(), null));
+            transfers.add(new Transfer(i, -1, n.lutBytes(), plan.npu().weights(), null));
         }
         if (n.weights().isPresent() && n.weights().get().buffered()) {
             WeightPlan w = n.weights().get();

@@ -33,8 +33,8 @@ public final class VelaEstimator {
 
     public VelaEstimator(ExecutionPlan plan) {
         this.plan = plan;
-        this.costs = new CostModel(plan.target().variant());
-        this.shram = new MemoryTiming("shram", plan.target().variant().axiBytesPerCycle(), 1, 0, 0);
+        this.costs = new CostModel(plan.npu().variant());
+        this.shram = new MemoryTiming("shram", plan.npu().variant().axiBytesPerCycle(), 1, 0, 0);
     }
 
     /** The estimate of one NPU step, in NPU cycles. */
@@ -60,7 +60,7 @@ public final class VelaEstimator {
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */
     public Estimate estimate(Step.Npu s, double slackPrevious) {
         NpuOperation op = s.op();
-        StepWork work = StepWork.of(s, costs, plan.target());
+        StepWork work = StepWork.of(s, costs, plan.npu());
         OpCost compute = work.compute();
         TreeMap<String, Double> access = new TreeMap<>();
         ByteCounter bytes = new ByteCounter();
@@ -75,8 +75,8 @@ public final class VelaEstimator {
 
         double dmaMisc = 0;
         if (s.lutBytes() > 0) {
-            dmaMisc += DmaModel.transferCycles(plan.target().weights().timing(), shram, s.lutBytes());
-            bytes.read(plan.target().weights().memory(), s.lutBytes());
+            dmaMisc += DmaModel.transferCycles(plan.npu().weights().timing(), shram, s.lutBytes());
+            bytes.read(plan.npu().weights().memory(), s.lutBytes());
         }
         double npu;
         double slackSelf = compute.cycles();
