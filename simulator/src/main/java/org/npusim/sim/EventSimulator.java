@@ -22,15 +22,21 @@ import org.npusim.plan.WeightPlan;
 /**
  * The event-driven simulation of a plan. Each NPU step is a pipeline of OFM blocks: the IFM (and directly-read
  * weights) of block k+1 are fetched while the MAC array computes block k (SHRAM double-buffers the IFM); the MAC
- * array waits for its block's input, for the weight slice it needs (DMA-buffered or decoded) and for a free
+ * array waits for its block's input, for the weight slice it needs (DMA-buffered, then decoded) and for a free
  * accumulator buffer (two); the output stage drains accumulators and the OFM block is written. Each fetch and
- * write reserves the channel (AXI port and memory) it uses, so streams that share a channel queue behind each
- * other (contention), and latencies delay completion without occupying the channel. The NPU DMA copies weight
- * slices and LUTs in plan order; with overlap on, it starts the next step's first transfer as soon as it is free,
- * so weight fetch hides under the current step's compute.
+ * write reserves the channel (AXI port and memory) it uses for its bytes (burst-inflated) over the channel's
+ * bandwidth, so streams that share a channel queue behind each other: that is the contention Vela leaves out.
  *
- * <p>With contention off, every stream has a channel of its own; with overlap off, a step's DMA starts only when
- * the step does.
+ * <p>Per-block memory latency is not charged on every fetch: the NPU keeps several AXI transactions in flight, and
+ * the stage times carry Vela's per-block command-overhead floor {@code (T_ifm + T_ofm + out + dpu) / 4}
+ * (ethos-u-facts.md §3.3 step 10), which is where latency enters Vela's model too. DMA transfers pay the source's
+ * read latency once, as {@code mem2mem} does.
+ *
+ * <p>The NPU DMA copies weight slices and LUTs in plan order. With overlap on, it starts the next step's first
+ * transfer as soon as it is free, so weight fetch hides under the current step's compute, and the next step's
+ * first IFM fetch starts when the MAC array finishes the last block (the Ethos-U's block dependency lets a command
+ * start while the previous one drains its output stage). With overlap off, a step starts, DMA included, only when
+ * the previous one has written its last block. With contention off, every stream has a channel of its own.
  */
 final class EventSimulator {
 
@@ -71,25 +77,12 @@ final class EventSimulator {
     private final int[][] stepTransfers;
     private final int[] lastComputedSlice;
 
-    // The NPU step being executed.
-    private int current = -1;
-    private int blocks;
-    private long[] macEnd = new long[0];
-    private long[] outEnd = new long[0];
-    private long[] inputReady = new long[0];
-    private int[] blockSlice = new int[0];
-    private int[] sliceBlocksLeft = new int[0];
-    private long lastWrite;
-    private int waitingBlock = -1;
-    private long blockMacPs;
-    private long blockOutPs;
+    /** The pipelines of the NPU steps that have started (a step drains while the next one starts). */
+    private final Pipeline[] pipelines;
 
     private final Handler startStep = this::onStartStep;
     private final Handler finishStep = this::onFinishStep;
-    private final Handler issue = this::onIssue;
-    private final Handler mac = this::onMac;
-    private final Handler output = this::onOutput;
-    private final Handler write = this::onWrite;
+    private final Handler startNext = this::onStartNext;
     private final Handler dmaDone = this::onDmaDone;
 
     private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
@@ -136,6 +129,7 @@ final class EventSimulator {
             }
         }
         this.busy = new long[stepCount][resources.size()];
+        this.pipelines = new Pipeline[stepCount];
         this.transferComplete = new boolean[transfers.size()];
         this.lastComputedSlice = new int[stepCount];
         Arrays.fill(lastComputedSlice, -1);
@@ -218,123 +212,152 @@ final class EventSimulator {
         pumpDma();
     }
 
+    /** A CPU step ends. */
     private void onFinishStep(Simulation s, int i) {
         stepEnd[i] = s.now();
+        onStartNext(s, i);
+    }
+
+    /** Starts the step after {@code i}, if there is one. */
+    private void onStartNext(Simulation s, int i) {
         if (i + 1 < stepCount) {
             s.at(s.now(), startStep, i + 1);
         }
     }
 
     private void beginNpuStep(int i) {
-        current = i;
-        StepWork w = work[i];
-        blocks = (int) Math.max(1, w.compute().blocks());
-        if (macEnd.length < blocks) {
-            int n = Math.max(blocks, macEnd.length * 2);
-            macEnd = new long[n];
-            outEnd = new long[n];
-            inputReady = new long[n];
-            blockSlice = new int[n];
-        }
-        List<int[]> slices = w.step().weights().map(WeightPlan::slices).orElse(List.of());
-        boolean sliced = w.step().weights().map(p -> p.buffering() == WeightPlan.Buffering.DOUBLE).orElse(false);
-        int sliceCount = sliced ? slices.size() : 1;
-        sliceBlocksLeft = new int[sliceCount];
-        int cout = w.step().op().ofm().c();
-        int assigned = 0;
-        for (int s = 0; s < sliceCount; s++) {
-            int n = s == sliceCount - 1 ? blocks - assigned
-                    : (int) Math.max(1, Math.round((double) blocks * (slices.get(s)[1] - slices.get(s)[0]) / cout));
-            n = Math.min(n, blocks - assigned - (sliceCount - 1 - s));
-            for (int k = assigned; k < assigned + n; k++) {
-                blockSlice[k] = s;
-            }
-            sliceBlocksLeft[s] = n;
-            assigned += n;
-        }
-        lastWrite = sim.now();
-        waitingBlock = -1;
-        if (w.step().op().type() == NpuBlockType.ELEMENTWISE) {
-            blockMacPs = 0;
-            blockOutPs = clock.toPs((double) w.compute().cycles() / blocks);
-        } else {
-            blockMacPs = clock.toPs(w.compute().macBlockCycles());
-            blockOutPs = clock.toPs(w.compute().outputBlockCycles());
-        }
-        sim.at(sim.now(), issue, 0);
+        pipelines[i] = new Pipeline(i);
+        sim.at(sim.now(), pipelines[i].issue, 0);
     }
-
-    // ---- Block pipeline ----
 
     private long transferPs(double bytes, MemoryTiming m) {
         return clock.toPs(bytes / m.bytesPerCycle());
     }
 
-    /** Fetches block k's IFM (and IFM2, and directly-read weights), then decodes its weights. */
-    private void onIssue(Simulation s, int k) {
-        int i = current;
-        StepWork w = work[i];
-        Step.Npu n = w.step();
-        long now = s.now();
-        double share = 1.0 / blocks;
-        long ready = fetch(i, n.ifm().channel(), "ifm", w.ifmBytes() * w.ifmEfficiency() * share, now, true);
-        if (w.ifm2Bytes() > 0) {
-            ready = Math.max(ready, fetch(i, w.ifm2Channel(), "ifm2", w.ifm2Bytes() * w.ifm2Efficiency() * share, now, true));
-        }
-        if (n.weights().isPresent()) {
-            WeightPlan p = n.weights().get();
-            Channel c = p.buffered() ? p.buffer() : p.source();
-            long weightsIn = fetch(i, c, "weights", w.weightFetchBytes() * share, now, true);
-            long decodePs = clock.toPs(w.weightElements() * share / decoderWeightsPerCycle);
-            ready = Math.max(ready, reserve(i, DECODER, weightsIn, decodePs));
-        }
-        inputReady[k] = ready;
-        s.at(ready, mac, k);
+    private long fetch(int step, Channel c, String stream, double bytes, long now) {
+        return reserve(step, channel(c, stream), now, transferPs(bytes, c.timing()));
     }
 
-    private long fetch(int step, Channel c, String stream, double bytes, long now, boolean read) {
-        MemoryTiming m = c.timing();
-        long end = reserve(step, channel(c, stream), now, transferPs(bytes, m));
-        return end + clock.toPs(read ? m.readLatencyCycles() : m.writeLatencyCycles());
-    }
+    /**
+     * The OFM-block pipeline of one NPU step. Its handlers take the block index; the step is the pipeline's own, so
+     * that a step draining its output stage and the next step filling its MAC array do not mix.
+     */
+    private final class Pipeline {
+        final int step;
+        final StepWork work;
+        final int blocks;
+        final long[] outEnd;
+        final int[] blockSlice;
+        final int[] sliceBlocksLeft;
+        final long macPs;
+        final long outPs;
+        long lastWrite;
+        int waitingBlock = -1;
+        final Handler issue = this::onIssue;
+        final Handler mac = this::onMac;
+        final Handler output = this::onOutput;
+        final Handler write = this::onWrite;
 
-    private void onMac(Simulation s, int k) {
-        long now = s.now();
-        long gate = k >= 2 ? outEnd[k - 2] : 0;
-        if (gate > now) {
-            s.at(gate, mac, k);
-            return;
+        Pipeline(int step) {
+            this.step = step;
+            this.work = EventSimulator.this.work[step];
+            this.blocks = (int) Math.max(1, work.compute().blocks());
+            this.outEnd = new long[blocks];
+            this.blockSlice = new int[blocks];
+            List<int[]> slices = work.step().weights().map(WeightPlan::slices).orElse(List.of());
+            boolean sliced = work.step().weights().map(p -> p.buffering() == WeightPlan.Buffering.DOUBLE).orElse(false);
+            int sliceCount = sliced ? slices.size() : 1;
+            this.sliceBlocksLeft = new int[sliceCount];
+            int cout = work.step().op().ofm().c();
+            int assigned = 0;
+            for (int s = 0; s < sliceCount; s++) {
+                int n = s == sliceCount - 1 ? blocks - assigned
+                        : (int) Math.max(1, Math.round((double) blocks * (slices.get(s)[1] - slices.get(s)[0]) / cout));
+                n = Math.max(0, Math.min(n, blocks - assigned - (sliceCount - 1 - s)));
+                for (int k = assigned; k < assigned + n; k++) {
+                    blockSlice[k] = s;
+                }
+                sliceBlocksLeft[s] = n;
+                assigned += n;
+            }
+            this.lastWrite = sim.now();
+            if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
+                this.macPs = 0;
+                this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
+            } else {
+                this.macPs = clock.toPs(work.compute().macStageCycles());
+                this.outPs = clock.toPs(work.compute().outputStageCycles());
+            }
         }
-        if (!sliceReady(current, blockSlice[k])) {
-            waitingBlock = k;
-            return;
-        }
-        long end = reserve(current, MAC, now, blockMacPs);
-        macEnd[k] = end;
-        if (k + 1 < blocks) {
-            s.at(now, issue, k + 1);
-        }
-        s.at(end, output, k);
-    }
 
-    private void onOutput(Simulation s, int k) {
-        long end = reserve(current, OUTPUT, s.now(), blockOutPs);
-        outEnd[k] = end;
-        s.at(end, write, k);
-    }
-
-    private void onWrite(Simulation s, int k) {
-        int i = current;
-        StepWork w = work[i];
-        long end = fetch(i, w.step().ofm().channel(), "ofm", w.ofmBytes() * w.ofmEfficiency() / blocks, s.now(), false);
-        lastWrite = Math.max(lastWrite, end);
-        int slice = blockSlice[k];
-        if (--sliceBlocksLeft[slice] == 0) {
-            sliceComputed(i, slice);
+        /** Fetches block k's IFM (and IFM2, and weights), then decodes its weights. */
+        void onIssue(Simulation s, int k) {
+            Step.Npu n = work.step();
+            long now = s.now();
+            double share = 1.0 / blocks;
+            long ready = fetch(step, n.ifm().channel(), "ifm", work.ifmBytes() * work.ifmEfficiency() * share, now);
+            if (work.ifm2Bytes() > 0) {
+                ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now));
+            }
+            if (n.weights().isPresent()) {
+                WeightPlan p = n.weights().get();
+                Channel c = p.buffered() ? p.buffer() : p.source();
+                long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now);
+                long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
+                ready = Math.max(ready, reserve(step, DECODER, weightsIn, decodePs));
+            }
+            s.at(ready, mac, k);
         }
-        if (k == blocks - 1) {
-            recordBytes(i);
-            s.at(Math.max(lastWrite, s.now()), finishStep, i);
+
+        void onMac(Simulation s, int k) {
+            long now = s.now();
+            long gate = k >= 2 ? outEnd[k - 2] : 0;
+            if (gate > now) {
+                s.at(gate, mac, k);
+                return;
+            }
+            if (!sliceReady(step, blockSlice[k])) {
+                waitingBlock = k;
+                return;
+            }
+            long end = reserve(step, MAC, now, macPs);
+            if (k + 1 < blocks) {
+                s.at(now, issue, k + 1);
+            } else if (overlap) {
+                s.at(end, startNext, step);
+            }
+            s.at(end, output, k);
+        }
+
+        /** Called when a DMA transfer of this step completes: resumes a block that waited for it. */
+        void transferArrived(Simulation s) {
+            if (waitingBlock >= 0 && sliceReady(step, blockSlice[waitingBlock])) {
+                int k = waitingBlock;
+                waitingBlock = -1;
+                s.at(s.now(), mac, k);
+            }
+        }
+
+        void onOutput(Simulation s, int k) {
+            long end = reserve(step, OUTPUT, s.now(), outPs);
+            outEnd[k] = end;
+            s.at(end, write, k);
+        }
+
+        void onWrite(Simulation s, int k) {
+            long end = fetch(step, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now());
+            lastWrite = Math.max(lastWrite, end);
+            int slice = blockSlice[k];
+            if (--sliceBlocksLeft[slice] == 0) {
+                sliceComputed(step, slice);
+            }
+            if (k == blocks - 1) {
+                recordBytes(step);
+                stepEnd[step] = Math.max(lastWrite, s.now());
+                if (!overlap) {
+                    s.at(stepEnd[step], startNext, step);
+                }
+            }
         }
     }
 
@@ -415,10 +438,9 @@ final class EventSimulator {
         transferComplete[index] = true;
         dmaBusy = false;
         pumpDma();
-        if (t.step() == current && waitingBlock >= 0 && sliceReady(current, blockSlice[waitingBlock])) {
-            int k = waitingBlock;
-            waitingBlock = -1;
-            s.at(s.now(), mac, k);
+        Pipeline p = pipelines[t.step()];
+        if (p != null) {
+            p.transferArrived(s);
         }
     }
 
