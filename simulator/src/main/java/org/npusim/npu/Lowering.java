@@ -9,36 +9,56 @@ import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
+import org.npusim.graph.Padding;
 import org.npusim.graph.Shape;
 import org.npusim.graph.StridedConvRewrite;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
+import org.npusim.hw.NpuVariant;
 import org.npusim.npu.NpuOperation.ActivationKind;
 import org.npusim.npu.NpuOperation.Function;
 import org.npusim.npu.NpuOperation.Resampling;
 
 /**
  * Lowers graph operators to the operations the NPU executes, following Vela 3.10's graph rewrites where they
- * change the work (ethos-u-facts.md §3.1 table): convolutions, depthwise convolutions (a depthwise convolution of
- * one input channel is a plain convolution), fully connected layers and 1×1 convolutions on a 1×1 IFM (vector
- * products), transpose convolutions (convolution with ×2 upscaling), pooling, element-wise arithmetic, QUANTIZE
- * (an average pool), LUT functions, and the stride folding of {@link StridedConvRewrite}.
+ * change the work (ethos-u-facts.md §3.1; /work notes on Vela's lowering, summarised in each method):
+ * convolutions, depthwise convolutions (one input channel: a plain convolution), fully connected layers and 1×1
+ * convolutions on a 1×1 IFM (vector products), transpose convolutions, pooling, element-wise arithmetic (with
+ * Vela's operand swap), QUANTIZE (an average pool), int8 LUT functions (fused into the producing operation where
+ * Vela fuses them), SOFTMAX (31 operations), MEAN (a depthwise sum and a multiply), PAD (hardware padding of the
+ * next convolution), RESHAPE (removed, or a DMA copy), and the stride folding of {@link StridedConvRewrite}.
  *
- * <p>Operators that only move or reinterpret memory (RESHAPE, SQUEEZE, EXPAND_DIMS, CONCATENATION by sliced
- * writes) lower to no NPU operation. An operator this class cannot lower returns an empty list from
- * {@link #lower}; whether it then runs on the CPU is the partitioner's decision.
+ * <p>An operator this class cannot lower returns {@link Result.NotLowered} with the reason.
  */
 public final class Lowering {
 
+    /** LUT sizes (ethos-u-facts.md §2.6; softmax's exponent table is 256 uint32 entries). */
+    static final int LUT8_BYTES = 256;
+    static final int LUT16_BYTES = 2048;
+    static final int SOFTMAX_EXP_LUT_BYTES = 1024;
+
     private final Subgraph graph;
+    private final Optional<NpuVariant> variant;
     /** For every tensor, the operators that read it. */
     private final List<List<Operator>> consumers;
     /** For every tensor, the operator that writes it, or null for inputs and constants. */
     private final Operator[] producers;
+    private final boolean[] graphInput;
+    /** Results by operator index: lowering an operator twice must not create its internal tensors twice. */
+    private final Result[] lowered;
+    private int nextInternal;
 
+    /** Creates a lowering of {@code graph} that does not depend on the variant (no LUT fusion decisions). */
     public Lowering(Subgraph graph) {
+        this(graph, Optional.empty());
+    }
+
+    /** Creates a lowering of {@code graph} for {@code variant}. */
+    public Lowering(Subgraph graph, Optional<NpuVariant> variant) {
         this.graph = graph;
+        this.variant = variant;
         int n = graph.tensors().size();
+        this.nextInternal = n;
         this.consumers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             consumers.add(new ArrayList<>(2));
@@ -54,14 +74,31 @@ public final class Lowering {
                 producers[t] = op;
             }
         }
+        this.lowered = new Result[graph.operators().size()];
+        this.graphInput = new boolean[n];
+        for (int t : graph.inputs()) {
+            graphInput[t] = true;
+        }
     }
 
     /** The result of lowering one operator. */
     public sealed interface Result {
-        /** The operator becomes these NPU operations (possibly none, for memory-only operators). */
-        record Npu(List<NpuOperation> operations) implements Result {
+        /**
+         * The operator becomes these NPU operations (possibly none, for memory-only operators), with the tensors
+         * the lowering created.
+         */
+        record Npu(List<NpuOperation> operations, List<InternalTensor> internals) implements Result {
             public Npu {
                 operations = List.copyOf(operations);
+                internals = List.copyOf(internals);
+            }
+
+            static Npu of(NpuOperation op) {
+                return new Npu(List.of(op), List.of());
+            }
+
+            static Npu none() {
+                return new Npu(List.of(), List.of());
             }
         }
 
@@ -69,8 +106,25 @@ public final class Lowering {
         record NotLowered(String reason) implements Result {}
     }
 
-    /** Lowers {@code op}. */
+    /** Lowers {@code op}; lowering the same operator again returns the same result. */
     public Result lower(Operator op) {
+        Result r = lowered[op.index()];
+        if (r == null) {
+            r = lowerOnce(op);
+            lowered[op.index()] = r;
+        }
+        return r;
+    }
+
+    /** Returns the id the next internal tensor would get: graph tensors plus all internals created so far. */
+    public int tensorIdLimit() {
+        return nextInternal;
+    }
+
+    private Result lowerOnce(Operator op) {
+        if (op.outputCount() == 0 || op.inputCount() == 0) {
+            return new Result.NotLowered(op.opName() + " has no inputs or outputs");
+        }
         return switch (op.options().kind()) {
             case CONV_2D -> conv(op);
             case DEPTHWISE_CONV_2D -> depthwise(op);
@@ -78,10 +132,17 @@ public final class Lowering {
             case TRANSPOSE_CONV -> transposeConv(op);
             case POOL_2D -> pool(op);
             case ARITHMETIC -> arithmetic(op);
-            case RESHAPE, SQUEEZE, CONCATENATION -> new Result.Npu(List.of());
+            case RESHAPE, SQUEEZE -> reshape(op);
+            case SOFTMAX -> softmax(op);
+            case REDUCER -> op.is(BuiltinOperator.MEAN) ? mean(op) : notSupported(op);
             case NONE -> simple(op);
-            default -> new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
+            case CONCATENATION, STRIDED_SLICE, SPLIT, LEAKY_RELU, SVDF, SEQUENCE_LSTM, RESIZE, CUSTOM, OPAQUE ->
+                    new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         };
+    }
+
+    private static Result notSupported(Operator op) {
+        return new Result.NotLowered(op.opName() + " is not supported by the Ethos-U");
     }
 
     private Tensor in(Operator op, int slot) {
@@ -96,6 +157,10 @@ public final class Lowering {
         return t.type().sizeBits();
     }
 
+    private static Shape4 shape(Tensor t) {
+        return Shape4.of(t.shape());
+    }
+
     private static ActivationKind activation(Activation a) {
         return switch (a) {
             case NONE, SIGN_BIT -> ActivationKind.NONE;
@@ -104,21 +169,120 @@ public final class Lowering {
         };
     }
 
-    private Optional<NpuOperation.WeightTensor> weights(Operator op, int slot, boolean depthwise) {
-        int t = op.input(slot);
-        return t >= 0 && graph.tensor(t).isConstant() ? Optional.of(new NpuOperation.WeightTensor(t, depthwise)) : Optional.empty();
+    private String name(Operator op) {
+        return out(op).name();
     }
+
+    private NpuOperation.Builder start(Operator op, NpuBlockType type) {
+        return NpuOperation.builder(name(op), op.index(), type).ofm(op.output(0), shape(out(op)), bits(out(op)));
+    }
+
+    /**
+     * Returns the LUT a following LOGISTIC/TANH moves onto {@code op} ({@code fuse_activation_function_with_prev}):
+     * the single reader of op's output is an int8 LUT function that Vela fuses, so op takes the LUT activation.
+     */
+    private Optional<Operator> fusedLut(Operator op) {
+        List<Operator> readers = consumers.get(op.output(0));
+        if (readers.size() != 1) {
+            return Optional.empty();
+        }
+        Operator r = readers.get(0);
+        return lutFusesInto(r, op) ? Optional.of(r) : Optional.empty();
+    }
+
+    /**
+     * Whether LUT function {@code lut} is fused into its producer {@code producer}: the producer runs on the NPU
+     * as a real block (not a memory copy), writes only for {@code lut}, has no activation of its own, and the
+     * variant reserves SHRAM banks for the LUT (not the 16-bank U55-32 and U55-64).
+     */
+    private boolean lutFusesInto(Operator lut, Operator producer) {
+        if (!(lut.is(BuiltinOperator.LOGISTIC) || lut.is(BuiltinOperator.TANH)) || variant.isEmpty()
+                || variant.get().shramReservedEndBanks() == 0) {
+            return false;
+        }
+        if (in(lut, 0).type() != ElementType.INT8 && in(lut, 0).type() != ElementType.UINT8) {
+            return false;
+        }
+        if (consumers.get(producer.output(0)).size() != 1) {
+            return false;
+        }
+        Activation own = switch (producer.options().kind()) {
+            case CONV_2D -> ((OpOptions.Conv2D) producer.options()).activation();
+            case DEPTHWISE_CONV_2D -> ((OpOptions.DepthwiseConv2D) producer.options()).activation();
+            case FULLY_CONNECTED -> ((OpOptions.FullyConnected) producer.options()).activation();
+            case POOL_2D -> ((OpOptions.Pool2D) producer.options()).activation();
+            case ARITHMETIC -> ((OpOptions.Arithmetic) producer.options()).activation();
+            default -> Activation.SIGN_BIT;
+        };
+        return own == Activation.NONE;
+    }
+
+    /** Applies a fused activation (own or from a following LUT function) to a builder; returns the OFM tensor. */
+    private NpuOperation.Builder withActivation(NpuOperation.Builder b, Operator op, Activation own) {
+        Optional<Operator> lut = fusedLut(op);
+        if (lut.isPresent()) {
+            Tensor o = out(lut.get());
+            return b.activation(ActivationKind.LUT).lut(LUT8_BYTES).ofm(lut.get().output(0), shape(o), bits(o));
+        }
+        return b.activation(activation(own));
+    }
+
+    // ---- Convolutions ----
 
     private Result conv(Operator op) {
         OpOptions.Conv2D o = (OpOptions.Conv2D) op.options();
         Shape w = in(op, 1).shape();
-        return convolution(op, Shape4.of(graph.tensor(ifmOf(op)).shape()), w.dim(2), w.dim(1), o.strideW(), o.strideH(),
-                o.dilationW(), o.dilationH(), o.activation(), false);
+        return convolution(op, w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH(), o.activation());
+    }
+
+    private Result depthwise(Operator op) {
+        OpOptions.DepthwiseConv2D o = (OpOptions.DepthwiseConv2D) op.options();
+        Shape w = in(op, 1).shape();
+        int ifmTensor = ifmOf(op);
+        Shape4 ifm = shape(graph.tensor(ifmTensor));
+        if (ifm.c() == 1 && out(op).shape().nhwc(3) == o.depthMultiplier()) {
+            // convert_depthwise_to_conv: one input channel times a multiplier is a plain convolution.
+            return convolution(op, w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH(), o.activation());
+        }
+        Kernel k = new Kernel(w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH());
+        NpuOperation.Builder b = start(op, NpuBlockType.DEPTHWISE).ifm(ifmTensor, ifm, bits(in(op, 0))).kernel(k).scaled(true)
+                .weights(new NpuOperation.WeightTensor(op.input(1), true));
+        return Result.Npu.of(withActivation(b, op, o.activation()).build());
+    }
+
+    private Result convolution(Operator op, int kw, int kh, int strideX, int strideY, int dilX, int dilY, Activation act) {
+        int ifmTensor = ifmOf(op);
+        Shape4 ifm = shape(graph.tensor(ifmTensor));
+        Shape4 ofm = shape(out(op));
+        Optional<StridedConvRewrite> rewrite = StridedConvRewrite.of(op, graph.tensors());
+        if (rewrite.isPresent()) {
+            StridedConvRewrite r = rewrite.get();
+            ifm = new Shape4(ifm.n(), ifm.h(), r.ifmW(), r.ifmC());
+            kw = r.kernelW();
+            strideX = r.stride();
+        }
+        // fixup_strided_conv: the stride is 1 along an axis where the OFM has size 1.
+        if (ofm.w() == 1) {
+            strideX = 1;
+        }
+        if (ofm.h() == 1) {
+            strideY = 1;
+        }
+        Kernel k = new Kernel(kw, kh, strideX, strideY, dilX, dilY);
+        NpuBlockType type = NpuBlockType.CONVOLUTION;
+        if (ifm.h() == 1 && ifm.w() == 1 && kw == 1 && kh == 1) {
+            // convert_conv_to_fc: a 1x1 convolution on a 1x1 IFM is a vector product.
+            type = NpuBlockType.VECTOR_PRODUCT;
+            k = Kernel.UNIT;
+        }
+        NpuOperation.Builder b = start(op, type).ifm(ifmTensor, ifm, bits(in(op, 0))).kernel(k).scaled(true)
+                .weights(new NpuOperation.WeightTensor(op.input(1), false));
+        return Result.Npu.of(withActivation(b, op, act).build());
     }
 
     /**
-     * Returns the tensor a convolution-like operator reads: its input, or the input of a PAD in front of it that
-     * the NPU applies as hardware padding instead ({@link #padFusesInto}).
+     * Returns the tensor a convolution reads: its input, or the input of a PAD in front of it that the NPU applies
+     * as hardware padding instead ({@link #padFusesInto}).
      */
     private int ifmOf(Operator op) {
         int t = op.input(0);
@@ -131,23 +295,21 @@ public final class Lowering {
 
     /**
      * Whether Vela replaces {@code pad} by the hardware padding of {@code consumer} ({@code replace_pad_by_hw_pad}):
-     * the consumer is a VALID convolution or depthwise convolution, the PAD pads only height and width, keeps the
-     * element type, and each pad is at most half the dilated kernel, with the leading pads equal to k/2, or
-     * k/2 ≤ stride, or a multiple of the stride.
+     * the consumer is a VALID convolution or depthwise convolution, the PAD pads only height and width and keeps
+     * the element type, each pad is at most half the dilated kernel, and each leading pad equals k/2, or k/2 is at
+     * most the stride, or the pad is a multiple of the stride.
      */
     private boolean padFusesInto(Operator pad, Operator consumer) {
-        int kw;
-        int kh;
         int sx;
         int sy;
         int dx;
         int dy;
-        if (consumer.options() instanceof OpOptions.Conv2D c && c.padding() == org.npusim.graph.Padding.VALID) {
+        if (consumer.options() instanceof OpOptions.Conv2D c && c.padding() == Padding.VALID) {
             sx = c.strideW();
             sy = c.strideH();
             dx = c.dilationW();
             dy = c.dilationH();
-        } else if (consumer.options() instanceof OpOptions.DepthwiseConv2D d && d.padding() == org.npusim.graph.Padding.VALID) {
+        } else if (consumer.options() instanceof OpOptions.DepthwiseConv2D d && d.padding() == Padding.VALID) {
             sx = d.strideW();
             sy = d.strideH();
             dx = d.dilationW();
@@ -156,16 +318,16 @@ public final class Lowering {
             return false;
         }
         Shape w = in(consumer, 1).shape();
-        kh = (w.dim(1) - 1) * dy + 1;
-        kw = (w.dim(2) - 1) * dx + 1;
+        int kh = (w.dim(1) - 1) * dy + 1;
+        int kw = (w.dim(2) - 1) * dx + 1;
         int padsTensor = pad.input(1);
-        if (padsTensor < 0 || !graph.tensor(padsTensor).isConstant() || graph.tensor(pad.input(0)).type() != out(pad).type()) {
+        if (padsTensor < 0 || !graph.tensor(padsTensor).isConstant() || in(pad, 0).type() != out(pad).type()) {
             return false;
         }
         Tensor pads = graph.tensor(padsTensor);
         long[] p = pads.type() == ElementType.INT64 ? pads.data().get().toLongArray() : toLong(pads.data().get().toIntArray());
-        int rank = pads.shape().dim(0);
-        if (p.length != rank * 2 || rank < 3) {
+        int rank = pads.shape().rank() == 2 ? pads.shape().dim(0) : 0;
+        if (rank < 3 || p.length != rank * 2) {
             return false;
         }
         int hIndex = rank - 3;
@@ -199,64 +361,22 @@ public final class Lowering {
     private Result pad(Operator op) {
         List<Operator> readers = consumers.get(op.output(0));
         if (readers.isEmpty()) {
-            return new Result.NotLowered("PAD output is a model output; not fused into a convolution");
+            return new Result.NotLowered("PAD output is a model output, not fused into a convolution");
         }
         for (Operator r : readers) {
             if (!padFusesInto(op, r)) {
                 return new Result.NotLowered("PAD is not fused into " + r.opName() + " as hardware padding");
             }
         }
-        return new Result.Npu(List.of());
-    }
-
-    private Result depthwise(Operator op) {
-        OpOptions.DepthwiseConv2D o = (OpOptions.DepthwiseConv2D) op.options();
-        Shape w = in(op, 1).shape();
-        Shape4 ifm = Shape4.of(graph.tensor(ifmOf(op)).shape());
-        if (ifm.c() == 1 && out(op).shape().nhwc(3) == o.depthMultiplier()) {
-            // convert_depthwise_to_conv: one input channel times a multiplier is a plain convolution.
-            return convolution(op, ifm, w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH(),
-                    o.activation(), true);
-        }
-        Kernel k = new Kernel(w.dim(2), w.dim(1), o.strideW(), o.strideH(), o.dilationW(), o.dilationH());
-        return single(new NpuOperation(name(op), op.index(), NpuBlockType.DEPTHWISE, Function.NONE, ifm,
-                Optional.empty(), Shape4.of(out(op).shape()), bits(in(op, 0)), bits(out(op)), k, Resampling.NONE,
-                false, true, activation(o.activation()), weights(op, 1, true),
-                NpuOperation.TensorRefs.of(ifmOf(op), op.output(0))));
-    }
-
-    private Result convolution(Operator op, Shape4 ifm, int kw, int kh, int strideX, int strideY, int dilX, int dilY,
-            Activation act, boolean fromDepthwise) {
-        Shape4 ofm = Shape4.of(out(op).shape());
-        Optional<StridedConvRewrite> rewrite = StridedConvRewrite.of(op, graph.tensors());
-        if (rewrite.isPresent()) {
-            StridedConvRewrite r = rewrite.get();
-            ifm = new Shape4(ifm.n(), ifm.h(), r.ifmW(), r.ifmC());
-            kw = r.kernelW();
-            strideX = r.stride();
-        }
-        // Vela sets the stride to 1 along an axis where the OFM has size 1 (fixup_strided_conv).
-        if (ofm.w() == 1) {
-            strideX = 1;
-        }
-        if (ofm.h() == 1) {
-            strideY = 1;
-        }
-        Kernel k = new Kernel(kw, kh, strideX, strideY, dilX, dilY);
-        NpuBlockType type = NpuBlockType.CONVOLUTION;
-        if (ifm.h() == 1 && ifm.w() == 1 && kw == 1 && kh == 1) {
-            // convert_conv_to_fc: a 1×1 convolution on a 1×1 IFM is a vector product.
-            type = NpuBlockType.VECTOR_PRODUCT;
-            k = Kernel.UNIT;
-        }
-        return single(new NpuOperation(name(op), op.index(), type, Function.NONE, ifm, Optional.empty(), ofm,
-                bits(in(op, 0)), bits(out(op)), k, Resampling.NONE, false, true, activation(act),
-                weights(op, 1, false), NpuOperation.TensorRefs.of(ifmOf(op), op.output(0))));
+        return Result.Npu.none();
     }
 
     private Result fullyConnected(Operator op) {
         OpOptions.FullyConnected o = (OpOptions.FullyConnected) op.options();
         Tensor weights = in(op, 1);
+        if (!weights.isConstant()) {
+            return new Result.NotLowered("FULLY_CONNECTED with non-constant weights is not supported by the Ethos-U");
+        }
         int cin = weights.shape().dim(-1);
         int cout = weights.shape().dim(0);
         long batch = out(op).elementCount() / Math.max(1, cout);
@@ -273,10 +393,16 @@ public final class Lowering {
             bh = 4;
             bw = 4;
         }
-        return single(new NpuOperation(name(op), op.index(), NpuBlockType.VECTOR_PRODUCT, Function.NONE,
-                new Shape4(1, bh, bw, cin), Optional.empty(), new Shape4(1, bh, bw, cout), bits(in(op, 0)),
-                bits(out(op)), Kernel.UNIT, Resampling.NONE, false, true, activation(o.activation()),
-                weights(op, 1, false), unary(op, 0)));
+        NpuOperation.Builder b = NpuOperation.builder(name(op), op.index(), NpuBlockType.VECTOR_PRODUCT)
+                .ifm(op.input(0), new Shape4(1, bh, bw, cin), bits(in(op, 0)))
+                .ofm(op.output(0), new Shape4(1, bh, bw, cout), bits(out(op)))
+                .scaled(true).weights(new NpuOperation.WeightTensor(op.input(1), false));
+        NpuOperation built = withActivation(b, op, o.activation()).build();
+        if (built.tensors().ofm() != op.output(0)) {
+            Tensor lutOut = graph.tensor(built.tensors().ofm());
+            built = built.toBuilder().ofm(built.tensors().ofm(), new Shape4(1, bh, bw, cout), bits(lutOut)).build();
+        }
+        return Result.Npu.of(built);
     }
 
     private Result transposeConv(Operator op) {
@@ -284,24 +410,29 @@ public final class Lowering {
         Shape w = in(op, 1).shape();
         Tensor ifm = in(op, 2);
         Kernel k = new Kernel(w.dim(2), w.dim(1), 1, 1, 1, 1);
-        return single(new NpuOperation(name(op), op.index(), NpuBlockType.CONVOLUTION, Function.NONE,
-                Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(out(op).shape()), bits(ifm), bits(out(op)), k,
-                Resampling.TRANSPOSE, false, true, activation(o.activation()), weights(op, 1, false), unary(op, 2)));
+        NpuOperation.Builder b = start(op, NpuBlockType.CONVOLUTION).ifm(op.input(2), shape(ifm), bits(ifm)).kernel(k)
+                .resampling(Resampling.TRANSPOSE).scaled(true).weights(new NpuOperation.WeightTensor(op.input(1), false));
+        return Result.Npu.of(withActivation(b, op, o.activation()).build());
     }
 
     private Result pool(Operator op) {
         OpOptions.Pool2D o = (OpOptions.Pool2D) op.options();
         boolean max = op.is(BuiltinOperator.MAX_POOL_2D);
         if (!max && !op.is(BuiltinOperator.AVERAGE_POOL_2D)) {
-            return new Result.NotLowered(op.opName() + " is not supported by the Ethos-U");
+            return notSupported(op);
         }
         Kernel k = new Kernel(o.filterW(), o.filterH(), o.strideW(), o.strideH(), 1, 1);
-        return single(new NpuOperation(name(op), op.index(), NpuBlockType.POOLING,
-                max ? Function.MAX_POOL : Function.AVG_POOL, Shape4.of(in(op, 0).shape()), Optional.empty(),
-                Shape4.of(out(op).shape()), bits(in(op, 0)), bits(out(op)), k, Resampling.NONE, false, false,
-                activation(o.activation()), Optional.empty(), unary(op, 0)));
+        NpuOperation.Builder b = start(op, NpuBlockType.POOLING).function(max ? Function.MAX_POOL : Function.AVG_POOL)
+                .ifm(op.input(0), shape(in(op, 0)), bits(in(op, 0))).kernel(k);
+        return Result.Npu.of(withActivation(b, op, o.activation()).build());
     }
 
+    // ---- Element-wise ----
+
+    /**
+     * ADD, SUB, MUL. Vela swaps the operands when the first is constant (or broadcast) and the second is not
+     * ({@code SchedulerOperation.__init__}), so the "IFM" that sets the cost is the full feature map.
+     */
     private Result arithmetic(Operator op) {
         Function f;
         if (op.is(BuiltinOperator.ADD)) {
@@ -311,67 +442,257 @@ public final class Lowering {
         } else if (op.is(BuiltinOperator.MUL)) {
             f = Function.MUL;
         } else {
-            return new Result.NotLowered(op.opName() + " is not supported by the Ethos-U");
+            return notSupported(op);
         }
         OpOptions.Arithmetic o = (OpOptions.Arithmetic) op.options();
-        Tensor a = in(op, 0);
-        Tensor b = in(op, 1);
-        boolean scalar = b.elementCount() == 1;
-        return single(new NpuOperation(name(op), op.index(), NpuBlockType.ELEMENTWISE, f, Shape4.of(a.shape()),
-                Optional.of(Shape4.of(b.shape())), Shape4.of(out(op).shape()), bits(a), bits(out(op)), Kernel.UNIT,
-                Resampling.NONE, scalar, false, activation(o.activation()), Optional.empty(),
-                NpuOperation.TensorRefs.of(op.input(0), op.input(1), op.output(0))));
+        int a = op.input(0);
+        int b = op.input(1);
+        Tensor ta = graph.tensor(a);
+        Tensor tb = graph.tensor(b);
+        long ofmElements = out(op).elementCount();
+        boolean aSecondary = ta.isConstant() || ta.elementCount() < ofmElements;
+        boolean bSecondary = tb.isConstant() || tb.elementCount() < ofmElements;
+        if (aSecondary && !bSecondary) {
+            int t = a;
+            a = b;
+            b = t;
+            Tensor tt = ta;
+            ta = tb;
+            tb = tt;
+        }
+        NpuOperation.Builder builder = start(op, NpuBlockType.ELEMENTWISE).function(f).ifm(a, shape(ta), bits(ta));
+        if (tb.shape().rank() == 0) {
+            builder.scalarIfm2(bits(tb));
+        } else {
+            builder.ifm2(b, shape(tb), bits(tb));
+        }
+        return Result.Npu.of(withActivation(builder, op, o.activation()).build());
     }
+
+    // ---- Memory-only operators ----
+
+    /**
+     * RESHAPE and SQUEEZE are removed (the producer writes the reshaped tensor) unless their input is a model input,
+     * comes from the CPU, or has several readers; then Vela copies it with the DMA ({@code bypass_memory_only_ops}),
+     * which costs time only when source and destination are in different memories.
+     */
+    private Result reshape(Operator op) {
+        int t = op.input(0);
+        Operator producer = producers[t];
+        boolean copy = graphInput[t] || consumers.get(t).size() > 1
+                || (producer != null && !(lower(producer) instanceof Result.Npu));
+        if (!copy) {
+            return Result.Npu.none();
+        }
+        Tensor ifm = in(op, 0);
+        NpuOperation dma = NpuOperation.builder(name(op), op.index(), NpuBlockType.DMA)
+                .ifm(t, shape(ifm), Math.max(8, bits(ifm)))
+                .ofm(op.output(0), shape(out(op)), Math.max(8, bits(out(op))))
+                .build();
+        return Result.Npu.of(dma);
+    }
+
+    // ---- Unary operators ----
 
     private Result simple(Operator op) {
         Optional<BuiltinOperator> b = op.code().builtin();
-        if (b.isEmpty() || op.inputCount() == 0 || op.outputCount() == 0) {
-            return new Result.NotLowered(op.opName() + " is not supported by the Ethos-U");
+        if (b.isEmpty()) {
+            return notSupported(op);
         }
         Tensor ifm = in(op, 0);
         Tensor ofm = out(op);
         switch (b.get()) {
             case EXPAND_DIMS:
-                return new Result.Npu(List.of());
+                return reshape(op);
             case PAD:
                 return pad(op);
             case QUANTIZE:
-                // QUANTIZE between integer types runs as a 1x1 average pool that rescales (§6.2).
-                if (!ifm.type().isQuantizedInteger() || !ofm.type().isQuantizedInteger()) {
+                // QUANTIZE between integer types runs as a 1x1 average pool that rescales (convert_quantize); an
+                // int32 output is not among the types an average pool writes.
+                if (!ifm.type().isQuantizedInteger() || !ofm.type().isQuantizedInteger() || ofm.type() == ElementType.INT32) {
                     return new Result.NotLowered("QUANTIZE from " + ifm.type().label() + " to " + ofm.type().label()
-                            + " is not an integer requantization");
+                            + " is not an integer requantization the Ethos-U supports");
                 }
-                return single(new NpuOperation(name(op), op.index(), NpuBlockType.POOLING, Function.AVG_POOL,
-                        Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(ofm.shape()), bits(ifm), bits(ofm),
-                        Kernel.UNIT, Resampling.NONE, false, false, ActivationKind.NONE, Optional.empty(), unary(op, 0)));
+                return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
+                        .ifm(op.input(0), shape(ifm), bits(ifm)).build());
             case LOGISTIC, TANH, HARD_SWISH, EXP:
-                if (ifm.type() != ElementType.INT8 && ifm.type() != ElementType.UINT8 && ifm.type() != ElementType.INT16) {
-                    return new Result.NotLowered(op.opName() + " on " + ifm.type().label() + " is not supported by the Ethos-U");
-                }
-                // LUT functions run as an ADD of a scalar 0 with a LUT activation (lut.py: convert_to_lut).
-                return single(new NpuOperation(name(op), op.index(), NpuBlockType.ELEMENTWISE, Function.LUT,
-                        Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(ofm.shape()), bits(ifm), bits(ofm),
-                        Kernel.UNIT, Resampling.NONE, true, false, ActivationKind.LUT, Optional.empty(), unary(op, 0)));
+                return lutFunction(op, ifm);
             case RELU, RELU6, RELU_N1_TO_1:
-                return single(new NpuOperation(name(op), op.index(), NpuBlockType.POOLING, Function.AVG_POOL,
-                        Shape4.of(ifm.shape()), Optional.empty(), Shape4.of(ofm.shape()), bits(ifm), bits(ofm),
-                        Kernel.UNIT, Resampling.NONE, false, false, ActivationKind.RELU, Optional.empty(), unary(op, 0)));
+                return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
+                        .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
             default:
                 return new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         }
     }
 
-    private static NpuOperation.TensorRefs unary(Operator op, int ifmSlot) {
-        return NpuOperation.TensorRefs.of(op.input(ifmSlot), op.output(0));
+    /**
+     * int8 LUT functions become an ADD of a rank-0 scalar 0 with a 256-entry LUT activation (lut.py:
+     * convert_to_lut), unless fused into the producer; int16 LOGISTIC/TANH use the native activation (no table).
+     */
+    private Result lutFunction(Operator op, Tensor ifm) {
+        ElementType t = ifm.type();
+        if (t != ElementType.INT8 && t != ElementType.UINT8 && t != ElementType.INT16) {
+            return new Result.NotLowered(op.opName() + " on " + t.label() + " is not supported by the Ethos-U");
+        }
+        Operator producer = producers[op.input(0)];
+        if (producer != null && lutFusesInto(op, producer) && lower(producer) instanceof Result.Npu) {
+            return Result.Npu.none();
+        }
+        boolean native16 = t == ElementType.INT16 && (op.is(BuiltinOperator.LOGISTIC) || op.is(BuiltinOperator.TANH));
+        NpuOperation.Builder b = start(op, native16 ? NpuBlockType.POOLING : NpuBlockType.ELEMENTWISE)
+                .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.LUT);
+        if (native16) {
+            b.function(Function.AVG_POOL);
+        } else {
+            b.function(Function.LUT).scalarIfm2(8).lut(t == ElementType.INT16 ? LUT16_BYTES : LUT8_BYTES);
+        }
+        return Result.Npu.of(b.build());
     }
 
-    private static Result single(NpuOperation op) {
-        List<NpuOperation> ops = new ArrayList<>(1);
-        ops.add(op);
-        return new Result.Npu(ops);
+    // ---- MEAN ----
+
+    /**
+     * MEAN over height and width (convert_mean_to_depthwise_conv): a depthwise convolution with a kernel the size
+     * of the reduced area writes 32-bit sums, then a MUL by a constant scales them to the output type. Vela splits
+     * taller areas into several depthwise passes; npusim lowers only areas of at most 64 rows and 4096 elements.
+     */
+    private Result mean(Operator op) {
+        Tensor ifm = in(op, 0);
+        Tensor axes = op.inputCount() > 1 ? in(op, 1) : null;
+        if (axes == null || !axes.isConstant()) {
+            return new Result.NotLowered("MEAN with non-constant axes is not supported by the Ethos-U");
+        }
+        Shape4 i = shape(ifm);
+        int[] ax = axes.data().get().toIntArray();
+        boolean h = false;
+        boolean w = false;
+        for (int a : ax) {
+            int d = a < 0 ? a + ifm.shape().rank() : a;
+            int nhwc = d + (4 - ifm.shape().rank());
+            h |= nhwc == 1;
+            w |= nhwc == 2;
+            if (nhwc == 0 || nhwc == 3) {
+                return new Result.NotLowered("MEAN over the depth or batch has no NPU lowering in npusim yet");
+            }
+        }
+        int kh = h ? i.h() : 1;
+        int kw = w ? i.w() : 1;
+        if (kh > 64 || (long) kh * kw > 4096) {
+            return new Result.NotLowered("MEAN over " + kh + "x" + kw + " needs Vela's split lowering, not in npusim yet");
+        }
+        int sum = nextInternal++;
+        Shape4 sumShape = new Shape4(1, h ? 1 : i.h(), w ? 1 : i.w(), i.c());
+        int constant = nextInternal++;
+        NpuOperation conv = NpuOperation.builder(name(op) + "_conv_0", op.index(), NpuBlockType.DEPTHWISE)
+                .ifm(op.input(0), i, bits(ifm)).ofm(sum, sumShape, 32).kernel(new Kernel(kw, kh, 1, 1, 1, 1)).scaled(true)
+                .build();
+        NpuOperation mul = NpuOperation.builder(name(op) + "_mul", op.index(), NpuBlockType.ELEMENTWISE)
+                .function(Function.MUL).ifm(sum, sumShape, 32).ifm2(constant, new Shape4(1, 1, 1, 1), 32)
+                .ofm(op.output(0), sumShape, bits(out(op))).build();
+        return new Result.Npu(List.of(conv, mul), List.of(
+                new InternalTensor(sum, name(op) + "_sum", sumShape, 32, false, Optional.of(TensorFormat.NHCWB16)),
+                new InternalTensor(constant, name(op) + "_scale", new Shape4(1, 1, 1, 1), 32, true, Optional.of(TensorFormat.NHWC))));
     }
 
-    private String name(Operator op) {
-        return op.outputCount() == 0 ? "op" + op.index() : out(op).name();
+    // ---- SOFTMAX ----
+
+    /**
+     * int8 SOFTMAX as Vela lowers it (softmax.py: get_graph_8bit): a max-pool over each row, a subtraction with the
+     * exponent LUT (1024-byte table) writing int32, and 29 int32 element-wise and ReduceSum steps computing the
+     * reciprocal of the sum by Newton-Raphson and the final scaling. Constants are [1,1,1,1] int32 tensors in
+     * permanent storage. Formats are Vela's for one row (H = W = 1): most of the reciprocal chain is NHWC.
+     * Other type combinations (int16, int8 to int16) stay on the CPU here.
+     */
+    private Result softmax(Operator op) {
+        Tensor ifm = in(op, 0);
+        Tensor ofm = out(op);
+        if (!(ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8) || ifm.type() != ofm.type()) {
+            return new Result.NotLowered("SOFTMAX from " + ifm.type().label() + " to " + ofm.type().label()
+                    + " is not lowered to the NPU (Vela lowers int8 to int8 and int16 to int16)");
+        }
+        Shape4 in4 = shape(ifm);
+        int rows = in4.n() * in4.h();
+        Shape4 s = new Shape4(1, rows, in4.w(), in4.c());
+        Shape4 r = new Shape4(1, rows, in4.w(), 1);
+        Shape4 one = new Shape4(1, 1, 1, 1);
+        String base = name(op);
+        SoftmaxBuilder sb = new SoftmaxBuilder(op.index(), base);
+        int x = op.input(0);
+        // #0 max per row, reading the input as [1, H·W, C, 1].
+        int max = sb.fm(new Shape4(1, rows * in4.w(), 1, 1), 8, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_maxpool0", op.index(), NpuBlockType.POOLING).function(Function.MAX_POOL)
+                .ifm(x, new Shape4(1, rows * in4.w(), in4.c(), 1), 8).ofm(max, new Shape4(1, rows * in4.w(), 1, 1), 8)
+                .kernel(new Kernel(in4.c(), 1, 1, 1, 1, 1)).build());
+        // #1 x - max with the exponent LUT, int32 out.
+        int exp = sb.fm(s, 32, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_sub1", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SUB)
+                .ifm(x, s, 8).ifm2(max, r, 8).ofm(exp, s, 32).activation(ActivationKind.LUT).lut(SOFTMAX_EXP_LUT_BYTES).build());
+        int shr2 = sb.binary("_shr2", Function.SIMPLE, exp, s, sb.constant(), one, s, TensorFormat.NHWC);
+        int sum3 = sb.fm(r, 32, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_reduce_sum3", op.index(), NpuBlockType.REDUCE_SUM)
+                .ifm(shr2, s, 32).ofm(sum3, r, 32).build());
+        int clz4 = sb.fm(r, 32, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_clz4", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                .ifm(sum3, r, 32).ofm(clz4, r, 32).build());
+        int shift5 = sb.binary("_sub5", Function.SUB, clz4, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int sub6 = sb.binary("_sub6", Function.SUB, clz4, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int shl7 = sb.binary("_shl7", Function.SIMPLE, sum3, r, sub6, r, r, TensorFormat.NHWC);
+        int sub8 = sb.binary("_sub8", Function.SUB, shl7, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int shl9 = sb.binary("_shl9", Function.SIMPLE, sub8, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int half = sb.binary("_add10", Function.ADD, shl9, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int mul11 = sb.binary("_mul11", Function.MUL, half, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int xk = sb.binary("_add12", Function.ADD, mul11, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int pass = 13;
+        for (int k = 0; k < 3; k++) {
+            int a = sb.binary("_mul" + pass, Function.MUL, xk, r, half, r, r, TensorFormat.NHWC);
+            int b = sb.binary("_sub" + (pass + 1), Function.SUB, a, r, sb.constant(), one, r, TensorFormat.NHWC);
+            int c = sb.binary("_mul" + (pass + 2), Function.MUL, xk, r, b, r, r, TensorFormat.NHWC);
+            int d = sb.binary("_mul" + (pass + 3), Function.MUL, c, r, sb.constant(), one, r, TensorFormat.NHWC);
+            xk = sb.binary("_add" + (pass + 4), Function.ADD, xk, r, d, r, r, TensorFormat.NHWC);
+            pass += 5;
+        }
+        int mul28 = sb.binary("_mul28", Function.MUL, xk, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int mul29 = sb.binary("_mul29", Function.MUL, exp, s, mul28, r, s, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_shr30", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                .ifm(mul29, s, 32).ifm2(shift5, r, 32).ofm(op.output(0), s, bits(ofm)).build());
+        return new Result.Npu(sb.ops, sb.internals);
+    }
+
+    /** Collects the operations and tensors of a multi-operation lowering. */
+    private final class SoftmaxBuilder {
+        final int source;
+        final String base;
+        final List<NpuOperation> ops = new ArrayList<>();
+        final List<InternalTensor> internals = new ArrayList<>();
+
+        SoftmaxBuilder(int source, String base) {
+            this.source = source;
+            this.base = base;
+        }
+
+        int fm(Shape4 shape, int bits, TensorFormat format) {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, base + "_t" + internals.size(), shape, bits, false, Optional.of(format)));
+            return id;
+        }
+
+        int constant() {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, base + "_c" + internals.size(), new Shape4(1, 1, 1, 1), 32, true,
+                    Optional.of(TensorFormat.NHWC)));
+            return id;
+        }
+
+        void add(NpuOperation op) {
+            ops.add(op);
+        }
+
+        /** Adds a 32-bit binary element-wise operation and returns its OFM's id. */
+        int binary(String suffix, Function f, int a, Shape4 aShape, int b, Shape4 bShape, Shape4 out, TensorFormat format) {
+            int o = fm(out, 32, format);
+            ops.add(NpuOperation.builder(base + suffix, source, NpuBlockType.ELEMENTWISE).function(f)
+                    .ifm(a, aShape, 32).ifm2(b, bShape, 32).ofm(o, out, 32).build());
+            return o;
+        }
     }
 }

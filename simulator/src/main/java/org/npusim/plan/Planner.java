@@ -14,6 +14,8 @@ import org.npusim.graph.Tensor;
 import org.npusim.npu.BlockConfig;
 import org.npusim.npu.BlockConfigSearch;
 import org.npusim.npu.CostModel;
+import org.npusim.npu.InternalTensor;
+import org.npusim.npu.Shape4;
 import org.npusim.npu.Lowering;
 import org.npusim.npu.NpuBlockType;
 import org.npusim.npu.NpuOperation;
@@ -39,9 +41,6 @@ public final class Planner {
 
     /** Vela's minimum OFM depth of a weight slice ({@code OFMSplitDepth}). */
     private static final int SLICE_DEPTH = 16;
-    /** LUT bytes copied into SHRAM: 256 one-byte entries for 8-bit LUTs, 512 four-byte entries for 16-bit (§2.6). */
-    private static final int LUT8_BYTES = 256;
-    private static final int LUT16_BYTES = 2048;
 
     private final NpuTarget target;
     private final WeightSizer sizer;
@@ -56,13 +55,14 @@ public final class Planner {
     /** Plans the main subgraph of {@code model}. */
     public ExecutionPlan plan(Model model) {
         Subgraph g = model.main();
-        Lowering lowering = new Lowering(g);
+        Lowering lowering = new Lowering(g, java.util.Optional.of(target.variant()));
         List<Lowering.Result> lowered = new ArrayList<>(g.operators().size());
         for (Operator op : g.operators()) {
             lowered.add(lowering.lower(op));
         }
-        TensorFormat[] formats = formats(g, lowered);
-        Channel[] homes = homes(g, lowered);
+        Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
+        TensorFormat[] formats = formats(g, lowered, tensors);
+        Channel[] homes = homes(g, tensors);
 
         List<Step> steps = new ArrayList<>();
         double previousCompute = 0;
@@ -70,15 +70,59 @@ public final class Planner {
             Lowering.Result r = lowered.get(op.index());
             if (r instanceof Lowering.Result.NotLowered n) {
                 steps.add(new Step.Cpu(op.index(), op, n.reason()));
+                previousCompute = 0;
                 continue;
             }
             for (NpuOperation npu : ((Lowering.Result.Npu) r).operations()) {
+                if (npu.type() == NpuBlockType.DMA) {
+                    NpuOperation.TensorRefs refs = npu.tensors();
+                    TensorPlacement src = new TensorPlacement(homes[refs.ifm()], formats[refs.ifm()]);
+                    TensorPlacement dst = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
+                    long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
+                    steps.add(new Step.Dma(op.index(), npu, src, dst, bytes));
+                    continue;
+                }
                 Step.Npu step = planNpu(g, npu, formats, homes, previousCompute);
                 steps.add(step);
                 previousCompute = computeCycles(step);
             }
         }
         return new ExecutionPlan(model, java.util.Optional.of(target), steps, false);
+    }
+
+    /** The tensors a plan refers to: the graph's, and those that lowerings created, with their shapes. */
+    private static final class Tensors {
+        final int count;
+        final Shape4[] shapes;
+        final int[] bits;
+        final boolean[] constant;
+        final boolean[] internal;
+        final TensorFormat[] fixedFormat;
+
+        Tensors(Subgraph g, List<Lowering.Result> lowered, int count) {
+            this.count = count;
+            this.shapes = new Shape4[count];
+            this.bits = new int[count];
+            this.constant = new boolean[count];
+            this.internal = new boolean[count];
+            this.fixedFormat = new TensorFormat[count];
+            for (Tensor t : g.tensors()) {
+                shapes[t.index()] = Shape4.of(t.shape());
+                bits[t.index()] = t.type().sizeBits();
+                constant[t.index()] = t.isConstant();
+            }
+            for (Lowering.Result r : lowered) {
+                if (r instanceof Lowering.Result.Npu n) {
+                    for (InternalTensor it : n.internals()) {
+                        shapes[it.id()] = it.shape();
+                        bits[it.id()] = it.bits();
+                        constant[it.id()] = it.constant();
+                        internal[it.id()] = true;
+                        fixedFormat[it.id()] = it.format().orElse(null);
+                    }
+                }
+            }
+        }
     }
 
     private double computeCycles(Step.Npu s) {
@@ -114,8 +158,7 @@ public final class Planner {
         if (op.weights().isPresent()) {
             weights = Optional.of(planWeights(g, op, bc, ifm, ofm, previousCompute));
         }
-        int lut = op.usesLut() ? (op.ifmBits() == 16 ? LUT16_BYTES : LUT8_BYTES) : 0;
-        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, lut);
+        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes());
     }
 
     /**
@@ -175,12 +218,19 @@ public final class Planner {
         return (a + b - 1) / b * b;
     }
 
-    /** Decides the storage format of every tensor (see the class comment). */
-    private static TensorFormat[] formats(Subgraph g, List<Lowering.Result> lowered) {
-        TensorFormat[] formats = new TensorFormat[g.tensors().size()];
+    /**
+     * Decides the storage format of every tensor (Vela's {@code check_format_restrictions} and
+     * {@code avoid_nhcwb16_for_ofm}, simplified): a feature map is NHCWB16 when NPU operations produce and read it
+     * with its own shape; it stays linear (NHWC) when it is a model input or output, when a CPU operator or a DMA
+     * copy touches it, when an operation reads or writes it through a reshaped view, or when an element-wise
+     * operation whose OFM depth is not a multiple of 16 would write it next to a same-shaped NHWC input. Tensors
+     * that lowerings create carry the format Vela gives them.
+     */
+    private static TensorFormat[] formats(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+        TensorFormat[] formats = new TensorFormat[tensors.count];
         java.util.Arrays.fill(formats, TensorFormat.NHWC);
-        boolean[] producedByNpu = new boolean[formats.length];
-        boolean[] linear = new boolean[formats.length];
+        boolean[] producedByNpu = new boolean[tensors.count];
+        boolean[] linear = new boolean[tensors.count];
         for (int t : g.inputs()) {
             linear[t] = true;
         }
@@ -189,45 +239,87 @@ public final class Planner {
         }
         for (Operator op : g.operators()) {
             Lowering.Result r = lowered.get(op.index());
-            boolean npuWork = r instanceof Lowering.Result.Npu n && !n.operations().isEmpty();
-            for (int t : op.outputs()) {
-                producedByNpu[t] = npuWork;
-                if (!npuWork) {
-                    linear[t] = true;
-                }
-            }
-            if (!npuWork) {
+            if (!(r instanceof Lowering.Result.Npu n)) {
                 for (int t : op.inputs()) {
                     if (t >= 0) {
                         linear[t] = true;
                     }
                 }
+                for (int t : op.outputs()) {
+                    linear[t] = true;
+                }
+                continue;
+            }
+            for (NpuOperation npu : n.operations()) {
+                NpuOperation.TensorRefs refs = npu.tensors();
+                if (npu.type() == NpuBlockType.DMA) {
+                    linear[refs.ifm()] = true;
+                    linear[refs.ofm()] = true;
+                    continue;
+                }
+                producedByNpu[refs.ofm()] = true;
+                linear[refs.ifm()] |= !npu.ifm().equals(tensors.shapes[refs.ifm()]);
+                linear[refs.ofm()] |= !npu.ofm().equals(tensors.shapes[refs.ofm()]);
+                if (refs.ifm2().isPresent()) {
+                    int t2 = refs.ifm2().getAsInt();
+                    linear[t2] |= !npu.ifm2().get().equals(tensors.shapes[t2]);
+                }
             }
         }
-        for (Tensor t : g.tensors()) {
-            if (producedByNpu[t.index()] && !linear[t.index()] && !t.isConstant()) {
-                formats[t.index()] = TensorFormat.NHCWB16;
+        for (int t = 0; t < tensors.count; t++) {
+            if (tensors.fixedFormat[t] != null) {
+                formats[t] = tensors.fixedFormat[t];
+            } else if (producedByNpu[t] && !linear[t] && !tensors.constant[t]) {
+                formats[t] = TensorFormat.NHCWB16;
+            }
+        }
+        // avoid_nhcwb16_for_ofm, in execution order (earlier decisions are final when later ones are made).
+        for (Lowering.Result r : lowered) {
+            if (!(r instanceof Lowering.Result.Npu n)) {
+                continue;
+            }
+            for (NpuOperation npu : n.operations()) {
+                int o = npu.tensors().ofm();
+                if (npu.type() != NpuBlockType.ELEMENTWISE || tensors.fixedFormat[o] != null || npu.ofm().c() % 16 == 0) {
+                    continue;
+                }
+                int i1 = npu.tensors().ifm();
+                boolean nhwcTwin = sameAs(tensors, formats, i1, npu.ifm(), npu.ifmBits(), npu.ofm(), npu.ofmBits());
+                if (npu.tensors().ifm2().isPresent()) {
+                    int i2 = npu.tensors().ifm2().getAsInt();
+                    nhwcTwin |= sameAs(tensors, formats, i2, npu.ifm2().get(), npu.ifm2Bits(), npu.ofm(), npu.ofmBits());
+                }
+                if (nhwcTwin) {
+                    formats[o] = TensorFormat.NHWC;
+                }
             }
         }
         return formats;
     }
 
+    private static boolean sameAs(Tensors tensors, TensorFormat[] formats, int t, Shape4 shape, int bits, Shape4 ofm, int ofmBits) {
+        return shape.equals(ofm) && bits == ofmBits && formats[t] == TensorFormat.NHWC && !tensors.constant[t] && shape.elements() > 0;
+    }
+
     /**
-     * Decides where every feature map lives: the arena, or in spilling mode the cache for intermediate tensors
-     * while the live ones fit.
+     * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
+     * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
+     * Model inputs, outputs and variables stay in the arena, as in Vela.
      */
-    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered) {
-        Channel[] homes = new Channel[g.tensors().size()];
+    private Channel[] homes(Subgraph g, Tensors tensors) {
+        Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
-        for (Tensor t : g.tensors()) {
-            if (t.isConstant()) {
-                homes[t.index()] = target.weights();
+        for (int t = 0; t < tensors.count; t++) {
+            if (tensors.constant[t]) {
+                homes[t] = target.weights();
+            } else if (tensors.internal[t] && target.spilling()) {
+                homes[t] = target.cache();
             }
         }
         if (!target.spilling()) {
             return homes;
         }
-        boolean[] boundary = new boolean[homes.length];
+        boolean[] boundary = new boolean[tensors.count];
         for (int t : g.inputs()) {
             boundary[t] = true;
         }

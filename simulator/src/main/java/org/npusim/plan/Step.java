@@ -18,6 +18,7 @@ public sealed interface Step {
     /** Step kinds. */
     enum Kind {
         NPU,
+        DMA,
         CPU
     }
 
@@ -38,6 +39,27 @@ public sealed interface Step {
         @Override
         public Kind kind() {
             return Kind.NPU;
+        }
+    }
+
+    /**
+     * A copy by the NPU's DMA (Vela's Memcpy: a reshape of a model input or of a tensor with several readers).
+     *
+     * @param operator graph operator index
+     * @param op the lowered operation (type DMA)
+     * @param source where the data is read
+     * @param destination where it is written
+     * @param bytes the bytes copied (rounded up to the 16-byte allocation quantum)
+     */
+    record Dma(int operator, NpuOperation op, TensorPlacement source, TensorPlacement destination, long bytes) implements Step {
+        @Override
+        public Kind kind() {
+            return Kind.DMA;
+        }
+
+        /** Returns whether the copy moves data between different memories (else it costs nothing). */
+        public boolean crossesMemories() {
+            return !source.channel().memory().equals(destination.channel().memory());
         }
     }
 
