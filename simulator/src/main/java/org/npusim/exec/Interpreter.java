@@ -89,8 +89,10 @@ public final class Interpreter {
 
     private static Step prepare(OpBinding b) {
         Optional<BuiltinOperator> builtin = b.op().code().builtin();
-        if (builtin.isEmpty()) {
-            throw b.fail("operator " + b.op().opName() + " is not supported by the functional executor");
+        if (builtin.isEmpty() || builtin.get() == BuiltinOperator.CUSTOM) {
+            throw b.fail("custom operator '" + b.op().opName() + "' is not supported by the functional executor"
+                    + " (a Vela-compiled model's ethos-u operator runs on the NPU; execute the model as it was before"
+                    + " compilation)");
         }
         switch (builtin.get()) {
             case CONV_2D:
