@@ -9,8 +9,8 @@ package org.npusim.exec;
  * <p>A real multiplier {@code M} is represented as a Q31 {@code multiplier} in [2^30, 2^31) and a power-of-two
  * {@code shift}, {@code M = multiplier * 2^(shift - 31)} (see {@link QuantizedMultiplier}). Applying it to an
  * integer {@code x} is a left shift by {@code max(shift, 0)}, a rounding doubling high multiply (the upper 32 bits
- * of {@code 2 * x * multiplier}, rounded half away from zero), and a rounding right shift by {@code max(-shift,
- * 0)} (rounded half away from zero). Both roundings happen; TFLite's optional single-rounding build is not what
+ * of {@code 2 * x * multiplier}, ties rounded toward plus infinity), and a rounding right shift by
+ * {@code max(-shift, 0)} (ties rounded away from zero). Both roundings happen; TFLite's optional single-rounding build is not what
  * TFLite Micro's reference kernels use by default, and not what this class computes.
  */
 public final class FixedPoint {
@@ -18,10 +18,11 @@ public final class FixedPoint {
     private FixedPoint() {}
 
     /**
-     * Returns gemmlowp's {@code SaturatingRoundingDoublingHighMul(a, b)}: {@code round(a * b / 2^31)} with ties
-     * away from zero, saturated to {@code Integer.MAX_VALUE} for the single overflowing case a = b = -2^31.
-     * The nudge is 2^30 for a non-negative product and 1 - 2^30 for a negative one, and the division truncates
-     * toward zero, which together round half away from zero.
+     * Returns gemmlowp's {@code SaturatingRoundingDoublingHighMul(a, b)}: {@code a * b / 2^31} rounded to nearest
+     * with ties toward plus infinity, i.e. {@code floor((a * b + 2^30) / 2^31)}, saturated to
+     * {@code Integer.MAX_VALUE} for the single overflowing case a = b = -2^31. (The nudge is 2^30 for a
+     * non-negative product and 1 - 2^30 for a negative one, and the division truncates toward zero; for negative
+     * products that rounds a tie toward zero, which is toward plus infinity.)
      */
     public static int saturatingRoundingDoublingHighMul(int a, int b) {
         if (a == b && a == Integer.MIN_VALUE) {
