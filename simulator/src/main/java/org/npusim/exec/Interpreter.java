@@ -181,7 +181,9 @@ public final class Interpreter {
             }
             if (constants[i] != null) {
                 tensors[i] = constants[i];
-            } else if (t.variable() && TensorBuffer.supports(t.type())) {
+            } else if (TensorBuffer.supports(t.type())) {
+                // Variable state, and any other tensor nothing writes before it is read: reset as TFLite Micro
+                // resets variable tensors.
                 tensors[i] = TensorBuffer.allocate(t.type(), t.shape());
                 if (t.type() == ElementType.INT8) {
                     java.util.Arrays.fill(tensors[i].int8(), (byte) t.quantization().map(q -> q.zeroPoint(0)).orElse(0L)
