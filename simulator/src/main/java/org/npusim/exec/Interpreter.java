@@ -147,8 +147,6 @@ public final class Interpreter {
                 return QuantizeKernels.dequantize(b);
             case SVDF:
                 return SvdfKernels.svdf(b);
-            case UNIDIRECTIONAL_SEQUENCE_LSTM:
-                return LstmKernels.sequenceLstm(b);
             default:
                 throw b.fail("operator " + builtin.get() + " is not supported by the functional executor");
         }
