@@ -178,7 +178,9 @@ final class OpBinding {
         int index = inputIndex(slot);
         TensorBuffer c = constants[index];
         if (c == null) {
-            throw fail(role + " '" + graph.tensor(index).name() + "' must be a constant tensor");
+            Tensor t = graph.tensor(index);
+            throw fail(t.isConstant() ? role + " '" + t.name() + "' has element type " + t.type().label()
+                    + ", which the executor does not support" : role + " '" + t.name() + "' must be a constant tensor");
         }
         return c;
     }
