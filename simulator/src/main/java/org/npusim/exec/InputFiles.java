@@ -24,8 +24,9 @@ import org.npusim.graph.Tensor;
  *   <li>{@code .npy}: NumPy arrays ({@link NpyFormat}). An array of the tensor's element type is taken as is; a
  *       float32 array is quantized with the tensor's scale and zero point. The shape must equal the tensor's,
  *       size-1 dimensions aside.
- *   <li>{@code .csv}, {@code .txt}: numbers separated by commas, whitespace or newlines, row-major. Integers are
- *       taken as quantized values; if any number has a fraction or exponent, all are real values and are quantized.
+ *   <li>{@code .csv}, {@code .txt}: numbers separated by commas, whitespace or newlines, row-major; lines starting
+ *       with {@code #} are comments. Integers are taken as quantized values; if any number has a fraction or
+ *       exponent, all are real values and are quantized.
  *   <li>{@code .bin}, {@code .raw}: the tensor's bytes, little-endian, exactly its size.
  *   <li>{@code .png}, {@code .bmp}, {@code .jpg}, {@code .gif}: an image, resized (bilinear) to the tensor's
  *       height and width, converted to 1 (luma, ITU-R BT.601 weights) or 3 (RGB) channels, in NHWC or NCHW order
@@ -179,7 +180,8 @@ public final class InputFiles {
     }
 
     private static String[] tokens(String text) {
-        String s = text.strip();
+        // Lines starting with '#' are comments (TensorText writes one per tensor).
+        String s = text.replaceAll("(?m)^\\s*#.*$", "").strip();
         return s.isEmpty() ? new String[0] : s.split("[,\\s]+");
     }
 

@@ -59,6 +59,17 @@ final class RunCommandTest {
     }
 
     @Test
+    void run_textOutput_readsBackAsCsvInput() throws IOException {
+        // hello_world_int8 maps a 1x1 input to a 1x1 output; its text output is a valid input file for itself.
+        String hello = SharedData.model("hello_world_int8").toString();
+        Path out = tmp.resolve("out.txt");
+        assertThat(run("run", hello, "--random", "-o", out.toString()).code()).isZero();
+        assertThat(Files.readString(out)).startsWith("# ");
+        Run again = run("run", hello, "--input", out.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+    }
+
+    @Test
     void run_statsAndCompareWithItself_printTableAndZeroDifference() {
         Run r = run("run", model(), "--random", "--stats", "--compare", model());
         assertThat(r.code()).as(r.err()).isZero();
