@@ -147,7 +147,8 @@ final class ConvKernels {
         b.requireSymmetricInt16(in, "input");
         b.requireSymmetricInt16(out, "output");
         boolean wide = wideAccumulator(b, 2);
-        return tensors -> conv2dInt16(g, filterDepth, tensors[inIdx].int16(), w, bias, wide, mult, shift, range.min(), range.max(), tensors[outIdx].int16());
+        return tensors -> conv2dInt16(g, filterDepth, tensors[inIdx].int16(), w, bias, wide, mult, shift,
+                range.min(), range.max(), tensors[outIdx].int16());
     }
 
     static int[] toInt(long[] v) {
@@ -334,7 +335,8 @@ final class ConvKernels {
         b.requireSymmetricInt16(in, "input");
         b.requireSymmetricInt16(out, "output");
         boolean wide = wideAccumulator(b, 2);
-        return tensors -> depthwiseInt16(g, depthMultiplier, tensors[inIdx].int16(), w, bias, wide, mult, shift, range.min(), range.max(), tensors[outIdx].int16());
+        return tensors -> depthwiseInt16(g, depthMultiplier, tensors[inIdx].int16(), w, bias, wide, mult, shift,
+                range.min(), range.max(), tensors[outIdx].int16());
     }
 
     /**

@@ -15,7 +15,7 @@ import org.npusim.graph.Tensor;
  * headroom, scaled to a common scale of twice the larger input scale, summed, and scaled to the output. The
  * multipliers are computed in double from the float scales for both operators. (TFLite Micro's current
  * sub_common.cc computes SUB's in float; the seanet conformance vectors were generated with the double version, and
- * the two differ in the last bit of a multiplier often enough to change 5 of 5,568 SUB outputs there.) MUL
+ * in float the last bit of a multiplier changes 4 of the 10,848 SUB outputs there.) MUL
  * multiplies the offset values and applies {@code s1 * s2 / sOut} once (mul_common.cc).
  */
 final class ElementwiseKernels {

@@ -10,8 +10,8 @@ package org.npusim.exec;
  * {@code shift}, {@code M = multiplier * 2^(shift - 31)} (see {@link QuantizedMultiplier}). Applying it to an
  * integer {@code x} is a left shift by {@code max(shift, 0)}, a rounding doubling high multiply (the upper 32 bits
  * of {@code 2 * x * multiplier}, ties rounded toward plus infinity), and a rounding right shift by
- * {@code max(-shift, 0)} (ties rounded away from zero). Both roundings happen; TFLite's optional single-rounding build is not what
- * TFLite Micro's reference kernels use by default, and not what this class computes.
+ * {@code max(-shift, 0)} (ties rounded away from zero). Both roundings happen: TFLite's optional single-rounding
+ * build is not what TFLite Micro's reference kernels use by default, and not what this class computes.
  */
 public final class FixedPoint {
 
