@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Cycle-level performance simulator for Arm Ethos-U NPUs and Cortex-M CPUs.",
-        subcommands = {InspectCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ExportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code for success. */
