@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Cycle-level performance simulator for Arm Ethos-U NPUs and Cortex-M CPUs.",
-        subcommands = {InspectCommand.class, ExportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ExportCommand.class, RunCommand.class, HwCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code for success. */
@@ -57,7 +58,7 @@ public final class Main {
 
     private static int handle(Exception ex, PrintWriter err, boolean debug) {
         if (ex instanceof InputException) {
-            err.println(ex.getMessage());
+            ((InputException) ex).messages().forEach(err::println);
             if (debug) {
                 ex.printStackTrace(err);
             }

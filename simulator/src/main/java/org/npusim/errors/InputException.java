@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.errors;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -52,5 +53,13 @@ public class InputException extends RuntimeException {
     /** Returns what is wrong and what was expected. */
     public String problem() {
         return problem;
+    }
+
+    /**
+     * Returns the lines the command line prints: this one message, or, for exceptions that gather several errors
+     * of one input (a hardware description), one line per error.
+     */
+    public List<String> messages() {
+        return List.of(getMessage());
     }
 }
