@@ -120,6 +120,9 @@ final class EventSimulator {
                 channel(work[i].ifm2Channel(), "ifm2");
                 channel(n.ofm().channel(), "ofm");
                 n.weights().ifPresent(w -> channel(w.buffered() ? w.buffer() : w.source(), "weights"));
+            } else if (plan.steps().get(i) instanceof Step.Dma d) {
+                channel(d.source().channel(), "dma-read");
+                channel(d.destination().channel(), "dma-write");
             }
         }
         for (Transfer t : transfers) {
@@ -205,6 +208,23 @@ final class EventSimulator {
             cpuBottleneck[i] = cost.bottleneck();
             cost.readBytes().forEach(bytes[i]::read);
             cost.writeBytes().forEach(bytes[i]::write);
+            s.at(end, finishStep, i);
+            return;
+        }
+        if (step instanceof Step.Dma d) {
+            long end = s.now();
+            if (d.crossesMemories()) {
+                long now = s.now();
+                MemoryTiming src = d.source().channel().timing();
+                long readEnd = reserve(i, channel(d.source().channel(), "dma-read"), now, transferPs(d.bytes(), src))
+                        + clock.toPs(src.readLatencyCycles());
+                long writeEnd = reserve(i, channel(d.destination().channel(), "dma-write"), now,
+                        transferPs(d.bytes(), d.destination().channel().timing()));
+                end = Math.max(readEnd, writeEnd);
+                reserve(i, DMA, now, end - now);
+                bytes[i].read(d.source().channel().memory(), d.bytes());
+                bytes[i].write(d.destination().channel().memory(), d.bytes());
+            }
             s.at(end, finishStep, i);
             return;
         }

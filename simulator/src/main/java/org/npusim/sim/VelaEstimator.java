@@ -50,11 +50,33 @@ public final class VelaEstimator {
                 Estimate e = estimate(n, slackPrevious);
                 out.add(e);
                 slackPrevious = e.slackCycles();
+            } else if (s instanceof Step.Dma d) {
+                Estimate e = estimate(d, slackPrevious);
+                out.add(e);
+                slackPrevious = e.slackCycles();
             } else {
+                // Each NPU subgraph starts without slack (calc_new_performance_for_network).
                 out.add(null);
+                slackPrevious = 0;
             }
         }
         return out;
+    }
+
+    /**
+     * Estimates a DMA copy (Vela's Memcpy): no compute and no access cycles; the transfer, when it crosses
+     * memories, minus what the previous step's slack hides.
+     */
+    public Estimate estimate(Step.Dma d, double slackPrevious) {
+        ByteCounter bytes = new ByteCounter();
+        double npu = 0;
+        if (d.crossesMemories()) {
+            npu = Math.max(DmaModel.transferCycles(d.source().channel().timing(), d.destination().channel().timing(), d.bytes())
+                    - slackPrevious, 0);
+            bytes.read(d.source().channel().memory(), d.bytes());
+            bytes.write(d.destination().channel().memory(), d.bytes());
+        }
+        return new Estimate(new OpCost(0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, "dma", bytes, 0);
     }
 
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */

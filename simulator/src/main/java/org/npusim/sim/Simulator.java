@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.npusim.cpu.CpuCostModel;
+import org.npusim.cpu.CpuOpCost;
+import org.npusim.des.ClockDomain;
+import org.npusim.errors.InputException;
+import org.npusim.graph.Model;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Subgraph;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.MemoryConfig;
+import org.npusim.plan.ExecutionPlan;
+import org.npusim.plan.NpuTarget;
+import org.npusim.plan.NpuTargets;
+import org.npusim.plan.Planner;
+import org.npusim.plan.Step;
+import org.npusim.plan.WeightSizer;
+import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.result.WeightSizes;
+
+/**
+ * Simulates a model on a hardware description: plans it, runs the plan (event-driven by default; Vela-compatible
+ * when the description turns both overlap and contention off), and assembles the per-layer and total result with
+ * energy. Each call is a pure function of its arguments.
+ */
+public final class Simulator {
+
+    private final CpuCostModel cpu;
+    private final WeightSizer weights;
+
+    /** Creates a simulator costing CPU operators with {@code cpu} and sizing weight streams with {@code weights}. */
+    public Simulator(CpuCostModel cpu, WeightSizer weights) {
+        this.cpu = cpu;
+        this.weights = weights;
+    }
+
+    /** Simulates {@code model} (read from {@code modelPath}) on {@code hw}. */
+    public SimulationResult simulate(Model model, String modelPath, HardwareConfig hw) {
+        Optional<NpuTarget> target = NpuTargets.from(hw);
+        ExecutionPlan plan = target.map(t -> new Planner(t, weights).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
+        checkCapacity(model, hw, plan);
+        boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
+        ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
+        ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
+        Subgraph g = model.main();
+        CpuCost cpuCost = step -> {
+            CpuOpCost c = cpu.cost(g, step.graphOperator());
+            return new CpuCost.Cost(cpuClock.toPs(c.cycles()), c.bottleneck(), c.readBytes(), c.writeBytes());
+        };
+        List<StepOutcome> outcomes;
+        if (velaMode && target.isPresent()) {
+            outcomes = velaOutcomes(plan, reference, cpuCost);
+        } else {
+            double decoder = target.map(t -> (double) t.variant().cores() * t.variant().weightStepCycles() / 4.0).orElse(1.0);
+            outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
+                    decoder).run();
+        }
+        return new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode).assemble(outcomes);
+    }
+
+    /** Places the Vela-compatible estimates one after the other on the timeline; CPU steps in between. */
+    private static List<StepOutcome> velaOutcomes(ExecutionPlan plan, ClockDomain npu, CpuCost cpuCost) {
+        List<VelaEstimator.Estimate> estimates = new VelaEstimator(plan).estimateAll();
+        List<StepOutcome> out = new ArrayList<>();
+        long t = 0;
+        for (int i = 0; i < plan.steps().size(); i++) {
+            Step s = plan.steps().get(i);
+            if (s instanceof Step.Cpu c) {
+                CpuCost.Cost cost = cpuCost.of(c);
+                out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
+                        Map.of("cpu", cost.durationPs()), cost.readBytes(), cost.writeBytes(), 0));
+                t += cost.durationPs();
+            } else {
+                long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
+                StepOutcome o = VelaEstimator.outcome(i, t, estimates.get(i), npu, macs);
+                out.add(o);
+                t = o.endPs();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks that the memories hold what the plan puts in them: the weights in the weights memory, and the peak of
+     * live activations in the arena (a memory too small is bad input, named with the layer at the peak).
+     */
+    private static void checkCapacity(Model model, HardwareConfig hw, ExecutionPlan plan) {
+        Subgraph g = model.main();
+        MemoryConfig weightsMemory = hw.memory(hw.placement().weights());
+        long weightBytes = g.facts().parameterBytes();
+        if (weightBytes > weightsMemory.sizeBytes()) {
+            throw new InputException(hw.name(), "memory " + weightsMemory.name(), "holds " + weightsMemory.sizeBytes()
+                    + " bytes but the model's weights and constants need " + weightBytes + " (placement.weights)");
+        }
+        MemoryConfig arena = hw.memory(hw.placement().arena());
+        long peak = g.facts().peakActivationBytes();
+        long need = peak + (arena.name().equals(weightsMemory.name()) ? weightBytes : 0);
+        if (need > arena.sizeBytes()) {
+            Operator at = g.operators().isEmpty() ? null : g.operators().get(g.facts().peakActivationStep());
+            String layer = at == null ? "" : "layer " + at.index() + " (" + g.tensor(at.output(0)).name() + ")";
+            throw new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
+                    + layer + " needs " + need + " bytes of live activations" + (need > peak ? " and weights" : "")
+                    + " (placement.arena)");
+        }
+        if (plan.steps().isEmpty() && !g.operators().isEmpty()) {
+            throw new InputException(model.name(), "", "no operator to simulate");
+        }
+    }
+
+    /** Builds the result records from the step outcomes. */
+    private static final class ResultAssembler {
+        private final Model model;
+        private final String path;
+        private final HardwareConfig hw;
+        private final ExecutionPlan plan;
+        private final ClockDomain reference;
+        private final ClockDomain cpuClock;
+        private final boolean velaMode;
+
+        ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
+                ClockDomain cpuClock, boolean velaMode) {
+            this.model = model;
+            this.path = path;
+            this.hw = hw;
+            this.plan = plan;
+            this.reference = reference;
+            this.cpuClock = cpuClock;
+            this.velaMode = velaMode;
+        }
+
+        SimulationResult assemble(List<StepOutcome> outcomes) {
+            Subgraph g = model.main();
+            int ops = g.operators().size();
+            List<List<StepOutcome>> byOperator = new ArrayList<>(ops);
+            for (int i = 0; i < ops; i++) {
+                byOperator.add(new ArrayList<>(1));
+            }
+            for (StepOutcome o : outcomes) {
+                byOperator.get(plan.steps().get(o.step()).operator()).add(o);
+            }
+            double staticMw = hw.npu().isPresent() ? hw.energy().npuStaticPowerMw() : 0;
+            for (MemoryConfig m : hw.memories()) {
+                staticMw += m.staticPowerMw();
+            }
+            long makespan = 0;
+            for (StepOutcome o : outcomes) {
+                makespan = Math.max(makespan, o.endPs());
+            }
+            List<LayerResult> layers = new ArrayList<>(ops);
+            TreeMap<String, MemoryTraffic> totalTraffic = new TreeMap<>();
+            TreeMap<String, Long> totalBusy = new TreeMap<>();
+            WeightSizes totalWeights = WeightSizes.NONE;
+            double totalEnergy = 0;
+            long npuActivePs = 0;
+            long cpuPs = 0;
+            long previousEnd = 0;
+            long macsPerCycle = plan.target().map(t -> (long) t.variant().macsPerCycle()).orElse(1L);
+            for (Operator op : g.operators()) {
+                List<StepOutcome> parts = byOperator.get(op.index());
+                boolean cpu = plan.steps().stream().anyMatch(s -> s.operator() == op.index() && s instanceof Step.Cpu);
+                long start = parts.isEmpty() ? previousEnd : Long.MAX_VALUE;
+                long end = parts.isEmpty() ? previousEnd : 0;
+                TreeMap<String, MemoryTraffic> traffic = new TreeMap<>();
+                TreeMap<String, Long> busyPs = new TreeMap<>();
+                long macs = 0;
+                String bottleneck = parts.isEmpty() ? "none" : parts.get(0).bottleneck();
+                long bottleneckPs = -1;
+                for (StepOutcome o : parts) {
+                    start = Math.min(start, o.startPs());
+                    end = Math.max(end, o.endPs());
+                    macs += o.macs();
+                    o.readBytes().forEach((m, b) -> traffic.merge(m, new MemoryTraffic(b, 0), MemoryTraffic::plus));
+                    o.writeBytes().forEach((m, b) -> traffic.merge(m, new MemoryTraffic(0, b), MemoryTraffic::plus));
+                    o.busyPs().forEach((r, b) -> busyPs.merge(r, b, Long::sum));
+                    if (o.bottleneckPs() > bottleneckPs) {
+                        bottleneckPs = o.bottleneckPs();
+                        bottleneck = o.bottleneck();
+                    }
+                }
+                if (cpu) {
+                    macs = g.operatorFacts(op.index()).macs();
+                }
+                long durationPs = Math.max(0, end - start);
+                long exclusivePs = Math.max(0, end - Math.max(start, previousEnd));
+                previousEnd = Math.max(previousEnd, end);
+                if (cpu) {
+                    cpuPs += durationPs;
+                } else {
+                    npuActivePs += durationPs;
+                }
+                long cycles = Math.round(reference.toCycles(durationPs));
+                double utilization = cpu || cycles == 0 ? 0 : (double) macs / ((double) cycles * macsPerCycle);
+                double share = durationPs == 0 ? 0 : Math.min(1.0, (double) Math.max(0, bottleneckPs) / durationPs);
+                double energyPj = 0;
+                if (cpu) {
+                    energyPj += cpuClock.toCycles(durationPs) * hw.energy().cpuEnergyPjPerCycle();
+                } else {
+                    energyPj += macs * hw.energy().npuMacEnergyPj();
+                }
+                for (Map.Entry<String, MemoryTraffic> e : traffic.entrySet()) {
+                    MemoryConfig m = hw.memory(e.getKey());
+                    energyPj += e.getValue().readBytes() * m.readEnergyPjPerByte() + e.getValue().writeBytes() * m.writeEnergyPjPerByte();
+                    totalTraffic.merge(e.getKey(), e.getValue(), MemoryTraffic::plus);
+                }
+                // Static power over the time only this layer runs (so that layers sum to the run).
+                energyPj += staticMw * 1e-3 * exclusivePs * 1e-12 * 1e12;
+                double energyJ = energyPj * 1e-12;
+                totalEnergy += energyJ;
+                WeightSizes w = weights(op);
+                totalWeights = totalWeights.plus(w);
+                TreeMap<String, Long> busyCycles = new TreeMap<>();
+                busyPs.forEach((r, b) -> {
+                    busyCycles.put(r, Math.round(reference.toCycles(b)));
+                    totalBusy.merge(r, b, Long::sum);
+                });
+                layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
+                        macs, Math.round(reference.toCycles(start)), Math.round(reference.toCycles(end)), cycles,
+                        bottleneck, share, utilization, traffic, energyJ, w, busyCycles));
+            }
+            TreeMap<String, Double> utilization = new TreeMap<>();
+            for (Map.Entry<String, Long> e : totalBusy.entrySet()) {
+                utilization.put(e.getKey(), makespan == 0 ? 0 : Math.min(1.0, (double) e.getValue() / makespan));
+            }
+            long totalCycles = Math.round(reference.toCycles(makespan));
+            SimulationResult.Totals totals = new SimulationResult.Totals(totalCycles, makespan * 1e-12,
+                    Math.round(reference.toCycles(npuActivePs)), Math.round(cpuClock.toCycles(cpuPs)), totalEnergy,
+                    totalTraffic, totalWeights, utilization);
+            List<String> notes = new ArrayList<>();
+            if (!plan.weightsCompressed() && plan.target().isPresent()) {
+                notes.add("weight sizes are uncompressed int8 (the Ethos-U weight encoder is not applied yet)");
+            }
+            if (velaMode) {
+                notes.add("Vela-compatible mode: each layer costs max(compute + unhidden DMA, access time per memory), "
+                        + "one layer after another, without port contention");
+            }
+            SimulationResult.HardwareInfo hi = new SimulationResult.HardwareInfo(hw.name(),
+                    hw.npu().map(n -> n.variant().label()).orElse(""), hw.npu().map(n -> n.clockHz()).orElse(0L),
+                    hw.cpu().core().label(), hw.cpu().clockHz(),
+                    hw.npu().isPresent() ? hw.placement().mode().label() : "",
+                    velaMode ? "vela-compatible" : (hw.simulation().overlap() && hw.simulation().contention() ? "event-driven"
+                            : "event-driven (overlap " + onOff(hw.simulation().overlap()) + ", contention "
+                                    + onOff(hw.simulation().contention()) + ")"));
+            return new SimulationResult(new SimulationResult.ModelInfo(model.name(), path, g.facts().totalMacs()), hi, totals,
+                    layers, notes);
+        }
+
+        private static String onOff(boolean b) {
+            return b ? "on" : "off";
+        }
+
+        private WeightSizes weights(Operator op) {
+            long original = 0;
+            long encoded = 0;
+            for (Step s : plan.steps()) {
+                if (s.operator() == op.index() && s instanceof Step.Npu n && n.weights().isPresent()) {
+                    original += n.weights().get().encoded().originalElements();
+                    encoded += n.weights().get().encoded().totalBytes();
+                }
+            }
+            return new WeightSizes(original, encoded);
+        }
+    }
+}
