@@ -267,6 +267,7 @@ final class EventSimulator {
         final StepWork work;
         final int blocks;
         final long[] outEnd;
+        final long[] weightsEnd;
         final int[] blockSlice;
         final int[] sliceBlocksLeft;
         final long macPs;
@@ -283,6 +284,7 @@ final class EventSimulator {
             this.work = EventSimulator.this.work[step];
             this.blocks = (int) Math.max(1, work.compute().blocks());
             this.outEnd = new long[blocks];
+            this.weightsEnd = new long[blocks];
             this.blockSlice = new int[blocks];
             List<int[]> slices = work.step().weights().map(WeightPlan::slices).orElse(List.of());
             boolean sliced = work.step().weights().map(p -> p.buffering() == WeightPlan.Buffering.DOUBLE).orElse(false);
@@ -310,7 +312,11 @@ final class EventSimulator {
             }
         }
 
-        /** Fetches block k's IFM (and IFM2, and weights), then decodes its weights. */
+        /**
+         * Fetches block k's IFM (and IFM2) into SHRAM, and starts streaming its weights through the weight decoder.
+         * The MAC array starts when the IFM block is in SHRAM; weights stream in while it computes, so a block ends
+         * no earlier than its weights have arrived and been decoded.
+         */
         void onIssue(Simulation s, int k) {
             Step.Npu n = work.step();
             long now = s.now();
@@ -319,19 +325,21 @@ final class EventSimulator {
             if (work.ifm2Bytes() > 0) {
                 ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now));
             }
+            weightsEnd[k] = now;
             if (n.weights().isPresent()) {
                 WeightPlan p = n.weights().get();
                 Channel c = p.buffered() ? p.buffer() : p.source();
                 long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
-                ready = Math.max(ready, reserve(step, DECODER, weightsIn, decodePs));
+                weightsEnd[k] = Math.max(weightsIn, reserve(step, DECODER, now, decodePs));
             }
             s.at(ready, mac, k);
         }
 
         void onMac(Simulation s, int k) {
             long now = s.now();
-            long gate = k >= 2 ? outEnd[k - 2] : 0;
+            // Wait for the MAC array (the previous block) and for a free accumulator buffer (block k-2 drained).
+            long gate = Math.max(resources.get(MAC).busyUntil(), k >= 2 ? outEnd[k - 2] : 0);
             if (gate > now) {
                 s.at(gate, mac, k);
                 return;
@@ -340,10 +348,10 @@ final class EventSimulator {
                 waitingBlock = k;
                 return;
             }
-            long end = reserve(step, MAC, now, macPs);
+            long end = reserve(step, MAC, now, Math.max(macPs, weightsEnd[k] - now));
             if (k + 1 < blocks) {
                 s.at(now, issue, k + 1);
-            } else if (overlap) {
+            } else if (overlap && nextMayStartEarly(step, blocks)) {
                 s.at(end, startNext, step);
             }
             s.at(end, output, k);
@@ -374,11 +382,33 @@ final class EventSimulator {
             if (k == blocks - 1) {
                 recordBytes(step);
                 stepEnd[step] = Math.max(lastWrite, s.now());
-                if (!overlap) {
+                if (!overlap || !nextMayStartEarly(step, blocks)) {
                     s.at(stepEnd[step], startNext, step);
                 }
             }
         }
+    }
+
+    /**
+     * Whether the step after {@code i} may start when step i's MAC array finishes its last block, while i's output
+     * stage drains (the Ethos-U's block dependency, BLOCKDEP): when it does not read i's OFM, or when its first IFM
+     * block needs only part of that OFM and i wrote it in several blocks, so the part it needs is already written.
+     * A consumer that needs the whole tensor at once (global pooling, fully connected) and CPU steps wait for the
+     * last write.
+     */
+    private boolean nextMayStartEarly(int i, int producerBlocks) {
+        if (i + 1 >= stepCount || !(plan.steps().get(i + 1) instanceof Step.Npu next)) {
+            return false;
+        }
+        int ofm = work[i].step().op().tensors().ofm();
+        boolean dependent = next.op().tensors().ifm() == ofm
+                || (next.op().tensors().ifm2().isPresent() && next.op().tensors().ifm2().getAsInt() == ofm);
+        if (!dependent) {
+            return true;
+        }
+        var ifm = next.op().ifm();
+        var block = next.blockConfig().ifmBlock();
+        return producerBlocks > 1 && (block.h() < ifm.h() || block.w() < ifm.w());
     }
 
     private void recordBytes(int i) {

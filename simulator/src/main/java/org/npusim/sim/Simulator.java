@@ -189,8 +189,11 @@ public final class Simulator {
                 if (cpu) {
                     macs = g.operatorFacts(op.index()).macs();
                 }
+                // A layer may start while the previous one drains its output stage; its reported span starts when the
+                // previous layer has finished, so that layer cycles add up to the run (the trace shows the overlap).
+                start = Math.min(end, Math.max(start, previousEnd));
                 long durationPs = Math.max(0, end - start);
-                long exclusivePs = Math.max(0, end - Math.max(start, previousEnd));
+                long exclusivePs = durationPs;
                 previousEnd = Math.max(previousEnd, end);
                 if (cpu) {
                     cpuPs += durationPs;
