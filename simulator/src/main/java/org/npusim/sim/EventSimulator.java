@@ -57,6 +57,8 @@ final class EventSimulator {
     private final CostModel costs;
 
     private final Simulation sim = new Simulation();
+    /** Where transactions are recorded, or null when no timeline is asked for (checked once per reservation). */
+    private final Timeline timeline;
     private final List<Resource> resources = new ArrayList<>();
     private final List<String> resourceLabels = new ArrayList<>();
     private final Map<String, Integer> resourceIds = new HashMap<>();
@@ -88,7 +90,8 @@ final class EventSimulator {
     private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
 
     EventSimulator(ExecutionPlan plan, boolean overlap, boolean contention, ClockDomain clock, CpuCost cpuCost,
-            double decoderWeightsPerCycle) {
+            double decoderWeightsPerCycle, Timeline timeline) {
+        this.timeline = timeline;
         this.plan = plan;
         this.overlap = overlap;
         this.contention = contention;
@@ -204,7 +207,7 @@ final class EventSimulator {
         Step step = plan.steps().get(i);
         if (step instanceof Step.Cpu c) {
             CpuCost.Cost cost = cpuCost.of(c);
-            long end = reserve(i, CPU, s.now(), cost.durationPs());
+            long end = reserve(i, CPU, s.now(), cost.durationPs(), "cpu", -1, 0);
             cpuBottleneck[i] = cost.bottleneck();
             cost.readBytes().forEach(bytes[i]::read);
             cost.writeBytes().forEach(bytes[i]::write);
@@ -216,12 +219,12 @@ final class EventSimulator {
             if (d.crossesMemories()) {
                 long now = s.now();
                 MemoryTiming src = d.source().channel().timing();
-                long readEnd = reserve(i, channel(d.source().channel(), "dma-read"), now, transferPs(d.bytes(), src))
+                long readEnd = reserve(i, channel(d.source().channel(), "dma-read"), now, transferPs(d.bytes(), src), "dma-read", -1, d.bytes())
                         + clock.toPs(src.readLatencyCycles());
                 long writeEnd = reserve(i, channel(d.destination().channel(), "dma-write"), now,
-                        transferPs(d.bytes(), d.destination().channel().timing()));
+                        transferPs(d.bytes(), d.destination().channel().timing()), "dma-write", -1, d.bytes());
                 end = Math.max(readEnd, writeEnd);
-                reserve(i, DMA, now, end - now);
+                reserve(i, DMA, now, end - now, "copy", -1, d.bytes());
                 bytes[i].read(d.source().channel().memory(), d.bytes());
                 bytes[i].write(d.destination().channel().memory(), d.bytes());
             }
@@ -254,8 +257,8 @@ final class EventSimulator {
         return clock.toPs(bytes / m.bytesPerCycle());
     }
 
-    private long fetch(int step, Channel c, String stream, double bytes, long now) {
-        return reserve(step, channel(c, stream), now, transferPs(bytes, c.timing()));
+    private long fetch(int step, Channel c, String stream, double bytes, long now, int block) {
+        return reserve(step, channel(c, stream), now, transferPs(bytes, c.timing()), stream, block, bytes);
     }
 
     /**
@@ -321,17 +324,17 @@ final class EventSimulator {
             Step.Npu n = work.step();
             long now = s.now();
             double share = 1.0 / blocks;
-            long ready = fetch(step, n.ifm().channel(), "ifm", work.ifmBytes() * work.ifmEfficiency() * share, now);
+            long ready = fetch(step, n.ifm().channel(), "ifm", work.ifmBytes() * work.ifmEfficiency() * share, now, k);
             if (work.ifm2Bytes() > 0) {
-                ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now));
+                ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
             weightsEnd[k] = now;
             if (n.weights().isPresent()) {
                 WeightPlan p = n.weights().get();
                 Channel c = p.buffered() ? p.buffer() : p.source();
-                long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now);
+                long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now, k);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
-                weightsEnd[k] = Math.max(weightsIn, reserve(step, DECODER, now, decodePs));
+                weightsEnd[k] = Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0));
             }
             s.at(ready, mac, k);
         }
@@ -348,7 +351,7 @@ final class EventSimulator {
                 waitingBlock = k;
                 return;
             }
-            long end = reserve(step, MAC, now, Math.max(macPs, weightsEnd[k] - now));
+            long end = reserve(step, MAC, now, Math.max(macPs, weightsEnd[k] - now), "block", k, 0);
             if (k + 1 < blocks) {
                 s.at(now, issue, k + 1);
             } else if (overlap && nextMayStartEarly(step, blocks)) {
@@ -367,13 +370,13 @@ final class EventSimulator {
         }
 
         void onOutput(Simulation s, int k) {
-            long end = reserve(step, OUTPUT, s.now(), outPs);
+            long end = reserve(step, OUTPUT, s.now(), outPs, "block", k, 0);
             outEnd[k] = end;
             s.at(end, write, k);
         }
 
         void onWrite(Simulation s, int k) {
-            long end = fetch(step, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now());
+            long end = fetch(step, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
             lastWrite = Math.max(lastWrite, end);
             int slice = blockSlice[k];
             if (--sliceBlocksLeft[slice] == 0) {
@@ -457,17 +460,17 @@ final class EventSimulator {
         dmaBusy = true;
         long now = sim.now();
         MemoryTiming src = t.source().timing();
-        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src))
+        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src), "dma-read", t.slice(), t.bytes())
                 + clock.toPs(src.readLatencyCycles());
         long end = readEnd;
         if (t.destination() != null) {
             long writeEnd = reserve(t.step(), channel(t.destination(), "dma-write"), now,
-                    transferPs(t.bytes(), t.destination().timing()));
+                    transferPs(t.bytes(), t.destination().timing()), "dma-write", t.slice(), t.bytes());
             end = Math.max(readEnd, writeEnd);
             bytes[t.step()].write(t.destination().memory(), t.bytes());
         }
         bytes[t.step()].read(t.source().memory(), t.bytes());
-        reserve(t.step(), DMA, now, end - now);
+        reserve(t.step(), DMA, now, end - now, t.slice() < 0 ? "lut" : "weights", t.slice(), t.bytes());
         final int index = nextTransfer - 1;
         sim.at(end, dmaDone, index);
     }
@@ -496,10 +499,16 @@ final class EventSimulator {
 
     // ---- Accounting ----
 
-    private long reserve(int step, int resource, long ready, long durationPs) {
+    private long reserve(int step, int resource, long ready, long durationPs, String what, int block, double bytes) {
         Resource r = resources.get(resource);
         long end = r.reserve(ready, durationPs);
         busy[step][resource] += durationPs;
+        if (timeline != null) {
+            String label = resourceLabels.get(resource);
+            int slash = label.indexOf('/');
+            timeline.add(new Timeline.Slice(slash > 0 ? label.substring(0, slash) : label, step, what, block,
+                    end - durationPs, end, bytes));
+        }
         return end;
     }
 

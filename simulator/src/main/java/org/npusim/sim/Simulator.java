@@ -43,8 +43,19 @@ public final class Simulator {
         this.weights = weights;
     }
 
+    /**
+     * A run: its result, the plan it executed, and the transactions of the timeline when they were asked for (the
+     * Vela-compatible mode has one transaction per layer, on the {@code npu} track).
+     */
+    public record Run(SimulationResult result, ExecutionPlan plan, Timeline timeline) {}
+
     /** Simulates {@code model} (read from {@code modelPath}) on {@code hw}. */
     public SimulationResult simulate(Model model, String modelPath, HardwareConfig hw) {
+        return run(model, modelPath, hw, false).result();
+    }
+
+    /** Simulates {@code model} on {@code hw}, recording the timeline's transactions when {@code withTimeline}. */
+    public Run run(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
         Optional<NpuTarget> target = NpuTargets.from(hw);
         ExecutionPlan plan = target.map(t -> new Planner(t, weights).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
         checkCapacity(model, hw, plan);
@@ -57,14 +68,25 @@ public final class Simulator {
             return new CpuCost.Cost(cpuClock.toPs(c.cycles()), c.bottleneck(), c.readBytes(), c.writeBytes());
         };
         List<StepOutcome> outcomes;
+        Timeline timeline = withTimeline ? new Timeline() : null;
         if (velaMode && target.isPresent()) {
             outcomes = velaOutcomes(plan, reference, cpuCost);
+            if (timeline != null) {
+                for (StepOutcome o : outcomes) {
+                    Step s = plan.steps().get(o.step());
+                    timeline.add(new Timeline.Slice(s instanceof Step.Cpu ? "cpu" : "npu", o.step(), "layer", -1, o.startPs(),
+                            o.endPs(), 0));
+                }
+            }
         } else {
+            // The weight decoder's rate: Vela has none; its per-kernel-step floor cycles_wb = 4·ublock_D reads as
+            // 8 weights per cycle per core (ethos-u-facts.md §1.4), used here until a published rate is known.
             double decoder = target.map(t -> (double) t.variant().cores() * t.variant().weightStepCycles() / 4.0).orElse(1.0);
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
-                    decoder).run();
+                    decoder, timeline).run();
         }
-        return new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode).assemble(outcomes);
+        SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode).assemble(outcomes);
+        return new Run(result, plan, timeline);
     }
 
     /** Places the Vela-compatible estimates one after the other on the timeline; CPU steps in between. */

@@ -25,7 +25,7 @@ final class EventSimulatorDevTest {
                 ClockDomain clock = new ClockDomain("npu", target.clockHz());
                 CpuCost cpu = s -> new CpuCost.Cost(0, "cpu", java.util.Map.of(), java.util.Map.of());
                 long t0 = System.nanoTime();
-                EventSimulator sim = new EventSimulator(plan, true, true, clock, cpu, 8.0 * target.variant().cores());
+                EventSimulator sim = new EventSimulator(plan, true, true, clock, cpu, 8.0 * target.variant().cores(), null);
                 List<StepOutcome> out = sim.run();
                 long t1 = System.nanoTime();
                 long end = 0;
