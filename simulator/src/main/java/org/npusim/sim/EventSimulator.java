@@ -193,6 +193,7 @@ final class EventSimulator {
             sim.at(0, startStep, 0);
         }
         sim.run();
+        checkConservation();
         List<StepOutcome> out = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
             out.add(outcome(i));
@@ -542,6 +543,46 @@ final class EventSimulator {
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
         return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap,
                 bytes[i].read, bytes[i].write, macs);
+    }
+
+    /**
+     * Checks at the end of a run that nothing was lost: every step started and ended, every DMA transfer completed,
+     * every block of every NPU step went through the MAC array and the output stage, and the bytes recorded per
+     * step equal the bytes its streams move. A violation is a simulator bug, not bad input.
+     */
+    private void checkConservation() {
+        for (int i = 0; i < stepCount; i++) {
+            if (stepStart[i] < 0 || stepEnd[i] < stepStart[i]) {
+                throw new IllegalStateException("step " + i + " did not run to completion");
+            }
+            Pipeline p = pipelines[i];
+            if (work[i] != null) {
+                if (p == null) {
+                    throw new IllegalStateException("NPU step " + i + " has no pipeline");
+                }
+                for (int left : p.sliceBlocksLeft) {
+                    if (left != 0) {
+                        throw new IllegalStateException("NPU step " + i + " left " + left + " blocks unfinished");
+                    }
+                }
+                long expected = work[i].ifmBytes() + (work[i].ifm2Bytes() > 0 && !work[i].ifm2Channel().memory().equals(
+                        work[i].step().ifm().channel().memory()) ? 0 : work[i].ifm2Bytes());
+                long recorded = bytes[i].read.getOrDefault(work[i].step().ifm().channel().memory(), 0L);
+                if (recorded < expected) {
+                    throw new IllegalStateException("NPU step " + i + " read " + recorded + " IFM bytes, expected at least " + expected);
+                }
+            }
+        }
+        for (int t = 0; t < transfers.size(); t++) {
+            if (!transferComplete[t]) {
+                throw new IllegalStateException("DMA transfer " + t + " of step " + transfers.get(t).step() + " never completed");
+            }
+        }
+        long macBlocks = resources.get(MAC).transactions();
+        long outBlocks = resources.get(OUTPUT).transactions();
+        if (macBlocks != outBlocks) {
+            throw new IllegalStateException(macBlocks + " blocks entered the MAC array but " + outBlocks + " left the output stage");
+        }
     }
 
     /** Returns the number of events the run handled. */

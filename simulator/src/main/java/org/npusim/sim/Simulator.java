@@ -133,8 +133,12 @@ public final class Simulator {
                     + layer + " needs " + need + " bytes of live activations" + (need > peak ? " and weights" : "")
                     + " (placement.arena)");
         }
-        if (plan.steps().isEmpty() && !g.operators().isEmpty()) {
-            throw new InputException(model.name(), "", "no operator to simulate");
+        if (plan.target().isPresent() && !g.operators().isEmpty()
+                && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {
+            Step.Cpu first = (Step.Cpu) plan.steps().get(0);
+            throw new InputException(model.name(), "layer 0 (" + g.tensor(first.graphOperator().output(0)).name() + ")",
+                    "no operator runs on the NPU of " + hw.name() + " (" + first.reason()
+                            + "); simulate on a CPU-only description instead");
         }
     }
 
@@ -211,16 +215,16 @@ public final class Simulator {
                 if (cpu) {
                     macs = g.operatorFacts(op.index()).macs();
                 }
-                // A layer may start while the previous one drains its output stage; its reported span starts when the
-                // previous layer has finished, so that layer cycles add up to the run (the trace shows the overlap).
-                start = Math.min(end, Math.max(start, previousEnd));
+                // A layer may start while the previous one drains its output stage (block dependency), so spans can
+                // overlap and layer cycles can add up to more than the run. Static energy is attributed by the time
+                // each layer alone extends the run, so that layer energies add up to the total.
                 long durationPs = Math.max(0, end - start);
-                long exclusivePs = durationPs;
+                long exclusivePs = Math.max(0, end - Math.max(start, previousEnd));
                 previousEnd = Math.max(previousEnd, end);
                 if (cpu) {
-                    cpuPs += durationPs;
+                    cpuPs += exclusivePs;
                 } else {
-                    npuActivePs += durationPs;
+                    npuActivePs += exclusivePs;
                 }
                 long cycles = Math.round(reference.toCycles(durationPs));
                 double utilization = cpu || cycles == 0 ? 0 : (double) macs / ((double) cycles * macsPerCycle);
