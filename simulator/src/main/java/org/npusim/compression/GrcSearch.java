@@ -57,7 +57,6 @@ final class GrcSearch {
     private short[] switched = new short[0];
     /** Per position (1…n): the cheapest configuration before the step into that position. */
     private byte[] cheapest = new byte[0];
-    private final int[] cost = new int[WEIGHT_CONFIGS];
 
     /** Returns the divisor of weight configuration {@code c} (the uncompressed one has none). */
     static int divisor(int c) {
@@ -83,46 +82,101 @@ final class GrcSearch {
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
-        int[] cur = cost;
-        java.util.Arrays.fill(cur, 0);
-        int best = 0;
-        int bestConfig = 0;
         short[] sw = switched;
         byte[] ch = cheapest;
+        int[] table = WEIGHT_BITS;
+        // The 13 states live in locals: the loop is the encoder's hottest, and an array would be reloaded and
+        // stored for every value. Each update is branch-free (the comparisons are data-dependent and mispredict):
+        // all costs stay far below 2^30, so differences cannot overflow and ">> 31" of a negative one is −1.
+        int c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
+        int c7 = 0, c8 = 0, c9 = 0, c10 = 0, c11 = 0, c12 = 0;
+        int best = 0;
+        int bestConfig = 0;
         for (int i = 0; i < n; i++) {
             int base = values[i] << 4;
             int viaSwitch = best + SWITCH_BITS;
             int mask = 0;
-            int nextBest = Integer.MAX_VALUE / 2;
-            int nextBestConfig = 0;
-            // Branch-free: the comparisons are data-dependent and mispredict often. All costs stay far below
-            // 2^30, so the differences cannot overflow; an arithmetic shift of a negative difference is −1.
-            for (int c = 0; c < UNCOMPRESSED; c++) {
-                int k = cur[c];
-                int takeSwitch = (viaSwitch - k) >> 31;
-                k += (viaSwitch - k) & takeSwitch;
-                mask |= (takeSwitch & 1) << c;
-                k += WEIGHT_BITS[base + c];
-                cur[c] = k;
-                int smaller = (k - nextBest) >> 31;
-                nextBest += (k - nextBest) & smaller;
-                nextBestConfig ^= (nextBestConfig ^ c) & smaller;
-            }
-            int k = cur[UNCOMPRESSED];
-            if (viaSwitch < k) {
-                k = viaSwitch;
-                mask |= 1 << UNCOMPRESSED;
-            }
-            k += uncompressedBits;
-            cur[UNCOMPRESSED] = k;
-            if (k < nextBest) {
-                nextBest = k;
-                nextBestConfig = UNCOMPRESSED;
-            }
+            int t;
+            t = (viaSwitch - c0) >> 31;
+            c0 += ((viaSwitch - c0) & t) + table[base + 0];
+            mask |= (t & 1) << 0;
+            t = (viaSwitch - c1) >> 31;
+            c1 += ((viaSwitch - c1) & t) + table[base + 1];
+            mask |= (t & 1) << 1;
+            t = (viaSwitch - c2) >> 31;
+            c2 += ((viaSwitch - c2) & t) + table[base + 2];
+            mask |= (t & 1) << 2;
+            t = (viaSwitch - c3) >> 31;
+            c3 += ((viaSwitch - c3) & t) + table[base + 3];
+            mask |= (t & 1) << 3;
+            t = (viaSwitch - c4) >> 31;
+            c4 += ((viaSwitch - c4) & t) + table[base + 4];
+            mask |= (t & 1) << 4;
+            t = (viaSwitch - c5) >> 31;
+            c5 += ((viaSwitch - c5) & t) + table[base + 5];
+            mask |= (t & 1) << 5;
+            t = (viaSwitch - c6) >> 31;
+            c6 += ((viaSwitch - c6) & t) + table[base + 6];
+            mask |= (t & 1) << 6;
+            t = (viaSwitch - c7) >> 31;
+            c7 += ((viaSwitch - c7) & t) + table[base + 7];
+            mask |= (t & 1) << 7;
+            t = (viaSwitch - c8) >> 31;
+            c8 += ((viaSwitch - c8) & t) + table[base + 8];
+            mask |= (t & 1) << 8;
+            t = (viaSwitch - c9) >> 31;
+            c9 += ((viaSwitch - c9) & t) + table[base + 9];
+            mask |= (t & 1) << 9;
+            t = (viaSwitch - c10) >> 31;
+            c10 += ((viaSwitch - c10) & t) + table[base + 10];
+            mask |= (t & 1) << 10;
+            t = (viaSwitch - c11) >> 31;
+            c11 += ((viaSwitch - c11) & t) + table[base + 11];
+            mask |= (t & 1) << 11;
+            t = (viaSwitch - c12) >> 31;
+            c12 += ((viaSwitch - c12) & t) + uncompressedBits;
+            mask |= (t & 1) << 12;
             sw[i + 1] = (short) mask;
             ch[i + 1] = (byte) bestConfig;
-            best = nextBest;
-            bestConfig = nextBestConfig;
+            // The cheapest state, the first on a tie.
+            best = c0;
+            bestConfig = 0;
+            t = (c1 - best) >> 31;
+            best += (c1 - best) & t;
+            bestConfig ^= (bestConfig ^ 1) & t;
+            t = (c2 - best) >> 31;
+            best += (c2 - best) & t;
+            bestConfig ^= (bestConfig ^ 2) & t;
+            t = (c3 - best) >> 31;
+            best += (c3 - best) & t;
+            bestConfig ^= (bestConfig ^ 3) & t;
+            t = (c4 - best) >> 31;
+            best += (c4 - best) & t;
+            bestConfig ^= (bestConfig ^ 4) & t;
+            t = (c5 - best) >> 31;
+            best += (c5 - best) & t;
+            bestConfig ^= (bestConfig ^ 5) & t;
+            t = (c6 - best) >> 31;
+            best += (c6 - best) & t;
+            bestConfig ^= (bestConfig ^ 6) & t;
+            t = (c7 - best) >> 31;
+            best += (c7 - best) & t;
+            bestConfig ^= (bestConfig ^ 7) & t;
+            t = (c8 - best) >> 31;
+            best += (c8 - best) & t;
+            bestConfig ^= (bestConfig ^ 8) & t;
+            t = (c9 - best) >> 31;
+            best += (c9 - best) & t;
+            bestConfig ^= (bestConfig ^ 9) & t;
+            t = (c10 - best) >> 31;
+            best += (c10 - best) & t;
+            bestConfig ^= (bestConfig ^ 10) & t;
+            t = (c11 - best) >> 31;
+            best += (c11 - best) & t;
+            bestConfig ^= (bestConfig ^ 11) & t;
+            t = (c12 - best) >> 31;
+            best += (c12 - best) & t;
+            bestConfig ^= (bestConfig ^ 12) & t;
         }
         return backtrack(n, bestConfig, sliceConfig, sliceEnd);
     }

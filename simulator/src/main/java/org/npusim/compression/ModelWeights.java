@@ -104,14 +104,20 @@ public final class ModelWeights {
         int unique = 0;
         long zeros = 0;
         byte[] raw = t.data().orElseThrow().toByteArray();
+        long[] zeroPoints = q.zeroPoints();
+        boolean oneZeroPoint = true;
+        for (long zp : zeroPoints) {
+            oneZeroPoint &= zp == q.zeroPoint(0);
+        }
+        long zp0 = q.zeroPoint(0);
         for (int k = 0; k < raw.length; k++) {
             int v = unsigned ? raw[k] & 0xff : raw[k];
             if (!seen[v & 0xff]) {
                 seen[v & 0xff] = true;
                 unique++;
             }
-            int channel = (int) ((k / inner) % Math.max(1, channels));
-            if (v == q.zeroPoint(channel)) {
+            long zp = oneZeroPoint ? zp0 : q.zeroPoint((int) ((k / inner) % Math.max(1, channels)));
+            if (v == zp) {
                 zeros++;
             }
         }

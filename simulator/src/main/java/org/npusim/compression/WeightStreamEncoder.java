@@ -218,7 +218,23 @@ public final class WeightStreamEncoder {
                             wR = -1;
                         }
                     }
-                    // Each unary position carries "more than 0" in WUNARY0 and, if so, "more than 1" in WUNARY1.
+                    // Each unary position carries "more than 0" in WUNARY0 and, if so, "more than 1" in WUNARY1;
+                    // untruncated, a position takes 2 off the quotient, so q needs q/2 + 1 positions: q/2 + q%2
+                    // set WUNARY0 bits, of which the first q/2 have WUNARY1 set. Truncated, one position.
+                    // Fast path: the whole quotient fits in this chunk.
+                    if (wQ >= 0 && wR >= 0) {
+                        int half = trunc ? (wQ > 0 ? 1 : 0) : wQ >> 1;
+                        int positions = trunc ? 1 : half + 1;
+                        if (j + positions <= wMaxSymbols) {
+                            int ones = trunc ? half : half + (wQ & 1);
+                            int setTwice = trunc ? (wQ > 1 ? 1 : 0) : half;
+                            unary0 |= ((1 << ones) - 1) << j;
+                            unary1 |= ((1 << setTwice) - 1) << unary1Len;
+                            unary1Len += ones;
+                            j += positions;
+                            wQ = -1;
+                        }
+                    }
                     while (wQ >= 0 && j < wMaxSymbols) {
                         if (wQ > 0) {
                             unary0 |= 1 << j;
@@ -251,6 +267,12 @@ public final class WeightStreamEncoder {
                             zR = -1;
                         }
                     }
+                    // A run quotient q is q set bits and a clear one; fast path when they fit in this chunk.
+                    if (zQ >= 0 && zR >= 0 && j + zQ + 1 <= zUnaryLen) {
+                        zUnary |= ((1 << zQ) - 1) << j;
+                        j += zQ + 1;
+                        zQ = -1;
+                    }
                     while (zQ >= 0 && j < zUnaryLen) {
                         if (zQ > 0) {
                             zUnary |= 1 << j;
@@ -273,12 +295,12 @@ public final class WeightStreamEncoder {
             if (wEnable && !uncompressed) {
                 b.put(unary1, unary1Len);
             }
-            if (wPrevEnable) {
+            if (wPrevEnable && wDiv > 0) {
                 for (int k = 0; k < wPrevCount; k++) {
                     b.put(wPrev[k], wDiv);
                 }
             }
-            if (zPrevEnable) {
+            if (zPrevEnable && zDiv > 0) {
                 for (int k = 0; k < zPrevCount; k++) {
                     b.put(zPrev[k], zDiv);
                 }
