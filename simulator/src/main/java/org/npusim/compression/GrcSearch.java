@@ -79,106 +79,111 @@ final class GrcSearch {
     /**
      * Searches parameters for weight values {@code values[0, n)} (0…511) and writes the slices, in order, as a
      * configuration and an exclusive end position each; returns the number of slices.
+     *
+     * <p>The search is the same as the scalar form in the class comment, computed on costs relative to the
+     * cheapest state, held as 13 byte lanes of two longs (SWAR). Relative costs only matter through "more than
+     * 40 above the cheapest" (switch) and "the first cheapest", which allows saturation:
+     * <ul>
+     *   <li>a state more than 40 above the cheapest is clamped to 40 (it switches), so before a value is added
+     *       every lane is at most 40, and a codable value adds at most 36 bits (quotient 31 with divisor 4);
+     *   <li>the cheapest lane is then at most 40 + 21 (divisor 5 codes any value in at most 21 bits);
+     *   <li>a value a configuration cannot code (or uncompressed mode where it is unusable) sets its lane to 127
+     *       instead of adding 10 000: after the cheapest (≤ 61) is subtracted it is still more than 40 above it,
+     *       so it switches at the next value and is never the cheapest, exactly as with the true cost.
+     * </ul>
+     * Every lane therefore stays below 128 and no lane operation carries into the next. Lanes 13-15 are padding
+     * that is always "cannot code".
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
         short[] sw = switched;
         byte[] ch = cheapest;
-        int[] table = WEIGHT_BITS;
-        // The 13 states live in locals: the loop is the encoder's hottest, and an array would be reloaded and
-        // stored for every value. Each update is branch-free (the comparisons are data-dependent and mispredict):
-        // all costs stay far below 2^30, so differences cannot overflow and ">> 31" of a negative one is −1.
-        int c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
-        int c7 = 0, c8 = 0, c9 = 0, c10 = 0, c11 = 0, c12 = 0;
-        int best = 0;
+        long[] low = LANES_LOW;
+        long[] high = LANES_HIGH;
+        // The uncompressed configuration is lane 12: lane 4 of the high long.
+        boolean usable = uncompressedBits <= MAX_CODED_BITS;
+        long uncompressed = usable ? (long) uncompressedBits << 32 : 0;
+        long unusable = usable ? 0 : 0x7FL << 32;
+        long lo = 0;
+        long hi = 0;
         int bestConfig = 0;
         for (int i = 0; i < n; i++) {
-            int base = values[i] << 4;
-            int viaSwitch = best + SWITCH_BITS;
-            int mask = 0;
-            int t;
-            t = (viaSwitch - c0) >> 31;
-            c0 += ((viaSwitch - c0) & t) + table[base + 0];
-            mask |= (t & 1) << 0;
-            t = (viaSwitch - c1) >> 31;
-            c1 += ((viaSwitch - c1) & t) + table[base + 1];
-            mask |= (t & 1) << 1;
-            t = (viaSwitch - c2) >> 31;
-            c2 += ((viaSwitch - c2) & t) + table[base + 2];
-            mask |= (t & 1) << 2;
-            t = (viaSwitch - c3) >> 31;
-            c3 += ((viaSwitch - c3) & t) + table[base + 3];
-            mask |= (t & 1) << 3;
-            t = (viaSwitch - c4) >> 31;
-            c4 += ((viaSwitch - c4) & t) + table[base + 4];
-            mask |= (t & 1) << 4;
-            t = (viaSwitch - c5) >> 31;
-            c5 += ((viaSwitch - c5) & t) + table[base + 5];
-            mask |= (t & 1) << 5;
-            t = (viaSwitch - c6) >> 31;
-            c6 += ((viaSwitch - c6) & t) + table[base + 6];
-            mask |= (t & 1) << 6;
-            t = (viaSwitch - c7) >> 31;
-            c7 += ((viaSwitch - c7) & t) + table[base + 7];
-            mask |= (t & 1) << 7;
-            t = (viaSwitch - c8) >> 31;
-            c8 += ((viaSwitch - c8) & t) + table[base + 8];
-            mask |= (t & 1) << 8;
-            t = (viaSwitch - c9) >> 31;
-            c9 += ((viaSwitch - c9) & t) + table[base + 9];
-            mask |= (t & 1) << 9;
-            t = (viaSwitch - c10) >> 31;
-            c10 += ((viaSwitch - c10) & t) + table[base + 10];
-            mask |= (t & 1) << 10;
-            t = (viaSwitch - c11) >> 31;
-            c11 += ((viaSwitch - c11) & t) + table[base + 11];
-            mask |= (t & 1) << 11;
-            t = (viaSwitch - c12) >> 31;
-            c12 += ((viaSwitch - c12) & t) + uncompressedBits;
-            mask |= (t & 1) << 12;
+            int v = values[i] & (Palette.CODES - 1);
+            // Lanes more than 40 above the cheapest switch: high bit of (d + 87) is set exactly when d ≥ 41.
+            long overLo = (lo + ADD_87) & HIGH_BITS;
+            long overHi = (hi + ADD_87) & HIGH_BITS;
+            long fullLo = (overLo >>> 7) * 0xFF;
+            long fullHi = (overHi >>> 7) * 0xFF;
+            lo = (((lo & ~fullLo) | (FORTY & fullLo)) + low[v]) | LANES_LOW_IMPOSSIBLE[v];
+            hi = (((hi & ~fullHi) | (FORTY & fullHi)) + high[v] + uncompressed) | LANES_HIGH_IMPOSSIBLE[v] | unusable;
+            int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
+            int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
+            int mask = maskLo | maskHi << 8;
             sw[i + 1] = (short) mask;
             ch[i + 1] = (byte) bestConfig;
-            // The cheapest state, the first on a tie.
-            best = c0;
-            bestConfig = 0;
-            t = (c1 - best) >> 31;
-            best += (c1 - best) & t;
-            bestConfig ^= (bestConfig ^ 1) & t;
-            t = (c2 - best) >> 31;
-            best += (c2 - best) & t;
-            bestConfig ^= (bestConfig ^ 2) & t;
-            t = (c3 - best) >> 31;
-            best += (c3 - best) & t;
-            bestConfig ^= (bestConfig ^ 3) & t;
-            t = (c4 - best) >> 31;
-            best += (c4 - best) & t;
-            bestConfig ^= (bestConfig ^ 4) & t;
-            t = (c5 - best) >> 31;
-            best += (c5 - best) & t;
-            bestConfig ^= (bestConfig ^ 5) & t;
-            t = (c6 - best) >> 31;
-            best += (c6 - best) & t;
-            bestConfig ^= (bestConfig ^ 6) & t;
-            t = (c7 - best) >> 31;
-            best += (c7 - best) & t;
-            bestConfig ^= (bestConfig ^ 7) & t;
-            t = (c8 - best) >> 31;
-            best += (c8 - best) & t;
-            bestConfig ^= (bestConfig ^ 8) & t;
-            t = (c9 - best) >> 31;
-            best += (c9 - best) & t;
-            bestConfig ^= (bestConfig ^ 9) & t;
-            t = (c10 - best) >> 31;
-            best += (c10 - best) & t;
-            bestConfig ^= (bestConfig ^ 10) & t;
-            t = (c11 - best) >> 31;
-            best += (c11 - best) & t;
-            bestConfig ^= (bestConfig ^ 11) & t;
-            t = (c12 - best) >> 31;
-            best += (c12 - best) & t;
-            bestConfig ^= (bestConfig ^ 12) & t;
+            // The cheapest lane value, then the first lane that has it.
+            long m = min(lo, hi);
+            m = min(m, m >>> 32);
+            m = min(m, m >>> 16);
+            m = min(m, m >>> 8);
+            long least = (m & 0xFF) * ONES;
+            long equalLo = ~(((lo ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+            if (equalLo != 0) {
+                bestConfig = Long.numberOfTrailingZeros(equalLo) >>> 3;
+            } else {
+                long equalHi = ~(((hi ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+                bestConfig = 8 + (Long.numberOfTrailingZeros(equalHi) >>> 3);
+            }
+            lo -= least;
+            hi -= least;
         }
         return backtrack(n, bestConfig, sliceConfig, sliceEnd);
+    }
+
+    /** Lane-wise minimum of two longs of 7-bit lanes. */
+    private static long min(long a, long b) {
+        // Per lane 128 + a − b lies in 1…255: no borrow between lanes; its high bit says a ≥ b.
+        long aAtLeastB = (((a | HIGH_BITS) - b) & HIGH_BITS) >>> 7;
+        long select = aAtLeastB * 0xFF;
+        return (b & select) | (a & ~select);
+    }
+
+    /** Most bits a codable value costs: quotient 31 with divisor 4, 31 + 1 + 4 (divisor 0 allows 32). */
+    static final int MAX_CODED_BITS = 36;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long ADD_87 = 87 * ONES;
+    private static final long FORTY = 40 * ONES;
+    /** Multiplying lane bits (bit 8i) by this gathers lane i into bit 56 + i. */
+    private static final long GATHER = 0x0102040810204080L;
+    /** Per value: the bits of configurations 0-7 (low) and 8-11 (high); 0 where the value cannot be coded. */
+    private static final long[] LANES_LOW = new long[Palette.CODES];
+    private static final long[] LANES_HIGH = new long[Palette.CODES];
+    /** Per value: 127 in the lanes whose configuration cannot code it (always in padding lanes 13-15). */
+    private static final long[] LANES_LOW_IMPOSSIBLE = new long[Palette.CODES];
+    private static final long[] LANES_HIGH_IMPOSSIBLE = new long[Palette.CODES];
+
+    static {
+        for (int v = 0; v < Palette.CODES; v++) {
+            long[] bits = new long[2];
+            long[] impossible = new long[2];
+            for (int c = 0; c < 16; c++) {
+                int shift = 8 * (c % 8);
+                if (c == UNCOMPRESSED) {
+                    continue;
+                }
+                int cost = c < UNCOMPRESSED ? WEIGHT_BITS[v * 16 + c] : IMPOSSIBLE_BITS;
+                if (cost > MAX_CODED_BITS) {
+                    impossible[c / 8] |= 0x7FL << shift;
+                } else {
+                    bits[c / 8] |= (long) cost << shift;
+                }
+            }
+            LANES_LOW[v] = bits[0];
+            LANES_HIGH[v] = bits[1];
+            LANES_LOW_IMPOSSIBLE[v] = impossible[0];
+            LANES_HIGH_IMPOSSIBLE[v] = impossible[1];
+        }
     }
 
     /**

@@ -110,8 +110,8 @@ final class PaletteSections {
 
     /**
      * Returns whether a new palette of {@code size} entries at a window of {@code span} non-zero weights pays:
-     * without an active palette {@code span·(90 − 15·b)/16 − 8·size − 20 > 0} with b the new index bits (and at
-     * most 32 entries besides an excluded zero); with one, {@code span·15·(oldBits − b)/16 − 8·size − 20 > 0}.
+     * without an active palette {@code span·(90 − 15·b)/16 − 8·size − 20 > 0} with b the new index bits (and
+     * at most 32 entries besides an excluded zero); with one, {@code span·15·(oldBits − b)/16 − 8·size − 20 > 0}.
      */
     static boolean pays(boolean active, int span, int oldBits, int excludeZero, int size) {
         int newBits = indexBits(size - excludeZero);

@@ -16,12 +16,12 @@ package org.npusim.compression;
  * (TFLite computes the scales that way per kernel). 16-bit IFMs with 64-bit biases use the reduced-precision form
  * {@code ((m + 2^15) >> 16, shift − 16)}.
  */
-public final class ScaleBiasRecords {
+final class ScaleBiasRecords {
 
     /** Bytes per record. */
-    public static final int RECORD_BYTES = 10;
+    static final int RECORD_BYTES = 10;
     /** Streams are padded to a multiple of this many bytes. */
-    public static final int ALIGNMENT_BYTES = 16;
+    static final int ALIGNMENT_BYTES = 16;
 
     private static final long BIAS_MAX = (1L << 39) - 1;
     private static final long BIAS_MIN = -(1L << 39);
@@ -29,7 +29,7 @@ public final class ScaleBiasRecords {
     private ScaleBiasRecords() {}
 
     /** Returns the padded size of {@code channels} records. */
-    public static int paddedBytes(int channels) {
+    static int paddedBytes(int channels) {
         int raw = channels * RECORD_BYTES;
         return (raw + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES * ALIGNMENT_BYTES;
     }
@@ -38,7 +38,7 @@ public final class ScaleBiasRecords {
      * Quantises {@code scale} and returns {@code multiplier << 6 | shift} (the multiplier fits 32 unsigned bits,
      * the shift 6 bits).
      */
-    public static long quantise(double scale) {
+    static long quantise(double scale) {
         if (scale == 0 || !Double.isFinite(scale)) {
             return pack(0, scale == 0 ? 31 : 16);
         }
@@ -54,19 +54,19 @@ public final class ScaleBiasRecords {
     }
 
     /** Returns the reduced-precision form Vela uses for 16-bit IFMs with 64-bit biases. */
-    public static long quantiseReduced(double scale) {
+    static long quantiseReduced(double scale) {
         long q = quantise(scale);
         long multiplier = (multiplier(q) + (1L << 15)) >> 16;
         return pack(multiplier, Math.max(0, shift(q) - 16));
     }
 
     /** Returns the multiplier of a packed quantised scale. */
-    public static long multiplier(long packed) {
+    static long multiplier(long packed) {
         return packed >>> 6;
     }
 
     /** Returns the shift of a packed quantised scale. */
-    public static int shift(long packed) {
+    static int shift(long packed) {
         return (int) (packed & 63);
     }
 
@@ -78,7 +78,7 @@ public final class ScaleBiasRecords {
      * Writes one record at {@code out[offset]}. A bias beyond 40 bits is saturated: such a layer cannot run on
      * the NPU (ethos-u-facts.md §6.2 limits biases to 40 bits), so the record only stands for its size.
      */
-    public static void write(byte[] out, int offset, long bias, long quantisedScale) {
+    static void write(byte[] out, int offset, long bias, long quantisedScale) {
         long b = Math.max(BIAS_MIN, Math.min(BIAS_MAX, bias));
         long m = multiplier(quantisedScale);
         int s = shift(quantisedScale);

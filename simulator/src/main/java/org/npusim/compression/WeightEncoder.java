@@ -109,7 +109,8 @@ public final class WeightEncoder {
                         traversal, op.ifmBits(), SUB_KERNEL_MAX / dilationY, SUB_KERNEL_MAX / dilationX);
                 long length = WeightReorder.length(v, channels, shape);
                 if (length > Integer.MAX_VALUE - 8) {
-                    throw new IllegalArgumentException(op.name() + ": weight stream of " + length + " values is too long");
+                    throw new IllegalArgumentException(op.name() + ": weight stream of " + length
+                            + " values is too long");
                 }
                 if (scratch.length < length) {
                     scratch = new short[(int) Math.max(length, scratch.length + scratch.length / 2)];
@@ -138,14 +139,14 @@ public final class WeightEncoder {
 
     private static void checkSlices(List<OfmRange> slices, int depth, NpuOperation op) {
         int next = 0;
+        boolean tiled = !slices.isEmpty();
         for (OfmRange r : slices) {
-            if (r.start() != next) {
-                throw new IllegalArgumentException(op.name() + ": depth slices " + slices + " do not tile [0, " + depth + ")");
-            }
+            tiled &= r.start() == next;
             next = r.end();
         }
-        if (next != depth) {
-            throw new IllegalArgumentException(op.name() + ": depth slices " + slices + " do not tile [0, " + depth + ")");
+        if (!tiled || next != depth) {
+            throw new IllegalArgumentException(op.name() + ": depth slices " + slices + " do not tile [0, " + depth
+                    + ")");
         }
     }
 
@@ -168,7 +169,8 @@ public final class WeightEncoder {
         int kernel = v.height * v.width;
         int ifm = v.ifm;
         double depthUtil = ifm / (double) roundUp(ifm, op.ifmBits() == 8 ? 32 : 16);
-        double partUtil = (ifm / (double) roundUp(ifm, 8)) * (kernel / (double) roundUp(kernel, op.ifmBits() == 8 ? 4 : 2));
+        double partUtil = (ifm / (double) roundUp(ifm, 8))
+                * (kernel / (double) roundUp(kernel, op.ifmBits() == 8 ? 4 : 2));
         return partUtil >= depthUtil || ifm <= 8 ? WeightTraversal.PART_KERNEL_FIRST : WeightTraversal.DEPTH_FIRST;
     }
 

@@ -103,7 +103,7 @@ final class WeightReorder {
         return n;
     }
 
-    /** IFM block depth clipped to the IFM for part-kernel-first; full for depth-first; one micro-block for depthwise. */
+    /** IFM block depth: clipped to the IFM for part-kernel-first, full for depth-first, one micro-block depthwise. */
     private static int clippedIfmBlockDepth(WeightVolume v, StreamShape s, int ifmBlock) {
         return switch (s.traversal()) {
             case DEPTHWISE -> s.ifmUblockDepth();

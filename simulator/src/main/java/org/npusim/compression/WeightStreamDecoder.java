@@ -14,12 +14,12 @@ import java.util.Arrays;
  * position; zero-run quotients are runs of set bits closed by a clear one. Which chunk carries weights and which
  * zero runs follows the same flow control as the encoder (weights may run at most 8 values ahead).
  */
-public final class WeightStreamDecoder {
+final class WeightStreamDecoder {
 
     private WeightStreamDecoder() {}
 
     /** Returns the weights in {@code stream}; throws IllegalArgumentException for a malformed stream. */
-    public static short[] decode(byte[] stream) {
+    static short[] decode(byte[] stream) {
         BitReader in = new BitReader(stream);
         short[] out = new short[Math.max(16, stream.length * 2)];
         int outCount = 0;

@@ -16,7 +16,7 @@ package org.npusim.compression;
  *
  * <p>Not thread-safe: an instance reuses its scratch buffers; use one per thread.
  */
-public final class WeightStreamEncoder {
+final class WeightStreamEncoder {
 
     /** Largest number of coded values in one slice (SLICELEN is 15 bits, value − 1). */
     static final int MAX_SLICE_VALUES = 32_767;
@@ -48,13 +48,13 @@ public final class WeightStreamEncoder {
     private final int[] zPrevRemain = new int[12];
 
     /** The compressed stream of one input and how much of it the decoder handles as zero runs. */
-    public record Result(byte[] bytes, long zeroRunZeros) {}
+    record Result(byte[] bytes, long zeroRunZeros) {}
 
     /**
      * Compresses {@code weights[0, n)}; every value must lie in −255…255. Returns the bytes (a multiple of 16) and
      * the number of zeros coded as zero runs.
      */
-    public Result encode(short[] weights, int n) {
+    Result encode(short[] weights, int n) {
         for (int i = 0; i < n; i++) {
             if (weights[i] < -255 || weights[i] > 255) {
                 throw new IllegalArgumentException("weight " + weights[i] + " at " + i + " is outside -255..255");

@@ -16,7 +16,8 @@ final class WeightVolume {
 
     WeightVolume(short[] values, int ofm, int height, int width, int ifm) {
         if ((long) ofm * height * width * ifm != values.length) {
-            throw new IllegalArgumentException(values.length + " values for " + ofm + "x" + height + "x" + width + "x" + ifm);
+            throw new IllegalArgumentException(
+                    values.length + " values for " + ofm + "x" + height + "x" + width + "x" + ifm);
         }
         this.values = values;
         this.ofm = ofm;
