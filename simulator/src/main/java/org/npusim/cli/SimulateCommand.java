@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.npusim.cpu.MacRateCostModel;
 import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
-import org.npusim.plan.WeightSizer;
+import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
 import org.npusim.result.SimulationResult;
@@ -46,7 +46,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         HardwareConfig hw = hardware.load();
         Model m = ModelFiles.load(model);
-        SimulationResult r = new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).simulate(m, model.toString(), hw);
+        SimulationResult r = new Simulator(new MacRateCostModel(hw), new EthosUWeightSizer()).simulate(m, model.toString(), hw);
         PrintWriter out = spec.commandLine().getOut();
         OutputTarget.write(output, out, w -> ResultWriter.write(r, format, w));
         return Main.OK;

@@ -85,7 +85,8 @@ public final class Simulator {
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
                     decoder, timeline).run();
         }
-        SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode).assemble(outcomes);
+        SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode,
+                weights.compressed()).assemble(outcomes);
         return new Run(result, plan, timeline);
     }
 
@@ -151,9 +152,11 @@ public final class Simulator {
         private final ClockDomain reference;
         private final ClockDomain cpuClock;
         private final boolean velaMode;
+        private final boolean weightsCompressed;
 
         ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
-                ClockDomain cpuClock, boolean velaMode) {
+                ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed) {
+            this.weightsCompressed = weightsCompressed;
             this.model = model;
             this.path = path;
             this.hw = hw;
@@ -264,7 +267,7 @@ public final class Simulator {
                     Math.round(reference.toCycles(npuActivePs)), Math.round(cpuClock.toCycles(cpuPs)), totalEnergy,
                     totalTraffic, totalWeights, utilization);
             List<String> notes = new ArrayList<>();
-            if (!plan.weightsCompressed() && plan.target().isPresent()) {
+            if (!weightsCompressed && plan.target().isPresent()) {
                 notes.add("weight sizes are uncompressed int8 (the Ethos-U weight encoder is not applied yet)");
             }
             if (velaMode) {
