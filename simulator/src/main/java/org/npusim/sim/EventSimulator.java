@@ -271,6 +271,7 @@ final class EventSimulator {
         final StepWork work;
         final int blocks;
         final long[] outEnd;
+        /** When block k's inputs (IFM and decoded weights) have all arrived. */
         final long[] weightsEnd;
         final int[] blockSlice;
         final int[] sliceBlocksLeft;
@@ -317,9 +318,10 @@ final class EventSimulator {
         }
 
         /**
-         * Fetches block k's IFM (and IFM2) into SHRAM, and starts streaming its weights through the weight decoder.
-         * The MAC array starts when the IFM block is in SHRAM; weights stream in while it computes, so a block ends
-         * no earlier than its weights have arrived and been decoded.
+         * Starts streaming block k's IFM (and IFM2) into SHRAM and its weights through the weight decoder. The MAC
+         * array consumes both as they arrive (SHRAM is filled and read a depth slice at a time), so a block ends no
+         * earlier than its last IFM byte and its last decoded weight; with the IFM of block k+1 issued when block k
+         * starts, fetch hides under compute whenever the channel keeps up.
          */
         void onIssue(Simulation s, int k) {
             Step.Npu n = work.step();
@@ -329,15 +331,15 @@ final class EventSimulator {
             if (work.ifm2Bytes() > 0) {
                 ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
-            weightsEnd[k] = now;
+            weightsEnd[k] = ready;
             if (n.weights().isPresent()) {
                 WeightPlan p = n.weights().get();
                 Channel c = p.buffered() ? p.buffer() : p.source();
                 long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now, k);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
-                weightsEnd[k] = Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0));
+                weightsEnd[k] = Math.max(ready, Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0)));
             }
-            s.at(ready, mac, k);
+            s.at(now, mac, k);
         }
 
         void onMac(Simulation s, int k) {
@@ -386,8 +388,12 @@ final class EventSimulator {
             if (k == blocks - 1) {
                 recordBytes(step);
                 stepEnd[step] = Math.max(lastWrite, s.now());
-                if (!overlap || !nextMayStartEarly(step, blocks)) {
+                // Writes are posted: the next step may issue as soon as the last block leaves the output stage;
+                // its reads of this OFM queue behind the writes on the channel (AXI keeps them in order).
+                if (!overlap) {
                     s.at(stepEnd[step], startNext, step);
+                } else if (!nextMayStartEarly(step, blocks)) {
+                    s.at(s.now(), startNext, step);
                 }
             }
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.npusim.compression.WeightDecoderModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.des.ClockDomain;
@@ -79,9 +80,10 @@ public final class Simulator {
                 }
             }
         } else {
-            // The weight decoder's rate: Vela has none; its per-kernel-step floor cycles_wb = 4·ublock_D reads as
-            // 8 weights per cycle per core (ethos-u-facts.md §1.4), used here until a published rate is known.
-            double decoder = target.map(t -> (double) t.variant().cores() * t.variant().weightStepCycles() / 4.0).orElse(1.0);
+            // The weight decoder's rate (compression.WeightDecoderModel: 8 weights per cycle per core, derived from
+            // Vela's weight-step floor; no public figure).
+            double decoder = target.map(t -> WeightDecoderModel.of(t.variant()).weightsPerCyclePerCore() * t.variant().cores())
+                    .orElse(1.0);
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
                     decoder, timeline).run();
         }
