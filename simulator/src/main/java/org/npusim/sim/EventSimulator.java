@@ -86,6 +86,7 @@ final class EventSimulator {
     private final Handler finishStep = this::onFinishStep;
     private final Handler startNext = this::onStartNext;
     private final Handler dmaDone = this::onDmaDone;
+    private final Handler dmaFree = this::onDmaFree;
 
     private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
 
@@ -467,19 +468,29 @@ final class EventSimulator {
         dmaBusy = true;
         long now = sim.now();
         MemoryTiming src = t.source().timing();
-        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src), "dma-read", t.slice(), t.bytes())
-                + clock.toPs(src.readLatencyCycles());
-        long end = readEnd;
+        // The DMA engine is busy while it moves the bytes; the source's read latency delays the data, not the
+        // engine, which keeps several bursts in flight (so back-to-back transfers pay the latency once, as Vela's
+        // mem2mem does for a whole buffer).
+        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src), "dma-read", t.slice(), t.bytes());
+        long moved = readEnd;
         if (t.destination() != null) {
             long writeEnd = reserve(t.step(), channel(t.destination(), "dma-write"), now,
                     transferPs(t.bytes(), t.destination().timing()), "dma-write", t.slice(), t.bytes());
-            end = Math.max(readEnd, writeEnd);
+            moved = Math.max(readEnd, writeEnd);
             bytes[t.step()].write(t.destination().memory(), t.bytes());
         }
         bytes[t.step()].read(t.source().memory(), t.bytes());
-        reserve(t.step(), DMA, now, end - now, t.slice() < 0 ? "lut" : "weights", t.slice(), t.bytes());
+        reserve(t.step(), DMA, now, moved - now, t.slice() < 0 ? "lut" : "weights", t.slice(), t.bytes());
+        long end = Math.max(moved, now + transferPs(t.bytes(), src) + clock.toPs(src.readLatencyCycles()));
         final int index = nextTransfer - 1;
+        sim.at(moved, dmaFree, index);
         sim.at(end, dmaDone, index);
+    }
+
+    /** The DMA engine has moved a transfer's bytes and may start the next (its data may still be in flight). */
+    private void onDmaFree(Simulation s, int index) {
+        dmaBusy = false;
+        pumpDma();
     }
 
     private boolean released(Transfer t) {
@@ -496,8 +507,6 @@ final class EventSimulator {
     private void onDmaDone(Simulation s, int index) {
         Transfer t = transfers.get(index);
         transferComplete[index] = true;
-        dmaBusy = false;
-        pumpDma();
         Pipeline p = pipelines[t.step()];
         if (p != null) {
             p.transferArrived(s);
