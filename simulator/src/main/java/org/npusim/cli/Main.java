@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Cycle-level performance simulator for Arm Ethos-U NPUs and Cortex-M CPUs.",
-        subcommands = {InspectCommand.class, ExportCommand.class, RunCommand.class, HwCommand.class,
+        subcommands = {InspectCommand.class, ExportCommand.class, RunCommand.class, HwCommand.class, CheckCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
