@@ -18,7 +18,9 @@ import org.npusim.cpu.CoreTiming.Isa;
  *       STRH, 2 increments, loop).</li>
  * </ul>
  * Per im2col tap: the bounds check and address (6 data-processing, one MLA), the call of the copy (one load and
- * one store of saved registers, 2 branches); per output pixel 8 bookkeeping instructions and a branch.
+ * one store of saved registers, 2 branches); per output pixel 8 bookkeeping instructions and a branch; on Helium a
+ * row whose length is not a multiple of 4 is padded with a zero word (2 instructions and a store). The strided 1×1
+ * path calls the GEMM once per output row: 10 set-up instructions, call and return.
  *
  * <p>Memory: weights are walked once per GEMM block of pixels (2 on DSP, 4 on Helium); on DSP the input rows are
  * re-read once per pair of channels, on Helium once per channel; im2col columns are written to and read back from

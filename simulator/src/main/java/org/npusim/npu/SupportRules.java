@@ -498,16 +498,21 @@ public final class SupportRules {
 
         /**
          * Returns max over output channels of Σ|w − zero point| ({@code constraint_weights_limit}): CONV_2D and
-         * TRANSPOSE_CONV weights are [C_out, kh, kw, C_in], DEPTHWISE_CONV_2D weights [1, kh, kw, C_out].
+         * TRANSPOSE_CONV weights are [C_out, kh, kw, C_in], DEPTHWISE_CONV_2D weights [1, kh, kw, C_out]. Returns 0
+         * without summing when a channel has too few weights to reach the limit.
          */
         long maxChannelWeightSum(Tensor w) {
-            byte[] v = w.data().get().toByteArray();
             Shape s = w.shape();
             boolean depthwise = b == BuiltinOperator.DEPTHWISE_CONV_2D;
             int channels = depthwise ? s.dim(3) : s.dim(0);
             if (channels <= 0) {
                 return 0;
             }
+            // No channel can exceed the limit when even |w - zp| = 255 everywhere stays under it: skip the sum.
+            if (s.elementCount() / channels * 255 <= WEIGHTS_LIMIT) {
+                return 0;
+            }
+            byte[] v = w.data().get().toByteArray();
             long[] sums = new long[channels];
             Quantization q = w.quantization().orElse(Quantization.perTensor(1f, 0));
             boolean unsigned = w.type() == ElementType.UINT8;
