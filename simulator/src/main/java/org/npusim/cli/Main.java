@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Cycle-level performance simulator for Arm Ethos-U NPUs and Cortex-M CPUs.",
-        subcommands = {SimulateCommand.class, InspectCommand.class, ExportCommand.class, RunCommand.class, HwCommand.class,
+        subcommands = {SimulateCommand.class, CheckCommand.class, InspectCommand.class, ExportCommand.class, RunCommand.class,
+                HwCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -125,6 +125,10 @@ public final class Lowering {
         if (op.outputCount() == 0 || op.inputCount() == 0) {
             return new Result.NotLowered(op.opName() + " has no inputs or outputs");
         }
+        SupportRules.Decision rule = variant.map(v -> SupportRules.check(graph, op, v)).orElseGet(() -> SupportRules.check(graph, op));
+        if (rule instanceof SupportRules.Unsupported u) {
+            return new Result.NotLowered(u.reason());
+        }
         return switch (op.options().kind()) {
             case CONV_2D -> conv(op);
             case DEPTHWISE_CONV_2D -> depthwise(op);

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one kernel call does: the kernel's name (the CMSIS-NN or TFLite Micro function that runs), the instructions
+ * it executes (counted from the kernel's loops) and its accesses to each operand's memory.
+ *
+ * @param kernel the function that runs, e.g. {@code arm_convolve_1x1_s8_fast}
+ * @param mix the instructions executed
+ * @param traffic the memory accesses, per operand
+ */
+public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffic) {
+
+    /** Validates the record and copies the list. */
+    public KernelWork {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(mix, "mix");
+        traffic = List.copyOf(traffic);
+    }
+
+    /** Returns a builder of the work of {@code kernel}. */
+    static Builder of(String kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Collects instructions and traffic. */
+    static final class Builder {
+        private final String kernel;
+        private final InstructionMix.Builder mix = InstructionMix.builder();
+        private final List<Traffic> traffic = new ArrayList<>();
+
+        private Builder(String kernel) {
+            this.kernel = kernel;
+        }
+
+        /** Adds {@code m} executed {@code n} times. */
+        Builder add(InstructionMix m, double n) {
+            if (n > 0) {
+                mix.add(m, n);
+            }
+            return this;
+        }
+
+        /** Adds {@code m} once. */
+        Builder add(InstructionMix m) {
+            mix.add(m);
+            return this;
+        }
+
+        /** Adds reads of {@code bytes} distinct bytes of {@code memory}, each read {@code passes} times. */
+        Builder read(String memory, long bytes, double passes, int loadBytes, long reuseBytes) {
+            if (bytes > 0) {
+                traffic.add(Traffic.read(memory, bytes, passes, loadBytes, reuseBytes));
+            }
+            return this;
+        }
+
+        /** Adds writes of {@code bytes} bytes to {@code memory}. */
+        Builder write(String memory, long bytes, int storeBytes) {
+            if (bytes > 0) {
+                traffic.add(Traffic.write(memory, bytes, storeBytes));
+            }
+            return this;
+        }
+
+        /** Adds a scratch buffer ({@link Traffic#scratch}). */
+        Builder scratch(String memory, long footprintBytes, long writeBytes, long readBytes, int accessBytes) {
+            if (writeBytes > 0 || readBytes > 0) {
+                traffic.add(Traffic.scratch(memory, Math.max(1, footprintBytes), writeBytes, readBytes, accessBytes));
+            }
+            return this;
+        }
+
+        KernelWork build() {
+            return new KernelWork(kernel, mix.build(), traffic);
+        }
+    }
+}

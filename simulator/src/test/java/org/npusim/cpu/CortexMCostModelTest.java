@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.Model;
+import org.npusim.graph.Subgraph;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.modeldesc.ModelDescriptions;
+import org.npusim.testsupport.SharedData;
+
+/** Does the whole model pick the right kernels and bottlenecks, and charge the NPU driver's overhead as counted? */
+class CortexMCostModelTest {
+
+    private static HardwareConfig hw(String relative) {
+        return HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/" + relative));
+    }
+
+    private static Subgraph description(String name) {
+        Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/" + name + ".yaml"));
+        return m.main();
+    }
+
+    /**
+     * The driver overhead of one NPU invocation, counted in {@link CortexMCostModel}: the operator's call overhead
+     * (80 ALU, 40 loads in 10 runs, 20 stores, 10 branches) and the driver (200 ALU, 60 loads in 20 runs, 40 stores,
+     * 20 branches) are 280 + 100 + 30 + 60 + 2 · 30 = 530 cycles on a Cortex-M4/M33/M55 scalar pipeline; 30 register
+     * writes of 3 cycles and 24 cycles of interrupt entry and return make 644. A Cortex-M55 with 32 KiB of data
+     * cache also cleans and invalidates 1,024 lines at 3 cycles each: 644 + 6,144 = 6,788.
+     */
+    @Test
+    void npuInvocationCycles_m4AndM55_matchTheCountedDriverWork() {
+        assertThat(CortexMCostModel.of(hw("cpu-only/cortex-m4-120mhz.yaml")).npuInvocationCycles()).isEqualTo(644);
+        assertThat(CortexMCostModel.of(hw("corstone-300.yaml")).npuInvocationCycles()).isEqualTo(6788);
+    }
+
+    @Test
+    void cost_resnetOnM33_usesTheCmsisNnKernelsTheWrapperPicks() {
+        Subgraph g = description("resnet8");
+        CortexMCostModel cpu = CortexMCostModel.of(hw("cpu-only/cortex-m33-200mhz.yaml"));
+        assertThat(cpu.cost(g, g.operators().get(1)).kernel()).isEqualTo("arm_convolve_s8");
+        // stack2_shortcut: a 1x1 convolution with stride 2.
+        assertThat(cpu.cost(g, g.operators().get(6)).kernel()).isEqualTo("arm_convolve_1x1_s8");
+        assertThat(cpu.cost(g, g.operators().get(3)).kernel()).isEqualTo("arm_elementwise_add_s8");
+        assertThat(cpu.cost(g, g.operators().get(15)).kernel()).isEqualTo("arm_softmax_s8");
+    }
+
+    /**
+     * The autoencoder's first layer on the Cortex-M85: a 640→128 fully connected layer whose 82 KB of weights stream
+     * from flash (8 wait states at half the clock, 20 cycles per 32-byte line: 0.63 cycles per weight byte) while
+     * Helium multiplies 64 weights in about 10 cycles (0.16 per byte): flash dominates.
+     */
+    @Test
+    void cost_fullyConnectedFromFlashOnM85_isFlashBound() {
+        Subgraph g = description("autoencoder_ad");
+        CpuOpCost c = CortexMCostModel.of(hw("cpu-only/cortex-m85-480mhz.yaml")).cost(g, g.operators().get(0));
+        assertThat(c.bottleneck()).isEqualTo("flash");
+        assertThat(c.readBytes().get("flash")).isGreaterThanOrEqualTo(81920L);
+    }
+
+    /** The same model with weights moved to SRAM is faster: the placement decides which memory the weights cost. */
+    @Test
+    void cost_weightsInSramInsteadOfFlash_isFaster() {
+        Subgraph g = description("autoencoder_ad");
+        HardwareConfig flash = hw("cpu-only/cortex-m4-120mhz.yaml");
+        HardwareConfig sram = HardwareLoader.load(SharedData.repositoryRoot().resolve(
+                "hwconfigs/cpu-only/cortex-m4-120mhz.yaml"), java.util.List.of("placement.weights=sram"),
+                java.util.Optional.empty(), java.util.Optional.empty());
+        long fromFlash = CortexMCostModel.of(flash).cost(g, g.operators().get(0)).cycles();
+        long fromSram = CortexMCostModel.of(sram).cost(g, g.operators().get(0)).cycles();
+        assertThat(fromSram).isLessThan(fromFlash);
+    }
+
+    /** A description with one of each operator the model builder writes, in int8 and in int16. */
+    private static final String MIXED = """
+            schema: npusim.model/v1
+            name: mixed
+            input: {shape: [1, 12, 12, 4], type: %s, scale: 0.02, zero_point: 0}
+            weights: {seed: 3, distribution: uniform}
+            layers:
+              - {op: conv2d, name: c1, filters: 8, kernel: [3, 3], stride: [2, 2], padding: same, activation: relu}
+              - {op: depthwise_conv2d, name: d1, kernel: 3, depth_multiplier: 2, dilation: 2, padding: same}
+              - {op: max_pool2d, name: m1, pool_size: 2, stride: 1, padding: same}
+              - {op: pad, name: p1, paddings: [[0, 0], [1, 1], [0, 0], [0, 0]]}
+              - {op: average_pool2d, name: a1, pool_size: 2, padding: valid}
+              - {op: transpose_conv, name: t1, filters: 4, kernel: 3, stride: 2, padding: same}
+              - {op: logistic, name: g1}
+              - {op: mul, name: x1, inputs: [t1, g1]}
+              - {op: tanh, name: h1, inputs: [t1]}
+              - {op: add, name: s1, inputs: [x1, h1]}
+              - {op: concatenation, name: k1, inputs: [s1, t1], axis: 3}
+              - {op: relu6, name: r6}
+              - {op: mean, name: mn, axis: [1, 2], keep_dims: true}
+              - {op: reshape, name: fl, new_shape: [-1, 8]}
+              - {op: fully_connected, name: fc, units: 3}
+              - {op: softmax, name: sm}
+            """;
+
+    @Test
+    void cost_everyBuilderOperatorInInt8AndInt16OnEveryCore_hasAKernelModel() {
+        for (String type : new String[] {"int8", "int16"}) {
+            Subgraph g = ModelDescriptions.parse(MIXED.formatted(type), "mixed.yaml").main();
+            for (String board : new String[] {"cortex-m4-120mhz", "cortex-m7-280mhz", "cortex-m33-200mhz",
+                "cortex-m55-400mhz", "cortex-m85-480mhz"}) {
+                for (String library : new String[] {"cmsis-nn", "reference"}) {
+                    HardwareConfig h = HardwareLoader.load(SharedData.repositoryRoot().resolve(
+                            "hwconfigs/cpu-only/" + board + ".yaml"), java.util.List.of("cpu.kernels=" + library),
+                            java.util.Optional.empty(), java.util.Optional.empty());
+                    CortexMCostModel cpu = CortexMCostModel.of(h);
+                    for (var op : g.operators()) {
+                        CpuOpCost c = cpu.cost(g, op);
+                        assertThat(c.kernel()).as("%s %s %s %s", type, board, library, op)
+                                .doesNotContain("no kernel model");
+                        assertThat(c.cycles()).isPositive();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The Cortex-M0+ (no DSP, no hardware 64-bit multiply) is the slowest core on the same kernels. */
+    @Test
+    void cost_m0plusAgainstM4_isSlowerPerCycle() {
+        Subgraph g = description("resnet8");
+        HardwareConfig m4 = hw("cpu-only/cortex-m4-120mhz.yaml");
+        HardwareConfig m0 = HardwareLoader.load(SharedData.repositoryRoot().resolve(
+                "hwconfigs/cpu-only/cortex-m4-120mhz.yaml"), java.util.List.of("cpu.core=cortex-m0plus"),
+                java.util.Optional.empty(), java.util.Optional.empty());
+        long fast = CortexMCostModel.of(m4).cost(g, g.operators().get(1)).cycles();
+        long slow = CortexMCostModel.of(m0).cost(g, g.operators().get(1)).cycles();
+        // Facts §0.1: M0+ about 0.1 MAC/cycle against the M4's 0.6 on convolutions.
+        assertThat((double) slow / fast).isBetween(3.0, 12.0);
+    }
+
+    @Test
+    void cost_referenceLibrary_isSlowerThanCmsisNn() {
+        Subgraph g = description("resnet8");
+        HardwareConfig cmsis = hw("cpu-only/cortex-m4-120mhz.yaml");
+        HardwareConfig ref = HardwareLoader.load(SharedData.repositoryRoot().resolve(
+                "hwconfigs/cpu-only/cortex-m4-120mhz.yaml"), java.util.List.of("cpu.kernels=reference"),
+                java.util.Optional.empty(), java.util.Optional.empty());
+        CpuOpCost fast = CortexMCostModel.of(cmsis).cost(g, g.operators().get(1));
+        CpuOpCost slow = CortexMCostModel.of(ref).cost(g, g.operators().get(1));
+        assertThat(slow.kernel()).isEqualTo("reference conv");
+        assertThat((double) slow.cycles() / fast.cycles()).isBetween(3.0, 34.0);
+    }
+}
