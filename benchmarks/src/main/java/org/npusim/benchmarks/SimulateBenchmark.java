@@ -6,11 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.npusim.cpu.MacRateCostModel;
 import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
-import org.npusim.plan.WeightSizer;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 import org.npusim.tflite.TfliteReader;
@@ -56,7 +54,7 @@ public class SimulateBenchmark {
         List<String> set = mode.equals("vela") ? List.of("simulation.overlap=false", "simulation.contention=false") : List.of();
         hw = HardwareLoader.load(Path.of("hwconfigs/vela/ethos-u55-high-end-embedded.yaml"), set, Optional.of("ethos-u55-256"),
                 Optional.of("shared-sram"));
-        simulator = new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED);
+        simulator = Simulator.standard();
     }
 
     @Benchmark

@@ -4,10 +4,8 @@ package org.npusim.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.npusim.cpu.MacRateCostModel;
 import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
-import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
 import org.npusim.result.SimulationResult;
@@ -46,7 +44,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         HardwareConfig hw = hardware.load();
         Model m = ModelFiles.load(model);
-        SimulationResult r = new Simulator(new MacRateCostModel(hw), new EthosUWeightSizer()).simulate(m, model.toString(), hw);
+        SimulationResult r = Simulator.standard().simulate(m, model.toString(), hw);
         PrintWriter out = spec.commandLine().getOut();
         OutputTarget.write(output, out, w -> ResultWriter.write(r, format, w));
         return Main.OK;

@@ -91,6 +91,7 @@ public final class CortexMCostModel implements CpuCostModel {
      * on cores with a data cache a clean and an invalidate of the whole cache by set/way. An estimate counted from
      * the structure of Arm's Ethos-U core driver; no measurement was available.
      */
+    @Override
     public long npuInvocationCycles() {
         double cycles = timing.cycles(CALL_OVERHEAD.plus(NPU_DRIVER))
                 + NPU_REGISTER_WRITES * PERIPHERAL_WRITE_CYCLES + INTERRUPT_CYCLES;

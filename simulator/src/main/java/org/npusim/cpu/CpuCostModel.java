@@ -15,4 +15,9 @@ public interface CpuCostModel {
 
     /** Returns the cost of running {@code op} of {@code graph} on the CPU. */
     CpuOpCost cost(Subgraph graph, Operator op);
+
+    /** Returns the CPU cycles the NPU driver spends to start each NPU subgraph (0 when not modelled). */
+    default long npuInvocationCycles() {
+        return 0;
+    }
 }

@@ -9,5 +9,7 @@ package org.npusim.hw;
  *
  * @param overlap cross-layer overlap (weight prefetch under the previous layer, CPU beside NPU)
  * @param contention contention between streams that share an AXI port
+ * @param driverOverhead whether the CPU's NPU-driver work (setting up each NPU subgraph) is simulated; Vela's
+ *     estimates leave it out, so the files of Vela's system configurations turn it off
  */
-public record SimulationSettings(boolean overlap, boolean contention) {}
+public record SimulationSettings(boolean overlap, boolean contention, boolean driverOverhead) {}

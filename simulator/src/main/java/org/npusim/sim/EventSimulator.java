@@ -59,6 +59,8 @@ final class EventSimulator {
     private final Simulation sim = new Simulation();
     /** Where transactions are recorded, or null when no timeline is asked for (checked once per reservation). */
     private final Timeline timeline;
+    /** CPU time the driver spends to start an NPU subgraph (a run of NPU steps after a CPU step or at the start). */
+    private final long npuInvocationPs;
     private final List<Resource> resources = new ArrayList<>();
     private final List<String> resourceLabels = new ArrayList<>();
     private final Map<String, Integer> resourceIds = new HashMap<>();
@@ -83,6 +85,7 @@ final class EventSimulator {
     private final Pipeline[] pipelines;
 
     private final Handler startStep = this::onStartStep;
+    private final Handler resume = this::onResume;
     private final Handler finishStep = this::onFinishStep;
     private final Handler startNext = this::onStartNext;
     private final Handler dmaDone = this::onDmaDone;
@@ -91,8 +94,9 @@ final class EventSimulator {
     private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
 
     EventSimulator(ExecutionPlan plan, boolean overlap, boolean contention, ClockDomain clock, CpuCost cpuCost,
-            double decoderWeightsPerCycle, Timeline timeline) {
+            double decoderWeightsPerCycle, long npuInvocationPs, Timeline timeline) {
         this.timeline = timeline;
+        this.npuInvocationPs = npuInvocationPs;
         this.plan = plan;
         this.overlap = overlap;
         this.contention = contention;
@@ -205,7 +209,22 @@ final class EventSimulator {
     // ---- Steps ----
 
     private void onStartStep(Simulation s, int i) {
-        stepStart[i] = s.now();
+        Step step = plan.steps().get(i);
+        boolean subgraphStart = !(step instanceof Step.Cpu) && (i == 0 || plan.steps().get(i - 1) instanceof Step.Cpu);
+        if (subgraphStart && npuInvocationPs > 0 && stepStart[i] < 0) {
+            // The CPU sets up the NPU (driver invocation) before the first step of an NPU subgraph runs.
+            stepStart[i] = s.now();
+            long end = reserve(i, CPU, s.now(), npuInvocationPs, "npu-invoke", -1, 0);
+            s.at(end, resume, i);
+            return;
+        }
+        onResume(s, i);
+    }
+
+    private void onResume(Simulation s, int i) {
+        if (stepStart[i] < 0) {
+            stepStart[i] = s.now();
+        }
         Step step = plan.steps().get(i);
         if (step instanceof Step.Cpu c) {
             CpuCost.Cost cost = cpuCost.of(c);

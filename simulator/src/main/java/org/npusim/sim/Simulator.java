@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.npusim.compression.WeightDecoderModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
@@ -35,13 +36,21 @@ import org.npusim.result.WeightSizes;
  */
 public final class Simulator {
 
-    private final CpuCostModel cpu;
+    private final Function<HardwareConfig, CpuCostModel> cpuModels;
     private final WeightSizer weights;
 
-    /** Creates a simulator costing CPU operators with {@code cpu} and sizing weight streams with {@code weights}. */
-    public Simulator(CpuCostModel cpu, WeightSizer weights) {
-        this.cpu = cpu;
+    /**
+     * Creates a simulator costing CPU operators with the model {@code cpuModels} gives for each hardware description,
+     * and sizing weight streams with {@code weights}.
+     */
+    public Simulator(Function<HardwareConfig, CpuCostModel> cpuModels, WeightSizer weights) {
+        this.cpuModels = cpuModels;
         this.weights = weights;
+    }
+
+    /** Returns the standard simulator: the Cortex-M kernel cost model and the Ethos-U weight encoder. */
+    public static Simulator standard() {
+        return new Simulator(org.npusim.cpu.CortexMCostModel::of, new org.npusim.plan.EthosUWeightSizer());
     }
 
     /**
@@ -64,6 +73,7 @@ public final class Simulator {
         ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
         ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
         Subgraph g = model.main();
+        CpuCostModel cpu = cpuModels.apply(hw);
         CpuCost cpuCost = step -> {
             CpuOpCost c = cpu.cost(g, step.graphOperator());
             return new CpuCost.Cost(cpuClock.toPs(c.cycles()), c.bottleneck(), c.readBytes(), c.writeBytes());
@@ -85,7 +95,7 @@ public final class Simulator {
             double decoder = target.map(t -> WeightDecoderModel.of(t.variant()).weightsPerCyclePerCore() * t.variant().cores())
                     .orElse(1.0);
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
-                    decoder, timeline).run();
+                    decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline).run();
         }
         SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode,
                 weights.compressed()).assemble(outcomes);

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.npusim.cpu.MacRateCostModel;
 import org.npusim.des.ClockDomain;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
@@ -20,7 +19,6 @@ import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.npu.CostModel;
 import org.npusim.plan.Step;
-import org.npusim.plan.WeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
 import org.npusim.result.LayerResult;
@@ -43,7 +41,7 @@ final class SimulatorPropertiesTest {
     }
 
     private static Simulator.Run run(Model m, HardwareConfig hw) {
-        return new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).run(m, m.name(), hw, false);
+        return Simulator.standard().run(m, m.name(), hw, false);
     }
 
     private static String json(SimulationResult r) throws IOException {

@@ -64,6 +64,7 @@ public final class Defaults {
         d.put("energy.cpu_voltage", new Voltage(CPU_SUPPLY_VOLTS).toString());
         d.put("simulation.overlap", Boolean.toString(SIMULATION_SWITCHES));
         d.put("simulation.contention", Boolean.toString(SIMULATION_SWITCHES));
+        d.put("simulation.driver_overhead", Boolean.toString(SIMULATION_SWITCHES));
         return d;
     }
 }

@@ -105,6 +105,7 @@ public final class ResolvedWriter {
         b.append("simulation:\n");
         line(b, 1, "overlap", Boolean.toString(hw.simulation().overlap()));
         line(b, 1, "contention", Boolean.toString(hw.simulation().contention()));
+        line(b, 1, "driver_overhead", Boolean.toString(hw.simulation().driverOverhead()));
         return b.toString();
     }
 
@@ -197,6 +198,7 @@ public final class ResolvedWriter {
         g.writeObjectFieldStart("simulation");
         g.writeBooleanField("overlap", hw.simulation().overlap());
         g.writeBooleanField("contention", hw.simulation().contention());
+        g.writeBooleanField("driver_overhead", hw.simulation().driverOverhead());
         g.writeEndObject();
         g.writeEndObject();
     }

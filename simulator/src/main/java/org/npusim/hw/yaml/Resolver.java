@@ -63,7 +63,7 @@ final class Resolver {
             "outputs");
     static final List<String> ENERGY_KEYS = List.of("profile", "npu_mac_energy", "npu_static_power", "cpu_current",
             "cpu_voltage");
-    static final List<String> SIMULATION_KEYS = List.of("overlap", "contention");
+    static final List<String> SIMULATION_KEYS = List.of("overlap", "contention", "driver_overhead");
 
     private static final Pattern MEMORY_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
     private static final Pattern CYCLES = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*cycles?");
@@ -129,7 +129,8 @@ final class Resolver {
         Optional<Ports> ports = top.map("ports", true).flatMap(n -> ports(n, npu, memories));
         Optional<Placement> placement = top.map("placement", true).flatMap(n -> placement(n, npu, ports, memories));
         SimulationSettings simulation = top.map("simulation", false).map(this::simulation)
-                .orElse(new SimulationSettings(Defaults.SIMULATION_SWITCHES, Defaults.SIMULATION_SWITCHES));
+                .orElse(new SimulationSettings(Defaults.SIMULATION_SWITCHES, Defaults.SIMULATION_SWITCHES,
+                        Defaults.SIMULATION_SWITCHES));
 
         if (!problems.isEmpty() || description.isEmpty() || cpu.isEmpty() || !memories.complete || ports.isEmpty()
                 || placement.isEmpty() || energy.isEmpty() || (npu.declared() && npu.config().isEmpty())) {
@@ -512,7 +513,8 @@ final class Resolver {
         Section s = Section.of(node, "simulation", SIMULATION_KEYS, problems);
         boolean overlap = s.value("overlap", false, Resolver::bool).orElse(Defaults.SIMULATION_SWITCHES);
         boolean contention = s.value("contention", false, Resolver::bool).orElse(Defaults.SIMULATION_SWITCHES);
-        return new SimulationSettings(overlap, contention);
+        boolean driver = s.value("driver_overhead", false, Resolver::bool).orElse(Defaults.SIMULATION_SWITCHES);
+        return new SimulationSettings(overlap, contention, driver);
     }
 
     // Conversions: each throws IllegalArgumentException with the message that Section reports at the value.
