@@ -8,6 +8,11 @@ import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
+import org.npusim.report.WhatIfWriter;
+import org.npusim.whatif.NM;
+import org.npusim.whatif.WeightTransforms;
+import org.npusim.errors.InputException;
+import java.util.Optional;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 import picocli.CommandLine.Command;
@@ -40,13 +45,61 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--prune", paramLabel = "SPARSITY", description = "What-if: prune each layer's int8 weights by magnitude "
+            + "to this fraction of zeros (0 <= s < 1) and compare with the model as it is.")
+    Double prune;
+
+    @Option(names = "--nm", paramLabel = "N:M", description = "What-if: structured N:M pruning along the input channels "
+            + "(e.g. 2:4), with --prune topping up to its sparsity.")
+    String nm;
+
+    @Option(names = "--cluster", paramLabel = "K", description = "What-if: cluster each layer's weights into K values "
+            + "(1..256, k-means) and compare.")
+    Integer cluster;
+
+    @Option(names = "--preserve-sparsity", description = "With --cluster: keep zeros as their own cluster.")
+    boolean preserveSparsity;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the clustering (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Override
     public Integer call() {
         HardwareConfig hw = hardware.load();
         Model m = ModelFiles.load(model);
-        SimulationResult r = Simulator.standard().simulate(m, model.toString(), hw);
+        Simulator simulator = Simulator.standard();
+        if (preserveSparsity && cluster == null) {
+            throw new InputException("", "--preserve-sparsity", "needs --cluster K");
+        }
+        if (prune != null || cluster != null || nm != null) {
+            return whatIf(simulator, m, hw);
+        }
+        SimulationResult r = simulator.simulate(m, model.toString(), hw);
         PrintWriter out = spec.commandLine().getOut();
         OutputTarget.write(output, out, w -> ResultWriter.write(r, format, w));
+        return Main.OK;
+    }
+
+    /** Simulates the model as it is and transformed, and writes both side by side. */
+    private Integer whatIf(Simulator simulator, Model m, HardwareConfig hw) {
+        Model transformed = m;
+        StringBuilder what = new StringBuilder();
+        if (prune != null || nm != null) {
+            Optional<NM> structured = nm == null ? Optional.empty() : Optional.of(NM.parse(nm, "--nm"));
+            double sparsity = prune == null ? 0.0 : prune;
+            transformed = WeightTransforms.prune(transformed, sparsity, structured);
+            what.append("prune ").append(sparsity).append(structured.map(x -> " (" + x.n() + ":" + x.m() + ")").orElse(""));
+        }
+        if (cluster != null) {
+            transformed = WeightTransforms.cluster(transformed, cluster, seed, preserveSparsity);
+            what.append(what.length() > 0 ? ", " : "").append("cluster ").append(cluster)
+                    .append(preserveSparsity ? " (zeros kept)" : "");
+        }
+        SimulationResult baseline = simulator.simulate(m, model.toString(), hw);
+        SimulationResult after = simulator.simulate(transformed, model.toString(), hw);
+        String transform = what.toString();
+        PrintWriter out = spec.commandLine().getOut();
+        OutputTarget.write(output, out, w -> WhatIfWriter.write(baseline, after, transform, format, w));
         return Main.OK;
     }
 }
