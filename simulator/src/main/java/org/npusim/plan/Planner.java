@@ -39,9 +39,6 @@ import org.npusim.npu.TensorFormat;
  */
 public final class Planner {
 
-    /** Vela's minimum OFM depth of a weight slice ({@code OFMSplitDepth}). */
-    private static final int SLICE_DEPTH = 16;
-
     private final NpuTarget target;
     private final WeightSizer sizer;
     private final CostModel costs;
@@ -62,15 +59,21 @@ public final class Planner {
         }
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
-        Channel[] homes = homes(g, tensors);
+        Channel[] homes = homes(g, lowered, tensors);
 
+        Channel[] scheduled = scheduledHomes(tensors);
+
+        WeightBuffering buffering = new WeightBuffering(target, sizer);
+        long limit = bufferLimitBytes();
         List<Step> steps = new ArrayList<>();
-        double previousCompute = 0;
+        boolean compressed = false;
+        // Vela's slack chain: each NPU subgraph starts without slack; a CPU operator ends the subgraph.
+        double slackPrevious = 0;
         for (Operator op : g.operators()) {
             Lowering.Result r = lowered.get(op.index());
             if (r instanceof Lowering.Result.NotLowered n) {
                 steps.add(new Step.Cpu(op.index(), op, n.reason()));
-                previousCompute = 0;
+                slackPrevious = 0;
                 continue;
             }
             for (NpuOperation npu : ((Lowering.Result.Npu) r).operations()) {
@@ -80,14 +83,39 @@ public final class Planner {
                     TensorPlacement dst = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
                     long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
                     steps.add(new Step.Dma(op.index(), npu, src, dst, bytes));
+                    // A memory copy has no NPU cycles under which a transfer could hide.
+                    slackPrevious = 0;
                     continue;
                 }
-                Step.Npu step = planNpu(g, npu, formats, homes, previousCompute);
+                Step.Npu step = planNpu(g, npu, formats, homes, scheduled, buffering, slackPrevious, limit);
+                compressed |= step.weights().map(w -> w.encoded().compressed()).orElse(false);
                 steps.add(step);
-                previousCompute = computeCycles(step);
+                slackPrevious = step.slackCycles();
             }
         }
-        return new ExecutionPlan(model, java.util.Optional.of(target), steps, false);
+        return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed);
+    }
+
+    /**
+     * Returns the fast storage weight buffers may use: Vela's maximum-performance schedule, used when the
+     * feature maps are not spilled to another memory, buffers with a limit of {@code 1 << 32} bytes (in
+     * practice none); in spilling mode (dedicated SRAM) the limit is the cache size.
+     */
+    private long bufferLimitBytes() {
+        return target.spilling() ? target.cacheSizeBytes() : 1L << 32;
+    }
+
+    /**
+     * Returns where the scheduler sees every tensor when it estimates cycles for its buffering decisions:
+     * constants with the weights, feature maps in the arena. In spilling mode feature maps are promoted to the
+     * cache only after scheduling, so the scheduler's estimates (and hence the slack) use the arena's timing.
+     */
+    private Channel[] scheduledHomes(Tensors tensors) {
+        Channel[] homes = new Channel[tensors.count];
+        for (int t = 0; t < tensors.count; t++) {
+            homes[t] = tensors.constant[t] ? target.weights() : target.arena();
+        }
+        return homes;
     }
 
     /** The tensors a plan refers to: the graph's, and those that lowerings created, with their shapes. */
@@ -125,24 +153,14 @@ public final class Planner {
         }
     }
 
-    private double computeCycles(Step.Npu s) {
-        return costOf(s.op(), s.blockConfig(), s.ifm(), s.ofm(), scaleLatency(s.weights())).cycles();
-    }
-
     private OpCost costOf(NpuOperation op, BlockConfig bc, TensorPlacement ifm, TensorPlacement ofm, double scaleLatency) {
         return op.type() == NpuBlockType.ELEMENTWISE
                 ? costs.elementwise(op, bc, ifm.stream(), ofm.stream())
                 : costs.macOperation(op, bc, ifm.stream(), ofm.stream(), scaleLatency);
     }
 
-    private double scaleLatency(Optional<WeightPlan> w) {
-        if (w.isEmpty()) {
-            return target.weights().timing().readLatencyCycles();
-        }
-        return (w.get().buffered() ? w.get().buffer() : w.get().source()).timing().readLatencyCycles();
-    }
-
-    private Step.Npu planNpu(Subgraph g, NpuOperation op, TensorFormat[] formats, Channel[] homes, double previousCompute) {
+    private Step.Npu planNpu(Subgraph g, NpuOperation op, TensorFormat[] formats, Channel[] homes, Channel[] scheduled,
+            WeightBuffering buffering, double slackPrevious, long limit) {
         BlockConfig bc = BlockConfigSearch.find(target.variant(), op).orElseThrow(() -> new InputException("",
                 "layer " + op.sourceOperator() + " (" + op.name() + ")",
                 "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));
@@ -154,68 +172,24 @@ public final class Planner {
             ifm2 = Optional.of(new TensorPlacement(homes[t], formats[t]));
         }
         TensorPlacement ofm = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
+        // The scheduler's estimate (Scheduler.estimate_op_performance): feature maps where it sees them, the
+        // scale stream read from fast storage, the OFM cut to a given depth.
+        TensorPlacement schedIfm = new TensorPlacement(scheduled[refs.ifm()], formats[refs.ifm()]);
+        TensorPlacement schedOfm = new TensorPlacement(scheduled[refs.ofm()], formats[refs.ofm()]);
+        double cacheLatency = target.cache().timing().readLatencyCycles();
+        java.util.function.IntToDoubleFunction estimate = depth -> costOf(
+                depth == op.ofm().c() ? op : op.toBuilder().ofm(refs.ofm(), op.ofm().withDepth(depth), op.ofmBits()).build(),
+                bc, schedIfm, schedOfm, cacheLatency).cycles();
         Optional<WeightPlan> weights = Optional.empty();
+        double slack;
         if (op.weights().isPresent()) {
-            weights = Optional.of(planWeights(g, op, bc, ifm, ofm, previousCompute));
+            WeightBuffering.Decision d = buffering.decide(g, op, bc, estimate, slackPrevious, limit, false);
+            weights = Optional.of(d.plan());
+            slack = d.slackCycles();
+        } else {
+            slack = estimate.applyAsDouble(op.ofm().c());
         }
-        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes());
-    }
-
-    /**
-     * Decides weight buffering (ethos-u-facts.md §3.8, {@code propose_weight_buffering}): buffering is attempted
-     * only when weights need a DMA and the operation is not a vector product. The part that can be fetched under
-     * the previous operation's compute ({@code slack}) sets the first slice; later slices are sized so that each
-     * one's transfer takes about the first slice's compute, so that double buffering hides them.
-     */
-    private WeightPlan planWeights(Subgraph g, NpuOperation op, BlockConfig bc, TensorPlacement ifm, TensorPlacement ofm,
-            double slackPrevious) {
-        int tensor = op.weights().get().tensor();
-        int cout = op.ofm().c();
-        List<int[]> whole = List.<int[]>of(new int[] {0, cout});
-        if (!target.weightsNeedDma() || op.type() == NpuBlockType.VECTOR_PRODUCT) {
-            return new WeightPlan(tensor, target.weights(), sizer.size(g, op, bc, target.variant(), whole),
-                    WeightPlan.Buffering.DIRECT, target.cache(), whole);
-        }
-        EncodedWeights full = sizer.size(g, op, bc, target.variant(), whole);
-        double fullTransfer = DmaModel.transferCycles(target.weights().timing(), target.cache().timing(), full.totalBytes());
-        long limit = target.cacheSizeBytes();
-        long prebuffer = fullTransfer > slackPrevious
-                ? (long) Math.min(full.totalBytes() * slackPrevious / fullTransfer, limit / 2.0)
-                : Math.min(full.totalBytes(), limit / 2);
-        if (prebuffer >= full.totalBytes() || cout <= SLICE_DEPTH) {
-            return new WeightPlan(tensor, target.weights(), full, WeightPlan.Buffering.SINGLE, target.cache(), whole);
-        }
-        double compute = costOf(op, bc, ifm, ofm, target.cache().timing().readLatencyCycles()).cycles();
-        int first = Math.max(SLICE_DEPTH, (int) (cout * (double) prebuffer / full.totalBytes()) / SLICE_DEPTH * SLICE_DEPTH);
-        first = Math.min(first, cout);
-        double firstCompute = compute * first / cout;
-        int granule = Math.max(SLICE_DEPTH, bc.ofmBlock().c());
-        int later = (int) Math.round(cout * firstCompute / Math.max(1.0, fullTransfer));
-        later = Math.max(SLICE_DEPTH, roundUp(later, granule));
-        long halfLimitChannels = Math.max(SLICE_DEPTH, (long) (cout * (limit / 2.0) / full.totalBytes()) / SLICE_DEPTH * SLICE_DEPTH);
-        later = (int) Math.min(later, halfLimitChannels);
-        List<int[]> slices = new ArrayList<>();
-        slices.add(new int[] {0, first});
-        for (int c = first; c < cout; c += later) {
-            slices.add(new int[] {c, Math.min(cout, c + later)});
-        }
-        EncodedWeights sliced = sizer.size(g, op, bc, target.variant(), slices);
-        long even = 0;
-        long odd = 0;
-        for (int s = 0; s < sliced.sliceCount(); s++) {
-            if (s % 2 == 0) {
-                even = Math.max(even, sliced.slice(s));
-            } else {
-                odd = Math.max(odd, sliced.slice(s));
-            }
-        }
-        boolean doubleBuffer = slices.size() > 1 && even + odd <= limit;
-        return new WeightPlan(tensor, target.weights(), sliced,
-                doubleBuffer ? WeightPlan.Buffering.DOUBLE : WeightPlan.Buffering.SINGLE, target.cache(), slices);
-    }
-
-    private static int roundUp(int a, int b) {
-        return (a + b - 1) / b * b;
+        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes(), slack);
     }
 
     /**
@@ -304,9 +278,9 @@ public final class Planner {
     /**
      * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
-     * Model inputs, outputs and variables stay in the arena, as in Vela.
+     * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela.
      */
-    private Channel[] homes(Subgraph g, Tensors tensors) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
         for (int t = 0; t < tensors.count; t++) {
@@ -325,6 +299,20 @@ public final class Planner {
         }
         for (int t : g.outputs()) {
             boundary[t] = true;
+        }
+        // A tensor a CPU operator reads or writes is an input or output of an NPU subgraph in Vela's partition:
+        // it stays in the arena.
+        for (Operator op : g.operators()) {
+            if (lowered.get(op.index()) instanceof Lowering.Result.NotLowered) {
+                for (int t : op.inputs()) {
+                    if (t >= 0) {
+                        boundary[t] = true;
+                    }
+                }
+                for (int t : op.outputs()) {
+                    boundary[t] = true;
+                }
+            }
         }
         Map<Integer, Integer> lastUse = new HashMap<>();
         for (var life : g.facts().lifetimes()) {
