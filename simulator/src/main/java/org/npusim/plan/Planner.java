@@ -62,18 +62,17 @@ public final class Planner {
         Channel[] homes = homes(g, lowered, tensors);
 
         Channel[] scheduled = scheduledHomes(tensors);
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled);
 
-        WeightBuffering buffering = new WeightBuffering(target, sizer);
-        long limit = bufferLimitBytes();
         List<Step> steps = new ArrayList<>();
-        boolean compressed = false;
-        // Vela's slack chain: each NPU subgraph starts without slack; a CPU operator ends the subgraph.
-        double slackPrevious = 0;
+        // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
+        List<Placed> run = new ArrayList<>();
         for (Operator op : g.operators()) {
             Lowering.Result r = lowered.get(op.index());
             if (r instanceof Lowering.Result.NotLowered n) {
+                schedule(ctx, run, steps);
+                run.clear();
                 steps.add(new Step.Cpu(op.index(), op, n.reason()));
-                slackPrevious = 0;
                 continue;
             }
             for (NpuOperation npu : ((Lowering.Result.Npu) r).operations()) {
@@ -83,26 +82,268 @@ public final class Planner {
                     TensorPlacement dst = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
                     long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
                     steps.add(new Step.Dma(op.index(), npu, src, dst, bytes));
-                    // A memory copy has no NPU cycles under which a transfer could hide.
-                    slackPrevious = 0;
+                    run.add(new Placed(steps.size() - 1, npu, null));
                     continue;
                 }
-                Step.Npu step = planNpu(g, npu, formats, homes, scheduled, buffering, slackPrevious, limit);
-                compressed |= step.weights().map(w -> w.encoded().compressed()).orElse(false);
-                steps.add(step);
-                slackPrevious = step.slackCycles();
+                steps.add(null);
+                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu)));
+            }
+        }
+        schedule(ctx, run, steps);
+        boolean compressed = false;
+        for (Step s : steps) {
+            if (s instanceof Step.Npu n) {
+                compressed |= n.weights().map(w -> w.encoded().compressed()).orElse(false);
             }
         }
         return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed);
     }
 
+    /** What planning one model needs to know about its tensors. */
+    private record Context(Subgraph graph, List<Lowering.Result> lowered, Tensors tensors, TensorFormat[] formats,
+            Channel[] homes, Channel[] scheduled) {}
+
+    /** An NPU operation (or DMA copy, without block config) of an NPU subgraph, and its slot in the step list. */
+    private record Placed(int slot, NpuOperation op, BlockConfig block) {
+        boolean dma() {
+            return block == null;
+        }
+    }
+
+    private BlockConfig blockConfig(NpuOperation op) {
+        return BlockConfigSearch.find(target.variant(), op).orElseThrow(() -> new InputException("",
+                "layer " + op.sourceOperator() + " (" + op.name() + ")",
+                "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));
+    }
+
     /**
-     * Returns the fast storage weight buffers may use: Vela's maximum-performance schedule, used when the
-     * feature maps are not spilled to another memory, buffers with a limit of {@code 1 << 32} bytes (in
-     * practice none); in spilling mode (dedicated SRAM) the limit is the cache size.
+     * Plans the weights of one NPU subgraph and fills its steps (scheduler.py: schedule_passes). Vela first
+     * proposes its maximum-performance schedule: whole feature maps, weights buffered without a memory limit. It
+     * keeps it when the feature maps are in fast storage and fit there; otherwise it cascades operations
+     * ({@link Cascading}) and buffers weights again within what fast storage has left at each operation. In
+     * spilling mode there is nothing to cascade in the models npusim is checked on, and buffers are limited by
+     * the cache size (feature maps are promoted to the cache only after scheduling).
      */
-    private long bufferLimitBytes() {
-        return target.spilling() ? target.cacheSizeBytes() : 1L << 32;
+    private void schedule(Context ctx, List<Placed> run, List<Step> steps) {
+        if (run.isEmpty()) {
+            return;
+        }
+        int n = run.size();
+        BlockConfig[] blocks = new BlockConfig[n];
+        boolean[] cascaded = new boolean[n];
+        long[] limits = new long[n];
+        for (int i = 0; i < n; i++) {
+            blocks[i] = run.get(i).block();
+            limits[i] = target.spilling() ? target.cacheSizeBytes() : 1L << 32;
+        }
+        Step.Npu[] planned = buffer(ctx, run, blocks, cascaded, limits);
+        if (!target.spilling()) {
+            CascadeInput input = cascadeInput(ctx, run);
+            long[] buffers = new long[input.ops().size()];
+            for (int k = 0; k < buffers.length; k++) {
+                buffers[k] = planned[input.positions()[k]].weights().map(Planner::bufferBytes).orElse(0L);
+            }
+            if (input.cascading().peakBytes(buffers) >= target.cacheSizeBytes()) {
+                Cascading.Result c = input.cascading().run();
+                for (int k = 0; k < input.ops().size(); k++) {
+                    int i = input.positions()[k];
+                    blocks[i] = c.blocks()[k];
+                    cascaded[i] = c.cascaded()[k];
+                    limits[i] = target.cacheSizeBytes() - c.fastStorageBytes()[k];
+                }
+                planned = buffer(ctx, run, blocks, cascaded, limits);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (planned[i] != null) {
+                steps.set(run.get(i).slot(), planned[i]);
+            }
+        }
+    }
+
+    /** The NPU operations of a subgraph as {@link Cascading} sees them, with their positions in the run. */
+    private record CascadeInput(List<Cascading.Op> ops, int[] positions, Cascading cascading) {}
+
+    /**
+     * Describes one NPU subgraph's operations for {@link Cascading}: storage sizes (NHCWB16 depth rounding,
+     * 16-byte allocation quantum), which feature maps must be stored whole, which operations read each OFM, and
+     * how to search a block config for a stripe and size a weight buffer.
+     */
+    private CascadeInput cascadeInput(Context ctx, List<Placed> run) {
+        Tensors tensors = ctx.tensors();
+        TensorFormat[] formats = ctx.formats();
+        Subgraph g = ctx.graph();
+        // Readers and writers of every tensor over the whole graph (CPU operators and model outputs included).
+        int[] readers = new int[tensors.count];
+        int[] writers = new int[tensors.count];
+        boolean[] external = new boolean[tensors.count];
+        for (int t : g.inputs()) {
+            external[t] = true;
+        }
+        for (int t : g.outputs()) {
+            readers[t]++;
+            external[t] = true;
+        }
+        for (Operator op : g.operators()) {
+            Lowering.Result r = ctx.lowered().get(op.index());
+            if (r instanceof Lowering.Result.Npu npu) {
+                for (NpuOperation o : npu.operations()) {
+                    readers[o.tensors().ifm()]++;
+                    o.tensors().ifm2().ifPresent(t -> readers[t]++);
+                    writers[o.tensors().ofm()]++;
+                }
+            } else {
+                for (int t : op.inputs()) {
+                    if (t >= 0) {
+                        readers[t]++;
+                        external[t] = true;
+                    }
+                }
+                for (int t : op.outputs()) {
+                    writers[t]++;
+                    external[t] = true;
+                }
+            }
+        }
+        List<NpuOperation> npus = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < run.size(); i++) {
+            if (!run.get(i).dma()) {
+                npus.add(run.get(i).op());
+                positions.add(i);
+            }
+        }
+        Map<Integer, Long> tensorBytes = new HashMap<>();
+        Map<Integer, Integer> elementBytes = new HashMap<>();
+        java.util.Set<Integer> produced = new java.util.HashSet<>();
+        for (NpuOperation o : npus) {
+            produced.add(o.tensors().ofm());
+            int[] touched = {o.tensors().ifm(), o.tensors().ifm2().orElse(-1), o.tensors().ofm()};
+            for (int t : touched) {
+                if (t >= 0 && !tensors.constant[t]) {
+                    Shape4 stored = tensors.shapes[t].withDepthRoundedTo(formats[t].depthQuantum());
+                    tensorBytes.put(t, roundUp16(stored.elements() * tensors.bits[t] / 8));
+                    elementBytes.put(t, Math.max(1, tensors.bits[t] / 8));
+                }
+            }
+        }
+        List<Integer> outputs = new ArrayList<>();
+        for (int t : produced) {
+            if (external[t]) {
+                outputs.add(t);
+            }
+        }
+        List<Cascading.Op> ops = new ArrayList<>();
+        for (int k = 0; k < npus.size(); k++) {
+            NpuOperation o = npus.get(k);
+            int ifm = o.tensors().ifm();
+            int ifm2 = o.tensors().ifm2().isPresent() && !o.ifm2Scalar() && !tensors.constant[o.tensors().ifm2().getAsInt()]
+                    ? o.tensors().ifm2().getAsInt() : -1;
+            int ofm = o.tensors().ofm();
+            boolean subgraphInput = !produced.contains(ifm) && !tensors.constant[ifm];
+            boolean requiresFullIfm = subgraphInput || formats[ifm] == TensorFormat.NHWC;
+            boolean requiresFullOfm = external[ofm] || formats[ofm] == TensorFormat.NHWC || readers[ofm] > 1;
+            int reused = -1;
+            if (o.type() == NpuBlockType.ELEMENTWISE && writers[ofm] == 1) {
+                int[] inputs = {ifm, o.tensors().ifm2().orElse(-1)};
+                Shape4[] shapes = {o.ifm(), o.ifm2().orElse(null)};
+                for (int j = 0; j < 2 && reused < 0; j++) {
+                    int t = inputs[j];
+                    if (t >= 0 && !tensors.constant[t] && shapes[j] != null && shapes[j].equals(o.ofm())
+                            && formats[t] == formats[ofm] && tensors.bits[t] == tensors.bits[ofm] && readers[t] == 1
+                            && !subgraphInputOf(t, produced, tensors)) {
+                        reused = t;
+                    }
+                }
+            }
+            boolean cascadable = switch (o.type()) {
+                case VECTOR_PRODUCT, REDUCE_SUM, DMA -> false;
+                case ELEMENTWISE -> o.ifm2().isEmpty() || o.ifm2Scalar()
+                        || (!tensors.constant[ifm] && o.ifm().elements() == o.ofm().elements()
+                                && tensors.constant[o.tensors().ifm2().getAsInt()]);
+                default -> o.resampling() != NpuOperation.Resampling.TRANSPOSE;
+            };
+            List<Integer> dependants = new ArrayList<>();
+            for (int j = 0; j < npus.size(); j++) {
+                NpuOperation d = npus.get(j);
+                if (d.tensors().ifm() == ofm || d.tensors().ifm2().orElse(-1) == ofm) {
+                    dependants.add(j);
+                }
+            }
+            long ifmBytes = roundUp16(o.ifm().withDepthRoundedTo(formats[ifm].depthQuantum()).elements() * o.ifmBits() / 8);
+            long ofmBytes = roundUp16(o.ofm().withDepthRoundedTo(formats[ofm].depthQuantum()).elements() * o.ofmBits() / 8);
+            ops.add(new Cascading.Op(o, run.get(positions.get(k)).block(), ifm, ifm2, ofm, ifmBytes, ofmBytes,
+                    requiresFullIfm, requiresFullOfm, reused, cascadable, dependants));
+        }
+        java.util.function.BiFunction<Integer, Shape4[], Optional<BlockConfig>> stripeBlock = (k, stripes) -> {
+            NpuOperation o = npus.get(k);
+            Shape4 input = stripes[1];
+            NpuOperation.Builder b = o.toBuilder().ofm(o.tensors().ofm(), stripes[0], o.ofmBits())
+                    .ifm(o.tensors().ifm(), input, o.ifmBits());
+            if (o.ifm2().isPresent() && !o.ifm2Scalar()) {
+                Shape4 i2 = o.ifm2().get();
+                b.ifm2(o.tensors().ifm2().getAsInt(), new Shape4(i2.n(), Math.min(input.h(), i2.h()), Math.min(input.w(), i2.w()), i2.c()),
+                        o.ifm2Bits());
+            }
+            return BlockConfigSearch.find(target.variant(), b.build());
+        };
+        java.util.function.ToLongBiFunction<Integer, BlockConfig> weightBuffer = (k, bc) -> {
+            NpuOperation o = npus.get(k);
+            if (o.weights().isEmpty() || !target.weightsNeedDma() || o.type() == NpuBlockType.VECTOR_PRODUCT) {
+                return 0;
+            }
+            return sizer.size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()})).totalBytes();
+        };
+        int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
+        Cascading cascading = new Cascading(ops, target.cacheSizeBytes(), tensorBytes, elementBytes,
+                outputs.stream().mapToInt(Integer::intValue).sorted().toArray(), stripeBlock, weightBuffer);
+        return new CascadeInput(ops, pos, cascading);
+    }
+
+    private static boolean subgraphInputOf(int t, java.util.Set<Integer> produced, Tensors tensors) {
+        return !produced.contains(t) && !tensors.constant[t];
+    }
+
+    private static long roundUp16(long bytes) {
+        return (bytes + 15) / 16 * 16;
+    }
+
+    /** Returns the fast storage the weight buffers of a plan take: one buffer, or two for double buffering. */
+    private static long bufferBytes(WeightPlan w) {
+        if (!w.buffered()) {
+            return 0;
+        }
+        long even = 0;
+        long odd = 0;
+        for (int s = 0; s < w.encoded().sliceCount(); s++) {
+            if (s % 2 == 0) {
+                even = Math.max(even, w.encoded().slice(s));
+            } else {
+                odd = Math.max(odd, w.encoded().slice(s));
+            }
+        }
+        return w.buffering() == WeightPlan.Buffering.DOUBLE ? even + odd : even;
+    }
+
+    /**
+     * Runs Vela's weight buffering over one NPU subgraph in order (propose_schedule_buffering): each operation's
+     * buffering depends on the previous one's slack, which is 0 at the start of the subgraph and after a DMA copy.
+     */
+    private Step.Npu[] buffer(Context ctx, List<Placed> run, BlockConfig[] blocks, boolean[] cascaded, long[] limits) {
+        WeightBuffering buffering = new WeightBuffering(target, sizer);
+        Step.Npu[] out = new Step.Npu[run.size()];
+        double slackPrevious = 0;
+        for (int i = 0; i < run.size(); i++) {
+            Placed p = run.get(i);
+            if (p.dma()) {
+                // A memory copy has no NPU cycles under which a transfer could hide.
+                slackPrevious = 0;
+                continue;
+            }
+            out[i] = planNpu(ctx, p.op(), blocks[i], buffering, slackPrevious, limits[i], cascaded[i]);
+            slackPrevious = out[i].slackCycles();
+        }
+        return out;
     }
 
     /**
@@ -159,11 +400,10 @@ public final class Planner {
                 : costs.macOperation(op, bc, ifm.stream(), ofm.stream(), scaleLatency);
     }
 
-    private Step.Npu planNpu(Subgraph g, NpuOperation op, TensorFormat[] formats, Channel[] homes, Channel[] scheduled,
-            WeightBuffering buffering, double slackPrevious, long limit) {
-        BlockConfig bc = BlockConfigSearch.find(target.variant(), op).orElseThrow(() -> new InputException("",
-                "layer " + op.sourceOperator() + " (" + op.name() + ")",
-                "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));
+    private Step.Npu planNpu(Context ctx, NpuOperation op, BlockConfig bc, WeightBuffering buffering, double slackPrevious,
+            long limit, boolean cascaded) {
+        TensorFormat[] formats = ctx.formats();
+        Channel[] homes = ctx.homes();
         NpuOperation.TensorRefs refs = op.tensors();
         TensorPlacement ifm = new TensorPlacement(homes[refs.ifm()], formats[refs.ifm()]);
         Optional<TensorPlacement> ifm2 = Optional.empty();
@@ -174,8 +414,8 @@ public final class Planner {
         TensorPlacement ofm = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
         // The scheduler's estimate (Scheduler.estimate_op_performance): feature maps where it sees them, the
         // scale stream read from fast storage, the OFM cut to a given depth.
-        TensorPlacement schedIfm = new TensorPlacement(scheduled[refs.ifm()], formats[refs.ifm()]);
-        TensorPlacement schedOfm = new TensorPlacement(scheduled[refs.ofm()], formats[refs.ofm()]);
+        TensorPlacement schedIfm = new TensorPlacement(ctx.scheduled()[refs.ifm()], formats[refs.ifm()]);
+        TensorPlacement schedOfm = new TensorPlacement(ctx.scheduled()[refs.ofm()], formats[refs.ofm()]);
         double cacheLatency = target.cache().timing().readLatencyCycles();
         java.util.function.IntToDoubleFunction estimate = depth -> costOf(
                 depth == op.ofm().c() ? op : op.toBuilder().ofm(refs.ofm(), op.ofm().withDepth(depth), op.ofmBits()).build(),
@@ -183,7 +423,7 @@ public final class Planner {
         Optional<WeightPlan> weights = Optional.empty();
         double slack;
         if (op.weights().isPresent()) {
-            WeightBuffering.Decision d = buffering.decide(g, op, bc, estimate, slackPrevious, limit, false);
+            WeightBuffering.Decision d = buffering.decide(ctx.graph(), op, bc, estimate, slackPrevious, limit, cascaded);
             weights = Optional.of(d.plan());
             slack = d.slackCycles();
         } else {
