@@ -86,7 +86,7 @@ public final class Planner {
                     continue;
                 }
                 steps.add(null);
-                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu)));
+                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu, tensors.shapes[npu.tensors().ofm()])));
             }
         }
         schedule(ctx, run, steps);
@@ -110,8 +110,16 @@ public final class Planner {
         }
     }
 
-    private BlockConfig blockConfig(NpuOperation op) {
-        return BlockConfigSearch.find(target.variant(), op).orElseThrow(() -> new InputException("",
+    /**
+     * Searches the block config of {@code op}. An operation that writes part of its OFM tensor (an LSTM row) is
+     * searched with the whole tensor as its OFM, as Vela does (the block config comes from the pass's OFM shape,
+     * the cost from the written shape).
+     */
+    private BlockConfig blockConfig(NpuOperation op, Shape4 ofmTensor) {
+        NpuOperation searched = op.ofm().elements() < ofmTensor.elements()
+                ? op.toBuilder().ofm(op.tensors().ofm(), ofmTensor, op.ofmBits()).build()
+                : op;
+        return BlockConfigSearch.find(target.variant(), searched).orElseThrow(() -> new InputException("",
                 "layer " + op.sourceOperator() + " (" + op.name() + ")",
                 "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));
     }
@@ -472,13 +480,21 @@ public final class Planner {
                     continue;
                 }
                 producedByNpu[refs.ofm()] = true;
-                linear[refs.ifm()] |= !npu.ifm().equals(tensors.shapes[refs.ifm()]);
-                linear[refs.ofm()] |= !npu.ofm().equals(tensors.shapes[refs.ofm()]);
+                linear[refs.ifm()] |= reshapedView(npu.ifm(), tensors.shapes[refs.ifm()]);
+                linear[refs.ofm()] |= reshapedView(npu.ofm(), tensors.shapes[refs.ofm()]);
                 if (refs.ifm2().isPresent()) {
                     int t2 = refs.ifm2().getAsInt();
-                    linear[t2] |= !npu.ifm2().get().equals(tensors.shapes[t2]);
+                    linear[t2] |= reshapedView(npu.ifm2().get(), tensors.shapes[t2]);
                 }
             }
+            // A removed reshape makes its reader see the tensor with another shape: a reshaped view.
+            if (n.operations().isEmpty() && isReshape(op) && !Shape4.of(g.tensor(op.output(0)).shape()).equals(tensors.shapes[op.input(0)])) {
+                linear[op.input(0)] = true;
+            }
+        }
+        // LSTM states and other variables are written in place by VariableTensorWrites: always linear.
+        for (Tensor t : g.tensors()) {
+            linear[t.index()] |= t.variable();
         }
         for (int t = 0; t < tensors.count; t++) {
             if (tensors.fixedFormat[t] != null) {
@@ -509,6 +525,19 @@ public final class Planner {
             }
         }
         return formats;
+    }
+
+    /**
+     * Returns whether an operation sees a tensor through a reshaped view (same elements, another 4-D shape). A
+     * read or write of a part of the tensor (fewer elements, at an offset: LSTM rows) is not a view.
+     */
+    private static boolean reshapedView(Shape4 seen, Shape4 stored) {
+        return !seen.equals(stored) && seen.elements() >= stored.elements();
+    }
+
+    private static boolean isReshape(Operator op) {
+        return op.is(org.npusim.graph.BuiltinOperator.RESHAPE) || op.is(org.npusim.graph.BuiltinOperator.SQUEEZE)
+                || op.is(org.npusim.graph.BuiltinOperator.EXPAND_DIMS);
     }
 
     private static boolean sameAs(Tensors tensors, TensorFormat[] formats, int t, Shape4 shape, int bits, Shape4 ofm, int ofmBits) {
