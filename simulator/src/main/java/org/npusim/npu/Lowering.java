@@ -731,7 +731,8 @@ public final class Lowering {
         int sum = nextInternal++;
         Shape4 sumShape = new Shape4(1, h ? 1 : i.h(), w ? 1 : i.w(), i.c());
         int constant = nextInternal++;
-        NpuOperation conv = NpuOperation.builder(name(op) + "_conv_0", op.index(), NpuBlockType.DEPTHWISE)
+        // Vela names the depthwise part "<name><name>_conv_0" (the operator's name, then the part's own).
+        NpuOperation conv = NpuOperation.builder(name(op) + name(op) + "_conv_0", op.index(), NpuBlockType.DEPTHWISE)
                 .ifm(op.input(0), i, bits(ifm)).ofm(sum, sumShape, 32).kernel(new Kernel(kw, kh, 1, 1, 1, 1)).scaled(true)
                 .build();
         NpuOperation mul = NpuOperation.builder(name(op) + "_mul", op.index(), NpuBlockType.ELEMENTWISE)

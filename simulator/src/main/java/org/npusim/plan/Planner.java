@@ -49,6 +49,31 @@ public final class Planner {
         this.costs = new CostModel(target.variant());
     }
 
+    /**
+     * Remembers the sizes of the weight streams already sized: buffering and cascading ask for the same
+     * encoding (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
+     */
+    private static final class MemoSizer implements WeightSizer {
+        private record Key(NpuOperation op, BlockConfig block, List<Integer> bounds) {}
+
+        private final WeightSizer sizer;
+        private final Map<Key, EncodedWeights> sizes = new HashMap<>();
+
+        MemoSizer(WeightSizer sizer) {
+            this.sizer = sizer;
+        }
+
+        @Override
+        public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig bc, org.npusim.hw.NpuVariant variant, List<int[]> slices) {
+            List<Integer> bounds = new ArrayList<>(slices.size() + 1);
+            for (int[] s : slices) {
+                bounds.add(s[0]);
+            }
+            bounds.add(slices.isEmpty() ? 0 : slices.get(slices.size() - 1)[1]);
+            return sizes.computeIfAbsent(new Key(op, bc, bounds), k -> sizer.size(graph, op, bc, variant, slices));
+        }
+    }
+
     /** Plans the main subgraph of {@code model}. */
     public ExecutionPlan plan(Model model) {
         Subgraph g = model.main();
@@ -62,7 +87,7 @@ public final class Planner {
         Channel[] homes = homes(g, lowered, tensors);
 
         Channel[] scheduled = scheduledHomes(tensors);
-        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled);
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, new MemoSizer(sizer));
 
         List<Step> steps = new ArrayList<>();
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
@@ -101,7 +126,7 @@ public final class Planner {
 
     /** What planning one model needs to know about its tensors. */
     private record Context(Subgraph graph, List<Lowering.Result> lowered, Tensors tensors, TensorFormat[] formats,
-            Channel[] homes, Channel[] scheduled) {}
+            Channel[] homes, Channel[] scheduled, WeightSizer sizer) {}
 
     /** An NPU operation (or DMA copy, without block config) of an NPU subgraph, and its slot in the step list. */
     private record Placed(int slot, NpuOperation op, BlockConfig block) {
@@ -300,7 +325,7 @@ public final class Planner {
             if (o.weights().isEmpty() || !target.weightsNeedDma() || o.type() == NpuBlockType.VECTOR_PRODUCT) {
                 return 0;
             }
-            return sizer.size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()})).totalBytes();
+            return ctx.sizer().size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()})).totalBytes();
         };
         int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
         Cascading cascading = new Cascading(ops, target.cacheSizeBytes(), tensorBytes, elementBytes,
@@ -338,7 +363,7 @@ public final class Planner {
      * buffering depends on the previous one's slack, which is 0 at the start of the subgraph and after a DMA copy.
      */
     private Step.Npu[] buffer(Context ctx, List<Placed> run, BlockConfig[] blocks, boolean[] cascaded, long[] limits) {
-        WeightBuffering buffering = new WeightBuffering(target, sizer);
+        WeightBuffering buffering = new WeightBuffering(target, ctx.sizer());
         Step.Npu[] out = new Step.Npu[run.size()];
         double slackPrevious = 0;
         for (int i = 0; i < run.size(); i++) {

