@@ -598,7 +598,8 @@ public final class Lowering {
         OpOptions.SequenceLstm o = (OpOptions.SequenceLstm) op.options();
         Tensor ifm = in(op, 0);
         if (op.inputCount() < 20 || ifm.type() != ElementType.INT8) {
-            return new Result.NotLowered(op.opName() + " on " + ifm.type().label() + " has no NPU lowering in npusim (int8 only)");
+            return new Result.NotLowered(op.opName() + " on " + ifm.type().label()
+                    + " has no NPU lowering in npusim (int8 only)");
         }
         for (int slot : new int[] {9, 10, 11, 16, 17}) {
             if (op.input(slot) >= 0) {
@@ -651,7 +652,8 @@ public final class Lowering {
                                 gateOut[Gate.INPUT.ordinal()], ci, row, 16, ActivationKind.NONE));
                     }
                     int recurrent = int16.getAsInt();
-                    ops.add(NpuOperation.builder(gate.label + at + ":" + stateName + "_fc", op.index(), NpuBlockType.VECTOR_PRODUCT)
+                    ops.add(NpuOperation.builder(gate.label + at + ":" + stateName + "_fc", op.index(),
+                                    NpuBlockType.VECTOR_PRODUCT)
                             .ifm(outputState, row, 8).ofm(recurrent, row, 16).scaled(true)
                             .weights(new NpuOperation.WeightTensor(op.input(gate.recurrentWeights), false)).build());
                     int feature = int16.getAsInt();
@@ -673,15 +675,17 @@ public final class Lowering {
                     cellIn = copy;
                 }
                 int cf = int16.getAsInt();
-                ops.add(elementwise("cell_state" + at + "_cf_mul", op, Function.MUL, cellIn, gateOut[Gate.FORGET.ordinal()], cf, row, 16,
+                ops.add(elementwise("cell_state" + at + "_cf_mul", op, Function.MUL, cellIn, gateOut[Gate.FORGET.ordinal()], cf,
+                        row, 16, ActivationKind.NONE));
+                ops.add(elementwise("cell_state" + at + "_add", op, Function.ADD, cf, ci, cellState, row, 16,
                         ActivationKind.NONE));
-                ops.add(elementwise("cell_state" + at + "_add", op, Function.ADD, cf, ci, cellState, row, 16, ActivationKind.NONE));
                 cellIn = cellState;
                 int tanh = int16.getAsInt();
                 ops.add(NpuOperation.builder("output_state" + at + "_tanh", op.index(), NpuBlockType.POOLING)
-                        .function(Function.AVG_POOL).ifm(cellState, row, 16).ofm(tanh, row, 16).activation(ActivationKind.LUT).build());
-                ops.add(elementwise("output_state" + at + "_mul", op, Function.MUL, tanh, gateOut[Gate.OUTPUT.ordinal()], outputState,
-                        row, 8, ActivationKind.NONE));
+                        .function(Function.AVG_POOL).ifm(cellState, row, 16).ofm(tanh, row, 16)
+                        .activation(ActivationKind.LUT).build());
+                ops.add(elementwise("output_state" + at + "_mul", op, Function.MUL, tanh, gateOut[Gate.OUTPUT.ordinal()],
+                        outputState, row, 8, ActivationKind.NONE));
                 ops.add(NpuOperation.builder(name(op) + at, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
                         .ifm(outputState, row, 8).ofm(op.output(0), row, 8).build());
                 stateName = "output_state" + at + "_mul_tens0";

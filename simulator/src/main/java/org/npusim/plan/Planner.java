@@ -24,17 +24,19 @@ import org.npusim.npu.TensorFormat;
 
 /**
  * Plans a model for an NPU target, after Vela 3.10's scheduler where its decisions change the numbers
- * (ethos-u-facts.md §3.8):
+ * (ethos-u-facts.md §3.8; /work notes on Vela's lowering §4):
  *
  * <ul>
- *   <li>feature maps produced and consumed only by NPU operations are stored as NHCWB16; model inputs and outputs
- *       and tensors shared with CPU operators or reinterpreted by reshapes stay NHWC;
+ *   <li>feature maps produced and consumed only by NPU operations are stored as NHCWB16; model inputs and outputs,
+ *       variables (LSTM states) and tensors shared with CPU operators or seen through a reshaped view stay NHWC;
  *   <li>feature maps live in the arena; in spilling mode (dedicated SRAM) intermediate feature maps are promoted
- *       into the fast-storage cache, greedily in execution order, while the live ones fit;
+ *       into the fast-storage cache, greedily in execution order, while the live ones fit; NPU subgraph inputs
+ *       and outputs (tensors shared with CPU operators) and variables are not promoted;
+ *   <li>each NPU subgraph (operations between CPU operators) is scheduled on its own: when its feature maps do
+ *       not fit fast storage (non-spilling modes), operations are cascaded ({@link Cascading});
  *   <li>weights of convolutions and depthwise convolutions in a slow memory (flash, DRAM) are DMA-buffered into
- *       fast storage; fully connected weights are always read in place; when the whole stream cannot be fetched
- *       under the previous operation, the OFM depth is cut into slices fetched while earlier slices compute
- *       (Vela's {@code propose_weight_buffering}).
+ *       fast storage, fully connected weights are read in place ({@link WeightBuffering}); each step carries the
+ *       slack under which the next step's transfers hide, as the scheduler estimated it.
  * </ul>
  */
 public final class Planner {
@@ -64,7 +66,8 @@ public final class Planner {
         }
 
         @Override
-        public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig bc, org.npusim.hw.NpuVariant variant, List<int[]> slices) {
+        public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig bc, org.npusim.hw.NpuVariant variant,
+                List<int[]> slices) {
             List<Integer> bounds = new ArrayList<>(slices.size() + 1);
             for (int[] s : slices) {
                 bounds.add(s[0]);
@@ -315,8 +318,8 @@ public final class Planner {
                     .ifm(o.tensors().ifm(), input, o.ifmBits());
             if (o.ifm2().isPresent() && !o.ifm2Scalar()) {
                 Shape4 i2 = o.ifm2().get();
-                b.ifm2(o.tensors().ifm2().getAsInt(), new Shape4(i2.n(), Math.min(input.h(), i2.h()), Math.min(input.w(), i2.w()), i2.c()),
-                        o.ifm2Bits());
+                Shape4 input2 = new Shape4(i2.n(), Math.min(input.h(), i2.h()), Math.min(input.w(), i2.w()), i2.c());
+                b.ifm2(o.tensors().ifm2().getAsInt(), input2, o.ifm2Bits());
             }
             return BlockConfigSearch.find(target.variant(), b.build());
         };
@@ -513,7 +516,8 @@ public final class Planner {
                 }
             }
             // A removed reshape makes its reader see the tensor with another shape: a reshaped view.
-            if (n.operations().isEmpty() && isReshape(op) && !Shape4.of(g.tensor(op.output(0)).shape()).equals(tensors.shapes[op.input(0)])) {
+            if (n.operations().isEmpty() && isReshape(op)
+                    && !Shape4.of(g.tensor(op.output(0)).shape()).equals(tensors.shapes[op.input(0)])) {
                 linear[op.input(0)] = true;
             }
         }

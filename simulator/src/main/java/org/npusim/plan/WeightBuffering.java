@@ -92,7 +92,9 @@ final class WeightBuffering {
             }
             int step;
             while (true) {
-                bufferingDepth = bufferingDepth > blockDepth ? roundDown(bufferingDepth, blockDepth) : roundDown(bufferingDepth, SLICE_DEPTH);
+                bufferingDepth = bufferingDepth > blockDepth
+                        ? roundDown(bufferingDepth, blockDepth)
+                        : roundDown(bufferingDepth, SLICE_DEPTH);
                 step = (int) Math.max(bufferingDepth, SLICE_DEPTH);
                 bufferingDepth = step;
                 slices = slices(depth, prebufferDepth, step);
