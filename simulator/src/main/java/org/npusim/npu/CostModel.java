@@ -270,7 +270,11 @@ public final class CostModel {
                 ifmElements = rounded;
                 if (op.ifm2().isPresent()) {
                     Shape4 i2 = op.ifm2().get();
-                    ifm2Elements = i2.elements() > 1 ? rounded : (op.ifm2Bits() > 8 ? i2.withDepthRoundedTo(ifmQuantum).elements() : 0);
+                    if (i2.elements() > 1) {
+                        ifm2Elements = rounded;
+                    } else {
+                        ifm2Elements = op.ifm2Bits() > 8 ? i2.withDepthRoundedTo(ifmQuantum).elements() : 0;
+                    }
                 }
             }
             return new Traffic(ifmElements, ifm2Elements, ofmElements, 0, 0);

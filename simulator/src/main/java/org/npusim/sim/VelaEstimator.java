@@ -19,9 +19,10 @@ import org.npusim.plan.WeightPlan;
 
 /**
  * The Vela-compatible evaluation of NPU steps: each step costs {@code max(NPU, AC[channel]...)}, where NPU is the
- * compute estimate plus the weight and LUT DMA that the previous step's compute cannot hide, and AC is the bytes
- * each channel moves (burst-inflated) over its bandwidth (ethos-u-facts.md §3.5-§3.7). No overlap between steps
- * beyond Vela's slack term, no contention between streams. It exists to show that the component models agree
+ * compute estimate plus the weight and LUT DMA that the previous step's slack (the planner's estimate of it, as
+ * Vela's scheduler made it) cannot hide, and AC is the bytes each channel moves (burst-inflated) over its
+ * bandwidth (ethos-u-facts.md §3.5-§3.7). No overlap between steps beyond Vela's slack term, no contention
+ * between streams. It exists to show that the component models agree
  * with Vela; the default simulation is event-driven.
  */
 public final class VelaEstimator {
