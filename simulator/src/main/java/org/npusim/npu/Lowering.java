@@ -630,6 +630,14 @@ public final class Lowering {
         Shape4 row = new Shape4(1, 1, 1, units);
         Shape4 featureRow = new Shape4(1, 1, 1, features);
         String ifmName = ifm.name();
+        // Vela names the row copies after the output tensor as it is when the LSTM is converted: the output of
+        // a reshape it reads through, since the reshape has been bypassed by then.
+        String rowsName = name(op);
+        List<Operator> readers = consumers.get(op.output(0));
+        if (readers.size() == 1 && isMemoryOnly(readers.get(0)) && !graphInput[op.output(0)]) {
+            // The reshape's only input comes from this NPU operation and has no other reader: it is removed.
+            rowsName = out(readers.get(0)).name();
+        }
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
         java.util.function.IntSupplier int16 = () -> {
@@ -686,12 +694,16 @@ public final class Lowering {
                         .activation(ActivationKind.LUT).build());
                 ops.add(elementwise("output_state" + at + "_mul", op, Function.MUL, tanh, gateOut[Gate.OUTPUT.ordinal()],
                         outputState, row, 8, ActivationKind.NONE));
-                ops.add(NpuOperation.builder(name(op) + at, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
+                ops.add(NpuOperation.builder(rowsName + at, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
                         .ifm(outputState, row, 8).ofm(op.output(0), row, 8).build());
                 stateName = "output_state" + at + "_mul_tens0";
             }
         }
         return new Result.Npu(ops, internals);
+    }
+
+    private static boolean isMemoryOnly(Operator op) {
+        return op.is(BuiltinOperator.RESHAPE) || op.is(BuiltinOperator.SQUEEZE) || op.is(BuiltinOperator.EXPAND_DIMS);
     }
 
     /** A binary element-wise operation of an LSTM step on 16-bit rows. */

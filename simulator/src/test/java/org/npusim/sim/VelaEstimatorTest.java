@@ -37,10 +37,11 @@ import org.npusim.tflite.TfliteReader;
  * row of its name (Vela names the vector product a 1×1 convolution becomes {@code <name>_fc}), or, where Vela
  * wrote no names, the next unused row. The issue's targets are 95% of layers within 2% and every total within 1%.
  * The thresholds below are what the simulator reaches with uncompressed weight sizes ({@link #SIZER}): weight
- * transfers and in-place weight reads are then longer than Vela's, which is what keeps the flash- and DMA-bound
- * layers of the shared-SRAM and dedicated-SRAM configurations out. With the Ethos-U weight encoder every row of
- * every configuration matches (dtln's LSTM weights aside, which the encoder does not take yet); when the encoder
- * replaces {@link WeightSizer#UNCOMPRESSED} here, raise the thresholds to the issue's.
+ * transfers and in-place weight reads then differ from Vela's, which is what keeps the flash- and DMA-bound
+ * layers of the shared-SRAM and dedicated-SRAM configurations out (77% of layers within 2%). With the Ethos-U
+ * weight encoder of the compression branch in its place, measured outside the project before it merged, 958 of
+ * 962 layers are within 2% and every total within 0.4%, except dtln's, whose LSTM weights that encoder does not
+ * take yet; when the encoder replaces {@link WeightSizer#UNCOMPRESSED} here, raise the thresholds to the issue's.
  */
 final class VelaEstimatorTest {
 
@@ -61,14 +62,14 @@ final class VelaEstimatorTest {
             "dtln_noise_suppression", new double[] {0.0, 24.5},
             "hello_world_int8", new double[] {0.50, 17.1},
             "keyword_scrambled", new double[] {0.58, 11.6},
-            "micro_speech_lstm", new double[] {0.50, 0.45},
+            "micro_speech_lstm", new double[] {0.83, 0.45},
             "micro_speech_quantized", new double[] {0.81, 9.0},
             "mobilenet_v2_quantized_1x3x224x224", new double[] {0.90, 4.7},
             "person_detect", new double[] {0.77, 2.5},
-            "trained_lstm_int8", new double[] {0.33, 0.1});
+            "trained_lstm_int8", new double[] {0.66, 0.1});
 
     /** The share of layers within 2% over all configurations that the simulator reaches with {@link #SIZER}. */
-    private static final double OVERALL_SHARE = 0.76;
+    private static final double OVERALL_SHARE = 0.77;
 
     /** The issue's targets: the share of NPU layers within 2% of Vela, and the largest total error in percent. */
     private static final double ISSUE_SHARE = 0.95;
