@@ -230,7 +230,9 @@ public final class WeightEncoder {
                 }
                 v = new WeightVolume(values, c, h, w, 1);
             }
-            case FULLY_CONNECTED -> {
+            case FULLY_CONNECTED, SEQUENCE_LSTM -> {
+                // An LSTM's gate products are vector products over its [units, features] weight matrices, stored
+                // like a fully connected layer's [out, in].
                 int o = s.dim(0);
                 int i = (int) (s.elementCount() / Math.max(1, o));
                 short[] values = new short[raw.length];

@@ -260,14 +260,21 @@ public final class CostModel {
             long ifmElements;
             long ifm2Elements = 0;
             long rounded = o.withDepthRoundedTo(ifmFormat.depthQuantum()).elements();
+            // A single-element operand wider than 8 bits is fetched as a whole storage brick of the IFM's
+            // format (round_up(shape, ifm_rounding)); an 8-bit one travels in the command stream.
+            int ifmQuantum = ifmFormat.depthQuantum();
             if (i.elements() == 1) {
-                ifmElements = op.ifmBits() > 8 ? 1 : 0;
+                ifmElements = op.ifmBits() > 8 ? i.withDepthRoundedTo(ifmQuantum).elements() : 0;
                 ifm2Elements = op.ifm2().isPresent() ? rounded : 0;
             } else {
                 ifmElements = rounded;
                 if (op.ifm2().isPresent()) {
                     Shape4 i2 = op.ifm2().get();
-                    ifm2Elements = i2.elements() > 1 ? rounded : (op.ifmBits() > 8 ? i2.elements() : 0);
+                    if (i2.elements() > 1) {
+                        ifm2Elements = rounded;
+                    } else {
+                        ifm2Elements = op.ifm2Bits() > 8 ? i2.withDepthRoundedTo(ifmQuantum).elements() : 0;
+                    }
                 }
             }
             return new Traffic(ifmElements, ifm2Elements, ofmElements, 0, 0);

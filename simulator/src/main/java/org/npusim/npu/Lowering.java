@@ -140,7 +140,8 @@ public final class Lowering {
             case SOFTMAX -> softmax(op);
             case REDUCER -> op.is(BuiltinOperator.MEAN) ? mean(op) : notSupported(op);
             case NONE -> simple(op);
-            case CONCATENATION, STRIDED_SLICE, SPLIT, LEAKY_RELU, SVDF, SEQUENCE_LSTM, RESIZE, CUSTOM, OPAQUE ->
+            case SEQUENCE_LSTM -> lstm(op);
+            case CONCATENATION, STRIDED_SLICE, SPLIT, LEAKY_RELU, SVDF, RESIZE, CUSTOM, OPAQUE ->
                     new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         };
     }
@@ -553,6 +554,169 @@ public final class Lowering {
         return Result.Npu.of(b.build());
     }
 
+    // ---- UNIDIRECTIONAL_SEQUENCE_LSTM ----
+
+    /** LSTM gates in the order Vela's pass packing emits them, with their weight and bias input slots. */
+    private enum Gate {
+        OUTPUT("output_gate", 4, 8, 15, false),
+        INPUT("input_gate", 1, 5, 12, false),
+        CELL("cell_gate", 3, 7, 14, true),
+        FORGET("forget_gate", 2, 6, 13, false);
+
+        final String label;
+        final int inputWeights;
+        final int recurrentWeights;
+        final int bias;
+        final boolean tanh;
+
+        Gate(String label, int inputWeights, int recurrentWeights, int bias, boolean tanh) {
+            this.label = label;
+            this.inputWeights = inputWeights;
+            this.recurrentWeights = recurrentWeights;
+            this.bias = bias;
+            this.tanh = tanh;
+        }
+    }
+
+    /**
+     * UNIDIRECTIONAL_SEQUENCE_LSTM as Vela unrolls it (lstm.py: Lstm.get_graph; /work notes on Vela's lowering
+     * §2): for every batch and time step, 18 operations:
+     *
+     * <ul>
+     *   <li>per gate, two vector products writing int16: the step's IFM row by the input weights, the output
+     *       state by the recurrent weights (with a zero bias); an int16 Add of the two with the gate's native
+     *       sigmoid (tanh for the cell gate) activation, which needs no LUT;
+     *   <li>the new cell state {@code cell·forget + cell_gate·input} (two Muls and an Add), written in place into
+     *       the cell-state variable;
+     *   <li>a 1×1 average pool applying tanh to the cell state, a Mul by the output gate writing the new output
+     *       state (int8) in place, and a 1×1 average pool copying it into the step's row of the LSTM output.
+     * </ul>
+     *
+     * <p>Once per batch, an average pool copies the initial cell state (Vela cannot fold that read into the first
+     * Mul). The state variables stay NHWC in the arena; the row copy is costed on the row it writes but its block
+     * config is searched on the whole output, as Vela does for sliced writes. Operations are named and ordered as
+     * Vela's rows. Only the int8 LSTM with 16-bit cell state and without CIFG, peepholes, projection or layer
+     * normalisation, which is what Vela supports, is lowered.
+     */
+    private Result lstm(Operator op) {
+        OpOptions.SequenceLstm o = (OpOptions.SequenceLstm) op.options();
+        Tensor ifm = in(op, 0);
+        if (op.inputCount() < 20 || ifm.type() != ElementType.INT8) {
+            return new Result.NotLowered(op.opName() + " on " + ifm.type().label()
+                    + " has no NPU lowering in npusim (int8 only)");
+        }
+        for (int slot : new int[] {9, 10, 11, 16, 17}) {
+            if (op.input(slot) >= 0) {
+                return new Result.NotLowered(op.opName() + " with peepholes or projection is not supported by the Ethos-U");
+            }
+        }
+        for (int slot = 20; slot < op.inputCount(); slot++) {
+            if (op.input(slot) >= 0) {
+                return new Result.NotLowered(op.opName() + " with layer normalisation is not supported by the Ethos-U");
+            }
+        }
+        for (Gate gate : Gate.values()) {
+            if (op.input(gate.inputWeights) < 0 || op.input(gate.recurrentWeights) < 0) {
+                return new Result.NotLowered(op.opName() + " without an input gate (CIFG) is not supported by the Ethos-U");
+            }
+        }
+        int outputState = op.input(18);
+        int cellState = op.input(19);
+        if (outputState < 0 || cellState < 0 || in(op, 19).type() != ElementType.INT16) {
+            return new Result.NotLowered(op.opName() + " needs an int8 output state and an int16 cell state");
+        }
+        Shape ifmShape = ifm.shape();
+        int rank = ifmShape.rank();
+        int features = ifmShape.dim(rank - 1);
+        int steps = o.timeMajor() ? ifmShape.dim(0) : ifmShape.dim(rank - 2);
+        int batches = rank < 3 ? 1 : (o.timeMajor() ? ifmShape.dim(1) : ifmShape.dim(0));
+        int units = graph.tensor(outputState).shape().nhwc(3);
+        Shape4 row = new Shape4(1, 1, 1, units);
+        Shape4 featureRow = new Shape4(1, 1, 1, features);
+        String ifmName = ifm.name();
+        // Vela names the row copies after the output tensor as it is when the LSTM is converted: the output of
+        // a reshape it reads through, since the reshape has been bypassed by then.
+        String rowsName = name(op);
+        List<Operator> readers = consumers.get(op.output(0));
+        if (readers.size() == 1 && isMemoryOnly(readers.get(0)) && !graphInput[op.output(0)]) {
+            // The reshape's only input comes from this NPU operation and has no other reader: it is removed.
+            rowsName = out(readers.get(0)).name();
+        }
+        List<NpuOperation> ops = new ArrayList<>();
+        List<InternalTensor> internals = new ArrayList<>();
+        java.util.function.IntSupplier int16 = () -> {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), row, 16, false, Optional.empty()));
+            return id;
+        };
+        for (int b = 0; b < batches; b++) {
+            String stateName = graph.tensor(outputState).name() + "_state#" + b;
+            int cellIn = cellState;
+            for (int t = 0; t < steps; t++) {
+                String at = "#" + b + "." + t;
+                int[] gateOut = new int[Gate.values().length];
+                int ci = -1;
+                for (Gate gate : Gate.values()) {
+                    if (gate == Gate.FORGET) {
+                        // Vela emits the cell gate times the input gate before the forget gate.
+                        ci = int16.getAsInt();
+                        ops.add(elementwise("cell_state" + at + "_ci_mul", op, Function.MUL, gateOut[Gate.CELL.ordinal()],
+                                gateOut[Gate.INPUT.ordinal()], ci, row, 16, ActivationKind.NONE));
+                    }
+                    int recurrent = int16.getAsInt();
+                    ops.add(NpuOperation.builder(gate.label + at + ":" + stateName + "_fc", op.index(),
+                                    NpuBlockType.VECTOR_PRODUCT)
+                            .ifm(outputState, row, 8).ofm(recurrent, row, 16).scaled(true)
+                            .weights(new NpuOperation.WeightTensor(op.input(gate.recurrentWeights), false)).build());
+                    int feature = int16.getAsInt();
+                    ops.add(NpuOperation.builder(gate.label + at + ":" + ifmName + "_feature" + at + "_fc", op.index(),
+                                    NpuBlockType.VECTOR_PRODUCT)
+                            .ifm(op.input(0), featureRow, 8).ofm(feature, row, 16).scaled(true)
+                            .weights(new NpuOperation.WeightTensor(op.input(gate.inputWeights), false)).build());
+                    gateOut[gate.ordinal()] = int16.getAsInt();
+                    ops.add(elementwise(gate.label + at + "_add", op, Function.ADD, feature, recurrent, gateOut[gate.ordinal()],
+                            row, 16, ActivationKind.LUT));
+                }
+                if (t == 0) {
+                    // The initial cell state is read through a copy: Vela cannot fold the read into a Mul.
+                    int copy = nextInternal++;
+                    internals.add(new InternalTensor(copy, name(op) + "_cell" + b, row, 16, false, Optional.empty()));
+                    ops.add(NpuOperation.builder(graph.tensor(cellState).name() + "_state#" + b + "_avgpool", op.index(),
+                                    NpuBlockType.POOLING).function(Function.AVG_POOL)
+                            .ifm(cellState, row, 16).ofm(copy, row, 16).build());
+                    cellIn = copy;
+                }
+                int cf = int16.getAsInt();
+                ops.add(elementwise("cell_state" + at + "_cf_mul", op, Function.MUL, cellIn, gateOut[Gate.FORGET.ordinal()], cf,
+                        row, 16, ActivationKind.NONE));
+                ops.add(elementwise("cell_state" + at + "_add", op, Function.ADD, cf, ci, cellState, row, 16,
+                        ActivationKind.NONE));
+                cellIn = cellState;
+                int tanh = int16.getAsInt();
+                ops.add(NpuOperation.builder("output_state" + at + "_tanh", op.index(), NpuBlockType.POOLING)
+                        .function(Function.AVG_POOL).ifm(cellState, row, 16).ofm(tanh, row, 16)
+                        .activation(ActivationKind.LUT).build());
+                ops.add(elementwise("output_state" + at + "_mul", op, Function.MUL, tanh, gateOut[Gate.OUTPUT.ordinal()],
+                        outputState, row, 8, ActivationKind.NONE));
+                ops.add(NpuOperation.builder(rowsName + at, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
+                        .ifm(outputState, row, 8).ofm(op.output(0), row, 8).build());
+                stateName = "output_state" + at + "_mul_tens0";
+            }
+        }
+        return new Result.Npu(ops, internals);
+    }
+
+    private static boolean isMemoryOnly(Operator op) {
+        return op.is(BuiltinOperator.RESHAPE) || op.is(BuiltinOperator.SQUEEZE) || op.is(BuiltinOperator.EXPAND_DIMS);
+    }
+
+    /** A binary element-wise operation of an LSTM step on 16-bit rows. */
+    private static NpuOperation elementwise(String name, Operator op, Function f, int a, int b, int out, Shape4 row, int outBits,
+            ActivationKind act) {
+        return NpuOperation.builder(name, op.index(), NpuBlockType.ELEMENTWISE).function(f).ifm(a, row, 16).ifm2(b, row, 16)
+                .ofm(out, row, outBits).activation(act).build();
+    }
+
     // ---- MEAN ----
 
     /**
@@ -587,7 +751,8 @@ public final class Lowering {
         int sum = nextInternal++;
         Shape4 sumShape = new Shape4(1, h ? 1 : i.h(), w ? 1 : i.w(), i.c());
         int constant = nextInternal++;
-        NpuOperation conv = NpuOperation.builder(name(op) + "_conv_0", op.index(), NpuBlockType.DEPTHWISE)
+        // Vela names the depthwise part "<name><name>_conv_0" (the operator's name, then the part's own).
+        NpuOperation conv = NpuOperation.builder(name(op) + name(op) + "_conv_0", op.index(), NpuBlockType.DEPTHWISE)
                 .ifm(op.input(0), i, bits(ifm)).ofm(sum, sumShape, 32).kernel(new Kernel(kw, kh, 1, 1, 1, 1)).scaled(true)
                 .build();
         NpuOperation mul = NpuOperation.builder(name(op) + "_mul", op.index(), NpuBlockType.ELEMENTWISE)

@@ -24,23 +24,22 @@ import org.npusim.npu.TensorFormat;
 
 /**
  * Plans a model for an NPU target, after Vela 3.10's scheduler where its decisions change the numbers
- * (ethos-u-facts.md §3.8):
+ * (ethos-u-facts.md §3.8; /work notes on Vela's lowering §4):
  *
  * <ul>
- *   <li>feature maps produced and consumed only by NPU operations are stored as NHCWB16; model inputs and outputs
- *       and tensors shared with CPU operators or reinterpreted by reshapes stay NHWC;
+ *   <li>feature maps produced and consumed only by NPU operations are stored as NHCWB16; model inputs and outputs,
+ *       variables (LSTM states) and tensors shared with CPU operators or seen through a reshaped view stay NHWC;
  *   <li>feature maps live in the arena; in spilling mode (dedicated SRAM) intermediate feature maps are promoted
- *       into the fast-storage cache, greedily in execution order, while the live ones fit;
+ *       into the fast-storage cache, greedily in execution order, while the live ones fit; NPU subgraph inputs
+ *       and outputs (tensors shared with CPU operators) and variables are not promoted;
+ *   <li>each NPU subgraph (operations between CPU operators) is scheduled on its own: when its feature maps do
+ *       not fit fast storage (non-spilling modes), operations are cascaded ({@link Cascading});
  *   <li>weights of convolutions and depthwise convolutions in a slow memory (flash, DRAM) are DMA-buffered into
- *       fast storage; fully connected weights are always read in place; when the whole stream cannot be fetched
- *       under the previous operation, the OFM depth is cut into slices fetched while earlier slices compute
- *       (Vela's {@code propose_weight_buffering}).
+ *       fast storage, fully connected weights are read in place ({@link WeightBuffering}); each step carries the
+ *       slack under which the next step's transfers hide, as the scheduler estimated it.
  * </ul>
  */
 public final class Planner {
-
-    /** Vela's minimum OFM depth of a weight slice ({@code OFMSplitDepth}). */
-    private static final int SLICE_DEPTH = 16;
 
     private final NpuTarget target;
     private final WeightSizer sizer;
@@ -50,6 +49,32 @@ public final class Planner {
         this.target = target;
         this.sizer = sizer;
         this.costs = new CostModel(target.variant());
+    }
+
+    /**
+     * Remembers the sizes of the weight streams already sized: buffering and cascading ask for the same
+     * encoding (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
+     */
+    private static final class MemoSizer implements WeightSizer {
+        private record Key(NpuOperation op, BlockConfig block, List<Integer> bounds) {}
+
+        private final WeightSizer sizer;
+        private final Map<Key, EncodedWeights> sizes = new HashMap<>();
+
+        MemoSizer(WeightSizer sizer) {
+            this.sizer = sizer;
+        }
+
+        @Override
+        public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig bc, org.npusim.hw.NpuVariant variant,
+                List<int[]> slices) {
+            List<Integer> bounds = new ArrayList<>(slices.size() + 1);
+            for (int[] s : slices) {
+                bounds.add(s[0]);
+            }
+            bounds.add(slices.isEmpty() ? 0 : slices.get(slices.size() - 1)[1]);
+            return sizes.computeIfAbsent(new Key(op, bc, bounds), k -> sizer.size(graph, op, bc, variant, slices));
+        }
     }
 
     /** Plans the main subgraph of {@code model}. */
@@ -62,15 +87,20 @@ public final class Planner {
         }
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
-        Channel[] homes = homes(g, tensors);
+        Channel[] homes = homes(g, lowered, tensors);
+
+        Channel[] scheduled = scheduledHomes(tensors);
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, new MemoSizer(sizer));
 
         List<Step> steps = new ArrayList<>();
-        double previousCompute = 0;
+        // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
+        List<Placed> run = new ArrayList<>();
         for (Operator op : g.operators()) {
             Lowering.Result r = lowered.get(op.index());
             if (r instanceof Lowering.Result.NotLowered n) {
+                schedule(ctx, run, steps);
+                run.clear();
                 steps.add(new Step.Cpu(op.index(), op, n.reason()));
-                previousCompute = 0;
                 continue;
             }
             for (NpuOperation npu : ((Lowering.Result.Npu) r).operations()) {
@@ -80,14 +110,289 @@ public final class Planner {
                     TensorPlacement dst = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
                     long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
                     steps.add(new Step.Dma(op.index(), npu, src, dst, bytes));
+                    run.add(new Placed(steps.size() - 1, npu, null));
                     continue;
                 }
-                Step.Npu step = planNpu(g, npu, formats, homes, previousCompute);
-                steps.add(step);
-                previousCompute = computeCycles(step);
+                steps.add(null);
+                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu, tensors.shapes[npu.tensors().ofm()])));
             }
         }
-        return new ExecutionPlan(model, java.util.Optional.of(target), steps, false);
+        schedule(ctx, run, steps);
+        boolean compressed = false;
+        for (Step s : steps) {
+            if (s instanceof Step.Npu n) {
+                compressed |= n.weights().map(w -> w.encoded().compressed()).orElse(false);
+            }
+        }
+        return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed);
+    }
+
+    /** What planning one model needs to know about its tensors. */
+    private record Context(Subgraph graph, List<Lowering.Result> lowered, Tensors tensors, TensorFormat[] formats,
+            Channel[] homes, Channel[] scheduled, WeightSizer sizer) {}
+
+    /** An NPU operation (or DMA copy, without block config) of an NPU subgraph, and its slot in the step list. */
+    private record Placed(int slot, NpuOperation op, BlockConfig block) {
+        boolean dma() {
+            return block == null;
+        }
+    }
+
+    /**
+     * Searches the block config of {@code op}. An operation that writes part of its OFM tensor (an LSTM row) is
+     * searched with the whole tensor as its OFM, as Vela does (the block config comes from the pass's OFM shape,
+     * the cost from the written shape).
+     */
+    private BlockConfig blockConfig(NpuOperation op, Shape4 ofmTensor) {
+        NpuOperation searched = op.ofm().elements() < ofmTensor.elements()
+                ? op.toBuilder().ofm(op.tensors().ofm(), ofmTensor, op.ofmBits()).build()
+                : op;
+        return BlockConfigSearch.find(target.variant(), searched).orElseThrow(() -> new InputException("",
+                "layer " + op.sourceOperator() + " (" + op.name() + ")",
+                "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));
+    }
+
+    /**
+     * Plans the weights of one NPU subgraph and fills its steps (scheduler.py: schedule_passes). Vela first
+     * proposes its maximum-performance schedule: whole feature maps, weights buffered without a memory limit. It
+     * keeps it when the feature maps are in fast storage and fit there; otherwise it cascades operations
+     * ({@link Cascading}) and buffers weights again within what fast storage has left at each operation. In
+     * spilling mode there is nothing to cascade in the models npusim is checked on, and buffers are limited by
+     * the cache size (feature maps are promoted to the cache only after scheduling).
+     */
+    private void schedule(Context ctx, List<Placed> run, List<Step> steps) {
+        if (run.isEmpty()) {
+            return;
+        }
+        int n = run.size();
+        BlockConfig[] blocks = new BlockConfig[n];
+        boolean[] cascaded = new boolean[n];
+        long[] limits = new long[n];
+        for (int i = 0; i < n; i++) {
+            blocks[i] = run.get(i).block();
+            limits[i] = target.spilling() ? target.cacheSizeBytes() : 1L << 32;
+        }
+        Step.Npu[] planned = buffer(ctx, run, blocks, cascaded, limits);
+        if (!target.spilling()) {
+            CascadeInput input = cascadeInput(ctx, run);
+            long[] buffers = new long[input.ops().size()];
+            for (int k = 0; k < buffers.length; k++) {
+                buffers[k] = planned[input.positions()[k]].weights().map(Planner::bufferBytes).orElse(0L);
+            }
+            if (input.cascading().peakBytes(buffers) >= target.cacheSizeBytes()) {
+                Cascading.Result c = input.cascading().run();
+                for (int k = 0; k < input.ops().size(); k++) {
+                    int i = input.positions()[k];
+                    blocks[i] = c.blocks()[k];
+                    cascaded[i] = c.cascaded()[k];
+                    limits[i] = target.cacheSizeBytes() - c.fastStorageBytes()[k];
+                }
+                planned = buffer(ctx, run, blocks, cascaded, limits);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (planned[i] != null) {
+                steps.set(run.get(i).slot(), planned[i]);
+            }
+        }
+    }
+
+    /** The NPU operations of a subgraph as {@link Cascading} sees them, with their positions in the run. */
+    private record CascadeInput(List<Cascading.Op> ops, int[] positions, Cascading cascading) {}
+
+    /**
+     * Describes one NPU subgraph's operations for {@link Cascading}: storage sizes (NHCWB16 depth rounding,
+     * 16-byte allocation quantum), which feature maps must be stored whole, which operations read each OFM, and
+     * how to search a block config for a stripe and size a weight buffer.
+     */
+    private CascadeInput cascadeInput(Context ctx, List<Placed> run) {
+        Tensors tensors = ctx.tensors();
+        TensorFormat[] formats = ctx.formats();
+        Subgraph g = ctx.graph();
+        // Readers and writers of every tensor over the whole graph (CPU operators and model outputs included).
+        int[] readers = new int[tensors.count];
+        int[] writers = new int[tensors.count];
+        boolean[] external = new boolean[tensors.count];
+        for (int t : g.inputs()) {
+            external[t] = true;
+        }
+        for (int t : g.outputs()) {
+            readers[t]++;
+            external[t] = true;
+        }
+        for (Operator op : g.operators()) {
+            Lowering.Result r = ctx.lowered().get(op.index());
+            if (r instanceof Lowering.Result.Npu npu) {
+                for (NpuOperation o : npu.operations()) {
+                    readers[o.tensors().ifm()]++;
+                    o.tensors().ifm2().ifPresent(t -> readers[t]++);
+                    writers[o.tensors().ofm()]++;
+                }
+            } else {
+                for (int t : op.inputs()) {
+                    if (t >= 0) {
+                        readers[t]++;
+                        external[t] = true;
+                    }
+                }
+                for (int t : op.outputs()) {
+                    writers[t]++;
+                    external[t] = true;
+                }
+            }
+        }
+        List<NpuOperation> npus = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < run.size(); i++) {
+            if (!run.get(i).dma()) {
+                npus.add(run.get(i).op());
+                positions.add(i);
+            }
+        }
+        Map<Integer, Long> tensorBytes = new HashMap<>();
+        Map<Integer, Integer> elementBytes = new HashMap<>();
+        java.util.Set<Integer> produced = new java.util.HashSet<>();
+        for (NpuOperation o : npus) {
+            produced.add(o.tensors().ofm());
+            int[] touched = {o.tensors().ifm(), o.tensors().ifm2().orElse(-1), o.tensors().ofm()};
+            for (int t : touched) {
+                if (t >= 0 && !tensors.constant[t]) {
+                    Shape4 stored = tensors.shapes[t].withDepthRoundedTo(formats[t].depthQuantum());
+                    tensorBytes.put(t, roundUp16(stored.elements() * tensors.bits[t] / 8));
+                    elementBytes.put(t, Math.max(1, tensors.bits[t] / 8));
+                }
+            }
+        }
+        List<Integer> outputs = new ArrayList<>();
+        for (int t : produced) {
+            if (external[t]) {
+                outputs.add(t);
+            }
+        }
+        List<Cascading.Op> ops = new ArrayList<>();
+        for (int k = 0; k < npus.size(); k++) {
+            NpuOperation o = npus.get(k);
+            int ifm = o.tensors().ifm();
+            int ifm2 = o.tensors().ifm2().isPresent() && !o.ifm2Scalar() && !tensors.constant[o.tensors().ifm2().getAsInt()]
+                    ? o.tensors().ifm2().getAsInt() : -1;
+            int ofm = o.tensors().ofm();
+            boolean subgraphInput = !produced.contains(ifm) && !tensors.constant[ifm];
+            boolean requiresFullIfm = subgraphInput || formats[ifm] == TensorFormat.NHWC;
+            boolean requiresFullOfm = external[ofm] || formats[ofm] == TensorFormat.NHWC || readers[ofm] > 1;
+            int reused = -1;
+            if (o.type() == NpuBlockType.ELEMENTWISE && writers[ofm] == 1) {
+                int[] inputs = {ifm, o.tensors().ifm2().orElse(-1)};
+                Shape4[] shapes = {o.ifm(), o.ifm2().orElse(null)};
+                for (int j = 0; j < 2 && reused < 0; j++) {
+                    int t = inputs[j];
+                    if (t >= 0 && !tensors.constant[t] && shapes[j] != null && shapes[j].equals(o.ofm())
+                            && formats[t] == formats[ofm] && tensors.bits[t] == tensors.bits[ofm] && readers[t] == 1
+                            && !subgraphInputOf(t, produced, tensors)) {
+                        reused = t;
+                    }
+                }
+            }
+            boolean cascadable = switch (o.type()) {
+                case VECTOR_PRODUCT, REDUCE_SUM, DMA -> false;
+                case ELEMENTWISE -> o.ifm2().isEmpty() || o.ifm2Scalar()
+                        || (!tensors.constant[ifm] && o.ifm().elements() == o.ofm().elements()
+                                && tensors.constant[o.tensors().ifm2().getAsInt()]);
+                default -> o.resampling() != NpuOperation.Resampling.TRANSPOSE;
+            };
+            List<Integer> dependants = new ArrayList<>();
+            for (int j = 0; j < npus.size(); j++) {
+                NpuOperation d = npus.get(j);
+                if (d.tensors().ifm() == ofm || d.tensors().ifm2().orElse(-1) == ofm) {
+                    dependants.add(j);
+                }
+            }
+            long ifmBytes = roundUp16(o.ifm().withDepthRoundedTo(formats[ifm].depthQuantum()).elements() * o.ifmBits() / 8);
+            long ofmBytes = roundUp16(o.ofm().withDepthRoundedTo(formats[ofm].depthQuantum()).elements() * o.ofmBits() / 8);
+            ops.add(new Cascading.Op(o, run.get(positions.get(k)).block(), ifm, ifm2, ofm, ifmBytes, ofmBytes,
+                    requiresFullIfm, requiresFullOfm, reused, cascadable, dependants));
+        }
+        java.util.function.BiFunction<Integer, Shape4[], Optional<BlockConfig>> stripeBlock = (k, stripes) -> {
+            NpuOperation o = npus.get(k);
+            Shape4 input = stripes[1];
+            NpuOperation.Builder b = o.toBuilder().ofm(o.tensors().ofm(), stripes[0], o.ofmBits())
+                    .ifm(o.tensors().ifm(), input, o.ifmBits());
+            if (o.ifm2().isPresent() && !o.ifm2Scalar()) {
+                Shape4 i2 = o.ifm2().get();
+                Shape4 input2 = new Shape4(i2.n(), Math.min(input.h(), i2.h()), Math.min(input.w(), i2.w()), i2.c());
+                b.ifm2(o.tensors().ifm2().getAsInt(), input2, o.ifm2Bits());
+            }
+            return BlockConfigSearch.find(target.variant(), b.build());
+        };
+        java.util.function.ToLongBiFunction<Integer, BlockConfig> weightBuffer = (k, bc) -> {
+            NpuOperation o = npus.get(k);
+            if (o.weights().isEmpty() || !target.weightsNeedDma() || o.type() == NpuBlockType.VECTOR_PRODUCT) {
+                return 0;
+            }
+            return ctx.sizer().size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()})).totalBytes();
+        };
+        int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
+        Cascading cascading = new Cascading(ops, target.cacheSizeBytes(), tensorBytes, elementBytes,
+                outputs.stream().mapToInt(Integer::intValue).sorted().toArray(), stripeBlock, weightBuffer);
+        return new CascadeInput(ops, pos, cascading);
+    }
+
+    private static boolean subgraphInputOf(int t, java.util.Set<Integer> produced, Tensors tensors) {
+        return !produced.contains(t) && !tensors.constant[t];
+    }
+
+    private static long roundUp16(long bytes) {
+        return (bytes + 15) / 16 * 16;
+    }
+
+    /** Returns the fast storage the weight buffers of a plan take: one buffer, or two for double buffering. */
+    private static long bufferBytes(WeightPlan w) {
+        if (!w.buffered()) {
+            return 0;
+        }
+        long even = 0;
+        long odd = 0;
+        for (int s = 0; s < w.encoded().sliceCount(); s++) {
+            if (s % 2 == 0) {
+                even = Math.max(even, w.encoded().slice(s));
+            } else {
+                odd = Math.max(odd, w.encoded().slice(s));
+            }
+        }
+        return w.buffering() == WeightPlan.Buffering.DOUBLE ? even + odd : even;
+    }
+
+    /**
+     * Runs Vela's weight buffering over one NPU subgraph in order (propose_schedule_buffering): each operation's
+     * buffering depends on the previous one's slack, which is 0 at the start of the subgraph and after a DMA copy.
+     */
+    private Step.Npu[] buffer(Context ctx, List<Placed> run, BlockConfig[] blocks, boolean[] cascaded, long[] limits) {
+        WeightBuffering buffering = new WeightBuffering(target, ctx.sizer());
+        Step.Npu[] out = new Step.Npu[run.size()];
+        double slackPrevious = 0;
+        for (int i = 0; i < run.size(); i++) {
+            Placed p = run.get(i);
+            if (p.dma()) {
+                // A memory copy has no NPU cycles under which a transfer could hide.
+                slackPrevious = 0;
+                continue;
+            }
+            out[i] = planNpu(ctx, p.op(), blocks[i], buffering, slackPrevious, limits[i], cascaded[i]);
+            slackPrevious = out[i].slackCycles();
+        }
+        return out;
+    }
+
+    /**
+     * Returns where the scheduler sees every tensor when it estimates cycles for its buffering decisions:
+     * constants with the weights, feature maps in the arena. In spilling mode feature maps are promoted to the
+     * cache only after scheduling, so the scheduler's estimates (and hence the slack) use the arena's timing.
+     */
+    private Channel[] scheduledHomes(Tensors tensors) {
+        Channel[] homes = new Channel[tensors.count];
+        for (int t = 0; t < tensors.count; t++) {
+            homes[t] = tensors.constant[t] ? target.weights() : target.arena();
+        }
+        return homes;
     }
 
     /** The tensors a plan refers to: the graph's, and those that lowerings created, with their shapes. */
@@ -125,27 +430,16 @@ public final class Planner {
         }
     }
 
-    private double computeCycles(Step.Npu s) {
-        return costOf(s.op(), s.blockConfig(), s.ifm(), s.ofm(), scaleLatency(s.weights())).cycles();
-    }
-
     private OpCost costOf(NpuOperation op, BlockConfig bc, TensorPlacement ifm, TensorPlacement ofm, double scaleLatency) {
         return op.type() == NpuBlockType.ELEMENTWISE
                 ? costs.elementwise(op, bc, ifm.stream(), ofm.stream())
                 : costs.macOperation(op, bc, ifm.stream(), ofm.stream(), scaleLatency);
     }
 
-    private double scaleLatency(Optional<WeightPlan> w) {
-        if (w.isEmpty()) {
-            return target.weights().timing().readLatencyCycles();
-        }
-        return (w.get().buffered() ? w.get().buffer() : w.get().source()).timing().readLatencyCycles();
-    }
-
-    private Step.Npu planNpu(Subgraph g, NpuOperation op, TensorFormat[] formats, Channel[] homes, double previousCompute) {
-        BlockConfig bc = BlockConfigSearch.find(target.variant(), op).orElseThrow(() -> new InputException("",
-                "layer " + op.sourceOperator() + " (" + op.name() + ")",
-                "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));
+    private Step.Npu planNpu(Context ctx, NpuOperation op, BlockConfig bc, WeightBuffering buffering, double slackPrevious,
+            long limit, boolean cascaded) {
+        TensorFormat[] formats = ctx.formats();
+        Channel[] homes = ctx.homes();
         NpuOperation.TensorRefs refs = op.tensors();
         TensorPlacement ifm = new TensorPlacement(homes[refs.ifm()], formats[refs.ifm()]);
         Optional<TensorPlacement> ifm2 = Optional.empty();
@@ -154,68 +448,24 @@ public final class Planner {
             ifm2 = Optional.of(new TensorPlacement(homes[t], formats[t]));
         }
         TensorPlacement ofm = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
+        // The scheduler's estimate (Scheduler.estimate_op_performance): feature maps where it sees them, the
+        // scale stream read from fast storage, the OFM cut to a given depth.
+        TensorPlacement schedIfm = new TensorPlacement(ctx.scheduled()[refs.ifm()], formats[refs.ifm()]);
+        TensorPlacement schedOfm = new TensorPlacement(ctx.scheduled()[refs.ofm()], formats[refs.ofm()]);
+        double cacheLatency = target.cache().timing().readLatencyCycles();
+        java.util.function.IntToDoubleFunction estimate = depth -> costOf(
+                depth == op.ofm().c() ? op : op.toBuilder().ofm(refs.ofm(), op.ofm().withDepth(depth), op.ofmBits()).build(),
+                bc, schedIfm, schedOfm, cacheLatency).cycles();
         Optional<WeightPlan> weights = Optional.empty();
+        double slack;
         if (op.weights().isPresent()) {
-            weights = Optional.of(planWeights(g, op, bc, ifm, ofm, previousCompute));
+            WeightBuffering.Decision d = buffering.decide(ctx.graph(), op, bc, estimate, slackPrevious, limit, cascaded);
+            weights = Optional.of(d.plan());
+            slack = d.slackCycles();
+        } else {
+            slack = estimate.applyAsDouble(op.ofm().c());
         }
-        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes());
-    }
-
-    /**
-     * Decides weight buffering (ethos-u-facts.md §3.8, {@code propose_weight_buffering}): buffering is attempted
-     * only when weights need a DMA and the operation is not a vector product. The part that can be fetched under
-     * the previous operation's compute ({@code slack}) sets the first slice; later slices are sized so that each
-     * one's transfer takes about the first slice's compute, so that double buffering hides them.
-     */
-    private WeightPlan planWeights(Subgraph g, NpuOperation op, BlockConfig bc, TensorPlacement ifm, TensorPlacement ofm,
-            double slackPrevious) {
-        int tensor = op.weights().get().tensor();
-        int cout = op.ofm().c();
-        List<int[]> whole = List.<int[]>of(new int[] {0, cout});
-        if (!target.weightsNeedDma() || op.type() == NpuBlockType.VECTOR_PRODUCT) {
-            return new WeightPlan(tensor, target.weights(), sizer.size(g, op, bc, target.variant(), whole),
-                    WeightPlan.Buffering.DIRECT, target.cache(), whole);
-        }
-        EncodedWeights full = sizer.size(g, op, bc, target.variant(), whole);
-        double fullTransfer = DmaModel.transferCycles(target.weights().timing(), target.cache().timing(), full.totalBytes());
-        long limit = target.cacheSizeBytes();
-        long prebuffer = fullTransfer > slackPrevious
-                ? (long) Math.min(full.totalBytes() * slackPrevious / fullTransfer, limit / 2.0)
-                : Math.min(full.totalBytes(), limit / 2);
-        if (prebuffer >= full.totalBytes() || cout <= SLICE_DEPTH) {
-            return new WeightPlan(tensor, target.weights(), full, WeightPlan.Buffering.SINGLE, target.cache(), whole);
-        }
-        double compute = costOf(op, bc, ifm, ofm, target.cache().timing().readLatencyCycles()).cycles();
-        int first = Math.max(SLICE_DEPTH, (int) (cout * (double) prebuffer / full.totalBytes()) / SLICE_DEPTH * SLICE_DEPTH);
-        first = Math.min(first, cout);
-        double firstCompute = compute * first / cout;
-        int granule = Math.max(SLICE_DEPTH, bc.ofmBlock().c());
-        int later = (int) Math.round(cout * firstCompute / Math.max(1.0, fullTransfer));
-        later = Math.max(SLICE_DEPTH, roundUp(later, granule));
-        long halfLimitChannels = Math.max(SLICE_DEPTH, (long) (cout * (limit / 2.0) / full.totalBytes()) / SLICE_DEPTH * SLICE_DEPTH);
-        later = (int) Math.min(later, halfLimitChannels);
-        List<int[]> slices = new ArrayList<>();
-        slices.add(new int[] {0, first});
-        for (int c = first; c < cout; c += later) {
-            slices.add(new int[] {c, Math.min(cout, c + later)});
-        }
-        EncodedWeights sliced = sizer.size(g, op, bc, target.variant(), slices);
-        long even = 0;
-        long odd = 0;
-        for (int s = 0; s < sliced.sliceCount(); s++) {
-            if (s % 2 == 0) {
-                even = Math.max(even, sliced.slice(s));
-            } else {
-                odd = Math.max(odd, sliced.slice(s));
-            }
-        }
-        boolean doubleBuffer = slices.size() > 1 && even + odd <= limit;
-        return new WeightPlan(tensor, target.weights(), sliced,
-                doubleBuffer ? WeightPlan.Buffering.DOUBLE : WeightPlan.Buffering.SINGLE, target.cache(), slices);
-    }
-
-    private static int roundUp(int a, int b) {
-        return (a + b - 1) / b * b;
+        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes(), slack);
     }
 
     /**
@@ -258,13 +508,22 @@ public final class Planner {
                     continue;
                 }
                 producedByNpu[refs.ofm()] = true;
-                linear[refs.ifm()] |= !npu.ifm().equals(tensors.shapes[refs.ifm()]);
-                linear[refs.ofm()] |= !npu.ofm().equals(tensors.shapes[refs.ofm()]);
+                linear[refs.ifm()] |= reshapedView(npu.ifm(), tensors.shapes[refs.ifm()]);
+                linear[refs.ofm()] |= reshapedView(npu.ofm(), tensors.shapes[refs.ofm()]);
                 if (refs.ifm2().isPresent()) {
                     int t2 = refs.ifm2().getAsInt();
-                    linear[t2] |= !npu.ifm2().get().equals(tensors.shapes[t2]);
+                    linear[t2] |= reshapedView(npu.ifm2().get(), tensors.shapes[t2]);
                 }
             }
+            // A removed reshape makes its reader see the tensor with another shape: a reshaped view.
+            if (n.operations().isEmpty() && isReshape(op)
+                    && !Shape4.of(g.tensor(op.output(0)).shape()).equals(tensors.shapes[op.input(0)])) {
+                linear[op.input(0)] = true;
+            }
+        }
+        // LSTM states and other variables are written in place by VariableTensorWrites: always linear.
+        for (Tensor t : g.tensors()) {
+            linear[t.index()] |= t.variable();
         }
         for (int t = 0; t < tensors.count; t++) {
             if (tensors.fixedFormat[t] != null) {
@@ -297,6 +556,19 @@ public final class Planner {
         return formats;
     }
 
+    /**
+     * Returns whether an operation sees a tensor through a reshaped view (same elements, another 4-D shape). A
+     * read or write of a part of the tensor (fewer elements, at an offset: LSTM rows) is not a view.
+     */
+    private static boolean reshapedView(Shape4 seen, Shape4 stored) {
+        return !seen.equals(stored) && seen.elements() >= stored.elements();
+    }
+
+    private static boolean isReshape(Operator op) {
+        return op.is(org.npusim.graph.BuiltinOperator.RESHAPE) || op.is(org.npusim.graph.BuiltinOperator.SQUEEZE)
+                || op.is(org.npusim.graph.BuiltinOperator.EXPAND_DIMS);
+    }
+
     private static boolean sameAs(Tensors tensors, TensorFormat[] formats, int t, Shape4 shape, int bits, Shape4 ofm, int ofmBits) {
         return shape.equals(ofm) && bits == ofmBits && formats[t] == TensorFormat.NHWC && !tensors.constant[t] && shape.elements() > 0;
     }
@@ -304,9 +576,9 @@ public final class Planner {
     /**
      * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
-     * Model inputs, outputs and variables stay in the arena, as in Vela.
+     * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela.
      */
-    private Channel[] homes(Subgraph g, Tensors tensors) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
         for (int t = 0; t < tensors.count; t++) {
@@ -325,6 +597,20 @@ public final class Planner {
         }
         for (int t : g.outputs()) {
             boundary[t] = true;
+        }
+        // A tensor a CPU operator reads or writes is an input or output of an NPU subgraph in Vela's partition:
+        // it stays in the arena.
+        for (Operator op : g.operators()) {
+            if (lowered.get(op.index()) instanceof Lowering.Result.NotLowered) {
+                for (int t : op.inputs()) {
+                    if (t >= 0) {
+                        boundary[t] = true;
+                    }
+                }
+                for (int t : op.outputs()) {
+                    boundary[t] = true;
+                }
+            }
         }
         Map<Integer, Integer> lastUse = new HashMap<>();
         for (var life : g.facts().lifetimes()) {

@@ -33,9 +33,12 @@ public sealed interface Step {
      * @param ofm where the OFM is written to
      * @param weights how weights reach the NPU, for operations with weights
      * @param lutBytes bytes of LUT the DMA copies into SHRAM before the operation (0 without a LUT)
+     * @param slackCycles the cycles the planner expects the operation to run, under which the DMA can fetch the
+     *     next operation's weights and LUT (Vela's {@code slack_buffering_cycles}: its scheduler's estimate, at
+     *     full depth or of the last weight slice, with feature maps where the scheduler sees them)
      */
     record Npu(int operator, NpuOperation op, BlockConfig blockConfig, TensorPlacement ifm, Optional<TensorPlacement> ifm2,
-            TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes) implements Step {
+            TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes, double slackCycles) implements Step {
         @Override
         public Kind kind() {
             return Kind.NPU;

@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param buffering read in place, or DMA-copied into a buffer in fast storage
  * @param buffer the channel of the buffer (the cache), when buffered
  * @param slices OFM-channel ranges {from, to} of the depth slices the stream is cut into
+ * @param fullTransferCycles NPU cycles the DMA takes to copy the whole stream into the buffer, as Vela's scheduler
+ *     counts them ({@code full_weight_transfer_cycles}; 0 when read in place, and for a cascaded operation, whose
+ *     weights are loaded before its cascade starts)
  */
-public record WeightPlan(int tensor, Channel source, EncodedWeights encoded, Buffering buffering, Channel buffer, List<int[]> slices) {
+public record WeightPlan(int tensor, Channel source, EncodedWeights encoded, Buffering buffering, Channel buffer, List<int[]> slices,
+        double fullTransferCycles) {
 
     /** Weight buffering kinds (ethos-u-facts.md §3.8). */
     public enum Buffering {

@@ -54,12 +54,12 @@ record StepWork(
         CostModel.Traffic t = costs.traffic(op, bc, s.ifm().format(), s.ofm().format());
         double ifmEta = costs.efficiency(s.ifm().stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm().w());
         Channel c2 = s.ifm2().map(p -> p.channel()).orElse(s.ifm().channel());
-        double eta2 = s.ifm2().map(p -> costs.efficiency(p.stream(), true, op.ifmBits(), bc.ifmBlock(), op.ifm2().get().w()))
+        double eta2 = s.ifm2().map(p -> costs.efficiency(p.stream(), true, op.ifm2Bits(), bc.ifmBlock(), op.ifm2().get().w()))
                 .orElse(ifmEta);
         double ofmEta = costs.efficiency(s.ofm().stream(), false, op.ofmBits(), bc.ofmBlock(), op.ofm().w());
         double weightBytes = w.map(p -> t.weightElements() * p.encoded().ratio() + p.encoded().scaleBytes()).orElse(0.0);
         return new StepWork(s, compute, t.ifmElements() * op.ifmBits() / 8, ifmEta, c2,
-                t.ifm2Elements() * op.ifmBits() / 8, eta2, t.ofmElements() * op.ofmBits() / 8, ofmEta, weightBytes,
+                t.ifm2Elements() * op.ifm2Bits() / 8, eta2, t.ofmElements() * op.ofmBits() / 8, ofmEta, weightBytes,
                 t.weightElements());
     }
 }

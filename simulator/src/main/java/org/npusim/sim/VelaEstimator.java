@@ -19,9 +19,10 @@ import org.npusim.plan.WeightPlan;
 
 /**
  * The Vela-compatible evaluation of NPU steps: each step costs {@code max(NPU, AC[channel]...)}, where NPU is the
- * compute estimate plus the weight and LUT DMA that the previous step's compute cannot hide, and AC is the bytes
- * each channel moves (burst-inflated) over its bandwidth (ethos-u-facts.md §3.5-§3.7). No overlap between steps
- * beyond Vela's slack term, no contention between streams. It exists to show that the component models agree
+ * compute estimate plus the weight and LUT DMA that the previous step's slack (the planner's estimate of it, as
+ * Vela's scheduler made it) cannot hide, and AC is the bytes each channel moves (burst-inflated) over its
+ * bandwidth (ethos-u-facts.md §3.5-§3.7). No overlap between steps beyond Vela's slack term, no contention
+ * between streams. It exists to show that the component models agree
  * with Vela; the default simulation is event-driven.
  */
 public final class VelaEstimator {
@@ -41,7 +42,11 @@ public final class VelaEstimator {
     public record Estimate(OpCost compute, double npuCycles, Map<String, Double> accessCycles, double totalCycles,
             String bottleneck, ByteCounter bytes, double slackCycles) {}
 
-    /** Returns the estimates of every NPU step in plan order (CPU steps get none). */
+    /**
+     * Returns the estimates of every NPU step in plan order (CPU steps get none). Each step's DMA hides under the
+     * previous step's slack as the plan gives it (Vela's {@code slack_buffering_cycles}); a DMA copy has none, and
+     * each NPU subgraph (a run of steps between CPU operators) starts without (calc_new_performance_for_network).
+     */
     public List<Estimate> estimateAll() {
         List<Estimate> out = new ArrayList<>();
         double slackPrevious = 0;
@@ -55,7 +60,6 @@ public final class VelaEstimator {
                 out.add(e);
                 slackPrevious = e.slackCycles();
             } else {
-                // Each NPU subgraph starts without slack (calc_new_performance_for_network).
                 out.add(null);
                 slackPrevious = 0;
             }
@@ -101,17 +105,16 @@ public final class VelaEstimator {
             bytes.read(plan.npu().weights().memory(), s.lutBytes());
         }
         double npu;
-        double slackSelf = compute.cycles();
+        double slackSelf = s.slackCycles();
         if (s.weights().isPresent() && s.weights().get().buffered()) {
+            // npu_performance.estimate_full_op_performance: the first slice must arrive before the MAC array
+            // starts; with two buffers the rest streams while earlier slices compute (bounded by the whole
+            // transfer plus the last slice's compute), with one buffer it does not overlap at all.
             WeightPlan w = s.weights().get();
             MemoryTiming src = w.source().timing();
             MemoryTiming dst = w.buffer().timing();
             double first = DmaModel.transferCycles(src, dst, roundUp16(w.encoded().slice(0)));
-            double full = DmaModel.transferCycles(src, dst, w.encoded().totalBytes());
-            if (w.slices().size() > 1) {
-                int[] last = w.slices().get(w.slices().size() - 1);
-                slackSelf = compute.cycles() * (double) (last[1] - last[0]) / op.ofm().c();
-            }
+            double full = w.fullTransferCycles();
             if (w.buffering() == WeightPlan.Buffering.DOUBLE) {
                 npu = Math.max(full - slackPrevious + slackSelf, compute.cycles() + Math.max(first - slackPrevious, 0)) + dmaMisc;
             } else {
