@@ -3,15 +3,22 @@ package org.npusim.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.npusim.analysis.Analysis;
+import org.npusim.analysis.Analyzer;
 import org.npusim.cpu.MacRateCostModel;
 import org.npusim.graph.Model;
+import org.npusim.htmlreport.HtmlReport;
 import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.hw.yaml.Overrides;
 import org.npusim.plan.WeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
+import org.npusim.trace.ChromeTrace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +27,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code npusim simulate MODEL --hw HW.yaml}: per-layer and total cycles, time, bottleneck, traffic, energy.
+ * {@code npusim simulate MODEL --hw HW.yaml}: per-layer and total cycles, time, bottleneck, traffic, energy, and the
+ * bottleneck analysis (slowest layers, resource utilization, energy split, what-ifs measured by re-simulation);
+ * optionally a Chrome trace of the timeline ({@code --trace}) and a self-contained HTML report ({@code --report}).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulate a model on a hardware description: per layer and in total, cycles, time, where it ran, "
@@ -42,13 +51,40 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--trace", paramLabel = "FILE.json",
+            description = "Also write the run's timeline as Chrome trace-event JSON (open it in Perfetto or chrome://tracing).")
+    Path trace;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report with charts (no network access needed).")
+    Path report;
+
+    @Option(names = "--no-what-if", description = "Skip the what-ifs (each one is one more simulation).")
+    boolean noWhatIf;
+
     @Override
     public Integer call() {
-        HardwareConfig hw = hardware.load();
+        HardwareDocument document = hardware.parse();
+        Overrides overrides = hardware.overrideOptions().overrides();
+        HardwareConfig hw = document.resolve(overrides);
         Model m = ModelFiles.load(model);
-        SimulationResult r = new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).simulate(m, model.toString(), hw);
+        String path = model.toString();
+        Simulator.Run run = simulator(hw).run(m, path, hw, trace != null);
+        SimulationResult r = run.result();
+        Analyzer analyzer = new Analyzer(h -> simulator(h).simulate(m, path, h));
+        Analysis analysis = noWhatIf ? analyzer.analyze(r, hw) : analyzer.analyze(r, hw, document, overrides);
+        if (trace != null) {
+            OutputTarget.writeBytes(trace, w -> ChromeTrace.write(run, hw, w));
+        }
+        if (report != null) {
+            OutputTarget.writeBytes(report, w -> HtmlReport.write(run, hw, analysis, w));
+        }
         PrintWriter out = spec.commandLine().getOut();
-        OutputTarget.write(output, out, w -> ResultWriter.write(r, format, w));
+        OutputTarget.write(output, out, w -> ResultWriter.write(r, Optional.of(analysis), format, w));
         return Main.OK;
+    }
+
+    private static Simulator simulator(HardwareConfig hw) {
+        return new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED);
     }
 }

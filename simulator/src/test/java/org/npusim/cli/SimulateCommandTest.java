@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.npusim.testsupport.SharedData;
+
+final class SimulateCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String model() {
+        return SharedData.model("person_detect").toString();
+    }
+
+    private static String hw() {
+        return SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
+    }
+
+    private static List<String> keys(JsonNode n) {
+        List<String> k = new ArrayList<>();
+        n.fieldNames().forEachRemaining(k::add);
+        return k;
+    }
+
+    @Test
+    void simulate_json_resultFieldsUnchangedWithAnalysisAfterThem() throws IOException {
+        Run r = run("simulate", model(), "--hw", hw(), "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(keys(j)).containsExactly("schema", "model", "hardware", "total", "layers", "notes", "analysis");
+        assertThat(j.get("schema").asText()).isEqualTo("npusim.result/v1");
+        assertThat(keys(j.get("total"))).containsExactly("cycles", "seconds", "npu_active_cycles", "cpu_cycles", "energy_joules",
+                "traffic", "weights", "utilization");
+        JsonNode a = j.get("analysis");
+        assertThat(keys(a)).containsExactly("top_layers", "utilization", "energy", "what_ifs_run", "what_ifs");
+        assertThat(a.get("what_ifs_run").asBoolean()).isTrue();
+        assertThat(a.get("what_ifs").size()).isGreaterThan(0);
+        for (JsonNode w : a.get("what_ifs")) {
+            assertThat(w.get("status").asText()).isIn("measured", "infeasible");
+        }
+    }
+
+    @Test
+    void simulate_noWhatIf_analysisWithoutWhatIfs() throws IOException {
+        Run r = run("simulate", model(), "--hw", hw(), "--format", "json", "--no-what-if");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode a = new ObjectMapper().readTree(r.out()).get("analysis");
+        assertThat(a.get("what_ifs_run").asBoolean()).isFalse();
+        assertThat(a.get("what_ifs").size()).isZero();
+        Run table = run("simulate", model(), "--hw", hw(), "--no-what-if");
+        assertThat(table.out()).contains("Slowest layers").contains("Resources busy over the run")
+                .contains("What-ifs     skipped (--no-what-if)");
+    }
+
+    @Test
+    void simulate_table_listsWhatIfsWithTheirArguments() {
+        Run r = run("simulate", model(), "--hw", hw());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("What-ifs (each one simulated)").contains("--npu ethos-u55-256")
+                .contains("--memory-mode sram-only").contains("ethos-u55-256 instead of ethos-u55-128");
+    }
+
+    @Test
+    void simulate_traceAndReport_filesWrittenDeterministically() throws IOException {
+        Path t1 = tmp.resolve("a.json");
+        Path h1 = tmp.resolve("a.html");
+        Path t2 = tmp.resolve("b.json");
+        Path h2 = tmp.resolve("b.html");
+        assertThat(run("simulate", model(), "--hw", hw(), "--trace", t1.toString(), "--report", h1.toString()).code()).isZero();
+        assertThat(run("simulate", model(), "--hw", hw(), "--trace", t2.toString(), "--report", h2.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(t1)).isEqualTo(Files.readAllBytes(t2));
+        assertThat(Files.readAllBytes(h1)).isEqualTo(Files.readAllBytes(h2));
+        assertThat(new ObjectMapper().readTree(t1.toFile()).get("traceEvents").size()).isGreaterThan(31);
+        assertThat(Files.readString(h1)).startsWith("<!DOCTYPE html>");
+        try (var files = Files.list(tmp)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void simulate_traceIntoMissingDirectory_exitTwoAndNothingWritten() {
+        Run r = run("simulate", model(), "--hw", hw(), "--trace", tmp.resolve("no/such/dir/t.json").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("does not exist").doesNotContain("\n");
+        assertThat(r.out()).isEmpty();
+    }
+}
