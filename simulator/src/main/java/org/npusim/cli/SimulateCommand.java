@@ -72,7 +72,9 @@ final class SimulateCommand implements Callable<Integer> {
         Simulator.Run run = simulator(hw).run(m, path, hw, trace != null);
         SimulationResult r = run.result();
         Analyzer analyzer = new Analyzer(h -> simulator(h).simulate(m, path, h));
-        Analysis analysis = noWhatIf ? analyzer.analyze(r, hw) : analyzer.analyze(r, hw, document, overrides);
+        // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
+        boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
+        Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
         if (trace != null) {
             OutputTarget.writeBytes(trace, w -> ChromeTrace.write(run, hw, w));
         }

@@ -34,13 +34,14 @@ import org.npusim.sim.Timeline;
  * <p>Layout: process 1 is the NPU, process 2 the CPU. Each has a {@code layers} track with one slice per layer that
  * ran on it (the layer's exclusive span, as in the result, so slices never overlap), then one track per component
  * of the timeline: MAC array, output stage, weight decoder, DMA and each AXI channel on the NPU; the CPU on the CPU.
- * Consecutive transactions of one plan step on a track are merged into batches, at most
- * {@value #MAX_SLICES_PER_STEP} slices per step and track (see {@link #batch}), so that files stay small; a batch covers its first
- * transaction's start to its last one's end, and since a component serves one transaction at a time, batches on
- * one track never overlap. Where transactions on one track do overlap (channels without contention, where each
- * stream has a channel of its own), each stream gets its own track, and any remaining overlap goes to a second
- * lane. Counters give each memory's bandwidth in bytes per microsecond over {@value #COUNTER_WINDOWS} equal
- * windows of the run: each transfer's bytes spread evenly over its duration.
+ * A channel's DMA transfers get a track of their own beside its NPU streams. Consecutive transactions of one plan
+ * step on a track are merged into batches, at most {@value #MAX_SLICES_PER_STEP} slices per step and track (see
+ * {@link #batch}), so that files stay small; a batch covers its first transaction's start to its last one's end,
+ * and since a component serves one transaction at a time, batches on one track never overlap. Where transactions on
+ * one track could overlap (channels without contention, where each stream has a channel of its own), each stream
+ * gets its own track, and any remaining overlap goes to a second lane. Counters give each memory's bandwidth in
+ * bytes per microsecond over {@value #COUNTER_WINDOWS} equal windows of the run: each transfer's bytes spread evenly
+ * over its duration.
  */
 public final class ChromeTrace {
 
@@ -128,26 +129,28 @@ public final class ChromeTrace {
             out.write("\n");
         }
 
-        /** Groups the timeline by track and batches each track's transactions. */
+        /**
+         * Groups the timeline by track and batches each track's transactions. A channel's DMA transfers (weight
+         * and LUT prefetch for later layers, which interleave with the current layer's streams) get a track of their
+         * own beside the channel's NPU streams, so that neither cuts the other's batches into pieces; without
+         * contention every stream has a channel of its own, and so a track.
+         */
         private List<Track> tracks() {
             boolean splitStreams = !hw.simulation().contention();
             Map<String, List<Timeline.Slice>> byKey = new HashMap<>();
             for (Timeline.Slice s : slices) {
                 boolean channel = !Resources.channelMemory(s.track()).isEmpty();
-                String key = splitStreams && channel ? s.track() + " " + s.what() : s.track();
-                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                String sub = !channel ? "" : splitStreams ? s.what() : s.what().startsWith("dma") ? "DMA" : "";
+                byKey.computeIfAbsent(s.track() + "|" + sub, k -> new ArrayList<>()).add(s);
             }
             List<String> keys = new ArrayList<>(byKey.keySet());
             keys.sort(Comparator.comparingInt((String k) -> order(k)).thenComparing(k -> k));
             List<Track> out = new ArrayList<>();
             for (String key : keys) {
-                String track = key.contains(" ") ? key.substring(0, key.indexOf(' ')) : key;
-                String stream = key.contains(" ") ? " (" + key.substring(key.indexOf(' ') + 1) + ")" : "";
-                int pid = track.equals("cpu") ? CPU_PID : NPU_PID;
-                if (pid == NPU_PID && hw.npu().isEmpty()) {
-                    pid = CPU_PID;
-                }
-                String name = Resources.describe(track, hw) + stream;
+                String track = key.substring(0, key.indexOf('|'));
+                String sub = key.substring(key.indexOf('|') + 1);
+                int pid = track.equals("cpu") || hw.npu().isEmpty() ? CPU_PID : NPU_PID;
+                String name = Resources.describe(track, hw) + (sub.isEmpty() ? "" : ": " + sub);
                 List<List<Batch>> lanes = lanes(batch(byKey.get(key)));
                 for (int lane = 0; lane < lanes.size(); lane++) {
                     out.add(new Track(pid, track, lane == 0 ? name : name + " #" + (lane + 1), lanes.get(lane)));
@@ -157,8 +160,7 @@ public final class ChromeTrace {
         }
 
         private static int order(String key) {
-            String track = key.contains(" ") ? key.substring(0, key.indexOf(' ')) : key;
-            int i = NPU_ORDER.indexOf(track);
+            int i = NPU_ORDER.indexOf(key.substring(0, key.indexOf('|')));
             return i >= 0 ? i : NPU_ORDER.size();
         }
 
