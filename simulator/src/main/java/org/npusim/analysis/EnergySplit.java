@@ -16,7 +16,8 @@ import org.npusim.result.Unit;
  * only each layer's total, so the split applies the simulator's energy terms (ARCHITECTURE.md, "Results") to the
  * result's counts: MACs × energy per MAC for NPU layers; CPU cycles × {@code µA/MHz × V} for CPU layers (the layer's
  * time at the CPU clock); bytes × energy per byte per memory; static power (NPU and memories) over the time each
- * layer alone occupies. The four parts add up to the result's total up to the rounding of cycles.
+ * layer alone extends the run (layers may overlap). The four parts add up to the result's total up to the rounding
+ * of cycles.
  *
  * @param npuMacJoules NPU MAC energy
  * @param cpuJoules CPU energy
@@ -49,13 +50,16 @@ public record EnergySplit(double npuMacJoules, double cpuJoules, SortedMap<Strin
         }
         double macPj = 0;
         double cpuPj = 0;
-        double exclusiveSeconds = 0;
+        long exclusiveCycles = 0;
+        long previousEnd = 0;
         TreeMap<String, Double> memoryPj = new TreeMap<>();
         for (LayerResult l : r.layers()) {
-            double seconds = l.cycles() / referenceHz;
-            exclusiveSeconds += seconds;
+            // Layers may overlap (the next starts while this one drains); static power counts the time each layer
+            // alone extends the run, as the result does.
+            exclusiveCycles += Math.max(0, l.endCycle() - Math.max(l.startCycle(), previousEnd));
+            previousEnd = Math.max(previousEnd, l.endCycle());
             if (l.unit() == Unit.CPU) {
-                cpuPj += seconds * hw.cpu().clockHz() * hw.energy().cpuEnergyPjPerCycle();
+                cpuPj += l.cycles() / referenceHz * hw.cpu().clockHz() * hw.energy().cpuEnergyPjPerCycle();
             } else {
                 macPj += l.macs() * hw.energy().npuMacEnergyPj();
             }
@@ -65,6 +69,7 @@ public record EnergySplit(double npuMacJoules, double cpuJoules, SortedMap<Strin
                         + e.getValue().writeBytes() * m.writeEnergyPjPerByte(), Double::sum);
             }
         }
+        double exclusiveSeconds = exclusiveCycles / referenceHz;
         TreeMap<String, Double> memoryJ = new TreeMap<>();
         memoryPj.forEach((m, pj) -> memoryJ.put(m, pj * PJ));
         // mW × s = mJ; × 1e-3 gives joules.

@@ -4,7 +4,9 @@ package org.npusim.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
+import org.npusim.hw.NpuVariant;
 import org.npusim.report.InspectReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code npusim inspect MODEL}: operators with shapes, MACs and weight bytes, and the model's totals. */
+/**
+ * {@code npusim inspect MODEL}: operators with shapes, MACs and weight bytes, and the model's totals; with
+ * {@code --weights}, the weighted layers with their values and Ethos-U encoded size on {@code --npu}.
+ */
 @Command(name = "inspect", description = "Summarize a model: operators, shapes, MACs, weights, peak activation memory.")
 final class InspectCommand implements Callable<Integer> {
 
@@ -28,11 +33,25 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--weights", description = "Per weighted layer: weights, unique values, zero fraction, Ethos-U "
+            + "encoded bytes and bits per weight.")
+    boolean weights;
+
+    @Option(names = "--npu", paramLabel = "VARIANT", defaultValue = "ethos-u55-128",
+            description = "Ethos-U variant for --weights (default: ${DEFAULT-VALUE}).")
+    String npu;
+
     @Override
     public Integer call() {
+        NpuVariant variant = NpuVariant.fromLabel(npu).orElseThrow(() -> new InputException("", "--npu",
+                "unknown variant '" + npu + "'; expected one of " + NpuVariant.labels()));
         Model m = ModelFiles.load(model);
         PrintWriter out = spec.commandLine().getOut();
-        OutputTarget.write(output, out, w -> InspectReport.write(m, model.toString(), format, w));
+        if (weights) {
+            OutputTarget.write(output, out, w -> InspectReport.writeWeights(m, model.toString(), variant, format, w));
+        } else {
+            OutputTarget.write(output, out, w -> InspectReport.write(m, model.toString(), format, w));
+        }
         return Main.OK;
     }
 }

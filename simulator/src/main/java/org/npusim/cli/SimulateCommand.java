@@ -13,11 +13,13 @@ import org.npusim.htmlreport.HtmlReport;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
+import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.plan.WeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
+import org.npusim.sweep.CachedWeightSizer;
 import org.npusim.trace.ChromeTrace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,9 +71,11 @@ final class SimulateCommand implements Callable<Integer> {
         HardwareConfig hw = document.resolve(overrides);
         Model m = ModelFiles.load(model);
         String path = model.toString();
-        Simulator.Run run = simulator(hw).run(m, path, hw, trace != null);
+        // One sizer for the run and its what-ifs: a what-if encodes only the weight streams it changes.
+        WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
+        Simulator.Run run = simulator(hw, sizer).run(m, path, hw, trace != null);
         SimulationResult r = run.result();
-        Analyzer analyzer = new Analyzer(h -> simulator(h).simulate(m, path, h));
+        Analyzer analyzer = new Analyzer(h -> simulator(h, sizer).simulate(m, path, h));
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
@@ -86,7 +90,7 @@ final class SimulateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static Simulator simulator(HardwareConfig hw) {
-        return new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED);
+    private static Simulator simulator(HardwareConfig hw, WeightSizer sizer) {
+        return new Simulator(new MacRateCostModel(hw), sizer);
     }
 }

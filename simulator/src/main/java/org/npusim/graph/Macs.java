@@ -12,6 +12,8 @@ package org.npusim.graph;
  *   <li>MEAN, lowered by Vela to a depthwise or average-pool pass over the reduced axes: {@code E(IFM)};
  *   <li>SOFTMAX, lowered to a max-pool and a ReduceSum over each row: {@code 2·E(IFM)};
  *   <li>SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM: the matrix products of their gates per time step;
+ *   <li>QUANTIZE between integer types, standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
+ *       runs as 1×1 average pools: {@code E(OFM)};
  *   <li>everything else (element-wise, data movement, lookups): 0.
  * </ul>
  *
@@ -33,9 +35,23 @@ public final class Macs {
             case REDUCER -> op.is(BuiltinOperator.MEAN) || op.is(BuiltinOperator.SUM) ? elements(tensors, op.input(0)) : 0;
             case SVDF -> svdf(op, tensors);
             case SEQUENCE_LSTM -> lstm(op, tensors);
-            case ARITHMETIC, CONCATENATION, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, LEAKY_RELU, RESIZE, NONE, CUSTOM,
-                    OPAQUE -> 0;
+            case NONE -> poolLike(op, tensors);
+            case ARITHMETIC, CONCATENATION, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, LEAKY_RELU, RESIZE, CUSTOM, OPAQUE -> 0;
         };
+    }
+
+    /** Operators without options that Vela executes as a 1×1 average pool (one MAC per output element). */
+    private static long poolLike(Operator op, java.util.List<Tensor> tensors) {
+        if (op.outputCount() == 0 || op.inputCount() == 0 || op.input(0) < 0) {
+            return 0;
+        }
+        ElementType in = tensors.get(op.input(0)).type();
+        ElementType out = tensors.get(op.output(0)).type();
+        boolean integer = in.isQuantizedInteger() && out.isQuantizedInteger() && out != ElementType.INT32;
+        boolean pooled = (op.is(BuiltinOperator.QUANTIZE) && integer)
+                || op.is(BuiltinOperator.RELU) || op.is(BuiltinOperator.RELU6) || op.is(BuiltinOperator.RELU_N1_TO_1)
+                || (in == ElementType.INT16 && (op.is(BuiltinOperator.LOGISTIC) || op.is(BuiltinOperator.TANH)));
+        return pooled ? elements(tensors, op.output(0)) : 0;
     }
 
     private static long elements(java.util.List<Tensor> tensors, int index) {

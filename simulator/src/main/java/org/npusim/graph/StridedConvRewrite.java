@@ -20,8 +20,10 @@ import java.util.Optional;
  * @param kernelW the kernel width after padding and folding
  * @param ifmW the IFM width after folding
  * @param ifmC the IFM depth after folding
+ * @param kernelPadLeft zero columns added on the left of the kernel before folding (the rest of the padding to
+ *     {@code kernelW·resizeFactor} is on the right); the weight encoder needs it to fold the weights as Vela does
  */
-public record StridedConvRewrite(int resizeFactor, int stride, int kernelW, int ifmW, int ifmC) {
+public record StridedConvRewrite(int resizeFactor, int stride, int kernelW, int ifmW, int ifmC, int kernelPadLeft) {
 
     /** Strides the Ethos-U supports natively besides 1 (ethos-u-facts.md §6.2: stride 1-3). */
     private static final int[] HW_STRIDES = {2, 3};
@@ -66,7 +68,8 @@ public record StridedConvRewrite(int resizeFactor, int stride, int kernelW, int 
                 return Optional.empty();
             }
         }
-        return Optional.of(new StridedConvRewrite(resize, finalStride, (kw + totalPad) / resize, ifmW / resize, foldedDepth));
+        return Optional.of(new StridedConvRewrite(resize, finalStride, (kw + totalPad) / resize, ifmW / resize, foldedDepth,
+                filterPad[0]));
     }
 
     /** Returns whether a depthwise convolution is a plain convolution in disguise (one IFM channel). */

@@ -18,6 +18,11 @@ public interface WeightSizer {
 
     EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<int[]> slices);
 
+    /** Returns whether the sizes come from the Ethos-U weight encoder. */
+    default boolean compressed() {
+        return false;
+    }
+
     /**
      * Uncompressed sizing, for when the weight encoder is not used: one byte per weight (the int8 weights of the
      * lowered operation), and 10 bytes per OFM channel of scales, each padded to 16 bytes per slice.

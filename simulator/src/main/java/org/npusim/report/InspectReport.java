@@ -4,15 +4,23 @@ package org.npusim.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 import java.util.Locale;
+import org.npusim.compression.EncodedWeights;
+import org.npusim.compression.LayerWeights;
+import org.npusim.compression.ModelWeights;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
 import org.npusim.graph.OperatorFacts;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.SubgraphFacts;
 import org.npusim.graph.Tensor;
+import org.npusim.hw.NpuVariant;
 
-/** The graph summary of {@code npusim inspect}: one row per operator of the main subgraph, then totals. */
+/**
+ * The graph summary of {@code npusim inspect}: one row per operator of the main subgraph, then totals; and the
+ * weight summary of {@code npusim inspect --weights}: one row per weighted layer with its Ethos-U encoding.
+ */
 public final class InspectReport {
 
     /** Output formats. */
@@ -30,6 +38,113 @@ public final class InspectReport {
         } else {
             writeTable(model, out);
         }
+    }
+
+    /**
+     * Writes the weighted layers of {@code model} with their unsliced Ethos-U encoding on {@code variant}:
+     * weights, distinct values, zero fraction, encoded bytes (scale/bias records and weight stream, each padded to
+     * 16 bytes) and weight-stream bits per weight.
+     */
+    public static void writeWeights(Model model, String path, NpuVariant variant, Format format, Writer out)
+            throws IOException {
+        List<LayerWeights> layers = ModelWeights.of(model, variant);
+        if (format == Format.JSON) {
+            writeWeightsJson(model, path, variant, layers, out);
+            return;
+        }
+        Table t = new Table("#", "op", "output", "weights", "unique", "zeros %", "encoded B", "scale B", "weight B",
+                "bits/w", "note");
+        t.alignRight(0, 3, 4, 5, 6, 7, 8, 9);
+        long weights = 0;
+        long encoded = 0;
+        long scale = 0;
+        long stream = 0;
+        long encodedWeights = 0;
+        for (LayerWeights l : layers) {
+            weights += l.weights();
+            String enc = "-";
+            String sc = "-";
+            String wb = "-";
+            String bits = "-";
+            if (l.encoded().isPresent()) {
+                EncodedWeights e = l.encoded().get();
+                encoded += e.totalBytes();
+                scale += e.scaleBytes();
+                stream += e.weightBytes();
+                encodedWeights += l.weights();
+                enc = Table.grouped(e.totalBytes());
+                sc = Table.grouped(e.scaleBytes());
+                wb = Table.grouped(e.weightBytes());
+                bits = String.format(Locale.ROOT, "%.2f", e.bitsPerWeight());
+            }
+            t.row(String.valueOf(l.operator()), l.op(), l.name(), Table.grouped(l.weights()),
+                    String.valueOf(l.uniqueValues()), String.format(Locale.ROOT, "%.1f", 100 * l.zeroFraction()), enc,
+                    sc, wb, bits, l.note());
+        }
+        out.write("Model " + model.name() + ": weights on " + variant.label() + " (unsliced streams)\n");
+        t.writeTo(out);
+        out.write("\n");
+        out.write(String.format(Locale.ROOT, "weighted layers  %d (%d encoded)%n", layers.size(),
+                layers.stream().filter(l -> l.encoded().isPresent()).count()));
+        out.write(String.format(Locale.ROOT, "weights          %s%n", Table.grouped(weights)));
+        out.write(String.format(Locale.ROOT, "encoded bytes    %s (scale/bias %s, weight streams %s)%n",
+                Table.grouped(encoded), Table.grouped(scale), Table.grouped(stream)));
+        out.write(String.format(Locale.ROOT, "bits per weight  %.2f (weight streams of encoded layers)%n",
+                encodedWeights == 0 ? 0.0 : stream * 8.0 / encodedWeights));
+    }
+
+    private static void writeWeightsJson(Model model, String path, NpuVariant variant, List<LayerWeights> layers,
+            Writer out) throws IOException {
+        try (JsonGenerator j = Json.generator(out)) {
+            j.writeStartObject();
+            j.writeStringField("schema", "npusim.weights/v1");
+            j.writeObjectFieldStart("model");
+            j.writeStringField("name", model.name());
+            j.writeStringField("path", path);
+            j.writeEndObject();
+            j.writeStringField("npu", variant.label());
+            long weights = 0;
+            long encoded = 0;
+            long scale = 0;
+            long stream = 0;
+            for (LayerWeights l : layers) {
+                weights += l.weights();
+                if (l.encoded().isPresent()) {
+                    encoded += l.encoded().get().totalBytes();
+                    scale += l.encoded().get().scaleBytes();
+                    stream += l.encoded().get().weightBytes();
+                }
+            }
+            j.writeObjectFieldStart("total");
+            j.writeNumberField("weights", weights);
+            j.writeNumberField("encoded_bytes", encoded);
+            j.writeNumberField("scale_bytes", scale);
+            j.writeNumberField("weight_bytes", stream);
+            j.writeEndObject();
+            j.writeArrayFieldStart("layers");
+            for (LayerWeights l : layers) {
+                j.writeStartObject();
+                j.writeNumberField("index", l.operator());
+                j.writeStringField("op", l.op());
+                j.writeStringField("name", l.name());
+                j.writeNumberField("weights", l.weights());
+                j.writeNumberField("unique_values", l.uniqueValues());
+                j.writeNumberField("zero_fraction", l.zeroFraction());
+                if (l.encoded().isPresent()) {
+                    EncodedWeights e = l.encoded().get();
+                    j.writeNumberField("encoded_bytes", e.totalBytes());
+                    j.writeNumberField("scale_bytes", e.scaleBytes());
+                    j.writeNumberField("weight_bytes", e.weightBytes());
+                    j.writeNumberField("bits_per_weight", e.bitsPerWeight());
+                } else {
+                    j.writeStringField("note", l.note());
+                }
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        }
+        out.write("\n");
     }
 
     private static String outputName(Subgraph g, Operator op) {

@@ -86,6 +86,7 @@ final class EventSimulator {
     private final Handler finishStep = this::onFinishStep;
     private final Handler startNext = this::onStartNext;
     private final Handler dmaDone = this::onDmaDone;
+    private final Handler dmaFree = this::onDmaFree;
 
     private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
 
@@ -193,6 +194,7 @@ final class EventSimulator {
             sim.at(0, startStep, 0);
         }
         sim.run();
+        checkConservation();
         List<StepOutcome> out = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
             out.add(outcome(i));
@@ -270,6 +272,7 @@ final class EventSimulator {
         final StepWork work;
         final int blocks;
         final long[] outEnd;
+        /** When block k's inputs (IFM and decoded weights) have all arrived. */
         final long[] weightsEnd;
         final int[] blockSlice;
         final int[] sliceBlocksLeft;
@@ -316,9 +319,10 @@ final class EventSimulator {
         }
 
         /**
-         * Fetches block k's IFM (and IFM2) into SHRAM, and starts streaming its weights through the weight decoder.
-         * The MAC array starts when the IFM block is in SHRAM; weights stream in while it computes, so a block ends
-         * no earlier than its weights have arrived and been decoded.
+         * Starts streaming block k's IFM (and IFM2) into SHRAM and its weights through the weight decoder. The MAC
+         * array consumes both as they arrive (SHRAM is filled and read a depth slice at a time), so a block ends no
+         * earlier than its last IFM byte and its last decoded weight; with the IFM of block k+1 issued when block k
+         * starts, fetch hides under compute whenever the channel keeps up.
          */
         void onIssue(Simulation s, int k) {
             Step.Npu n = work.step();
@@ -328,15 +332,15 @@ final class EventSimulator {
             if (work.ifm2Bytes() > 0) {
                 ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
-            weightsEnd[k] = now;
+            weightsEnd[k] = ready;
             if (n.weights().isPresent()) {
                 WeightPlan p = n.weights().get();
                 Channel c = p.buffered() ? p.buffer() : p.source();
                 long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now, k);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
-                weightsEnd[k] = Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0));
+                weightsEnd[k] = Math.max(ready, Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0)));
             }
-            s.at(ready, mac, k);
+            s.at(now, mac, k);
         }
 
         void onMac(Simulation s, int k) {
@@ -385,8 +389,12 @@ final class EventSimulator {
             if (k == blocks - 1) {
                 recordBytes(step);
                 stepEnd[step] = Math.max(lastWrite, s.now());
-                if (!overlap || !nextMayStartEarly(step, blocks)) {
+                // Writes are posted: the next step may issue as soon as the last block leaves the output stage;
+                // its reads of this OFM queue behind the writes on the channel (AXI keeps them in order).
+                if (!overlap) {
                     s.at(stepEnd[step], startNext, step);
+                } else if (!nextMayStartEarly(step, blocks)) {
+                    s.at(s.now(), startNext, step);
                 }
             }
         }
@@ -460,19 +468,29 @@ final class EventSimulator {
         dmaBusy = true;
         long now = sim.now();
         MemoryTiming src = t.source().timing();
-        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src), "dma-read", t.slice(), t.bytes())
-                + clock.toPs(src.readLatencyCycles());
-        long end = readEnd;
+        // The DMA engine is busy while it moves the bytes; the source's read latency delays the data, not the
+        // engine, which keeps several bursts in flight (so back-to-back transfers pay the latency once, as Vela's
+        // mem2mem does for a whole buffer).
+        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), now, transferPs(t.bytes(), src), "dma-read", t.slice(), t.bytes());
+        long moved = readEnd;
         if (t.destination() != null) {
             long writeEnd = reserve(t.step(), channel(t.destination(), "dma-write"), now,
                     transferPs(t.bytes(), t.destination().timing()), "dma-write", t.slice(), t.bytes());
-            end = Math.max(readEnd, writeEnd);
+            moved = Math.max(readEnd, writeEnd);
             bytes[t.step()].write(t.destination().memory(), t.bytes());
         }
         bytes[t.step()].read(t.source().memory(), t.bytes());
-        reserve(t.step(), DMA, now, end - now, t.slice() < 0 ? "lut" : "weights", t.slice(), t.bytes());
+        reserve(t.step(), DMA, now, moved - now, t.slice() < 0 ? "lut" : "weights", t.slice(), t.bytes());
+        long end = Math.max(moved, now + transferPs(t.bytes(), src) + clock.toPs(src.readLatencyCycles()));
         final int index = nextTransfer - 1;
+        sim.at(moved, dmaFree, index);
         sim.at(end, dmaDone, index);
+    }
+
+    /** The DMA engine has moved a transfer's bytes and may start the next (its data may still be in flight). */
+    private void onDmaFree(Simulation s, int index) {
+        dmaBusy = false;
+        pumpDma();
     }
 
     private boolean released(Transfer t) {
@@ -489,8 +507,6 @@ final class EventSimulator {
     private void onDmaDone(Simulation s, int index) {
         Transfer t = transfers.get(index);
         transferComplete[index] = true;
-        dmaBusy = false;
-        pumpDma();
         Pipeline p = pipelines[t.step()];
         if (p != null) {
             p.transferArrived(s);
@@ -542,6 +558,46 @@ final class EventSimulator {
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
         return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap,
                 bytes[i].read, bytes[i].write, macs);
+    }
+
+    /**
+     * Checks at the end of a run that nothing was lost: every step started and ended, every DMA transfer completed,
+     * every block of every NPU step went through the MAC array and the output stage, and the bytes recorded per
+     * step equal the bytes its streams move. A violation is a simulator bug, not bad input.
+     */
+    private void checkConservation() {
+        for (int i = 0; i < stepCount; i++) {
+            if (stepStart[i] < 0 || stepEnd[i] < stepStart[i]) {
+                throw new IllegalStateException("step " + i + " did not run to completion");
+            }
+            Pipeline p = pipelines[i];
+            if (work[i] != null) {
+                if (p == null) {
+                    throw new IllegalStateException("NPU step " + i + " has no pipeline");
+                }
+                for (int left : p.sliceBlocksLeft) {
+                    if (left != 0) {
+                        throw new IllegalStateException("NPU step " + i + " left " + left + " blocks unfinished");
+                    }
+                }
+                long expected = work[i].ifmBytes() + (work[i].ifm2Bytes() > 0 && !work[i].ifm2Channel().memory().equals(
+                        work[i].step().ifm().channel().memory()) ? 0 : work[i].ifm2Bytes());
+                long recorded = bytes[i].read.getOrDefault(work[i].step().ifm().channel().memory(), 0L);
+                if (recorded < expected) {
+                    throw new IllegalStateException("NPU step " + i + " read " + recorded + " IFM bytes, expected at least " + expected);
+                }
+            }
+        }
+        for (int t = 0; t < transfers.size(); t++) {
+            if (!transferComplete[t]) {
+                throw new IllegalStateException("DMA transfer " + t + " of step " + transfers.get(t).step() + " never completed");
+            }
+        }
+        long macBlocks = resources.get(MAC).transactions();
+        long outBlocks = resources.get(OUTPUT).transactions();
+        if (macBlocks != outBlocks) {
+            throw new IllegalStateException(macBlocks + " blocks entered the MAC array but " + outBlocks + " left the output stage");
+        }
     }
 
     /** Returns the number of events the run handled. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.npusim.compression.WeightDecoderModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.des.ClockDomain;
@@ -79,13 +80,15 @@ public final class Simulator {
                 }
             }
         } else {
-            // The weight decoder's rate: Vela has none; its per-kernel-step floor cycles_wb = 4·ublock_D reads as
-            // 8 weights per cycle per core (ethos-u-facts.md §1.4), used here until a published rate is known.
-            double decoder = target.map(t -> (double) t.variant().cores() * t.variant().weightStepCycles() / 4.0).orElse(1.0);
+            // The weight decoder's rate (compression.WeightDecoderModel: 8 weights per cycle per core, derived from
+            // Vela's weight-step floor; no public figure).
+            double decoder = target.map(t -> WeightDecoderModel.of(t.variant()).weightsPerCyclePerCore() * t.variant().cores())
+                    .orElse(1.0);
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
                     decoder, timeline).run();
         }
-        SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode).assemble(outcomes);
+        SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode,
+                weights.compressed()).assemble(outcomes);
         return new Run(result, plan, timeline);
     }
 
@@ -133,8 +136,12 @@ public final class Simulator {
                     + layer + " needs " + need + " bytes of live activations" + (need > peak ? " and weights" : "")
                     + " (placement.arena)");
         }
-        if (plan.steps().isEmpty() && !g.operators().isEmpty()) {
-            throw new InputException(model.name(), "", "no operator to simulate");
+        if (plan.target().isPresent() && !g.operators().isEmpty()
+                && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {
+            Step.Cpu first = (Step.Cpu) plan.steps().get(0);
+            throw new InputException(model.name(), "layer 0 (" + g.tensor(first.graphOperator().output(0)).name() + ")",
+                    "no operator runs on the NPU of " + hw.name() + " (" + first.reason()
+                            + "); simulate on a CPU-only description instead");
         }
     }
 
@@ -147,9 +154,11 @@ public final class Simulator {
         private final ClockDomain reference;
         private final ClockDomain cpuClock;
         private final boolean velaMode;
+        private final boolean weightsCompressed;
 
         ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
-                ClockDomain cpuClock, boolean velaMode) {
+                ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed) {
+            this.weightsCompressed = weightsCompressed;
             this.model = model;
             this.path = path;
             this.hw = hw;
@@ -211,16 +220,16 @@ public final class Simulator {
                 if (cpu) {
                     macs = g.operatorFacts(op.index()).macs();
                 }
-                // A layer may start while the previous one drains its output stage; its reported span starts when the
-                // previous layer has finished, so that layer cycles add up to the run (the trace shows the overlap).
-                start = Math.min(end, Math.max(start, previousEnd));
+                // A layer may start while the previous one drains its output stage (block dependency), so spans can
+                // overlap and layer cycles can add up to more than the run. Static energy is attributed by the time
+                // each layer alone extends the run, so that layer energies add up to the total.
                 long durationPs = Math.max(0, end - start);
-                long exclusivePs = durationPs;
+                long exclusivePs = Math.max(0, end - Math.max(start, previousEnd));
                 previousEnd = Math.max(previousEnd, end);
                 if (cpu) {
-                    cpuPs += durationPs;
+                    cpuPs += exclusivePs;
                 } else {
-                    npuActivePs += durationPs;
+                    npuActivePs += exclusivePs;
                 }
                 long cycles = Math.round(reference.toCycles(durationPs));
                 double utilization = cpu || cycles == 0 ? 0 : (double) macs / ((double) cycles * macsPerCycle);
@@ -260,7 +269,7 @@ public final class Simulator {
                     Math.round(reference.toCycles(npuActivePs)), Math.round(cpuClock.toCycles(cpuPs)), totalEnergy,
                     totalTraffic, totalWeights, utilization);
             List<String> notes = new ArrayList<>();
-            if (!plan.weightsCompressed() && plan.target().isPresent()) {
+            if (!weightsCompressed && plan.target().isPresent()) {
                 notes.add("weight sizes are uncompressed int8 (the Ethos-U weight encoder is not applied yet)");
             }
             if (velaMode) {

@@ -11,6 +11,7 @@ import org.npusim.hw.MemoryKind;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightPlan;
+import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.plan.WeightSizer;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -26,6 +27,8 @@ public final class PointEvaluator {
     private final Model model;
     private final String modelPath;
     private final HardwareDocument document;
+    /** Sizes weight streams with the Ethos-U encoder, as simulate does, each distinct stream once for all points. */
+    private final WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
 
     /** Creates an evaluator of points of {@code model} (read from {@code modelPath}) over {@code document}. */
     public PointEvaluator(Model model, String modelPath, HardwareDocument document) {
@@ -38,16 +41,16 @@ public final class PointEvaluator {
     public PointResult evaluate(SweepPoint p) {
         PointResult.Outcome outcome;
         try {
-            outcome = measure(model, modelPath, document.resolve(p.overrides()));
+            outcome = measure(model, modelPath, document.resolve(p.overrides()), sizer);
         } catch (InputException e) {
             outcome = new PointResult.Failure(e.getMessage());
         }
         return new PointResult(p.index(), p.values(), outcome);
     }
 
-    /** Simulates {@code model} on {@code hw} and returns the sweep's metrics. */
-    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw) {
-        Simulator.Run run = new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).run(model, modelPath, hw, false);
+    /** Simulates {@code model} on {@code hw}, weight streams sized by {@code sizer}, and returns the sweep's metrics. */
+    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, WeightSizer sizer) {
+        Simulator.Run run = new Simulator(new MacRateCostModel(hw), sizer).run(model, modelPath, hw, false);
         SimulationResult r = run.result();
         long flash = 0;
         long dram = 0;

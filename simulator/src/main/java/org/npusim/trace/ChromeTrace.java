@@ -32,8 +32,8 @@ import org.npusim.sim.Timeline;
  * metadata events {@code ph: "M"} naming processes and threads, counter events {@code ph: "C"}).
  *
  * <p>Layout: process 1 is the NPU, process 2 the CPU. Each has a {@code layers} track with one slice per layer that
- * ran on it (the layer's exclusive span, as in the result, so slices never overlap), then one track per component
- * of the timeline: MAC array, output stage, weight decoder, DMA and each AXI channel on the NPU; the CPU on the CPU.
+ * ran on it (over the layer's span; a layer that overlaps the previous one goes to a second layers track), then one
+ * track per component of the timeline: MAC array, output stage, weight decoder, DMA and each AXI channel on the NPU; the CPU on the CPU.
  * A channel's DMA transfers get a track of their own beside its NPU streams. Consecutive transactions of one plan
  * step on a track are merged into batches, at most {@value #MAX_SLICES_PER_STEP} slices per step and track (see
  * {@link #batch}), so that files stay small; a batch covers its first transaction's start to its last one's end,
@@ -109,7 +109,7 @@ public final class ChromeTrace {
                 Map<Integer, Integer> tids = new HashMap<>();
                 for (Track t : tracks) {
                     int tid = tids.merge(t.pid(), 1, Integer::sum);
-                    thread(j, t.pid(), tid, t.name());
+                    thread(j, t.pid(), tid, t.name(), tid);
                     for (Batch b : t.batches()) {
                         slice(j, t.pid(), tid, t.resource(), b);
                     }
@@ -164,27 +164,35 @@ public final class ChromeTrace {
             return i >= 0 ? i : NPU_ORDER.size();
         }
 
+        /**
+         * The layers tracks: a slice per layer over its span, in the process of the unit it ran on. A layer may
+         * start while the previous one drains its output stage, so spans can overlap; a layer that starts before
+         * the one on the first track has ended goes to a second track ({@code layers #2}), so that no track has
+         * overlapping slices. The layers tracks come first in each process.
+         */
         private void layers(JsonGenerator j, boolean npu, Map<Integer, Integer> tids) throws IOException {
-            // The layers track comes first in each process (thread_sort_index 0); its tid follows the components'.
-            int npuTid = tids.getOrDefault(NPU_PID, 0) + 1;
-            int cpuTid = tids.getOrDefault(CPU_PID, 0) + 1;
-            boolean cpuLayers = !npu || result.layers().stream().anyMatch(l -> l.unit() == Unit.CPU);
-            if (npu) {
-                thread(j, NPU_PID, npuTid, "layers");
-                sortIndex(j, NPU_PID, npuTid, -1);
-            }
-            if (cpuLayers) {
-                thread(j, CPU_PID, cpuTid, "layers");
-                sortIndex(j, CPU_PID, cpuTid, -1);
-            }
+            Map<Integer, List<Long>> laneEnds = new HashMap<>();
+            Map<String, Integer> laneTids = new HashMap<>();
             for (LayerResult l : result.layers()) {
-                boolean onCpu = !npu || l.unit() == Unit.CPU;
+                int pid = !npu || l.unit() == Unit.CPU ? CPU_PID : NPU_PID;
+                List<Long> ends = laneEnds.computeIfAbsent(pid, p -> new ArrayList<>());
+                int lane = 0;
+                while (lane < ends.size() && ends.get(lane) > l.startCycle()) {
+                    lane++;
+                }
+                if (lane == ends.size()) {
+                    ends.add(0L);
+                    int tid = tids.merge(pid, 1, Integer::sum);
+                    laneTids.put(pid + "/" + lane, tid);
+                    thread(j, pid, tid, lane == 0 ? "layers" : "layers #" + (lane + 1), -100 + lane);
+                }
+                ends.set(lane, Math.max(ends.get(lane), l.endCycle()));
                 j.writeStartObject();
                 j.writeStringField("ph", "X");
                 j.writeStringField("name", l.name());
                 j.writeStringField("cat", "layer");
-                j.writeNumberField("pid", onCpu ? CPU_PID : NPU_PID);
-                j.writeNumberField("tid", onCpu ? cpuTid : npuTid);
+                j.writeNumberField("pid", pid);
+                j.writeNumberField("tid", laneTids.get(pid + "/" + lane));
                 writeMicros(j, "ts", l.startCycle() * psPerCycle);
                 writeMicros(j, "dur", (l.endCycle() - l.startCycle()) * psPerCycle);
                 j.writeObjectFieldStart("args");
@@ -277,7 +285,7 @@ public final class ChromeTrace {
             j.writeEndObject();
         }
 
-        private static void thread(JsonGenerator j, int pid, int tid, String name) throws IOException {
+        private static void thread(JsonGenerator j, int pid, int tid, String name, int sort) throws IOException {
             j.writeStartObject();
             j.writeStringField("ph", "M");
             j.writeStringField("name", "thread_name");
@@ -287,7 +295,7 @@ public final class ChromeTrace {
             j.writeStringField("name", name);
             j.writeEndObject();
             j.writeEndObject();
-            sortIndex(j, pid, tid, tid);
+            sortIndex(j, pid, tid, sort);
         }
 
         private static void sortIndex(JsonGenerator j, int pid, int tid, int index) throws IOException {

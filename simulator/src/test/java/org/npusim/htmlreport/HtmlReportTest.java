@@ -34,12 +34,15 @@ import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.hw.yaml.Overrides;
 import org.npusim.modeldesc.ModelDescriptions;
-import org.npusim.plan.WeightSizer;
+import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.SharedData;
 import org.npusim.tflite.TfliteReader;
 
 final class HtmlReportTest {
+
+    /** Weight streams sized by the Ethos-U encoder, as npusim simulate sizes them. */
+    private static final EthosUWeightSizer SIZER = new EthosUWeightSizer();
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** The charts the report draws, by element id. */
@@ -62,7 +65,7 @@ final class HtmlReportTest {
     }
 
     private static Simulator simulator(HardwareConfig hw) {
-        return new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED);
+        return new Simulator(new MacRateCostModel(hw), SIZER);
     }
 
     private static JsonNode data(String html) throws IOException {

@@ -12,13 +12,16 @@ import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
-import org.npusim.plan.WeightSizer;
+import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.SharedData;
 import org.npusim.tflite.TfliteReader;
 
 final class ResultReaderTest {
+
+    /** Weight streams sized by the Ethos-U encoder, as npusim simulate sizes them. */
+    private static final EthosUWeightSizer SIZER = new EthosUWeightSizer();
 
     private static String json(SimulationResult r) throws IOException {
         StringWriter w = new StringWriter();
@@ -29,7 +32,7 @@ final class ResultReaderTest {
     private static SimulationResult personDetect() {
         Model m = TfliteReader.read(SharedData.model("person_detect"));
         HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
-        return new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).simulate(m, "person_detect.tflite", hw);
+        return new Simulator(new MacRateCostModel(hw), SIZER).simulate(m, "person_detect.tflite", hw);
     }
 
     @Test

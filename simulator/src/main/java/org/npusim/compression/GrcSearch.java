@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+/**
+ * Chooses the Golomb-Rice parameters of each slice of a section (ethos-u-facts.md §5.4; Vela 3.10
+ * {@code mlw_encode.c: search_grc_params}). The search is Viterbi-like: for every value and every parameter
+ * configuration it keeps the cheapest bit count of a coding of the values so far that ends in that
+ * configuration, where staying costs the value's bits and switching costs the cheapest state so far plus 40 bits
+ * (a new slice header) plus the value's bits. The path back from the cheapest final state gives the slices.
+ *
+ * <p>Weight configurations (13): divisors 0-5 untruncated, divisors 0-5 truncated, and uncompressed. A value v
+ * with divisor k has quotient q = v >> k and costs q+1+k bits, or min(q+1, 2)+k when truncated; a truncated
+ * quotient above 2 or any quotient above 31 cannot be coded (cost 10 000). Zero-run configurations (4): divisors
+ * 0-3, never capped. A switch is free where the weight search already starts a slice (the zero-run search is
+ * told those positions), because the two streams share slice headers.
+ *
+ * <p>Ties go to the lowest configuration, and a switch is taken only when strictly cheaper, as in Vela: the
+ * choice changes the stream's size, so it must be reproduced exactly.
+ *
+ * <p>Representation: a state's predecessor is either itself or the step's cheapest state, so each position
+ * stores a bit mask of the configurations that switched and the cheapest configuration, not 13 predecessors.
+ */
+final class GrcSearch {
+
+    /** Cost of changing parameters: the slice header the change needs. */
+    static final int SWITCH_BITS = 40;
+    /** Cost of a value that a configuration cannot code. */
+    static final int IMPOSSIBLE_BITS = 10_000;
+    /** Uncompressed width standing for "uncompressed mode is not allowed in this section". */
+    static final int UNUSABLE_UNCOMPRESSED_BITS = 100;
+    /** Weight configurations: index c < 12 has divisor c % 6 and is truncated when c ≥ 6; 12 is uncompressed. */
+    static final int WEIGHT_CONFIGS = 13;
+    /** The uncompressed weight configuration. */
+    static final int UNCOMPRESSED = 12;
+    /** Zero-run configurations: divisor = index. */
+    static final int ZERO_RUN_CONFIGS = 4;
+
+    /** Bits of weight value v (0…511) under configuration c < 12, at {@code v * 16 + c}. */
+    private static final int[] WEIGHT_BITS = new int[Palette.CODES * 16];
+
+    static {
+        for (int c = 0; c < 12; c++) {
+            int div = divisor(c);
+            boolean trunc = truncated(c);
+            for (int v = 0; v < Palette.CODES; v++) {
+                int q = v >> div;
+                int bits = trunc ? Math.min(q + 1, 2) + div : q + 1 + div;
+                if ((trunc && q > 2) || q > 31) {
+                    bits = IMPOSSIBLE_BITS;
+                }
+                WEIGHT_BITS[v * 16 + c] = bits;
+            }
+        }
+    }
+
+    /** Per position (1…n): bit c set when configuration c switched there from the previous cheapest one. */
+    private short[] switched = new short[0];
+    /** Per position (1…n): the cheapest configuration before the step into that position. */
+    private byte[] cheapest = new byte[0];
+
+    /** Returns the divisor of weight configuration {@code c} (the uncompressed one has none). */
+    static int divisor(int c) {
+        return c % 6;
+    }
+
+    /** Returns whether weight configuration {@code c} is truncated. */
+    static boolean truncated(int c) {
+        return c >= 6 && c < UNCOMPRESSED;
+    }
+
+    private void ensure(int n) {
+        if (switched.length < n + 1) {
+            int size = Math.max(n + 1, switched.length + switched.length / 2);
+            switched = new short[size];
+            cheapest = new byte[size];
+        }
+    }
+
+    /**
+     * Searches parameters for weight values {@code values[0, n)} (0…511) and writes the slices, in order, as a
+     * configuration and an exclusive end position each; returns the number of slices.
+     *
+     * <p>The search is the same as the scalar form in the class comment, computed on costs relative to the
+     * cheapest state, held as 13 byte lanes of two longs (SWAR). Relative costs only matter through "more than
+     * 40 above the cheapest" (switch) and "the first cheapest", which allows saturation:
+     * <ul>
+     *   <li>a state more than 40 above the cheapest is clamped to 40 (it switches), so before a value is added
+     *       every lane is at most 40, and a codable value adds at most 36 bits (quotient 31 with divisor 4);
+     *   <li>the cheapest lane is then at most 40 + 21 (divisor 5 codes any value in at most 21 bits);
+     *   <li>a value a configuration cannot code (or uncompressed mode where it is unusable) sets its lane to 127
+     *       instead of adding 10 000: after the cheapest (≤ 61) is subtracted it is still more than 40 above it,
+     *       so it switches at the next value and is never the cheapest, exactly as with the true cost.
+     * </ul>
+     * Every lane therefore stays below 128 and no lane operation carries into the next. Lanes 13-15 are padding
+     * that is always "cannot code".
+     */
+    int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
+        ensure(n);
+        short[] sw = switched;
+        byte[] ch = cheapest;
+        long[] low = LANES_LOW;
+        long[] high = LANES_HIGH;
+        // The uncompressed configuration is lane 12: lane 4 of the high long.
+        boolean usable = uncompressedBits <= MAX_CODED_BITS;
+        long uncompressed = usable ? (long) uncompressedBits << 32 : 0;
+        long unusable = usable ? 0 : 0x7FL << 32;
+        long lo = 0;
+        long hi = 0;
+        int bestConfig = 0;
+        for (int i = 0; i < n; i++) {
+            int v = values[i] & (Palette.CODES - 1);
+            // Lanes more than 40 above the cheapest switch: high bit of (d + 87) is set exactly when d ≥ 41.
+            long overLo = (lo + ADD_87) & HIGH_BITS;
+            long overHi = (hi + ADD_87) & HIGH_BITS;
+            long fullLo = (overLo >>> 7) * 0xFF;
+            long fullHi = (overHi >>> 7) * 0xFF;
+            lo = (((lo & ~fullLo) | (FORTY & fullLo)) + low[v]) | LANES_LOW_IMPOSSIBLE[v];
+            hi = (((hi & ~fullHi) | (FORTY & fullHi)) + high[v] + uncompressed) | LANES_HIGH_IMPOSSIBLE[v] | unusable;
+            int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
+            int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
+            int mask = maskLo | maskHi << 8;
+            sw[i + 1] = (short) mask;
+            ch[i + 1] = (byte) bestConfig;
+            // The cheapest lane value, then the first lane that has it.
+            long m = min(lo, hi);
+            m = min(m, m >>> 32);
+            m = min(m, m >>> 16);
+            m = min(m, m >>> 8);
+            long least = (m & 0xFF) * ONES;
+            long equalLo = ~(((lo ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+            if (equalLo != 0) {
+                bestConfig = Long.numberOfTrailingZeros(equalLo) >>> 3;
+            } else {
+                long equalHi = ~(((hi ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+                bestConfig = 8 + (Long.numberOfTrailingZeros(equalHi) >>> 3);
+            }
+            lo -= least;
+            hi -= least;
+        }
+        return backtrack(n, bestConfig, sliceConfig, sliceEnd);
+    }
+
+    /** Lane-wise minimum of two longs of 7-bit lanes. */
+    private static long min(long a, long b) {
+        // Per lane 128 + a − b lies in 1…255: no borrow between lanes; its high bit says a ≥ b.
+        long aAtLeastB = (((a | HIGH_BITS) - b) & HIGH_BITS) >>> 7;
+        long select = aAtLeastB * 0xFF;
+        return (b & select) | (a & ~select);
+    }
+
+    /** Most bits a codable value costs: quotient 31 with divisor 4, 31 + 1 + 4 (divisor 0 allows 32). */
+    static final int MAX_CODED_BITS = 36;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long ADD_87 = 87 * ONES;
+    private static final long FORTY = 40 * ONES;
+    /** Multiplying lane bits (bit 8i) by this gathers lane i into bit 56 + i. */
+    private static final long GATHER = 0x0102040810204080L;
+    /** Per value: the bits of configurations 0-7 (low) and 8-11 (high); 0 where the value cannot be coded. */
+    private static final long[] LANES_LOW = new long[Palette.CODES];
+    private static final long[] LANES_HIGH = new long[Palette.CODES];
+    /** Per value: 127 in the lanes whose configuration cannot code it (always in padding lanes 13-15). */
+    private static final long[] LANES_LOW_IMPOSSIBLE = new long[Palette.CODES];
+    private static final long[] LANES_HIGH_IMPOSSIBLE = new long[Palette.CODES];
+
+    static {
+        for (int v = 0; v < Palette.CODES; v++) {
+            long[] bits = new long[2];
+            long[] impossible = new long[2];
+            for (int c = 0; c < 16; c++) {
+                int shift = 8 * (c % 8);
+                if (c == UNCOMPRESSED) {
+                    continue;
+                }
+                int cost = c < UNCOMPRESSED ? WEIGHT_BITS[v * 16 + c] : IMPOSSIBLE_BITS;
+                if (cost > MAX_CODED_BITS) {
+                    impossible[c / 8] |= 0x7FL << shift;
+                } else {
+                    bits[c / 8] |= (long) cost << shift;
+                }
+            }
+            LANES_LOW[v] = bits[0];
+            LANES_HIGH[v] = bits[1];
+            LANES_LOW_IMPOSSIBLE[v] = impossible[0];
+            LANES_HIGH_IMPOSSIBLE[v] = impossible[1];
+        }
+    }
+
+    /**
+     * Searches parameters for zero-run lengths {@code values[0, n)}, switching for free at the end positions in
+     * {@code freeSwitches[0, freeCount)} (ascending), and writes the slices as {@link #searchWeights} does.
+     */
+    int searchRuns(int[] values, int n, int[] freeSwitches, int freeCount, byte[] sliceConfig, int[] sliceEnd) {
+        ensure(n);
+        int c0 = 0;
+        int c1 = 0;
+        int c2 = 0;
+        int c3 = 0;
+        int best = 0;
+        int bestConfig = 0;
+        int free = 0;
+        short[] sw = switched;
+        byte[] ch = cheapest;
+        for (int i = 0; i < n; i++) {
+            int v = values[i];
+            int switchCost = SWITCH_BITS;
+            if (free < freeCount && freeSwitches[free] == i + 1) {
+                switchCost = 0;
+                free++;
+            }
+            int viaSwitch = best + switchCost;
+            int mask = 0;
+            if (viaSwitch < c0) {
+                c0 = viaSwitch;
+                mask |= 1;
+            }
+            if (viaSwitch < c1) {
+                c1 = viaSwitch;
+                mask |= 2;
+            }
+            if (viaSwitch < c2) {
+                c2 = viaSwitch;
+                mask |= 4;
+            }
+            if (viaSwitch < c3) {
+                c3 = viaSwitch;
+                mask |= 8;
+            }
+            c0 += v + 1;
+            c1 += (v >> 1) + 2;
+            c2 += (v >> 2) + 3;
+            c3 += (v >> 3) + 4;
+            sw[i + 1] = (short) mask;
+            ch[i + 1] = (byte) bestConfig;
+            best = c0;
+            bestConfig = 0;
+            if (c1 < best) {
+                best = c1;
+                bestConfig = 1;
+            }
+            if (c2 < best) {
+                best = c2;
+                bestConfig = 2;
+            }
+            if (c3 < best) {
+                best = c3;
+                bestConfig = 3;
+            }
+        }
+        return backtrack(n, bestConfig, sliceConfig, sliceEnd);
+    }
+
+    /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
+    private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
+        int slices = 0;
+        int config = finalConfig;
+        int end = n;
+        for (int i = n; i >= 0; i--) {
+            int p = i > 0 && ((switched[i] >> config) & 1) != 0 ? cheapest[i] : config;
+            if (p != config || i == 0) {
+                sliceConfig[slices] = (byte) config;
+                sliceEnd[slices] = end;
+                slices++;
+                config = p;
+                end = i - 1;
+            }
+        }
+        for (int a = 0, b = slices - 1; a < b; a++, b--) {
+            byte c = sliceConfig[a];
+            sliceConfig[a] = sliceConfig[b];
+            sliceConfig[b] = c;
+            int e = sliceEnd[a];
+            sliceEnd[a] = sliceEnd[b];
+            sliceEnd[b] = e;
+        }
+        return slices;
+    }
+}

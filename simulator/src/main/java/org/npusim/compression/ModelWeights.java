@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.npusim.graph.ElementType;
+import org.npusim.graph.Model;
+import org.npusim.graph.OpKind;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Quantization;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
+import org.npusim.hw.NpuVariant;
+import org.npusim.npu.BlockConfig;
+import org.npusim.npu.BlockConfigSearch;
+import org.npusim.npu.Lowering;
+import org.npusim.npu.NpuOperation;
+
+/**
+ * The weights of every weighted layer of a model (convolution, depthwise and transpose convolution, fully
+ * connected) and their unsliced Ethos-U encoding on a variant, with the block config Vela would choose. This is
+ * what {@code npusim inspect --weights} prints and what a what-if comparison (pruned or clustered model against
+ * the original) measures.
+ */
+public final class ModelWeights {
+
+    private ModelWeights() {}
+
+    /** Returns the weighted layers of {@code model}'s main subgraph, in execution order. */
+    public static List<LayerWeights> of(Model model, NpuVariant variant) {
+        Subgraph g = model.main();
+        Lowering lowering = new Lowering(g);
+        WeightEncoder encoder = new WeightEncoder(g);
+        List<LayerWeights> layers = new ArrayList<>();
+        for (Operator op : g.operators()) {
+            Optional<Tensor> w = weightTensor(g, op);
+            if (w.isEmpty()) {
+                continue;
+            }
+            Tensor t = w.get();
+            long[] stats = statistics(t, op);
+            String name = op.outputCount() == 0 ? "" : g.tensor(op.output(0)).name();
+            Optional<EncodedWeights> encoded = Optional.empty();
+            String note = "";
+            Lowering.Result result = lowering.lower(op);
+            if (result instanceof Lowering.Result.NotLowered n) {
+                note = n.reason();
+            } else if (t.type() != ElementType.INT8 && t.type() != ElementType.UINT8) {
+                note = "weights are " + t.type().label() + "; the Ethos-U encodes 8-bit weights";
+            } else {
+                for (NpuOperation npuOp : ((Lowering.Result.Npu) result).operations()) {
+                    if (npuOp.weights().isEmpty()) {
+                        continue;
+                    }
+                    Optional<BlockConfig> config = BlockConfigSearch.find(variant, npuOp);
+                    if (config.isEmpty()) {
+                        note = "no block config fits SHRAM";
+                    } else {
+                        encoded = Optional.of(encoder.encode(npuOp, config.get(), variant));
+                    }
+                }
+            }
+            layers.add(new LayerWeights(op.index(), name, op.opName(), t.elementCount(), (int) stats[0], stats[1],
+                    encoded, note));
+        }
+        return layers;
+    }
+
+    /** Returns the constant weight tensor of a weighted operator (input 1), if it has one. */
+    public static Optional<Tensor> weightTensor(Subgraph g, Operator op) {
+        OpKind kind = op.options().kind();
+        if (kind != OpKind.CONV_2D && kind != OpKind.DEPTHWISE_CONV_2D && kind != OpKind.FULLY_CONNECTED
+                && kind != OpKind.TRANSPOSE_CONV) {
+            return Optional.empty();
+        }
+        int index = op.input(1);
+        if (index < 0 || !g.tensor(index).isConstant()) {
+            return Optional.empty();
+        }
+        return Optional.of(g.tensor(index));
+    }
+
+    /** Returns the index of the dimension that holds the output channels of a weighted operator's weights. */
+    public static int outputChannelAxis(Operator op, Tensor weights) {
+        return op.options().kind() == OpKind.DEPTHWISE_CONV_2D ? weights.shape().rank() - 1 : 0;
+    }
+
+    /** Returns {unique values, zeros} of 8-bit weights; {0, 0} for other types. */
+    private static long[] statistics(Tensor t, Operator op) {
+        if (t.type() != ElementType.INT8 && t.type() != ElementType.UINT8) {
+            return new long[] {0, 0};
+        }
+        boolean unsigned = t.type() == ElementType.UINT8;
+        Quantization q = t.quantization().orElse(Quantization.perTensor(1f, 0));
+        int axis = outputChannelAxis(op, t);
+        int[] dims = t.shape().dims();
+        long inner = 1;
+        for (int d = axis + 1; d < dims.length; d++) {
+            inner *= dims[d];
+        }
+        int channels = dims.length == 0 ? 1 : dims[axis];
+        boolean[] seen = new boolean[256];
+        int unique = 0;
+        long zeros = 0;
+        byte[] raw = t.data().orElseThrow().toByteArray();
+        long[] zeroPoints = q.zeroPoints();
+        boolean oneZeroPoint = true;
+        for (long zp : zeroPoints) {
+            oneZeroPoint &= zp == q.zeroPoint(0);
+        }
+        long zp0 = q.zeroPoint(0);
+        for (int k = 0; k < raw.length; k++) {
+            int v = unsigned ? raw[k] & 0xff : raw[k];
+            if (!seen[v & 0xff]) {
+                seen[v & 0xff] = true;
+                unique++;
+            }
+            long zp = oneZeroPoint ? zp0 : q.zeroPoint((int) ((k / inner) % Math.max(1, channels)));
+            if (v == zp) {
+                zeros++;
+            }
+        }
+        return new long[] {unique, zeros};
+    }
+}

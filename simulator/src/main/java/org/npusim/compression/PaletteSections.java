@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+/**
+ * Splits a weight stream into sections that each get their own palette (ethos-u-facts.md §5.4, "Overall
+ * structure"; the heuristic is Vela 3.10's {@code mlw_encode.c: search_palette_sections}, reproduced because the
+ * section boundaries change the stream's size).
+ *
+ * <p>Walking the stream, every 32, 64, 128, 256 and 512 non-zero weights since the last restart (twice those
+ * once a palette is active) the encoder looks back over the last N+1 non-zero weights and counts the distinct
+ * values there. Without an active palette it starts one at that window when it is estimated to pay:
+ * {@code N·(90 − 15·b)/16 − 8·size − 20 > 0}, with b the index bits of the window's palette (the zero is not
+ * counted when it looks like zero-run mode: more than a quarter of the weights since the restart are zero).
+ * With an active palette it restarts at the window when a smaller palette would pay:
+ * {@code N·15·(b_old − b_new)/16 − 8·size − 20 > 0}. And when a weight outside the active palette would make
+ * it need one more index bit, after more than 512 non-zero weights or beyond 32 entries, the palette is dropped
+ * and a new section starts there. Integer arithmetic truncates toward zero, as in C.
+ */
+final class PaletteSections {
+
+    /** Window spans in non-zero weights; powers of two. */
+    private static final int[] WINDOWS = {32, 64, 128, 256, 512};
+
+    private final int[] lastSeen = new int[Palette.CODES];
+    private final int[] stamp = new int[Palette.CODES];
+    /** The values seen so far in the stream, in order of first appearance. */
+    private final int[] seenValues = new int[Palette.CODES];
+    private int stampCounter;
+    private int[] restarts = new int[16];
+    /** Positions of the non-zero weights, in stream order. */
+    private int[] nonZeroAt = new int[0];
+
+    /**
+     * Returns the number of sections of {@code w[0, n)}; their start positions are {@link #start(int)}, the first
+     * being 0.
+     */
+    int find(short[] w, int n) {
+        java.util.Arrays.fill(lastSeen, -1);
+        if (nonZeroAt.length < n) {
+            nonZeroAt = new int[Math.max(n, nonZeroAt.length + nonZeroAt.length / 2)];
+        }
+        int[] nz = nonZeroAt;
+        int nonZeroCount = 0;
+        int seenCount = 0;
+        int count = 1;
+        restarts[0] = 0;
+        int lastRestart = 0;
+        boolean active = false;
+        int paletteSize = 0;
+        // Zeros in [lastRestart, i] once position i has been counted.
+        int zeros = 0;
+        for (int i = 0; i < n; i++) {
+            int excludeZero = zeros > (i - lastRestart) >> 2 ? 1 : 0;
+            int v = w[i] + 256;
+            if (active && lastSeen[v] < lastRestart) {
+                paletteSize++;
+                if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero)
+                        && (i - lastRestart - zeros > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
+                    count = add(count, i);
+                    lastRestart = i;
+                    active = false;
+                    zeros = 0;
+                }
+            }
+            if (lastSeen[v] < 0) {
+                seenValues[seenCount++] = v;
+            }
+            lastSeen[v] = i;
+            if (w[i] == 0) {
+                zeros++;
+            } else {
+                nz[nonZeroCount++] = i;
+            }
+            // Every span is a power of two and a multiple of the smallest, 32: most positions need no look.
+            int counted = i - lastRestart - zeros;
+            if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
+                continue;
+            }
+            for (int window : WINDOWS) {
+                int span = window * (active ? 2 : 1);
+                int nonZeros = i - lastRestart - zeros;
+                if (nonZeros <= 0 || (nonZeros & (span - 1)) != 0) {
+                    continue;
+                }
+                // Look back to the (span+2)-th most recent non-zero weight after the restart, or to the restart.
+                int restartAt = lastRestart;
+                if (nonZeroCount >= span + 2 && nz[nonZeroCount - span - 2] > lastRestart) {
+                    restartAt = nz[nonZeroCount - span - 2];
+                }
+                int oldBits = active ? indexBits(paletteSize - excludeZero) : 0;
+                int limit = largestPayingSize(active, span, oldBits, excludeZero);
+                int newSize = distinct(w, restartAt, i, seenCount, limit);
+                boolean start = newSize <= limit;
+                if (start) {
+                    paletteSize = newSize;
+                    active = true;
+                    if (restartAt != lastRestart) {
+                        // [restartAt, i] holds exactly span + 2 non-zero weights.
+                        zeros = (i - restartAt + 1) - (span + 2);
+                        lastRestart = restartAt;
+                    }
+                    if (restarts[count - 1] != lastRestart) {
+                        count = add(count, lastRestart);
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Returns whether a new palette of {@code size} entries at a window of {@code span} non-zero weights pays:
+     * without an active palette {@code span·(90 − 15·b)/16 − 8·size − 20 > 0} with b the new index bits (and
+     * at most 32 entries besides an excluded zero); with one, {@code span·15·(oldBits − b)/16 − 8·size − 20 > 0}.
+     */
+    static boolean pays(boolean active, int span, int oldBits, int excludeZero, int size) {
+        int newBits = indexBits(size - excludeZero);
+        if (active) {
+            return span * (oldBits * 15 - newBits * 15) / 16 - size * 8 - 20 > 0;
+        }
+        return size - excludeZero <= Palette.MAX_SIZE && span * (90 - newBits * 15) / 16 - size * 8 - 20 > 0;
+    }
+
+    /**
+     * Returns the largest palette size for which {@link #pays} holds (0 if none). {@code pays} only gets harder as
+     * the size grows (the cost term grows, the index bits never shrink), so counting distinct values can stop
+     * past this size: the answer is then "no" whatever the exact count.
+     */
+    private static int largestPayingSize(boolean active, int span, int oldBits, int excludeZero) {
+        int key = ((active ? 1 : 0) * 11 + Integer.numberOfTrailingZeros(span)) * 16 * 2 + oldBits * 2 + excludeZero;
+        int cached = PAYING[key];
+        if (cached >= 0) {
+            return cached;
+        }
+        int largest = 0;
+        for (int size = 1; size <= Palette.CODES; size++) {
+            if (pays(active, span, oldBits, excludeZero, size)) {
+                largest = size;
+            } else {
+                break;
+            }
+        }
+        PAYING[key] = largest;
+        return largest;
+    }
+
+    /** Cache of {@link #largestPayingSize}, −1 where not yet computed; indexed by (active, log2 span, bits, zero). */
+    private static final int[] PAYING = new int[2 * 11 * 16 * 2];
+
+    static {
+        java.util.Arrays.fill(PAYING, -1);
+    }
+
+    /** Returns the start of section {@code s}. */
+    int start(int s) {
+        return restarts[s];
+    }
+
+    private int add(int count, int position) {
+        if (count == restarts.length) {
+            restarts = java.util.Arrays.copyOf(restarts, count * 2);
+        }
+        restarts[count] = position;
+        return count + 1;
+    }
+
+    /**
+     * Returns the number of distinct values in {@code w[from, to]} ({@code to} being the current position), or
+     * {@code limit + 1} once it exceeds {@code limit}; by scanning the window or, when that is longer, checking
+     * the last position of every value seen so far.
+     */
+    private int distinct(short[] w, int from, int to, int seenCount, int limit) {
+        int distinct = 0;
+        if (to - from + 1 > seenCount) {
+            for (int k = 0; k < seenCount; k++) {
+                if (lastSeen[seenValues[k]] >= from && ++distinct > limit) {
+                    return distinct;
+                }
+            }
+            return distinct;
+        }
+        int mark = ++stampCounter;
+        if (mark == Integer.MAX_VALUE) {
+            java.util.Arrays.fill(stamp, 0);
+            stampCounter = 1;
+            mark = 1;
+        }
+        for (int k = from; k <= to; k++) {
+            int v = w[k] + 256;
+            if (stamp[v] != mark) {
+                stamp[v] = mark;
+                if (++distinct > limit) {
+                    return distinct;
+                }
+            }
+        }
+        return distinct;
+    }
+
+    private static boolean isPowerOfTwoOrZero(int x) {
+        return ((x - 1) & x) == 0;
+    }
+
+    /** Index bits of a palette of {@code size} entries: the smallest b with 2^b ≥ size (0 for size ≤ 1). */
+    static int indexBits(int size) {
+        for (int i = 7; i >= 0; i--) {
+            if (size > (1 << i)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+/**
+ * Puts weights in the order the NPU consumes them and pads them as the hardware expects (ethos-u-facts.md §5.2,
+ * §5.3; Vela 3.10 {@code mlw_encode.c: reorder}). Outer to inner:
+ * <ol>
+ *   <li>OFM blocks of the core's OFM block depth;
+ *   <li>IFM blocks (32 deep, 16 for part-kernel-first or 16-bit IFMs; one pass for depthwise);
+ *   <li>sub-kernel rows, then columns (at most 8/dilation each);
+ *   <li>part-kernel-first only: IFM micro-blocks of the IFM block;
+ *   <li>OFM micro-blocks of the OFM block;
+ *   <li>kernel elements of the sub-kernel, padded to a multiple of 4 (part-kernel 8-bit and depthwise) or 2
+ *       (part-kernel 16-bit);
+ *   <li>depth-first only: IFM micro-blocks of the IFM block (a depth-first IFM block is always fully padded);
+ *   <li>OFM channels of the micro-block;
+ *   <li>IFM channels of the micro-block (one for depthwise): the weight, or 0 where the position is padding.
+ * </ol>
+ *
+ * <p>A stream covers a subset of the OFM channels: {@code ofmDepth} channels starting at {@code channelStart} with
+ * step {@code channelStep} (the U65-512 gives core c every other channel of a depth slice).
+ */
+final class WeightReorder {
+
+    private WeightReorder() {}
+
+    /** Returns the number of values the stream of {@code ofmDepth} channels has, padding included. */
+    static long length(WeightVolume v, int ofmDepth, StreamShape s) {
+        boolean depthwise = s.traversal() == WeightTraversal.DEPTHWISE;
+        int ifmBlockDepth = s.ifmBlockDepth();
+        int iu = s.ifmUblockDepth();
+        int ou = s.ofmUblockDepth();
+        long total = 0;
+        for (int ofmBlock = 0; ofmBlock < ofmDepth; ofmBlock += s.ofmBlockDepth()) {
+            int ofmClipped = Math.min(s.ofmBlockDepth(), ofmDepth - ofmBlock);
+            long ofmUblocks = ceilDiv(ofmClipped, ou);
+            for (int ifmBlock = 0; ifmBlock < (depthwise ? 1 : v.ifm); ifmBlock += ifmBlockDepth) {
+                int ifmClipped = clippedIfmBlockDepth(v, s, ifmBlock);
+                long ifmUblocks = ceilDiv(ifmClipped, iu);
+                for (int sy = 0; sy < v.height; sy += s.subKernelH()) {
+                    int subH = Math.min(v.height - sy, s.subKernelH());
+                    for (int sx = 0; sx < v.width; sx += s.subKernelW()) {
+                        int subW = Math.min(v.width - sx, s.subKernelW());
+                        int elements = paddedElements(subH * subW, s);
+                        total += ifmUblocks * ofmUblocks * elements * ou * (depthwise ? 1 : iu);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Writes the stream of {@code ofmDepth} channels ({@code channelStart + k·channelStep}) into {@code out} and
+     * returns its length.
+     */
+    static int reorder(WeightVolume v, int channelStart, int channelStep, int ofmDepth, StreamShape s, short[] out) {
+        boolean depthwise = s.traversal() == WeightTraversal.DEPTHWISE;
+        boolean partKernel = s.traversal() == WeightTraversal.PART_KERNEL_FIRST;
+        int ifmBlockDepth = s.ifmBlockDepth();
+        int iu = s.ifmUblockDepth();
+        int ou = s.ofmUblockDepth();
+        int ifmPerUblock = depthwise ? 1 : iu;
+        int n = 0;
+        for (int ofmBlock = 0; ofmBlock < ofmDepth; ofmBlock += s.ofmBlockDepth()) {
+            int ofmClipped = Math.min(s.ofmBlockDepth(), ofmDepth - ofmBlock);
+            for (int ifmBlock = 0; ifmBlock < (depthwise ? 1 : v.ifm); ifmBlock += ifmBlockDepth) {
+                int ifmClipped = clippedIfmBlockDepth(v, s, ifmBlock);
+                int outerDepth = partKernel ? ifmClipped : 1;
+                int innerDepth = partKernel ? 1 : ifmClipped;
+                for (int sy = 0; sy < v.height; sy += s.subKernelH()) {
+                    int subH = Math.min(v.height - sy, s.subKernelH());
+                    for (int sx = 0; sx < v.width; sx += s.subKernelW()) {
+                        int subW = Math.min(v.width - sx, s.subKernelW());
+                        int elements = paddedElements(subH * subW, s);
+                        for (int outer = 0; outer < outerDepth; outer += iu) {
+                            for (int ofmUblock = 0; ofmUblock < ofmClipped; ofmUblock += ou) {
+                                for (int e = 0; e < elements; e++) {
+                                    int kx = e % subW;
+                                    int ky = e / subW;
+                                    boolean inKernel = ky < subH;
+                                    int wy = sy + ky;
+                                    int wx = sx + kx;
+                                    for (int inner = 0; inner < innerDepth; inner += iu) {
+                                        int ifmBase = ifmBlock + inner + outer;
+                                        for (int oz = 0; oz < ou; oz++) {
+                                            int ofmZ = ofmBlock + ofmUblock + oz;
+                                            boolean ofmValid = inKernel && ofmZ < ofmDepth;
+                                            int channel = channelStart + ofmZ * channelStep;
+                                            for (int iz = 0; iz < ifmPerUblock; iz++) {
+                                                int ifmZ = ifmBase + iz;
+                                                out[n++] = ofmValid && ifmZ < v.ifm ? v.get(channel, wy, wx, ifmZ) : 0;
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** IFM block depth: clipped to the IFM for part-kernel-first, full for depth-first, one micro-block depthwise. */
+    private static int clippedIfmBlockDepth(WeightVolume v, StreamShape s, int ifmBlock) {
+        return switch (s.traversal()) {
+            case DEPTHWISE -> s.ifmUblockDepth();
+            case PART_KERNEL_FIRST -> Math.min(s.ifmBlockDepth(), v.ifm - ifmBlock);
+            case DEPTH_FIRST -> s.ifmBlockDepth();
+        };
+    }
+
+    private static int paddedElements(int elements, StreamShape s) {
+        return switch (s.traversal()) {
+            case PART_KERNEL_FIRST -> roundUp(elements, s.ifmBits() == 16 ? 2 : 4);
+            case DEPTHWISE -> roundUp(elements, 4);
+            case DEPTH_FIRST -> elements;
+        };
+    }
+
+    private static int roundUp(int a, int b) {
+        return (a + b - 1) / b * b;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+/**
+ * Compresses a reordered weight stream (signed 9-bit values) into the Ethos-U weight bitstream
+ * (ethos-u-facts.md §5.4; Vela 3.10's encoder {@code mlw_encode.c: mlw_encode} is the source of the format's
+ * facts and of the heuristics reproduced here, so that sizes match Vela's).
+ *
+ * <p>Layout: the stream is split into palette sections ({@link PaletteSections}); each section chooses its value
+ * mapping ({@link Palette}) and is cut into slices whose Golomb-Rice parameters come from {@link GrcSearch}
+ * (at most 32 767 coded values per slice). Each slice is a header (ZDIV 3, SLICELEN 15, WDIV 3, WTRUNC 1,
+ * NEWPAL 1, and for a section's first slice DIROFS 5, PALSIZE 5, PALBITS 3 and the palette entries) followed by
+ * chunks that interleave the weights' first unary bits (12), a zero-run unary field (12, or 8 when ZDIV = 3),
+ * the weights' second unary bits, and the previous chunk's weight and zero-run remainders. The stream ends with
+ * ZDIV = 7, 1-bits to the byte boundary, and 0xFF bytes to a 16-byte boundary.
+ *
+ * <p>Not thread-safe: an instance reuses its scratch buffers; use one per thread.
+ */
+final class WeightStreamEncoder {
+
+    /** Largest number of coded values in one slice (SLICELEN is 15 bits, value − 1). */
+    static final int MAX_SLICE_VALUES = 32_767;
+    /** ZDIV value meaning "no zero-run coding in this slice". */
+    static final int ZDIV_DISABLED = 6;
+    /** ZDIV value marking the end of the stream. */
+    static final int ZDIV_END = 7;
+    /** WDIV value meaning "uncompressed values". */
+    static final int WDIV_UNCOMPRESSED = 7;
+    /** The stream is padded to this many bytes. */
+    static final int ALIGNMENT_BYTES = 16;
+
+    private final BitWriter out = new BitWriter();
+    private final PaletteSections sections = new PaletteSections();
+    private final Palette palette = new Palette();
+    private final GrcSearch search = new GrcSearch();
+
+    private int[] weightValues = new int[0];
+    private int[] runValues = new int[0];
+    private byte[] weightSliceConfig = new byte[0];
+    private int[] weightSliceEnd = new int[0];
+    private byte[] runSliceConfig = new byte[0];
+    private int[] runSliceEnd = new int[0];
+    private long zeroRunZeros;
+
+    private final int[] wRemain = new int[12];
+    private final int[] wPrevRemain = new int[12];
+    private final int[] zRemain = new int[12];
+    private final int[] zPrevRemain = new int[12];
+
+    /** The compressed stream of one input and how much of it the decoder handles as zero runs. */
+    record Result(byte[] bytes, long zeroRunZeros) {}
+
+    /**
+     * Compresses {@code weights[0, n)}; every value must lie in −255…255. Returns the bytes (a multiple of 16) and
+     * the number of zeros coded as zero runs.
+     */
+    Result encode(short[] weights, int n) {
+        for (int i = 0; i < n; i++) {
+            if (weights[i] < -255 || weights[i] > 255) {
+                throw new IllegalArgumentException("weight " + weights[i] + " at " + i + " is outside -255..255");
+            }
+        }
+        out.reset();
+        zeroRunZeros = 0;
+        ensureCapacity(n);
+        int count = sections.find(weights, n);
+        for (int s = 0; s < count; s++) {
+            int from = sections.start(s);
+            int to = s + 1 < count ? sections.start(s + 1) : n;
+            palette.choose(weights, from, to);
+            encodeSection(weights, from, to);
+        }
+        out.put(ZDIV_END, 3);
+        out.put(0xff, (int) ((8 - (out.bitPosition() & 7)) & 7));
+        while ((out.bitPosition() & (ALIGNMENT_BYTES * 8 - 1)) != 0) {
+            out.put(0xff, 8);
+        }
+        return new Result(out.toByteArray(), zeroRunZeros);
+    }
+
+    private void ensureCapacity(int n) {
+        if (weightValues.length < n + 1) {
+            int size = Math.max(n + 1, weightValues.length + weightValues.length / 2);
+            weightValues = new int[size];
+            runValues = new int[size];
+            weightSliceConfig = new byte[size];
+            weightSliceEnd = new int[size];
+            runSliceConfig = new byte[size];
+            runSliceEnd = new int[size];
+        }
+    }
+
+    private void encodeSection(short[] w, int from, int to) {
+        Palette p = palette;
+        int uncompressedBits = p.uncompressedBits();
+        // Split into coded values and, in zero-run mode, the zero runs before, between and after them. An
+        // all-zero section still codes its first zero as a value so that no slice is empty.
+        int n = 0;
+        int i = from;
+        while (true) {
+            if (p.zeroRuns) {
+                int run = 0;
+                if (!p.onlyZeros || i > from) {
+                    while (i < to && w[i] == 0) {
+                        run++;
+                        i++;
+                    }
+                }
+                runValues[n] = run;
+                zeroRunZeros += run;
+            }
+            if (i == to) {
+                break;
+            }
+            weightValues[n] = p.index[w[i] + 256];
+            n++;
+            i++;
+        }
+        int weightSlices = search.searchWeights(weightValues, n, uncompressedBits, weightSliceConfig, weightSliceEnd);
+        if (n == 0) {
+            weightSlices = 0;
+        }
+        int runSlices = 0;
+        if (p.zeroRuns) {
+            runSlices = search.searchRuns(runValues, n + 1, weightSliceEnd, weightSlices, runSliceConfig, runSliceEnd);
+        }
+        int pos = 0;
+        int wi = 0;
+        int zi = 0;
+        boolean newPalette = true;
+        while (pos < n || newPalette) {
+            int end = pos + MAX_SLICE_VALUES;
+            if (wi < weightSlices && weightSliceEnd[wi] < end) {
+                end = weightSliceEnd[wi];
+            }
+            if (zi < runSlices && runSliceEnd[zi] < end) {
+                end = runSliceEnd[zi];
+            }
+            end = Math.min(end, n);
+            // The first slice carries the zero run before its first value too; later slices only the runs after.
+            int runOffset = pos + (newPalette ? 0 : 1);
+            encodeSlice(pos, runOffset, end - pos, newPalette, uncompressedBits, weightSliceConfig[wi],
+                    p.zeroRuns ? runSliceConfig[zi] : 0);
+            newPalette = false;
+            if (wi < weightSlices && weightSliceEnd[wi] == end) {
+                wi++;
+            }
+            if (zi < runSlices && runSliceEnd[zi] == end) {
+                zi++;
+            }
+            pos = end;
+        }
+    }
+
+    private void encodeSlice(int wOffset, int zOffset, int n, boolean newPalette, int uncompressedBits, int wConfig,
+            int zConfig) {
+        Palette p = palette;
+        BitWriter b = out;
+        boolean uncompressed = wConfig == GrcSearch.UNCOMPRESSED;
+        boolean trunc = GrcSearch.truncated(wConfig);
+        int wDiv = uncompressed ? uncompressedBits : GrcSearch.divisor(wConfig);
+        int zDiv = zConfig;
+
+        b.put(p.zeroRuns ? zDiv : ZDIV_DISABLED, 3);
+        b.put(n - 1, 15);
+        b.put(uncompressed ? WDIV_UNCOMPRESSED : wDiv, 3);
+        b.put(trunc ? 1 : 0, 1);
+        b.put(newPalette ? 1 : 0, 1);
+        if (newPalette) {
+            b.put(p.directOffset, 5);
+            b.put(Math.max(0, p.size - 1), 5);
+            b.put(p.bits - 2, 3);
+            for (int k = 0; k < p.size; k++) {
+                b.put(p.entries[k], p.bits);
+            }
+        }
+
+        int zN = n + (newPalette ? 1 : 0);
+        int[] wv = weightValues;
+        int[] zv = runValues;
+        int wPos = 0;
+        int zPos = 0;
+        int wQ = -1;
+        int wR = 0;
+        int zQ = -1;
+        int zR = 0;
+        int[] wRem = wRemain;
+        int[] wPrev = wPrevRemain;
+        int[] zRem = zRemain;
+        int[] zPrev = zPrevRemain;
+        int wPrevCount = 0;
+        int zPrevCount = 0;
+        boolean wPrevEnable = false;
+        boolean zPrevEnable = false;
+        int zUnaryLen = zDiv < 3 ? 12 : 8;
+        int wMaxSymbols = uncompressed && wDiv > 5 ? 8 : 12;
+        int wMask = (1 << wDiv) - 1;
+        int zMask = (1 << zDiv) - 1;
+        int wStep = trunc ? 3 : 2;
+        do {
+            int balance = p.zeroRuns ? wPos - zPos : 0;
+            boolean wEnable = balance < 8 && wPos < n;
+            boolean zEnable = balance >= 0 && p.zeroRuns && zPos < zN;
+            int wCount = 0;
+            int unary0 = 0;
+            int unary1 = 0;
+            int unary1Len = 0;
+            if (wEnable) {
+                int j = 0;
+                while (j < wMaxSymbols) {
+                    if (wQ < 0) {
+                        if (wPos < n) {
+                            int value = wv[wOffset + wPos];
+                            wQ = value >> wDiv;
+                            wR = value & wMask;
+                        } else {
+                            wQ = 0;
+                            wR = -1;
+                        }
+                    }
+                    // Each unary position carries "more than 0" in WUNARY0 and, if so, "more than 1" in WUNARY1;
+                    // untruncated, a position takes 2 off the quotient, so q needs q/2 + 1 positions: q/2 + q%2
+                    // set WUNARY0 bits, of which the first q/2 have WUNARY1 set. Truncated, one position.
+                    // Fast path: the whole quotient fits in this chunk.
+                    if (wQ >= 0 && wR >= 0) {
+                        int half = trunc ? (wQ > 0 ? 1 : 0) : wQ >> 1;
+                        int positions = trunc ? 1 : half + 1;
+                        if (j + positions <= wMaxSymbols) {
+                            int ones = trunc ? half : half + (wQ & 1);
+                            int setTwice = trunc ? (wQ > 1 ? 1 : 0) : half;
+                            unary0 |= ((1 << ones) - 1) << j;
+                            unary1 |= ((1 << setTwice) - 1) << unary1Len;
+                            unary1Len += ones;
+                            j += positions;
+                            wQ = -1;
+                        }
+                    }
+                    while (wQ >= 0 && j < wMaxSymbols) {
+                        if (wQ > 0) {
+                            unary0 |= 1 << j;
+                            if (wQ > 1) {
+                                unary1 |= 1 << unary1Len;
+                            }
+                            unary1Len++;
+                        }
+                        j++;
+                        wQ -= wStep;
+                    }
+                    if (wQ < 0 && wR >= 0) {
+                        wRem[wCount++] = wR;
+                        wPos++;
+                    }
+                }
+            }
+            int zCount = 0;
+            int zUnary = 0;
+            if (zEnable) {
+                int j = 0;
+                while (j < zUnaryLen) {
+                    if (zQ < 0) {
+                        if (zPos < zN) {
+                            int value = zv[zOffset + zPos];
+                            zQ = value >> zDiv;
+                            zR = value & zMask;
+                        } else {
+                            zQ = 0;
+                            zR = -1;
+                        }
+                    }
+                    // A run quotient q is q set bits and a clear one; fast path when they fit in this chunk.
+                    if (zQ >= 0 && zR >= 0 && j + zQ + 1 <= zUnaryLen) {
+                        zUnary |= ((1 << zQ) - 1) << j;
+                        j += zQ + 1;
+                        zQ = -1;
+                    }
+                    while (zQ >= 0 && j < zUnaryLen) {
+                        if (zQ > 0) {
+                            zUnary |= 1 << j;
+                        }
+                        j++;
+                        zQ--;
+                    }
+                    if (zQ < 0 && zR >= 0) {
+                        zRem[zCount++] = zR;
+                        zPos++;
+                    }
+                }
+            }
+            if (wEnable && !uncompressed) {
+                b.put(unary0, 12);
+            }
+            if (zEnable) {
+                b.put(zUnary, zUnaryLen);
+            }
+            if (wEnable && !uncompressed) {
+                b.put(unary1, unary1Len);
+            }
+            if (wPrevEnable && wDiv > 0) {
+                for (int k = 0; k < wPrevCount; k++) {
+                    b.put(wPrev[k], wDiv);
+                }
+            }
+            if (zPrevEnable && zDiv > 0) {
+                for (int k = 0; k < zPrevCount; k++) {
+                    b.put(zPrev[k], zDiv);
+                }
+            }
+            wPrevEnable = wEnable;
+            zPrevEnable = zEnable;
+            // The remainders just collected are written with the next chunk: swap the buffers.
+            int[] t = wPrev;
+            wPrev = wRem;
+            wRem = t;
+            t = zPrev;
+            zPrev = zRem;
+            zRem = t;
+            wPrevCount = wCount;
+            zPrevCount = zCount;
+        } while (wPrevEnable || zPrevEnable);
+    }
+}

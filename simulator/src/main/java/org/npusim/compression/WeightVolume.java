@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+/**
+ * Weights in the layout the encoder reads: OFM channel × kernel height × kernel width × IFM channel (OHWI), as
+ * signed values with the zero point already subtracted (−255…255). Depthwise weights have one IFM channel and
+ * vector products a 1×1 kernel.
+ */
+final class WeightVolume {
+
+    final short[] values;
+    final int ofm;
+    final int height;
+    final int width;
+    final int ifm;
+
+    WeightVolume(short[] values, int ofm, int height, int width, int ifm) {
+        if ((long) ofm * height * width * ifm != values.length) {
+            throw new IllegalArgumentException(
+                    values.length + " values for " + ofm + "x" + height + "x" + width + "x" + ifm);
+        }
+        this.values = values;
+        this.ofm = ofm;
+        this.height = height;
+        this.width = width;
+        this.ifm = ifm;
+    }
+
+    short get(int o, int y, int x, int i) {
+        return values[((o * height + y) * width + x) * ifm + i];
+    }
+
+    /** Returns these weights with the kernel flipped in height and width (transpose convolution). */
+    WeightVolume flipped() {
+        short[] out = new short[values.length];
+        for (int o = 0; o < ofm; o++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int from = ((o * height + y) * width + x) * ifm;
+                    int to = ((o * height + (height - 1 - y)) * width + (width - 1 - x)) * ifm;
+                    System.arraycopy(values, from, out, to, ifm);
+                }
+            }
+        }
+        return new WeightVolume(out, ofm, height, width, ifm);
+    }
+
+    /**
+     * Returns these weights with {@code padLeft} zero columns on the left and zero columns on the right up to
+     * {@code factor·foldedWidth}, then every {@code factor} adjacent columns folded into the IFM depth: folded
+     * column x' and channel c' hold column {@code x'·factor + c' / ifm}, channel {@code c' mod ifm} (the stride
+     * rewrite of {@link org.npusim.graph.StridedConvRewrite}, a row-major reshape of the padded kernel).
+     */
+    WeightVolume folded(int factor, int padLeft, int foldedWidth) {
+        int paddedWidth = foldedWidth * factor;
+        if (padLeft < 0 || padLeft + width > paddedWidth) {
+            throw new IllegalArgumentException("cannot pad a kernel of width " + width + " to " + paddedWidth
+                    + " with " + padLeft + " columns on the left");
+        }
+        int foldedIfm = ifm * factor;
+        short[] out = new short[ofm * height * foldedWidth * foldedIfm];
+        for (int o = 0; o < ofm; o++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int px = x + padLeft;
+                    int to = ((o * height + y) * foldedWidth + px / factor) * foldedIfm + (px % factor) * ifm;
+                    int from = ((o * height + y) * width + x) * ifm;
+                    System.arraycopy(values, from, out, to, ifm);
+                }
+            }
+        }
+        return new WeightVolume(out, ofm, height, foldedWidth, foldedIfm);
+    }
+
+    /**
+     * Returns these weights with the kernel spread by {@code factorY} × {@code factorX}: zeros between the taps,
+     * so that a dilation the hardware lacks becomes a larger kernel (ethos-u-facts.md §5.2).
+     */
+    WeightVolume inflated(int factorY, int factorX) {
+        int h = (height - 1) * factorY + 1;
+        int w = (width - 1) * factorX + 1;
+        short[] out = new short[ofm * h * w * ifm];
+        for (int o = 0; o < ofm; o++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int from = ((o * height + y) * width + x) * ifm;
+                    int to = ((o * h + y * factorY) * w + x * factorX) * ifm;
+                    System.arraycopy(values, from, out, to, ifm);
+                }
+            }
+        }
+        return new WeightVolume(out, ofm, h, w, ifm);
+    }
+}

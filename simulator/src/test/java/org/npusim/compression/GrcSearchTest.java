@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Does the packed (SWAR) parameter search choose exactly what the plain search of ethos-u-facts.md §5.4 chooses?
+ * The reference below is that search written as literally as possible: 13 states with absolute bit counts, a
+ * 40-bit switch cost, the first cheapest state on ties, a switch only when strictly cheaper.
+ */
+class GrcSearchTest {
+
+    /** Returns {configs, ends} of the reference search, as "config@end" strings. */
+    static String reference(int[] values, int n, int uncompressedBits) {
+        int configs = GrcSearch.WEIGHT_CONFIGS;
+        long[][] cost = new long[n + 1][configs];
+        int[][] previous = new int[n + 1][configs];
+        for (int c = 0; c < configs; c++) {
+            previous[0][c] = c;
+        }
+        for (int i = 0; i < n; i++) {
+            int bestConfig = 0;
+            for (int c = 1; c < configs; c++) {
+                if (cost[i][c] < cost[i][bestConfig]) {
+                    bestConfig = c;
+                }
+            }
+            for (int c = 0; c < configs; c++) {
+                long bits;
+                if (c == GrcSearch.UNCOMPRESSED) {
+                    bits = uncompressedBits;
+                } else {
+                    int div = c % 6;
+                    boolean trunc = c >= 6;
+                    int q = values[i] >> div;
+                    bits = trunc ? Math.min(q + 1, 2) + div : q + 1 + div;
+                    if ((trunc && q > 2) || q > 31) {
+                        bits = 10_000;
+                    }
+                }
+                if (cost[i][bestConfig] + 40 < cost[i][c]) {
+                    cost[i + 1][c] = cost[i][bestConfig] + 40 + bits;
+                    previous[i + 1][c] = bestConfig;
+                } else {
+                    cost[i + 1][c] = cost[i][c] + bits;
+                    previous[i + 1][c] = c;
+                }
+            }
+        }
+        int config = 0;
+        for (int c = 1; c < configs; c++) {
+            if (cost[n][c] < cost[n][config]) {
+                config = c;
+            }
+        }
+        StringBuilder slices = new StringBuilder();
+        int end = n;
+        for (int i = n; i >= 0; i--) {
+            if (previous[i][config] != config || i == 0) {
+                slices.insert(0, config + "@" + end + " ");
+                config = previous[i][config];
+                end = i - 1;
+            }
+        }
+        return slices.toString().trim();
+    }
+
+    private static String packed(int[] values, int n, int uncompressedBits) {
+        byte[] config = new byte[n + 1];
+        int[] end = new int[n + 1];
+        int slices = new GrcSearch().searchWeights(values, n, uncompressedBits, config, end);
+        StringBuilder s = new StringBuilder();
+        for (int k = 0; k < slices; k++) {
+            s.append(config[k]).append('@').append(end[k]).append(' ');
+        }
+        return s.toString().trim();
+    }
+
+    @Property(tries = 400)
+    void searchWeights_randomValues_matchesThePlainSearch(@ForAll long seed, @ForAll @IntRange(min = 1, max = 600) int n,
+            @ForAll @IntRange(min = 0, max = 3) int kind) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] values = new int[n];
+        int bound = switch (kind) {
+            case 0 -> 4;
+            case 1 -> 40;
+            case 2 -> 200;
+            default -> 512;
+        };
+        // Runs of similar values make switches worthwhile, so the path has several slices.
+        int base = random.nextInt(bound);
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(50) == 0) {
+                base = random.nextInt(bound);
+            }
+            values[i] = Math.min(511, Math.max(0, base + random.nextInt(9) - 4));
+        }
+        int[] uncompressed = {100, 9, 5, 2};
+        int ub = uncompressed[random.nextInt(uncompressed.length)];
+        assertThat(packed(values, n, ub)).isEqualTo(reference(values, n, ub));
+    }
+
+    @Test
+    void searchWeights_valueNoTruncatedConfigurationCanCode_forcesTheTruncatedStatesToSwitch() {
+        // Ones are cheapest truncated (1 bit, divisor 0), but 400 cannot be coded truncated (400 >> 5 = 12 > 2):
+        // a truncated state that just met 400 carries 10 000 bits and must switch at the next value, even when the
+        // ones after it favour truncation again.
+        int[] values = new int[300];
+        Arrays.fill(values, 1);
+        values[100] = 400;
+        values[200] = 500;
+        for (int ub : new int[] {100, 9, 2}) {
+            assertThat(packed(values, values.length, ub)).as("uncompressed %d bits", ub)
+                    .isEqualTo(reference(values, values.length, ub));
+        }
+    }
+
+    @Test
+    void searchWeights_smallThenLargeValues_switchesOnce() {
+        int[] values = new int[400];
+        Arrays.fill(values, 200, 400, 300);
+        // 200 zeros cost 1 bit each with divisor 0; 300 needs a large divisor: 300 >> 5 = 9, 15 bits with 5.
+        assertThat(packed(values, 400, 100)).isEqualTo(reference(values, 400, 100)).contains(" ");
+    }
+}

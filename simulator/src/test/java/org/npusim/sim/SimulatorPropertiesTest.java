@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.npusim.cpu.MacRateCostModel;
+import org.npusim.des.ClockDomain;
+import org.npusim.errors.InputException;
+import org.npusim.graph.Model;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.modeldesc.ModelDescriptions;
+import org.npusim.npu.CostModel;
+import org.npusim.plan.Step;
+import org.npusim.plan.WeightSizer;
+import org.npusim.report.ResultFormat;
+import org.npusim.report.ResultWriter;
+import org.npusim.result.LayerResult;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.testsupport.SharedData;
+import org.npusim.tflite.TfliteReader;
+
+/**
+ * Properties every simulation must have: determinism, analytic lower bounds on every layer, monotonicity in the
+ * hardware's resources, conservation, and clean errors for plans that cannot run.
+ */
+final class SimulatorPropertiesTest {
+
+    private static final Path ROOT = SharedData.repositoryRoot();
+    private static final String VELA_U55 = "hwconfigs/vela/ethos-u55-high-end-embedded.yaml";
+
+    private static HardwareConfig hw(String file, String npu, String mode, String... set) {
+        return HardwareLoader.load(ROOT.resolve(file), List.of(set), Optional.ofNullable(npu), Optional.ofNullable(mode));
+    }
+
+    private static Simulator.Run run(Model m, HardwareConfig hw) {
+        return new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).run(m, m.name(), hw, false);
+    }
+
+    private static String json(SimulationResult r) throws IOException {
+        StringWriter w = new StringWriter();
+        ResultWriter.write(r, ResultFormat.JSON, w);
+        return w.toString();
+    }
+
+    private static List<Model> models() {
+        List<Model> out = new ArrayList<>();
+        for (Path p : SharedData.models()) {
+            if (!p.getFileName().toString().contains("vela")) {
+                out.add(TfliteReader.read(p));
+            }
+        }
+        for (String d : new String[] {"ds_cnn_small", "mobilenet_v1_025_96", "resnet8", "autoencoder_ad", "mobilenet_v2_100_224"}) {
+            out.add(ModelDescriptions.load(ROOT.resolve("models/" + d + ".yaml")));
+        }
+        return out;
+    }
+
+    @Test
+    void simulate_sameInputsTwice_giveByteIdenticalJson() throws IOException {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        for (String mode : new String[] {"shared-sram", "sram-only"}) {
+            HardwareConfig h = hw(VELA_U55, "ethos-u55-128", mode);
+            String a = json(run(m, h).result());
+            String b = json(run(TfliteReader.read(SharedData.model("person_detect")), h).result());
+            assertThat(a).isEqualTo(b);
+        }
+    }
+
+    /**
+     * No NPU layer is faster than its MACs at the array's peak rate, nor than its IFM and OFM bytes over the
+     * bandwidth of the memory they are in (the event-driven mode; weights prefetched under earlier layers are
+     * excluded because the DMA moves them before the layer starts).
+     */
+    @Test
+    void simulate_everyModelAndVariant_respectsAnalyticLowerBounds() {
+        int checked = 0;
+        for (Model m : models()) {
+            for (String variant : new String[] {"ethos-u55-64", "ethos-u55-256", "ethos-u65-512"}) {
+                String file = variant.startsWith("ethos-u65") ? "hwconfigs/vela/ethos-u65-high-end.yaml" : VELA_U55;
+                HardwareConfig h = hw(file, variant, variant.startsWith("ethos-u65") ? "dedicated-sram" : "shared-sram");
+                Simulator.Run run = run(m, h);
+                ClockDomain clock = new ClockDomain("npu", h.referenceClockHz());
+                CostModel costs = new CostModel(run.plan().npu().variant());
+                for (LayerResult l : run.result().layers()) {
+                    if (l.unit() != Unit.NPU) {
+                        continue;
+                    }
+                    long macBound = (long) Math.ceil((double) l.macs() / run.plan().npu().variant().macsPerCycle());
+                    assertThat(l.cycles() + 1).as("%s %s layer %d MAC bound", m.name(), variant, l.index()).isGreaterThanOrEqualTo(macBound);
+                    for (Step s : run.plan().steps()) {
+                        if (s.operator() == l.index() && s instanceof Step.Npu n) {
+                            StepWork w = StepWork.of(n, costs, run.plan().npu());
+                            double ifmCycles = w.ifmBytes() / n.ifm().channel().timing().bytesPerCycle();
+                            double ofmCycles = w.ofmBytes() / n.ofm().channel().timing().bytesPerCycle();
+                            if (n.ifm().channel().equals(n.ofm().channel())) {
+                                ifmCycles += ofmCycles;
+                            }
+                            assertThat((double) l.cycles() + 1).as("%s %s layer %d bandwidth bound", m.name(), variant, l.index())
+                                    .isGreaterThanOrEqualTo(Math.max(ifmCycles, ofmCycles) * 0.999);
+                        }
+                    }
+                    checked++;
+                }
+            }
+        }
+        System.out.println("analytic bounds: " + checked + " NPU layers checked");
+        assertThat(checked).isGreaterThan(500);
+    }
+
+    /**
+     * More MACs per cycle, more bandwidth, or a faster clock never make a single-operator model slower (time in
+     * seconds, event-driven and Vela-compatible).
+     */
+    @Test
+    void simulate_moreResources_neverSlower() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        String[] variants = {"ethos-u55-32", "ethos-u55-64", "ethos-u55-128", "ethos-u55-256"};
+        for (String[] mode : new String[][] {{}, {"simulation.overlap=false", "simulation.contention=false"}}) {
+            double previous = Double.MAX_VALUE;
+            for (String v : variants) {
+                double t = run(m, hw(VELA_U55, v, "shared-sram", mode)).result().total().seconds();
+                assertThat(t).as("%s slower than the smaller variant", v).isLessThanOrEqualTo(previous * 1.0001);
+                previous = t;
+            }
+            double slowFlash = run(m, hw(VELA_U55, "ethos-u55-128", "shared-sram", concat(mode, "memories.flash.clock_scale=0.125")))
+                    .result().total().seconds();
+            double fastFlash = run(m, hw(VELA_U55, "ethos-u55-128", "shared-sram", concat(mode, "memories.flash.clock_scale=0.5")))
+                    .result().total().seconds();
+            assertThat(fastFlash).isLessThanOrEqualTo(slowFlash);
+            double slowClock = run(m, hw(VELA_U55, "ethos-u55-128", "shared-sram", concat(mode, "npu.clock=250 MHz")))
+                    .result().total().seconds();
+            double fastClock = run(m, hw(VELA_U55, "ethos-u55-128", "shared-sram", concat(mode, "npu.clock=500 MHz")))
+                    .result().total().seconds();
+            assertThat(fastClock).isLessThanOrEqualTo(slowClock);
+        }
+    }
+
+    private static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+
+    /** Simulated MACs equal the graph's; every layer's bytes are accounted per memory. */
+    @Test
+    void simulate_conservation_macsAndTraffic() {
+        for (Model m : models()) {
+            HardwareConfig h = hw(VELA_U55, "ethos-u55-256", "shared-sram");
+            SimulationResult r = run(m, h).result();
+            long macs = r.layers().stream().mapToLong(LayerResult::macs).sum();
+            assertThat(macs).as(m.name()).isEqualTo(m.main().facts().totalMacs());
+            long layerBytes = r.layers().stream().flatMap(l -> l.traffic().values().stream())
+                    .mapToLong(t -> t.readBytes() + t.writeBytes()).sum();
+            long totalBytes = r.total().traffic().values().stream().mapToLong(t -> t.readBytes() + t.writeBytes()).sum();
+            assertThat(layerBytes).isEqualTo(totalBytes);
+        }
+    }
+
+    @Test
+    void simulate_arenaTooSmall_failsNamingLayerAndMemory() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        HardwareConfig h = hw(VELA_U55, "ethos-u55-128", "shared-sram", "memories.sram.size=16 KiB", "placement.cache_size=8 KiB");
+        assertThatThrownBy(() -> run(m, h)).isInstanceOf(InputException.class)
+                .hasMessageContaining("memory sram").hasMessageContaining("layer ").hasMessageContaining("live activations");
+    }
+
+    @Test
+    void simulate_cpuOnlyBoard_runsEveryLayerOnTheCpu() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        HardwareConfig h = HardwareLoader.load(ROOT.resolve("hwconfigs/cpu-only/cortex-m7-280mhz.yaml"));
+        SimulationResult r = run(m, h).result();
+        assertThat(r.layers()).allMatch(l -> l.unit() == Unit.CPU);
+        assertThat(r.total().cpuCycles()).isEqualTo(r.total().cycles());
+        assertThat(r.total().seconds()).isGreaterThan(0);
+    }
+}
