@@ -3,18 +3,28 @@ package org.npusim.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.npusim.analysis.Analysis;
+import org.npusim.analysis.Analyzer;
+import org.npusim.cpu.CortexMCostModel;
 import org.npusim.graph.Model;
+import org.npusim.htmlreport.HtmlReport;
 import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.hw.yaml.Overrides;
+import org.npusim.plan.EthosUWeightSizer;
+import org.npusim.plan.WeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
 import org.npusim.report.WhatIfWriter;
 import org.npusim.whatif.NM;
 import org.npusim.whatif.WeightTransforms;
 import org.npusim.errors.InputException;
-import java.util.Optional;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
+import org.npusim.sweep.CachedWeightSizer;
+import org.npusim.trace.ChromeTrace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +33,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code npusim simulate MODEL --hw HW.yaml}: per-layer and total cycles, time, bottleneck, traffic, energy.
+ * {@code npusim simulate MODEL --hw HW.yaml}: per-layer and total cycles, time, bottleneck, traffic, energy, and the
+ * bottleneck analysis (slowest layers, resource utilization, energy split, what-ifs measured by re-simulation);
+ * optionally a Chrome trace of the timeline ({@code --trace}) and a self-contained HTML report ({@code --report}).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulate a model on a hardware description: per layer and in total, cycles, time, where it ran, "
@@ -63,25 +75,51 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the clustering (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--trace", paramLabel = "FILE.json",
+            description = "Also write the run's timeline as Chrome trace-event JSON (open it in Perfetto or chrome://tracing).")
+    Path trace;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report with charts (no network access needed).")
+    Path report;
+
+    @Option(names = "--no-what-if", description = "Skip the what-ifs (each one is one more simulation).")
+    boolean noWhatIf;
+
     @Override
     public Integer call() {
-        HardwareConfig hw = hardware.load();
+        HardwareDocument document = hardware.parse();
+        Overrides overrides = hardware.overrideOptions().overrides();
+        HardwareConfig hw = document.resolve(overrides);
         Model m = ModelFiles.load(model);
-        Simulator simulator = Simulator.standard();
+        String path = model.toString();
+        // One sizer for the run and its what-ifs: a what-if encodes only the weight streams it changes.
+        WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
         if (preserveSparsity && cluster == null) {
             throw new InputException("", "--preserve-sparsity", "needs --cluster K");
         }
         if (prune != null || cluster != null || nm != null) {
-            return whatIf(simulator, m, hw);
+            return weightWhatIf(simulator(sizer), m, hw);
         }
-        SimulationResult r = simulator.simulate(m, model.toString(), hw);
+        Simulator.Run run = simulator(sizer).run(m, path, hw, trace != null);
+        SimulationResult r = run.result();
+        Analyzer analyzer = new Analyzer(h -> simulator(sizer).simulate(m, path, h));
+        // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
+        boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
+        Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
+        if (trace != null) {
+            OutputTarget.writeBytes(trace, w -> ChromeTrace.write(run, hw, w));
+        }
+        if (report != null) {
+            OutputTarget.writeBytes(report, w -> HtmlReport.write(run, hw, analysis, w));
+        }
         PrintWriter out = spec.commandLine().getOut();
-        OutputTarget.write(output, out, w -> ResultWriter.write(r, format, w));
+        OutputTarget.write(output, out, w -> ResultWriter.write(r, Optional.of(analysis), format, w));
         return Main.OK;
     }
 
     /** Simulates the model as it is and transformed, and writes both side by side. */
-    private Integer whatIf(Simulator simulator, Model m, HardwareConfig hw) {
+    private Integer weightWhatIf(Simulator simulator, Model m, HardwareConfig hw) {
         Model transformed = m;
         StringBuilder what = new StringBuilder();
         if (prune != null || nm != null) {
@@ -101,5 +139,9 @@ final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OutputTarget.write(output, out, w -> WhatIfWriter.write(baseline, after, transform, format, w));
         return Main.OK;
+    }
+
+    private static Simulator simulator(WeightSizer sizer) {
+        return new Simulator(CortexMCostModel::of, sizer);
     }
 }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.npusim.analysis.Analysis;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -21,10 +23,23 @@ public final class ResultWriter {
 
     /** Writes {@code r} in {@code format}. */
     public static void write(SimulationResult r, ResultFormat format, Writer out) throws IOException {
+        write(r, Optional.empty(), format, out);
+    }
+
+    /**
+     * Writes {@code r} in {@code format} with its bottleneck analysis: a section after the table, and the top-level
+     * {@code analysis} object after the {@code npusim.result/v1} fields in JSON. CSV holds the layers only.
+     */
+    public static void write(SimulationResult r, Optional<Analysis> analysis, ResultFormat format, Writer out) throws IOException {
         switch (format) {
-            case TABLE -> table(r, out);
+            case TABLE -> {
+                table(r, out);
+                if (analysis.isPresent()) {
+                    AnalysisWriter.table(analysis.get(), out);
+                }
+            }
             case CSV -> csv(r, out);
-            case JSON -> json(r, out);
+            case JSON -> json(r, analysis, out);
         }
     }
 
@@ -100,7 +115,7 @@ public final class ResultWriter {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    private static void json(SimulationResult r, Writer out) throws IOException {
+    private static void json(SimulationResult r, Optional<Analysis> analysis, Writer out) throws IOException {
         try (JsonGenerator j = Json.generator(out)) {
             j.writeStartObject();
             j.writeStringField("schema", "npusim.result/v1");
@@ -164,13 +179,16 @@ public final class ResultWriter {
                 j.writeString(n);
             }
             j.writeEndArray();
+            if (analysis.isPresent()) {
+                AnalysisWriter.json(analysis.get(), j);
+            }
             j.writeEndObject();
         }
         out.write("\n");
     }
 
     /** Doubles as fixed-precision numbers, so that the same run prints the same bytes on every JVM. */
-    private static void writeDouble(JsonGenerator j, String field, double v) throws IOException {
+    static void writeDouble(JsonGenerator j, String field, double v) throws IOException {
         j.writeFieldName(field);
         j.writeNumber(new java.math.BigDecimal(v).round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString());
     }

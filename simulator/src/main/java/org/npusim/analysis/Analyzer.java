@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.npusim.errors.InputException;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.MemoryConfig;
+import org.npusim.hw.MemoryKind;
+import org.npusim.hw.MemoryMode;
+import org.npusim.hw.NpuVariant;
+import org.npusim.hw.Placement;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.hw.yaml.Overrides;
+import org.npusim.result.LayerResult;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.units.DataSize;
+import org.npusim.units.Frequency;
+
+/**
+ * Analyses a run: its slowest layers and what bound them, the busy share of every resource, the energy split, and
+ * what-ifs. Each what-if is a change to the parsed description (the overrides a user would give on the command
+ * line), resolved and simulated like the base run, so its effect is measured, not estimated. The what-ifs tried,
+ * in this order, where they apply to the hardware:
+ * <ol>
+ *   <li>the next of Vela's memory modes towards on-chip memory (dedicated-sram → shared-sram → sram-only);
+ *   <li>all weights in the on-chip memory behind an AXI port instead of flash, MRAM or DRAM (a custom placement),
+ *       unless the memory-mode change already places them exactly so;
+ *   <li>the next larger Ethos-U configuration of the same family;
+ *   <li>the NPU clock 25% faster (memories given by {@code clock_scale} follow it);
+ *   <li>the CPU clock 25% faster, when layers run on the CPU.
+ * </ol>
+ * A change the description rejects, or on which the model does not fit, is listed with the reason. The analysis is
+ * deterministic: the simulation is, and the what-ifs run one after the other in this order.
+ */
+public final class Analyzer {
+
+    /** How many of the slowest layers the analysis lists. */
+    public static final int TOP_LAYERS = 10;
+
+    /** The clock what-ifs speed a clock up by this factor (25%). */
+    static final double CLOCK_FACTOR = 1.25;
+
+    private final Function<HardwareConfig, SimulationResult> simulation;
+
+    /** Creates an analyzer that measures what-ifs with {@code simulation} (the model on a description). */
+    public Analyzer(Function<HardwareConfig, SimulationResult> simulation) {
+        this.simulation = Objects.requireNonNull(simulation, "simulation");
+    }
+
+    /** Analyses {@code base}, a run on {@code hw}, without what-ifs. */
+    public Analysis analyze(SimulationResult base, HardwareConfig hw) {
+        return new Analysis(topLayers(base, hw), utilization(base), EnergySplit.of(base, hw), List.of(), false);
+    }
+
+    /**
+     * Analyses {@code base}, a run on {@code hw}, which is {@code document} resolved with {@code overrides}, and
+     * measures the what-ifs that apply.
+     */
+    public Analysis analyze(SimulationResult base, HardwareConfig hw, HardwareDocument document, Overrides overrides) {
+        List<WhatIf> whatIfs = new ArrayList<>();
+        List<HardwareConfig> tried = new ArrayList<>();
+        for (Candidate c : candidates(base, hw, overrides)) {
+            HardwareConfig changed;
+            try {
+                changed = document.resolve(c.overrides());
+            } catch (InputException e) {
+                whatIfs.add(c.with(new WhatIf.Infeasible(e.getMessage())));
+                continue;
+            }
+            HardwareConfig key = withoutMode(changed);
+            if (tried.contains(key)) {
+                continue;
+            }
+            tried.add(key);
+            boolean placementKind = c.kind() == WhatIf.Kind.MEMORY_MODE || c.kind() == WhatIf.Kind.WEIGHTS_ON_CHIP;
+            boolean weightsMoved = !changed.placement().weights().equals(hw.placement().weights());
+            List<String> detail = new ArrayList<>();
+            String moved = placementChange(hw, changed);
+            if (!moved.isEmpty()) {
+                detail.add(moved);
+            }
+            if (!c.detail().isEmpty() && (!placementKind || weightsMoved)) {
+                detail.add(c.detail());
+            }
+            whatIfs.add(new WhatIf(c.kind(), c.label(), String.join("; ", detail), c.arguments(), measure(base, changed)));
+        }
+        return new Analysis(topLayers(base, hw), utilization(base), EnergySplit.of(base, hw), whatIfs, true);
+    }
+
+    private WhatIf.Outcome measure(SimulationResult base, HardwareConfig changed) {
+        SimulationResult r;
+        try {
+            r = simulation.apply(changed);
+        } catch (InputException e) {
+            return new WhatIf.Infeasible(e.getMessage());
+        }
+        return new WhatIf.Measured(r.total().seconds(), r.total().energyJoules(),
+                change(base.total().seconds(), r.total().seconds()), change(base.total().energyJoules(), r.total().energyJoules()));
+    }
+
+    private static double change(double base, double changed) {
+        return base == 0 ? 0 : (changed - base) / base;
+    }
+
+    /** Returns the slowest layers, slowest first (ties by index). */
+    static List<LayerBottleneck> topLayers(SimulationResult r, HardwareConfig hw) {
+        double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
+        return r.layers().stream()
+                .filter(l -> l.cycles() > 0)
+                .sorted(Comparator.comparingLong(LayerResult::cycles).reversed().thenComparingInt(LayerResult::index))
+                .limit(TOP_LAYERS)
+                .map(l -> new LayerBottleneck(l.index(), l.name(), l.op(), l.unit().label(), l.cycles(),
+                        l.cycles() * secondsPerCycle, r.total().cycles() == 0 ? 0 : (double) l.cycles() / r.total().cycles(),
+                        l.bottleneck(), l.bottleneckShare(), Resources.describe(l.bottleneck(), hw)))
+                .toList();
+    }
+
+    /** Returns the run's utilization, busiest first (ties by name). */
+    static Map<String, Double> utilization(SimulationResult r) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        r.total().utilization().entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** A what-if before it is measured. */
+    private record Candidate(WhatIf.Kind kind, String label, String detail, List<String> arguments, Overrides overrides) {
+        WhatIf with(WhatIf.Outcome outcome) {
+            return new WhatIf(kind, label, detail, arguments, outcome);
+        }
+    }
+
+    private static List<Candidate> candidates(SimulationResult base, HardwareConfig hw, Overrides overrides) {
+        List<Candidate> out = new ArrayList<>();
+        if (hw.npu().isPresent()) {
+            Placement p = hw.placement();
+            String weightsBound = boundBy(base, l -> l.bottleneck().equals("dma")
+                    || Resources.channelMemory(l.bottleneck()).equals(p.weights()));
+            String weightsDetail = weightsBound.isEmpty() ? "" : "layers bound by " + p.weights() + " or the DMA: " + weightsBound;
+            nextMode(p.mode()).ifPresent(mode -> out.add(new Candidate(WhatIf.Kind.MEMORY_MODE,
+                    "memory mode " + mode.label() + " instead of " + p.mode().label(), weightsDetail, List.of("--memory-mode", mode.label()),
+                    new Overrides(overrides.set(), overrides.npu(), Optional.of(mode.label())))));
+            onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind())).ifPresent(m -> {
+                List<String> set = List.of("placement.mode=custom", "placement.weights=" + m, "placement.arena=" + p.arena(),
+                        "placement.cache=" + p.cache(), "placement.cache_size=" + new DataSize(p.cacheSizeBytes()));
+                List<String> args = new ArrayList<>();
+                set.forEach(s -> {
+                    args.add("--set");
+                    args.add(s);
+                });
+                out.add(new Candidate(WhatIf.Kind.WEIGHTS_ON_CHIP, "weights in " + m + " instead of " + p.weights(),
+                        weightsDetail, args, new Overrides(overrides.plus(set).set(), overrides.npu(), Optional.empty())));
+            });
+            NpuVariant variant = hw.npu().get().variant();
+            largerVariant(variant).ifPresent(v -> out.add(new Candidate(WhatIf.Kind.LARGER_NPU,
+                    v.label() + " instead of " + variant.label(),
+                    count(base, l -> l.bottleneck().equals("mac") || l.bottleneck().equals("output"),
+                            "bound by the MAC array or output stage"),
+                    List.of("--npu", v.label()), new Overrides(overrides.set(), Optional.of(v.label()), overrides.memoryMode()))));
+            long hz = hw.npu().get().clockHz();
+            Frequency faster = new Frequency(Math.round(hz * CLOCK_FACTOR));
+            out.add(new Candidate(WhatIf.Kind.FASTER_NPU_CLOCK, "NPU clock " + faster + " instead of " + new Frequency(hz),
+                    "", List.of("--set", "npu.clock=" + faster), overrides.plus(List.of("npu.clock=" + faster))));
+        }
+        boolean cpuLayers = base.layers().stream().anyMatch(l -> l.unit() == Unit.CPU && l.cycles() > 0);
+        if (cpuLayers) {
+            long hz = hw.cpu().clockHz();
+            Frequency faster = new Frequency(Math.round(hz * CLOCK_FACTOR));
+            out.add(new Candidate(WhatIf.Kind.FASTER_CPU_CLOCK, "CPU clock " + faster + " instead of " + new Frequency(hz),
+                    count(base, l -> l.unit() == Unit.CPU, "on the CPU"), List.of("--set", "cpu.clock=" + faster),
+                    overrides.plus(List.of("cpu.clock=" + faster))));
+        }
+        return out;
+    }
+
+    /** Returns the next of Vela's modes towards on-chip memory, if there is one. */
+    static Optional<MemoryMode> nextMode(MemoryMode mode) {
+        return switch (mode) {
+            case DEDICATED_SRAM -> Optional.of(MemoryMode.SHARED_SRAM);
+            case SHARED_SRAM -> Optional.of(MemoryMode.SRAM_ONLY);
+            case SRAM_ONLY, CUSTOM -> Optional.empty();
+        };
+    }
+
+    /** Returns the variant of the same family with the next larger MAC count, if there is one. */
+    static Optional<NpuVariant> largerVariant(NpuVariant v) {
+        NpuVariant best = null;
+        for (NpuVariant c : NpuVariant.values()) {
+            if (c.family() == v.family() && c.macsPerCycle() > v.macsPerCycle()
+                    && (best == null || c.macsPerCycle() < best.macsPerCycle())) {
+                best = c;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static boolean isSlow(MemoryKind k) {
+        return k == MemoryKind.FLASH || k == MemoryKind.MRAM || k == MemoryKind.DRAM;
+    }
+
+    /** Returns the on-chip (SRAM or TCM) memory behind an NPU port, the arena's first, else AXI0's, else AXI1's. */
+    private static Optional<String> onChipMemory(HardwareConfig hw) {
+        List<String> order = new ArrayList<>();
+        order.add(hw.placement().arena());
+        hw.ports().axi0().ifPresent(order::add);
+        hw.ports().axi1().ifPresent(order::add);
+        for (String name : order) {
+            MemoryKind k = hw.memory(name).kind();
+            boolean behindPort = name.equals(hw.ports().axi0().orElse("")) || name.equals(hw.ports().axi1().orElse(""));
+            if (behindPort && (k == MemoryKind.SRAM || k == MemoryKind.TCM)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Says which roles a changed description moves, and which memory clocks follow a changed NPU clock. */
+    private static String placementChange(HardwareConfig base, HardwareConfig changed) {
+        List<String> parts = new ArrayList<>();
+        Placement a = base.placement();
+        Placement b = changed.placement();
+        role(parts, "weights", a.weights(), b.weights());
+        role(parts, "arena", a.arena(), b.arena());
+        role(parts, "cache", a.cache(), b.cache());
+        if (a.cacheSizeBytes() != b.cacheSizeBytes()) {
+            parts.add("cache size " + new DataSize(a.cacheSizeBytes()) + " → " + new DataSize(b.cacheSizeBytes()));
+        }
+        List<String> following = new ArrayList<>();
+        for (MemoryConfig m : base.memories()) {
+            MemoryConfig n = changed.memory(m.name());
+            if (m.clockHz() != n.clockHz() && base.npu().isPresent() && changed.npu().isPresent()
+                    && base.npu().get().clockHz() != changed.npu().get().clockHz()) {
+                following.add(m.name());
+            }
+        }
+        if (!following.isEmpty()) {
+            parts.add("memory clocks that follow the NPU clock (clock_scale): " + String.join(", ", following));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static void role(List<String> parts, String role, String from, String to) {
+        if (!from.equals(to)) {
+            parts.add(role + " " + from + " → " + to);
+        }
+    }
+
+    /** Returns {@code hw} with its placement mode set aside, so that equal placements compare equal. */
+    private static HardwareConfig withoutMode(HardwareConfig hw) {
+        Placement p = hw.placement();
+        return new HardwareConfig(hw.name(), hw.description(), hw.npu(), hw.cpu(), hw.memories(), hw.ports(),
+                new Placement(MemoryMode.CUSTOM, p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(), p.outputs()),
+                hw.energy(), hw.simulation());
+    }
+
+    private static String count(SimulationResult r, java.util.function.Predicate<LayerResult> which, String what) {
+        String layers = boundBy(r, which);
+        return layers.isEmpty() ? "" : "layers " + what + ": " + layers;
+    }
+
+    /** Returns the indices of the layers (with time) that {@code which} selects, as ranges: {@code 3-5, 9}. */
+    static String boundBy(SimulationResult r, java.util.function.Predicate<LayerResult> which) {
+        List<Integer> idx = new ArrayList<>();
+        for (LayerResult l : r.layers()) {
+            if (l.cycles() > 0 && which.test(l)) {
+                idx.add(l.index());
+            }
+        }
+        return ranges(idx);
+    }
+
+    /** Writes sorted indices as ranges: [1, 2, 3, 5] → {@code 1-3, 5}. */
+    static String ranges(List<Integer> sorted) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < sorted.size()) {
+            int j = i;
+            while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
+                j++;
+            }
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(sorted.get(i));
+            if (j > i) {
+                b.append('-').append(sorted.get(j));
+            }
+            i = j + 1;
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.analysis;
+
+import java.util.Objects;
+
+/**
+ * One of the layers that take the most time, and what bound it.
+ *
+ * @param index the layer's index in execution order
+ * @param name the layer's name (its output tensor)
+ * @param op the TFLite operator name
+ * @param unit {@code npu} or {@code cpu}
+ * @param cycles the layer's cycles (exclusive span, as in the result)
+ * @param seconds the layer's time
+ * @param shareOfRun the layer's share of the run's time
+ * @param bottleneck the resource label that bound it ({@code mac}, {@code axi1:flash}, ...)
+ * @param bottleneckShare that resource's busy time as a share of the layer's time
+ * @param bottleneckDescription the resource in words ({@code AXI1 port to flash (flash)})
+ */
+public record LayerBottleneck(int index, String name, String op, String unit, long cycles, double seconds, double shareOfRun,
+        String bottleneck, double bottleneckShare, String bottleneckDescription) {
+
+    public LayerBottleneck {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(bottleneck, "bottleneck");
+        Objects.requireNonNull(bottleneckDescription, "bottleneckDescription");
+    }
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.analysis;
+
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.MemoryConfig;
+
+/**
+ * Names the resources of a result in words. The labels are the simulator's: {@code mac}, {@code output},
+ * {@code weight-decoder}, {@code dma}, {@code cpu}, an NPU channel {@code axiN:MEMORY}, the Vela-compatible mode's
+ * {@code npu}, or, for CPU layers, the name of a memory whose wait states dominated.
+ */
+public final class Resources {
+
+    private Resources() {}
+
+    /** Returns what {@code label} is, in words, with the memory's kind when {@code hw} names it. */
+    public static String describe(String label, HardwareConfig hw) {
+        switch (label) {
+            case "mac":
+                return "MAC array";
+            case "output":
+                return "output stage";
+            case "weight-decoder":
+                return "weight decoder";
+            case "dma":
+                return "NPU DMA (weight and LUT copies)";
+            case "cpu":
+                return "CPU";
+            case "npu":
+                return "NPU (Vela-compatible estimate)";
+            case "none":
+                return "no work";
+            default:
+                break;
+        }
+        int colon = label.indexOf(':');
+        if (label.startsWith("axi") && colon > 0) {
+            String memory = label.substring(colon + 1);
+            return label.substring(0, colon).toUpperCase(java.util.Locale.ROOT) + " port to " + memory + kind(memory, hw);
+        }
+        if (hasMemory(hw, label)) {
+            return "CPU waiting on " + label + kind(label, hw);
+        }
+        return label;
+    }
+
+    /** Returns the memory a channel label {@code axiN:MEMORY} reaches, or an empty string for other resources. */
+    public static String channelMemory(String label) {
+        int colon = label.indexOf(':');
+        return label.startsWith("axi") && colon > 0 ? label.substring(colon + 1) : "";
+    }
+
+    private static String kind(String memory, HardwareConfig hw) {
+        return hasMemory(hw, memory) ? " (" + hw.memory(memory).kind().label() + ")" : "";
+    }
+
+    private static boolean hasMemory(HardwareConfig hw, String name) {
+        for (MemoryConfig m : hw.memories()) {
+            if (m.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.npusim.errors.InputException;
+import org.npusim.graph.Model;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.hw.yaml.Overrides;
+import org.npusim.sweep.Axis;
+import org.npusim.sweep.PointEvaluator;
+import org.npusim.sweep.PointResult;
+import org.npusim.sweep.Progress;
+import org.npusim.sweep.Sweep;
+import org.npusim.sweep.SweepFormat;
+import org.npusim.sweep.SweepPoint;
+import org.npusim.sweep.SweepWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code npusim sweep MODEL --hw BASE.yaml --vary KEY=V1,V2,...}: simulates the model on every point of the
+ * cartesian product of the varied keys, in parallel, and writes one row per point with the Pareto front marked.
+ * The model is read once and the description parsed once; each point resolves its overrides and simulates.
+ *
+ * <p>With {@code -o FILE}, rows are appended to {@code FILE.partial} as they finish; the final file is written in
+ * point order when the sweep ends, and the partial file removed. Ctrl-C stops the sweep: the points in flight
+ * finish, and the rows finished so far are written in point order (exit code 130).
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Simulate a model on the cartesian product of varied hardware keys, in parallel: one row per point "
+                + "(time, energy, peak SRAM, flash and DRAM traffic, hardware size) with the Pareto front marked.")
+final class SweepCommand implements Callable<Integer> {
+
+    /** The exit code after Ctrl-C (128 + SIGINT), with the finished rows written. */
+    static final int INTERRUPTED = 130;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A .tflite file or a .yaml model description.")
+    Path model;
+
+    @Mixin
+    HardwareOptions hardware = new HardwareOptions();
+
+    @Option(names = "--vary", required = true, paramLabel = "KEY=V1,V2,...",
+            description = "Vary a key of the description over values (repeatable): any --set key path, npu.variant, "
+                    + "or placement (a memory mode), e.g. --vary npu.clock=200MHz,400MHz.")
+    List<String> vary = new ArrayList<>();
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Simulate N points at once (default: the number of cores).")
+    Integer jobs;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv or json (default: ${DEFAULT-VALUE}).")
+    SweepFormat format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Show a progress bar on standard error (default: when standard error is a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() {
+        List<Axis> axes = new ArrayList<>();
+        for (String v : vary) {
+            axes.add(Axis.parse(v));
+        }
+        int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+        if (threads < 1) {
+            throw new InputException("", "--jobs", "expected at least 1, got " + threads);
+        }
+        HardwareDocument document = hardware.parse();
+        Overrides base = hardware.overrideOptions().overrides();
+        List<SweepPoint> points = SweepPoint.product(axes, base);
+        Model m = ModelFiles.load(model);
+        PointEvaluator evaluator = new PointEvaluator(m, model.toString(), document);
+        SweepWriter.Header header = new SweepWriter.Header(model.toString(), hardware.file().toString(), axes);
+        PrintWriter err = spec.commandLine().getErr();
+        Progress bar = (progress != null ? progress : stderrIsTerminal())
+                ? new Progress(err, points.size(), System::nanoTime) : null;
+        Sweep sweep = new Sweep(points, evaluator::evaluate, threads);
+        CountDownLatch written = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            sweep.cancel();
+            try {
+                written.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "npusim-sweep-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Journal journal = Journal.open(output, header)) {
+            Sweep.Outcome outcome = sweep.run((row, done, total) -> {
+                journal.append(row);
+                if (bar != null) {
+                    bar.update(done);
+                }
+            });
+            if (bar != null) {
+                bar.finish(outcome.rows().size());
+            }
+            if (!outcome.rows().isEmpty() && outcome.rows().stream().allMatch(r -> r.outcome() instanceof PointResult.Failure)) {
+                throw new InputException("", "sweep", "no point could be simulated; point 0 ("
+                        + String.join(", ", outcome.rows().get(0).values()) + "): "
+                        + ((PointResult.Failure) outcome.rows().get(0).outcome()).reason());
+            }
+            OutputTarget.write(output, spec.commandLine().getOut(), w -> SweepWriter.write(header, outcome, format, w));
+            if (outcome.interrupted()) {
+                err.println("npusim: interrupted: " + outcome.rows().size() + " of " + outcome.points()
+                        + " points finished; their rows are written");
+                err.flush();
+                return INTERRUPTED;
+            }
+            return Main.OK;
+        } finally {
+            written.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down (Ctrl-C): the hook is running and ends now that the rows are written.
+            }
+        }
+    }
+
+    /**
+     * Returns whether standard error is a terminal. Java 17 can only ask whether the process has a console
+     * (standard input and output); on Linux, file descriptor 2's link names the device.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code FILE.partial}: the rows of a sweep written to {@code -o FILE}, in the order they finish, so that not
+     * even a killed process loses them. Removed when the command ends (the final file then holds every finished
+     * row). Without {@code -o}, nothing.
+     */
+    private static final class Journal implements AutoCloseable {
+        private final Path file;
+        private final Writer writer;
+
+        private Journal(Path file, Writer writer) {
+            this.file = file;
+            this.writer = writer;
+        }
+
+        static Journal open(Path output, SweepWriter.Header header) {
+            if (output == null) {
+                return new Journal(null, null);
+            }
+            Path partial = output.resolveSibling(output.getFileName() + ".partial");
+            try {
+                Writer w = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+                w.write(SweepWriter.csvHeader(header));
+                w.flush();
+                return new Journal(partial, w);
+            } catch (IOException e) {
+                throw new InputException(partial.toString(), "", "cannot write: " + e.getMessage(), e);
+            }
+        }
+
+        void append(PointResult row) {
+            if (writer == null) {
+                return;
+            }
+            try {
+                writer.write(SweepWriter.csvRowUnmarked(row));
+                writer.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (writer == null) {
+                return;
+            }
+            try {
+                writer.close();
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}

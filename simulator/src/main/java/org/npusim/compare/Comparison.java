@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compare;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.SimulationResult;
+
+/**
+ * Two results compared: totals, the layers present in both (matched by name; a name that occurs several times is
+ * matched by occurrence) ordered by the absolute change of their time, largest first, and the layers only one side
+ * has. Layer times come from each result's own clock ({@code cycles × total seconds / total cycles}), so results
+ * at different clocks compare in time.
+ *
+ * @param a the first result (the baseline)
+ * @param b the second result
+ * @param totals the changes of the totals, in a fixed order
+ * @param layers the layers in both, largest absolute time change first (ties by A's index)
+ * @param onlyInA layers only A has, in A's order
+ * @param onlyInB layers only B has, in B's order
+ */
+public record Comparison(SimulationResult a, SimulationResult b, List<Change> totals, List<LayerChange> layers,
+        List<LayerResult> onlyInA, List<LayerResult> onlyInB) {
+
+    public Comparison {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        totals = List.copyOf(totals);
+        layers = List.copyOf(layers);
+        onlyInA = List.copyOf(onlyInA);
+        onlyInB = List.copyOf(onlyInB);
+    }
+
+    /** The quantity a change measures, for formatting. */
+    public enum Quantity {
+        SECONDS,
+        CYCLES,
+        JOULES,
+        BYTES
+    }
+
+    /**
+     * One total in both results.
+     *
+     * @param name what it is ({@code time}, {@code traffic sram})
+     * @param quantity its unit
+     * @param a its value in A
+     * @param b its value in B
+     */
+    public record Change(String name, Quantity quantity, double a, double b) {
+        /** Returns b - a. */
+        public double delta() {
+            return b - a;
+        }
+
+        /** Returns (b - a) / a, or 0 when a is 0. */
+        public double relative() {
+            return a == 0 ? 0 : (b - a) / a;
+        }
+    }
+
+    /**
+     * A layer in both results.
+     *
+     * @param layerA the layer in A
+     * @param layerB the layer in B
+     * @param secondsA its time in A
+     * @param secondsB its time in B
+     */
+    public record LayerChange(LayerResult layerA, LayerResult layerB, double secondsA, double secondsB) {
+        /** Returns the change of time, B - A. */
+        public double deltaSeconds() {
+            return secondsB - secondsA;
+        }
+
+        /** Returns (B - A) / A, or 0 when A took no time. */
+        public double relative() {
+            return secondsA == 0 ? 0 : (secondsB - secondsA) / secondsA;
+        }
+
+        /** Returns whether what bound the layer, or where it ran, differs. */
+        public boolean bottleneckChanged() {
+            return !layerA.bottleneck().equals(layerB.bottleneck()) || layerA.unit() != layerB.unit();
+        }
+    }
+
+    /** Compares {@code a} (the baseline) with {@code b}. */
+    public static Comparison of(SimulationResult a, SimulationResult b) {
+        double spcA = secondsPerCycle(a);
+        double spcB = secondsPerCycle(b);
+        Map<String, List<LayerResult>> byName = new HashMap<>();
+        for (LayerResult l : b.layers()) {
+            byName.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(l);
+        }
+        Map<String, Integer> used = new HashMap<>();
+        List<LayerChange> matched = new ArrayList<>();
+        List<LayerResult> onlyA = new ArrayList<>();
+        java.util.Set<LayerResult> matchedB = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (LayerResult l : a.layers()) {
+            List<LayerResult> candidates = byName.getOrDefault(l.name(), List.of());
+            int k = used.merge(l.name(), 1, Integer::sum) - 1;
+            if (k < candidates.size()) {
+                LayerResult other = candidates.get(k);
+                matchedB.add(other);
+                matched.add(new LayerChange(l, other, l.cycles() * spcA, other.cycles() * spcB));
+            } else {
+                onlyA.add(l);
+            }
+        }
+        List<LayerResult> onlyB = new ArrayList<>();
+        for (LayerResult l : b.layers()) {
+            if (!matchedB.contains(l)) {
+                onlyB.add(l);
+            }
+        }
+        matched.sort(Comparator.comparingDouble((LayerChange c) -> -Math.abs(c.deltaSeconds()))
+                .thenComparingInt(c -> c.layerA().index()));
+        return new Comparison(a, b, totals(a, b), matched, onlyA, onlyB);
+    }
+
+    private static double secondsPerCycle(SimulationResult r) {
+        return r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
+    }
+
+    private static List<Change> totals(SimulationResult a, SimulationResult b) {
+        List<Change> out = new ArrayList<>();
+        out.add(new Change("time", Quantity.SECONDS, a.total().seconds(), b.total().seconds()));
+        out.add(new Change("cycles", Quantity.CYCLES, a.total().cycles(), b.total().cycles()));
+        out.add(new Change("energy", Quantity.JOULES, a.total().energyJoules(), b.total().energyJoules()));
+        out.add(new Change("NPU active cycles", Quantity.CYCLES, a.total().npuActiveCycles(), b.total().npuActiveCycles()));
+        out.add(new Change("CPU cycles", Quantity.CYCLES, a.total().cpuCycles(), b.total().cpuCycles()));
+        TreeSet<String> memories = new TreeSet<>(a.total().traffic().keySet());
+        memories.addAll(b.total().traffic().keySet());
+        for (String m : memories) {
+            MemoryTraffic ta = a.total().traffic().getOrDefault(m, MemoryTraffic.NONE);
+            MemoryTraffic tb = b.total().traffic().getOrDefault(m, MemoryTraffic.NONE);
+            out.add(new Change("traffic " + m, Quantity.BYTES, ta.readBytes() + ta.writeBytes(), tb.readBytes() + tb.writeBytes()));
+        }
+        out.add(new Change("weights encoded", Quantity.BYTES, a.total().weights().encodedBytes(), b.total().weights().encodedBytes()));
+        return out;
+    }
+
+    /** Returns the bottleneck changes: layers in both whose bottleneck or unit differs, in A's order. */
+    public List<LayerChange> bottleneckChanges() {
+        TreeMap<Integer, LayerChange> byIndex = new TreeMap<>();
+        for (LayerChange c : layers) {
+            if (c.bottleneckChanged()) {
+                byIndex.put(c.layerA().index(), c);
+            }
+        }
+        return new ArrayList<>(byIndex.values());
+    }
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import org.npusim.errors.InputException;
+
+/**
+ * One varied key of a sweep and its values, in the order given: {@code --vary npu.clock=200MHz,400MHz}. The key is
+ * any {@code --set} key path of the hardware description, or one of two shortcuts: {@code npu.variant} (applied as
+ * {@code --npu}, so that it wins over a base {@code --npu}) and {@code placement} (a memory mode, applied as
+ * {@code --memory-mode}).
+ *
+ * @param key the key path
+ * @param values the values, at least one, without duplicates
+ */
+public record Axis(String key, List<String> values) {
+
+    /** The shortcut key for the NPU variant. */
+    public static final String VARIANT = "npu.variant";
+    /** The shortcut key for the memory mode. */
+    public static final String PLACEMENT = "placement";
+
+    public Axis {
+        Objects.requireNonNull(key, "key");
+        values = List.copyOf(values);
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("an axis needs at least one value");
+        }
+    }
+
+    /** Parses {@code KEY=V1,V2,...}; values are trimmed, and each must be non-empty and given once. */
+    public static Axis parse(String spec) {
+        int eq = spec.indexOf('=');
+        String where = "--vary " + spec;
+        if (eq <= 0) {
+            throw new InputException("", where, "expected KEY=VALUE1,VALUE2,... such as npu.clock=200MHz,400MHz");
+        }
+        String key = spec.substring(0, eq).strip();
+        for (String part : key.split("\\.", -1)) {
+            if (part.isBlank()) {
+                throw new InputException("", where, "'" + key + "' is not a key path; expected names joined by dots, such as npu.clock");
+            }
+        }
+        LinkedHashSet<String> values = new LinkedHashSet<>();
+        for (String v : spec.substring(eq + 1).split(",", -1)) {
+            String value = v.strip();
+            if (value.isEmpty()) {
+                throw new InputException("", where, "empty value; expected values separated by commas");
+            }
+            if (!values.add(value)) {
+                throw new InputException("", where, "value '" + value + "' is given twice");
+            }
+        }
+        return new Axis(key, new ArrayList<>(values));
+    }
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sweep;
+
+import org.npusim.cpu.CortexMCostModel;
+import org.npusim.errors.InputException;
+import org.npusim.graph.Model;
+import org.npusim.graph.SubgraphFacts;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.MemoryConfig;
+import org.npusim.hw.MemoryKind;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.plan.Step;
+import org.npusim.plan.WeightPlan;
+import org.npusim.plan.EthosUWeightSizer;
+import org.npusim.plan.WeightSizer;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.SimulationResult;
+import org.npusim.sim.Simulator;
+
+/**
+ * Evaluates sweep points: resolves the point's description from the parsed base and simulates the model on it. The
+ * evaluation is a pure function of (model, resolved description), safe to call from many threads at once: the model
+ * and the parsed description are immutable, and each call builds its own simulator.
+ */
+public final class PointEvaluator {
+
+    private final Model model;
+    private final String modelPath;
+    private final HardwareDocument document;
+    /** Sizes weight streams with the Ethos-U encoder, as simulate does, each distinct stream once for all points. */
+    private final WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
+
+    /** Creates an evaluator of points of {@code model} (read from {@code modelPath}) over {@code document}. */
+    public PointEvaluator(Model model, String modelPath, HardwareDocument document) {
+        this.model = model;
+        this.modelPath = modelPath;
+        this.document = document;
+    }
+
+    /** Resolves and simulates {@code p}; an invalid description or a model that does not fit gives a failure. */
+    public PointResult evaluate(SweepPoint p) {
+        PointResult.Outcome outcome;
+        try {
+            outcome = measure(model, modelPath, document.resolve(p.overrides()), sizer);
+        } catch (InputException e) {
+            outcome = new PointResult.Failure(e.getMessage());
+        }
+        return new PointResult(p.index(), p.values(), outcome);
+    }
+
+    /** Simulates {@code model} on {@code hw}, weight streams sized by {@code sizer}, and returns the sweep's metrics. */
+    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, WeightSizer sizer) {
+        Simulator.Run run = new Simulator(CortexMCostModel::of, sizer).run(model, modelPath, hw, false);
+        SimulationResult r = run.result();
+        long flash = 0;
+        long dram = 0;
+        for (var e : r.total().traffic().entrySet()) {
+            MemoryKind kind = hw.memory(e.getKey()).kind();
+            MemoryTraffic t = e.getValue();
+            if (kind == MemoryKind.FLASH || kind == MemoryKind.MRAM) {
+                flash += t.readBytes() + t.writeBytes();
+            } else if (kind == MemoryKind.DRAM) {
+                dram += t.readBytes() + t.writeBytes();
+            }
+        }
+        long onChip = 0;
+        for (MemoryConfig m : hw.memories()) {
+            if (onChip(m.kind())) {
+                onChip += m.sizeBytes();
+            }
+        }
+        SubgraphFacts facts = model.main().facts();
+        long peak = 0;
+        if (onChip(hw.memory(hw.placement().arena()).kind())) {
+            peak += facts.peakActivationBytes();
+        }
+        if (onChip(hw.memory(hw.placement().weights()).kind())) {
+            peak += facts.parameterBytes();
+        }
+        if (onChip(hw.memory(hw.placement().cache()).kind())) {
+            peak += largestWeightBuffer(run);
+        }
+        int macs = hw.npu().map(n -> n.variant().macsPerCycle()).orElse(0);
+        return new PointResult.Metrics(r.total().cycles(), r.total().seconds(), r.total().energyJoules(), peak, flash, dram,
+                macs, onChip);
+    }
+
+    private static boolean onChip(MemoryKind k) {
+        return k == MemoryKind.SRAM || k == MemoryKind.TCM;
+    }
+
+    /**
+     * Returns the largest weight buffer of the plan: the whole stream when single-buffered, the two largest
+     * consecutive slices when double-buffered (ethos-u-facts.md §3.8: two alternating buffers).
+     */
+    private static long largestWeightBuffer(Simulator.Run run) {
+        long largest = 0;
+        for (Step s : run.plan().steps()) {
+            if (!(s instanceof Step.Npu n) || n.weights().isEmpty() || !n.weights().get().buffered()) {
+                continue;
+            }
+            WeightPlan w = n.weights().get();
+            long bytes;
+            if (w.buffering() == WeightPlan.Buffering.SINGLE) {
+                bytes = w.encoded().totalBytes();
+            } else {
+                bytes = 0;
+                for (int i = 0; i < w.encoded().sliceCount(); i++) {
+                    long pair = w.encoded().slice(i) + (i + 1 < w.encoded().sliceCount() ? w.encoded().slice(i + 1) : 0);
+                    bytes = Math.max(bytes, pair);
+                }
+            }
+            largest = Math.max(largest, bytes);
+        }
+        return largest;
+    }
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sweep;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one point of a sweep gave.
+ *
+ * @param index the point's index
+ * @param values the point's value of each axis
+ * @param outcome its metrics, or why it could not be simulated
+ */
+public record PointResult(int index, List<String> values, Outcome outcome) {
+
+    public PointResult {
+        values = List.copyOf(values);
+        Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** A point's outcome. */
+    public sealed interface Outcome permits Metrics, Failure {
+        /** Returns the outcome's kind, for switch dispatch. */
+        OutcomeKind kind();
+    }
+
+    /** Outcome kinds. */
+    public enum OutcomeKind {
+        OK,
+        FAILED
+    }
+
+    /**
+     * The metrics of a simulated point.
+     *
+     * @param cycles cycles of the inference (NPU clock, or CPU clock without an NPU)
+     * @param seconds its time
+     * @param energyJoules its energy
+     * @param sramPeakBytes the most bytes the placement holds in on-chip memories (SRAM, TCM) at once: live
+     *     activations at their peak (when the arena is on chip), plus the largest weight buffer (when the cache is
+     *     on chip), plus the weights and constants (when they are stored on chip); an upper bound, since the peak
+     *     of activations and the largest buffer need not coincide
+     * @param flashBytes bytes read from and written to flash and MRAM (non-volatile weight stores)
+     * @param dramBytes bytes read from and written to DRAM
+     * @param npuMacsPerCycle the NPU's MACs per cycle (0 without an NPU): hardware size, with the peak SRAM
+     * @param onChipBytes the total size of the on-chip memories (SRAM, TCM) the description has
+     */
+    public record Metrics(long cycles, double seconds, double energyJoules, long sramPeakBytes, long flashBytes, long dramBytes,
+            int npuMacsPerCycle, long onChipBytes) implements Outcome {
+        @Override
+        public OutcomeKind kind() {
+            return OutcomeKind.OK;
+        }
+
+        /**
+         * Returns whether this point is at least as good as {@code o} in time, energy and hardware size (NPU MACs per
+         * cycle, and the on-chip memory the placement needs at its peak), and better in one of them: Pareto
+         * dominance, every objective minimized. The SRAM a point needs is its peak, not the size of the memories
+         * described, so that a sweep over placements tells a design that needs 6 MB of SRAM from one that needs 3 MB.
+         */
+        public boolean dominates(Metrics o) {
+            boolean noWorse = seconds <= o.seconds && energyJoules <= o.energyJoules && npuMacsPerCycle <= o.npuMacsPerCycle
+                    && sramPeakBytes <= o.sramPeakBytes;
+            boolean better = seconds < o.seconds || energyJoules < o.energyJoules || npuMacsPerCycle < o.npuMacsPerCycle
+                    || sramPeakBytes < o.sramPeakBytes;
+            return noWorse && better;
+        }
+    }
+
+    /**
+     * A point that could not be simulated: its description is invalid, or the model does not fit it.
+     *
+     * @param reason the first error, one line
+     */
+    public record Failure(String reason) implements Outcome {
+        public Failure {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public OutcomeKind kind() {
+            return OutcomeKind.FAILED;
+        }
+    }
+}

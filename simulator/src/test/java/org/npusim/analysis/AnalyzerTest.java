@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.npusim.cpu.CortexMCostModel;
+import org.npusim.graph.Model;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.MemoryMode;
+import org.npusim.hw.NpuVariant;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.hw.yaml.Overrides;
+import org.npusim.modeldesc.ModelDescriptions;
+import org.npusim.plan.EthosUWeightSizer;
+import org.npusim.result.SimulationResult;
+import org.npusim.sim.Simulator;
+import org.npusim.testsupport.SharedData;
+import org.npusim.tflite.TfliteReader;
+
+final class AnalyzerTest {
+
+    /** Weight streams sized by the Ethos-U encoder, as npusim simulate sizes them. */
+    private static final EthosUWeightSizer SIZER = new EthosUWeightSizer();
+
+    private static Path hw(String name) {
+        return SharedData.repositoryRoot().resolve("hwconfigs").resolve(name);
+    }
+
+    private static SimulationResult simulate(Model m, HardwareConfig hw) {
+        return new Simulator(CortexMCostModel::of, SIZER).simulate(m, m.name(), hw);
+    }
+
+    private static Analysis analyze(Model m, String hwFile, Overrides overrides) {
+        HardwareDocument doc = HardwareLoader.parse(hw(hwFile));
+        HardwareConfig hw = doc.resolve(overrides);
+        return new Analyzer(h -> simulate(m, h)).analyze(simulate(m, hw), hw, doc, overrides);
+    }
+
+    private static Model personDetect() {
+        return TfliteReader.read(SharedData.model("person_detect"));
+    }
+
+    private static WhatIf find(Analysis a, WhatIf.Kind kind) {
+        return a.whatIfs().stream().filter(w -> w.kind() == kind).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " in " + a.whatIfs()));
+    }
+
+    @Test
+    void analyze_personDetectOnCorstone300_eachWhatIfEqualsASimulationWithItsArguments() {
+        Model m = personDetect();
+        Analysis a = analyze(m, "corstone-300.yaml", Overrides.NONE);
+        assertThat(a.whatIfs()).extracting(WhatIf::kind).containsExactly(WhatIf.Kind.MEMORY_MODE, WhatIf.Kind.LARGER_NPU,
+                WhatIf.Kind.FASTER_NPU_CLOCK);
+        // The same changes given as the command line gives them: the what-if's number is that simulation's.
+        HardwareConfig sramOnly = HardwareLoader.load(hw("corstone-300.yaml"), List.of(), Optional.empty(), Optional.of("sram-only"));
+        HardwareConfig u55256 = HardwareLoader.load(hw("corstone-300.yaml"), List.of(), Optional.of("ethos-u55-256"), Optional.empty());
+        assertThat(((WhatIf.Measured) find(a, WhatIf.Kind.MEMORY_MODE).outcome()).seconds())
+                .isEqualTo(simulate(m, sramOnly).total().seconds());
+        assertThat(((WhatIf.Measured) find(a, WhatIf.Kind.LARGER_NPU).outcome()).seconds())
+                .isEqualTo(simulate(m, u55256).total().seconds());
+        assertThat(find(a, WhatIf.Kind.LARGER_NPU).arguments()).containsExactly("--npu", "ethos-u55-256");
+    }
+
+    @Test
+    void analyze_sharedSramWithWeightsInDdr_weightsOnChipIsTheMemoryModeAndListedOnce() {
+        // shared-sram -> sram-only moves the weights from DDR to SRAM and nothing else, so the custom placement
+        // "weights in sram" is the same system and is not simulated twice.
+        Analysis a = analyze(personDetect(), "corstone-300.yaml", Overrides.NONE);
+        assertThat(a.whatIfs()).extracting(WhatIf::kind).doesNotContain(WhatIf.Kind.WEIGHTS_ON_CHIP);
+        assertThat(find(a, WhatIf.Kind.MEMORY_MODE).detail()).startsWith("weights ddr → sram");
+    }
+
+    @Test
+    void analyze_fasterNpuClockWhereEveryClockFollowsIt_timeIsFourFifths() {
+        // Corstone-300 gives SRAM and DDR clocks as clock_scale of the NPU clock and latencies in NPU cycles, and
+        // person_detect runs wholly on the NPU: at 1.25x the clock every NPU cycle count stays; only the CPU's
+        // driver work (at the CPU clock, which does not follow) keeps its time, so the time falls a little less
+        // than to 1/1.25.
+        Analysis a = analyze(personDetect(), "corstone-300.yaml", Overrides.NONE);
+        WhatIf clock = find(a, WhatIf.Kind.FASTER_NPU_CLOCK);
+        assertThat(clock.label()).isEqualTo("NPU clock 625 MHz instead of 500 MHz");
+        assertThat(((WhatIf.Measured) clock.outcome()).timeChange()).isBetween(1 / 1.25 - 1 - 1e-9, 1 / 1.25 - 1 + 0.02);
+        assertThat(clock.detail()).contains("sram, ddr");
+    }
+
+    @Test
+    void analyze_largestU55_hasNoLargerNpu() {
+        Analysis a = analyze(personDetect(), "corstone-310.yaml", Overrides.NONE);
+        assertThat(a.whatIfs()).extracting(WhatIf::kind).doesNotContain(WhatIf.Kind.LARGER_NPU);
+    }
+
+    @Test
+    void analyze_dedicatedSramOnU65_triesSharedSramAndWeightsInSramSeparately() {
+        // dedicated-sram keeps weights and arena in DRAM; the next mode moves the arena to SRAM, the custom
+        // placement moves the weights: two different systems.
+        Analysis a = analyze(personDetect(), "vela/ethos-u65-high-end.yaml", Overrides.NONE);
+        WhatIf mode = find(a, WhatIf.Kind.MEMORY_MODE);
+        WhatIf weights = find(a, WhatIf.Kind.WEIGHTS_ON_CHIP);
+        assertThat(mode.label()).isEqualTo("memory mode shared-sram instead of dedicated-sram");
+        assertThat(weights.label()).isEqualTo("weights in sram instead of dram");
+        assertThat(weights.arguments()).contains("placement.mode=custom", "placement.weights=sram");
+        assertThat(weights.outcome()).isInstanceOf(WhatIf.Measured.class);
+    }
+
+    @Test
+    void analyze_mobileNetV2WeightsLargerThanSram_sramOnlyIsInfeasibleWithTheReason() {
+        // MobileNet v2 has 3.5 MB of weights; Corstone-300's SRAM holds 2 MiB.
+        Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/mobilenet_v2_100_224.yaml"));
+        Analysis a = analyze(m, "corstone-300.yaml", Overrides.NONE);
+        WhatIf mode = find(a, WhatIf.Kind.MEMORY_MODE);
+        assertThat(mode.outcome()).isInstanceOf(WhatIf.Infeasible.class);
+        assertThat(((WhatIf.Infeasible) mode.outcome()).reason()).contains("memory sram").contains("placement.weights");
+    }
+
+    @Test
+    void analyze_cpuOnlyBoard_onlyTheCpuClockAppliesAndTakesFourFifthsOfTheTime() {
+        // Without an NPU every layer runs on the CPU. At 1.25x the CPU clock the compute cycles stay, but memories
+        // with clocks of their own (flash, SRAM behind a bus) cost more CPU cycles per access, so the time falls by
+        // at most a fifth (1 - 1/1.25) and by more than half of that on this compute-bound model.
+        Analysis a = analyze(personDetect(), "cpu-only/cortex-m7-280mhz.yaml", Overrides.NONE);
+        assertThat(a.whatIfs()).extracting(WhatIf::kind).containsExactly(WhatIf.Kind.FASTER_CPU_CLOCK);
+        WhatIf.Measured m = (WhatIf.Measured) a.whatIfs().get(0).outcome();
+        assertThat(m.timeChange()).isBetween(1 / 1.25 - 1 - 1e-9, (1 / 1.25 - 1) / 2);
+    }
+
+    @Test
+    void analyze_commandLineNpuOverride_largerVariantStillWins() {
+        // A base --npu must not undo the what-if's own variant.
+        Overrides base = new Overrides(List.of(), Optional.of("ethos-u55-64"), Optional.empty());
+        Analysis a = analyze(personDetect(), "corstone-300.yaml", base);
+        assertThat(find(a, WhatIf.Kind.LARGER_NPU).label()).isEqualTo("ethos-u55-128 instead of ethos-u55-64");
+        assertThat(find(a, WhatIf.Kind.LARGER_NPU).outcome()).isInstanceOf(WhatIf.Measured.class);
+        assertThat(((WhatIf.Measured) find(a, WhatIf.Kind.LARGER_NPU).outcome()).timeChange()).isNegative();
+    }
+
+    @Test
+    void analyze_twice_equalAnalyses() {
+        Model m = personDetect();
+        assertThat(analyze(m, "corstone-300.yaml", Overrides.NONE)).isEqualTo(analyze(m, "corstone-300.yaml", Overrides.NONE));
+    }
+
+    @Test
+    void analyze_topLayers_slowestFirstAtMostTenWithSharesOfTheRun() {
+        Model m = personDetect();
+        HardwareConfig hw = HardwareLoader.load(hw("corstone-300.yaml"));
+        SimulationResult r = simulate(m, hw);
+        Analysis a = new Analyzer(h -> simulate(m, h)).analyze(r, hw);
+        assertThat(a.whatIfsRun()).isFalse();
+        assertThat(a.whatIfs()).isEmpty();
+        assertThat(a.topLayers()).hasSize(Analyzer.TOP_LAYERS);
+        for (int i = 1; i < a.topLayers().size(); i++) {
+            assertThat(a.topLayers().get(i).cycles()).isLessThanOrEqualTo(a.topLayers().get(i - 1).cycles());
+        }
+        long slowest = r.layers().stream().mapToLong(l -> l.cycles()).max().orElseThrow();
+        assertThat(a.topLayers().get(0).cycles()).isEqualTo(slowest);
+        assertThat(a.topLayers()).allSatisfy(l -> assertThat(l.shareOfRun()).isBetween(0.0, 1.0));
+        assertThat(new java.util.ArrayList<>(a.utilization().values())).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+    }
+
+    @Test
+    void energySplit_withStaticPower_partsAddUpToTheResultAndStaticIsPowerTimesTime() {
+        Model m = personDetect();
+        HardwareConfig hw = HardwareLoader.load(hw("corstone-300.yaml"), Overrides.of("memories.sram.static_power=10 mW"));
+        SimulationResult r = simulate(m, hw);
+        EnergySplit s = EnergySplit.of(r, hw);
+        assertThat(s.totalJoules()).isCloseTo(r.total().energyJoules(), within(r.total().energyJoules() * 1e-6));
+        // 10 mW for the whole run (layer spans add up to it).
+        assertThat(s.staticJoules()).isCloseTo(0.010 * r.total().seconds(), within(0.010 * r.total().seconds() * 1e-5));
+        assertThat(s.memoryJoules()).containsKeys("sram", "ddr");
+        assertThat(s.cpuJoules()).isZero();
+    }
+
+    @Test
+    void largerVariant_eachFamily_nextByMacsOrNone() {
+        assertThat(Analyzer.largerVariant(NpuVariant.ETHOS_U55_32)).contains(NpuVariant.ETHOS_U55_64);
+        assertThat(Analyzer.largerVariant(NpuVariant.ETHOS_U55_128)).contains(NpuVariant.ETHOS_U55_256);
+        assertThat(Analyzer.largerVariant(NpuVariant.ETHOS_U55_256)).isEmpty();
+        assertThat(Analyzer.largerVariant(NpuVariant.ETHOS_U65_256)).contains(NpuVariant.ETHOS_U65_512);
+        assertThat(Analyzer.largerVariant(NpuVariant.ETHOS_U65_512)).isEmpty();
+    }
+
+    @Test
+    void nextMode_towardsOnChipMemory() {
+        assertThat(Analyzer.nextMode(MemoryMode.DEDICATED_SRAM)).contains(MemoryMode.SHARED_SRAM);
+        assertThat(Analyzer.nextMode(MemoryMode.SHARED_SRAM)).contains(MemoryMode.SRAM_ONLY);
+        assertThat(Analyzer.nextMode(MemoryMode.SRAM_ONLY)).isEmpty();
+        assertThat(Analyzer.nextMode(MemoryMode.CUSTOM)).isEmpty();
+    }
+
+    @Test
+    void ranges_sortedIndices_compressedRuns() {
+        assertThat(Analyzer.ranges(List.of(1, 2, 3, 5, 7, 8))).isEqualTo("1-3, 5, 7-8");
+        assertThat(Analyzer.ranges(List.of(4))).isEqualTo("4");
+        assertThat(Analyzer.ranges(List.of())).isEmpty();
+    }
+
+    @Test
+    void describe_resourceLabels_inWords() {
+        HardwareConfig hw = HardwareLoader.load(hw("corstone-300.yaml"));
+        assertThat(Resources.describe("axi1:ddr", hw)).isEqualTo("AXI1 port to ddr (dram)");
+        assertThat(Resources.describe("mac", hw)).isEqualTo("MAC array");
+        assertThat(Resources.describe("sram", hw)).isEqualTo("CPU waiting on sram (sram)");
+        assertThat(Resources.channelMemory("axi0:sram")).isEqualTo("sram");
+        assertThat(Resources.channelMemory("dma")).isEmpty();
+    }
+}

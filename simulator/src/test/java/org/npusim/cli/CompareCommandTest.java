@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.npusim.testsupport.SharedData;
+
+final class CompareCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path result(String name, String... more) {
+        Path out = tmp.resolve(name);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("simulate", SharedData.model("person_detect").toString(),
+                "--hw", SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString(), "--format", "json",
+                "--no-what-if", "-o", out.toString()));
+        args.addAll(java.util.List.of(more));
+        assertThat(SimulateCommandTest.run(args.toArray(new String[0])).code()).isZero();
+        return out;
+    }
+
+    @Test
+    void compare_twoVariants_largestChangesFirstAndTotals() throws IOException {
+        Path a = result("a.json");
+        Path b = result("b.json", "--npu", "ethos-u55-256");
+        SimulateCommandTest.Run r = SimulateCommandTest.run("compare", a.toString(), b.toString(), "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("schema").asText()).isEqualTo("npusim.compare/v1");
+        JsonNode layers = j.get("layers");
+        assertThat(layers.size()).isEqualTo(31);
+        for (int i = 1; i < layers.size(); i++) {
+            assertThat(Math.abs(layers.get(i).get("delta_seconds").asDouble()))
+                    .isLessThanOrEqualTo(Math.abs(layers.get(i - 1).get("delta_seconds").asDouble()));
+        }
+        assertThat(j.get("totals").get(0).get("name").asText()).isEqualTo("time");
+        SimulateCommandTest.Run table = SimulateCommandTest.run("compare", a.toString(), b.toString(), "--top", "5");
+        assertThat(table.out()).contains("(5 of 31)").contains("Bottleneck changes");
+    }
+
+    @Test
+    void compare_sameResult_noChanges() {
+        Path a = result("a.json");
+        SimulateCommandTest.Run r = SimulateCommandTest.run("compare", a.toString(), a.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Bottleneck changes: none");
+    }
+
+    @Test
+    void compare_notAResult_exitTwoWithOneLine() throws IOException {
+        Path a = result("a.json");
+        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"schema\": \"npusim.result/v1\", \"model\": 3}");
+        SimulateCommandTest.Run r = SimulateCommandTest.run("compare", a.toString(), bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo(bad + ": model: expected an object, got number");
+        SimulateCommandTest.Run missing = SimulateCommandTest.run("compare", a.toString(), tmp.resolve("none.json").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err().strip()).endsWith("none.json: no such file");
+    }
+}

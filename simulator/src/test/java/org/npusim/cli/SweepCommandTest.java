@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.npusim.testsupport.SharedData;
+
+final class SweepCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static String model() {
+        return SharedData.model("person_detect").toString();
+    }
+
+    private static String hw() {
+        return SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
+    }
+
+    private static SimulateCommandTest.Run sweep(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw(), "--vary",
+                "npu.variant=ethos-u55-64,ethos-u55-128,ethos-u55-256", "--vary", "npu.clock=200MHz,400MHz", "--vary",
+                "placement=shared-sram,sram-only"));
+        args.addAll(List.of(more));
+        return SimulateCommandTest.run(args.toArray(new String[0]));
+    }
+
+    @Test
+    void sweep_threeAxes_twelveRowsInOrderWithParetoMarks() {
+        SimulateCommandTest.Run r = sweep("--jobs", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().split("\n");
+        // 3 variants x 2 clocks x 2 modes, plus the header.
+        assertThat(lines).hasSize(13);
+        assertThat(lines[0]).isEqualTo("index,npu.variant,npu.clock,placement,status,cycles,seconds,energy_joules,"
+                + "sram_peak_bytes,flash_bytes,dram_bytes,npu_macs_per_cycle,onchip_bytes,pareto");
+        assertThat(lines[1]).startsWith("0,ethos-u55-64,200MHz,shared-sram,ok,");
+        assertThat(lines[12]).startsWith("11,ethos-u55-256,400MHz,sram-only,ok,");
+        assertThat(r.out()).contains(",yes\n");
+        // Without a terminal and without --progress there is no bar.
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void sweep_oneOrTwoJobs_sameBytes() {
+        assertThat(sweep("--jobs", "1").out()).isEqualTo(sweep("--jobs", "2").out());
+    }
+
+    @Test
+    void sweep_jsonToFile_wholeFileAndNoPartialLeft() throws IOException {
+        Path out = tmp.resolve("s.json");
+        SimulateCommandTest.Run r = sweep("--format", "json", "-o", out.toString(), "--progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertThat(j.get("schema").asText()).isEqualTo("npusim.sweep/v1");
+        assertThat(j.get("points").asInt()).isEqualTo(12);
+        assertThat(j.get("completed").asInt()).isEqualTo(12);
+        assertThat(j.get("interrupted").asBoolean()).isFalse();
+        assertThat(j.get("rows").get(5).get("values").get("npu.clock").asText()).isEqualTo("200MHz");
+        assertThat(r.err()).contains("12/12");
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(Path::getFileName).map(Path::toString)).containsExactly("s.json");
+        }
+    }
+
+    @Test
+    void sweep_someInvalidPoints_failedRowsBesideTheOthers() {
+        // An unknown variant makes its points invalid descriptions: they fail, the rest run.
+        SimulateCommandTest.Run r = SimulateCommandTest.run("sweep", model(), "--hw", hw(), "--vary",
+                "npu.variant=ethos-u55-128,ethos-u55-999");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines[1]).contains(",ok,");
+        assertThat(lines[2]).startsWith("1,ethos-u55-999,\"failed: ").contains("ethos-u55-999").endsWith(",no");
+    }
+
+    @Test
+    void sweep_badArguments_exitTwoWithOneLine() {
+        for (String[] args : List.of(new String[] {"--vary", "npu.clock"}, new String[] {"--vary", "nosuchkey=1"},
+                new String[] {"--vary", "npu.clock=1MHz", "--jobs", "0"})) {
+            List<String> all = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw()));
+            all.addAll(List.of(args));
+            SimulateCommandTest.Run r = SimulateCommandTest.run(all.toArray(new String[0]));
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.result.WeightSizes;
+
+final class ComparisonTest {
+
+    private static LayerResult layer(int index, String name, long cycles, String bottleneck, Unit unit) {
+        return new LayerResult(index, name, "CONV_2D", unit, 1000, 0, cycles, cycles, bottleneck, 1.0, 0.5,
+                new TreeMap<>(Map.of("sram", new MemoryTraffic(100, 50))), 1e-6, WeightSizes.NONE, new TreeMap<>());
+    }
+
+    /** A result at {@code hz} whose total is the sum of its layers. */
+    private static SimulationResult result(long hz, List<LayerResult> layers) {
+        long cycles = layers.stream().mapToLong(LayerResult::cycles).sum();
+        SimulationResult.Totals t = new SimulationResult.Totals(cycles, cycles / (double) hz, cycles, 0, 1e-3,
+                new TreeMap<>(Map.of("sram", new MemoryTraffic(1000, 500))), WeightSizes.NONE, new TreeMap<>());
+        return new SimulationResult(new SimulationResult.ModelInfo("m", "m.tflite", 0),
+                new SimulationResult.HardwareInfo("hw", "ethos-u55-128", hz, "cortex-m55", hz, "shared-sram", "event-driven"), t,
+                layers, List.of());
+    }
+
+    @Test
+    void of_layersMatchedByName_largestAbsoluteTimeChangeFirst() {
+        // At 1 GHz a cycle is 1 ns: x 100 -> 90 (-10 ns), y 200 -> 260 (+60 ns), z 50 -> 20 (-30 ns).
+        SimulationResult a = result(1_000_000_000L, List.of(layer(0, "x", 100, "mac", Unit.NPU), layer(1, "y", 200, "mac", Unit.NPU),
+                layer(2, "z", 50, "mac", Unit.NPU), layer(3, "gone", 10, "mac", Unit.NPU)));
+        SimulationResult b = result(1_000_000_000L, List.of(layer(0, "x", 90, "mac", Unit.NPU), layer(1, "y", 260, "axi1:flash", Unit.NPU),
+                layer(2, "z", 20, "mac", Unit.CPU), layer(3, "new", 5, "mac", Unit.NPU)));
+        Comparison c = Comparison.of(a, b);
+        assertThat(c.layers()).extracting(l -> l.layerA().name()).containsExactly("y", "z", "x");
+        assertThat(c.layers().get(0).deltaSeconds()).isCloseTo(60e-9, within(1e-15));
+        assertThat(c.layers().get(0).relative()).isCloseTo(0.3, within(1e-12));
+        assertThat(c.bottleneckChanges()).extracting(l -> l.layerA().name()).containsExactly("y", "z");
+        assertThat(c.onlyInA()).extracting(LayerResult::name).containsExactly("gone");
+        assertThat(c.onlyInB()).extracting(LayerResult::name).containsExactly("new");
+    }
+
+    @Test
+    void of_differentClocks_layersComparedInTime() {
+        // 100 cycles at 100 MHz (1 us) against 200 cycles at 400 MHz (0.5 us): faster although more cycles.
+        SimulationResult a = result(100_000_000L, List.of(layer(0, "x", 100, "mac", Unit.NPU)));
+        SimulationResult b = result(400_000_000L, List.of(layer(0, "x", 200, "mac", Unit.NPU)));
+        Comparison c = Comparison.of(a, b);
+        assertThat(c.layers().get(0).deltaSeconds()).isCloseTo(-0.5e-6, within(1e-15));
+        assertThat(c.totals().get(0).name()).isEqualTo("time");
+        assertThat(c.totals().get(0).relative()).isCloseTo(-0.5, within(1e-12));
+    }
+
+    @Test
+    void of_repeatedNames_matchedByOccurrence() {
+        SimulationResult a = result(1_000_000_000L, List.of(layer(0, "r", 10, "mac", Unit.NPU), layer(1, "r", 20, "mac", Unit.NPU)));
+        SimulationResult b = result(1_000_000_000L, List.of(layer(0, "r", 11, "mac", Unit.NPU), layer(1, "r", 40, "mac", Unit.NPU)));
+        Comparison c = Comparison.of(a, b);
+        assertThat(c.layers()).extracting(l -> l.layerA().index() + "->" + l.layerB().index()).containsExactly("1->1", "0->0");
+    }
+
+    @Test
+    void write_table_sectionsInOrder() throws IOException {
+        SimulationResult a = result(1_000_000_000L, List.of(layer(0, "x", 100, "mac", Unit.NPU)));
+        SimulationResult b = result(1_000_000_000L, List.of(layer(0, "x", 50, "output", Unit.NPU)));
+        StringWriter w = new StringWriter();
+        ComparisonWriter.write(Comparison.of(a, b), ComparisonWriter.Format.TABLE, 20, w);
+        String s = w.toString();
+        assertThat(s).contains("time").contains("-50.0%").contains("Layers by time change").contains("x: mac -> output");
+        assertThat(s.indexOf("Layers by time change")).isLessThan(s.indexOf("Bottleneck changes"));
+    }
+}

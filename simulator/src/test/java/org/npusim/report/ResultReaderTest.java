@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.npusim.cpu.CortexMCostModel;
+import org.npusim.errors.InputException;
+import org.npusim.graph.Model;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.plan.EthosUWeightSizer;
+import org.npusim.result.SimulationResult;
+import org.npusim.sim.Simulator;
+import org.npusim.testsupport.SharedData;
+import org.npusim.tflite.TfliteReader;
+
+final class ResultReaderTest {
+
+    /** Weight streams sized by the Ethos-U encoder, as npusim simulate sizes them. */
+    private static final EthosUWeightSizer SIZER = new EthosUWeightSizer();
+
+    private static String json(SimulationResult r) throws IOException {
+        StringWriter w = new StringWriter();
+        ResultWriter.write(r, ResultFormat.JSON, w);
+        return w.toString();
+    }
+
+    private static SimulationResult personDetect() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+        return new Simulator(CortexMCostModel::of, SIZER).simulate(m, "person_detect.tflite", hw);
+    }
+
+    @Test
+    void read_writtenResult_writesBackTheSameBytes() throws IOException {
+        String written = json(personDetect());
+        SimulationResult read = ResultReader.read(written, "a.json");
+        assertThat(json(read)).isEqualTo(written);
+        assertThat(read.layers()).hasSize(31);
+    }
+
+    @Test
+    void read_notAResult_oneLineNamingFileAndField() throws IOException {
+        assertThatThrownBy(() -> ResultReader.read("{\"schema\": \"npusim.sweep/v1\"}", "a.json"))
+                .isInstanceOf(InputException.class).hasMessageStartingWith("a.json: schema: expected \"npusim.result/v1\"");
+        assertThatThrownBy(() -> ResultReader.read("[1, 2", "a.json")).isInstanceOf(InputException.class)
+                .hasMessageContaining("not valid JSON");
+        String broken = json(personDetect()).replaceFirst("\"cycles\" : (\\d+),\n(\\s+)\"bottleneck\"", "\"cycles\" : \"many\",\n$2\"bottleneck\"");
+        assertThatThrownBy(() -> ResultReader.read(broken, "a.json")).isInstanceOf(InputException.class)
+                .hasMessage("a.json: layers[0].cycles: expected an integer, got \"many\"");
+    }
+}

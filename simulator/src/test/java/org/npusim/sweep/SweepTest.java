@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.Model;
+import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.hw.yaml.Overrides;
+import org.npusim.testsupport.SharedData;
+import org.npusim.tflite.TfliteReader;
+
+final class SweepTest {
+
+    private static PointResult.Metrics metrics(double seconds, double joules, int macs, long sram) {
+        return new PointResult.Metrics(1000, seconds, joules, sram, 0, 0, macs, 1 << 20);
+    }
+
+    private static PointResult row(int index, PointResult.Outcome o) {
+        return new PointResult(index, List.of(String.valueOf(index)), o);
+    }
+
+    /** A point's stand-in metrics, a pure function of its index. */
+    private static final Function<SweepPoint, PointResult> FAKE = p -> row(p.index(),
+            metrics(1.0 / (1 + p.index() % 7), 1e-3 * (1 + p.index() % 5), 64 << (p.index() % 3), 1000L * (p.index() % 4)));
+
+    private static List<SweepPoint> points(int n) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            values.add("v" + i);
+        }
+        return SweepPoint.product(List.of(new Axis("k", values)), Overrides.NONE);
+    }
+
+    private static String csv(Sweep.Outcome o) throws IOException {
+        StringWriter w = new StringWriter();
+        SweepWriter.write(new SweepWriter.Header("m", "hw", List.of(new Axis("k", List.of("x")))), o, SweepFormat.CSV, w);
+        return w.toString();
+    }
+
+    @Test
+    void run_oneOrFourThreads_sameRowsInIndexOrder() throws IOException {
+        Sweep.Outcome one = new Sweep(points(200), FAKE, 1).run((r, d, t) -> { });
+        Sweep.Outcome four = new Sweep(points(200), FAKE, 4).run((r, d, t) -> { });
+        assertThat(four.rows()).extracting(PointResult::index).isSorted().hasSize(200);
+        assertThat(four.interrupted()).isFalse();
+        assertThat(csv(four)).isEqualTo(csv(one));
+    }
+
+    @Test
+    void run_listener_calledOncePerRowWithCounts() {
+        List<Integer> done = Collections.synchronizedList(new ArrayList<>());
+        new Sweep(points(50), FAKE, 3).run((r, d, t) -> {
+            assertThat(t).isEqualTo(50);
+            done.add(d);
+        });
+        assertThat(done).hasSize(50);
+        assertThat(new ArrayList<>(done)).isSorted().endsWith(50);
+    }
+
+    @Test
+    void cancel_afterTenRows_keepsFinishedRowsInOrderAndSaysInterrupted() {
+        AtomicReference<Sweep> sweep = new AtomicReference<>();
+        sweep.set(new Sweep(points(1000), FAKE, 2));
+        Sweep.Outcome o = sweep.get().run((r, d, t) -> {
+            if (d == 10) {
+                sweep.get().cancel();
+            }
+        });
+        assertThat(o.interrupted()).isTrue();
+        assertThat(o.points()).isEqualTo(1000);
+        // Ten rows had finished when it was cancelled; the other thread may finish the point it had taken.
+        assertThat(o.rows().size()).isBetween(10, 11);
+        assertThat(o.rows()).extracting(PointResult::index).isSorted();
+    }
+
+    @Test
+    void run_evaluationThrows_rethrown() {
+        Sweep s = new Sweep(points(5), p -> {
+            throw new IllegalStateException("bug at " + p.index());
+        }, 2);
+        assertThatThrownBy(() -> s.run((r, d, t) -> { })).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("bug at");
+    }
+
+    @Test
+    void paretoFront_dominatedAndFailedPoints_notOnFront() {
+        List<PointResult> rows = List.of(
+                row(0, metrics(1.0, 1.0, 128, 100)),
+                // Slower and costlier on the same hardware: dominated by row 0.
+                row(1, metrics(2.0, 2.0, 128, 100)),
+                // Faster but costlier: a trade-off, on the front.
+                row(2, metrics(0.5, 3.0, 128, 100)),
+                // Slower and costlier but a smaller NPU: on the front.
+                row(3, metrics(3.0, 3.0, 64, 100)),
+                // Equal to row 0: neither dominates the other.
+                row(4, metrics(1.0, 1.0, 128, 100)),
+                row(5, new PointResult.Failure("does not fit")));
+        BitSet front = ParetoFront.of(rows);
+        assertThat(front.stream().boxed().toList()).containsExactly(0, 2, 3, 4);
+    }
+
+    @Test
+    void render_progress_barCountsRateAndTimeLeft() {
+        // 125 of 500 points in 2.5 s: 50 points/s, 375 left take 7.5 s, shown rounded up.
+        assertThat(Progress.render(125, 500, 2_500_000_000L))
+                .isEqualTo("[#######.......................] 125/500  25% 50 points/s 8 s left");
+        assertThat(Progress.render(0, 500, 0)).isEqualTo("[..............................] 0/500   0%");
+    }
+
+    @Test
+    void evaluate_personDetectOnCorstone300_sramOnlyNeedsWeightsInSramAndReadsNoDdr() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        Path hw = SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml");
+        HardwareDocument doc = HardwareLoader.parse(hw);
+        PointEvaluator e = new PointEvaluator(m, "person_detect", doc);
+        List<SweepPoint> points = SweepPoint.product(List.of(Axis.parse("placement=shared-sram,sram-only")), Overrides.NONE);
+        PointResult.Metrics shared = (PointResult.Metrics) e.evaluate(points.get(0)).outcome();
+        PointResult.Metrics sramOnly = (PointResult.Metrics) e.evaluate(points.get(1)).outcome();
+        // shared-sram streams the weights from DDR; sram-only keeps them in SRAM, which then holds them too.
+        assertThat(shared.dramBytes()).isPositive();
+        assertThat(sramOnly.dramBytes()).isZero();
+        assertThat(sramOnly.sramPeakBytes() - m.main().facts().peakActivationBytes())
+                .isGreaterThanOrEqualTo(m.main().facts().parameterBytes());
+        assertThat(shared.sramPeakBytes()).isGreaterThanOrEqualTo(m.main().facts().peakActivationBytes());
+        // Corstone-300's on-chip memories: ITCM 512 KiB + DTCM 512 KiB + SRAM 2 MiB.
+        assertThat(shared.onChipBytes()).isEqualTo(3L << 20);
+        assertThat(shared.npuMacsPerCycle()).isEqualTo(128);
+    }
+
+    @Test
+    void evaluate_invalidPoint_failureWithTheDescriptionsError() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        HardwareDocument doc = HardwareLoader.parse(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+        PointResult r = new PointEvaluator(m, "person_detect", doc)
+                .evaluate(SweepPoint.product(List.of(Axis.parse("npu.variant=ethos-u55-1000")), Overrides.NONE).get(0));
+        assertThat(r.outcome()).isInstanceOf(PointResult.Failure.class);
+        assertThat(((PointResult.Failure) r.outcome()).reason()).contains("ethos-u55-1000");
+    }
+}
