@@ -11,6 +11,9 @@ import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
+import org.npusim.cpu.CortexMCostModel;
+import org.npusim.plan.CachedWeightSizer;
+import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.tflite.TfliteReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,6 +47,13 @@ public class SimulateBenchmark {
     @Param({"event", "vela"})
     public String mode;
 
+    /**
+     * {@code fresh}: every simulation encodes its weight streams anew (a one-off run); {@code cached}: encodings
+     * are remembered across simulations of the same model (what sweeps and what-ifs do).
+     */
+    @Param({"fresh", "cached"})
+    public String weights;
+
     private Model graph;
     private HardwareConfig hw;
     private Simulator simulator;
@@ -54,7 +64,9 @@ public class SimulateBenchmark {
         List<String> set = mode.equals("vela") ? List.of("simulation.overlap=false", "simulation.contention=false") : List.of();
         hw = HardwareLoader.load(Path.of("hwconfigs/vela/ethos-u55-high-end-embedded.yaml"), set, Optional.of("ethos-u55-256"),
                 Optional.of("shared-sram"));
-        simulator = Simulator.standard();
+        simulator = weights.equals("cached")
+                ? new Simulator(CortexMCostModel::of, new CachedWeightSizer(new EthosUWeightSizer()))
+                : Simulator.standard();
     }
 
     @Benchmark

@@ -23,7 +23,7 @@ import org.npusim.whatif.WeightTransforms;
 import org.npusim.errors.InputException;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
-import org.npusim.sweep.CachedWeightSizer;
+import org.npusim.plan.CachedWeightSizer;
 import org.npusim.trace.ChromeTrace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

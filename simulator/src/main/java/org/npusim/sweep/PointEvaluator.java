@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sweep;
 
+import org.npusim.plan.CachedWeightSizer;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;

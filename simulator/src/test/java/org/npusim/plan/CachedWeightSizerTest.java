@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.npusim.sweep;
+package org.npusim.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,6 @@ import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.hw.yaml.Overrides;
-import org.npusim.plan.EthosUWeightSizer;
-import org.npusim.plan.WeightSizer;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.SharedData;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.npusim.sweep;
+package org.npusim.plan;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,8 +9,6 @@ import org.npusim.graph.Subgraph;
 import org.npusim.hw.NpuVariant;
 import org.npusim.npu.BlockConfig;
 import org.npusim.npu.NpuOperation;
-import org.npusim.plan.EncodedWeights;
-import org.npusim.plan.WeightSizer;
 
 /**
  * Remembers the sizes another {@link WeightSizer} gave, so that simulating one model on many descriptions encodes
