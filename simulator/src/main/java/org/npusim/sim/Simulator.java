@@ -17,6 +17,10 @@ import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
+import org.npusim.npu.BlockConfigSearch;
+import org.npusim.npu.Lowering;
+import org.npusim.npu.NpuOperation;
+import org.npusim.plan.CachedWeightSizer;
 import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.NpuTarget;
 import org.npusim.plan.NpuTargets;
@@ -67,7 +71,9 @@ public final class Simulator {
     /** Simulates {@code model} on {@code hw}, recording the timeline's transactions when {@code withTimeline}. */
     public Run run(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
         Optional<NpuTarget> target = NpuTargets.from(hw);
-        ExecutionPlan plan = target.map(t -> new Planner(t, weights).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
+        WeightSizer sizer = weights instanceof CachedWeightSizer ? weights : new CachedWeightSizer(weights);
+        target.ifPresent(t -> encodeInParallel(model, t, sizer));
+        ExecutionPlan plan = target.map(t -> new Planner(t, sizer).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
         checkCapacity(model, hw, plan);
         boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
         ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
@@ -98,8 +104,30 @@ public final class Simulator {
                     decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline).run();
         }
         SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode,
-                weights.compressed()).assemble(outcomes);
+                sizer.compressed()).assemble(outcomes);
         return new Run(result, plan, timeline);
+    }
+
+    /**
+     * Encodes the full-depth weight stream of every weighted NPU operation on all cores before planning, into the
+     * run's cache: the Ethos-U encoder's search is most of a simulation's time, and each operation's encoding is
+     * independent. The planner then finds these in the cache; slices it cuts later are encoded as it goes.
+     */
+    private static void encodeInParallel(Model model, NpuTarget target, WeightSizer sizer) {
+        Subgraph g = model.main();
+        Lowering lowering = new Lowering(g, Optional.of(target.variant()));
+        List<NpuOperation> weighted = new ArrayList<>();
+        for (Operator op : g.operators()) {
+            if (lowering.lower(op) instanceof Lowering.Result.Npu n) {
+                for (NpuOperation o : n.operations()) {
+                    if (o.type().hasWeights() && o.weights().isPresent()) {
+                        weighted.add(o);
+                    }
+                }
+            }
+        }
+        weighted.parallelStream().forEach(o -> BlockConfigSearch.find(target.variant(), o)
+                .ifPresent(bc -> sizer.size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()}))));
     }
 
     /** Places the Vela-compatible estimates one after the other on the timeline; CPU steps in between. */
