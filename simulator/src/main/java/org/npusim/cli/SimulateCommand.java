@@ -4,9 +4,12 @@ package org.npusim.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.MacRateCostModel;
 import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
+import org.npusim.kernels.KernelChoice;
+import org.npusim.kernels.VariantCpuCostModel;
 import org.npusim.plan.WeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
@@ -42,11 +45,20 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--cpu-kernels", defaultValue = "dense", paramLabel = "KIND",
+            description = "Kernels of CPU convolution and fully connected layers: dense, winograd, sparse or auto"
+                    + " (default: ${DEFAULT-VALUE}).")
+    KernelChoice cpuKernels;
+
     @Override
     public Integer call() {
         HardwareConfig hw = hardware.load();
         Model m = ModelFiles.load(model);
-        SimulationResult r = new Simulator(new MacRateCostModel(hw), WeightSizer.UNCOMPRESSED).simulate(m, model.toString(), hw);
+        CpuCostModel cpu = new MacRateCostModel(hw);
+        if (cpuKernels != KernelChoice.DENSE) {
+            cpu = new VariantCpuCostModel(cpu, hw.cpu().core(), cpuKernels);
+        }
+        SimulationResult r = new Simulator(cpu, WeightSizer.UNCOMPRESSED).simulate(m, model.toString(), hw);
         PrintWriter out = spec.commandLine().getOut();
         OutputTarget.write(output, out, w -> ResultWriter.write(r, format, w));
         return Main.OK;
