@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code npusim kernels}: the CPU kernel variants (Winograd, sparse, zero-skipping) of convolution layers. */
-@Command(name = "kernels", mixinStandardHelpOptions = true,
+@Command(name = "kernels", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compare CPU kernel variants (dense, Winograd, sparse, zero-skip) of a layer on a Cortex-M core.",
         subcommands = {KernelsCommand.Compare.class, CommandLine.HelpCommand.class})
 final class KernelsCommand implements Callable<Integer> {
@@ -58,7 +58,7 @@ final class KernelsCommand implements Callable<Integer> {
      * {@code npusim kernels compare}: cycles, speedup over dense and memory footprint of every variant of one layer
      * on one core, at a list of weight sparsities, with the crossover sparsities.
      */
-    @Command(name = "compare", mixinStandardHelpOptions = true,
+    @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = "Cycles, speedup over dense, weight and scratch bytes of every kernel variant of one layer"
                     + " on one core, and the sparsities above which the sparse variants win.")
     static final class Compare implements Callable<Integer> {
@@ -67,7 +67,8 @@ final class KernelsCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Option(names = "--core", required = true, paramLabel = "CORE",
-                description = "The Cortex-M core: cortex-m0plus, cortex-m4, cortex-m7, cortex-m33, cortex-m55, cortex-m85.")
+                description = "The Cortex-M core: cortex-m0plus, cortex-m4, cortex-m7, cortex-m33, cortex-m55,"
+                        + " cortex-m85.")
         String core;
 
         @Option(names = "--layer", required = true, paramLabel = "LAYER",
@@ -100,13 +101,17 @@ final class KernelsCommand implements Callable<Integer> {
         boolean verify;
 
         @Option(names = "--nm", paramLabel = "N:M",
-                description = "Cost sparse-nm for this pattern only (default: 2:4, 1:4 and 1:8).")
+                description = "The N:M pattern the weights follow (with --layer) or would be pruned to (with --model,"
+                        + " when the real weights do not follow it). Default: 2:4, 1:4 and 1:8 as what-ifs, or the"
+                        + " tightest of them that the real weights follow.")
         String nm;
 
-        @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--format", defaultValue = "table",
+                description = "table, csv or json (default: ${DEFAULT-VALUE}).")
         ResultFormat format;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+                description = "Write to FILE instead of standard output.")
         Path output;
 
         @Override
@@ -226,8 +231,9 @@ final class KernelsCommand implements Callable<Integer> {
             new SplittableRandom(1).nextBytes(input);
             List<String> checked = new ArrayList<>();
             for (KernelVariant v : KernelVariant.values()) {
+                List<Optional<NmPattern>> standard = NmPattern.STANDARD.stream().map(Optional::of).toList();
                 List<Optional<NmPattern>> patterns = v == KernelVariant.SPARSE_NM
-                        ? pattern.map(p -> List.of(Optional.of(p))).orElse(NmPattern.STANDARD.stream().map(Optional::of).toList())
+                        ? pattern.map(p -> List.of(Optional.of(p))).orElse(standard)
                         : List.of(Optional.<NmPattern>empty());
                 for (Optional<NmPattern> p : patterns) {
                     if (Applicability.reason(shape, v, p).isPresent()) {

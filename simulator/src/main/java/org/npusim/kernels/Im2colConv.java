@@ -16,13 +16,13 @@ public final class Im2colConv implements LayerKernel {
     private final Int8ConvLayer layer;
     private final WeightMatrix weights;
 
-    /** Prepares {@code layer} with its weights in {@code weights}, which must be the layer's {@code outC x K} matrix. */
+    /** Prepares {@code layer} with its weights in {@code weights}, the layer's {@code outC x K} matrix. */
     public Im2colConv(Int8ConvLayer layer, WeightMatrix weights) {
         this.layer = Objects.requireNonNull(layer, "layer");
         this.weights = Objects.requireNonNull(weights, "weights");
         if (weights.rows() != layer.outC() || weights.cols() != layer.filterLength()) {
-            throw new IllegalArgumentException("a " + weights.rows() + " x " + weights.cols() + " matrix for a layer of "
-                    + layer.outC() + " x " + layer.filterLength() + " weights");
+            throw new IllegalArgumentException("a " + weights.rows() + " x " + weights.cols()
+                    + " matrix for a layer of " + layer.outC() + " x " + layer.filterLength() + " weights");
         }
     }
 

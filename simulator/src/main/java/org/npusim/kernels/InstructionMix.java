@@ -71,7 +71,8 @@ public record InstructionMix(double loads, double stores, double alu, double mac
             if (t.vectorCycles() == 0) {
                 throw new IllegalStateException(t.core().label() + " has no vector instructions");
             }
-            vector = t.vectorCycles() * (vectorLoads + vectorOps - t.vectorOverlap() * Math.min(vectorLoads, vectorOps));
+            double hidden = t.vectorOverlap() * Math.min(vectorLoads, vectorOps);
+            vector = t.vectorCycles() * (vectorLoads + vectorOps - hidden);
         }
         return scalar + dataBranches * t.dataBranchCycles() + vector;
     }

@@ -122,9 +122,9 @@ public record KernelComparison(CpuCore core, Layer layer, double activationSpars
             model.notApplicable(shape, v, s).ifPresent(r -> notApplicable.put(v, r));
         }
         Map<KernelVariant, OptionalDouble> crossover = new LinkedHashMap<>();
-        crossover.put(KernelVariant.SPARSE_CSR, model.weightCrossover(shape, KernelVariant.SPARSE_CSR, activationSparsity));
-        crossover.put(KernelVariant.SPARSE_BITMASK,
-                model.weightCrossover(shape, KernelVariant.SPARSE_BITMASK, activationSparsity));
+        for (KernelVariant v : new KernelVariant[] {KernelVariant.SPARSE_CSR, KernelVariant.SPARSE_BITMASK}) {
+            crossover.put(v, model.weightCrossover(shape, v, activationSparsity));
+        }
         return new KernelComparison(core, layer, activationSparsity, rows, best, notApplicable, crossover,
                 model.activationCrossover(shape), List.of());
     }

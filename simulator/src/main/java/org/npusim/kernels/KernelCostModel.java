@@ -130,7 +130,7 @@ public final class KernelCostModel {
      */
     public OptionalDouble weightCrossover(LayerShape shape, KernelVariant variant, double activationSparsity) {
         if (variant != KernelVariant.SPARSE_CSR && variant != KernelVariant.SPARSE_BITMASK) {
-            throw new IllegalArgumentException("crossover in weight sparsity is defined for sparse-csr and sparse-bitmask");
+            throw new IllegalArgumentException("a weight-sparsity crossover exists for sparse-csr and sparse-bitmask");
         }
         Sparsity base = new Sparsity(0, activationSparsity, Optional.empty());
         double dense = cost(shape, KernelVariant.DENSE, base).cycles();

@@ -311,8 +311,9 @@ public final class KernelMixes {
     /**
      * Zero-skipping, per nonzero activation and channel block: scalar (4 channels) 4 LDRSB of the weight column
      * (register-offset addressing: 4 address adds), 4 MULS + 4 ADDS, pointer, and 2 reloads of spilled registers
-     * (4 accumulators, the activation and 3 pointers exceed the 8 low registers); DSP (8 channels) 2 LDR + 4 SXTB16 + 8 SMLABB/SMLABT, pointer; Helium (16 channels) 4
-     * VLDRB.S32 + 4 VMLA.S32 by the scalar activation, pointer.
+     * (4 accumulators, the activation and 3 pointers exceed the 8 low registers); DSP (8 channels) 2 LDR + 4
+     * SXTB16 + 8 SMLABB/SMLABT, pointer; Helium (16 channels) 4 VLDRB.S32 + 4 VMLA.S32 by the scalar activation,
+     * pointer.
      */
     static InstructionMix zeroSkipPerNonzero(Isa isa) {
         return switch (isa) {
