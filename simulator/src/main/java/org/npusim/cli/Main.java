@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Cycle-level performance simulator for Arm Ethos-U NPUs and Cortex-M CPUs.",
         subcommands = {SimulateCommand.class, CheckCommand.class, InspectCommand.class, ExportCommand.class, RunCommand.class,
-                HwCommand.class, SweepCommand.class, CompareCommand.class,
+                HwCommand.class, SweepCommand.class, CompareCommand.class, KernelsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

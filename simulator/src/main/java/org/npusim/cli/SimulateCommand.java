@@ -8,12 +8,15 @@ import java.util.concurrent.Callable;
 import org.npusim.analysis.Analysis;
 import org.npusim.analysis.Analyzer;
 import org.npusim.cpu.CortexMCostModel;
+import org.npusim.cpu.CpuCostModel;
 import org.npusim.graph.Model;
 import org.npusim.htmlreport.HtmlReport;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
 import org.npusim.plan.EthosUWeightSizer;
+import org.npusim.kernels.KernelChoice;
+import org.npusim.kernels.VariantCpuCostModel;
 import org.npusim.plan.WeightSizer;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
@@ -86,6 +89,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--no-what-if", description = "Skip the what-ifs (each one is one more simulation).")
     boolean noWhatIf;
 
+    @Option(names = "--cpu-kernels", defaultValue = "dense", paramLabel = "KIND",
+            description = "Kernels of CPU convolution and fully connected layers: dense, winograd, sparse or auto"
+                    + " (default: ${DEFAULT-VALUE}).")
+    KernelChoice cpuKernels;
+
     @Override
     public Integer call() {
         HardwareDocument document = hardware.parse();
@@ -141,7 +149,12 @@ final class SimulateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static Simulator simulator(WeightSizer sizer) {
-        return new Simulator(CortexMCostModel::of, sizer);
+    /** The simulator of this command: the Cortex-M model (with the chosen CPU kernels) and {@code sizer}. */
+    private Simulator simulator(WeightSizer sizer) {
+        KernelChoice kernels = cpuKernels;
+        return new Simulator(h -> {
+            CpuCostModel cpu = CortexMCostModel.of(h);
+            return kernels == KernelChoice.DENSE ? cpu : new VariantCpuCostModel(cpu, h.cpu().core(), kernels);
+        }, sizer);
     }
 }

@@ -64,7 +64,7 @@ final class FullyConnectedKernels {
                 shift, outZp, range.min(), range.max(), tensors[outIdx].int16());
     }
 
-    private static void multipliers(OpBinding b, Tensor in, Tensor filter, Tensor out, int units, int[] mult,
+    static void multipliers(OpBinding b, Tensor in, Tensor filter, Tensor out, int units, int[] mult,
             int[] shift) {
         Quantization fq = b.quantization(filter, "weights");
         if (fq.isPerChannel()) {
