@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.npusim.errors.InputException;
 import org.npusim.exec.ExecutionResult;
-import org.npusim.exec.InputFiles;
 import org.npusim.exec.Int8ConvLayer;
 import org.npusim.exec.Int8FullyConnectedLayer;
 import org.npusim.exec.Interpreter;
@@ -209,11 +208,7 @@ final class KernelsCommand implements Callable<Integer> {
 
         private static double measureActivations(Model m, Subgraph g, Operator op) {
             Interpreter interpreter = Interpreter.of(m);
-            List<TensorBuffer> inputs = new ArrayList<>();
-            for (Tensor t : interpreter.inputs()) {
-                inputs.add(InputFiles.random(t, 1));
-            }
-            ExecutionResult r = interpreter.run(inputs);
+            ExecutionResult r = interpreter.run(ModelInputs.values(interpreter, "", List.of(), true, 1));
             return r.stats(op.input(0)).zeroFraction();
         }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.npusim.errors.InputException;
 import org.npusim.exec.ActivationStats;
 import org.npusim.exec.ExecutionResult;
-import org.npusim.exec.InputFiles;
 import org.npusim.exec.Interpreter;
 import org.npusim.exec.NpyFormat;
 import org.npusim.exec.OutputComparison;
@@ -69,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Model m = ModelFiles.load(model);
         Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
-        List<TensorBuffer> values = inputValues(interpreter);
+        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed);
         ExecutionResult result = interpreter.run(values);
         // Everything that can fail on bad input happens before anything is written.
         List<OutputComparison.Difference> diffs = compare == null ? List.of() : compareWith(interpreter, result, values);
@@ -97,29 +96,6 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException(compare.toString(), "outputs", e.getMessage() + "; the models' outputs do not"
                     + " correspond");
         }
-    }
-
-    private List<TensorBuffer> inputValues(Interpreter interpreter) {
-        List<Tensor> tensors = interpreter.inputs();
-        if (random && !inputs.isEmpty()) {
-            throw new InputException("", "--random", "give either --input files or --random, not both");
-        }
-        List<TensorBuffer> values = new ArrayList<>();
-        if (random) {
-            for (int i = 0; i < tensors.size(); i++) {
-                values.add(InputFiles.random(tensors.get(i), seed + 1_000_003L * i));
-            }
-            return values;
-        }
-        if (inputs.size() != tensors.size()) {
-            throw new InputException(model.toString(), "inputs", "the model has " + tensors.size() + " input"
-                    + (tensors.size() == 1 ? "" : "s") + "; give one --input FILE for each, or --random ("
-                    + inputs.size() + " given)");
-        }
-        for (int i = 0; i < tensors.size(); i++) {
-            values.add(InputFiles.read(inputs.get(i), tensors.get(i)));
-        }
-        return values;
     }
 
     private void checkSameInputs(Interpreter a, Interpreter b) {

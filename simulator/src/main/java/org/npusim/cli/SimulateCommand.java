@@ -3,12 +3,17 @@ package org.npusim.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.npusim.analysis.Analysis;
 import org.npusim.analysis.Analyzer;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
+import org.npusim.exec.Interpreter;
+import org.npusim.exec.TensorBuffer;
 import org.npusim.graph.Model;
 import org.npusim.htmlreport.HtmlReport;
 import org.npusim.hw.HardwareConfig;
@@ -75,8 +80,18 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--preserve-sparsity", description = "With --cluster: keep zeros as their own cluster.")
     boolean preserveSparsity;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the clustering (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of the clustering and of --random (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "With --cpu-kernels auto: run the model bit-exactly on these inputs (one per model"
+                    + " input: .npy, .csv/.txt, .bin/.raw or an image) and cost zero-skipping CPU kernels with the"
+                    + " activation sparsity measured on them.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--random", description = "Like --input, with seeded uniform random inputs.")
+    boolean random;
 
     @Option(names = "--trace", paramLabel = "FILE.json",
             description = "Also write the run's timeline as Chrome trace-event JSON (open it in Perfetto or chrome://tracing).")
@@ -94,6 +109,9 @@ final class SimulateCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     KernelChoice cpuKernels;
 
+    /** Operator index → zero fraction of its input, measured by --input/--random; empty otherwise. */
+    private Map<Integer, Double> activationSparsity = Map.of();
+
     @Override
     public Integer call() {
         HardwareDocument document = hardware.parse();
@@ -101,6 +119,7 @@ final class SimulateCommand implements Callable<Integer> {
         HardwareConfig hw = document.resolve(overrides);
         Model m = ModelFiles.load(model);
         String path = model.toString();
+        activationSparsity = measureActivationSparsity(m);
         // One sizer for the run and its what-ifs: a what-if encodes only the weight streams it changes.
         WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
         if (preserveSparsity && cluster == null) {
@@ -152,9 +171,28 @@ final class SimulateCommand implements Callable<Integer> {
     /** The simulator of this command: the Cortex-M model (with the chosen CPU kernels) and {@code sizer}. */
     private Simulator simulator(WeightSizer sizer) {
         KernelChoice kernels = cpuKernels;
+        Map<Integer, Double> activations = activationSparsity;
         return new Simulator(h -> {
             CpuCostModel cpu = CortexMCostModel.of(h);
-            return kernels == KernelChoice.DENSE ? cpu : new VariantCpuCostModel(cpu, h.cpu().core(), kernels);
+            return kernels == KernelChoice.DENSE ? cpu
+                    : new VariantCpuCostModel(cpu, h.cpu().core(), kernels, activations);
         }, sizer);
+    }
+
+    /**
+     * Measures, when --input or --random asks for it, the zero fraction of each operator's input on a bit-exact run;
+     * zero-skipping kernels are costed with it. Without inputs, activations are taken as dense.
+     */
+    private Map<Integer, Double> measureActivationSparsity(Model m) {
+        if (inputs.isEmpty() && !random) {
+            return Map.of();
+        }
+        if (cpuKernels != KernelChoice.AUTO) {
+            throw new InputException("", inputs.isEmpty() ? "--random" : "--input", "measured activations only change"
+                    + " zero-skipping CPU kernels, which only --cpu-kernels auto considers");
+        }
+        Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
+        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed);
+        return interpreter.run(values).inputZeroFractions();
     }
 }

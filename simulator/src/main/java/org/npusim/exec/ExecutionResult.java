@@ -3,6 +3,8 @@ package org.npusim.exec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 
@@ -70,6 +72,20 @@ public final class ExecutionResult {
                     seen[o] = true;
                     out.add(o);
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Returns, for each operator whose first input has values, the fraction of that input equal to its zero point,
+     * keyed by operator index: the activation sparsity a zero-skipping kernel would see on this run.
+     */
+    public Map<Integer, Double> inputZeroFractions() {
+        Map<Integer, Double> out = new TreeMap<>();
+        for (var op : graph.operators()) {
+            if (op.inputs().length > 0 && op.input(0) >= 0 && hasValues(op.input(0))) {
+                out.put(op.index(), stats(op.input(0)).zeroFraction());
             }
         }
         return out;

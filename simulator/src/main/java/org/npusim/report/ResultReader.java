@@ -131,7 +131,8 @@ public final class ResultReader {
                 integer(l, "start_cycle", at + ".start_cycle"), integer(l, "end_cycle", at + ".end_cycle"),
                 integer(l, "cycles", at + ".cycles"), text(l, "bottleneck", at + ".bottleneck"),
                 number(l, "bottleneck_share", at + ".bottleneck_share"), number(l, "utilization", at + ".utilization"),
-                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy);
+                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy,
+                l.has("kernel") ? text(l, "kernel", at + ".kernel") : "");
     }
 
     private TreeMap<String, MemoryTraffic> traffic(JsonNode parent, String at) {

@@ -57,14 +57,19 @@ public final class ResultWriter {
         out.write("Hardware  " + h.name() + ": " + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + mhz(h.npuClockHz()))
                 + ", " + h.cpu() + " @ " + mhz(h.cpuClockHz()) + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
                 + ", " + h.simulationMode() + "\n\n");
-        Table t = new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share");
+        // The kernel column names the CPU kernels; runs with every layer on the NPU leave it out.
+        boolean kernels = r.layers().stream().anyMatch(l -> !l.kernel().isEmpty());
+        Table t = kernels
+                ? new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "kernel")
+                : new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share");
         t.alignRight(0, 4, 5, 6, 7, 9);
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             String name = l.name().length() > 48 ? "…" + l.name().substring(l.name().length() - 47) : l.name();
-            t.row(String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
-                    String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
-                    pct(l.utilization()), l.bottleneck(), pct(l.bottleneckShare()));
+            String[] cells = {String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
+                String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
+                pct(l.utilization()), l.bottleneck(), pct(l.bottleneckShare()), l.kernel()};
+            t.row(kernels ? cells : java.util.Arrays.copyOf(cells, cells.length - 1));
         }
         t.writeTo(out);
         SimulationResult.Totals tot = r.total();
@@ -95,7 +100,7 @@ public final class ResultWriter {
 
     private static void csv(SimulationResult r, Writer out) throws IOException {
         out.write("index,name,op,unit,macs,start_cycle,end_cycle,cycles,seconds,bottleneck,bottleneck_share,utilization,"
-                + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes\n");
+                + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes,kernel\n");
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             long read = 0;
@@ -104,10 +109,11 @@ public final class ResultWriter {
                 read += m.readBytes();
                 write += m.writeBytes();
             }
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d%n", l.index(),
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d,%s%n", l.index(),
                     csvField(l.name()), l.op(), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
                     l.cycles() * secondsPerCycle, csvField(l.bottleneck()), l.bottleneckShare(), l.utilization(),
-                    l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write));
+                    l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
+                    csvField(l.kernel())));
         }
     }
 
@@ -161,6 +167,9 @@ public final class ResultWriter {
                 j.writeNumberField("end_cycle", l.endCycle());
                 j.writeNumberField("cycles", l.cycles());
                 j.writeStringField("bottleneck", l.bottleneck());
+                if (!l.kernel().isEmpty()) {
+                    j.writeStringField("kernel", l.kernel());
+                }
                 writeDouble(j, "bottleneck_share", l.bottleneckShare());
                 writeDouble(j, "utilization", l.utilization());
                 traffic(j, l.traffic());

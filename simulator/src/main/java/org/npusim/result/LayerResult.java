@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * @param energyJoules dynamic and static energy attributed to the layer
  * @param weights weight sizes of the layer
  * @param busyCycles busy cycles of every resource during the layer
+ * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers
  */
 public record LayerResult(
         int index,
@@ -40,11 +41,13 @@ public record LayerResult(
         SortedMap<String, MemoryTraffic> traffic,
         double energyJoules,
         WeightSizes weights,
-        SortedMap<String, Long> busyCycles) {
+        SortedMap<String, Long> busyCycles,
+        String kernel) {
 
     public LayerResult {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bottleneck, "bottleneck");
+        Objects.requireNonNull(kernel, "kernel");
         traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
         busyCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(busyCycles));
     }

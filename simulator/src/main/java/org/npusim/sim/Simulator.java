@@ -2,6 +2,7 @@
 package org.npusim.sim;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,8 +81,11 @@ public final class Simulator {
         ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
         Subgraph g = model.main();
         CpuCostModel cpu = cpuModels.apply(hw);
+        // The kernel each CPU layer runs, for the result; filled as CPU steps are costed.
+        Map<Integer, String> cpuKernels = new HashMap<>();
         CpuCost cpuCost = step -> {
             CpuOpCost c = cpu.cost(g, step.graphOperator());
+            cpuKernels.put(step.graphOperator().index(), c.kernel());
             return new CpuCost.Cost(cpuClock.toPs(c.cycles()), c.bottleneck(), c.readBytes(), c.writeBytes());
         };
         List<StepOutcome> outcomes;
@@ -104,7 +108,7 @@ public final class Simulator {
                     decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline).run();
         }
         SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode,
-                sizer.compressed()).assemble(outcomes);
+                sizer.compressed(), cpuKernels).assemble(outcomes);
         return new Run(result, plan, timeline);
     }
 
@@ -193,10 +197,12 @@ public final class Simulator {
         private final ClockDomain cpuClock;
         private final boolean velaMode;
         private final boolean weightsCompressed;
+        private final Map<Integer, String> cpuKernels;
 
         ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
-                ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed) {
+                ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed, Map<Integer, String> cpuKernels) {
             this.weightsCompressed = weightsCompressed;
+            this.cpuKernels = Map.copyOf(cpuKernels);
             this.model = model;
             this.path = path;
             this.hw = hw;
@@ -296,7 +302,8 @@ public final class Simulator {
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, Math.round(reference.toCycles(start)), Math.round(reference.toCycles(end)), cycles,
-                        bottleneck, share, utilization, traffic, energyJ, w, busyCycles));
+                        bottleneck, share, utilization, traffic, energyJ, w, busyCycles,
+                        cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             TreeMap<String, Double> utilization = new TreeMap<>();
             for (Map.Entry<String, Long> e : totalBusy.entrySet()) {

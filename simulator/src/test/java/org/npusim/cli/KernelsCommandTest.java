@@ -136,6 +136,43 @@ final class KernelsCommandTest {
         assertThat(winoCycles).isLessThan(denseCycles);
     }
 
+    @Test
+    void simulate_measuredActivations_letZeroSkipSpeedUpALayerFedOnlyZeros() throws IOException {
+        String model = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String hw = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
+        // An all-zero image quantizes to the input zero point: the first convolution sees 100% zero activations.
+        Path zeros = tmp.resolve("zeros.npy");
+        Files.write(zeros, npyFloat32Zeros("(1, 32, 32, 3)", 32 * 32 * 3));
+        MainTest.Run assumed = run("simulate", model, "--hw", hw, "--format", "json", "--cpu-kernels", "auto",
+                "--no-what-if");
+        MainTest.Run measured = run("simulate", model, "--hw", hw, "--format", "json", "--cpu-kernels", "auto",
+                "--no-what-if", "--input", zeros.toString());
+        MainTest.Run table = run("simulate", model, "--hw", hw, "--cpu-kernels", "auto", "--no-what-if",
+                "--input", zeros.toString());
+        MainTest.Run dense = run("simulate", model, "--hw", hw, "--random");
+        assertThat(assumed.code()).isZero();
+        assertThat(measured.code()).as(measured.err()).isZero();
+        assertThat(cycles(measured.out())).isLessThan(cycles(assumed.out()));
+        assertThat(table.out()).contains("[zero-skip]");
+        assertThat(dense.code()).isEqualTo(2);
+        assertThat(dense.err().strip()).contains("--cpu-kernels auto").doesNotContain("\n");
+    }
+
+    /** A version-1.0 .npy file of {@code count} float32 zeros with {@code shape}, header padded to 64 bytes. */
+    private static byte[] npyFloat32Zeros(String shape, int count) {
+        StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }");
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        byte[] h = header.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[10 + h.length + 4 * count];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) (h.length & 0xff), (byte) (h.length >> 8)};
+        System.arraycopy(magic, 0, out, 0, 10);
+        System.arraycopy(h, 0, out, 10, h.length);
+        return out;
+    }
+
     static long cycles(String json) {
         try {
             return new ObjectMapper().readTree(json).get("total").get("cycles").asLong();
