@@ -51,7 +51,26 @@ public final class Main {
             err.flush();
             return BAD_INPUT;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler; a JVM Error still gets one line, not a stack trace.
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            err.println("npusim: out of memory: the Java heap is limited to " + heapMb + " MB; raise it with"
+                    + " NPUSIM_JAVA_OPTS=-Xmx2g (run with --debug for details)");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = INTERNAL_ERROR;
+        } catch (StackOverflowError e) {
+            err.println("npusim: internal error: stack overflow; raise the thread stack with NPUSIM_JAVA_OPTS=-Xss16m"
+                    + " (run with --debug for details)");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = INTERNAL_ERROR;
+        }
         out.flush();
         err.flush();
         return code;
