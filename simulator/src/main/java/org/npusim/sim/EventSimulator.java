@@ -307,13 +307,18 @@ final class EventSimulator {
         Pipeline(int step) {
             this.step = step;
             this.work = EventSimulator.this.work[step];
-            this.blocks = (int) Math.max(1, work.compute().blocks());
-            this.outEnd = new long[blocks];
-            this.weightsEnd = new long[blocks];
-            this.blockSlice = new int[blocks];
             List<int[]> slices = work.step().weights().map(WeightPlan::slices).orElse(List.of());
             boolean sliced = work.step().weights().map(p -> p.buffering() == WeightPlan.Buffering.DOUBLE).orElse(false);
             int sliceCount = sliced ? slices.size() : 1;
+            // A weight depth slice is its own NPU operation, of one OFM block at least (Vela emits one command per
+            // slice), so a step with fewer OFM blocks than slices (a block config deeper than the slices, on a small
+            // OFM) runs as one block per slice; the step's compute time is spread over them unchanged.
+            long computeBlocks = Math.max(1, work.compute().blocks());
+            this.blocks = (int) Math.max(computeBlocks, sliceCount);
+            double blocksPerPipelineBlock = (double) computeBlocks / blocks;
+            this.outEnd = new long[blocks];
+            this.weightsEnd = new long[blocks];
+            this.blockSlice = new int[blocks];
             this.sliceBlocksLeft = new int[sliceCount];
             int cout = work.step().op().ofm().c();
             int assigned = 0;
@@ -332,8 +337,8 @@ final class EventSimulator {
                 this.macPs = 0;
                 this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
             } else {
-                this.macPs = clock.toPs(work.compute().macStageCycles());
-                this.outPs = clock.toPs(work.compute().outputStageCycles());
+                this.macPs = clock.toPs(work.compute().macStageCycles() * blocksPerPipelineBlock);
+                this.outPs = clock.toPs(work.compute().outputStageCycles() * blocksPerPipelineBlock);
             }
         }
 

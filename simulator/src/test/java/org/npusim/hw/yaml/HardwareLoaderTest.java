@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.hw.yaml;
 
+import org.npusim.testsupport.ShippedHardware;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,7 +68,7 @@ final class HardwareLoaderTest {
     void load_velaHighEndEmbeddedOnU55_128_sramFourAndFlashHalfGigabytePerSecond() {
         // Vela's vela.ini comments for Ethos_U55_High_End_Embedded: "SRAM 4 GB/s, Flash 0.5 GB/s"; derivation:
         // 64-bit AXI = 8 B/cycle x 500 MHz = 4 GB/s; flash at scale 0.125 is 1 B/cycle = 0.5 GB/s.
-        HardwareConfig hw = HardwareLoader.load(ShippedFiles.file("vela/ethos-u55-high-end-embedded.yaml"), List.of(),
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("vela/ethos-u55-high-end-embedded.yaml"), List.of(),
                 Optional.of("ethos-u55-128"), Optional.of("shared-sram"));
         MemoryConfig sram = hw.memory("sram");
         MemoryConfig flash = hw.memory("flash");
@@ -88,7 +90,7 @@ final class HardwareLoaderTest {
     void load_velaFileWithU65Variant_bandwidthFollowsTheAxiWidth() {
         // Vela ties the AXI width to the accelerator (ethos-u-facts.md §2.2): a U65 (16 B/cycle) on a U55 system
         // configuration gets twice the bandwidth: SRAM 8 GB/s, flash 1 GB/s at 500 MHz.
-        HardwareConfig hw = HardwareLoader.load(ShippedFiles.file("vela/ethos-u55-high-end-embedded.yaml"), List.of(),
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("vela/ethos-u55-high-end-embedded.yaml"), List.of(),
                 Optional.of("ethos-u65-256"), Optional.empty());
         assertThat(hw.memory("sram").bytesPerSecond()).isEqualTo(8_000_000_000L);
         assertThat(hw.memory("flash").bytesPerSecond()).isEqualTo(1_000_000_000L);
@@ -98,7 +100,7 @@ final class HardwareLoaderTest {
     void load_velaU65HighEnd_dramAtVelaScaleAndLatencies() {
         // Ethos_U65_High_End: 1 GHz, DRAM scale 0.234375 -> 234.375 MHz x 16 B = 3.75 GB/s (vela.ini: "DRAM 3.75");
         // latencies 500/250 cycles at 1 GHz = 500 ns / 250 ns; dedicated-sram puts the arena in DRAM.
-        HardwareConfig hw = HardwareLoader.load(ShippedFiles.file("vela/ethos-u65-high-end.yaml"));
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("vela/ethos-u65-high-end.yaml"));
         MemoryConfig dram = hw.memory("dram");
         assertThat(dram.clockHz()).isEqualTo(234_375_000L);
         assertThat(dram.bytesPerSecond()).isEqualTo(3_750_000_000L);
@@ -217,19 +219,19 @@ final class HardwareLoaderTest {
 
     @Test
     void resolvedYaml_loadsBack_toTheSameConfig() {
-        for (Path f : ShippedFiles.all()) {
+        for (Path f : ShippedHardware.all()) {
             HardwareConfig hw = HardwareLoader.load(f);
             String yaml = ResolvedWriter.yaml(hw);
             HardwareConfig again = HardwareLoader.load(yaml, "again.yaml", Path.of(""), Overrides.NONE);
-            assertThat(again).as(ShippedFiles.name(f)).isEqualTo(hw);
+            assertThat(again).as(ShippedHardware.name(f)).isEqualTo(hw);
         }
     }
 
     @Test
     void resolvedJson_isDeterministicAndCarriesDerivedBandwidth() {
-        HardwareConfig hw = HardwareLoader.load(ShippedFiles.file("vela/ethos-u55-high-end-embedded.yaml"));
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("vela/ethos-u55-high-end-embedded.yaml"));
         String json = ResolvedWriter.json(hw);
-        assertThat(ResolvedWriter.json(HardwareLoader.load(ShippedFiles.file("vela/ethos-u55-high-end-embedded.yaml"))))
+        assertThat(ResolvedWriter.json(HardwareLoader.load(ShippedHardware.file("vela/ethos-u55-high-end-embedded.yaml"))))
                 .isEqualTo(json);
         assertThat(json).contains("\"bandwidth_gb_per_second\" : 4.0").contains("\"bandwidth_gb_per_second\" : 0.5")
                 .contains("\"read_latency_ps\" : 64000");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.hw.yaml;
 
+import org.npusim.testsupport.ShippedHardware;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -18,7 +20,7 @@ import org.npusim.units.EnergyPerByte;
 final class HardwareReadmeTest {
 
     private static List<String> readme() throws IOException {
-        return Files.readAllLines(ShippedFiles.dir().resolve("README.md"));
+        return Files.readAllLines(ShippedHardware.dir().resolve("README.md"));
     }
 
     /** Returns the cells of a table row, without the outer pipes. */

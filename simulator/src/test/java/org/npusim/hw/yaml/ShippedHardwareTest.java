@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.hw.yaml;
 
+import org.npusim.testsupport.ShippedHardware;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,12 +30,12 @@ final class ShippedHardwareTest {
 
     @Test
     void everyShippedFile_loads_andPrintsItsFigures() {
-        List<Path> files = ShippedFiles.all();
+        List<Path> files = ShippedHardware.all();
         // 4 Vela system configurations, 5 real systems, 5 CPU-only boards.
         assertThat(files).hasSize(14);
         for (Path f : files) {
             HardwareConfig hw = HardwareLoader.load(f);
-            StringBuilder line = new StringBuilder(String.format("%-38s %-24s %-20s", ShippedFiles.name(f),
+            StringBuilder line = new StringBuilder(String.format("%-38s %-24s %-20s", ShippedHardware.name(f),
                     hw.npu().map(n -> n.variant().label() + " @ " + n.clockHz() / 1_000_000 + " MHz").orElse("-"),
                     hw.cpu().core().label() + " @ " + hw.cpu().clockHz() / 1_000_000 + " MHz"));
             for (MemoryConfig m : hw.memories()) {
@@ -50,7 +52,7 @@ final class ShippedHardwareTest {
         int loaded = 0;
         for (String name : List.of("ethos-u55-high-end-embedded", "ethos-u55-deep-embedded", "ethos-u65-high-end",
                 "ethos-u65-mid-end")) {
-            HardwareDocument doc = HardwareLoader.parse(ShippedFiles.file("vela/" + name + ".yaml"));
+            HardwareDocument doc = HardwareLoader.parse(ShippedHardware.file("vela/" + name + ".yaml"));
             boolean flashOnAxi1 = name.startsWith("ethos-u55");
             for (NpuVariant v : NpuVariant.values()) {
                 for (String mode : modes) {
@@ -85,7 +87,7 @@ final class ShippedHardwareTest {
     }
 
     private static double axi1BytesPerCycle(String name) {
-        HardwareConfig hw = HardwareLoader.load(ShippedFiles.file("vela/" + name + ".yaml"));
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("vela/" + name + ".yaml"));
         return hw.axi1Memory().bytesPerCycle(hw.referenceClockHz());
     }
 
@@ -93,7 +95,7 @@ final class ShippedHardwareTest {
     void himaxWe2_matchesTheBandwidthsVelaReportsForIt() {
         // Vela with Seeed's WE2 configuration and ethos-u55-64 prints "Design peak SRAM bandwidth 3.20 GB/s,
         // Off-chip Flash 0.05 GB/s": 8 B x 400 MHz and 8 B x 0.015625 x 400 MHz.
-        HardwareConfig hw = HardwareLoader.load(ShippedFiles.file("himax-we2.yaml"));
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("himax-we2.yaml"));
         assertThat(hw.memory("sram").bytesPerSecond()).isEqualTo(3_200_000_000L);
         assertThat(hw.memory("flash").bytesPerSecond()).isEqualTo(50_000_000L);
     }
@@ -101,22 +103,22 @@ final class ShippedHardwareTest {
     @Test
     void everyShippedFile_resolvedForm_matchesItsGoldenFile() throws IOException {
         boolean update = Boolean.getBoolean("npusim.updateGolden");
-        for (Path f : ShippedFiles.all()) {
+        for (Path f : ShippedHardware.all()) {
             String actual = ResolvedWriter.yaml(HardwareLoader.load(f));
-            Path golden = GOLDEN.resolve(ShippedFiles.name(f).replace('/', '_'));
+            Path golden = GOLDEN.resolve(ShippedHardware.name(f).replace('/', '_'));
             if (update) {
                 Files.createDirectories(GOLDEN);
                 Files.writeString(golden, actual, StandardCharsets.UTF_8);
                 System.out.println("updated " + golden);
                 continue;
             }
-            assertThat(golden).as("golden file of " + ShippedFiles.name(f) + "; regenerate with"
+            assertThat(golden).as("golden file of " + ShippedHardware.name(f) + "; regenerate with"
                     + " -Dnpusim.updateGolden=true").exists();
-            assertThat(actual).as(ShippedFiles.name(f) + " differs from " + golden).isEqualTo(
+            assertThat(actual).as(ShippedHardware.name(f) + " differs from " + golden).isEqualTo(
                     Files.readString(golden, StandardCharsets.UTF_8));
         }
         try (var s = Files.list(GOLDEN)) {
-            assertThat(s.count()).as("one golden file per shipped file").isEqualTo(ShippedFiles.all().size());
+            assertThat(s.count()).as("one golden file per shipped file").isEqualTo(ShippedHardware.all().size());
         }
     }
 }

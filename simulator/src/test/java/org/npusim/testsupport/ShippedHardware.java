@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.npusim.hw.yaml;
+package org.npusim.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,27 +7,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.npusim.testsupport.SharedData;
 
 /** The shipped hardware descriptions: hwconfigs/ of this repository, without the base/ parents. */
-final class ShippedFiles {
+public final class ShippedHardware {
 
-    private ShippedFiles() {}
+    private ShippedHardware() {}
 
-    static Path dir() {
+    public static Path dir() {
         return SharedData.repositoryRoot().resolve("hwconfigs");
     }
 
-    static Path file(String relative) {
+    public static Path file(String relative) {
         return dir().resolve(relative);
     }
 
     /** Returns the path of {@code file} relative to hwconfigs/, with '/' separators. */
-    static String name(Path file) {
+    public static String name(Path file) {
         return dir().relativize(file).toString().replace('\\', '/');
     }
 
-    static List<Path> all() {
+    public static List<Path> all() {
         try (Stream<Path> s = Files.walk(dir())) {
             return s.filter(p -> p.toString().endsWith(".yaml")).filter(p -> !name(p).startsWith("base/")).sorted()
                     .toList();
