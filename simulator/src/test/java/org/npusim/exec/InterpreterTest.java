@@ -52,6 +52,15 @@ final class InterpreterTest {
         return TensorBuffer.wrap(ElementType.INT8, shape, b);
     }
 
+    /** Runs {@code it} on uniformly random inputs drawn with {@code seed} ({@link InputFiles#random}). */
+    static ExecutionResult runRandom(Interpreter it, long seed) {
+        List<TensorBuffer> inputs = new ArrayList<>();
+        for (Tensor t : it.inputs()) {
+            inputs.add(InputFiles.random(t, seed));
+        }
+        return it.run(inputs);
+    }
+
     static long[] values(TensorBuffer b) {
         long[] v = new long[b.length()];
         for (int i = 0; i < v.length; i++) {
