@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ExecutorBenchmark {
 
-    @Param({"mobilenet_v2_quantized_1x3x224x224", "person_detect"})
+    @Param({"mobilenet_v2_quantized_1x3x224x224", "person_detect", "micro_speech_lstm"})
     public String model;
 
     private org.npusim.graph.Model graph;

@@ -213,19 +213,59 @@ final class ActivationKernels {
     /**
      * LOGISTIC on int8 (reference/integer_ops/logistic.h): the output must have zero point -128 and scale 1/256.
      * Inputs beyond the radius saturate; others are scaled to Q4.27, passed through gemmlowp's fixed-point logistic,
-     * and rounded from Q0.31 to Q0.8.
+     * and rounded from Q0.31 to Q0.8. On int16 it is TFLite Micro's table lookup ({@link Int16Sigmoid}).
      */
     static Step logistic(OpBinding b) {
-        Tensor[] io = unary(b, ElementType.INT8);
+        Tensor[] io = unary(b, ElementType.INT8, ElementType.INT16);
+        if (io[0].type() == ElementType.INT16) {
+            Int16Sigmoid.Scaling s = int16Scaling(b, io, Int16Sigmoid.Scaling.logistic(b.scale(io[0], "input")));
+            return int16Table(b, s, false);
+        }
         requireOutputQuantization(b, io[1], 1f / 256, -128);
-        SigmoidParams p = sigmoidParams(b, io[0]);
+        return int8Fixed(b, sigmoidParams(b, io[0]), false);
+    }
+
+    /** The int8 LOGISTIC or TANH step: gemmlowp's fixed-point function on each element. */
+    private static Step int8Fixed(OpBinding b, SigmoidParams p, boolean tanh) {
         int inIdx = b.inputIndex(0);
         int outIdx = b.outputIndex(0);
         return tensors -> {
             byte[] x = tensors[inIdx].int8();
             byte[] y = tensors[outIdx].int8();
             for (int i = 0; i < x.length; i++) {
-                y[i] = (byte) logisticInt8(p, x[i]);
+                y[i] = (byte) (tanh ? tanhInt8(p, x[i]) : logisticInt8(p, x[i]));
+            }
+        };
+    }
+
+    /**
+     * The int16 checks of LogisticPrepare and TanhPrepare (logistic_common.cc, tanh.cc): input and output zero
+     * points 0 and an output scale of 2^-15 (a power of two by {@code CheckedLog2}); returns {@code s} after
+     * checking that the kernel can apply it without overflow.
+     */
+    private static Int16Sigmoid.Scaling int16Scaling(OpBinding b, Tensor[] io, Int16Sigmoid.Scaling s) {
+        b.requireSymmetricInt16(io[0], "input");
+        b.requireSymmetricInt16(io[1], "output");
+        ScaleLog2 outLog2 = ScaleLog2.of(b.scale(io[1], "output"));
+        if (!outLog2.powerOfTwo() || outLog2.exponent() != -15) {
+            throw b.fail("output '" + io[1].name() + "' must have scale 2^-15 (TFLite's int16 output format for this"
+                    + " operator), found " + b.scale(io[1], "output"));
+        }
+        if (!s.usable()) {
+            throw b.fail("input scale " + b.scale(io[0], "input") + " is outside what the int16 kernel can rescale"
+                    + " (multiplier " + s.multiplier() + ")");
+        }
+        return s;
+    }
+
+    private static Step int16Table(OpBinding b, Int16Sigmoid.Scaling s, boolean tanh) {
+        int inIdx = b.inputIndex(0);
+        int outIdx = b.outputIndex(0);
+        return tensors -> {
+            short[] x = tensors[inIdx].int16();
+            short[] y = tensors[outIdx].int16();
+            for (int i = 0; i < x.length; i++) {
+                y[i] = tanh ? Int16Sigmoid.tanh(x[i], s) : Int16Sigmoid.logistic(x[i], s);
             }
         };
     }
@@ -246,21 +286,17 @@ final class ActivationKernels {
 
     /**
      * TANH on int8 (reference/integer_ops/tanh.h): the output must have zero point 0 and scale 1/128; gemmlowp's
-     * fixed-point tanh on Q4.27, rounded from Q0.31 to Q0.7.
+     * fixed-point tanh on Q4.27, rounded from Q0.31 to Q0.7. On int16 it is TFLite Micro's table lookup
+     * ({@link Int16Sigmoid}).
      */
     static Step tanh(OpBinding b) {
-        Tensor[] io = unary(b, ElementType.INT8);
+        Tensor[] io = unary(b, ElementType.INT8, ElementType.INT16);
+        if (io[0].type() == ElementType.INT16) {
+            Int16Sigmoid.Scaling s = int16Scaling(b, io, Int16Sigmoid.Scaling.tanh(b.scale(io[0], "input")));
+            return int16Table(b, s, true);
+        }
         requireOutputQuantization(b, io[1], 1f / 128, 0);
-        SigmoidParams p = sigmoidParams(b, io[0]);
-        int inIdx = b.inputIndex(0);
-        int outIdx = b.outputIndex(0);
-        return tensors -> {
-            byte[] x = tensors[inIdx].int8();
-            byte[] y = tensors[outIdx].int8();
-            for (int i = 0; i < x.length; i++) {
-                y[i] = (byte) tanhInt8(p, x[i]);
-            }
-        };
+        return int8Fixed(b, sigmoidParams(b, io[0]), true);
     }
 
     static int tanhInt8(SigmoidParams p, int x) {

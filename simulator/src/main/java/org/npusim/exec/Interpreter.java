@@ -147,6 +147,8 @@ public final class Interpreter {
                 return QuantizeKernels.dequantize(b);
             case SVDF:
                 return SvdfKernels.svdf(b);
+            case UNIDIRECTIONAL_SEQUENCE_LSTM:
+                return LstmKernels.unidirectionalSequenceLstm(b);
             default:
                 throw b.fail("operator " + builtin.get() + " is not supported by the functional executor");
         }

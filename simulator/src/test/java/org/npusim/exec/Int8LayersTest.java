@@ -4,14 +4,11 @@ package org.npusim.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
-import org.npusim.graph.Tensor;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.testsupport.SharedData;
 import org.npusim.tflite.TfliteReader;
@@ -23,12 +20,7 @@ import org.npusim.tflite.TfliteReader;
 final class Int8LayersTest {
 
     static int checkEveryLayer(Model m) {
-        Interpreter interpreter = Interpreter.of(m);
-        List<TensorBuffer> inputs = new ArrayList<>();
-        for (Tensor t : interpreter.inputs()) {
-            inputs.add(InputFiles.random(t, 3));
-        }
-        ExecutionResult r = interpreter.run(inputs);
+        ExecutionResult r = InterpreterTest.runRandom(Interpreter.of(m), 3);
         Subgraph g = m.main();
         int checked = 0;
         for (Operator op : g.operators()) {

@@ -52,6 +52,15 @@ final class InterpreterTest {
         return TensorBuffer.wrap(ElementType.INT8, shape, b);
     }
 
+    /** Runs {@code it} on uniformly random inputs drawn with {@code seed} ({@link InputFiles#random}). */
+    static ExecutionResult runRandom(Interpreter it, long seed) {
+        List<TensorBuffer> inputs = new ArrayList<>();
+        for (Tensor t : it.inputs()) {
+            inputs.add(InputFiles.random(t, seed));
+        }
+        return it.run(inputs);
+    }
+
     static long[] values(TensorBuffer b) {
         long[] v = new long[b.length()];
         for (int i = 0; i < v.length; i++) {
@@ -75,10 +84,35 @@ final class InterpreterTest {
     void of_unsupportedType_namesTheTensorAndTheSupportedTypes() {
         OneOp m = new OneOp();
         m.tensor("x", ElementType.INT16, Shape.of(1, 4), 1f / 4096, 0, null);
-        m.tensor("y", ElementType.INT16, Shape.of(1, 4), 1f / 32768, 0, null);
+        m.tensor("y", ElementType.INT16, Shape.of(1, 4), 1f / 4096, 0, null);
+        assertThatThrownBy(() -> m.build(BuiltinOperator.HARD_SWISH, new OpOptions.NoOptions(), 0))
+                .isInstanceOf(InputException.class).hasMessageContaining("operator 0 (HARD_SWISH, output 'y')")
+                .hasMessageContaining("input 'x' has element type int16; supported: int8");
+    }
+
+    @Test
+    void run_int16LogisticAndTanh_useTfliteMicrosTable() {
+        for (BuiltinOperator op : new BuiltinOperator[] {BuiltinOperator.LOGISTIC, BuiltinOperator.TANH}) {
+            OneOp m = new OneOp();
+            m.tensor("x", ElementType.INT16, Shape.of(3), 0x1p-12f, 0, null);
+            m.tensor("y", ElementType.INT16, Shape.of(3), 0x1p-15f, 0, null);
+            Interpreter it = m.build(op, new OpOptions.NoOptions(), 0);
+            TensorBuffer x = TensorBuffer.wrap(ElementType.INT16, Shape.of(3), new short[] {0, 4096, -4096});
+            // The values Int16SigmoidTest derives by hand: sigmoid(0, 1, -1) and tanh(0, 1, -1) in Q0.15.
+            long[] expected = op == BuiltinOperator.LOGISTIC ? new long[] {16384, 23956, 8812}
+                    : new long[] {0, 24956, -24956};
+            assertThat(values(it.run(List.of(x)).outputs().get(0))).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void of_int16LogisticWithOutputScaleOtherThanQ015_isInputException() {
+        OneOp m = new OneOp();
+        m.tensor("x", ElementType.INT16, Shape.of(3), 0x1p-12f, 0, null);
+        m.tensor("y", ElementType.INT16, Shape.of(3), 0x1p-14f, 0, null);
         assertThatThrownBy(() -> m.build(BuiltinOperator.LOGISTIC, new OpOptions.NoOptions(), 0))
                 .isInstanceOf(InputException.class).hasMessageContaining("operator 0 (LOGISTIC, output 'y')")
-                .hasMessageContaining("input 'x' has element type int16; supported: int8");
+                .hasMessageContaining("must have scale 2^-15");
     }
 
     @Test

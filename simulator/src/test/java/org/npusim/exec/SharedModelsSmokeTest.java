@@ -23,10 +23,6 @@ final class SharedModelsSmokeTest {
     /** Models whose operators the executor does not cover, with the operator it must name. */
     static String unsupportedOperator(String model) {
         switch (model) {
-            case "dtln_noise_suppression":
-            case "micro_speech_lstm":
-            case "trained_lstm_int8":
-                return "UNIDIRECTIONAL_SEQUENCE_LSTM";
             case "person_detect_vela":
                 return "ethos-u";
             default:
@@ -64,7 +60,8 @@ final class SharedModelsSmokeTest {
             ran.add(name);
         }
         System.out.println("shared models run: " + ran);
-        // hello_world_int8, keyword_scrambled, micro_speech_quantized, mobilenet_v2, person_detect.
-        assertThat(ran).hasSize(5);
+        // dtln_noise_suppression, hello_world_int8, keyword_scrambled, micro_speech_lstm, micro_speech_quantized,
+        // mobilenet_v2, person_detect, trained_lstm_int8.
+        assertThat(ran).hasSize(8);
     }
 }
