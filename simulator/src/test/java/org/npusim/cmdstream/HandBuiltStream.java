@@ -4,6 +4,18 @@ package org.npusim.cmdstream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ConstantData;
+import org.npusim.graph.ElementType;
+import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorCode;
+import org.npusim.graph.Shape;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
 
 /**
  * A small driver payload assembled by hand, word by word, for an Ethos-U55-128: a weight DMA, a 3x3 CONV, a 2x2
@@ -165,6 +177,26 @@ final class HandBuiltStream {
         int[] all = Arrays.copyOf(head, head.length + STREAM.length);
         System.arraycopy(STREAM, 0, all, head.length, STREAM.length);
         return all;
+    }
+
+    /**
+     * Returns a model holding the payload as Vela lays out its {@code ethos-u} operator: inputs command stream,
+     * flash (4 KiB), scratch (8 KiB), fast scratch (8 KiB) and the model input (8x8x16 int8); output 4x4x16 int8.
+     */
+    static Model model() {
+        ByteBuffer payload = payload(true);
+        List<Tensor> t = List.of(
+                new Tensor(0, "cms", ElementType.UINT8, Shape.of(payload.remaining()), Optional.empty(),
+                        Optional.of(ConstantData.copyOf(payload)), false),
+                new Tensor(1, "flash", ElementType.UINT8, Shape.of(4096), Optional.empty(),
+                        Optional.of(ConstantData.copyOf(new byte[4096])), false),
+                new Tensor(2, "scratch", ElementType.UINT8, Shape.of(8192), Optional.empty(), Optional.empty(), false),
+                new Tensor(3, "scratch_fast", ElementType.UINT8, Shape.of(8192), Optional.empty(), Optional.empty(), false),
+                new Tensor(4, "input", ElementType.INT8, Shape.of(1, 8, 8, 16), Optional.empty(), Optional.empty(), false),
+                new Tensor(5, "output", ElementType.INT8, Shape.of(1, 4, 4, 16), Optional.empty(), Optional.empty(), false));
+        Operator op = new Operator(0, new OperatorCode(BuiltinOperator.CUSTOM.code(), Optional.of("ethos-u"), 1),
+                new int[] {0, 1, 2, 3, 4}, new int[] {5}, new int[0], new OpOptions.CustomOptions(ConstantData.copyOf(new byte[0])));
+        return new Model("hand", "", 3, List.of(Subgraph.of("main", t, List.of(op), new int[] {4}, new int[] {5})));
     }
 
     /** Returns {@code words} as little-endian bytes. */
