@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.npusim.cmdstream.CommandStream;
 import org.npusim.cmdstream.CompiledOperator;
+import org.npusim.cmdstream.CompiledPlan;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
@@ -46,7 +47,7 @@ final class CompiledCheck {
         for (Operator op : g.operators()) {
             CompiledOperator c = compiled.get(op.index());
             if (c == null) {
-                rows.add(new Row(op, "CPU", g.operatorFacts(op.index()).macs(), "Vela left it to the CPU", "-"));
+                rows.add(new Row(op, "CPU", g.operatorFacts(op.index()).macs(), CompiledPlan.LEFT_TO_CPU, "-"));
                 continue;
             }
             String variant = c.compiledFor().variant().label();

@@ -68,7 +68,7 @@ import org.npusim.plan.WeightPlan;
 public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperator> operators, long macs) {
 
     /** The reason CPU steps of a compiled model give. */
-    static final String LEFT_TO_CPU = "Vela left it to the CPU";
+    public static final String LEFT_TO_CPU = "Vela left it to the CPU";
 
     public CompiledPlan {
         Objects.requireNonNull(model, "model");
