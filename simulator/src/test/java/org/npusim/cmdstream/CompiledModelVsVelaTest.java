@@ -136,6 +136,16 @@ final class CompiledModelVsVelaTest {
         assertThat(pct(compiledEvents, velaTotal)).as("event-driven total against Vela").isBetween(-5.0, 5.0);
     }
 
+    @Test
+    void driverOverhead_oncePerEthosUInvocation() {
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-310.yaml"));
+        assertThat(hw.simulation().driverOverhead()).isTrue();
+        List<LayerResult> layers = Simulator.standard().simulate(TfliteReader.read(SharedData.model("person_detect_vela")),
+                "person_detect_vela", hw).layers();
+        assertThat(layers.get(0).busyCycles().getOrDefault("cpu", 0L)).as("the driver starts the one ethos-u operator").isPositive();
+        assertThat(layers.subList(1, layers.size())).allMatch(l -> l.busyCycles().getOrDefault("cpu", 0L) == 0);
+    }
+
     private static double pct(double a, double b) {
         return 100 * (a - b) / b;
     }
