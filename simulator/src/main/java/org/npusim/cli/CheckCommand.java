@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.npusim.cmdstream.CompiledOperator;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code npusim check MODEL --hw HW}: the operator compatibility table (as Arm MLIA prints it): per operator NPU or
  * CPU and why, what would move a CPU operator to the NPU where a rule says, the shares of operators and MACs on the
- * NPU, and the NPU subgraphs the CPU invokes with the driver's overhead per invocation.
+ * NPU, and the NPU subgraphs the CPU invokes with the driver's overhead per invocation. A Vela-compiled model is
+ * said to be one, with where its command streams can run ({@link CompiledCheck}).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Operator compatibility: which operators run on the NPU or the CPU, and why.")
@@ -62,9 +64,20 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Model m = ModelFiles.load(model);
         HardwareConfig hw = hardware.load();
-        Partitioning p = Partitioning.of(m.main(), hw.npu().map(NpuConfig::variant));
         long invocation = CortexMCostModel.of(hw).npuInvocationCycles();
         PrintWriter out = spec.commandLine().getOut();
+        if (CompiledOperator.any(m)) {
+            CompiledCheck c = new CompiledCheck(m, model.toString(), hw, invocation);
+            OutputTarget.write(output, out, w -> {
+                if (format == Format.JSON) {
+                    c.writeJson(w);
+                } else {
+                    c.writeTable(w);
+                }
+            });
+            return Main.OK;
+        }
+        Partitioning p = Partitioning.of(m.main(), hw.npu().map(NpuConfig::variant));
         OutputTarget.write(output, out, w -> {
             if (format == Format.JSON) {
                 writeJson(m, hw, p, invocation, w);

@@ -131,6 +131,24 @@ public final class BlockConfigSearch {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * Returns the block config of {@code op} with a given OFM block, traversal and accumulator (a block config
+     * fixed by a compiled command stream rather than searched): the IFM block is derived from the OFM block as the
+     * search derives it (§4.3).
+     */
+    public static BlockConfig withOfmBlock(NpuVariant variant, NpuOperation op, Shape4 ofmBlock, BlockConfig.Traversal traversal,
+            BlockConfig.Accumulator accumulator) {
+        int upscale = op.resampling() == NpuOperation.Resampling.NONE ? 1 : 2;
+        int nearest = op.resampling() == NpuOperation.Resampling.NEAREST ? 1 : 0;
+        Shape4 ifmBlock = ifmBlock(ofmBlock.h(), ofmBlock.w(), ofmBlock.c(), op.kernel(), variant.ofmUblockH(), variant.ofmUblockW(),
+                upscale, nearest);
+        if (!op.type().isEqualDepth()) {
+            ifmBlock = ifmBlock.withDepth(ifmBlockDepth(variant, op.ifm().c(), op.ifmBits(),
+                    traversal == BlockConfig.Traversal.PART_KERNEL_FIRST));
+        }
+        return new BlockConfig(Shape4.block(ofmBlock.h(), ofmBlock.w(), ofmBlock.c()), ifmBlock, accumulator, traversal);
+    }
+
     private static long key(int a, int b) {
         return ((long) a << 32) | b;
     }

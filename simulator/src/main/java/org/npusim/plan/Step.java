@@ -2,6 +2,7 @@
 package org.npusim.plan;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.npusim.graph.Operator;
 import org.npusim.npu.BlockConfig;
 import org.npusim.npu.NpuOperation;
@@ -36,12 +37,46 @@ public sealed interface Step {
      * @param slackCycles the cycles the planner expects the operation to run, under which the DMA can fetch the
      *     next operation's weights and LUT (Vela's {@code slack_buffering_cycles}: its scheduler's estimate, at
      *     full depth or of the last weight slice, with feature maps where the scheduler sees them)
+     * @param transferGate when the DMA may start the step's transfers
      */
     record Npu(int operator, NpuOperation op, BlockConfig blockConfig, TensorPlacement ifm, Optional<TensorPlacement> ifm2,
-            TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes, double slackCycles) implements Step {
+            TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes, double slackCycles, TransferGate transferGate)
+            implements Step {
+
+        public Npu {
+            java.util.Objects.requireNonNull(transferGate, "transferGate");
+        }
+
+        /** Creates a step whose transfers the DMA may start as soon as it is free ({@link TransferGate#NONE}). */
+        public Npu(int operator, NpuOperation op, BlockConfig blockConfig, TensorPlacement ifm, Optional<TensorPlacement> ifm2,
+                TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes, double slackCycles) {
+            this(operator, op, blockConfig, ifm, ifm2, ofm, weights, lutBytes, slackCycles, TransferGate.NONE);
+        }
+
         @Override
         public Kind kind() {
             return Kind.NPU;
+        }
+    }
+
+    /**
+     * When the DMA may start an NPU step's weight and LUT transfers, beyond the DMA being free and the buffer of a
+     * double-buffered slice being drained: a compiled command stream issues a transfer only after the kernel
+     * commands before it, and its waits hold it until a buffer it overwrites is no longer read. A planned step has
+     * no gate: the DMA prefetches as far ahead as it can.
+     *
+     * @param afterStarted the step that must have started first (the kernel command issued before the transfer)
+     * @param afterComputed the step that must have computed its last block first (the last kernel command the
+     *     stream's waits require to be complete)
+     */
+    record TransferGate(OptionalInt afterStarted, OptionalInt afterComputed) {
+
+        /** No gate. */
+        public static final TransferGate NONE = new TransferGate(OptionalInt.empty(), OptionalInt.empty());
+
+        public TransferGate {
+            java.util.Objects.requireNonNull(afterStarted, "afterStarted");
+            java.util.Objects.requireNonNull(afterComputed, "afterComputed");
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
+import org.npusim.cmdstream.CompiledOperator;
 import org.npusim.compression.EncodedWeights;
 import org.npusim.compression.LayerWeights;
 import org.npusim.compression.ModelWeights;
@@ -31,12 +32,17 @@ public final class InspectReport {
 
     private InspectReport() {}
 
-    /** Writes the summary of {@code model} (read from {@code path}) in {@code format}. */
+    /**
+     * Writes the summary of {@code model} (read from {@code path}) in {@code format}; for a Vela-compiled model,
+     * also the commands of its {@code ethos-u} operators ({@link CompiledModelReport}).
+     */
     public static void write(Model model, String path, Format format, Writer out) throws IOException {
+        List<CompiledOperator> compiled = CompiledOperator.any(model) ? CompiledOperator.of(model, path) : List.of();
         if (format == Format.JSON) {
-            writeJson(model, path, out);
+            writeJson(model, path, compiled, out);
         } else {
             writeTable(model, out);
+            CompiledModelReport.writeTable(compiled, out);
         }
     }
 
@@ -182,7 +188,7 @@ public final class InspectReport {
         }
     }
 
-    private static void writeJson(Model model, String path, Writer out) throws IOException {
+    private static void writeJson(Model model, String path, List<CompiledOperator> compiled, Writer out) throws IOException {
         Subgraph g = model.main();
         SubgraphFacts f = g.facts();
         try (JsonGenerator j = Json.generator(out)) {
@@ -236,6 +242,10 @@ public final class InspectReport {
                 j.writeEndObject();
             }
             j.writeEndArray();
+            if (!compiled.isEmpty()) {
+                j.writeFieldName("vela_compiled");
+                CompiledModelReport.writeJson(compiled, j);
+            }
             j.writeEndObject();
         }
         out.write("\n");

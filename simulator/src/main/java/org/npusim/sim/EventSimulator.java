@@ -80,6 +80,8 @@ final class EventSimulator {
     private final boolean[] transferComplete;
     private final int[][] stepTransfers;
     private final int[] lastComputedSlice;
+    /** Whether an NPU step's last block has left the output stage (a gate of later transfers). */
+    private final boolean[] computed;
 
     /** The pipelines of the NPU steps that have started (a step drains while the next one starts). */
     private final Pipeline[] pipelines;
@@ -143,6 +145,7 @@ final class EventSimulator {
         this.pipelines = new Pipeline[stepCount];
         this.transferComplete = new boolean[transfers.size()];
         this.lastComputedSlice = new int[stepCount];
+        this.computed = new boolean[stepCount];
         Arrays.fill(lastComputedSlice, -1);
         this.stepTransfers = new int[stepCount][];
         int[] counts = new int[stepCount];
@@ -406,6 +409,9 @@ final class EventSimulator {
         void onWrite(Simulation s, int k) {
             long end = fetch(step, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
             lastWrite = Math.max(lastWrite, end);
+            if (k == blocks - 1) {
+                computed[step] = true;
+            }
             int slice = blockSlice[k];
             if (--sliceBlocksLeft[slice] == 0) {
                 sliceComputed(step, slice);
@@ -519,6 +525,11 @@ final class EventSimulator {
 
     private boolean released(Transfer t) {
         if (!overlap && stepStart[t.step()] < 0) {
+            return false;
+        }
+        Step.TransferGate gate = work[t.step()].step().transferGate();
+        if (gate.afterStarted().isPresent() && stepStart[gate.afterStarted().getAsInt()] < 0
+                || gate.afterComputed().isPresent() && !computed[gate.afterComputed().getAsInt()]) {
             return false;
         }
         if (t.slice() >= 2) {

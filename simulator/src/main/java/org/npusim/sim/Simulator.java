@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.npusim.cmdstream.CommandStream;
+import org.npusim.cmdstream.CompiledOperator;
+import org.npusim.cmdstream.CompiledPlan;
 import org.npusim.compression.WeightDecoderModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
@@ -73,13 +76,23 @@ public final class Simulator {
     public Run run(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
         Optional<NpuTarget> target = NpuTargets.from(hw);
         WeightSizer sizer = weights instanceof CachedWeightSizer ? weights : new CachedWeightSizer(weights);
-        target.ifPresent(t -> encodeInParallel(model, t, sizer));
-        ExecutionPlan plan = target.map(t -> new Planner(t, sizer).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
+        // A Vela-compiled model runs its command streams as compiled; any other is planned here.
+        Optional<CompiledPlan> compiled = CompiledOperator.any(model)
+                ? Optional.of(CompiledPlan.of(model, modelPath, target, hw.name()))
+                : Optional.empty();
+        ExecutionPlan plan;
+        if (compiled.isPresent()) {
+            plan = compiled.get().plan();
+        } else {
+            target.ifPresent(t -> encodeInParallel(model, t, sizer));
+            plan = target.map(t -> new Planner(t, sizer).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
+        }
         checkCapacity(model, hw, plan);
         boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
         ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
         ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
-        Subgraph g = model.main();
+        Model planned = plan.model();
+        Subgraph g = planned.main();
         CpuCostModel cpu = cpuModels.apply(hw);
         // The kernel each CPU layer runs, for the result; filled as CPU steps are costed.
         Map<Integer, String> cpuKernels = new HashMap<>();
@@ -107,9 +120,23 @@ public final class Simulator {
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
                     decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline).run();
         }
-        SimulationResult result = new ResultAssembler(model, modelPath, hw, plan, reference, cpuClock, velaMode,
-                sizer.compressed(), cpuKernels).assemble(outcomes);
+        long modelMacs = compiled.map(CompiledPlan::macs).orElse(g.facts().totalMacs());
+        List<String> notes = compiled.map(Simulator::compiledNotes).orElse(List.of());
+        SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
+                compiled.isPresent() || sizer.compressed(), cpuKernels, modelMacs, notes).assemble(outcomes);
         return new Run(result, plan, timeline);
+    }
+
+    /** Says what ran for each {@code ethos-u} operator of a compiled model. */
+    private static List<String> compiledNotes(CompiledPlan c) {
+        List<String> out = new ArrayList<>();
+        for (CompiledOperator op : c.operators()) {
+            CommandStream s = op.stream();
+            out.add("Vela-compiled: operator " + op.operator() + " (ethos-u) runs its command stream as compiled for "
+                    + op.compiledFor().variant().label() + ": " + s.kernels().size() + " kernel commands and " + s.dmas().size()
+                    + " DMA transfers, one layer per kernel command (weight and LUT transfers with the command they feed)");
+        }
+        return out;
     }
 
     /**
@@ -198,9 +225,14 @@ public final class Simulator {
         private final boolean velaMode;
         private final boolean weightsCompressed;
         private final Map<Integer, String> cpuKernels;
+        private final long modelMacs;
+        private final List<String> planNotes;
 
         ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
-                ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed, Map<Integer, String> cpuKernels) {
+                ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed, Map<Integer, String> cpuKernels,
+                long modelMacs, List<String> planNotes) {
+            this.modelMacs = modelMacs;
+            this.planNotes = List.copyOf(planNotes);
             this.weightsCompressed = weightsCompressed;
             this.cpuKernels = Map.copyOf(cpuKernels);
             this.model = model;
@@ -313,7 +345,7 @@ public final class Simulator {
             SimulationResult.Totals totals = new SimulationResult.Totals(totalCycles, makespan * 1e-12,
                     Math.round(reference.toCycles(npuActivePs)), Math.round(cpuClock.toCycles(cpuPs)), totalEnergy,
                     totalTraffic, totalWeights, utilization);
-            List<String> notes = new ArrayList<>();
+            List<String> notes = new ArrayList<>(planNotes);
             if (!weightsCompressed && plan.target().isPresent()) {
                 notes.add("weight sizes are uncompressed int8 (the Ethos-U weight encoder is not applied yet)");
             }
@@ -328,7 +360,7 @@ public final class Simulator {
                     velaMode ? "vela-compatible" : (hw.simulation().overlap() && hw.simulation().contention() ? "event-driven"
                             : "event-driven (overlap " + onOff(hw.simulation().overlap()) + ", contention "
                                     + onOff(hw.simulation().contention()) + ")"));
-            return new SimulationResult(new SimulationResult.ModelInfo(model.name(), path, g.facts().totalMacs()), hi, totals,
+            return new SimulationResult(new SimulationResult.ModelInfo(model.name(), path, modelMacs), hi, totals,
                     layers, notes);
         }
 

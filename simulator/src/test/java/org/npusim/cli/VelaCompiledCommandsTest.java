@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+import org.npusim.testsupport.SharedData;
+
+/** Do inspect, check and simulate treat person_detect_vela.tflite (Vela-compiled for an Ethos-U55-256) as compiled? */
+final class VelaCompiledCommandsTest {
+
+    private static String model() {
+        return SharedData.model("person_detect_vela").toString();
+    }
+
+    private static String hwconfig(String relative) {
+        return SharedData.repositoryRoot().resolve("hwconfigs").resolve(relative).toString();
+    }
+
+    @Test
+    void inspect_velaCompiled_listsTheDecodedCommands() {
+        MainTest.Run r = MainTest.run("inspect", model());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Vela-compiled: operator 0 (ethos-u) compiled for ethos-u55-256 (optimizer config: 256"
+                + " MACs/cycle, 48 KiB SHRAM, architecture 1.0.6; no NPU_SET_PARALLEL_MODE)")
+                .contains("command stream   2,034 words: 87 kernel commands (32 CONV, 23 DEPTHWISE, 29 ELEMENTWISE, 3 POOL), 55 DMA transfers")
+                .contains("0 _split_1_flash (260,480 B, flash), 1 _split_1_scratch (74,464 B, scratch)")
+                .containsPattern("  1  CONV +96x48x2 int8 NHWC r1@0x0 +48x48x8 int8 NHCWB16 r1@0x9000 +3x2 s2x1 +16x16x8 +144 r1 +80")
+                .containsPattern("111  DMA +r0@0x6b00 +SHRAM@0xb800 +1,024")
+                .contains("MACs 7,215,492; weight streams 204,512 B, scale streams 27,392 B; DMA 231,120 B between regions, 1,024 B"
+                        + " into SHRAM (LUTs)");
+    }
+
+    @Test
+    void inspect_velaCompiledJson_hasTheCommands() throws IOException {
+        MainTest.Run r = MainTest.run("inspect", model(), "--format", "json");
+        assertThat(r.code()).isZero();
+        JsonNode c = new ObjectMapper().readTree(r.out()).get("vela_compiled").get(0);
+        assertThat(c.get("compiled_for").asText()).isEqualTo("ethos-u55-256");
+        assertThat(c.get("commands")).hasSize(142);
+        JsonNode conv = c.get("commands").get(1);
+        assertThat(conv.get("command").asText()).isEqualTo("CONV");
+        assertThat(conv.get("ofm_block").toString()).isEqualTo("[16,16,8]");
+        assertThat(conv.get("weights").get(0).get("bytes").asInt()).isEqualTo(144);
+    }
+
+    @Test
+    void check_velaCompiled_saysSoAndWhereItRuns() {
+        MainTest.Run here = MainTest.run("check", model(), "--hw", hwconfig("corstone-310.yaml"));
+        assertThat(here.code()).isZero();
+        assertThat(here.out()).contains("Vela-compiled model")
+                .contains("NPU   7,215,492  Vela-compiled: runs its command stream as compiled (87 kernel commands, 55 DMA transfers)")
+                .contains("NPU subgraphs         1,");
+        MainTest.Run other = MainTest.run("check", model(), "--hw", hwconfig("corstone-300.yaml"));
+        assertThat(other.code()).isZero();
+        assertThat(other.out()).contains("compiled by Vela for ethos-u55-256 (87 kernel commands, 55 DMA transfers); the"
+                + " ethos-u55-128 cannot run it");
+    }
+
+    @Test
+    void simulate_otherVariantOrCpuOnly_exit2WithOneLine() {
+        MainTest.Run other = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-300.yaml"));
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err().strip()).doesNotContain("\n").endsWith("operator 0 (ethos-u): compiled by Vela for ethos-u55-256"
+                + " (optimizer config: 256 MACs/cycle, 48 KiB SHRAM, architecture 1.0.6; no NPU_SET_PARALLEL_MODE), but corstone-300"
+                + " has an ethos-u55-128; simulate with --npu ethos-u55-256 or compile the model for ethos-u55-128");
+        MainTest.Run cpu = MainTest.run("simulate", model(), "--hw", hwconfig("cpu-only/cortex-m55-400mhz.yaml"));
+        assertThat(cpu.code()).isEqualTo(2);
+        assertThat(cpu.err().strip()).doesNotContain("\n").endsWith("operator 0 (ethos-u): compiled by Vela for ethos-u55-256; a"
+                + " CPU-only system (cortex-m55-400mhz) cannot run it");
+    }
+
+    @Test
+    void simulate_matchingVariant_oneLayerPerKernelCommand() {
+        MainTest.Run r = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-300.yaml"), "--npu", "ethos-u55-256",
+                "--no-what-if");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("ethos-u #1 CONV 96x48x2->48x48x8").contains("ethos-u #141 ELEMENTWISE SHR 1x1x2->1x1x2")
+                .contains("Vela-compiled: operator 0 (ethos-u) runs its command stream as compiled for ethos-u55-256");
+    }
+}
