@@ -93,59 +93,172 @@ final class GrcSearch {
      * </ul>
      * Every lane therefore stays below 128 and no lane operation carries into the next. Lanes 13-15 are padding
      * that is always "cannot code".
+     *
+     * <p>Each step waits for the previous one (the cheapest lane feeds the next clamp), so one pass uses little of
+     * what the processor could do at once. A long input is therefore searched as two halves side by side: the
+     * first from the true start, the second from a guessed state (all lanes equal, as at the start). The state
+     * after a value depends only on the state before it and the value, and the clamping makes states forget
+     * where they came from: once the true search, continued into the second half, reaches a state the guessed
+     * one had at the same position, every later step of the guessed one is the true one. The continuation
+     * checks at every {@link #CHECKPOINT} values and stops there; on MobileNet v2 the two agree after a few
+     * hundred values at most (median 83), and where they never agree the continuation covers the whole half,
+     * which is still exact.
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
-        short[] sw = switched;
-        byte[] ch = cheapest;
-        long[] low = LANES_LOW;
-        long[] high = LANES_HIGH;
         // The uncompressed configuration is lane 12: lane 4 of the high long.
         boolean usable = uncompressedBits <= MAX_CODED_BITS;
         long uncompressed = usable ? (long) uncompressedBits << 32 : 0;
         long unusable = usable ? 0 : 0x7FL << 32;
-        long lo = 0;
-        long hi = 0;
-        int bestConfig = 0;
-        for (int i = 0; i < n; i++) {
+        if (n < SPLIT_VALUES) {
+            advance(values, 0, n, 0, 0, 0, uncompressed, unusable);
+            return backtrack(n, chainBest, sliceConfig, sliceEnd);
+        }
+        int mid = n >>> 1;
+        int checkpoints = mid / CHECKPOINT;
+        if (guessed.length < 2 * checkpoints) {
+            guessed = new long[2 * checkpoints];
+        }
+        short[] sw = switched;
+        byte[] ch = cheapest;
+        // State of the first half (A) and of the second (B): both start with all lanes equal, as at the start.
+        long loA = 0;
+        long hiA = 0;
+        int bestA = 0;
+        long loB = loA;
+        long hiB = hiA;
+        int bestB = bestA;
+        // The two halves step by step in one loop, A at i and B at j = mid + i, statement by statement so that
+        // the processor overlaps the two; B's state is recorded after every CHECKPOINT values.
+        for (int i = 0; i < mid; i++) {
+            int j = mid + i;
             int v = values[i] & (Palette.CODES - 1);
-            // Lanes more than 40 above the cheapest switch: high bit of (d + 87) is set exactly when d ≥ 41.
-            long overLo = (lo + ADD_87) & HIGH_BITS;
-            long overHi = (hi + ADD_87) & HIGH_BITS;
-            long fullLo = (overLo >>> 7) * 0xFF;
-            long fullHi = (overHi >>> 7) * 0xFF;
-            lo = (((lo & ~fullLo) | (FORTY & fullLo)) + low[v]) | LANES_LOW_IMPOSSIBLE[v];
-            hi = (((hi & ~fullHi) | (FORTY & fullHi)) + high[v] + uncompressed) | LANES_HIGH_IMPOSSIBLE[v] | unusable;
-            int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
-            int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
-            int mask = maskLo | maskHi << 8;
-            sw[i + 1] = (short) mask;
-            ch[i + 1] = (byte) bestConfig;
-            // The cheapest lane value, then the first lane that has it.
-            long m = min(lo, hi);
-            m = min(m, m >>> 32);
-            m = min(m, m >>> 16);
-            m = min(m, m >>> 8);
-            long least = (m & 0xFF) * ONES;
-            long equalLo = ~(((lo ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
-            if (equalLo != 0) {
-                bestConfig = Long.numberOfTrailingZeros(equalLo) >>> 3;
-            } else {
-                long equalHi = ~(((hi ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
-                bestConfig = 8 + (Long.numberOfTrailingZeros(equalHi) >>> 3);
+            int u = values[j] & (Palette.CODES - 1);
+            long overLoA = over(loA);
+            long overHiA = over(hiA);
+            long overLoB = over(loB);
+            long overHiB = over(hiB);
+            sw[i + 1] = switchedMask(overLoA, overHiA);
+            sw[j + 1] = switchedMask(overLoB, overHiB);
+            ch[i + 1] = (byte) bestA;
+            ch[j + 1] = (byte) bestB;
+            loA = next(loA, overLoA, LANES_LOW[v], LANES_LOW_IMPOSSIBLE[v]);
+            loB = next(loB, overLoB, LANES_LOW[u], LANES_LOW_IMPOSSIBLE[u]);
+            hiA = next(hiA, overHiA, LANES_HIGH[v] + uncompressed, LANES_HIGH_IMPOSSIBLE[v] | unusable);
+            hiB = next(hiB, overHiB, LANES_HIGH[u] + uncompressed, LANES_HIGH_IMPOSSIBLE[u] | unusable);
+            long leastA = least(loA, hiA);
+            long leastB = least(loB, hiB);
+            bestA = first(loA, hiA, leastA);
+            bestB = first(loB, hiB, leastB);
+            loA -= leastA;
+            loB -= leastB;
+            hiA -= leastA;
+            hiB -= leastB;
+            if (((i + 1) & (CHECKPOINT - 1)) == 0) {
+                guessed[2 * ((i + 1) / CHECKPOINT - 1)] = loB;
+                guessed[2 * ((i + 1) / CHECKPOINT - 1) + 1] = hiB;
             }
+        }
+        // The second half is longer by one value when n is odd.
+        advance(values, 2 * mid, n, loB, hiB, bestB, uncompressed, unusable);
+        int endBest = chainBest;
+        // Continue the true search into the second half until it meets the guessed one.
+        chainLo = loA;
+        chainHi = hiA;
+        chainBest = bestA;
+        for (int k = 0; k < checkpoints; k++) {
+            int from = mid + k * CHECKPOINT;
+            advance(values, from, from + CHECKPOINT, chainLo, chainHi, chainBest, uncompressed, unusable);
+            if (chainLo == guessed[2 * k] && chainHi == guessed[2 * k + 1]) {
+                // Equal lanes have the same first cheapest lane: the guessed search was the true one from here.
+                return backtrack(n, endBest, sliceConfig, sliceEnd);
+            }
+        }
+        advance(values, mid + checkpoints * CHECKPOINT, n, chainLo, chainHi, chainBest, uncompressed, unusable);
+        return backtrack(n, chainBest, sliceConfig, sliceEnd);
+    }
+
+    /** Inputs shorter than this are searched in one pass: splitting pays only well beyond the meeting point. */
+    static final int SPLIT_VALUES = 4096;
+    /** Values between two comparisons of the continued search with the guessed one; a power of two. */
+    static final int CHECKPOINT = 64;
+
+    /** The guessed search's lanes (low, high) after every {@link #CHECKPOINT} values of the second half. */
+    private long[] guessed = new long[0];
+    /** The state {@link #advance} ended in: lanes and first cheapest configuration. */
+    private long chainLo;
+    private long chainHi;
+    private int chainBest;
+
+    /**
+     * Steps the search over {@code values[from, to)} from the state ({@code lo}, {@code hi}, {@code best}),
+     * recording each position's switches and cheapest configuration, and leaves the state after the last value in
+     * {@link #chainLo}, {@link #chainHi} and {@link #chainBest}.
+     */
+    private void advance(int[] values, int from, int to, long lo, long hi, int best, long uncompressed,
+            long unusable) {
+        for (int i = from; i < to; i++) {
+            int v = values[i] & (Palette.CODES - 1);
+            long overLo = over(lo);
+            long overHi = over(hi);
+            switched[i + 1] = switchedMask(overLo, overHi);
+            cheapest[i + 1] = (byte) best;
+            lo = next(lo, overLo, LANES_LOW[v], LANES_LOW_IMPOSSIBLE[v]);
+            hi = next(hi, overHi, LANES_HIGH[v] + uncompressed, LANES_HIGH_IMPOSSIBLE[v] | unusable);
+            long least = least(lo, hi);
+            best = first(lo, hi, least);
             lo -= least;
             hi -= least;
         }
-        return backtrack(n, bestConfig, sliceConfig, sliceEnd);
+        chainLo = lo;
+        chainHi = hi;
+        chainBest = best;
+    }
+
+    /** Flags (bit 7) the lanes more than 40 above the cheapest: the high bit of d + 87 is set exactly when d ≥ 41. */
+    private static long over(long lanes) {
+        return (lanes + ADD_87) & HIGH_BITS;
+    }
+
+    /** Sets the flagged lanes to 40 (a switch from the cheapest), adds a value's bits and marks what cannot code it. */
+    private static long next(long lanes, long over, long bits, long impossible) {
+        // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
+        long full = over - (over >>> 7);
+        return (((lanes & ~full) | (FORTY & full)) + bits) | impossible;
+    }
+
+    /** Gathers the flags of the low and high lanes into a configuration bit mask. */
+    private static short switchedMask(long overLo, long overHi) {
+        int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
+        int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
+        return (short) (maskLo | maskHi << 8);
+    }
+
+    /** Returns the least lane of the two longs in every lane. */
+    private static long least(long lo, long hi) {
+        long m = min(lo, hi);
+        // Rotations keep lanes whole: after three, every lane has seen every other.
+        m = min(m, Long.rotateRight(m, 32));
+        m = min(m, Long.rotateRight(m, 16));
+        return min(m, Long.rotateRight(m, 8));
+    }
+
+    /** Returns the first configuration whose lane holds {@code least} (in every lane). */
+    private static int first(long lo, long hi, long least) {
+        // A lane x is zero exactly when (x | 0x80) − 1 keeps its high bit clear.
+        long equalLo = ~(((lo ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+        long equalHi = ~(((hi ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+        // A long without such a lane has 64 trailing zeros, "lane 8": the high long then decides.
+        int lowLane = Long.numberOfTrailingZeros(equalLo) >>> 3;
+        return lowLane < 8 ? lowLane : 8 + (Long.numberOfTrailingZeros(equalHi) >>> 3);
     }
 
     /** Lane-wise minimum of two longs of 7-bit lanes. */
     private static long min(long a, long b) {
         // Per lane 128 + a − b lies in 1…255: no borrow between lanes; its high bit says a ≥ b.
-        long aAtLeastB = (((a | HIGH_BITS) - b) & HIGH_BITS) >>> 7;
-        long select = aAtLeastB * 0xFF;
-        return (b & select) | (a & ~select);
+        long aAtLeastB = ((a | HIGH_BITS) - b) & HIGH_BITS;
+        long select = aAtLeastB - (aAtLeastB >>> 7);
+        return a ^ ((a ^ b) & select);
     }
 
     /** Most bits a codable value costs: quotient 31 with divisor 4, 31 + 1 + 4 (divisor 0 allows 32). */
