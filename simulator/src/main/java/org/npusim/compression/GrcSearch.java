@@ -93,16 +93,6 @@ final class GrcSearch {
      * </ul>
      * Every lane therefore stays below 128 and no lane operation carries into the next. Lanes 13-15 are padding
      * that is always "cannot code".
-     *
-     * <p>Each step waits for the previous one (the cheapest lane feeds the next clamp), so one pass uses little of
-     * what the processor could do at once. A long input is therefore searched as two halves side by side: the
-     * first from the true start, the second from a guessed state (all lanes equal, as at the start). The state
-     * after a value depends only on the state before it and the value, and the clamping makes states forget
-     * where they came from: once the true search, continued into the second half, reaches a state the guessed
-     * one had at the same position, every later step of the guessed one is the true one. The continuation
-     * checks at every {@link #CHECKPOINT} values and stops there; on MobileNet v2 the two agree after a few
-     * hundred values at most (median 83), and where they never agree the continuation covers the whole half,
-     * which is still exact.
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
@@ -110,109 +100,36 @@ final class GrcSearch {
         boolean usable = uncompressedBits <= MAX_CODED_BITS;
         long uncompressed = usable ? (long) uncompressedBits << 32 : 0;
         long unusable = usable ? 0 : 0x7FL << 32;
-        if (n < SPLIT_VALUES) {
-            advance(values, 0, n, 0, 0, 0, uncompressed, unusable);
-            return backtrack(n, chainBest, sliceConfig, sliceEnd);
-        }
-        int mid = n >>> 1;
-        int checkpoints = mid / CHECKPOINT;
-        if (guessed.length < 2 * checkpoints) {
-            guessed = new long[2 * checkpoints];
-        }
-        short[] sw = switched;
-        byte[] ch = cheapest;
-        // State of the first half (A) and of the second (B): both start with all lanes equal, as at the start.
-        long loA = 0;
-        long hiA = 0;
-        int bestA = 0;
-        long loB = loA;
-        long hiB = hiA;
-        int bestB = bestA;
-        // The two halves step by step in one loop, A at i and B at j = mid + i, statement by statement so that
-        // the processor overlaps the two; B's state is recorded after every CHECKPOINT values.
-        for (int i = 0; i < mid; i++) {
-            int j = mid + i;
-            int v = values[i] & (Palette.CODES - 1);
-            int u = values[j] & (Palette.CODES - 1);
-            long overLoA = over(loA);
-            long overHiA = over(hiA);
-            long overLoB = over(loB);
-            long overHiB = over(hiB);
-            sw[i + 1] = switchedMask(overLoA, overHiA);
-            sw[j + 1] = switchedMask(overLoB, overHiB);
-            ch[i + 1] = (byte) bestA;
-            ch[j + 1] = (byte) bestB;
-            loA = next(loA, overLoA, LANES_LOW[v], LANES_LOW_IMPOSSIBLE[v]);
-            loB = next(loB, overLoB, LANES_LOW[u], LANES_LOW_IMPOSSIBLE[u]);
-            hiA = next(hiA, overHiA, LANES_HIGH[v] + uncompressed, LANES_HIGH_IMPOSSIBLE[v] | unusable);
-            hiB = next(hiB, overHiB, LANES_HIGH[u] + uncompressed, LANES_HIGH_IMPOSSIBLE[u] | unusable);
-            long leastA = least(loA, hiA);
-            long leastB = least(loB, hiB);
-            bestA = first(loA, hiA, leastA);
-            bestB = first(loB, hiB, leastB);
-            loA -= leastA;
-            loB -= leastB;
-            hiA -= leastA;
-            hiB -= leastB;
-            if (((i + 1) & (CHECKPOINT - 1)) == 0) {
-                guessed[2 * ((i + 1) / CHECKPOINT - 1)] = loB;
-                guessed[2 * ((i + 1) / CHECKPOINT - 1) + 1] = hiB;
-            }
-        }
-        // The second half is longer by one value when n is odd.
-        advance(values, 2 * mid, n, loB, hiB, bestB, uncompressed, unusable);
-        int endBest = chainBest;
-        // Continue the true search into the second half until it meets the guessed one.
-        chainLo = loA;
-        chainHi = hiA;
-        chainBest = bestA;
-        for (int k = 0; k < checkpoints; k++) {
-            int from = mid + k * CHECKPOINT;
-            advance(values, from, from + CHECKPOINT, chainLo, chainHi, chainBest, uncompressed, unusable);
-            if (chainLo == guessed[2 * k] && chainHi == guessed[2 * k + 1]) {
-                // Equal lanes have the same first cheapest lane: the guessed search was the true one from here.
-                return backtrack(n, endBest, sliceConfig, sliceEnd);
-            }
-        }
-        advance(values, mid + checkpoints * CHECKPOINT, n, chainLo, chainHi, chainBest, uncompressed, unusable);
-        return backtrack(n, chainBest, sliceConfig, sliceEnd);
+        return backtrack(n, advance(values, n, uncompressed, unusable), sliceConfig, sliceEnd);
     }
 
-    /** Inputs shorter than this are searched in one pass: splitting pays only well beyond the meeting point. */
-    static final int SPLIT_VALUES = 4096;
-    /** Values between two comparisons of the continued search with the guessed one; a power of two. */
-    static final int CHECKPOINT = 64;
-
-    /** The guessed search's lanes (low, high) after every {@link #CHECKPOINT} values of the second half. */
-    private long[] guessed = new long[0];
-    /** The state {@link #advance} ended in: lanes and first cheapest configuration. */
-    private long chainLo;
-    private long chainHi;
-    private int chainBest;
-
     /**
-     * Steps the search over {@code values[from, to)} from the state ({@code lo}, {@code hi}, {@code best}),
-     * recording each position's switches and cheapest configuration, and leaves the state after the last value in
-     * {@link #chainLo}, {@link #chainHi} and {@link #chainBest}.
+     * Steps the search over {@code values[0, n)} from all lanes equal, recording each position's switches and
+     * cheapest configuration, and returns the first cheapest configuration after the last value.
      */
-    private void advance(int[] values, int from, int to, long lo, long hi, int best, long uncompressed,
-            long unusable) {
-        for (int i = from; i < to; i++) {
+    private int advance(int[] values, int n, long uncompressed, long unusable) {
+        short[] sw = switched;
+        byte[] ch = cheapest;
+        long lo = 0;
+        long hi = 0;
+        int best = 0;
+        for (int i = 0; i < n; i++) {
             int v = values[i] & (Palette.CODES - 1);
             long overLo = over(lo);
             long overHi = over(hi);
-            switched[i + 1] = switchedMask(overLo, overHi);
-            cheapest[i + 1] = (byte) best;
+            sw[i + 1] = switchedMask(overLo, overHi);
+            ch[i + 1] = (byte) best;
             lo = next(lo, overLo, LANES_LOW[v], LANES_LOW_IMPOSSIBLE[v]);
             hi = next(hi, overHi, LANES_HIGH[v] + uncompressed, LANES_HIGH_IMPOSSIBLE[v] | unusable);
-            long least = least(lo, hi);
-            best = first(lo, hi, least);
+            long least = lane(lo, hi, best);
+            if (!stillFirst(lo, hi, least, best)) {
+                least = least(lo, hi);
+                best = first(lo, hi, least);
+            }
             lo -= least;
             hi -= least;
         }
-        chainLo = lo;
-        chainHi = hi;
-        chainBest = best;
+        return best;
     }
 
     /** Flags (bit 7) the lanes more than 40 above the cheapest: the high bit of d + 87 is set exactly when d ≥ 41. */
@@ -232,6 +149,45 @@ final class GrcSearch {
         int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
         int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
         return (short) (maskLo | maskHi << 8);
+    }
+
+    /** Returns lane {@code c} of the two longs in every lane. */
+    private static long lane(long lo, long hi, int c) {
+        long lanes = c < 8 ? lo : hi;
+        return ((lanes >>> ((c & 7) << 3)) & 0x7F) * ONES;
+    }
+
+    /**
+     * Returns whether configuration {@code best}, whose lane holds {@code value} (in every lane), is the first
+     * cheapest: no lane is below it and none before it equals it. The cheapest configuration seldom changes
+     * (about once in a thousand values on MobileNet v2), so this test replaces the full search for the least lane
+     * ({@link #least}, {@link #first}) almost always, and takes it off the chain of dependent steps.
+     */
+    private static boolean stillFirst(long lo, long hi, long value, int best) {
+        // A lane x is below v exactly when (x | 0x80) − v keeps its high bit clear; at most v when (x | 0x80) − v − 1 does.
+        long orLo = lo | HIGH_BITS;
+        long orHi = hi | HIGH_BITS;
+        long below = ~((orLo - value) & (orHi - value)) & HIGH_BITS;
+        long atMost = value + ONES;
+        long before = (~(orLo - atMost) & BEFORE_LOW[best]) | (~(orHi - atMost) & BEFORE_HIGH[best]);
+        return (below | before) == 0;
+    }
+
+    /** Per configuration c: the high bits of the lanes of configurations before c, in the low and high long. */
+    private static final long[] BEFORE_LOW = new long[16];
+    private static final long[] BEFORE_HIGH = new long[16];
+
+    static {
+        for (int c = 0; c < 16; c++) {
+            for (int before = 0; before < c; before++) {
+                long bit = 0x80L << (8 * (before % 8));
+                if (before < 8) {
+                    BEFORE_LOW[c] |= bit;
+                } else {
+                    BEFORE_HIGH[c] |= bit;
+                }
+            }
+        }
     }
 
     /** Returns the least lane of the two longs in every lane. */
@@ -365,11 +321,18 @@ final class GrcSearch {
 
     /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
     private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
+        short[] sw = switched;
         int slices = 0;
         int config = finalConfig;
         int end = n;
-        for (int i = n; i >= 0; i--) {
-            int p = i > 0 && ((switched[i] >> config) & 1) != 0 ? cheapest[i] : config;
+        int i = n;
+        while (true) {
+            // Back to the last position where the configuration was entered by a switch, or to the start.
+            int bit = 1 << config;
+            while (i > 0 && (sw[i] & bit) == 0) {
+                i--;
+            }
+            int p = i > 0 ? cheapest[i] : config;
             if (p != config || i == 0) {
                 sliceConfig[slices] = (byte) config;
                 sliceEnd[slices] = end;
@@ -377,6 +340,10 @@ final class GrcSearch {
                 config = p;
                 end = i - 1;
             }
+            if (i == 0) {
+                break;
+            }
+            i--;
         }
         for (int a = 0, b = slices - 1; a < b; a++, b--) {
             byte c = sliceConfig[a];

@@ -22,10 +22,8 @@ final class PaletteSections {
     private static final int[] WINDOWS = {32, 64, 128, 256, 512};
 
     private final int[] lastSeen = new int[Palette.CODES];
-    private final int[] stamp = new int[Palette.CODES];
     /** The values seen so far in the stream, in order of first appearance. */
     private final int[] seenValues = new int[Palette.CODES];
-    private int stampCounter;
     private int[] restarts = new int[16];
     /** Positions of the non-zero weights, in stream order. */
     private int[] nonZeroAt = new int[0];
@@ -183,19 +181,12 @@ final class PaletteSections {
             }
             return distinct;
         }
-        int mark = ++stampCounter;
-        if (mark == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(stamp, 0);
-            stampCounter = 1;
-            mark = 1;
-        }
-        for (int k = from; k <= to; k++) {
-            int v = w[k] + 256;
-            if (stamp[v] != mark) {
-                stamp[v] = mark;
-                if (++distinct > limit) {
-                    return distinct;
-                }
+        // Position k holds the last occurrence so far of its value exactly when lastSeen says so: counting those
+        // counts each value of the window once, and only reads memory.
+        int[] last = lastSeen;
+        for (int k = to; k >= from; k--) {
+            if (last[w[k] + 256] == k && ++distinct > limit) {
+                return distinct;
             }
         }
         return distinct;
