@@ -96,56 +96,125 @@ final class GrcSearch {
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
-        short[] sw = switched;
-        byte[] ch = cheapest;
-        long[] low = LANES_LOW;
-        long[] high = LANES_HIGH;
         // The uncompressed configuration is lane 12: lane 4 of the high long.
         boolean usable = uncompressedBits <= MAX_CODED_BITS;
         long uncompressed = usable ? (long) uncompressedBits << 32 : 0;
         long unusable = usable ? 0 : 0x7FL << 32;
+        return backtrack(n, advance(values, n, uncompressed, unusable), sliceConfig, sliceEnd);
+    }
+
+    /**
+     * Steps the search over {@code values[0, n)} from all lanes equal, recording each position's switches and
+     * cheapest configuration, and returns the first cheapest configuration after the last value.
+     */
+    private int advance(int[] values, int n, long uncompressed, long unusable) {
+        short[] sw = switched;
+        byte[] ch = cheapest;
         long lo = 0;
         long hi = 0;
-        int bestConfig = 0;
+        int best = 0;
         for (int i = 0; i < n; i++) {
             int v = values[i] & (Palette.CODES - 1);
-            // Lanes more than 40 above the cheapest switch: high bit of (d + 87) is set exactly when d ≥ 41.
-            long overLo = (lo + ADD_87) & HIGH_BITS;
-            long overHi = (hi + ADD_87) & HIGH_BITS;
-            long fullLo = (overLo >>> 7) * 0xFF;
-            long fullHi = (overHi >>> 7) * 0xFF;
-            lo = (((lo & ~fullLo) | (FORTY & fullLo)) + low[v]) | LANES_LOW_IMPOSSIBLE[v];
-            hi = (((hi & ~fullHi) | (FORTY & fullHi)) + high[v] + uncompressed) | LANES_HIGH_IMPOSSIBLE[v] | unusable;
-            int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
-            int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
-            int mask = maskLo | maskHi << 8;
-            sw[i + 1] = (short) mask;
-            ch[i + 1] = (byte) bestConfig;
-            // The cheapest lane value, then the first lane that has it.
-            long m = min(lo, hi);
-            m = min(m, m >>> 32);
-            m = min(m, m >>> 16);
-            m = min(m, m >>> 8);
-            long least = (m & 0xFF) * ONES;
-            long equalLo = ~(((lo ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
-            if (equalLo != 0) {
-                bestConfig = Long.numberOfTrailingZeros(equalLo) >>> 3;
-            } else {
-                long equalHi = ~(((hi ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
-                bestConfig = 8 + (Long.numberOfTrailingZeros(equalHi) >>> 3);
+            long overLo = over(lo);
+            long overHi = over(hi);
+            sw[i + 1] = switchedMask(overLo, overHi);
+            ch[i + 1] = (byte) best;
+            lo = next(lo, overLo, LANES_LOW[v], LANES_LOW_IMPOSSIBLE[v]);
+            hi = next(hi, overHi, LANES_HIGH[v] + uncompressed, LANES_HIGH_IMPOSSIBLE[v] | unusable);
+            long least = lane(lo, hi, best);
+            if (!stillFirst(lo, hi, least, best)) {
+                least = least(lo, hi);
+                best = first(lo, hi, least);
             }
             lo -= least;
             hi -= least;
         }
-        return backtrack(n, bestConfig, sliceConfig, sliceEnd);
+        return best;
+    }
+
+    /** Flags (bit 7) the lanes more than 40 above the cheapest: the high bit of d + 87 is set exactly when d ≥ 41. */
+    private static long over(long lanes) {
+        return (lanes + ADD_87) & HIGH_BITS;
+    }
+
+    /** Sets the flagged lanes to 40 (a switch from the cheapest), adds a value's bits and marks what cannot code it. */
+    private static long next(long lanes, long over, long bits, long impossible) {
+        // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
+        long full = over - (over >>> 7);
+        return (((lanes & ~full) | (FORTY & full)) + bits) | impossible;
+    }
+
+    /** Gathers the flags of the low and high lanes into a configuration bit mask. */
+    private static short switchedMask(long overLo, long overHi) {
+        int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
+        int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
+        return (short) (maskLo | maskHi << 8);
+    }
+
+    /** Returns lane {@code c} of the two longs in every lane. */
+    private static long lane(long lo, long hi, int c) {
+        long lanes = c < 8 ? lo : hi;
+        return ((lanes >>> ((c & 7) << 3)) & 0x7F) * ONES;
+    }
+
+    /**
+     * Returns whether configuration {@code best}, whose lane holds {@code value} (in every lane), is the first
+     * cheapest: no lane is below it and none before it equals it. The cheapest configuration seldom changes
+     * (about once in a thousand values on MobileNet v2), so this test replaces the full search for the least lane
+     * ({@link #least}, {@link #first}) almost always, and takes it off the chain of dependent steps.
+     */
+    private static boolean stillFirst(long lo, long hi, long value, int best) {
+        // A lane x is below v exactly when (x | 0x80) − v keeps its high bit clear; at most v when (x | 0x80) − v − 1 does.
+        long orLo = lo | HIGH_BITS;
+        long orHi = hi | HIGH_BITS;
+        long below = ~((orLo - value) & (orHi - value)) & HIGH_BITS;
+        long atMost = value + ONES;
+        long before = (~(orLo - atMost) & BEFORE_LOW[best]) | (~(orHi - atMost) & BEFORE_HIGH[best]);
+        return (below | before) == 0;
+    }
+
+    /** Per configuration c: the high bits of the lanes of configurations before c, in the low and high long. */
+    private static final long[] BEFORE_LOW = new long[16];
+    private static final long[] BEFORE_HIGH = new long[16];
+
+    static {
+        for (int c = 0; c < 16; c++) {
+            for (int before = 0; before < c; before++) {
+                long bit = 0x80L << (8 * (before % 8));
+                if (before < 8) {
+                    BEFORE_LOW[c] |= bit;
+                } else {
+                    BEFORE_HIGH[c] |= bit;
+                }
+            }
+        }
+    }
+
+    /** Returns the least lane of the two longs in every lane. */
+    private static long least(long lo, long hi) {
+        long m = min(lo, hi);
+        // Rotations keep lanes whole: after three, every lane has seen every other.
+        m = min(m, Long.rotateRight(m, 32));
+        m = min(m, Long.rotateRight(m, 16));
+        return min(m, Long.rotateRight(m, 8));
+    }
+
+    /** Returns the first configuration whose lane holds {@code least} (in every lane). */
+    private static int first(long lo, long hi, long least) {
+        // A lane x is zero exactly when (x | 0x80) − 1 keeps its high bit clear.
+        long equalLo = ~(((lo ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+        long equalHi = ~(((hi ^ least) | HIGH_BITS) - ONES) & HIGH_BITS;
+        // A long without such a lane has 64 trailing zeros, "lane 8": the high long then decides.
+        int lowLane = Long.numberOfTrailingZeros(equalLo) >>> 3;
+        return lowLane < 8 ? lowLane : 8 + (Long.numberOfTrailingZeros(equalHi) >>> 3);
     }
 
     /** Lane-wise minimum of two longs of 7-bit lanes. */
     private static long min(long a, long b) {
         // Per lane 128 + a − b lies in 1…255: no borrow between lanes; its high bit says a ≥ b.
-        long aAtLeastB = (((a | HIGH_BITS) - b) & HIGH_BITS) >>> 7;
-        long select = aAtLeastB * 0xFF;
-        return (b & select) | (a & ~select);
+        long aAtLeastB = ((a | HIGH_BITS) - b) & HIGH_BITS;
+        long select = aAtLeastB - (aAtLeastB >>> 7);
+        return a ^ ((a ^ b) & select);
     }
 
     /** Most bits a codable value costs: quotient 31 with divisor 4, 31 + 1 + 4 (divisor 0 allows 32). */
@@ -252,11 +321,18 @@ final class GrcSearch {
 
     /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
     private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
+        short[] sw = switched;
         int slices = 0;
         int config = finalConfig;
         int end = n;
-        for (int i = n; i >= 0; i--) {
-            int p = i > 0 && ((switched[i] >> config) & 1) != 0 ? cheapest[i] : config;
+        int i = n;
+        while (true) {
+            // Back to the last position where the configuration was entered by a switch, or to the start.
+            int bit = 1 << config;
+            while (i > 0 && (sw[i] & bit) == 0) {
+                i--;
+            }
+            int p = i > 0 ? cheapest[i] : config;
             if (p != config || i == 0) {
                 sliceConfig[slices] = (byte) config;
                 sliceEnd[slices] = end;
@@ -264,6 +340,10 @@ final class GrcSearch {
                 config = p;
                 end = i - 1;
             }
+            if (i == 0) {
+                break;
+            }
+            i--;
         }
         for (int a = 0, b = slices - 1; a < b; a++, b--) {
             byte c = sliceConfig[a];

@@ -22,10 +22,8 @@ final class PaletteSections {
     private static final int[] WINDOWS = {32, 64, 128, 256, 512};
 
     private final int[] lastSeen = new int[Palette.CODES];
-    private final int[] stamp = new int[Palette.CODES];
     /** The values seen so far in the stream, in order of first appearance. */
     private final int[] seenValues = new int[Palette.CODES];
-    private int stampCounter;
     private int[] restarts = new int[16];
     /** Positions of the non-zero weights, in stream order. */
     private int[] nonZeroAt = new int[0];
@@ -50,9 +48,12 @@ final class PaletteSections {
         // Zeros in [lastRestart, i] once position i has been counted.
         int zeros = 0;
         for (int i = 0; i < n; i++) {
-            int excludeZero = zeros > (i - lastRestart) >> 2 ? 1 : 0;
             int v = w[i] + 256;
-            if (active && lastSeen[v] < lastRestart) {
+            int last = lastSeen[v];
+            // Zeros are not counted as palette entries when they look like zero runs (more than a quarter of the
+            // weights since the restart, position i not yet counted).
+            if (active && last < lastRestart) {
+                int excludeZero = zeros > (i - lastRestart) >> 2 ? 1 : 0;
                 paletteSize++;
                 if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero)
                         && (i - lastRestart - zeros > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
@@ -62,20 +63,21 @@ final class PaletteSections {
                     zeros = 0;
                 }
             }
-            if (lastSeen[v] < 0) {
+            if (last < 0) {
                 seenValues[seenCount++] = v;
             }
             lastSeen[v] = i;
-            if (w[i] == 0) {
-                zeros++;
-            } else {
-                nz[nonZeroCount++] = i;
-            }
+            // Without a branch: zeros come and go too irregularly to predict.
+            int zero = w[i] == 0 ? 1 : 0;
+            nz[nonZeroCount] = i;
+            nonZeroCount += 1 - zero;
+            zeros += zero;
             // Every span is a power of two and a multiple of the smallest, 32: most positions need no look.
             int counted = i - lastRestart - zeros;
             if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
                 continue;
             }
+            int excludeZero = zeros - zero > (i - lastRestart) >> 2 ? 1 : 0;
             for (int window : WINDOWS) {
                 int span = window * (active ? 2 : 1);
                 int nonZeros = i - lastRestart - zeros;
@@ -179,19 +181,12 @@ final class PaletteSections {
             }
             return distinct;
         }
-        int mark = ++stampCounter;
-        if (mark == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(stamp, 0);
-            stampCounter = 1;
-            mark = 1;
-        }
-        for (int k = from; k <= to; k++) {
-            int v = w[k] + 256;
-            if (stamp[v] != mark) {
-                stamp[v] = mark;
-                if (++distinct > limit) {
-                    return distinct;
-                }
+        // Position k holds the last occurrence so far of its value exactly when lastSeen says so: counting those
+        // counts each value of the window once, and only reads memory.
+        int[] last = lastSeen;
+        for (int k = to; k >= from; k--) {
+            if (last[w[k] + 256] == k && ++distinct > limit) {
+                return distinct;
             }
         }
         return distinct;

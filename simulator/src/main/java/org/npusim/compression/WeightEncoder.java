@@ -2,8 +2,10 @@
 package org.npusim.compression;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpKind;
 import org.npusim.graph.Operator;
@@ -14,6 +16,7 @@ import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.hw.NpuVariant;
 import org.npusim.npu.BlockConfig;
+import org.npusim.npu.Kernel;
 import org.npusim.npu.NpuBlockType;
 import org.npusim.npu.NpuOperation;
 
@@ -36,17 +39,49 @@ import org.npusim.npu.NpuOperation;
  * <p>On the two-core U65-512 core c takes channels c, c+2, … of each slice and an OFM block depth of
  * {@code ⌊(d + 1 − c)/2⌋}, each core with its own records and stream.
  *
- * <p>Not thread-safe (scratch buffers are reused); use one instance per thread.
+ * <p>Sizing does not write the bitstreams: {@link WeightStreamEncoder#size} counts the bits of the slices the
+ * compressor chooses. The streams of one call are independent (Vela compresses each depth slice and core on its
+ * own), so when there are several and enough values to pay for it they are compressed in parallel, each
+ * result in its place: the outcome does not depend on the threads.
+ *
+ * <p>Thread-safe: the scratch buffers (reordered values, the compressor's arrays) belong to the calling thread
+ * and are reused by every encoder on it.
  */
 public final class WeightEncoder {
 
+    /** Streams of a call are compressed in parallel when they hold at least this many values together. */
+    static final long PARALLEL_VALUES = 1 << 15;
+
+    /**
+     * Each thread's scratch: they grow to the longest stream the thread has compressed (about 35 bytes a value)
+     * and are kept for the next stream, since encoding allocates nothing else per value.
+     */
+    private static final ThreadLocal<StreamCoder> CODERS = ThreadLocal.withInitial(StreamCoder::new);
+
     private final Subgraph graph;
-    private final WeightStreamEncoder streamEncoder = new WeightStreamEncoder();
-    private short[] scratch = new short[0];
 
     /** Creates an encoder for the operations of {@code graph}. */
     public WeightEncoder(Subgraph graph) {
         this.graph = graph;
+    }
+
+    /**
+     * Everything {@link #encode} reads of an operation, block config and variant: on one subgraph and with the
+     * same slices, equal inputs give equal encodings (and equal failures). The weights are built from the
+     * weight tensor, the source operator (layout, transpose flip, stride rewrite), the operation type and the
+     * kernel (dilation, shape check); the traversal adds the IFM element width; the streams are grouped by the
+     * block depth and the variant's cores and micro-blocks. The OFM depth bounds the slices and sizes the
+     * uncompressed fallback of a caller. Feature-map shapes, the block's height and width and the name do not
+     * enter.
+     */
+    public record Inputs(Optional<NpuOperation.WeightTensor> weights, int sourceOperator, NpuBlockType type,
+            Kernel kernel, int ifmBits, int ofmDepth, int blockDepth, NpuVariant variant) {
+
+        /** Returns the inputs of encoding {@code op} with {@code blockConfig} on {@code variant}. */
+        public static Inputs of(NpuOperation op, BlockConfig blockConfig, NpuVariant variant) {
+            return new Inputs(op.weights(), op.sourceOperator(), op.type(), op.kernel(), op.ifmBits(), op.ofm().c(),
+                    blockConfig.ofmBlock().c(), variant);
+        }
     }
 
     /** One stream with its content, for verification. */
@@ -74,6 +109,12 @@ public final class WeightEncoder {
         return streams;
     }
 
+    /**
+     * One stream of a call: the {@code channels} OFM channels {@code first}, {@code first + step}, … of depth
+     * slice {@code slice} that core {@code core} decodes, in the order {@code shape} gives.
+     */
+    private record StreamJob(int slice, int core, int first, int step, int channels, StreamShape shape, int length) {}
+
     private EncodedWeights run(NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<OfmRange> slices,
             List<Stream> keep) {
         WeightVolume v = volume(op);
@@ -86,9 +127,8 @@ public final class WeightEncoder {
         int dilationY = hardwareDilation(op.kernel().dilationY());
         int blockDepth = blockConfig.ofmBlock().c();
         int cores = variant.cores();
-        long[] scales = keep == null ? new long[0] : quantisedScales(op, v.ofm);
-        long[] biases = keep == null ? new long[0] : biases(op, v.ofm);
-        List<EncodedRange> ranges = new ArrayList<>();
+        List<StreamJob> jobs = new ArrayList<>();
+        long values = 0;
         for (int s = 0; s < slices.size(); s++) {
             OfmRange slice = slices.get(s);
             for (int core = 0; core < Math.min(cores, v.ofm); core++) {
@@ -97,41 +137,88 @@ public final class WeightEncoder {
                     continue;
                 }
                 int channels = slice.channels() > core ? (slice.channels() - core + cores - 1) / cores : 0;
-                int scaleBytes = ScaleBiasRecords.paddedBytes(channels);
-                if (channels == 0) {
-                    ranges.add(new EncodedRange(s, core, 0, 0, 0, 0, 0));
-                    if (keep != null) {
-                        keep.add(new Stream(ranges.get(ranges.size() - 1), new byte[0], new short[0], new byte[0]));
-                    }
-                    continue;
-                }
                 StreamShape shape = new StreamShape(variant.ifmUblockD(), variant.ofmUblockD(), coreBlockDepth,
                         traversal, op.ifmBits(), SUB_KERNEL_MAX / dilationY, SUB_KERNEL_MAX / dilationX);
-                long length = WeightReorder.length(v, channels, shape);
+                long length = channels == 0 ? 0 : WeightReorder.length(v, channels, shape);
                 if (length > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException(op.name() + ": weight stream of " + length
                             + " values is too long");
                 }
-                if (scratch.length < length) {
-                    scratch = new short[(int) Math.max(length, scratch.length + scratch.length / 2)];
-                }
-                int n = WeightReorder.reorder(v, slice.start() + core, cores, channels, shape, scratch);
-                WeightStreamEncoder.Result encoded = streamEncoder.encode(scratch, n);
-                EncodedRange range = new EncodedRange(s, core, channels, scaleBytes, encoded.bytes().length, n,
-                        encoded.zeroRunZeros());
-                ranges.add(range);
-                if (keep != null) {
-                    byte[] records = new byte[scaleBytes];
-                    for (int k = 0; k < channels; k++) {
-                        int c = slice.start() + core + k * cores;
-                        ScaleBiasRecords.write(records, k * ScaleBiasRecords.RECORD_BYTES, biases[c], scales[c]);
-                    }
-                    keep.add(new Stream(range, records, java.util.Arrays.copyOf(scratch, n), encoded.bytes()));
-                }
+                jobs.add(new StreamJob(s, core, slice.start() + core, cores, channels, shape, (int) length));
+                values += length;
             }
+        }
+        List<EncodedRange> ranges;
+        if (keep != null) {
+            ranges = keepStreams(op, v, slices, jobs, keep);
+        } else {
+            IntStream indices = IntStream.range(0, jobs.size());
+            if (jobs.size() > 1 && values >= PARALLEL_VALUES) {
+                indices = indices.parallel();
+            }
+            ranges = indices.mapToObj(j -> CODERS.get().size(v, jobs.get(j))).toList();
         }
         Tensor weights = graph.tensor(op.weights().orElseThrow().tensor());
         return new EncodedWeights(weights.elementCount(), cores, traversal, blockDepth, ranges);
+    }
+
+    /** Writes every stream of {@code jobs} into {@code keep} with its scale records, and returns their ranges. */
+    private List<EncodedRange> keepStreams(NpuOperation op, WeightVolume v, List<OfmRange> slices, List<StreamJob> jobs,
+            List<Stream> keep) {
+        long[] scales = quantisedScales(op, v.ofm);
+        long[] biases = biases(op, v.ofm);
+        StreamCoder coder = CODERS.get();
+        List<EncodedRange> ranges = new ArrayList<>();
+        for (StreamJob job : jobs) {
+            if (job.channels() == 0) {
+                EncodedRange range = StreamCoder.empty(job);
+                ranges.add(range);
+                keep.add(new Stream(range, new byte[0], new short[0], new byte[0]));
+                continue;
+            }
+            int n = coder.reorder(v, job);
+            WeightStreamEncoder.Result encoded = coder.compressor.encode(coder.reordered, n);
+            EncodedRange range = new EncodedRange(job.slice(), job.core(), job.channels(),
+                    ScaleBiasRecords.paddedBytes(job.channels()), encoded.bytes().length, n, encoded.zeroRunZeros());
+            ranges.add(range);
+            byte[] records = new byte[range.scaleBytes()];
+            for (int k = 0; k < job.channels(); k++) {
+                int c = job.first() + k * job.step();
+                ScaleBiasRecords.write(records, k * ScaleBiasRecords.RECORD_BYTES, biases[c], scales[c]);
+            }
+            keep.add(new Stream(range, records, Arrays.copyOf(coder.reordered, n), encoded.bytes()));
+        }
+        return ranges;
+    }
+
+    /** A thread's scratch: the reordered values of the current stream and the compressor. */
+    private static final class StreamCoder {
+        final WeightStreamEncoder compressor = new WeightStreamEncoder();
+        short[] reordered = new short[0];
+
+        /** Reorders the values of {@code job} into {@link #reordered} and returns how many there are. */
+        int reorder(WeightVolume v, StreamJob job) {
+            if (reordered.length < job.length()) {
+                reordered = new short[Math.max(job.length(), reordered.length + reordered.length / 2)];
+            }
+            return WeightReorder.reorder(v, job.first(), job.step(), job.channels(), job.shape(), reordered);
+        }
+
+        /** Returns the range of {@code job} sized without writing its bitstream. */
+        EncodedRange size(WeightVolume v, StreamJob job) {
+            if (job.channels() == 0) {
+                return empty(job);
+            }
+            int n = reorder(v, job);
+            WeightStreamEncoder.Size size = compressor.size(reordered, n);
+            return new EncodedRange(job.slice(), job.core(), job.channels(),
+                    ScaleBiasRecords.paddedBytes(job.channels()), size.bytes(), n, size.zeroRunZeros());
+        }
+
+        /** The range of a core that has no channels in a slice: no records, no stream. */
+        static EncodedRange empty(StreamJob job) {
+            return new EncodedRange(job.slice(), job.core(), 0, 0, 0, 0, 0);
+        }
     }
 
     /** Sub-kernel limit per axis before dilation ({@code SubKernelMax}: 8×8). */
@@ -205,12 +292,7 @@ public final class WeightEncoder {
                 int h = s.dim(1);
                 int w = s.dim(2);
                 int i = s.dim(3);
-                short[] values = new short[raw.length];
-                int perChannel = h * w * i;
-                for (int k = 0; k < raw.length; k++) {
-                    values[k] = (short) (value(raw[k], unsigned) - q.zeroPoint(k / perChannel));
-                }
-                v = new WeightVolume(values, o, h, w, i);
+                v = new WeightVolume(centred(raw, unsigned, q, h * w * i), o, h, w, i);
                 if (kind == OpKind.TRANSPOSE_CONV) {
                     v = v.flipped();
                 }
@@ -235,11 +317,7 @@ public final class WeightEncoder {
                 // like a fully connected layer's [out, in].
                 int o = s.dim(0);
                 int i = (int) (s.elementCount() / Math.max(1, o));
-                short[] values = new short[raw.length];
-                for (int k = 0; k < raw.length; k++) {
-                    values[k] = (short) (value(raw[k], unsigned) - q.zeroPoint(k / Math.max(1, i)));
-                }
-                v = new WeightVolume(values, o, 1, 1, i);
+                v = new WeightVolume(centred(raw, unsigned, q, Math.max(1, i)), o, 1, 1, i);
             }
             default -> throw new IllegalArgumentException(op.name() + ": " + src.opName() + " has no weight layout");
         }
@@ -258,6 +336,28 @@ public final class WeightEncoder {
                     + " but the operation's kernel is " + op.kernel().h() + "x" + op.kernel().w());
         }
         return v;
+    }
+
+    /**
+     * Returns {@code raw} with the zero point of each OFM channel subtracted, the channels being consecutive runs
+     * of {@code perChannel} values (the OHWI and [out, in] layouts).
+     */
+    private static short[] centred(byte[] raw, boolean unsigned, Quantization q, int perChannel) {
+        short[] values = new short[raw.length];
+        for (int from = 0, channel = 0; from < raw.length; from += perChannel, channel++) {
+            int zeroPoint = (int) q.zeroPoint(channel);
+            int to = Math.min(raw.length, from + perChannel);
+            if (unsigned) {
+                for (int k = from; k < to; k++) {
+                    values[k] = (short) ((raw[k] & 0xff) - zeroPoint);
+                }
+            } else {
+                for (int k = from; k < to; k++) {
+                    values[k] = (short) (raw[k] - zeroPoint);
+                }
+            }
+        }
+        return values;
     }
 
     private static int value(byte b, boolean unsigned) {

@@ -61,6 +61,7 @@ final class WeightReorder {
         int iu = s.ifmUblockDepth();
         int ou = s.ofmUblockDepth();
         int ifmPerUblock = depthwise ? 1 : iu;
+        short[] values = v.values;
         int n = 0;
         for (int ofmBlock = 0; ofmBlock < ofmDepth; ofmBlock += s.ofmBlockDepth()) {
             int ofmClipped = Math.min(s.ofmBlockDepth(), ofmDepth - ofmBlock);
@@ -83,14 +84,22 @@ final class WeightReorder {
                                     int wx = sx + kx;
                                     for (int inner = 0; inner < innerDepth; inner += iu) {
                                         int ifmBase = ifmBlock + inner + outer;
+                                        // The IFM channels of the micro-block that exist; the rest is padding.
+                                        int present = Math.max(0, Math.min(ifmPerUblock, v.ifm - ifmBase));
                                         for (int oz = 0; oz < ou; oz++) {
                                             int ofmZ = ofmBlock + ofmUblock + oz;
-                                            boolean ofmValid = inKernel && ofmZ < ofmDepth;
-                                            int channel = channelStart + ofmZ * channelStep;
-                                            for (int iz = 0; iz < ifmPerUblock; iz++) {
-                                                int ifmZ = ifmBase + iz;
-                                                out[n++] = ofmValid && ifmZ < v.ifm ? v.get(channel, wy, wx, ifmZ) : 0;
+                                            int copied = 0;
+                                            if (inKernel && ofmZ < ofmDepth) {
+                                                int channel = channelStart + ofmZ * channelStep;
+                                                int from = v.index(channel, wy, wx, ifmBase);
+                                                for (; copied < present; copied++) {
+                                                    out[n + copied] = values[from + copied];
+                                                }
                                             }
+                                            for (; copied < ifmPerUblock; copied++) {
+                                                out[n + copied] = 0;
+                                            }
+                                            n += ifmPerUblock;
                                         }
                                     }
                                 }

@@ -50,17 +50,54 @@ final class WeightStreamEncoder {
     /** The compressed stream of one input and how much of it the decoder handles as zero runs. */
     record Result(byte[] bytes, long zeroRunZeros) {}
 
+    /** The size of the compressed stream of one input, and how much of it the decoder handles as zero runs. */
+    record Size(int bytes, long zeroRunZeros) {}
+
+    /** Whether slices are written to {@link #out} or only counted into {@link #countedBits}. */
+    private boolean writing;
+    /** Bits of the slices counted so far when not {@link #writing}. */
+    private long countedBits;
+
     /**
      * Compresses {@code weights[0, n)}; every value must lie in −255…255. Returns the bytes (a multiple of 16) and
      * the number of zeros coded as zero runs.
      */
     Result encode(short[] weights, int n) {
+        out.reset();
+        writing = true;
+        compress(weights, n);
+        out.put(ZDIV_END, 3);
+        out.put(0xff, (int) ((8 - (out.bitPosition() & 7)) & 7));
+        while ((out.bitPosition() & (ALIGNMENT_BYTES * 8 - 1)) != 0) {
+            out.put(0xff, 8);
+        }
+        return new Result(out.toByteArray(), zeroRunZeros);
+    }
+
+    /**
+     * Returns what {@link #encode} would: the same sections, palettes and slices, but each slice's bits counted
+     * from its parameters instead of written (see {@link #sliceBits}), which the simulation's sizing needs.
+     */
+    Size size(short[] weights, int n) {
+        countedBits = 0;
+        writing = false;
+        compress(weights, n);
+        // The end marker (ZDIV 7), then 1-bits to a byte and 0xFF bytes to the 16-byte boundary.
+        long bytes = (countedBits + 3 + 7) / 8;
+        bytes = (bytes + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES * ALIGNMENT_BYTES;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a stream of " + n + " weights compresses to " + bytes + " bytes");
+        }
+        return new Size((int) bytes, zeroRunZeros);
+    }
+
+    /** Chooses sections, palettes and slices of {@code weights[0, n)}, writing or counting every slice. */
+    private void compress(short[] weights, int n) {
         for (int i = 0; i < n; i++) {
             if (weights[i] < -255 || weights[i] > 255) {
                 throw new IllegalArgumentException("weight " + weights[i] + " at " + i + " is outside -255..255");
             }
         }
-        out.reset();
         zeroRunZeros = 0;
         ensureCapacity(n);
         int count = sections.find(weights, n);
@@ -70,12 +107,6 @@ final class WeightStreamEncoder {
             palette.choose(weights, from, to);
             encodeSection(weights, from, to);
         }
-        out.put(ZDIV_END, 3);
-        out.put(0xff, (int) ((8 - (out.bitPosition() & 7)) & 7));
-        while ((out.bitPosition() & (ALIGNMENT_BYTES * 8 - 1)) != 0) {
-            out.put(0xff, 8);
-        }
-        return new Result(out.toByteArray(), zeroRunZeros);
     }
 
     private void ensureCapacity(int n) {
@@ -139,8 +170,13 @@ final class WeightStreamEncoder {
             end = Math.min(end, n);
             // The first slice carries the zero run before its first value too; later slices only the runs after.
             int runOffset = pos + (newPalette ? 0 : 1);
-            encodeSlice(pos, runOffset, end - pos, newPalette, uncompressedBits, weightSliceConfig[wi],
-                    p.zeroRuns ? runSliceConfig[zi] : 0);
+            int zConfig = p.zeroRuns ? runSliceConfig[zi] : 0;
+            if (writing) {
+                encodeSlice(pos, runOffset, end - pos, newPalette, uncompressedBits, weightSliceConfig[wi], zConfig);
+            } else {
+                countedBits += sliceBits(pos, runOffset, end - pos, newPalette, uncompressedBits, weightSliceConfig[wi],
+                        zConfig);
+            }
             newPalette = false;
             if (wi < weightSlices && weightSliceEnd[wi] == end) {
                 wi++;
@@ -150,6 +186,81 @@ final class WeightStreamEncoder {
             }
             pos = end;
         }
+    }
+
+    /** Bits of a slice header without the palette: ZDIV 3, SLICELEN 15, WDIV 3, WTRUNC 1, NEWPAL 1. */
+    private static final int SLICE_HEADER_BITS = 3 + 15 + 3 + 1 + 1;
+    /** Bits of a section's palette header before the entries: DIROFS 5, PALSIZE 5, PALBITS 3. */
+    private static final int PALETTE_HEADER_BITS = 5 + 5 + 3;
+
+    /**
+     * Returns the bits {@link #encodeSlice} writes for the same slice, without writing them. Every field but the
+     * unary ones has a fixed width. The unary fields come in chunks: each chunk of the weights carries WUNARY0 of
+     * 12 positions, each of the zero runs ZUNARY of 12 positions (8 when ZDIV = 3), and a chunk is always full,
+     * padded after the last value. So, whatever the interleaving of the two streams (it only orders the fields):
+     * <ul>
+     *   <li>weights, compressed with divisor k: a value of quotient q takes ⌊q/2⌋ + 1 WUNARY0 positions and
+     *       ⌈q/2⌉ WUNARY1 bits untruncated, one position and min(q, 1) bits truncated, and k remainder bits; the
+     *       positions fill ⌈P/12⌉ chunks of 12 bits;
+     *   <li>weights, uncompressed: no unary fields, the width of an uncompressed value each;
+     *   <li>zero runs with divisor k: a run of quotient q takes q + 1 positions and k remainder bits; the
+     *       positions fill ⌈P/L⌉ chunks of L bits.
+     * </ul>
+     * Tested against the written stream's length (WeightStreamCodecTest).
+     */
+    private long sliceBits(int wOffset, int zOffset, int n, boolean newPalette, int uncompressedBits, int wConfig,
+            int zConfig) {
+        Palette p = palette;
+        long bits = SLICE_HEADER_BITS;
+        if (newPalette) {
+            bits += PALETTE_HEADER_BITS + (long) p.size * p.bits;
+        }
+        int[] wv = weightValues;
+        if (wConfig == GrcSearch.UNCOMPRESSED) {
+            bits += (long) n * uncompressedBits;
+        } else {
+            int div = GrcSearch.divisor(wConfig);
+            long positions;
+            long unary1;
+            if (GrcSearch.truncated(wConfig)) {
+                positions = n;
+                unary1 = 0;
+                for (int k = wOffset; k < wOffset + n; k++) {
+                    unary1 += (wv[k] >> div) > 0 ? 1 : 0;
+                }
+            } else {
+                long quotients = 0;
+                long halves = 0;
+                for (int k = wOffset; k < wOffset + n; k++) {
+                    int q = wv[k] >> div;
+                    quotients += q;
+                    halves += q >> 1;
+                }
+                positions = halves + n;
+                unary1 = quotients - halves;
+            }
+            bits += (positions + WEIGHT_UNARY_BITS - 1) / WEIGHT_UNARY_BITS * WEIGHT_UNARY_BITS + unary1
+                    + (long) n * div;
+        }
+        if (p.zeroRuns) {
+            int zN = n + (newPalette ? 1 : 0);
+            int unaryLen = zeroRunUnaryBits(zConfig);
+            int[] zv = runValues;
+            long positions = zN;
+            for (int k = zOffset; k < zOffset + zN; k++) {
+                positions += zv[k] >> zConfig;
+            }
+            bits += (positions + unaryLen - 1) / unaryLen * unaryLen + (long) zN * zConfig;
+        }
+        return bits;
+    }
+
+    /** Positions of a chunk's WUNARY0 field. */
+    private static final int WEIGHT_UNARY_BITS = 12;
+
+    /** Positions of a chunk's ZUNARY field: 12, or 8 when ZDIV = 3. */
+    private static int zeroRunUnaryBits(int zDiv) {
+        return zDiv < 3 ? 12 : 8;
     }
 
     private void encodeSlice(int wOffset, int zOffset, int n, boolean newPalette, int uncompressedBits, int wConfig,
@@ -192,8 +303,8 @@ final class WeightStreamEncoder {
         int zPrevCount = 0;
         boolean wPrevEnable = false;
         boolean zPrevEnable = false;
-        int zUnaryLen = zDiv < 3 ? 12 : 8;
-        int wMaxSymbols = uncompressed && wDiv > 5 ? 8 : 12;
+        int zUnaryLen = zeroRunUnaryBits(zDiv);
+        int wMaxSymbols = uncompressed && wDiv > 5 ? 8 : WEIGHT_UNARY_BITS;
         int wMask = (1 << wDiv) - 1;
         int zMask = (1 << zDiv) - 1;
         int wStep = trunc ? 3 : 2;
@@ -287,7 +398,7 @@ final class WeightStreamEncoder {
                 }
             }
             if (wEnable && !uncompressed) {
-                b.put(unary0, 12);
+                b.put(unary0, WEIGHT_UNARY_BITS);
             }
             if (zEnable) {
                 b.put(zUnary, zUnaryLen);

@@ -27,7 +27,12 @@ final class WeightVolume {
     }
 
     short get(int o, int y, int x, int i) {
-        return values[((o * height + y) * width + x) * ifm + i];
+        return values[index(o, y, x, i)];
+    }
+
+    /** Returns the position of weight (o, y, x, i) in {@link #values}; the IFM channels of a tap are consecutive. */
+    int index(int o, int y, int x, int i) {
+        return ((o * height + y) * width + x) * ifm + i;
     }
 
     /** Returns these weights with the kernel flipped in height and width (transpose convolution). */

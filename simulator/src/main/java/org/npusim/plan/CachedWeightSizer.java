@@ -14,7 +14,9 @@ import org.npusim.npu.NpuOperation;
  * Remembers the sizes another {@link WeightSizer} gave, so that simulating one model on many descriptions encodes
  * each weight stream once. A sweep's points, and a run's what-ifs, mostly differ in clocks, latencies and memories,
  * which leave an operation's block config and depth slices as they are; the Ethos-U encoder's search, which costs
- * far more than the rest of a simulation, then runs once per distinct (operation, block config, variant, slices).
+ * far more than the rest of a simulation, then runs once per distinct request: the slices and what the delegate reads
+ * of the operation, block config and variant ({@link WeightSizer#sizeKey}; the encoder, for instance, ignores the
+ * feature-map shapes a cascade's stripes change and the block's height and width).
  * The {@link WeightSizer} contract (sizes depend only on the arguments) makes the cached size the one the delegate
  * would give. Thread-safe: two threads may size the same stream at once, and both get equal results.
  */
@@ -30,7 +32,7 @@ public final class CachedWeightSizer implements WeightSizer {
 
     @Override
     public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<int[]> slices) {
-        Key key = new Key(graph, op, blockConfig, variant, slices);
+        Key key = new Key(graph, delegate.sizeKey(op, blockConfig, variant), slices);
         EncodedWeights cached = sizes.get(key);
         if (cached != null) {
             return cached;
@@ -38,6 +40,11 @@ public final class CachedWeightSizer implements WeightSizer {
         EncodedWeights sized = delegate.size(graph, op, blockConfig, variant, slices);
         EncodedWeights raced = sizes.putIfAbsent(key, sized);
         return raced != null ? raced : sized;
+    }
+
+    @Override
+    public Object sizeKey(NpuOperation op, BlockConfig blockConfig, NpuVariant variant) {
+        return delegate.sizeKey(op, blockConfig, variant);
     }
 
     @Override
@@ -52,33 +59,30 @@ public final class CachedWeightSizer implements WeightSizer {
 
     /**
      * A sizing request. The subgraph compares by identity (one model is sized many times; comparing its tensors
-     * would cost more than it saves); the operation, block config and variant by value; the slices by content.
+     * would cost more than it saves); what the delegate reads of the operation, block config and variant
+     * ({@link WeightSizer#sizeKey}) by value; the slices by content.
      */
     private static final class Key {
         private final Subgraph graph;
-        private final NpuOperation op;
-        private final BlockConfig blockConfig;
-        private final NpuVariant variant;
+        private final Object request;
         private final int[] slices;
         private final int hash;
 
-        Key(Subgraph graph, NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<int[]> slices) {
+        Key(Subgraph graph, Object request, List<int[]> slices) {
             this.graph = graph;
-            this.op = op;
-            this.blockConfig = blockConfig;
-            this.variant = variant;
+            this.request = request;
             this.slices = new int[slices.size() * 2];
             for (int i = 0; i < slices.size(); i++) {
                 this.slices[2 * i] = slices.get(i)[0];
                 this.slices[2 * i + 1] = slices.get(i)[1];
             }
-            this.hash = Objects.hash(System.identityHashCode(graph), op, blockConfig, variant, Arrays.hashCode(this.slices));
+            this.hash = Objects.hash(System.identityHashCode(graph), request, Arrays.hashCode(this.slices));
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.graph == graph && k.hash == hash && k.variant == variant && k.op.equals(op)
-                    && k.blockConfig.equals(blockConfig) && Arrays.equals(k.slices, slices);
+            return o instanceof Key k && k.graph == graph && k.hash == hash && k.request.equals(request)
+                    && Arrays.equals(k.slices, slices);
         }
 
         @Override

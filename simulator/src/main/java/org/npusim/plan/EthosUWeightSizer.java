@@ -13,32 +13,19 @@ import org.npusim.npu.NpuOperation;
  * Sizes weight streams with the Ethos-U weight encoder (package {@code compression}): the real encoded bytes of
  * every depth slice and core, scale records and 16-byte padding included, byte-exact with Vela on the reference
  * models. Operations whose weights the encoder cannot take (no constant 8-bit weights) fall back to uncompressed
- * sizes. Encoders keep scratch buffers, so each thread gets its own; results depend only on the arguments.
+ * sizes. The encoder is thread-safe and holds nothing but the subgraph; results depend only on the arguments.
  */
 public final class EthosUWeightSizer implements WeightSizer {
 
-    private final ThreadLocal<Cache> encoders = ThreadLocal.withInitial(Cache::new);
-
-    /** The encoder of the subgraph a thread last sized. */
-    private static final class Cache {
-        Subgraph graph;
-        WeightEncoder encoder;
-    }
-
     @Override
     public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<int[]> slices) {
-        Cache c = encoders.get();
-        if (c.graph != graph) {
-            c.graph = graph;
-            c.encoder = new WeightEncoder(graph);
-        }
         List<org.npusim.compression.OfmRange> ranges = new ArrayList<>(slices.size());
         for (int[] s : slices) {
             ranges.add(new org.npusim.compression.OfmRange(s[0], s[1]));
         }
         org.npusim.compression.EncodedWeights e;
         try {
-            e = c.encoder.encode(op, blockConfig, variant, ranges);
+            e = new WeightEncoder(graph).encode(op, blockConfig, variant, ranges);
         } catch (IllegalArgumentException notEncodable) {
             return UNCOMPRESSED.size(graph, op, blockConfig, variant, slices);
         }
@@ -47,6 +34,12 @@ public final class EthosUWeightSizer implements WeightSizer {
             sliceBytes[s] = e.sliceBytes(s);
         }
         return new EncodedWeights(e.originalWeights(), e.weightBytes(), e.scaleBytes(), sliceBytes, true);
+    }
+
+    /** The encoder reads only some facts of an operation ({@link WeightEncoder.Inputs}). */
+    @Override
+    public Object sizeKey(NpuOperation op, BlockConfig blockConfig, NpuVariant variant) {
+        return WeightEncoder.Inputs.of(op, blockConfig, variant);
     }
 
     @Override

@@ -18,6 +18,15 @@ public interface WeightSizer {
 
     EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<int[]> slices);
 
+    /**
+     * Returns what {@link #size} reads of {@code op}, {@code blockConfig} and {@code variant}, for caches: two
+     * requests on one subgraph with equal keys and equal slices have equal sizes. By default all three; a sizer
+     * that reads less returns less, so that requests differing only in what it ignores share one size.
+     */
+    default Object sizeKey(NpuOperation op, BlockConfig blockConfig, NpuVariant variant) {
+        return List.of(op, blockConfig, variant);
+    }
+
     /** Returns whether the sizes come from the Ethos-U weight encoder. */
     default boolean compressed() {
         return false;

@@ -99,6 +99,32 @@ class WeightStreamCodecTest {
         assertThat(r.zeroRunZeros()).isBetween(0L, zeros);
     }
 
+    @Property(tries = 300)
+    void size_anyStream_isTheLengthOfTheWrittenStream(@ForAll("streams") short[] w) {
+        WeightStreamEncoder.Result written = encoder.encode(w, w.length);
+        WeightStreamEncoder.Size counted = encoder.size(w, w.length);
+        assertThat(counted.bytes()).isEqualTo(written.bytes().length);
+        assertThat(counted.zeroRunZeros()).isEqualTo(written.zeroRunZeros());
+    }
+
+    @Test
+    void size_longStreamsOfLargeValuesAndZeroRuns_isTheLengthOfTheWrittenStream() {
+        // Quotients that straddle chunks, several slices per section, and long zero runs.
+        SplittableRandom random = new SplittableRandom(11);
+        for (int kind = 0; kind < 3; kind++) {
+            short[] w = new short[70_000];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (short) switch (kind) {
+                    case 0 -> random.nextInt(100) < 97 ? 0 : random.nextInt(511) - 255;
+                    case 1 -> random.nextInt(2) == 0 ? 255 : -255;
+                    default -> i % 5000 < 2500 ? random.nextInt(3) - 1 : random.nextInt(511) - 255;
+                };
+            }
+            assertThat(encoder.size(w, w.length).bytes()).as("kind %d", kind)
+                    .isEqualTo(encoder.encode(w, w.length).bytes().length);
+        }
+    }
+
     /** Streams of 1…3000 values: uniform, sparse, few-valued, constant and small-magnitude distributions. */
     @Provide
     Arbitrary<short[]> streams() {
