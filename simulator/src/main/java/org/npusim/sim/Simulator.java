@@ -16,6 +16,7 @@ import org.npusim.cmdstream.CommandStream;
 import org.npusim.cmdstream.CompiledOperator;
 import org.npusim.cmdstream.CompiledPlan;
 import org.npusim.compression.WeightDecoderModel;
+import org.npusim.compression.WeightEncoder;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.des.ClockDomain;
@@ -282,6 +283,8 @@ public final class Simulator {
             List<LayerResult> layers = new ArrayList<>(ops);
             TreeMap<String, MemoryTraffic> totalTraffic = new TreeMap<>();
             TreeMap<String, Long> totalBusy = new TreeMap<>();
+            // Streams counted so far, for the total: a weight stream that several layers read is stored once.
+            Map<Object, Boolean> storedStreams = new HashMap<>();
             WeightSizes totalWeights = WeightSizes.NONE;
             double totalEnergy = 0;
             long npuActivePs = 0;
@@ -342,8 +345,8 @@ public final class Simulator {
                 energyPj += staticMw * 1e-3 * exclusivePs * 1e-12 * 1e12;
                 double energyJ = energyPj * 1e-12;
                 totalEnergy += energyJ;
-                WeightSizes w = weights(op);
-                totalWeights = totalWeights.plus(w);
+                WeightSizes w = weights(op, new HashMap<>());
+                totalWeights = totalWeights.plus(weights(op, storedStreams));
                 TreeMap<String, Long> busyCycles = new TreeMap<>();
                 busyPs.forEach((r, b) -> {
                     busyCycles.put(r, Math.round(reference.toCycles(b)));
@@ -385,16 +388,39 @@ public final class Simulator {
             return b ? "on" : "off";
         }
 
-        private WeightSizes weights(Operator op) {
+        /**
+         * Returns the weights of {@code op}'s steps that are not in {@code counted} yet, and adds them to it. Sizes
+         * are of what is stored: the steps of an unrolled LSTM read the same gate weights at every time step, one
+         * stream that the NPU fetches again at each step (the traffic counts every fetch) but that the model holds
+         * once. Vela counts its encoded weights the same way ({@code total_npu_encoded_weights}: each weight tensor
+         * encoded once however many operations read it). Two steps share a stream when they encode the same
+         * weight tensor from the same inputs into the same slices; a step without a graph weight tensor (a
+         * compiled command stream's) is a stream of its own.
+         */
+        private WeightSizes weights(Operator op, Map<Object, Boolean> counted) {
             long original = 0;
             long encoded = 0;
             for (Step s : plan.steps()) {
                 if (s.operator() == op.index() && s instanceof Step.Npu n && n.weights().isPresent()) {
-                    original += n.weights().get().encoded().originalElements();
-                    encoded += n.weights().get().encoded().totalBytes();
+                    boolean identified = n.op().weights().isPresent() && plan.target().isPresent();
+                    if (!identified || counted.putIfAbsent(List.of(
+                            WeightEncoder.Inputs.of(n.op(), n.blockConfig(), plan.target().get().variant()),
+                            sliceList(n.weights().get().slices())), Boolean.TRUE) == null) {
+                        original += n.weights().get().encoded().originalElements();
+                        encoded += n.weights().get().encoded().totalBytes();
+                    }
                 }
             }
             return new WeightSizes(original, encoded);
+        }
+
+        /** The slices as comparable values. */
+        private static List<List<Integer>> sliceList(List<int[]> slices) {
+            List<List<Integer>> out = new ArrayList<>(slices.size());
+            for (int[] r : slices) {
+                out.add(List.of(r[0], r[1]));
+            }
+            return out;
         }
     }
 }

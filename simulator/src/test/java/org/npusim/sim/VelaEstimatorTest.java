@@ -36,7 +36,9 @@ import org.npusim.tflite.TfliteReader;
  *
  * <p>Vela's rows are attributed to graph operators through the plan: each NPU operation takes the first unused
  * row of its name (Vela names the vector product a 1×1 convolution becomes {@code <name>_fc}), or, where Vela
- * wrote no names, the next unused row. The issue's targets are 95% of layers within 2% and every total within 1%.
+ * wrote no names, the next unused row. The issue's targets are 95% of layers within 2% and every total within 1%;
+ * the run's encoded weights are also compared with Vela's {@code total_npu_encoded_weights} (within 1%, the weight
+ * compression issue's target), LSTM models included.
  * The weight streams are sized by the Ethos-U weight encoder ({@link EthosUWeightSizer}), byte-exact with Vela's;
  * with them every model meets the issue's targets in every configuration.
  */
@@ -57,8 +59,17 @@ final class VelaEstimatorTest {
     private static final double ISSUE_SHARE = 0.95;
     private static final double ISSUE_TOTAL_PCT = 1.0;
 
+    /**
+     * The weight-compression issue's target for the run's encoded weights against Vela's
+     * {@code total_npu_encoded_weights}, in percent. The run counts every stream once however many steps read it
+     * (an unrolled LSTM's gates), as Vela does; MobileNet v2 on the U55 High-End Embedded systems is 0.64% short
+     * because Vela also counts the all-ones weights of the depthwise convolution it runs MEAN as.
+     */
+    private static final double ISSUE_WEIGHTS_PCT = 1.0;
+
     /** One configuration's comparison. */
-    private record Outcome(String tag, int layers, int within, double totalErrorPct, String worst) {}
+    private record Outcome(String tag, int layers, int within, double totalErrorPct, String worst, long encodedBytes,
+            long velaEncodedBytes) {}
 
     @Test
     void estimate_everyVelaReferenceConfig_layersAndTotalsWithinThresholds() {
@@ -77,8 +88,8 @@ final class VelaEstimatorTest {
             double worstTotal = 0;
             for (VelaReference.Config c : VelaReference.configs(name)) {
                 Outcome o = compare(model, file, c);
-                System.out.printf("%-90s %3d/%-3d layers within 2%%  total %+7.2f%%%s%n", o.tag(), o.within(), o.layers(),
-                        o.totalErrorPct(), o.worst());
+                System.out.printf("%-90s %3d/%-3d layers within 2%%  total %+7.2f%%  weights %d/%d B%s%n", o.tag(),
+                        o.within(), o.layers(), o.totalErrorPct(), o.encodedBytes(), o.velaEncodedBytes(), o.worst());
                 layers += o.layers();
                 within += o.within();
                 if (c.memoryMode().equals("Sram_Only")) {
@@ -87,6 +98,11 @@ final class VelaEstimatorTest {
                     sramOnlyWorst = Math.max(sramOnlyWorst, Math.abs(o.totalErrorPct()));
                 }
                 worstTotal = Math.max(worstTotal, Math.abs(o.totalErrorPct()));
+                double weightsErrorPct = 100.0 * (o.encodedBytes() - o.velaEncodedBytes()) / o.velaEncodedBytes();
+                if (Math.abs(weightsErrorPct) > ISSUE_WEIGHTS_PCT) {
+                    failures.put(o.tag(), String.format("encoded weights %d B, Vela %d B (%+.2f%%, target %.0f%%)",
+                            o.encodedBytes(), o.velaEncodedBytes(), weightsErrorPct, ISSUE_WEIGHTS_PCT));
+                }
             }
             double share = layers == 0 ? 1 : (double) within / layers;
             System.out.printf("%-40s %4d/%-4d layers within 2%% (%5.1f%%), largest total error %.2f%%%n", name, within, layers,
@@ -138,7 +154,8 @@ final class VelaEstimatorTest {
             }
         }
         double total = c.summary().get("cycles_total").asDouble();
-        return new Outcome(c.tag(), layers, within, 100 * (ours - total) / total, worst.toString());
+        return new Outcome(c.tag(), layers, within, 100 * (ours - total) / total, worst.toString(),
+                result.total().weights().encodedBytes(), c.summary().get("total_npu_encoded_weights").asLong());
     }
 
     /**
