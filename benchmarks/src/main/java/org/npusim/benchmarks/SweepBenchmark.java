@@ -46,6 +46,7 @@ public class SweepBenchmark {
     private static final String MODEL = "mobilenet_v2_quantized_1x3x224x224";
 
     private List<SweepPoint> points;
+    private List<SweepPoint> offTargetPoints;
     private Model graph;
     private HardwareDocument document;
 
@@ -58,15 +59,33 @@ public class SweepBenchmark {
                 Axis.parse("npu.clock=200MHz,300MHz,400MHz,500MHz,600MHz"),
                 Axis.parse("memories.flash.clock_scale=0.0625,0.125,0.25,0.5,1.0"),
                 Axis.parse("memories.sram.read_latency=16 cycles,32 cycles,48 cycles,64 cycles,96 cycles")), Overrides.NONE);
-        if (points.size() != 500) {
-            throw new IllegalStateException("expected 500 points, got " + points.size());
+        // 20 NPU targets (variant x NPU clock), each met by 25 points that change only what the plan does not read.
+        offTargetPoints = SweepPoint.product(List.of(
+                Axis.parse("npu.variant=ethos-u55-32,ethos-u55-64,ethos-u55-128,ethos-u55-256"),
+                Axis.parse("npu.clock=200MHz,300MHz,400MHz,500MHz,600MHz"),
+                Axis.parse("cpu.clock=100MHz,200MHz,300MHz,400MHz,500MHz"),
+                Axis.parse("memories.flash.read_energy=1000 pJ/B,2000 pJ/B,3000 pJ/B,4300 pJ/B,6000 pJ/B")),
+                Overrides.NONE);
+        if (points.size() != 500 || offTargetPoints.size() != 500) {
+            throw new IllegalStateException("expected 500 points, got " + points.size() + " and " + offTargetPoints.size());
         }
     }
 
     @Benchmark
     public Sweep.Outcome sweep500() {
+        return sweep(points);
+    }
+
+    /** 500 points over 20 distinct plans: the CPU clock and flash energy do not enter the plan, which is reused. */
+    @Benchmark
+    public Sweep.Outcome sweep500SharedPlans() {
+        return sweep(offTargetPoints);
+    }
+
+    private Sweep.Outcome sweep(List<SweepPoint> sweepPoints) {
         PointEvaluator evaluator = new PointEvaluator(graph, MODEL, document);
-        Sweep.Outcome o = new Sweep(points, evaluator::evaluate, Runtime.getRuntime().availableProcessors()).run((r, d, t) -> { });
+        Sweep.Outcome o = new Sweep(sweepPoints, evaluator::evaluate, Runtime.getRuntime().availableProcessors())
+                .run((r, d, t) -> { });
         if (o.rows().size() != 500 || o.rows().stream().anyMatch(r -> !(r.outcome() instanceof org.npusim.sweep.PointResult.Metrics))) {
             throw new IllegalStateException("a point did not simulate");
         }

@@ -33,6 +33,7 @@ import org.npusim.plan.CachedWeightSizer;
 import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.NpuTarget;
 import org.npusim.plan.NpuTargets;
+import org.npusim.plan.PlanCache;
 import org.npusim.plan.Planner;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightSizer;
@@ -51,6 +52,8 @@ public final class Simulator {
 
     private final Function<HardwareConfig, CpuCostModel> cpuModels;
     private final WeightSizer weights;
+    /** Plans shared with other simulators (a sweep's points); absent: each run plans. */
+    private final Optional<PlanCache> plans;
 
     /**
      * Creates a simulator costing CPU operators with the model {@code cpuModels} gives for each hardware description,
@@ -59,6 +62,17 @@ public final class Simulator {
     public Simulator(Function<HardwareConfig, CpuCostModel> cpuModels, WeightSizer weights) {
         this.cpuModels = cpuModels;
         this.weights = weights;
+        this.plans = Optional.empty();
+    }
+
+    /**
+     * Creates a simulator as {@link #Simulator(Function, WeightSizer)} that takes its plans from {@code plans}, and
+     * sizes weight streams with the cache's sizer: runs whose NPU targets are equal share one plan.
+     */
+    public Simulator(Function<HardwareConfig, CpuCostModel> cpuModels, PlanCache plans) {
+        this.cpuModels = cpuModels;
+        this.weights = plans.sizer();
+        this.plans = Optional.of(plans);
     }
 
     /** Returns the standard simulator: the Cortex-M kernel cost model and the Ethos-U weight encoder. */
@@ -89,8 +103,10 @@ public final class Simulator {
         if (compiled.isPresent()) {
             plan = compiled.get().plan();
         } else {
-            target.ifPresent(t -> encodeInParallel(model, t, sizer));
-            plan = target.map(t -> new Planner(t, sizer).plan(model)).orElseGet(() -> ExecutionPlan.cpuOnly(model));
+            plan = target.map(t -> plans.isPresent()
+                            ? plans.get().plan(model, t, () -> plan(model, t, sizer))
+                            : plan(model, t, sizer))
+                    .orElseGet(() -> ExecutionPlan.cpuOnly(model));
         }
         checkCapacity(model, hw, plan);
         boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
@@ -142,6 +158,12 @@ public final class Simulator {
                     + " DMA transfers, one layer per kernel command (weight and LUT transfers with the command they feed)");
         }
         return out;
+    }
+
+    /** Plans {@code model} on {@code target}, its weight streams encoded on all cores first. */
+    private static ExecutionPlan plan(Model model, NpuTarget target, WeightSizer sizer) {
+        encodeInParallel(model, target, sizer);
+        return new Planner(target, sizer).plan(model);
     }
 
     /**

@@ -13,7 +13,7 @@ import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightPlan;
 import org.npusim.plan.EthosUWeightSizer;
-import org.npusim.plan.WeightSizer;
+import org.npusim.plan.PlanCache;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
@@ -28,8 +28,11 @@ public final class PointEvaluator {
     private final Model model;
     private final String modelPath;
     private final HardwareDocument document;
-    /** Sizes weight streams with the Ethos-U encoder, as simulate does, each distinct stream once for all points. */
-    private final WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
+    /**
+     * Plans shared by the points with equal NPU targets, their weight streams sized with the Ethos-U encoder, as
+     * simulate does, each distinct stream once for all points.
+     */
+    private final PlanCache plans = new PlanCache(new CachedWeightSizer(new EthosUWeightSizer()));
 
     /** Creates an evaluator of points of {@code model} (read from {@code modelPath}) over {@code document}. */
     public PointEvaluator(Model model, String modelPath, HardwareDocument document) {
@@ -42,16 +45,21 @@ public final class PointEvaluator {
     public PointResult evaluate(SweepPoint p) {
         PointResult.Outcome outcome;
         try {
-            outcome = measure(model, modelPath, document.resolve(p.overrides()), sizer);
+            outcome = measure(model, modelPath, document.resolve(p.overrides()), plans);
         } catch (InputException e) {
             outcome = new PointResult.Failure(e.getMessage());
         }
         return new PointResult(p.index(), p.values(), outcome);
     }
 
-    /** Simulates {@code model} on {@code hw}, weight streams sized by {@code sizer}, and returns the sweep's metrics. */
-    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, WeightSizer sizer) {
-        Simulator.Run run = new Simulator(CortexMCostModel::of, sizer).run(model, modelPath, hw, false);
+    /** Returns how many plans the points evaluated so far made (the others reused one). */
+    int plansMade() {
+        return plans.made();
+    }
+
+    /** Simulates {@code model} on {@code hw} with a plan from {@code plans}, and returns the sweep's metrics. */
+    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, PlanCache plans) {
+        Simulator.Run run = new Simulator(CortexMCostModel::of, plans).run(model, modelPath, hw, false);
         SimulationResult r = run.result();
         long flash = 0;
         long dram = 0;

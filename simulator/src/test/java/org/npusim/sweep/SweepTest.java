@@ -18,6 +18,7 @@ import org.npusim.graph.Model;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.hw.yaml.Overrides;
+import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.testsupport.SharedData;
 import org.npusim.tflite.TfliteReader;
 
@@ -136,6 +137,22 @@ final class SweepTest {
         // Corstone-300's on-chip memories: ITCM 512 KiB + DTCM 512 KiB + SRAM 2 MiB.
         assertThat(shared.onChipBytes()).isEqualTo(3L << 20);
         assertThat(shared.npuMacsPerCycle()).isEqualTo(128);
+    }
+
+    @Test
+    void evaluate_pointsDifferingOffTheNpuTarget_shareOnePlanAndMatchUnsharedRuns() {
+        Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/resnet8.yaml"));
+        HardwareDocument doc = HardwareLoader.parse(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+        PointEvaluator shared = new PointEvaluator(m, "resnet8", doc);
+        // The CPU clock is not part of the NPU target; the NPU clock is (it enters the scheduler's estimates).
+        List<SweepPoint> points = SweepPoint.product(List.of(Axis.parse("cpu.clock=100MHz,200MHz,400MHz"),
+                Axis.parse("npu.clock=250MHz,500MHz")), Overrides.NONE);
+        for (SweepPoint p : points) {
+            PointResult.Outcome fromShared = shared.evaluate(p).outcome();
+            PointResult.Outcome alone = new PointEvaluator(m, "resnet8", doc).evaluate(p).outcome();
+            assertThat(fromShared).isInstanceOf(PointResult.Metrics.class).isEqualTo(alone);
+        }
+        assertThat(shared.plansMade()).isEqualTo(2);
     }
 
     @Test
