@@ -8,8 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.npusim.errors.InputException;
+import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.hw.MemoryKind;
@@ -21,6 +26,7 @@ import org.npusim.hw.yaml.Overrides;
 import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
+import org.npusim.sim.WeightFootprint;
 import org.npusim.units.DataSize;
 import org.npusim.units.Frequency;
 
@@ -33,6 +39,8 @@ import org.npusim.units.Frequency;
  *   <li>the next of Vela's memory modes towards on-chip memory (dedicated-sram → shared-sram → sram-only);
  *   <li>all weights in the on-chip memory behind an AXI port instead of flash, MRAM or DRAM (a custom placement),
  *       unless the memory-mode change already places them exactly so;
+ *   <li>the weights of the slowest layers bound by that slow memory (or the DMA) that fit in the on-chip memory
+ *       beside what it already holds ({@code placement.layer_weights}), when the analyzer knows the model's graph;
  *   <li>the next larger Ethos-U configuration of the same family;
  *   <li>the NPU clock 25% faster (memories given by {@code clock_scale} follow it);
  *   <li>the CPU clock 25% faster, when layers run on the CPU.
@@ -49,10 +57,22 @@ public final class Analyzer {
     static final double CLOCK_FACTOR = 1.25;
 
     private final Function<HardwareConfig, SimulationResult> simulation;
+    /** The model's main graph, for the per-layer weight what-if (which needs each layer's constant bytes). */
+    private final Optional<Subgraph> graph;
 
     /** Creates an analyzer that measures what-ifs with {@code simulation} (the model on a description). */
     public Analyzer(Function<HardwareConfig, SimulationResult> simulation) {
         this.simulation = Objects.requireNonNull(simulation, "simulation");
+        this.graph = Optional.empty();
+    }
+
+    /**
+     * Creates an analyzer that measures what-ifs with {@code simulation} of the model whose main graph is
+     * {@code graph}, the per-layer weight placement among them.
+     */
+    public Analyzer(Function<HardwareConfig, SimulationResult> simulation, Subgraph graph) {
+        this.simulation = Objects.requireNonNull(simulation, "simulation");
+        this.graph = Optional.of(graph);
     }
 
     /** Analyses {@code base}, a run on {@code hw}, without what-ifs. */
@@ -67,7 +87,7 @@ public final class Analyzer {
     public Analysis analyze(SimulationResult base, HardwareConfig hw, HardwareDocument document, Overrides overrides) {
         List<WhatIf> whatIfs = new ArrayList<>();
         List<HardwareConfig> tried = new ArrayList<>();
-        for (Candidate c : candidates(base, hw, overrides)) {
+        for (Candidate c : candidates(base, hw, overrides, graph)) {
             HardwareConfig changed;
             try {
                 changed = document.resolve(c.overrides());
@@ -80,14 +100,16 @@ public final class Analyzer {
                 continue;
             }
             tried.add(key);
-            boolean placementKind = c.kind() == WhatIf.Kind.MEMORY_MODE || c.kind() == WhatIf.Kind.WEIGHTS_ON_CHIP;
+            boolean placementKind = c.kind() == WhatIf.Kind.MEMORY_MODE || c.kind() == WhatIf.Kind.WEIGHTS_ON_CHIP
+                    || c.kind() == WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP;
+            boolean layersMoved = !changed.placement().layerWeights().equals(hw.placement().layerWeights());
             boolean weightsMoved = !changed.placement().weights().equals(hw.placement().weights());
             List<String> detail = new ArrayList<>();
             String moved = placementChange(hw, changed);
             if (!moved.isEmpty()) {
                 detail.add(moved);
             }
-            if (!c.detail().isEmpty() && (!placementKind || weightsMoved)) {
+            if (!c.detail().isEmpty() && (!placementKind || weightsMoved || layersMoved)) {
                 detail.add(c.detail());
             }
             whatIfs.add(new WhatIf(c.kind(), c.label(), String.join("; ", detail), c.arguments(), measure(base, changed)));
@@ -139,7 +161,8 @@ public final class Analyzer {
         }
     }
 
-    private static List<Candidate> candidates(SimulationResult base, HardwareConfig hw, Overrides overrides) {
+    private static List<Candidate> candidates(SimulationResult base, HardwareConfig hw, Overrides overrides,
+            Optional<Subgraph> graph) {
         List<Candidate> out = new ArrayList<>();
         if (hw.npu().isPresent()) {
             Placement p = hw.placement();
@@ -160,6 +183,11 @@ public final class Analyzer {
                 out.add(new Candidate(WhatIf.Kind.WEIGHTS_ON_CHIP, "weights in " + m + " instead of " + p.weights(),
                         weightsDetail, args, new Overrides(overrides.plus(set).set(), overrides.npu(), Optional.empty())));
             });
+            if (graph.isPresent()) {
+                onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind()))
+                        .flatMap(m -> layerWeightsOnChip(base, hw, overrides, graph.get(), m))
+                        .ifPresent(out::add);
+            }
             NpuVariant variant = hw.npu().get().variant();
             largerVariant(variant).ifPresent(v -> out.add(new Candidate(WhatIf.Kind.LARGER_NPU,
                     v.label() + " instead of " + variant.label(),
@@ -180,6 +208,52 @@ public final class Analyzer {
                     overrides.plus(List.of("cpu.clock=" + faster))));
         }
         return out;
+    }
+
+    /**
+     * The per-layer weight what-if: the NPU layers bound by the weight memory or the DMA, slowest first, each
+     * moved to on-chip memory {@code m} while the constants there, and the peak activations when the arena is
+     * there too, still fit in it (the rule the simulation's capacity check applies). Empty when none fits, or when
+     * every layer with weights would move (the all-weights what-if covers that).
+     */
+    private static Optional<Candidate> layerWeightsOnChip(SimulationResult base, HardwareConfig hw, Overrides overrides,
+            Subgraph g, String m) {
+        Placement p = hw.placement();
+        List<LayerResult> bound = base.layers().stream()
+                .filter(l -> l.unit() == Unit.NPU && l.cycles() > 0 && l.weights().originalBytes() > 0
+                        && p.weightsOf(l.index()).equals(p.weights())
+                        && (l.bottleneck().equals("dma") || Resources.channelMemory(l.bottleneck()).equals(p.weights())))
+                .sorted(Comparator.comparingLong(LayerResult::cycles).reversed().thenComparingInt(LayerResult::index))
+                .toList();
+        long capacity = hw.memory(m).sizeBytes()
+                - (p.arena().equals(m) ? g.facts().peakActivationBytes() : 0);
+        SortedMap<Integer, String> layers = new TreeMap<>(p.layerWeights());
+        SortedSet<Integer> moved = new TreeSet<>();
+        for (LayerResult l : bound) {
+            layers.put(l.index(), m);
+            Placement trial = new Placement(p.mode(), p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(),
+                    p.outputs(), layers);
+            if (WeightFootprint.bytesByMemory(g, trial).getOrDefault(m, 0L) <= capacity) {
+                moved.add(l.index());
+            } else {
+                layers.remove(l.index());
+            }
+        }
+        long withWeights = base.layers().stream().filter(l -> l.weights().originalBytes() > 0).count();
+        if (moved.isEmpty() || moved.size() == withWeights) {
+            return Optional.empty();
+        }
+        SortedSet<Integer> inM = new TreeSet<>();
+        layers.forEach((layer, memory) -> {
+            if (memory.equals(m)) {
+                inM.add(layer);
+            }
+        });
+        String set = "placement.layer_weights." + m + "=" + Placement.ranges(inM);
+        return Optional.of(new Candidate(WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP, "weights of layers " + Placement.ranges(moved)
+                + " in " + m + " instead of " + p.weights(),
+                "the slowest layers bound by " + p.weights() + " or the DMA whose weights fit in " + m,
+                List.of("--set", set), overrides.plus(List.of(set))));
     }
 
     /** Returns the next of Vela's modes towards on-chip memory, if there is one. */
@@ -258,7 +332,8 @@ public final class Analyzer {
     private static HardwareConfig withoutMode(HardwareConfig hw) {
         Placement p = hw.placement();
         return new HardwareConfig(hw.name(), hw.description(), hw.npu(), hw.cpu(), hw.memories(), hw.ports(),
-                new Placement(MemoryMode.CUSTOM, p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(), p.outputs()),
+                new Placement(MemoryMode.CUSTOM, p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(), p.outputs(),
+                        p.layerWeights()),
                 hw.energy(), hw.simulation());
     }
 

@@ -30,6 +30,11 @@ public record WhatIf(Kind kind, String label, String detail, List<String> argume
         MEMORY_MODE("memory-mode"),
         /** All weights in the on-chip memory behind AXI0 instead of a slow memory (a custom placement). */
         WEIGHTS_ON_CHIP("weights-on-chip"),
+        /**
+         * The weights of the layers bound by their weight memory (or the DMA) that fit in the on-chip memory's free
+         * space, moved there ({@code placement.layer_weights}), the slowest layers first.
+         */
+        LAYER_WEIGHTS_ON_CHIP("layer-weights-on-chip"),
         /** The next larger Ethos-U configuration of the same family. */
         LARGER_NPU("larger-npu"),
         /** The NPU clock 25% faster. */

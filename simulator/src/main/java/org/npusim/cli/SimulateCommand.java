@@ -130,7 +130,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Simulator.Run run = simulator(sizer).run(m, path, hw, trace != null);
         SimulationResult r = run.result();
-        Analyzer analyzer = new Analyzer(h -> simulator(sizer).simulate(m, path, h));
+        Analyzer analyzer = new Analyzer(h -> simulator(sizer).simulate(m, path, h), m.main());
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);

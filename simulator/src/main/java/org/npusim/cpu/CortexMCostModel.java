@@ -411,7 +411,7 @@ public final class CortexMCostModel implements CpuCostModel {
         String memoryOf(int tensor) {
             Tensor t = graph.tensor(tensor);
             if (t.isConstant()) {
-                return placement.weights();
+                return placement.weightsOf(op.index());
             }
             for (int i : graph.inputs()) {
                 if (i == tensor) {
@@ -437,7 +437,7 @@ public final class CortexMCostModel implements CpuCostModel {
                 }
             }
             String output = op.outputCount() > 0 ? memoryOf(op.output(0)) : placement.arena();
-            return new OperandMemories(input, input2, placement.weights(), output, placement.arena());
+            return new OperandMemories(input, input2, placement.weightsOf(op.index()), output, placement.arena());
         }
 
         private static boolean positive(Shape s) {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.plan;
 
+import java.util.Collections;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.npusim.hw.NpuVariant;
 
 /**
@@ -18,6 +21,8 @@ import org.npusim.hw.NpuVariant;
  *     convolution weights are DMA-buffered (Vela's {@code weights_needs_dma})
  * @param spilling whether feature maps live in the arena outside fast storage and are promoted into the cache
  *     where they fit (Vela's dedicated-sram mode)
+ * @param layerWeights graph operators whose weights live elsewhere than {@code weights}
+ *     ({@code placement.layer_weights}), with where
  */
 public record NpuTarget(
         NpuVariant variant,
@@ -27,7 +32,20 @@ public record NpuTarget(
         Channel cache,
         long cacheSizeBytes,
         boolean weightsNeedDma,
-        boolean spilling) {
+        boolean spilling,
+        SortedMap<Integer, LayerWeights> layerWeights) {
+
+    /**
+     * Where one layer's weights live.
+     *
+     * @param channel the channel the NPU reads them through
+     * @param needDma whether they are DMA-buffered into fast storage (a slow memory apart from the cache)
+     */
+    public record LayerWeights(Channel channel, boolean needDma) {
+        public LayerWeights {
+            Objects.requireNonNull(channel, "channel");
+        }
+    }
 
     public NpuTarget {
         Objects.requireNonNull(variant, "variant");
@@ -37,5 +55,24 @@ public record NpuTarget(
         if (clockHz <= 0) {
             throw new IllegalArgumentException("NPU clock must be positive");
         }
+        layerWeights = Collections.unmodifiableSortedMap(new TreeMap<>(layerWeights));
+    }
+
+    /** A target whose weights all live in one memory. */
+    public NpuTarget(NpuVariant variant, long clockHz, Channel weights, Channel arena, Channel cache, long cacheSizeBytes,
+            boolean weightsNeedDma, boolean spilling) {
+        this(variant, clockHz, weights, arena, cache, cacheSizeBytes, weightsNeedDma, spilling, new TreeMap<>());
+    }
+
+    /** Returns the channel through which the NPU reads the weights of graph operator {@code operator}. */
+    public Channel weightsOf(int operator) {
+        LayerWeights w = layerWeights.get(operator);
+        return w == null ? weights : w.channel();
+    }
+
+    /** Returns whether the weights of graph operator {@code operator} are DMA-buffered into fast storage. */
+    public boolean weightsNeedDma(int operator) {
+        LayerWeights w = layerWeights.get(operator);
+        return w == null ? weightsNeedDma : w.needDma();
     }
 }

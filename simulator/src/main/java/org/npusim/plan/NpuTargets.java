@@ -2,6 +2,8 @@
 package org.npusim.plan;
 
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.npusim.errors.InputException;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
@@ -31,13 +33,24 @@ public final class NpuTargets {
         Channel cacheChannel = channel(hw, npu, cache, "cache", axi0, axi1, false);
         // Vela's sram-only mode reads weights from SRAM through the second port (its "OnChipFlash" area with
         // SRAM's parameters, ethos-u-facts.md §2.5), so weight reads do not share the port with feature maps.
-        boolean secondPort = weights.equals(arena) && axi1.isPresent() && !axi1.get().equals(weights);
-        Channel weightsChannel = channel(hw, npu, weights, "weights", axi0, axi1, secondPort);
-        MemoryKind kind = hw.memory(weights).kind();
+        NpuTarget.LayerWeights all = weightHome(hw, npu, weights, "weights", axi0, axi1);
+        // Layers whose weights live elsewhere are read, and buffered, by the same rules as if all weights did.
+        SortedMap<Integer, NpuTarget.LayerWeights> layers = new TreeMap<>();
+        hw.placement().layerWeights().forEach((layer, memory) ->
+                layers.put(layer, weightHome(hw, npu, memory, "layer_weights." + memory, axi0, axi1)));
+        return Optional.of(new NpuTarget(npu.variant(), npu.clockHz(), all.channel(), arenaChannel, cacheChannel,
+                hw.placement().cacheSizeBytes(), all.needDma(), !arena.equals(cache), layers));
+    }
+
+    /** Returns how the NPU reads weights stored in {@code memory}. */
+    private static NpuTarget.LayerWeights weightHome(HardwareConfig hw, NpuConfig npu, String memory, String role,
+            String axi0, Optional<String> axi1) {
+        String arena = hw.placement().arena();
+        boolean secondPort = memory.equals(arena) && axi1.isPresent() && !axi1.get().equals(memory);
+        Channel channel = channel(hw, npu, memory, role, axi0, axi1, secondPort);
+        MemoryKind kind = hw.memory(memory).kind();
         boolean slow = kind == MemoryKind.FLASH || kind == MemoryKind.MRAM || kind == MemoryKind.DRAM;
-        boolean needDma = slow && !weights.equals(cache);
-        return Optional.of(new NpuTarget(npu.variant(), npu.clockHz(), weightsChannel, arenaChannel, cacheChannel,
-                hw.placement().cacheSizeBytes(), needDma, !arena.equals(cache)));
+        return new NpuTarget.LayerWeights(channel, slow && !memory.equals(hw.placement().cache()));
     }
 
     private static Channel channel(HardwareConfig hw, NpuConfig npu, String memory, String role, String axi0,

@@ -89,7 +89,7 @@ public final class Planner {
         TensorFormat[] formats = formats(g, lowered, tensors);
         Channel[] homes = homes(g, lowered, tensors);
 
-        Channel[] scheduled = scheduledHomes(tensors);
+        Channel[] scheduled = scheduledHomes(g, lowered, tensors);
         Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, new MemoSizer(sizer));
 
         List<Step> steps = new ArrayList<>();
@@ -325,7 +325,7 @@ public final class Planner {
         };
         java.util.function.ToLongBiFunction<Integer, BlockConfig> weightBuffer = (k, bc) -> {
             NpuOperation o = npus.get(k);
-            if (o.weights().isEmpty() || !target.weightsNeedDma() || o.type() == NpuBlockType.VECTOR_PRODUCT) {
+            if (o.weights().isEmpty() || !target.weightsNeedDma(o.sourceOperator()) || o.type() == NpuBlockType.VECTOR_PRODUCT) {
                 return 0;
             }
             return ctx.sizer().size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()})).totalBytes();
@@ -387,12 +387,49 @@ public final class Planner {
      * constants with the weights, feature maps in the arena. In spilling mode feature maps are promoted to the
      * cache only after scheduling, so the scheduler's estimates (and hence the slack) use the arena's timing.
      */
-    private Channel[] scheduledHomes(Tensors tensors) {
+    private Channel[] scheduledHomes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+        Map<Integer, Channel> layerConstants = layerConstants(g, lowered, tensors);
         Channel[] homes = new Channel[tensors.count];
         for (int t = 0; t < tensors.count; t++) {
-            homes[t] = tensors.constant[t] ? target.weights() : target.arena();
+            homes[t] = tensors.constant[t] ? layerConstants.getOrDefault(t, target.weights()) : target.arena();
         }
         return homes;
+    }
+
+    /**
+     * Returns where the constants of the layers given their own weight memory ({@code placement.layer_weights})
+     * live: every constant input of such an operator (weights, biases, LUT sources), and every constant its
+     * lowering created (a constant second IFM), goes with it.
+     */
+    private Map<Integer, Channel> layerConstants(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+        Map<Integer, Channel> out = new HashMap<>();
+        for (int op : target.layerWeights().keySet()) {
+            if (op >= g.operators().size()) {
+                continue;
+            }
+            Channel home = target.weightsOf(op);
+            Operator o = g.operators().get(op);
+            for (int slot = 0; slot < o.inputCount(); slot++) {
+                int t = o.input(slot);
+                if (t >= 0 && g.tensor(t).isConstant()) {
+                    out.put(t, home);
+                }
+            }
+            if (lowered.get(op) instanceof Lowering.Result.Npu npu) {
+                for (NpuOperation n : npu.operations()) {
+                    int ifm = n.tensors().ifm();
+                    if (tensors.constant[ifm]) {
+                        out.put(ifm, home);
+                    }
+                    n.tensors().ifm2().ifPresent(t -> {
+                        if (tensors.constant[t]) {
+                            out.put(t, home);
+                        }
+                    });
+                }
+            }
+        }
+        return out;
     }
 
     /** The tensors a plan refers to: the graph's, and those that lowerings created, with their shapes. */
@@ -581,9 +618,10 @@ public final class Planner {
     private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
+        Map<Integer, Channel> layerConstants = layerConstants(g, lowered, tensors);
         for (int t = 0; t < tensors.count; t++) {
             if (tensors.constant[t]) {
-                homes[t] = target.weights();
+                homes[t] = layerConstants.getOrDefault(t, target.weights());
             } else if (tensors.internal[t] && target.spilling()) {
                 homes[t] = target.cache();
             }

@@ -59,22 +59,23 @@ final class WeightBuffering {
     Decision decide(Subgraph g, NpuOperation op, BlockConfig bc, IntToDoubleFunction estimateAtDepth, double slackPrevious,
             long limitBytes, boolean cascaded) {
         int tensor = op.weights().get().tensor();
+        Channel source = target.weightsOf(op.sourceOperator());
         int depth = op.ofm().c();
         double slack = estimateAtDepth.applyAsDouble(depth);
         List<int[]> whole = List.<int[]>of(new int[] {0, depth});
         EncodedWeights full = sizer.size(g, op, bc, target.variant(), whole);
         // Fully connected weights (vector products) and weights already in fast storage are read in place.
-        if (!target.weightsNeedDma() || op.type() == NpuBlockType.VECTOR_PRODUCT) {
-            return new Decision(direct(tensor, full, whole), slack);
+        if (!target.weightsNeedDma(op.sourceOperator()) || op.type() == NpuBlockType.VECTOR_PRODUCT) {
+            return new Decision(direct(tensor, source, full, whole), slack);
         }
         if (cascaded) {
             // A cascaded operation keeps its whole weight stream in one buffer, loaded before the cascade runs:
             // no transfer is charged to it (full_weight_transfer_cycles stays 0).
-            return new Decision(new WeightPlan(tensor, target.weights(), full, WeightPlan.Buffering.SINGLE,
+            return new Decision(new WeightPlan(tensor, source, full, WeightPlan.Buffering.SINGLE,
                     target.cache(), whole, 0), slack);
         }
         long fullBytes = full.totalBytes();
-        double fullTransfer = DmaModel.transferCycles(target.weights().timing(), target.cache().timing(), fullBytes);
+        double fullTransfer = DmaModel.transferCycles(source.timing(), target.cache().timing(), fullBytes);
         long halfLimit = Math.floorDiv(limitBytes, 2);
         double prebufferBytes = fullTransfer > slackPrevious
                 ? Math.min(slackPrevious / fullTransfer * fullBytes, halfLimit)
@@ -115,16 +116,16 @@ final class WeightBuffering {
         long bufferBytes = Math.min(encoded.totalBytes(), largestSlice);
         if (bufferBytes > limitBytes) {
             // No room for a buffer: the whole stream is read from where it is stored.
-            return new Decision(direct(tensor, full, whole), slack);
+            return new Decision(direct(tensor, source, full, whole), slack);
         }
         boolean twoBuffers = doubleBufferBytes(encoded) <= limitBytes && bufferBytes < encoded.totalBytes();
-        return new Decision(new WeightPlan(tensor, target.weights(), encoded,
+        return new Decision(new WeightPlan(tensor, source, encoded,
                 twoBuffers ? WeightPlan.Buffering.DOUBLE : WeightPlan.Buffering.SINGLE, target.cache(), slices, fullTransfer),
                 slack);
     }
 
-    private WeightPlan direct(int tensor, EncodedWeights full, List<int[]> whole) {
-        return new WeightPlan(tensor, target.weights(), full, WeightPlan.Buffering.DIRECT, target.cache(), whole, 0);
+    private WeightPlan direct(int tensor, Channel source, EncodedWeights full, List<int[]> whole) {
+        return new WeightPlan(tensor, source, full, WeightPlan.Buffering.DIRECT, target.cache(), whole, 0);
     }
 
     /** Returns the slices {@code [0, first), [first, first + step), ..., [.., depth)}. */

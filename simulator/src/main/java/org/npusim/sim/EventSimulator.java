@@ -180,7 +180,7 @@ final class EventSimulator {
 
     private void planTransfers(int i, Step.Npu n) {
         if (n.lutBytes() > 0) {
-            transfers.add(new Transfer(i, -1, n.lutBytes(), plan.npu().weights(), null));
+            transfers.add(new Transfer(i, -1, n.lutBytes(), plan.npu().weightsOf(n.operator()), null));
         }
         if (n.weights().isPresent() && n.weights().get().buffered()) {
             WeightPlan w = n.weights().get();

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,7 @@ import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
+import org.npusim.hw.Placement;
 import org.npusim.npu.BlockConfigSearch;
 import org.npusim.npu.Lowering;
 import org.npusim.npu.NpuOperation;
@@ -229,15 +231,28 @@ public final class Simulator {
      */
     private static void checkCapacity(Model model, HardwareConfig hw, ExecutionPlan plan) {
         Subgraph g = model.main();
-        MemoryConfig weightsMemory = hw.memory(hw.placement().weights());
-        long weightBytes = g.facts().parameterBytes();
-        if (weightBytes > weightsMemory.sizeBytes()) {
-            throw new InputException(hw.name(), "memory " + weightsMemory.name(), "holds " + weightsMemory.sizeBytes()
-                    + " bytes but the model's weights and constants need " + weightBytes + " (placement.weights)");
+        Placement placement = hw.placement();
+        int layers = g.operators().size();
+        for (int layer : placement.layerWeights().keySet()) {
+            if (layer >= layers) {
+                throw new InputException(hw.name(), "placement.layer_weights." + placement.weightsOf(layer),
+                        "names layer " + layer + ", but " + model.name() + " has layers 0-" + (layers - 1));
+            }
         }
-        MemoryConfig arena = hw.memory(hw.placement().arena());
+        SortedMap<String, Long> weightBytes = WeightFootprint.bytesByMemory(g, placement);
+        for (Map.Entry<String, Long> e : weightBytes.entrySet()) {
+            MemoryConfig m = hw.memory(e.getKey());
+            if (e.getValue() > m.sizeBytes()) {
+                String what = placement.layerWeights().isEmpty()
+                        ? "the model's weights and constants need " + e.getValue() + " (placement.weights)"
+                        : "the weights and constants placed there need " + e.getValue()
+                                + " (placement.weights, placement.layer_weights)";
+                throw new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what);
+            }
+        }
+        MemoryConfig arena = hw.memory(placement.arena());
         long peak = g.facts().peakActivationBytes();
-        long need = peak + (arena.name().equals(weightsMemory.name()) ? weightBytes : 0);
+        long need = peak + weightBytes.getOrDefault(arena.name(), 0L);
         if (need > arena.sizeBytes()) {
             Operator at = g.operators().isEmpty() ? null : g.operators().get(g.facts().peakActivationStep());
             String layer = at == null ? "" : "layer " + at.index() + " (" + g.tensor(at.output(0)).name() + ")";

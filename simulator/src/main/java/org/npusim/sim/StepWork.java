@@ -47,7 +47,7 @@ record StepWork(
         BlockConfig bc = s.blockConfig();
         Optional<WeightPlan> w = s.weights();
         double scaleLatency = w.map(p -> (p.buffered() ? p.buffer() : p.source()).timing().readLatencyCycles())
-                .orElse(target.weights().timing().readLatencyCycles());
+                .orElse(target.weightsOf(s.operator()).timing().readLatencyCycles());
         OpCost compute = op.type() == NpuBlockType.ELEMENTWISE
                 ? costs.elementwise(op, bc, s.ifm().stream(), s.ofm().stream())
                 : costs.macOperation(op, bc, s.ifm().stream(), s.ofm().stream(), scaleLatency);

@@ -101,8 +101,10 @@ public final class VelaEstimator {
 
         double dmaMisc = 0;
         if (s.lutBytes() > 0) {
-            dmaMisc += DmaModel.transferCycles(plan.npu().weights().timing(), shram, s.lutBytes());
-            bytes.read(plan.npu().weights().memory(), s.lutBytes());
+            // The LUT is a constant of the operator: it lives with the operator's weights.
+            Channel lutSource = plan.npu().weightsOf(s.operator());
+            dmaMisc += DmaModel.transferCycles(lutSource.timing(), shram, s.lutBytes());
+            bytes.read(lutSource.memory(), s.lutBytes());
         }
         double npu;
         double slackSelf = s.slackCycles();

@@ -17,6 +17,7 @@ import org.npusim.plan.PlanCache;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
+import org.npusim.sim.WeightFootprint;
 
 /**
  * Evaluates sweep points: resolves the point's description from the parsed base and simulates the model on it. The
@@ -83,8 +84,10 @@ public final class PointEvaluator {
         if (onChip(hw.memory(hw.placement().arena()).kind())) {
             peak += facts.peakActivationBytes();
         }
-        if (onChip(hw.memory(hw.placement().weights()).kind())) {
-            peak += facts.parameterBytes();
+        for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement()).entrySet()) {
+            if (onChip(hw.memory(e.getKey()).kind())) {
+                peak += e.getValue();
+            }
         }
         if (onChip(hw.memory(hw.placement().cache()).kind())) {
             peak += largestWeightBuffer(run);

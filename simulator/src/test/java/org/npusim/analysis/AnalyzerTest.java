@@ -68,6 +68,31 @@ final class AnalyzerTest {
     }
 
     @Test
+    void analyze_sramTooSmallForAllWeights_layerWeightsWhatIfMovesTheSlowestThatFitAndIsMeasured() {
+        // MobileNet v1 0.25 96: 218,928 bytes of constants, 55,296 of peak activations. With 160 KiB of SRAM only
+        // some layers' weights fit beside the activations: the what-if takes the slowest DDR-bound ones that do.
+        Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/mobilenet_v1_025_96.yaml"));
+        Overrides small = Overrides.of("memories.sram.size=160 KiB");
+        HardwareDocument doc = HardwareLoader.parse(hw("corstone-300.yaml"));
+        HardwareConfig base = doc.resolve(small);
+        SimulationResult r = simulate(m, base);
+        Analysis a = new Analyzer(h -> simulate(m, h), m.main()).analyze(r, base, doc, small);
+        WhatIf w = find(a, WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP);
+        System.out.println(w.label() + ": " + w.outcome() + " " + w.arguments());
+        assertThat(w.arguments()).hasSize(2).first().isEqualTo("--set");
+        String set = w.arguments().get(1);
+        assertThat(set).startsWith("placement.layer_weights.sram=");
+        // Its number is the simulation of its arguments, which fits, and is faster.
+        HardwareConfig moved = doc.resolve(small.plus(List.of(set)));
+        WhatIf.Measured measured = (WhatIf.Measured) w.outcome();
+        assertThat(measured.seconds()).isEqualTo(simulate(m, moved).total().seconds());
+        assertThat(measured.timeChange()).isNegative();
+        // Not every layer with weights moved: they do not all fit.
+        long withWeights = r.layers().stream().filter(l -> l.weights().originalBytes() > 0).count();
+        assertThat(moved.placement().layerWeights()).isNotEmpty().hasSizeLessThan((int) withWeights);
+    }
+
+    @Test
     void analyze_sharedSramWithWeightsInDdr_weightsOnChipIsTheMemoryModeAndListedOnce() {
         // shared-sram -> sram-only moves the weights from DDR to SRAM and nothing else, so the custom placement
         // "weights in sram" is the same system and is not simulated twice.

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.npusim.hw.CpuAccess;
 import org.npusim.hw.HardwareConfig;
@@ -94,6 +95,10 @@ public final class ResolvedWriter {
         line(b, 1, "cache_size", new DataSize(hw.placement().cacheSizeBytes()).toString());
         line(b, 1, "inputs", hw.placement().inputs());
         line(b, 1, "outputs", hw.placement().outputs());
+        if (!hw.placement().layerWeights().isEmpty()) {
+            b.append("  layer_weights:\n");
+            hw.placement().layerWeightsByMemory().forEach((memory, layers) -> line(b, 2, memory, layers));
+        }
         b.append("energy:\n");
         line(b, 1, "profile", hw.energy().profile().label());
         line(b, 1, "npu_mac_energy", new Energy(hw.energy().npuMacEnergyPj()).toString());
@@ -186,6 +191,13 @@ public final class ResolvedWriter {
         g.writeNumberField("cache_size_bytes", hw.placement().cacheSizeBytes());
         g.writeStringField("inputs", hw.placement().inputs());
         g.writeStringField("outputs", hw.placement().outputs());
+        if (!hw.placement().layerWeights().isEmpty()) {
+            g.writeObjectFieldStart("layer_weights");
+            for (Map.Entry<String, String> e : hw.placement().layerWeightsByMemory().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
         g.writeObjectFieldStart("energy");
         g.writeStringField("profile", hw.energy().profile().label());

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.npusim.hw.CpuAccess;
@@ -60,7 +62,7 @@ final class Resolver {
             "burst_length", "read_latency", "write_latency", "read_energy", "write_energy", "static_power");
     static final List<String> PORT_KEYS = List.of("axi0", "axi1", "cpu");
     static final List<String> PLACEMENT_KEYS = List.of("mode", "weights", "arena", "cache", "cache_size", "inputs",
-            "outputs");
+            "outputs", "layer_weights");
     static final List<String> ENERGY_KEYS = List.of("profile", "npu_mac_energy", "npu_static_power", "cpu_current",
             "cpu_voltage");
     static final List<String> SIMULATION_KEYS = List.of("overlap", "contention", "driver_overhead");
@@ -379,6 +381,7 @@ final class Resolver {
         Optional<Long> cacheSize = s.value("cache_size", false, v -> positive(DataSize.parse(v.text()).bytes(), v));
         Optional<String> inputs = s.value("inputs", false, v -> memoryRef(v, memories));
         Optional<String> outputs = s.value("outputs", false, v -> memoryRef(v, memories));
+        Optional<SortedMap<Integer, String>> layerWeights = layerWeights(s, memories);
         boolean explicitOk = (weights.isPresent() || !s.has("weights")) && (arena.isPresent() || !s.has("arena"))
                 && (cache.isPresent() || !s.has("cache")) && (cacheSize.isPresent() || !s.has("cache_size"))
                 && (inputs.isPresent() || !s.has("inputs")) && (outputs.isPresent() || !s.has("outputs"));
@@ -420,15 +423,87 @@ final class Resolver {
                 }
             }
         }
-        if (!explicitOk || weights.isEmpty() || arena.isEmpty() || cache.isEmpty()) {
+        if (!explicitOk || weights.isEmpty() || arena.isEmpty() || cache.isEmpty() || layerWeights.isEmpty()) {
             return Optional.empty();
         }
         String cacheMemory = cache.get();
         long size = cacheSize.orElseGet(() -> m == MemoryMode.DEDICATED_SRAM ? Defaults.DEDICATED_SRAM_CACHE_BYTES
                 : memories.sizes.getOrDefault(cacheMemory, 0L));
         Placement p = new Placement(m, weights.get(), arena.get(), cache.get(), Math.max(size, 1),
-                inputs.orElse(arena.get()), outputs.orElse(arena.get()));
+                inputs.orElse(arena.get()), outputs.orElse(arena.get()), layerWeights.get());
         return checkPlacement(s, p, cacheSize.isPresent(), npu, ports, memories) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * Reads {@code placement.layer_weights}: memory names, each with the layers (graph operator indices, as
+     * {@code 3-7,12}) whose weights it holds instead of {@code placement.weights}. Returns the layer → memory map,
+     * empty when the key is absent, or nothing when it is broken (reported).
+     */
+    private Optional<SortedMap<Integer, String>> layerWeights(Section s, MemoryFacts memories) {
+        SortedMap<Integer, String> out = new TreeMap<>();
+        if (!s.has("layer_weights")) {
+            return Optional.of(out);
+        }
+        Optional<MapNode> node = s.map("layer_weights", false);
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean ok = true;
+        String path = s.childPath("layer_weights");
+        for (Entry e : node.get().entries().values()) {
+            String at = path + "." + e.key();
+            if (!memories.names.contains(e.key())) {
+                problems.add(e.keyLocation(), at, unknownMemory(e.key(), memories));
+                ok = false;
+                continue;
+            }
+            if (!(e.value() instanceof ScalarNode v)) {
+                problems.add(e.keyLocation(), at, "expected layer indices such as 3-7,12, got " + e.value().describe());
+                ok = false;
+                continue;
+            }
+            try {
+                for (int layer : layerList(v.text())) {
+                    String before = out.put(layer, e.key());
+                    if (before != null && !before.equals(e.key())) {
+                        throw new IllegalArgumentException("layer " + layer + " is also given to memory '" + before
+                                + "'; a layer's weights live in one memory");
+                    }
+                }
+            } catch (IllegalArgumentException bad) {
+                problems.add(v.location(), at, bad.getMessage());
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(out) : Optional.empty();
+    }
+
+    /** Parses layer indices written as {@code 3-7,12}: ranges inclusive, non-negative, each ascending. */
+    static List<Integer> layerList(String text) {
+        List<Integer> out = new ArrayList<>();
+        String expected = "expected layer indices such as 3-7,12, got '" + text.strip() + "'";
+        for (String part : text.split(",", -1)) {
+            String p = part.strip();
+            int dash = p.indexOf('-');
+            int from;
+            int to;
+            try {
+                from = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).strip());
+                to = dash < 0 ? from : Integer.parseInt(p.substring(dash + 1).strip());
+            } catch (NumberFormatException notANumber) {
+                throw new IllegalArgumentException(expected);
+            }
+            if (from < 0 || to < from) {
+                throw new IllegalArgumentException(expected + " (ranges go up from 0)");
+            }
+            if (to - from >= 1 << 16) {
+                throw new IllegalArgumentException(expected + " (a range of more than 65,536 layers)");
+            }
+            for (int layer = from; layer <= to; layer++) {
+                out.add(layer);
+            }
+        }
+        return out;
     }
 
     private boolean agrees(Section s, String role, Optional<String> given, String derived, MemoryMode mode,
@@ -491,9 +566,22 @@ final class Resolver {
                 }
             }
         }
+        if (npu.config().isPresent() && ports.isPresent()) {
+            Set<String> npuReach = Set.of(ports.get().axi0().orElseThrow(), ports.get().axi1().orElseThrow());
+            for (String memory : new java.util.TreeSet<>(p.layerWeights().values())) {
+                if (!npuReach.contains(memory)) {
+                    s.error("layer_weights", "memory '" + memory + "' is behind neither NPU port (axi0: "
+                            + ports.get().axi0().get() + ", axi1: " + ports.get().axi1().get() + ")");
+                    ok = false;
+                }
+            }
+        }
         if (ports.isPresent()) {
             Map<String, List<String>> needs = new LinkedHashMap<>();
             needs.computeIfAbsent(p.weights(), k -> new ArrayList<>()).add("the weights");
+            for (String memory : new java.util.TreeSet<>(p.layerWeights().values())) {
+                needs.computeIfAbsent(memory, k -> new ArrayList<>()).add("layer weights");
+            }
             needs.computeIfAbsent(p.arena(), k -> new ArrayList<>()).add("the arena");
             needs.computeIfAbsent(p.inputs(), k -> new ArrayList<>()).add("the inputs");
             needs.computeIfAbsent(p.outputs(), k -> new ArrayList<>()).add("the outputs");

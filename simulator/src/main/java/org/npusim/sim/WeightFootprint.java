@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Subgraph;
+import org.npusim.hw.Placement;
+
+/**
+ * The bytes of weights and other constants each memory holds under a placement: a layer listed in
+ * {@code placement.layer_weights} keeps its constant inputs in its own memory, every other constant sits in
+ * {@code placement.weights}. A constant counts once, with the first layer that reads it (as
+ * {@link org.npusim.graph.SubgraphFacts#parameterBytes} counts it), so the memories add up to the model's
+ * parameter bytes.
+ */
+public final class WeightFootprint {
+
+    private WeightFootprint() {}
+
+    /** Returns the constant bytes per memory name; memories holding none are left out. */
+    public static SortedMap<String, Long> bytesByMemory(Subgraph g, Placement p) {
+        SortedMap<String, Long> out = new TreeMap<>();
+        boolean[] counted = new boolean[g.tensors().size()];
+        for (Operator op : g.operators()) {
+            String memory = p.weightsOf(op.index());
+            for (int t : op.inputs()) {
+                if (t >= 0 && !counted[t] && g.tensor(t).isConstant()) {
+                    counted[t] = true;
+                    out.merge(memory, g.tensor(t).sizeBytes(), Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+}
