@@ -103,6 +103,10 @@ public final class Simulator {
                 : Optional.empty();
         ExecutionPlan plan;
         if (compiled.isPresent()) {
+            if (!hw.placement().layerWeights().isEmpty()) {
+                throw new InputException(hw.name(), "placement.layer_weights", "a Vela-compiled model reads its weights"
+                        + " where its command stream says; give the uncompiled model to place layers' weights");
+            }
             plan = compiled.get().plan();
         } else {
             plan = target.map(t -> plans.isPresent()

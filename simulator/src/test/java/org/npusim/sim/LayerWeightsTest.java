@@ -95,6 +95,17 @@ final class LayerWeightsTest {
     }
 
     @Test
+    void simulate_compiledModel_layerWeightsRefused() {
+        Model compiled = org.npusim.tflite.TfliteReader.read(SharedData.model("person_detect_vela"));
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-310.yaml"),
+                List.of("placement.layer_weights.sram=1"), Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> new Simulator(CortexMCostModel::of, new EthosUWeightSizer()).simulate(compiled, "m", hw))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("placement.layer_weights: a Vela-compiled model reads its weights where its"
+                        + " command stream says");
+    }
+
+    @Test
     void footprint_layerWeights_splitTheParameterBytesBetweenMemories() {
         HardwareConfig hw = corstone300("placement.layer_weights.sram=22-26");
         var bytes = WeightFootprint.bytesByMemory(MODEL.main(), hw.placement());
