@@ -65,7 +65,17 @@ public final class NpyFormat {
         Shape shape = parseShape(group(SHAPE, header, file, "shape"), file);
         ElementType type = typeOf(descr, file);
         int dataStart = (int) (headerStart + headerLength);
-        long needed = type.bytesFor(shape.elementCount());
+        // A corrupt shape can claim more elements than a long counts in bits: bound it by what the file could hold
+        // (no element is smaller than a bit).
+        long elements = 1;
+        for (int d : shape.dims()) {
+            if (d != 0 && elements > 8 * (bytes.length + 1L) / d) {
+                throw new InputException(file, "data", "holds " + (bytes.length - dataStart) + " bytes; shape "
+                        + shape + " of " + descr + " needs more");
+            }
+            elements *= d;
+        }
+        long needed = type.bytesFor(elements);
         if (bytes.length - dataStart != needed) {
             throw new InputException(file, "data", "holds " + (bytes.length - dataStart) + " bytes; shape " + shape
                     + " of " + descr + " needs " + needed);
