@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.npusim.errors.InputException;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.Shape;
@@ -219,17 +222,41 @@ public final class InputFiles {
 
     // ---------------------------------------------------------------------------------------------- images
 
+    /**
+     * The most pixels an input image may declare. Decoders allocate the whole raster from the header's size before
+     * reading any pixel data, so a corrupt or hostile header (a 60000x60000 BMP of a few bytes) would otherwise
+     * exhaust the heap; inputs of TinyML models are a few hundred pixels a side, and 64 Mpixel leaves room for
+     * photographs that are scaled down to the input tensor.
+     */
+    static final long MAX_IMAGE_PIXELS = 64L << 20;
+
     private static BufferedImage readImage(Path file) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(readBytes(file)));
+        String name = file.toString();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(readBytes(file)))) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InputException(name, "", "not an image the JDK can decode (PNG, BMP, JPEG, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (reader.getWidth(0) <= 0 || reader.getHeight(0) <= 0 || pixels > MAX_IMAGE_PIXELS) {
+                    throw new InputException(name, "", "the image declares " + reader.getWidth(0) + "x"
+                            + reader.getHeight(0) + " pixels; at most " + MAX_IMAGE_PIXELS + " pixels are read");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException e) {
-            throw new InputException(file.toString(), "", "cannot decode the image: " + describe(e), e);
+            throw new InputException(name, "", "cannot decode the image: " + describe(e), e);
+        } catch (InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The JDK's decoders throw unchecked exceptions on some corrupt files (an index past a table's end).
+            throw new InputException(name, "", "cannot decode the image: " + e.getClass().getSimpleName(), e);
         }
-        if (img == null) {
-            throw new InputException(file.toString(), "", "not an image the JDK can decode (PNG, BMP, JPEG, GIF)");
-        }
-        return img;
     }
 
     /** The layout of an image-shaped tensor. */
