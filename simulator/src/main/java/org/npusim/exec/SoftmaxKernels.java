@@ -8,7 +8,8 @@ import org.npusim.graph.Tensor;
 
 /**
  * SOFTMAX over the innermost dimension for int8 inputs with int8 or int16 outputs, in gemmlowp fixed point
- * (reference/softmax.h, softmax_common.cc).
+ * (reference/softmax.h, softmax_common.cc); int16 inputs with int16 outputs use TFLite Micro's table-based kernel
+ * ({@link Int16Softmax}).
  *
  * <p>Per row: the maximum is subtracted; differences at or above {@code diffMin} are scaled by
  * {@code beta * inputScale} into Q5.26 (the scaled difference has 5 integer bits) and exponentiated with
@@ -30,17 +31,48 @@ final class SoftmaxKernels {
         b.requireInputCount(1, 1);
         Tensor in = b.input(0);
         Tensor out = b.output(0);
-        b.requireType(in, "input", ElementType.INT8);
-        ElementType t = b.requireType(out, "output", ElementType.INT8, ElementType.INT16);
-        b.requireSameShape(in, out);
+        ElementType inType = b.requireType(in, "input", ElementType.INT8, ElementType.INT16);
         float beta = b.options(OpOptions.Softmax.class, OpKind.SOFTMAX).beta();
-        int outMin = ActivationRange.typeMin(t);
-        ActivationKernels.requireOutputQuantization(b, out, t == ElementType.INT8 ? 1f / 256 : 1f / 65536, outMin);
-        Params p = params(beta, b.scale(in, "input"), t);
         int depth = in.shape().rank() == 0 ? 1 : in.shape().dim(-1);
         int inIdx = b.inputIndex(0);
         int outIdx = b.outputIndex(0);
+        if (inType == ElementType.INT16) {
+            Int16Softmax.Params p = int16Params(b, in, out, beta, depth);
+            return tensors -> Int16Softmax.softmax(p, depth, tensors[inIdx].int16(), tensors[outIdx].int16());
+        }
+        ElementType t = b.requireType(out, "output", ElementType.INT8, ElementType.INT16);
+        b.requireSameShape(in, out);
+        int outMin = ActivationRange.typeMin(t);
+        ActivationKernels.requireOutputQuantization(b, out, t == ElementType.INT8 ? 1f / 256 : 1f / 65536, outMin);
+        Params p = params(beta, b.scale(in, "input"), t);
         return tensors -> softmax(p, depth, tensors[inIdx].int8(), tensors[outIdx]);
+    }
+
+    /**
+     * The int16 checks of CalculateSoftmaxParams (softmax_common.cc): an int16 output (TFLite Micro has no int16 to
+     * int8 softmax), input and output zero points 0, output scale 2^-15; and two limits the C++ leaves to chance,
+     * an input rescaling and a row length for which its int32 arithmetic does not overflow.
+     */
+    private static Int16Softmax.Params int16Params(OpBinding b, Tensor in, Tensor out, float beta, int depth) {
+        if (out.type() != ElementType.INT16) {
+            throw b.fail("int16 input '" + in.name() + "' with " + out.type().label() + " output '" + out.name()
+                    + "' is not supported; int16 SOFTMAX needs an int16 output");
+        }
+        b.requireSameShape(in, out);
+        b.requireSymmetricInt16(in, "input");
+        b.requireSymmetricInt16(out, "output");
+        ActivationKernels.requireOutputQuantization(b, out, 1f / 32768, 0);
+        Int16Softmax.Params p = Int16Softmax.Params.of(b.scale(in, "input"), beta);
+        if (!p.usable()) {
+            throw b.fail("input scale " + b.scale(in, "input") + " times beta " + beta + " is too large for the int16"
+                    + " kernel (input shift " + p.shift() + " above " + Int16Softmax.Params.MAX_SHIFT
+                    + " would overflow int32)");
+        }
+        if (depth > Int16Softmax.MAX_DEPTH) {
+            throw b.fail("rows of " + depth + " values are longer than the int16 kernel's int32 sum allows ("
+                    + Int16Softmax.MAX_DEPTH + ")");
+        }
+        return p;
     }
 
     /**
