@@ -5,7 +5,9 @@ package org.npusim.exec;
  * TFLite Micro's SOFTMAX for int16 input and int16 output (kernels/internal/reference/softmax.h,
  * {@code SoftmaxInt16} and {@code SoftMaxCalculateExp}; micro/kernels/softmax_common.cc prepares it): two
  * interpolated 513-entry tables ({@link Int16Lut}) instead of gemmlowp's fixed-point exp and reciprocal. The output
- * is Q0.15 (scale 2^-15, zero point 0), the input symmetric with zero point 0.
+ * is Q0.15 (scale 2^-15, zero point 0), the input symmetric with zero point 0. The tables follow the current
+ * softmax_common.cc, which fills them with {@code LUTPopulate<int16_t>} (kernels/internal/common.h); releases
+ * before it used {@code gen_lut}, whose entries may differ in the last unit.
  *
  * <p>Per row of the innermost dimension:
  * <ol>
