@@ -24,6 +24,7 @@ import org.npusim.hw.Placement;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
 import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.WeightFootprint;
@@ -37,10 +38,11 @@ import org.npusim.units.Frequency;
  * in this order, where they apply to the hardware:
  * <ol>
  *   <li>the next of Vela's memory modes towards on-chip memory (dedicated-sram → shared-sram → sram-only);
- *   <li>all weights in the on-chip memory behind an AXI port instead of flash, MRAM or DRAM (a custom placement),
- *       unless the memory-mode change already places them exactly so;
- *   <li>the weights of the slowest layers bound by that slow memory (or the DMA) that fit in the on-chip memory
- *       beside what it already holds ({@code placement.layer_weights}), when the analyzer knows the model's graph;
+ *   <li>all weights in the on-chip memory behind an AXI port (on a CPU-only MCU: the arena's SRAM or TCM) instead
+ *       of flash, MRAM or DRAM (a custom placement), unless the memory-mode change already places them exactly so;
+ *   <li>the weights of the slowest layers waiting on that slow memory (NPU layers bound by it or the DMA, CPU
+ *       layers reading their weights there) that fit in the on-chip memory beside what it already holds
+ *       ({@code placement.layer_weights}), when the analyzer knows the model's graph;
  *   <li>the next larger Ethos-U configuration of the same family;
  *   <li>the NPU clock 25% faster (memories given by {@code clock_scale} follow it);
  *   <li>the CPU clock 25% faster, when layers run on the CPU.
@@ -164,30 +166,33 @@ public final class Analyzer {
     private static List<Candidate> candidates(SimulationResult base, HardwareConfig hw, Overrides overrides,
             Optional<Subgraph> graph) {
         List<Candidate> out = new ArrayList<>();
+        Placement p = hw.placement();
+        String weightsBound = boundBy(base, l -> weightBound(l, p));
+        String weightsDetail = weightsBound.isEmpty() ? ""
+                : (hw.npu().isPresent() ? "layers bound by " + p.weights() + " or the DMA: "
+                        : "layers reading their weights from " + p.weights() + ": ") + weightsBound;
         if (hw.npu().isPresent()) {
-            Placement p = hw.placement();
-            String weightsBound = boundBy(base, l -> l.bottleneck().equals("dma")
-                    || Resources.channelMemory(l.bottleneck()).equals(p.weights()));
-            String weightsDetail = weightsBound.isEmpty() ? "" : "layers bound by " + p.weights() + " or the DMA: " + weightsBound;
             nextMode(p.mode()).ifPresent(mode -> out.add(new Candidate(WhatIf.Kind.MEMORY_MODE,
                     "memory mode " + mode.label() + " instead of " + p.mode().label(), weightsDetail, List.of("--memory-mode", mode.label()),
                     new Overrides(overrides.set(), overrides.npu(), Optional.of(mode.label())))));
-            onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind())).ifPresent(m -> {
-                List<String> set = List.of("placement.mode=custom", "placement.weights=" + m, "placement.arena=" + p.arena(),
-                        "placement.cache=" + p.cache(), "placement.cache_size=" + new DataSize(p.cacheSizeBytes()));
-                List<String> args = new ArrayList<>();
-                set.forEach(s -> {
-                    args.add("--set");
-                    args.add(s);
-                });
-                out.add(new Candidate(WhatIf.Kind.WEIGHTS_ON_CHIP, "weights in " + m + " instead of " + p.weights(),
-                        weightsDetail, args, new Overrides(overrides.plus(set).set(), overrides.npu(), Optional.empty())));
+        }
+        onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind())).ifPresent(m -> {
+            List<String> set = List.of("placement.mode=custom", "placement.weights=" + m, "placement.arena=" + p.arena(),
+                    "placement.cache=" + p.cache(), "placement.cache_size=" + new DataSize(p.cacheSizeBytes()));
+            List<String> args = new ArrayList<>();
+            set.forEach(s -> {
+                args.add("--set");
+                args.add(s);
             });
-            if (graph.isPresent()) {
-                onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind()))
-                        .flatMap(m -> layerWeightsOnChip(base, hw, overrides, graph.get(), m))
-                        .ifPresent(out::add);
-            }
+            out.add(new Candidate(WhatIf.Kind.WEIGHTS_ON_CHIP, "weights in " + m + " instead of " + p.weights(),
+                    weightsDetail, args, new Overrides(overrides.plus(set).set(), overrides.npu(), Optional.empty())));
+        });
+        if (graph.isPresent()) {
+            onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind()))
+                    .flatMap(m -> layerWeightsOnChip(base, hw, overrides, graph.get(), m))
+                    .ifPresent(out::add);
+        }
+        if (hw.npu().isPresent()) {
             NpuVariant variant = hw.npu().get().variant();
             largerVariant(variant).ifPresent(v -> out.add(new Candidate(WhatIf.Kind.LARGER_NPU,
                     v.label() + " instead of " + variant.label(),
@@ -211,18 +216,17 @@ public final class Analyzer {
     }
 
     /**
-     * The per-layer weight what-if: the NPU layers bound by the weight memory or the DMA, slowest first, each
+     * The per-layer weight what-if: the layers waiting on their weights ({@link #weightBound}), slowest first, each
      * moved to on-chip memory {@code m} while the constants there, and the peak activations when the arena is
      * there too, still fit in it (the rule the simulation's capacity check applies). Empty when none fits, or when
-     * every layer with weights would move (the all-weights what-if covers that).
+     * (almost) every constant would move (the all-weights what-if covers that).
      */
     private static Optional<Candidate> layerWeightsOnChip(SimulationResult base, HardwareConfig hw, Overrides overrides,
             Subgraph g, String m) {
         Placement p = hw.placement();
         List<LayerResult> bound = base.layers().stream()
-                .filter(l -> l.unit() == Unit.NPU && l.cycles() > 0 && l.weights().originalBytes() > 0
-                        && p.weightsOf(l.index()).equals(p.weights())
-                        && (l.bottleneck().equals("dma") || Resources.channelMemory(l.bottleneck()).equals(p.weights())))
+                .filter(l -> l.cycles() > 0 && l.weights().originalBytes() > 0 && p.weightsOf(l.index()).equals(p.weights())
+                        && weightBound(l, p))
                 .sorted(Comparator.comparingLong(LayerResult::cycles).reversed().thenComparingInt(LayerResult::index))
                 .toList();
         long capacity = hw.memory(m).sizeBytes()
@@ -239,8 +243,12 @@ public final class Analyzer {
                 layers.remove(l.index());
             }
         }
-        long withWeights = base.layers().stream().filter(l -> l.weights().originalBytes() > 0).count();
-        if (moved.isEmpty() || moved.size() == withWeights) {
+        // Moving (almost) every constant is the all-weights what-if, measured already: under 1% of the model's
+        // constants left behind (a reshape's shape, a softmax table) does not make another system worth listing.
+        Placement chosen = new Placement(p.mode(), p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(),
+                p.outputs(), layers);
+        long left = WeightFootprint.bytesByMemory(g, chosen).getOrDefault(p.weights(), 0L);
+        if (moved.isEmpty() || left < g.facts().parameterBytes() / 100) {
             return Optional.empty();
         }
         SortedSet<Integer> inM = new TreeSet<>();
@@ -252,8 +260,20 @@ public final class Analyzer {
         String set = "placement.layer_weights." + m + "=" + Placement.ranges(inM);
         return Optional.of(new Candidate(WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP, "weights of layers " + Placement.ranges(moved)
                 + " in " + m + " instead of " + p.weights(),
-                "the slowest layers bound by " + p.weights() + " or the DMA whose weights fit in " + m,
+                "the slowest layers waiting on " + p.weights() + " whose weights fit in " + m,
                 List.of("--set", set), overrides.plus(List.of(set))));
+    }
+
+    /**
+     * Whether layer {@code l} waits on its weights: an NPU layer bound by the weight memory or the DMA; a CPU layer
+     * that reads from the weight memory (the kernel's loads wait there: its wait states are in the CPU's cycles).
+     */
+    private static boolean weightBound(LayerResult l, Placement p) {
+        if (l.unit() == Unit.CPU) {
+            MemoryTraffic t = l.traffic().get(p.weightsOf(l.index()));
+            return t != null && t.readBytes() > 0 && l.weights().originalBytes() > 0;
+        }
+        return l.bottleneck().equals("dma") || Resources.channelMemory(l.bottleneck()).equals(p.weights());
     }
 
     /** Returns the next of Vela's modes towards on-chip memory, if there is one. */
@@ -281,8 +301,21 @@ public final class Analyzer {
         return k == MemoryKind.FLASH || k == MemoryKind.MRAM || k == MemoryKind.DRAM;
     }
 
-    /** Returns the on-chip (SRAM or TCM) memory behind an NPU port, the arena's first, else AXI0's, else AXI1's. */
+    /**
+     * Returns the on-chip (SRAM or TCM) memory that weights could move to: with an NPU, one behind an NPU port, the
+     * arena's first, else AXI0's, else AXI1's; without, the arena's if it is on chip, else the first on-chip memory
+     * the CPU reaches.
+     */
     private static Optional<String> onChipMemory(HardwareConfig hw) {
+        if (hw.npu().isEmpty()) {
+            List<String> order = new ArrayList<>();
+            order.add(hw.placement().arena());
+            hw.memories().forEach(m -> order.add(m.name()));
+            return order.stream()
+                    .filter(n -> hw.ports().cpuAccess(n).isPresent())
+                    .filter(n -> hw.memory(n).kind() == MemoryKind.SRAM || hw.memory(n).kind() == MemoryKind.TCM)
+                    .findFirst();
+        }
         List<String> order = new ArrayList<>();
         order.add(hw.placement().arena());
         hw.ports().axi0().ifPresent(order::add);

@@ -436,7 +436,8 @@ public final class Simulator {
          * once. Vela counts its encoded weights the same way ({@code total_npu_encoded_weights}: each weight tensor
          * encoded once however many operations read it). Two steps share a stream when they encode the same
          * weight tensor from the same inputs into the same slices; a step without a graph weight tensor (a
-         * compiled command stream's) is a stream of its own.
+         * compiled command stream's) is a stream of its own. A CPU layer's weights are its constant inputs, stored
+         * unencoded (original and encoded bytes equal).
          */
         private WeightSizes weights(Operator op, Map<Object, Boolean> counted) {
             long original = 0;
@@ -449,6 +450,15 @@ public final class Simulator {
                             sliceList(n.weights().get().slices())), Boolean.TRUE) == null) {
                         original += n.weights().get().encoded().originalElements();
                         encoded += n.weights().get().encoded().totalBytes();
+                    }
+                } else if (s.operator() == op.index() && s instanceof Step.Cpu) {
+                    // A CPU kernel reads its constants (weights, biases, tables) as they are stored, unencoded.
+                    Subgraph g = model.main();
+                    for (int t : op.inputs()) {
+                        if (t >= 0 && g.tensor(t).isConstant() && counted.putIfAbsent(List.of("constant", t), Boolean.TRUE) == null) {
+                            original += g.tensor(t).sizeBytes();
+                            encoded += g.tensor(t).sizeBytes();
+                        }
                     }
                 }
             }

@@ -155,7 +155,8 @@ final class VelaEstimatorTest {
         }
         double total = c.summary().get("cycles_total").asDouble();
         return new Outcome(c.tag(), layers, within, 100 * (ours - total) / total, worst.toString(),
-                result.total().weights().encodedBytes(), c.summary().get("total_npu_encoded_weights").asLong());
+                result.layers().stream().filter(l -> l.unit() == Unit.NPU).mapToLong(l -> l.weights().encodedBytes()).sum(),
+                c.summary().get("total_npu_encoded_weights").asLong());
     }
 
     /**
