@@ -18,7 +18,8 @@ package org.npusim.compression;
  * choice changes the stream's size, so it must be reproduced exactly.
  *
  * <p>Representation: a state's predecessor is either itself or the step's cheapest state, so each position
- * stores a bit mask of the configurations that switched and the cheapest configuration, not 13 predecessors.
+ * stores a bit mask of the configurations that switched, not 13 predecessors, and the cheapest configuration is
+ * recorded where it changes.
  */
 final class GrcSearch {
 
@@ -55,8 +56,14 @@ final class GrcSearch {
 
     /** Per position (1…n): bit c set when configuration c switched there from the previous cheapest one. */
     private short[] switched = new short[0];
-    /** Per position (1…n): the cheapest configuration before the step into that position. */
-    private byte[] cheapest = new byte[0];
+    /**
+     * The cheapest configuration before each step, run-length coded: from position {@code cheapestFrom[k]} (1…)
+     * on it is {@code cheapestConfig[k]}, up to the next entry. The weight search's cheapest configuration
+     * seldom changes, so it is recorded when it does, not at every position.
+     */
+    private int[] cheapestFrom = new int[0];
+    private byte[] cheapestConfig = new byte[0];
+    private int cheapestChanges;
 
     /** Returns the divisor of weight configuration {@code c} (the uncompressed one has none). */
     static int divisor(int c) {
@@ -69,11 +76,19 @@ final class GrcSearch {
     }
 
     private void ensure(int n) {
-        if (switched.length < n + 1) {
-            int size = Math.max(n + 1, switched.length + switched.length / 2);
+        if (switched.length < n + 2) {
+            int size = Math.max(n + 2, switched.length + switched.length / 2);
             switched = new short[size];
-            cheapest = new byte[size];
+            cheapestFrom = new int[size];
+            cheapestConfig = new byte[size];
         }
+    }
+
+    /** Starts the record of the cheapest configuration: configuration 0 from position 1. */
+    private void resetCheapest() {
+        cheapestFrom[0] = 1;
+        cheapestConfig[0] = 0;
+        cheapestChanges = 1;
     }
 
     /**
@@ -89,59 +104,63 @@ final class GrcSearch {
      *   <li>the cheapest lane is then at most 40 + 21 (divisor 5 codes any value in at most 21 bits);
      *   <li>a value a configuration cannot code (or uncompressed mode where it is unusable) sets its lane to 127
      *       instead of adding 10 000: after the cheapest (≤ 61) is subtracted it is still more than 40 above it,
-     *       so it switches at the next value and is never the cheapest, exactly as with the true cost.
+     *       so it switches at the next value and is never the cheapest, exactly as with the true cost. The lane
+     *       gets there as a switch (to 40) plus 87; the switch it records is never read, since the path back
+     *       only passes through states that can code their value.
      * </ul>
      * Every lane therefore stays below 128 and no lane operation carries into the next. Lanes 13-15 are padding
      * that is always "cannot code".
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
+        resetCheapest();
         // The uncompressed configuration is lane 12: lane 4 of the high long.
         boolean usable = uncompressedBits <= MAX_CODED_BITS;
-        long uncompressed = usable ? (long) uncompressedBits << 32 : 0;
-        long unusable = usable ? 0 : 0x7FL << 32;
-        return backtrack(n, advance(values, n, uncompressed, unusable), sliceConfig, sliceEnd);
+        long uncompressedAdd = (long) (usable ? uncompressedBits : IMPOSSIBLE_ADD) << 32;
+        long uncompressedOver = (long) (usable ? OVER_ADD : FORCE_OVER) << 32;
+        return backtrack(n, advance(values, n, uncompressedAdd, uncompressedOver), sliceConfig, sliceEnd);
     }
 
     /**
      * Steps the search over {@code values[0, n)} from all lanes equal, recording each position's switches and
-     * cheapest configuration, and returns the first cheapest configuration after the last value.
+     * the changes of the cheapest configuration, and returns the first cheapest configuration after the last
+     * value.
      */
-    private int advance(int[] values, int n, long uncompressed, long unusable) {
+    private int advance(int[] values, int n, long uncompressedAdd, long uncompressedOver) {
         short[] sw = switched;
-        byte[] ch = cheapest;
         long lo = 0;
         long hi = 0;
         int best = 0;
+        long beforeLo = BEFORE_LOW[0];
+        long beforeHi = BEFORE_HIGH[0];
         for (int i = 0; i < n; i++) {
             int v = values[i] & (Palette.CODES - 1);
-            long overLo = over(lo);
-            long overHi = over(hi);
+            long addLo = LANES_LOW[v];
+            long addHi = LANES_HIGH[v] + uncompressedAdd;
+            long overLo = (lo + OVER_LOW[v]) & HIGH_BITS;
+            long overHi = (hi + OVER_HIGH[v] + uncompressedOver) & HIGH_BITS;
             sw[i + 1] = switchedMask(overLo, overHi);
-            ch[i + 1] = (byte) best;
-            lo = next(lo, overLo, LANES_LOW[v], LANES_LOW_IMPOSSIBLE[v]);
-            hi = next(hi, overHi, LANES_HIGH[v] + uncompressed, LANES_HIGH_IMPOSSIBLE[v] | unusable);
-            long least = lane(lo, hi, best);
-            if (!stillFirst(lo, hi, least, best)) {
+            lo = next(lo, overLo, addLo);
+            hi = next(hi, overHi, addHi);
+            // The cheapest lane was 0 and did not switch, unless it cannot code the value: it now holds the
+            // value's bits, or 127. Reading the bits from the addends (87 where the value cannot be coded: no
+            // lane is that high then, so the test fails as it must) keeps this off the chain of dependent steps
+            // from one value to the next.
+            long least = lane(addLo, addHi, best);
+            if (!allAtLeast(lo, hi, least + beforeLo, least + beforeHi)) {
                 least = least(lo, hi);
                 best = first(lo, hi, least);
+                beforeLo = BEFORE_LOW[best];
+                beforeHi = BEFORE_HIGH[best];
+                // The new cheapest is the one switched from in the step into position i + 2.
+                cheapestFrom[cheapestChanges] = i + 2;
+                cheapestConfig[cheapestChanges] = (byte) best;
+                cheapestChanges++;
             }
             lo -= least;
             hi -= least;
         }
         return best;
-    }
-
-    /** Flags (bit 7) the lanes more than 40 above the cheapest: the high bit of d + 87 is set exactly when d ≥ 41. */
-    private static long over(long lanes) {
-        return (lanes + ADD_87) & HIGH_BITS;
-    }
-
-    /** Sets the flagged lanes to 40 (a switch from the cheapest), adds a value's bits and marks what cannot code it. */
-    private static long next(long lanes, long over, long bits, long impossible) {
-        // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
-        long full = over - (over >>> 7);
-        return (((lanes & ~full) | (FORTY & full)) + bits) | impossible;
     }
 
     /** Gathers the flags of the low and high lanes into a configuration bit mask. */
@@ -151,6 +170,13 @@ final class GrcSearch {
         return (short) (maskLo | maskHi << 8);
     }
 
+    /** Sets the flagged lanes to 40 (a switch from the cheapest) and adds a value's bits. */
+    private static long next(long lanes, long over, long add) {
+        // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
+        long full = over - (over >>> 7);
+        return ((lanes & ~full) | (FORTY & full)) + add;
+    }
+
     /** Returns lane {@code c} of the two longs in every lane. */
     private static long lane(long lo, long hi, int c) {
         long lanes = c < 8 ? lo : hi;
@@ -158,33 +184,29 @@ final class GrcSearch {
     }
 
     /**
-     * Returns whether configuration {@code best}, whose lane holds {@code value} (in every lane), is the first
+     * Returns whether every lane is at least its threshold. With the threshold of the cheapest configuration's
+     * value in every lane, plus one in the lanes before it ({@link #BEFORE_LOW}), this says it is still the first
      * cheapest: no lane is below it and none before it equals it. The cheapest configuration seldom changes
      * (about once in a thousand values on MobileNet v2), so this test replaces the full search for the least lane
-     * ({@link #least}, {@link #first}) almost always, and takes it off the chain of dependent steps.
+     * ({@link #least}, {@link #first}) almost always.
      */
-    private static boolean stillFirst(long lo, long hi, long value, int best) {
-        // A lane x is below v exactly when (x | 0x80) − v keeps its high bit clear; at most v when (x | 0x80) − v − 1 does.
-        long orLo = lo | HIGH_BITS;
-        long orHi = hi | HIGH_BITS;
-        long below = ~((orLo - value) & (orHi - value)) & HIGH_BITS;
-        long atMost = value + ONES;
-        long before = (~(orLo - atMost) & BEFORE_LOW[best]) | (~(orHi - atMost) & BEFORE_HIGH[best]);
-        return (below | before) == 0;
+    private static boolean allAtLeast(long lo, long hi, long thresholdLo, long thresholdHi) {
+        // Per lane (x | 0x80) − t, with t ≤ 128, lies in 0…255 (no borrow) and keeps its high bit when x ≥ t.
+        return (((lo | HIGH_BITS) - thresholdLo) & ((hi | HIGH_BITS) - thresholdHi) & HIGH_BITS) == HIGH_BITS;
     }
 
-    /** Per configuration c: the high bits of the lanes of configurations before c, in the low and high long. */
+    /** Per configuration c: one in the lanes of the configurations before c, in the low and high long. */
     private static final long[] BEFORE_LOW = new long[16];
     private static final long[] BEFORE_HIGH = new long[16];
 
     static {
         for (int c = 0; c < 16; c++) {
             for (int before = 0; before < c; before++) {
-                long bit = 0x80L << (8 * (before % 8));
+                long one = 1L << (8 * (before % 8));
                 if (before < 8) {
-                    BEFORE_LOW[c] |= bit;
+                    BEFORE_LOW[c] |= one;
                 } else {
-                    BEFORE_HIGH[c] |= bit;
+                    BEFORE_HIGH[c] |= one;
                 }
             }
         }
@@ -219,39 +241,48 @@ final class GrcSearch {
 
     /** Most bits a codable value costs: quotient 31 with divisor 4, 31 + 1 + 4 (divisor 0 allows 32). */
     static final int MAX_CODED_BITS = 36;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long ADD_87 = 87 * ONES;
-    private static final long FORTY = 40 * ONES;
+    /** Added to a lane to flag it (bit 7) when it is more than 40 above the cheapest: d + 87 ≥ 128 exactly when d ≥ 41. */
+    private static final int OVER_ADD = 87;
+    /** Added to a lane (at most 127) to flag it whatever it holds. */
+    private static final int FORCE_OVER = 128;
+    /** Added to a lane switched to 40 where the value cannot be coded: 40 + 87 = 127. */
+    private static final int IMPOSSIBLE_ADD = 87;
     /** Multiplying lane bits (bit 8i) by this gathers lane i into bit 56 + i. */
     private static final long GATHER = 0x0102040810204080L;
-    /** Per value: the bits of configurations 0-7 (low) and 8-11 (high); 0 where the value cannot be coded. */
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long FORTY = 40 * ONES;
+    /**
+     * Per value: the bits of configurations 0-7 (low) and 8-11 (high), or {@link #IMPOSSIBLE_ADD} where the value
+     * cannot be coded (always in padding lanes 13-15); lane 12, uncompressed, is added per search.
+     */
     private static final long[] LANES_LOW = new long[Palette.CODES];
     private static final long[] LANES_HIGH = new long[Palette.CODES];
-    /** Per value: 127 in the lanes whose configuration cannot code it (always in padding lanes 13-15). */
-    private static final long[] LANES_LOW_IMPOSSIBLE = new long[Palette.CODES];
-    private static final long[] LANES_HIGH_IMPOSSIBLE = new long[Palette.CODES];
+    /**
+     * Per value: what to add to flag the lanes that switch before it is added: {@link #OVER_ADD}, or
+     * {@link #FORCE_OVER} where the value cannot be coded; lane 12 is added per search.
+     */
+    private static final long[] OVER_LOW = new long[Palette.CODES];
+    private static final long[] OVER_HIGH = new long[Palette.CODES];
 
     static {
         for (int v = 0; v < Palette.CODES; v++) {
-            long[] bits = new long[2];
-            long[] impossible = new long[2];
+            long[] add = new long[2];
+            long[] over = new long[2];
             for (int c = 0; c < 16; c++) {
                 int shift = 8 * (c % 8);
                 if (c == UNCOMPRESSED) {
                     continue;
                 }
                 int cost = c < UNCOMPRESSED ? WEIGHT_BITS[v * 16 + c] : IMPOSSIBLE_BITS;
-                if (cost > MAX_CODED_BITS) {
-                    impossible[c / 8] |= 0x7FL << shift;
-                } else {
-                    bits[c / 8] |= (long) cost << shift;
-                }
+                boolean codable = cost <= MAX_CODED_BITS;
+                add[c / 8] |= (long) (codable ? cost : IMPOSSIBLE_ADD) << shift;
+                over[c / 8] |= (long) (codable ? OVER_ADD : FORCE_OVER) << shift;
             }
-            LANES_LOW[v] = bits[0];
-            LANES_HIGH[v] = bits[1];
-            LANES_LOW_IMPOSSIBLE[v] = impossible[0];
-            LANES_HIGH_IMPOSSIBLE[v] = impossible[1];
+            LANES_LOW[v] = add[0];
+            LANES_HIGH[v] = add[1];
+            OVER_LOW[v] = over[0];
+            OVER_HIGH[v] = over[1];
         }
     }
 
@@ -261,6 +292,7 @@ final class GrcSearch {
      */
     int searchRuns(int[] values, int n, int[] freeSwitches, int freeCount, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
+        resetCheapest();
         int c0 = 0;
         int c1 = 0;
         int c2 = 0;
@@ -269,7 +301,9 @@ final class GrcSearch {
         int bestConfig = 0;
         int free = 0;
         short[] sw = switched;
-        byte[] ch = cheapest;
+        int[] from = cheapestFrom;
+        byte[] config = cheapestConfig;
+        int changes = 1;
         for (int i = 0; i < n; i++) {
             int v = values[i];
             int switchCost = SWITCH_BITS;
@@ -300,7 +334,7 @@ final class GrcSearch {
             c2 += (v >> 2) + 3;
             c3 += (v >> 3) + 4;
             sw[i + 1] = (short) mask;
-            ch[i + 1] = (byte) bestConfig;
+            int previousConfig = bestConfig;
             best = c0;
             bestConfig = 0;
             if (c1 < best) {
@@ -315,13 +349,20 @@ final class GrcSearch {
                 best = c3;
                 bestConfig = 3;
             }
+            // Written at every step, kept (counted) only when the cheapest changed: no branch to mispredict.
+            from[changes] = i + 2;
+            config[changes] = (byte) bestConfig;
+            changes += bestConfig != previousConfig ? 1 : 0;
         }
+        cheapestChanges = changes;
         return backtrack(n, bestConfig, sliceConfig, sliceEnd);
     }
 
     /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
     private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
         short[] sw = switched;
+        int[] from = cheapestFrom;
+        int change = cheapestChanges - 1;
         int slices = 0;
         int config = finalConfig;
         int end = n;
@@ -332,7 +373,14 @@ final class GrcSearch {
             while (i > 0 && (sw[i] & bit) == 0) {
                 i--;
             }
-            int p = i > 0 ? cheapest[i] : config;
+            int p = config;
+            if (i > 0) {
+                // Positions only decrease: the entry in force at i is at or before the last one found.
+                while (from[change] > i) {
+                    change--;
+                }
+                p = cheapestConfig[change];
+            }
             if (p != config || i == 0) {
                 sliceConfig[slices] = (byte) config;
                 sliceEnd[slices] = end;

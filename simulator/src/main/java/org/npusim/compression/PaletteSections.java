@@ -47,35 +47,63 @@ final class PaletteSections {
         int paletteSize = 0;
         // Zeros in [lastRestart, i] once position i has been counted.
         int zeros = 0;
-        for (int i = 0; i < n; i++) {
-            int v = w[i] + 256;
-            int last = lastSeen[v];
-            // Zeros are not counted as palette entries when they look like zero runs (more than a quarter of the
-            // weights since the restart, position i not yet counted).
-            if (active && last < lastRestart) {
-                int excludeZero = zeros > (i - lastRestart) >> 2 ? 1 : 0;
-                paletteSize++;
-                if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero)
-                        && (i - lastRestart - zeros > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
-                    count = add(count, i);
-                    lastRestart = i;
-                    active = false;
-                    zeros = 0;
+        int i = 0;
+        while (i < n) {
+            // The common position only updates the counts: its value is already in the active palette (or, with
+            // none, has been seen before) and it does not complete a multiple of 32 counted non-zero weights. This
+            // innermost loop handles those and stops at the first other one; keeping the rest outside it keeps it
+            // small, which the compiler rewards (a third of the time of find on MobileNet v2).
+            int known = active ? lastRestart : 0;
+            for (; i < n; i++) {
+                int v = w[i] + 256;
+                if (lastSeen[v] < known) {
+                    break;
+                }
+                lastSeen[v] = i;
+                // Without a branch: zeros come and go too irregularly to predict.
+                int zero = w[i] == 0 ? 1 : 0;
+                nz[nonZeroCount] = i;
+                nonZeroCount += 1 - zero;
+                zeros += zero;
+                int counted = i - lastRestart - zeros;
+                if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
+                    break;
                 }
             }
-            if (last < 0) {
-                seenValues[seenCount++] = v;
+            if (i == n) {
+                break;
             }
-            lastSeen[v] = i;
-            // Without a branch: zeros come and go too irregularly to predict.
+            int v = w[i] + 256;
             int zero = w[i] == 0 ? 1 : 0;
-            nz[nonZeroCount] = i;
-            nonZeroCount += 1 - zero;
-            zeros += zero;
-            // Every span is a power of two and a multiple of the smallest, 32: most positions need no look.
-            int counted = i - lastRestart - zeros;
-            if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
-                continue;
+            int last = lastSeen[v];
+            if (last != i) {
+                // A value new to the active palette or never seen: the loop above stopped before counting it.
+                // Zeros are not counted as palette entries when they look like zero runs (more than a quarter of
+                // the weights since the restart, position i not yet counted).
+                if (active && last < lastRestart) {
+                    int excludeZero = zeros > (i - lastRestart) >> 2 ? 1 : 0;
+                    paletteSize++;
+                    if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero)
+                            && (i - lastRestart - zeros > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
+                        count = add(count, i);
+                        lastRestart = i;
+                        active = false;
+                        zeros = 0;
+                    }
+                }
+                if (last < 0) {
+                    seenValues[seenCount++] = v;
+                }
+                lastSeen[v] = i;
+                nz[nonZeroCount] = i;
+                nonZeroCount += 1 - zero;
+                zeros += zero;
+                // Every span is a power of two and a multiple of the smallest, 32: most positions need no look.
+                int counted = i - lastRestart - zeros;
+                if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
+                    i++;
+                    continue;
+                }
             }
             int excludeZero = zeros - zero > (i - lastRestart) >> 2 ? 1 : 0;
             for (int window : WINDOWS) {
@@ -106,6 +134,7 @@ final class PaletteSections {
                     }
                 }
             }
+            i++;
         }
         return count;
     }
@@ -168,28 +197,56 @@ final class PaletteSections {
 
     /**
      * Returns the number of distinct values in {@code w[from, to]} ({@code to} being the current position), or
-     * {@code limit + 1} once it exceeds {@code limit}; by scanning the window or, when that is longer, checking
-     * the last position of every value seen so far.
+     * some number above {@code limit} once it exceeds {@code limit}; by scanning the window or, when that is
+     * longer, checking the last position of every value seen so far.
+     *
+     * <p>Whether a position or value counts is as good as random, so a branch on each would be mispredicted
+     * often: four are counted at a time without a branch, and only then is the limit tested (the caller only
+     * asks "at most {@code limit}?" of a count above it, so overshooting by up to three is harmless). Measured on
+     * MobileNet v2, this takes a third off {@link #find}.
      */
     private int distinct(short[] w, int from, int to, int seenCount, int limit) {
+        int[] last = lastSeen;
         int distinct = 0;
         if (to - from + 1 > seenCount) {
-            for (int k = 0; k < seenCount; k++) {
-                if (lastSeen[seenValues[k]] >= from && ++distinct > limit) {
+            int[] seen = seenValues;
+            int k = 0;
+            for (; k + 3 < seenCount; k += 4) {
+                distinct += seenSince(last, seen[k], from) + seenSince(last, seen[k + 1], from)
+                        + seenSince(last, seen[k + 2], from) + seenSince(last, seen[k + 3], from);
+                if (distinct > limit) {
                     return distinct;
                 }
+            }
+            for (; k < seenCount; k++) {
+                distinct += seenSince(last, seen[k], from);
             }
             return distinct;
         }
         // Position k holds the last occurrence so far of its value exactly when lastSeen says so: counting those
         // counts each value of the window once, and only reads memory.
-        int[] last = lastSeen;
-        for (int k = to; k >= from; k--) {
-            if (last[w[k] + 256] == k && ++distinct > limit) {
+        int k = to;
+        for (; k - 3 >= from; k -= 4) {
+            distinct += lastOccurrence(last, w, k) + lastOccurrence(last, w, k - 1)
+                    + lastOccurrence(last, w, k - 2) + lastOccurrence(last, w, k - 3);
+            if (distinct > limit) {
                 return distinct;
             }
         }
+        for (; k >= from; k--) {
+            distinct += lastOccurrence(last, w, k);
+        }
         return distinct;
+    }
+
+    /** 1 if value {@code v} (as w + 256) was last seen at or after {@code from}, else 0. */
+    private static int seenSince(int[] lastSeen, int v, int from) {
+        return lastSeen[v] >= from ? 1 : 0;
+    }
+
+    /** 1 if position {@code k} holds the last occurrence so far of its value, else 0. */
+    private static int lastOccurrence(int[] lastSeen, short[] w, int k) {
+        return lastSeen[w[k] + 256] == k ? 1 : 0;
     }
 
     private static boolean isPowerOfTwoOrZero(int x) {

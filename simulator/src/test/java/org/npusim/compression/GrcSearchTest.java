@@ -83,6 +83,82 @@ class GrcSearchTest {
         return s.toString().trim();
     }
 
+    /**
+     * The plain zero-run search: 4 states (divisor k codes run v in (v >> k) + 1 + k bits), switching costs 40
+     * bits except at the given free positions, where it costs nothing.
+     */
+    static String referenceRuns(int[] values, int n, int[] freeSwitches, int freeCount) {
+        int configs = GrcSearch.ZERO_RUN_CONFIGS;
+        long[][] cost = new long[n + 1][configs];
+        int[][] previous = new int[n + 1][configs];
+        for (int c = 0; c < configs; c++) {
+            previous[0][c] = c;
+        }
+        for (int i = 0; i < n; i++) {
+            int bestConfig = 0;
+            for (int c = 1; c < configs; c++) {
+                if (cost[i][c] < cost[i][bestConfig]) {
+                    bestConfig = c;
+                }
+            }
+            boolean free = false;
+            for (int f = 0; f < freeCount; f++) {
+                free |= freeSwitches[f] == i + 1;
+            }
+            long switchBits = free ? 0 : 40;
+            for (int c = 0; c < configs; c++) {
+                long bits = (values[i] >> c) + 1 + c;
+                if (cost[i][bestConfig] + switchBits < cost[i][c]) {
+                    cost[i + 1][c] = cost[i][bestConfig] + switchBits + bits;
+                    previous[i + 1][c] = bestConfig;
+                } else {
+                    cost[i + 1][c] = cost[i][c] + bits;
+                    previous[i + 1][c] = c;
+                }
+            }
+        }
+        int config = 0;
+        for (int c = 1; c < configs; c++) {
+            if (cost[n][c] < cost[n][config]) {
+                config = c;
+            }
+        }
+        StringBuilder slices = new StringBuilder();
+        int end = n;
+        for (int i = n; i >= 0; i--) {
+            if (previous[i][config] != config || i == 0) {
+                slices.insert(0, config + "@" + end + " ");
+                config = previous[i][config];
+                end = i - 1;
+            }
+        }
+        return slices.toString().trim();
+    }
+
+    @Property(tries = 400)
+    void searchRuns_randomRuns_matchesThePlainSearch(@ForAll long seed, @ForAll @IntRange(min = 1, max = 600) int n,
+            @ForAll @IntRange(min = 0, max = 20) int freeCount) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] values = new int[n];
+        // Stretches of short and of long runs make different divisors cheapest in turn.
+        int bound = 2;
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(40) == 0) {
+                bound = 1 + random.nextInt(random.nextBoolean() ? 4 : 200);
+            }
+            values[i] = random.nextInt(bound);
+        }
+        int[] free = random.ints(freeCount, 1, n + 1).sorted().distinct().toArray();
+        byte[] config = new byte[n + 1];
+        int[] end = new int[n + 1];
+        int slices = new GrcSearch().searchRuns(values, n, free, free.length, config, end);
+        StringBuilder packed = new StringBuilder();
+        for (int k = 0; k < slices; k++) {
+            packed.append(config[k]).append('@').append(end[k]).append(' ');
+        }
+        assertThat(packed.toString().trim()).isEqualTo(referenceRuns(values, n, free, free.length));
+    }
+
     @Property(tries = 400)
     void searchWeights_randomValues_matchesThePlainSearch(@ForAll long seed, @ForAll @IntRange(min = 1, max = 600) int n,
             @ForAll @IntRange(min = 0, max = 3) int kind) {

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.compression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Does {@link PaletteSections#find} (an innermost loop for the common positions, counts that stop at a limit)
+ * cut streams where the heuristic of its class comment, written plainly below, does?
+ */
+class PaletteSectionsTest {
+
+    /** The section starts by the heuristic, with every window's distinct values counted in full. */
+    static List<Integer> reference(short[] w, int n) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        int[] lastSeen = new int[Palette.CODES];
+        java.util.Arrays.fill(lastSeen, -1);
+        List<Integer> nonZeroAt = new ArrayList<>();
+        int lastRestart = 0;
+        boolean active = false;
+        int paletteSize = 0;
+        int zeros = 0;
+        for (int i = 0; i < n; i++) {
+            int v = w[i] + 256;
+            if (active && lastSeen[v] < lastRestart) {
+                int excludeZero = zeros > (i - lastRestart) / 4 ? 1 : 0;
+                paletteSize++;
+                int grown = paletteSize - 1 - excludeZero;
+                boolean powerOfTwoOrZero = (grown & (grown - 1)) == 0;
+                if (powerOfTwoOrZero
+                        && (i - lastRestart - zeros > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
+                    starts.add(i);
+                    lastRestart = i;
+                    active = false;
+                    zeros = 0;
+                }
+            }
+            lastSeen[v] = i;
+            if (w[i] == 0) {
+                zeros++;
+            } else {
+                nonZeroAt.add(i);
+            }
+            int excludeZero = zeros - (w[i] == 0 ? 1 : 0) > (i - lastRestart) / 4 ? 1 : 0;
+            for (int window : new int[] {32, 64, 128, 256, 512}) {
+                int span = window * (active ? 2 : 1);
+                int nonZeros = i - lastRestart - zeros;
+                if (nonZeros <= 0 || nonZeros % span != 0) {
+                    continue;
+                }
+                int from = lastRestart;
+                int count = nonZeroAt.size();
+                if (count >= span + 2 && nonZeroAt.get(count - span - 2) > lastRestart) {
+                    from = nonZeroAt.get(count - span - 2);
+                }
+                boolean[] present = new boolean[Palette.CODES];
+                int size = 0;
+                for (int k = from; k <= i; k++) {
+                    if (!present[w[k] + 256]) {
+                        present[w[k] + 256] = true;
+                        size++;
+                    }
+                }
+                int oldBits = active ? PaletteSections.indexBits(paletteSize - excludeZero) : 0;
+                if (PaletteSections.pays(active, span, oldBits, excludeZero, size)) {
+                    paletteSize = size;
+                    active = true;
+                    if (from != lastRestart) {
+                        zeros = (i - from + 1) - (span + 2);
+                        lastRestart = from;
+                    }
+                    if (starts.get(starts.size() - 1) != lastRestart) {
+                        starts.add(lastRestart);
+                    }
+                }
+            }
+        }
+        return starts;
+    }
+
+    @Property(tries = 300)
+    void find_randomStreams_matchesThePlainHeuristic(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 6000) int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        short[] w = new short[n];
+        // Stretches drawn from few or many values, with more or fewer zeros, so that palettes start, shrink,
+        // outgrow their index bits and are dropped.
+        int distinct = 4;
+        int zeroPercent = 30;
+        int offset = 0;
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(400) == 0) {
+                distinct = 1 + random.nextInt(random.nextBoolean() ? 8 : 120);
+                zeroPercent = random.nextInt(80);
+                offset = random.nextInt(200) - 100;
+            }
+            int value = random.nextInt(100) < zeroPercent ? 0 : offset + random.nextInt(distinct) - distinct / 2;
+            w[i] = (short) Math.max(-255, Math.min(255, value));
+        }
+        PaletteSections sections = new PaletteSections();
+        int count = sections.find(w, n);
+        List<Integer> starts = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            starts.add(sections.start(s));
+        }
+        assertThat(starts).isEqualTo(reference(w, n));
+    }
+}
