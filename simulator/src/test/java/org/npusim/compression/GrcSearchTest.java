@@ -54,6 +54,11 @@ class GrcSearchTest {
                 }
             }
         }
+        return slices(cost, previous, n, configs);
+    }
+
+    /** Walks back from the first cheapest final configuration: "config@end" per slice, in order. */
+    private static String slices(long[][] cost, int[][] previous, int n, int configs) {
         int config = 0;
         for (int c = 1; c < configs; c++) {
             if (cost[n][c] < cost[n][config]) {
@@ -117,22 +122,7 @@ class GrcSearchTest {
                 }
             }
         }
-        int config = 0;
-        for (int c = 1; c < configs; c++) {
-            if (cost[n][c] < cost[n][config]) {
-                config = c;
-            }
-        }
-        StringBuilder slices = new StringBuilder();
-        int end = n;
-        for (int i = n; i >= 0; i--) {
-            if (previous[i][config] != config || i == 0) {
-                slices.insert(0, config + "@" + end + " ");
-                config = previous[i][config];
-                end = i - 1;
-            }
-        }
-        return slices.toString().trim();
+        return slices(cost, previous, n, configs);
     }
 
     @Property(tries = 400)
