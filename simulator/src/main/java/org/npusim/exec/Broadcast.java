@@ -29,7 +29,6 @@ final class Broadcast {
     /** Returns, for every element of {@code out} in row-major order, the flat index of the element of {@code a}. */
     static int[] indexMap(Shape a, Shape out) {
         int rank = out.rank();
-        int n = (int) out.elementCount();
         int[] strides = new int[rank];
         int stride = 1;
         for (int i = rank - 1; i >= 0; i--) {
@@ -38,6 +37,17 @@ final class Broadcast {
             strides[i] = d == 1 ? 0 : stride;
             stride *= d;
         }
+        return stridedMap(out, strides);
+    }
+
+    /**
+     * Returns, for every element of {@code shape} in row-major order, the sum over its dimensions of index times
+     * {@code strides[d]}: the flat index it reads from (or writes to) in another tensor laid out by those strides.
+     * Broadcasting, reduction and transposition differ only in the strides.
+     */
+    static int[] stridedMap(Shape shape, int[] strides) {
+        int rank = shape.rank();
+        int n = (int) shape.elementCount();
         int[] map = new int[n];
         int[] idx = new int[rank];
         int flat = 0;
@@ -46,7 +56,7 @@ final class Broadcast {
             for (int i = rank - 1; i >= 0; i--) {
                 idx[i]++;
                 flat += strides[i];
-                if (idx[i] < out.dim(i)) {
+                if (idx[i] < shape.dim(i)) {
                     break;
                 }
                 flat -= strides[i] * idx[i];

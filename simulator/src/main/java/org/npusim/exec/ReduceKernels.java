@@ -119,22 +119,6 @@ final class ReduceKernels {
             outStride[d] = reduced[d] ? 0 : stride;
             stride *= reduced[d] ? 1 : in.dim(d);
         }
-        int n = (int) in.elementCount();
-        int[] map = new int[n];
-        int[] idx = new int[rank];
-        int flat = 0;
-        for (int k = 0; k < n; k++) {
-            map[k] = flat;
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                flat += outStride[d];
-                if (idx[d] < in.dim(d)) {
-                    break;
-                }
-                flat -= outStride[d] * idx[d];
-                idx[d] = 0;
-            }
-        }
-        return Arrays.copyOf(map, n);
+        return Broadcast.stridedMap(in, outStride);
     }
 }

@@ -262,22 +262,11 @@ final class ShapeKernels {
             perm[i] = p;
         }
         int[] inStride = strides(in.shape());
-        int n = (int) out.elementCount();
-        int[] map = new int[n];
-        int[] idx = new int[rank];
-        int flat = 0;
-        for (int k = 0; k < n; k++) {
-            map[k] = flat;
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                flat += inStride[perm[d]];
-                if (idx[d] < out.shape().dim(d)) {
-                    break;
-                }
-                flat -= inStride[perm[d]] * idx[d];
-                idx[d] = 0;
-            }
+        int[] strides = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            strides[d] = inStride[perm[d]];
         }
+        int[] map = Broadcast.stridedMap(out.shape(), strides);
         int inIdx = b.inputIndex(0);
         int outIdx = b.outputIndex(0);
         return tensors -> gather(tensors[inIdx], map, tensors[outIdx]);
