@@ -65,7 +65,7 @@ final class TransposeConvKernels {
         b.requireSymmetricInt16(in, "input");
         b.requireSymmetricInt16(out, "output");
         long[] bias = int16Bias(b, outC);
-        boolean wide = !b.hasInput(3) || b.input(3).type() != ElementType.INT32;
+        boolean wide = ConvKernels.wideAccumulator(b, 3);
         return tensors -> int16(s, tensors[inIdx].int16(), w, bias, wide, mult, shift, range.min(), range.max(),
                 tensors[outIdx].int16());
     }
