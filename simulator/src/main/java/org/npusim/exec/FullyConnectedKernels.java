@@ -21,27 +21,16 @@ final class FullyConnectedKernels {
     private FullyConnectedKernels() {}
 
     static Step fullyConnected(OpBinding b) {
-        b.requireInputCount(2, 3);
-        OpOptions.FullyConnected o = b.options(OpOptions.FullyConnected.class, OpKind.FULLY_CONNECTED);
-        if (o.weightsFormat() != 0) {
-            throw b.fail("shuffled weights format " + o.weightsFormat() + " is not supported");
-        }
+        OpOptions.FullyConnected o = options(b);
         Tensor in = b.input(0);
         Tensor filter = b.input(1);
         Tensor out = b.output(0);
         ElementType t = b.requireType(in, "input", ElementType.INT8, ElementType.INT16);
         b.requireType(filter, "weights", ElementType.INT8);
         b.requireType(out, "output", t);
-        b.requireRank(filter, "weights", 2);
+        int batches = batches(b, in, filter, out);
         int units = filter.shape().dim(0);
         int depth = filter.shape().dim(1);
-        if (depth == 0 || in.elementCount() % depth != 0) {
-            throw b.fail("input " + in.shape() + " is not a whole number of rows of depth " + depth);
-        }
-        int batches = (int) (in.elementCount() / depth);
-        if (out.elementCount() != (long) batches * units) {
-            throw b.fail("output " + out.shape() + " should hold " + batches + " x " + units + " values");
-        }
         int[] mult = new int[units];
         int[] shift = new int[units];
         multipliers(b, in, filter, out, units, mult, shift);
@@ -62,6 +51,34 @@ final class FullyConnectedKernels {
         boolean wide = ConvKernels.wideAccumulator(b, 2);
         return tensors -> int16(batches, units, depth, tensors[inIdx].int16(), w, filterOffset, bias, wide, mult,
                 shift, outZp, range.min(), range.max(), tensors[outIdx].int16());
+    }
+
+    /** Checks the input count and that the weights are not shuffled; returns the options. */
+    static OpOptions.FullyConnected options(OpBinding b) {
+        b.requireInputCount(2, 3);
+        OpOptions.FullyConnected o = b.options(OpOptions.FullyConnected.class, OpKind.FULLY_CONNECTED);
+        if (o.weightsFormat() != 0) {
+            throw b.fail("shuffled weights format " + o.weightsFormat() + " is not supported");
+        }
+        return o;
+    }
+
+    /**
+     * Checks that the weights are [units, depth], that the input is whole rows of depth and that the output holds
+     * units values per row; returns the number of rows.
+     */
+    static int batches(OpBinding b, Tensor in, Tensor filter, Tensor out) {
+        b.requireRank(filter, "weights", 2);
+        int units = filter.shape().dim(0);
+        int depth = filter.shape().dim(1);
+        if (depth == 0 || in.elementCount() % depth != 0) {
+            throw b.fail("input " + in.shape() + " is not a whole number of rows of depth " + depth);
+        }
+        int batches = (int) (in.elementCount() / depth);
+        if (out.elementCount() != (long) batches * units) {
+            throw b.fail("output " + out.shape() + " should hold " + batches + " x " + units + " values");
+        }
+        return batches;
     }
 
     static void multipliers(OpBinding b, Tensor in, Tensor filter, Tensor out, int units, int[] mult,

@@ -3,7 +3,6 @@ package org.npusim.exec;
 
 import java.util.Objects;
 import org.npusim.graph.ElementType;
-import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
@@ -48,27 +47,16 @@ public record Int8FullyConnectedLayer(int batches, int units, int depth, byte[] 
      */
     public static Int8FullyConnectedLayer of(String source, Subgraph graph, Operator op) {
         OpBinding b = new OpBinding(source, graph, op, Int8ConvLayer.constants(graph, op));
-        b.requireInputCount(2, 3);
-        OpOptions.FullyConnected o = b.options(OpOptions.FullyConnected.class, OpKind.FULLY_CONNECTED);
-        if (o.weightsFormat() != 0) {
-            throw b.fail("shuffled weights format " + o.weightsFormat() + " is not supported");
-        }
+        OpOptions.FullyConnected o = FullyConnectedKernels.options(b);
         Tensor in = b.input(0);
         Tensor filter = b.input(1);
         Tensor out = b.output(0);
         b.requireType(in, "input", ElementType.INT8);
         b.requireType(filter, "weights", ElementType.INT8);
         b.requireType(out, "output", ElementType.INT8);
-        b.requireRank(filter, "weights", 2);
+        int batches = FullyConnectedKernels.batches(b, in, filter, out);
         int units = filter.shape().dim(0);
         int depth = filter.shape().dim(1);
-        if (depth == 0 || in.elementCount() % depth != 0) {
-            throw b.fail("input " + in.shape() + " is not a whole number of rows of depth " + depth);
-        }
-        int batches = (int) (in.elementCount() / depth);
-        if (out.elementCount() != (long) batches * units) {
-            throw b.fail("output " + out.shape() + " should hold " + batches + " x " + units + " values");
-        }
         int[] mult = new int[units];
         int[] shift = new int[units];
         FullyConnectedKernels.multipliers(b, in, filter, out, units, mult, shift);
