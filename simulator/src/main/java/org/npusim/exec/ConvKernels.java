@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.exec;
 
+import org.npusim.graph.Activation;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
@@ -129,11 +130,33 @@ final class ConvKernels {
         if (filterDepth == 0 || g.inC() % filterDepth != 0 || g.outC() % (g.inC() / filterDepth) != 0) {
             throw b.fail("filter depth " + filterDepth + " does not divide input depth " + g.inC() + " into groups");
         }
+        return bind(b, t, in, filter, out, o.activation(), g, filterDepth, ConvKernels::conv2dInt8,
+                ConvKernels::conv2dInt16);
+    }
+
+    /** An int8 kernel of this class: {@code k} is the filter depth or the depth multiplier. */
+    private interface Int8Kernel {
+        void run(Geometry g, int k, byte[] x, int inputOffset, byte[] w, int[] bias, int[] mult, int[] shift,
+                int outZp, int actMin, int actMax, byte[] y);
+    }
+
+    /** An int16x8 kernel of this class: {@code k} is the filter depth or the depth multiplier. */
+    private interface Int16Kernel {
+        void run(Geometry g, int k, short[] x, byte[] w, long[] bias, boolean wide, int[] mult, int[] shift,
+                int actMin, int actMax, short[] y);
+    }
+
+    /**
+     * The output stage and constants shared by CONV_2D and DEPTHWISE_CONV_2D (multipliers, filter, bias, activation
+     * range), bound to the int8 or int16x8 kernel by the input type {@code t}.
+     */
+    private static Step bind(OpBinding b, ElementType t, Tensor in, Tensor filter, Tensor out, Activation activation,
+            Geometry g, int k, Int8Kernel int8, Int16Kernel int16) {
         QuantizedMultiplier[] m = channelMultipliers(b, in, filter, out, g.outC());
         byte[] w = b.constant(1, "filter").int8();
         long[] bias = bias(b, 2, g.outC(), t == ElementType.INT16);
         int outZp = b.zeroPoint(out, "output");
-        ActivationRange range = ActivationRange.of(o.activation(), t, b.scale(out, "output"), outZp, b);
+        ActivationRange range = ActivationRange.of(activation, t, b.scale(out, "output"), outZp, b);
         int inIdx = b.inputIndex(0);
         int outIdx = b.outputIndex(0);
         int[] mult = multipliers(m);
@@ -141,14 +164,14 @@ final class ConvKernels {
         if (t == ElementType.INT8) {
             int inputOffset = -b.zeroPoint(in, "input");
             int[] biasInt = toInt(bias);
-            return tensors -> conv2dInt8(g, filterDepth, tensors[inIdx].int8(), inputOffset, w, biasInt,
-                    mult, shift, outZp, range.min(), range.max(), tensors[outIdx].int8());
+            return tensors -> int8.run(g, k, tensors[inIdx].int8(), inputOffset, w, biasInt, mult, shift, outZp,
+                    range.min(), range.max(), tensors[outIdx].int8());
         }
         b.requireSymmetricInt16(in, "input");
         b.requireSymmetricInt16(out, "output");
         boolean wide = wideAccumulator(b, 2);
-        return tensors -> conv2dInt16(g, filterDepth, tensors[inIdx].int16(), w, bias, wide, mult, shift,
-                range.min(), range.max(), tensors[outIdx].int16());
+        return tensors -> int16.run(g, k, tensors[inIdx].int16(), w, bias, wide, mult, shift, range.min(),
+                range.max(), tensors[outIdx].int16());
     }
 
     static int[] toInt(long[] v) {
@@ -317,26 +340,8 @@ final class ConvKernels {
             throw b.fail("depthwise filter " + filter.shape() + " does not fit input depth " + g.inC());
         }
         int depthMultiplier = g.outC() / g.inC();
-        QuantizedMultiplier[] m = channelMultipliers(b, in, filter, out, g.outC());
-        byte[] w = b.constant(1, "filter").int8();
-        long[] bias = bias(b, 2, g.outC(), t == ElementType.INT16);
-        int outZp = b.zeroPoint(out, "output");
-        ActivationRange range = ActivationRange.of(o.activation(), t, b.scale(out, "output"), outZp, b);
-        int inIdx = b.inputIndex(0);
-        int outIdx = b.outputIndex(0);
-        int[] mult = multipliers(m);
-        int[] shift = shifts(m);
-        if (t == ElementType.INT8) {
-            int inputOffset = -b.zeroPoint(in, "input");
-            int[] biasInt = toInt(bias);
-            return tensors -> depthwiseInt8(g, depthMultiplier, tensors[inIdx].int8(), inputOffset, w, biasInt,
-                    mult, shift, outZp, range.min(), range.max(), tensors[outIdx].int8());
-        }
-        b.requireSymmetricInt16(in, "input");
-        b.requireSymmetricInt16(out, "output");
-        boolean wide = wideAccumulator(b, 2);
-        return tensors -> depthwiseInt16(g, depthMultiplier, tensors[inIdx].int16(), w, bias, wide, mult, shift,
-                range.min(), range.max(), tensors[outIdx].int16());
+        return bind(b, t, in, filter, out, o.activation(), g, depthMultiplier, ConvKernels::depthwiseInt8,
+                ConvKernels::depthwiseInt16);
     }
 
     /**
