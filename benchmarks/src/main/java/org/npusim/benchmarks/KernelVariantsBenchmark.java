@@ -37,51 +37,58 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
 public class KernelVariantsBenchmark {
 
+    /** A kernel variant prepared for a convolution, its input and its output buffer. */
+    public abstract static class Prepared {
+        LayerKernel kernel;
+        byte[] input;
+        byte[] output;
+
+        /** Prepares {@code variant} for {@code conv}, with an input of which about {@code zeroFraction} are zeros. */
+        void prepare(Int8ConvLayer conv, KernelVariant variant, Optional<NmPattern> pattern, double zeroFraction) {
+            kernel = LayerKernels.conv(conv, variant, pattern);
+            input = ShippedLayers.input(conv.inputLength(), -conv.inputOffset(), zeroFraction);
+            output = new byte[conv.outputLength()];
+        }
+
+        byte[] run() {
+            kernel.run(input, output);
+            return output;
+        }
+    }
+
     /** A convolution of a shipped model and a dense input (seeded, no extra zeros). */
     @State(Scope.Benchmark)
-    public static class Conv {
+    public static class Conv extends Prepared {
         @Param({"resnet8:stack1_conv_b", "resnet8:stack2_conv_b", "resnet8:stack3_conv_b", "ds_cnn_small:pw_conv_1"})
         public String layer;
 
         Int8ConvLayer conv;
-        LayerKernel im2col;
-        byte[] input;
-        byte[] output;
 
         @Setup
         public void setUp() {
             conv = ShippedLayers.conv(layer);
-            im2col = LayerKernels.conv(conv, KernelVariant.DENSE, Optional.empty());
-            input = ShippedLayers.input(conv.inputLength(), -conv.inputOffset(), 0);
-            output = new byte[conv.outputLength()];
+            prepare(conv, KernelVariant.DENSE, Optional.empty(), 0);
         }
     }
 
     /** A 3x3 stride-1 convolution of ResNet-8 and a Winograd tile. */
     @State(Scope.Benchmark)
-    public static class Winograd {
+    public static class Winograd extends Prepared {
         @Param({"resnet8:stack1_conv_b", "resnet8:stack2_conv_b", "resnet8:stack3_conv_b"})
         public String layer;
 
         @Param({"winograd-f2", "winograd-f4"})
         public String variant;
 
-        LayerKernel kernel;
-        byte[] input;
-        byte[] output;
-
         @Setup
         public void setUp() {
-            Int8ConvLayer conv = ShippedLayers.conv(layer);
-            kernel = LayerKernels.conv(conv, KernelVariant.fromLabel(variant).orElseThrow(), Optional.empty());
-            input = ShippedLayers.input(conv.inputLength(), -conv.inputOffset(), 0);
-            output = new byte[conv.outputLength()];
+            prepare(ShippedLayers.conv(layer), KernelVariant.fromLabel(variant).orElseThrow(), Optional.empty(), 0);
         }
     }
 
     /** A convolution whose weights are magnitude-pruned to a sparsity, in an unstructured encoding. */
     @State(Scope.Benchmark)
-    public static class SparseConv {
+    public static class SparseConv extends Prepared {
         @Param({"resnet8:stack2_conv_b", "ds_cnn_small:pw_conv_1"})
         public String layer;
 
@@ -91,32 +98,22 @@ public class KernelVariantsBenchmark {
         @Param({"0", "0.5", "0.7", "0.9", "0.95"})
         public double sparsity;
 
-        LayerKernel kernel;
-        byte[] input;
-        byte[] output;
-
         @Setup
         public void setUp() {
             Int8ConvLayer base = ShippedLayers.conv(layer);
             Int8ConvLayer conv = ShippedLayers.withWeights(base, Pruning.unstructured(base.weights(), sparsity));
-            kernel = LayerKernels.conv(conv, KernelVariant.fromLabel(encoding).orElseThrow(), Optional.empty());
-            input = ShippedLayers.input(conv.inputLength(), -conv.inputOffset(), 0);
-            output = new byte[conv.outputLength()];
+            prepare(conv, KernelVariant.fromLabel(encoding).orElseThrow(), Optional.empty(), 0);
         }
     }
 
     /** A convolution whose weights are pruned to an N:M pattern. */
     @State(Scope.Benchmark)
-    public static class NmConv {
+    public static class NmConv extends Prepared {
         @Param({"resnet8:stack2_conv_b", "ds_cnn_small:pw_conv_1"})
         public String layer;
 
         @Param({"2:4", "1:4", "1:8"})
         public String pattern;
-
-        LayerKernel kernel;
-        byte[] input;
-        byte[] output;
 
         @Setup
         public void setUp() {
@@ -124,31 +121,22 @@ public class KernelVariantsBenchmark {
             NmPattern p = NmPattern.parse(pattern).orElseThrow();
             Int8ConvLayer conv = ShippedLayers.withWeights(base,
                     Pruning.structured(base.weights(), base.outC(), base.filterLength(), p));
-            kernel = LayerKernels.conv(conv, KernelVariant.SPARSE_NM, Optional.of(p));
-            input = ShippedLayers.input(conv.inputLength(), -conv.inputOffset(), 0);
-            output = new byte[conv.outputLength()];
+            prepare(conv, KernelVariant.SPARSE_NM, Optional.of(p), 0);
         }
     }
 
     /** A convolution with zero-activation skipping, on inputs with a share of zeros. */
     @State(Scope.Benchmark)
-    public static class ZeroSkipConv {
+    public static class ZeroSkipConv extends Prepared {
         @Param({"resnet8:stack2_conv_b", "ds_cnn_small:pw_conv_1"})
         public String layer;
 
         @Param({"0", "0.5", "0.9"})
         public double activationSparsity;
 
-        LayerKernel kernel;
-        byte[] input;
-        byte[] output;
-
         @Setup
         public void setUp() {
-            Int8ConvLayer conv = ShippedLayers.conv(layer);
-            kernel = LayerKernels.conv(conv, KernelVariant.ZERO_SKIP, Optional.empty());
-            input = ShippedLayers.input(conv.inputLength(), -conv.inputOffset(), activationSparsity);
-            output = new byte[conv.outputLength()];
+            prepare(ShippedLayers.conv(layer), KernelVariant.ZERO_SKIP, Optional.empty(), activationSparsity);
         }
     }
 
@@ -185,32 +173,27 @@ public class KernelVariantsBenchmark {
 
     @Benchmark
     public byte[] denseIm2col(Conv s) {
-        s.im2col.run(s.input, s.output);
-        return s.output;
+        return s.run();
     }
 
     @Benchmark
     public byte[] winograd(Winograd s) {
-        s.kernel.run(s.input, s.output);
-        return s.output;
+        return s.run();
     }
 
     @Benchmark
     public byte[] sparse(SparseConv s) {
-        s.kernel.run(s.input, s.output);
-        return s.output;
+        return s.run();
     }
 
     @Benchmark
     public byte[] nm(NmConv s) {
-        s.kernel.run(s.input, s.output);
-        return s.output;
+        return s.run();
     }
 
     @Benchmark
     public byte[] zeroSkip(ZeroSkipConv s) {
-        s.kernel.run(s.input, s.output);
-        return s.output;
+        return s.run();
     }
 
     @Benchmark

@@ -32,4 +32,11 @@ public final class Applicability {
                 return Optional.empty();
         }
     }
+
+    /** Throws {@link IllegalArgumentException} ("label: reason") when {@code variant} cannot compute {@code shape}. */
+    static void require(LayerShape shape, KernelVariant variant, Optional<NmPattern> pattern) {
+        reason(shape, variant, pattern).ifPresent(r -> {
+            throw new IllegalArgumentException(variant.label() + ": " + r);
+        });
+    }
 }

@@ -69,9 +69,7 @@ public final class KernelCostModel {
      * {@link IllegalArgumentException} when the variant does not apply ({@link #notApplicable}).
      */
     public VariantCost cost(LayerShape shape, KernelVariant variant, Sparsity sparsity) {
-        notApplicable(shape, variant, sparsity).ifPresent(r -> {
-            throw new IllegalArgumentException(variant.label() + ": " + r);
-        });
+        Applicability.require(shape, variant, sparsity.pattern());
         boolean conv = shape.kind() == LayerShape.Kind.CONV;
         double outputs = shape.outputs();
         double shared = outputs * (KernelMixes.outputStage(isa).cycles(timing) + timing.outputResidualCycles());

@@ -15,9 +15,7 @@ public final class LayerKernels {
      * the variant does not apply ({@link Applicability}) or the weights do not follow {@code pattern}.
      */
     public static LayerKernel conv(Int8ConvLayer layer, KernelVariant variant, Optional<NmPattern> pattern) {
-        Applicability.reason(LayerShape.of(layer), variant, pattern).ifPresent(r -> {
-            throw new IllegalArgumentException(variant.label() + ": " + r);
-        });
+        Applicability.require(LayerShape.of(layer), variant, pattern);
         if (variant.winograd()) {
             return new WinogradConv(layer, WinogradTile.of(variant));
         }
@@ -28,9 +26,7 @@ public final class LayerKernels {
     /** Returns {@code variant} prepared for fully connected {@code layer}; Winograd does not apply. */
     public static LayerKernel fullyConnected(Int8FullyConnectedLayer layer, KernelVariant variant,
             Optional<NmPattern> pattern) {
-        Applicability.reason(LayerShape.of(layer), variant, pattern).ifPresent(r -> {
-            throw new IllegalArgumentException(variant.label() + ": " + r);
-        });
+        Applicability.require(LayerShape.of(layer), variant, pattern);
         return new MatrixFullyConnected(layer, WeightMatrix.encode(variant, layer.weights(), layer.units(),
                 layer.depth(), pattern));
     }

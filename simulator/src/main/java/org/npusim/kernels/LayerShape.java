@@ -139,8 +139,7 @@ public record LayerShape(Kind kind, int batches, int inH, int inW, int inC, int 
                     throw new InputException("", place, "a " + kH + "x" + kW + " kernel does not fit a VALID "
                             + inH + "x" + inW + " input");
                 }
-                return new LayerShape(Kind.CONV, 1, inH, inW, size(c.group(4)), padding.outputSize(inH, kH, stride, 1),
-                        padding.outputSize(inW, kW, stride, 1), size(c.group(5)), kH, kW, stride, stride, 1, 1);
+                return conv(inH, inW, size(c.group(4)), size(c.group(5)), kH, kW, stride, padding);
             }
             Matcher f = FC.matcher(t);
             if (f.matches()) {

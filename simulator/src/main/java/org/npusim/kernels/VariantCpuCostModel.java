@@ -58,11 +58,12 @@ public final class VariantCpuCostModel implements CpuCostModel {
         if (shape.isEmpty()) {
             return b;
         }
-        Optional<VariantCost> chosen = choose(graph, op, shape.get());
+        Sparsity s = sparsity(graph, op, shape.get());
+        Optional<VariantCost> chosen = choose(shape.get(), s);
         if (chosen.isEmpty() || chosen.get().variant() == KernelVariant.DENSE) {
             return b;
         }
-        double dense = model.cost(shape.get(), KernelVariant.DENSE, sparsity(graph, op, shape.get())).cycles();
+        double dense = model.cost(shape.get(), KernelVariant.DENSE, s).cycles();
         long cycles = Math.round(b.cycles() * (chosen.get().cycles() / dense));
         return new CpuOpCost(cycles, b.bottleneck(), b.kernel() + " [" + chosen.get().label() + "]", b.readBytes(),
                 b.writeBytes());
@@ -70,7 +71,10 @@ public final class VariantCpuCostModel implements CpuCostModel {
 
     /** Returns the variant {@link #cost} uses for {@code op}, or empty when the layer keeps the base cost. */
     public Optional<VariantCost> choose(Subgraph graph, Operator op, LayerShape shape) {
-        Sparsity s = sparsity(graph, op, shape);
+        return choose(shape, sparsity(graph, op, shape));
+    }
+
+    private Optional<VariantCost> choose(LayerShape shape, Sparsity s) {
         boolean any = choice.variants().stream().anyMatch(v -> model.notApplicable(shape, v, s).isEmpty());
         if (!any) {
             return Optional.empty();
