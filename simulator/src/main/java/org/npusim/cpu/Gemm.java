@@ -62,8 +62,6 @@ final class Gemm {
                 long k16 = depth / 16;
                 long k4 = (depth % 16) / 4;
                 long k1 = depth % 4;
-                InstructionMix offsets = mix().load(2 * depth, depth).alu(3 * depth + 5).branch(depth).mul(2)
-                        .load(2, 1).build();
                 InstructionMix block = mix().alu(5)
                         .add(mix().load(16, 8).alu(33).mul(32).branch(1).build(), k16)
                         .add(mix().load(4, 2).alu(9).mul(8).branch(1).build(), k4)
@@ -74,32 +72,37 @@ final class Gemm {
                         .add(mix().load(3, 1).alu(7).mul(4).branch(1).build(), k4)
                         .add(mix().load(2, 1).mul(2).alu(2).branch(1).build(), k1)
                         .add(Epilogues.PER_CHANNEL, 2).build();
-                InstructionMix oddChannelPixel = mix().load(2 * depth, depth).alu(3 * depth + 3).mul(depth)
-                        .branch(depth).add(Epilogues.PER_CHANNEL).build();
-                long pairs = rhsRows / 2;
-                b.add(offsets, pairs);
-                b.add(block, (double) pairs * (lhsRows / 2));
-                b.add(oddPixel, (double) pairs * (lhsRows % 2));
-                b.add(oddChannelPixel, (double) (rhsRows % 2) * lhsRows);
+                addBlocks2x2(b, lhsRows, rhsRows, depth, block, oddPixel, 3);
             }
             case SCALAR -> {
-                InstructionMix offsets = mix().load(2 * depth, depth).alu(3 * depth + 5).branch(depth).mul(2)
-                        .load(2, 1).build();
                 InstructionMix perElement = mix().load(5, 1).store(2).mul(4).alu(7).branch(1).build();
                 InstructionMix block = mix().alu(5).add(perElement, depth).add(Epilogues.PER_CHANNEL, 4).alu(3)
                         .branch(1).build();
                 InstructionMix oddPixel = mix().alu(3).add(mix().load(3, 1).store(1).mul(2).alu(5).branch(1).build(),
                         depth).add(Epilogues.PER_CHANNEL, 2).build();
-                InstructionMix oddChannelPixel = mix().load(2 * depth, depth).alu(4 * depth + 3).mul(depth)
-                        .branch(depth).add(Epilogues.PER_CHANNEL).build();
-                long pairs = rhsRows / 2;
-                b.add(offsets, pairs);
-                b.add(block, (double) pairs * (lhsRows / 2));
-                b.add(oddPixel, (double) pairs * (lhsRows % 2));
-                b.add(oddChannelPixel, (double) (rhsRows % 2) * lhsRows);
+                addBlocks2x2(b, lhsRows, rhsRows, depth, block, oddPixel, 4);
             }
         }
         return b.build();
+    }
+
+    /**
+     * Adds the 2 channel × 2 pixel blocking of {@link #matMultNtT} on DSP and scalar cores: per channel pair the
+     * input-offset contribution, {@code block} per 2×2 block, {@code oddPixel} per channel pair of an odd pixel,
+     * and per pixel of an odd channel the scalar loop (per element 2 LDRSB, {@code oddChannelAlu} ALU, MLA or
+     * MULS, branch).
+     */
+    private static void addBlocks2x2(InstructionMix.Builder b, long lhsRows, long rhsRows, long depth,
+            InstructionMix block, InstructionMix oddPixel, long oddChannelAlu) {
+        InstructionMix offsets = mix().load(2 * depth, depth).alu(3 * depth + 5).branch(depth).mul(2)
+                .load(2, 1).build();
+        InstructionMix oddChannelPixel = mix().load(2 * depth, depth).alu(oddChannelAlu * depth + 3).mul(depth)
+                .branch(depth).add(Epilogues.PER_CHANNEL).build();
+        long pairs = rhsRows / 2;
+        b.add(offsets, pairs);
+        b.add(block, (double) pairs * (lhsRows / 2));
+        b.add(oddPixel, (double) pairs * (lhsRows % 2));
+        b.add(oddChannelPixel, (double) (rhsRows % 2) * lhsRows);
     }
 
     /**

@@ -250,18 +250,7 @@ final class Fields {
                 throw wrong(key, node, expected);
             }
         }
-        if (node instanceof YamlNode.Sequence s && s.items().size() == 2) {
-            int[] out = new int[2];
-            for (int i = 0; i < 2; i++) {
-                try {
-                    out[i] = (int) integerValue(key, s.items().get(i), 1, Integer.MAX_VALUE);
-                } catch (InputException e) {
-                    throw wrong(key, node, expected);
-                }
-            }
-            return out;
-        }
-        throw wrong(key, node, expected);
+        return twoIntegers(key, node, 1, expected);
     }
 
     /**
@@ -336,19 +325,23 @@ final class Fields {
 
     /** Returns a list value's element {@code item} as a list of exactly two non-negative integers. */
     int[] nonNegativePair(String key, YamlNode item) {
-        String expected = "a list of [before, after] pairs of non-negative integers";
-        if (item instanceof YamlNode.Sequence s && s.items().size() == 2) {
+        return twoIntegers(key, item, 0, "a list of [before, after] pairs of non-negative integers");
+    }
+
+    /** Returns {@code node} as a list of two integers of at least {@code min}; else "expected {@code expected}". */
+    private int[] twoIntegers(String key, YamlNode node, int min, String expected) {
+        if (node instanceof YamlNode.Sequence s && s.items().size() == 2) {
             int[] out = new int[2];
             for (int i = 0; i < 2; i++) {
                 try {
-                    out[i] = (int) integerValue(key, s.items().get(i), 0, Integer.MAX_VALUE);
+                    out[i] = (int) integerValue(key, s.items().get(i), min, Integer.MAX_VALUE);
                 } catch (InputException e) {
-                    throw wrong(key, item, expected);
+                    throw wrong(key, node, expected);
                 }
             }
             return out;
         }
-        throw wrong(key, item, expected);
+        throw wrong(key, node, expected);
     }
 
     /** Returns the sequence {@code key} (required, non-empty) for callers that read its items themselves. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntToLongFunction;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -19,7 +20,32 @@ class GrcSearchTest {
 
     /** Returns {configs, ends} of the reference search, as "config@end" strings. */
     static String reference(int[] values, int n, int uncompressedBits) {
-        int configs = GrcSearch.WEIGHT_CONFIGS;
+        return plainSearch(n, GrcSearch.WEIGHT_CONFIGS, i -> 40, (i, c) -> {
+            if (c == GrcSearch.UNCOMPRESSED) {
+                return uncompressedBits;
+            }
+            int div = c % 6;
+            boolean trunc = c >= 6;
+            int q = values[i] >> div;
+            long bits = trunc ? Math.min(q + 1, 2) + div : q + 1 + div;
+            if ((trunc && q > 2) || q > 31) {
+                bits = 10_000;
+            }
+            return bits;
+        });
+    }
+
+    /** The cost in bits of coding value {@code i} in configuration {@code c}. */
+    private interface Bits {
+        long of(int i, int c);
+    }
+
+    /**
+     * The plain search over {@code configs} states with absolute bit counts: before value {@code i} a state
+     * switches from the first cheapest state when that plus {@code switchBits(i)} is strictly cheaper. Returns the
+     * cheapest path's slices.
+     */
+    private static String plainSearch(int n, int configs, IntToLongFunction switchBits, Bits bitsOf) {
         long[][] cost = new long[n + 1][configs];
         int[][] previous = new int[n + 1][configs];
         for (int c = 0; c < configs; c++) {
@@ -32,21 +58,11 @@ class GrcSearchTest {
                     bestConfig = c;
                 }
             }
+            long switchCost = switchBits.applyAsLong(i);
             for (int c = 0; c < configs; c++) {
-                long bits;
-                if (c == GrcSearch.UNCOMPRESSED) {
-                    bits = uncompressedBits;
-                } else {
-                    int div = c % 6;
-                    boolean trunc = c >= 6;
-                    int q = values[i] >> div;
-                    bits = trunc ? Math.min(q + 1, 2) + div : q + 1 + div;
-                    if ((trunc && q > 2) || q > 31) {
-                        bits = 10_000;
-                    }
-                }
-                if (cost[i][bestConfig] + 40 < cost[i][c]) {
-                    cost[i + 1][c] = cost[i][bestConfig] + 40 + bits;
+                long bits = bitsOf.of(i, c);
+                if (cost[i][bestConfig] + switchCost < cost[i][c]) {
+                    cost[i + 1][c] = cost[i][bestConfig] + switchCost + bits;
                     previous[i + 1][c] = bestConfig;
                 } else {
                     cost[i + 1][c] = cost[i][c] + bits;
@@ -81,6 +97,11 @@ class GrcSearchTest {
         byte[] config = new byte[n + 1];
         int[] end = new int[n + 1];
         int slices = new GrcSearch().searchWeights(values, n, uncompressedBits, config, end);
+        return format(config, end, slices);
+    }
+
+    /** The packed search's slices as "config@end" strings. */
+    private static String format(byte[] config, int[] end, int slices) {
         StringBuilder s = new StringBuilder();
         for (int k = 0; k < slices; k++) {
             s.append(config[k]).append('@').append(end[k]).append(' ');
@@ -93,36 +114,13 @@ class GrcSearchTest {
      * bits except at the given free positions, where it costs nothing.
      */
     static String referenceRuns(int[] values, int n, int[] freeSwitches, int freeCount) {
-        int configs = GrcSearch.ZERO_RUN_CONFIGS;
-        long[][] cost = new long[n + 1][configs];
-        int[][] previous = new int[n + 1][configs];
-        for (int c = 0; c < configs; c++) {
-            previous[0][c] = c;
-        }
-        for (int i = 0; i < n; i++) {
-            int bestConfig = 0;
-            for (int c = 1; c < configs; c++) {
-                if (cost[i][c] < cost[i][bestConfig]) {
-                    bestConfig = c;
-                }
-            }
+        return plainSearch(n, GrcSearch.ZERO_RUN_CONFIGS, i -> {
             boolean free = false;
             for (int f = 0; f < freeCount; f++) {
                 free |= freeSwitches[f] == i + 1;
             }
-            long switchBits = free ? 0 : 40;
-            for (int c = 0; c < configs; c++) {
-                long bits = (values[i] >> c) + 1 + c;
-                if (cost[i][bestConfig] + switchBits < cost[i][c]) {
-                    cost[i + 1][c] = cost[i][bestConfig] + switchBits + bits;
-                    previous[i + 1][c] = bestConfig;
-                } else {
-                    cost[i + 1][c] = cost[i][c] + bits;
-                    previous[i + 1][c] = c;
-                }
-            }
-        }
-        return slices(cost, previous, n, configs);
+            return free ? 0 : 40;
+        }, (i, c) -> (values[i] >> c) + 1 + c);
     }
 
     @Property(tries = 400)
@@ -142,11 +140,7 @@ class GrcSearchTest {
         byte[] config = new byte[n + 1];
         int[] end = new int[n + 1];
         int slices = new GrcSearch().searchRuns(values, n, free, free.length, config, end);
-        StringBuilder packed = new StringBuilder();
-        for (int k = 0; k < slices; k++) {
-            packed.append(config[k]).append('@').append(end[k]).append(' ');
-        }
-        assertThat(packed.toString().trim()).isEqualTo(referenceRuns(values, n, free, free.length));
+        assertThat(format(config, end, slices)).isEqualTo(referenceRuns(values, n, free, free.length));
     }
 
     @Property(tries = 400)

@@ -3,6 +3,8 @@ package org.npusim.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Model;
 import org.npusim.graph.Subgraph;
@@ -16,6 +18,12 @@ class CortexMCostModelTest {
 
     private static HardwareConfig hw(String relative) {
         return HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/" + relative));
+    }
+
+    /** Loads hwconfigs/{@code relative} with one {@code --set} override. */
+    private static HardwareConfig hw(String relative, String set) {
+        return HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/" + relative), List.of(set),
+                Optional.empty(), Optional.empty());
     }
 
     private static Subgraph description(String name) {
@@ -65,9 +73,7 @@ class CortexMCostModelTest {
     void cost_weightsInSramInsteadOfFlash_isFaster() {
         Subgraph g = description("autoencoder_ad");
         HardwareConfig flash = hw("cpu-only/cortex-m4-120mhz.yaml");
-        HardwareConfig sram = HardwareLoader.load(SharedData.repositoryRoot().resolve(
-                "hwconfigs/cpu-only/cortex-m4-120mhz.yaml"), java.util.List.of("placement.weights=sram"),
-                java.util.Optional.empty(), java.util.Optional.empty());
+        HardwareConfig sram = hw("cpu-only/cortex-m4-120mhz.yaml", "placement.weights=sram");
         long fromFlash = CortexMCostModel.of(flash).cost(g, g.operators().get(0)).cycles();
         long fromSram = CortexMCostModel.of(sram).cost(g, g.operators().get(0)).cycles();
         assertThat(fromSram).isLessThan(fromFlash);
@@ -105,9 +111,7 @@ class CortexMCostModelTest {
             for (String board : new String[] {"cortex-m4-120mhz", "cortex-m7-280mhz", "cortex-m33-200mhz",
                 "cortex-m55-400mhz", "cortex-m85-480mhz"}) {
                 for (String library : new String[] {"cmsis-nn", "reference"}) {
-                    HardwareConfig h = HardwareLoader.load(SharedData.repositoryRoot().resolve(
-                            "hwconfigs/cpu-only/" + board + ".yaml"), java.util.List.of("cpu.kernels=" + library),
-                            java.util.Optional.empty(), java.util.Optional.empty());
+                    HardwareConfig h = hw("cpu-only/" + board + ".yaml", "cpu.kernels=" + library);
                     CortexMCostModel cpu = CortexMCostModel.of(h);
                     for (var op : g.operators()) {
                         CpuOpCost c = cpu.cost(g, op);
@@ -125,9 +129,7 @@ class CortexMCostModelTest {
     void cost_m0plusAgainstM4_isSlowerPerCycle() {
         Subgraph g = description("resnet8");
         HardwareConfig m4 = hw("cpu-only/cortex-m4-120mhz.yaml");
-        HardwareConfig m0 = HardwareLoader.load(SharedData.repositoryRoot().resolve(
-                "hwconfigs/cpu-only/cortex-m4-120mhz.yaml"), java.util.List.of("cpu.core=cortex-m0plus"),
-                java.util.Optional.empty(), java.util.Optional.empty());
+        HardwareConfig m0 = hw("cpu-only/cortex-m4-120mhz.yaml", "cpu.core=cortex-m0plus");
         long fast = CortexMCostModel.of(m4).cost(g, g.operators().get(1)).cycles();
         long slow = CortexMCostModel.of(m0).cost(g, g.operators().get(1)).cycles();
         // Facts §0.1: M0+ about 0.1 MAC/cycle against the M4's 0.6 on convolutions.
@@ -138,9 +140,7 @@ class CortexMCostModelTest {
     void cost_referenceLibrary_isSlowerThanCmsisNn() {
         Subgraph g = description("resnet8");
         HardwareConfig cmsis = hw("cpu-only/cortex-m4-120mhz.yaml");
-        HardwareConfig ref = HardwareLoader.load(SharedData.repositoryRoot().resolve(
-                "hwconfigs/cpu-only/cortex-m4-120mhz.yaml"), java.util.List.of("cpu.kernels=reference"),
-                java.util.Optional.empty(), java.util.Optional.empty());
+        HardwareConfig ref = hw("cpu-only/cortex-m4-120mhz.yaml", "cpu.kernels=reference");
         CpuOpCost fast = CortexMCostModel.of(cmsis).cost(g, g.operators().get(1));
         CpuOpCost slow = CortexMCostModel.of(ref).cost(g, g.operators().get(1));
         assertThat(slow.kernel()).isEqualTo("reference conv");

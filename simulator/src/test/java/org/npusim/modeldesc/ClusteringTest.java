@@ -48,6 +48,7 @@ final class ClusteringTest {
     @Test
     void int8Levels_wellSeparatedCentroids_roundToNearest() {
         int[] levels = Clustering.int8Levels(new double[] {-0.5, 0.25, 1.0}, 1.0 / 127);
+        // -0.5·127 = -63.5 rounds half away from zero to -64, 0.25·127 = 31.75 to 32, 1.0·127 = 127.
         assertThat(levels[0]).isEqualTo(-64);
         assertThat(levels[1]).isEqualTo(32);
         assertThat(levels[2]).isEqualTo(127);

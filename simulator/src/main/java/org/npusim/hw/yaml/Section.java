@@ -73,22 +73,16 @@ final class Section {
 
     /** Returns the scalar value of {@code key}; reports a missing required key and a value that is not a scalar. */
     Optional<ScalarNode> scalar(String key, boolean required) {
-        Entry e = node.entry(key);
-        if (e == null) {
-            if (required) {
-                missing(key, "missing required key '" + key + "'");
-            }
-            return Optional.empty();
-        }
-        if (!(e.value() instanceof ScalarNode)) {
-            error(key, "expected a value, got " + e.value().describe());
-            return Optional.empty();
-        }
-        return Optional.of((ScalarNode) e.value());
+        return child(key, required, ScalarNode.class, "expected a value");
     }
 
     /** Returns the map value of {@code key}; reports a missing required key and a value that is not a map. */
     Optional<MapNode> map(String key, boolean required) {
+        return child(key, required, MapNode.class, "expected a map of keys");
+    }
+
+    /** Returns the value of {@code key} if it is a {@code type}; else reports "{@code expected}, got ...". */
+    private <N extends Node> Optional<N> child(String key, boolean required, Class<N> type, String expected) {
         Entry e = node.entry(key);
         if (e == null) {
             if (required) {
@@ -96,11 +90,11 @@ final class Section {
             }
             return Optional.empty();
         }
-        if (!(e.value() instanceof MapNode)) {
-            error(key, "expected a map of keys, got " + e.value().describe());
+        if (!type.isInstance(e.value())) {
+            error(key, expected + ", got " + e.value().describe());
             return Optional.empty();
         }
-        return Optional.of((MapNode) e.value());
+        return Optional.of(type.cast(e.value()));
     }
 
     /** Converts the scalar of {@code key}; a conversion error is reported at the value and yields empty. */
