@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.compare;
 
+import static org.npusim.report.Json.number;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
 import org.npusim.report.Json;
@@ -180,10 +180,5 @@ public final class ComparisonWriter {
             j.writeString(l.name());
         }
         j.writeEndArray();
-    }
-
-    private static void number(JsonGenerator j, String field, double v) throws IOException {
-        j.writeFieldName(field);
-        j.writeNumber(new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros().toPlainString());
     }
 }

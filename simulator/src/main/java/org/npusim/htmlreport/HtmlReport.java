@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.htmlreport;
 
+import static org.npusim.report.Json.number;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -8,8 +10,6 @@ import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -250,12 +250,6 @@ public final class HtmlReport {
             j.writeEndArray();
         }
         j.writeEndObject();
-    }
-
-    /** Writes a double with 9 significant digits: the same bytes on every JVM. */
-    private static void number(JsonGenerator j, String field, double v) throws IOException {
-        j.writeFieldName(field);
-        j.writeNumber(new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros().toPlainString());
     }
 
     /**

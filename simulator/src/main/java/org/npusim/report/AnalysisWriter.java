@@ -123,29 +123,29 @@ final class AnalysisWriter {
             j.writeStringField("op", l.op());
             j.writeStringField("unit", l.unit());
             j.writeNumberField("cycles", l.cycles());
-            ResultWriter.writeDouble(j, "seconds", l.seconds());
-            ResultWriter.writeDouble(j, "share_of_run", l.shareOfRun());
+            Json.number(j, "seconds", l.seconds());
+            Json.number(j, "share_of_run", l.shareOfRun());
             j.writeStringField("bottleneck", l.bottleneck());
-            ResultWriter.writeDouble(j, "bottleneck_share", l.bottleneckShare());
+            Json.number(j, "bottleneck_share", l.bottleneckShare());
             j.writeStringField("bound_by", l.bottleneckDescription());
             j.writeEndObject();
         }
         j.writeEndArray();
         j.writeObjectFieldStart("utilization");
         for (Map.Entry<String, Double> e : a.utilization().entrySet()) {
-            ResultWriter.writeDouble(j, e.getKey(), e.getValue());
+            Json.number(j, e.getKey(), e.getValue());
         }
         j.writeEndObject();
         EnergySplit s = a.energy();
         j.writeObjectFieldStart("energy");
-        ResultWriter.writeDouble(j, "npu_mac_joules", s.npuMacJoules());
-        ResultWriter.writeDouble(j, "cpu_joules", s.cpuJoules());
+        Json.number(j, "npu_mac_joules", s.npuMacJoules());
+        Json.number(j, "cpu_joules", s.cpuJoules());
         j.writeObjectFieldStart("memory_joules");
         for (Map.Entry<String, Double> e : s.memoryJoules().entrySet()) {
-            ResultWriter.writeDouble(j, e.getKey(), e.getValue());
+            Json.number(j, e.getKey(), e.getValue());
         }
         j.writeEndObject();
-        ResultWriter.writeDouble(j, "static_joules", s.staticJoules());
+        Json.number(j, "static_joules", s.staticJoules());
         j.writeEndObject();
         j.writeBooleanField("what_ifs_run", a.whatIfsRun());
         j.writeArrayFieldStart("what_ifs");
@@ -163,10 +163,10 @@ final class AnalysisWriter {
                 case MEASURED -> {
                     WhatIf.Measured m = (WhatIf.Measured) f.outcome();
                     j.writeStringField("status", "measured");
-                    ResultWriter.writeDouble(j, "seconds", m.seconds());
-                    ResultWriter.writeDouble(j, "energy_joules", m.energyJoules());
-                    ResultWriter.writeDouble(j, "time_change", m.timeChange());
-                    ResultWriter.writeDouble(j, "energy_change", m.energyChange());
+                    Json.number(j, "seconds", m.seconds());
+                    Json.number(j, "energy_joules", m.energyJoules());
+                    Json.number(j, "time_change", m.timeChange());
+                    Json.number(j, "energy_change", m.energyChange());
                 }
                 case INFEASIBLE -> {
                     j.writeStringField("status", "infeasible");

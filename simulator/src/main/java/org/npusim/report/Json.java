@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import java.io.IOException;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.MathContext;
 
 /** Creates JSON generators with the project's fixed layout: two-space indent, '\n' line ends. */
 public final class Json {
@@ -23,5 +25,16 @@ public final class Json {
         DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(indent).withArrayIndenter(indent);
         g.setPrettyPrinter(pp);
         return g;
+    }
+
+    /** Writes a double with 9 significant digits: the same bytes on every JVM. */
+    public static void number(JsonGenerator j, String field, double v) throws IOException {
+        j.writeFieldName(field);
+        j.writeNumber(number(v));
+    }
+
+    /** Returns a double with 9 significant digits, trailing zeros stripped, never in exponent form. */
+    public static String number(double v) {
+        return new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros().toPlainString();
     }
 }

@@ -143,15 +143,15 @@ public final class ResultWriter {
             SimulationResult.Totals t = r.total();
             j.writeObjectFieldStart("total");
             j.writeNumberField("cycles", t.cycles());
-            writeDouble(j, "seconds", t.seconds());
+            Json.number(j, "seconds", t.seconds());
             j.writeNumberField("npu_active_cycles", t.npuActiveCycles());
             j.writeNumberField("cpu_cycles", t.cpuCycles());
-            writeDouble(j, "energy_joules", t.energyJoules());
+            Json.number(j, "energy_joules", t.energyJoules());
             traffic(j, t.traffic());
             weights(j, t.weights());
             j.writeObjectFieldStart("utilization");
             for (Map.Entry<String, Double> e : t.utilization().entrySet()) {
-                writeDouble(j, e.getKey(), e.getValue());
+                Json.number(j, e.getKey(), e.getValue());
             }
             j.writeEndObject();
             j.writeEndObject();
@@ -170,10 +170,10 @@ public final class ResultWriter {
                 if (!l.kernel().isEmpty()) {
                     j.writeStringField("kernel", l.kernel());
                 }
-                writeDouble(j, "bottleneck_share", l.bottleneckShare());
-                writeDouble(j, "utilization", l.utilization());
+                Json.number(j, "bottleneck_share", l.bottleneckShare());
+                Json.number(j, "utilization", l.utilization());
                 traffic(j, l.traffic());
-                writeDouble(j, "energy_joules", l.energyJoules());
+                Json.number(j, "energy_joules", l.energyJoules());
                 weights(j, l.weights());
                 j.writeObjectFieldStart("busy_cycles");
                 for (Map.Entry<String, Long> e : l.busyCycles().entrySet()) {
@@ -194,12 +194,6 @@ public final class ResultWriter {
             j.writeEndObject();
         }
         out.write("\n");
-    }
-
-    /** Doubles as fixed-precision numbers, so that the same run prints the same bytes on every JVM. */
-    static void writeDouble(JsonGenerator j, String field, double v) throws IOException {
-        j.writeFieldName(field);
-        j.writeNumber(new java.math.BigDecimal(v).round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString());
     }
 
     private static void traffic(JsonGenerator j, Map<String, MemoryTraffic> traffic) throws IOException {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sweep;
 
+import static org.npusim.report.Json.number;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.BitSet;
 import java.util.List;
 import org.npusim.report.Json;
@@ -146,10 +146,6 @@ public final class SweepWriter {
             j.writeEndObject();
         }
         out.write("\n");
-    }
-
-    private static String number(double v) {
-        return new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros().toPlainString();
     }
 
     private static String field(String s) {

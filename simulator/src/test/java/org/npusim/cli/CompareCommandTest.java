@@ -23,7 +23,7 @@ final class CompareCommandTest {
                 "--hw", SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString(), "--format", "json",
                 "--no-what-if", "-o", out.toString()));
         args.addAll(java.util.List.of(more));
-        assertThat(SimulateCommandTest.run(args.toArray(new String[0])).code()).isZero();
+        assertThat(MainTest.run(args.toArray(new String[0])).code()).isZero();
         return out;
     }
 
@@ -31,7 +31,7 @@ final class CompareCommandTest {
     void compare_twoVariants_largestChangesFirstAndTotals() throws IOException {
         Path a = result("a.json");
         Path b = result("b.json", "--npu", "ethos-u55-256");
-        SimulateCommandTest.Run r = SimulateCommandTest.run("compare", a.toString(), b.toString(), "--format", "json");
+        MainTest.Run r = MainTest.run("compare", a.toString(), b.toString(), "--format", "json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("schema").asText()).isEqualTo("npusim.compare/v1");
@@ -42,14 +42,14 @@ final class CompareCommandTest {
                     .isLessThanOrEqualTo(Math.abs(layers.get(i - 1).get("delta_seconds").asDouble()));
         }
         assertThat(j.get("totals").get(0).get("name").asText()).isEqualTo("time");
-        SimulateCommandTest.Run table = SimulateCommandTest.run("compare", a.toString(), b.toString(), "--top", "5");
+        MainTest.Run table = MainTest.run("compare", a.toString(), b.toString(), "--top", "5");
         assertThat(table.out()).contains("(5 of 31)").contains("Bottleneck changes");
     }
 
     @Test
     void compare_sameResult_noChanges() {
         Path a = result("a.json");
-        SimulateCommandTest.Run r = SimulateCommandTest.run("compare", a.toString(), a.toString());
+        MainTest.Run r = MainTest.run("compare", a.toString(), a.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Bottleneck changes: none");
     }
@@ -58,10 +58,10 @@ final class CompareCommandTest {
     void compare_notAResult_exitTwoWithOneLine() throws IOException {
         Path a = result("a.json");
         Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"schema\": \"npusim.result/v1\", \"model\": 3}");
-        SimulateCommandTest.Run r = SimulateCommandTest.run("compare", a.toString(), bad.toString());
+        MainTest.Run r = MainTest.run("compare", a.toString(), bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo(bad + ": model: expected an object, got number");
-        SimulateCommandTest.Run missing = SimulateCommandTest.run("compare", a.toString(), tmp.resolve("none.json").toString());
+        MainTest.Run missing = MainTest.run("compare", a.toString(), tmp.resolve("none.json").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).endsWith("none.json: no such file");
     }

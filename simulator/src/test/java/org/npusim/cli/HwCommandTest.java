@@ -2,14 +2,14 @@
 package org.npusim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.npusim.cli.MainTest.run;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.npusim.cli.MainTest.Run;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.testsupport.SharedData;
@@ -21,15 +21,6 @@ final class HwCommandTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static String hwconfig(String relative) {
         return SharedData.repositoryRoot().resolve("hwconfigs").resolve(relative).toString();

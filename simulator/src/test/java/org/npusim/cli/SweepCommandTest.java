@@ -26,17 +26,17 @@ final class SweepCommandTest {
         return SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
     }
 
-    private static SimulateCommandTest.Run sweep(String... more) {
+    private static MainTest.Run sweep(String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw(), "--vary",
                 "npu.variant=ethos-u55-64,ethos-u55-128,ethos-u55-256", "--vary", "npu.clock=200MHz,400MHz", "--vary",
                 "placement=shared-sram,sram-only"));
         args.addAll(List.of(more));
-        return SimulateCommandTest.run(args.toArray(new String[0]));
+        return MainTest.run(args.toArray(new String[0]));
     }
 
     @Test
     void sweep_threeAxes_twelveRowsInOrderWithParetoMarks() {
-        SimulateCommandTest.Run r = sweep("--jobs", "2");
+        MainTest.Run r = sweep("--jobs", "2");
         assertThat(r.code()).as(r.err()).isZero();
         String[] lines = r.out().split("\n");
         // 3 variants x 2 clocks x 2 modes, plus the header.
@@ -58,7 +58,7 @@ final class SweepCommandTest {
     @Test
     void sweep_jsonToFile_wholeFileAndNoPartialLeft() throws IOException {
         Path out = tmp.resolve("s.json");
-        SimulateCommandTest.Run r = sweep("--format", "json", "-o", out.toString(), "--progress");
+        MainTest.Run r = sweep("--format", "json", "-o", out.toString(), "--progress");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(out.toFile());
         assertThat(j.get("schema").asText()).isEqualTo("npusim.sweep/v1");
@@ -75,7 +75,7 @@ final class SweepCommandTest {
     @Test
     void sweep_someInvalidPoints_failedRowsBesideTheOthers() {
         // An unknown variant makes its points invalid descriptions: they fail, the rest run.
-        SimulateCommandTest.Run r = SimulateCommandTest.run("sweep", model(), "--hw", hw(), "--vary",
+        MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary",
                 "npu.variant=ethos-u55-128,ethos-u55-999");
         assertThat(r.code()).as(r.err()).isZero();
         String[] lines = r.out().split("\n");
@@ -89,7 +89,7 @@ final class SweepCommandTest {
                 new String[] {"--vary", "npu.clock=1MHz", "--jobs", "0"})) {
             List<String> all = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw()));
             all.addAll(List.of(args));
-            SimulateCommandTest.Run r = SimulateCommandTest.run(all.toArray(new String[0]));
+            MainTest.Run r = MainTest.run(all.toArray(new String[0]));
             assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
             assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception");
             assertThat(r.out()).isEmpty();
