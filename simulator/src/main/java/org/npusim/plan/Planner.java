@@ -87,9 +87,10 @@ public final class Planner {
         }
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
-        Channel[] homes = homes(g, lowered, tensors);
+        Channel[] constantHomes = constantHomes(g, lowered, tensors);
+        Channel[] homes = homes(g, lowered, tensors, constantHomes);
 
-        Channel[] scheduled = scheduledHomes(g, lowered, tensors);
+        Channel[] scheduled = scheduledHomes(tensors, constantHomes);
         Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, new MemoSizer(sizer));
 
         List<Step> steps = new ArrayList<>();
@@ -387,22 +388,26 @@ public final class Planner {
      * constants with the weights, feature maps in the arena. In spilling mode feature maps are promoted to the
      * cache only after scheduling, so the scheduler's estimates (and hence the slack) use the arena's timing.
      */
-    private Channel[] scheduledHomes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
-        Map<Integer, Channel> layerConstants = layerConstants(g, lowered, tensors);
+    private Channel[] scheduledHomes(Tensors tensors, Channel[] constantHomes) {
         Channel[] homes = new Channel[tensors.count];
         for (int t = 0; t < tensors.count; t++) {
-            homes[t] = tensors.constant[t] ? layerConstants.getOrDefault(t, target.weights()) : target.arena();
+            homes[t] = tensors.constant[t] ? constantHomes[t] : target.arena();
         }
         return homes;
     }
 
     /**
-     * Returns where the constants of the layers given their own weight memory ({@code placement.layer_weights})
-     * live: every constant input of such an operator (weights, biases, LUT sources), and every constant its
-     * lowering created (a constant second IFM), goes with it.
+     * Returns where every constant lives, by tensor (null for the others): with the weights, unless a layer given
+     * its own weight memory ({@code placement.layer_weights}) reads it: every constant input of such an operator
+     * (weights, biases, LUT sources), and every constant its lowering created (a constant second IFM), goes with it.
      */
-    private Map<Integer, Channel> layerConstants(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
-        Map<Integer, Channel> out = new HashMap<>();
+    private Channel[] constantHomes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+        Channel[] out = new Channel[tensors.count];
+        for (int t = 0; t < tensors.count; t++) {
+            if (tensors.constant[t]) {
+                out[t] = target.weights();
+            }
+        }
         for (int op : target.layerWeights().keySet()) {
             if (op >= g.operators().size()) {
                 continue;
@@ -412,18 +417,18 @@ public final class Planner {
             for (int slot = 0; slot < o.inputCount(); slot++) {
                 int t = o.input(slot);
                 if (t >= 0 && g.tensor(t).isConstant()) {
-                    out.put(t, home);
+                    out[t] = home;
                 }
             }
             if (lowered.get(op) instanceof Lowering.Result.Npu npu) {
                 for (NpuOperation n : npu.operations()) {
                     int ifm = n.tensors().ifm();
                     if (tensors.constant[ifm]) {
-                        out.put(ifm, home);
+                        out[ifm] = home;
                     }
                     n.tensors().ifm2().ifPresent(t -> {
                         if (tensors.constant[t]) {
-                            out.put(t, home);
+                            out[t] = home;
                         }
                     });
                 }
@@ -615,13 +620,12 @@ public final class Planner {
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
      * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela.
      */
-    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
-        Map<Integer, Channel> layerConstants = layerConstants(g, lowered, tensors);
         for (int t = 0; t < tensors.count; t++) {
             if (tensors.constant[t]) {
-                homes[t] = layerConstants.getOrDefault(t, target.weights());
+                homes[t] = constantHomes[t];
             } else if (tensors.internal[t] && target.spilling()) {
                 homes[t] = target.cache();
             }
