@@ -52,29 +52,11 @@ public final class Planner {
     }
 
     /**
-     * Remembers the sizes of the weight streams already sized: buffering and cascading ask for the same
-     * encoding (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
+     * Returns {@code sizer} behind a cache of the sizes it gave: buffering and cascading ask for the same encoding
+     * (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
      */
-    private static final class MemoSizer implements WeightSizer {
-        private record Key(NpuOperation op, BlockConfig block, List<Integer> bounds) {}
-
-        private final WeightSizer sizer;
-        private final Map<Key, EncodedWeights> sizes = new HashMap<>();
-
-        MemoSizer(WeightSizer sizer) {
-            this.sizer = sizer;
-        }
-
-        @Override
-        public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig bc, org.npusim.hw.NpuVariant variant,
-                List<int[]> slices) {
-            List<Integer> bounds = new ArrayList<>(slices.size() + 1);
-            for (int[] s : slices) {
-                bounds.add(s[0]);
-            }
-            bounds.add(slices.isEmpty() ? 0 : slices.get(slices.size() - 1)[1]);
-            return sizes.computeIfAbsent(new Key(op, bc, bounds), k -> sizer.size(graph, op, bc, variant, slices));
-        }
+    private static WeightSizer memo(WeightSizer sizer) {
+        return sizer instanceof CachedWeightSizer ? sizer : new CachedWeightSizer(sizer);
     }
 
     /** Plans the main subgraph of {@code model}. */
@@ -91,7 +73,7 @@ public final class Planner {
         Channel[] homes = homes(g, lowered, tensors, constantHomes);
 
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
-        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, new MemoSizer(sizer));
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, memo(sizer));
 
         List<Step> steps = new ArrayList<>();
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
