@@ -122,7 +122,7 @@ final class EventSimulator {
             bytes[i] = new ByteCounter();
             if (plan.steps().get(i) instanceof Step.Npu n) {
                 work[i] = StepWork.of(n, costs, plan.npu());
-                planTransfers(i, n);
+                planTransfers(i, n, work[i].constants());
             }
         }
         // Channels are created up front so that per-step busy arrays have a fixed width.
@@ -181,9 +181,10 @@ final class EventSimulator {
         return resource(contention ? c.label() : c.label() + "/" + stream);
     }
 
-    private void planTransfers(int i, Step.Npu n) {
+    /** Plans the DMA transfers of NPU step {@code i}: its LUT, copied from {@code constants}, and its weights. */
+    private void planTransfers(int i, Step.Npu n, Channel constants) {
         if (n.lutBytes() > 0) {
-            transfers.add(new Transfer(i, -1, true, n.lutBytes(), plan.npu().weightsOf(n.operator()), null));
+            transfers.add(new Transfer(i, -1, true, n.lutBytes(), constants, null));
         }
         if (n.weights().isPresent() && n.weights().get().buffered()) {
             WeightPlan w = n.weights().get();
