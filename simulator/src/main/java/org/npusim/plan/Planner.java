@@ -52,29 +52,11 @@ public final class Planner {
     }
 
     /**
-     * Remembers the sizes of the weight streams already sized: buffering and cascading ask for the same
-     * encoding (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
+     * Returns {@code sizer} behind a cache of the sizes it gave: buffering and cascading ask for the same encoding
+     * (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
      */
-    private static final class MemoSizer implements WeightSizer {
-        private record Key(NpuOperation op, BlockConfig block, List<Integer> bounds) {}
-
-        private final WeightSizer sizer;
-        private final Map<Key, EncodedWeights> sizes = new HashMap<>();
-
-        MemoSizer(WeightSizer sizer) {
-            this.sizer = sizer;
-        }
-
-        @Override
-        public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig bc, org.npusim.hw.NpuVariant variant,
-                List<int[]> slices) {
-            List<Integer> bounds = new ArrayList<>(slices.size() + 1);
-            for (int[] s : slices) {
-                bounds.add(s[0]);
-            }
-            bounds.add(slices.isEmpty() ? 0 : slices.get(slices.size() - 1)[1]);
-            return sizes.computeIfAbsent(new Key(op, bc, bounds), k -> sizer.size(graph, op, bc, variant, slices));
-        }
+    private static WeightSizer memo(WeightSizer sizer) {
+        return sizer instanceof CachedWeightSizer ? sizer : new CachedWeightSizer(sizer);
     }
 
     /** Plans the main subgraph of {@code model}. */
@@ -87,10 +69,11 @@ public final class Planner {
         }
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
-        Channel[] homes = homes(g, lowered, tensors);
+        Channel[] constantHomes = constantHomes(g, lowered, tensors);
+        Channel[] homes = homes(g, lowered, tensors, constantHomes);
 
-        Channel[] scheduled = scheduledHomes(g, lowered, tensors);
-        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, new MemoSizer(sizer));
+        Channel[] scheduled = scheduledHomes(tensors, constantHomes);
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, memo(sizer));
 
         List<Step> steps = new ArrayList<>();
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
@@ -387,22 +370,26 @@ public final class Planner {
      * constants with the weights, feature maps in the arena. In spilling mode feature maps are promoted to the
      * cache only after scheduling, so the scheduler's estimates (and hence the slack) use the arena's timing.
      */
-    private Channel[] scheduledHomes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
-        Map<Integer, Channel> layerConstants = layerConstants(g, lowered, tensors);
+    private Channel[] scheduledHomes(Tensors tensors, Channel[] constantHomes) {
         Channel[] homes = new Channel[tensors.count];
         for (int t = 0; t < tensors.count; t++) {
-            homes[t] = tensors.constant[t] ? layerConstants.getOrDefault(t, target.weights()) : target.arena();
+            homes[t] = tensors.constant[t] ? constantHomes[t] : target.arena();
         }
         return homes;
     }
 
     /**
-     * Returns where the constants of the layers given their own weight memory ({@code placement.layer_weights})
-     * live: every constant input of such an operator (weights, biases, LUT sources), and every constant its
-     * lowering created (a constant second IFM), goes with it.
+     * Returns where every constant lives, by tensor (null for the others): with the weights, unless a layer given
+     * its own weight memory ({@code placement.layer_weights}) reads it: every constant input of such an operator
+     * (weights, biases, LUT sources), and every constant its lowering created (a constant second IFM), goes with it.
      */
-    private Map<Integer, Channel> layerConstants(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
-        Map<Integer, Channel> out = new HashMap<>();
+    private Channel[] constantHomes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+        Channel[] out = new Channel[tensors.count];
+        for (int t = 0; t < tensors.count; t++) {
+            if (tensors.constant[t]) {
+                out[t] = target.weights();
+            }
+        }
         for (int op : target.layerWeights().keySet()) {
             if (op >= g.operators().size()) {
                 continue;
@@ -412,18 +399,18 @@ public final class Planner {
             for (int slot = 0; slot < o.inputCount(); slot++) {
                 int t = o.input(slot);
                 if (t >= 0 && g.tensor(t).isConstant()) {
-                    out.put(t, home);
+                    out[t] = home;
                 }
             }
             if (lowered.get(op) instanceof Lowering.Result.Npu npu) {
                 for (NpuOperation n : npu.operations()) {
                     int ifm = n.tensors().ifm();
                     if (tensors.constant[ifm]) {
-                        out.put(ifm, home);
+                        out[ifm] = home;
                     }
                     n.tensors().ifm2().ifPresent(t -> {
                         if (tensors.constant[t]) {
-                            out.put(t, home);
+                            out[t] = home;
                         }
                     });
                 }
@@ -615,13 +602,12 @@ public final class Planner {
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
      * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela.
      */
-    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
-        Map<Integer, Channel> layerConstants = layerConstants(g, lowered, tensors);
         for (int t = 0; t < tensors.count; t++) {
             if (tensors.constant[t]) {
-                homes[t] = layerConstants.getOrDefault(t, target.weights());
+                homes[t] = constantHomes[t];
             } else if (tensors.internal[t] && target.spilling()) {
                 homes[t] = target.cache();
             }

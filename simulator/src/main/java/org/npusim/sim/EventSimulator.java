@@ -46,7 +46,6 @@ final class EventSimulator {
     private static final int DMA = 2;
     private static final int DECODER = 3;
     private static final int CPU = 4;
-    private static final int FIXED = 5;
 
     private final ExecutionPlan plan;
     private final boolean overlap;
@@ -93,7 +92,11 @@ final class EventSimulator {
     private final Handler dmaDone = this::onDmaDone;
     private final Handler dmaFree = this::onDmaFree;
 
-    private record Transfer(int step, int slice, long bytes, Channel source, Channel destination) {}
+    /**
+     * A DMA transfer of a step: its LUT (slice -1), its whole weight stream (slice 0, single buffering) or one
+     * weight slice; {@code everySlice} when every block of the step needs it (the LUT, a single buffer).
+     */
+    private record Transfer(int step, int slice, boolean everySlice, long bytes, Channel source, Channel destination) {}
 
     EventSimulator(ExecutionPlan plan, boolean overlap, boolean contention, ClockDomain clock, CpuCost cpuCost,
             double decoderWeightsPerCycle, long npuInvocationPs, Timeline timeline) {
@@ -119,7 +122,7 @@ final class EventSimulator {
             bytes[i] = new ByteCounter();
             if (plan.steps().get(i) instanceof Step.Npu n) {
                 work[i] = StepWork.of(n, costs, plan.npu());
-                planTransfers(i, n);
+                planTransfers(i, n, work[i].constants());
             }
         }
         // Channels are created up front so that per-step busy arrays have a fixed width.
@@ -178,17 +181,18 @@ final class EventSimulator {
         return resource(contention ? c.label() : c.label() + "/" + stream);
     }
 
-    private void planTransfers(int i, Step.Npu n) {
+    /** Plans the DMA transfers of NPU step {@code i}: its LUT, copied from {@code constants}, and its weights. */
+    private void planTransfers(int i, Step.Npu n, Channel constants) {
         if (n.lutBytes() > 0) {
-            transfers.add(new Transfer(i, -1, n.lutBytes(), plan.npu().weightsOf(n.operator()), null));
+            transfers.add(new Transfer(i, -1, true, n.lutBytes(), constants, null));
         }
         if (n.weights().isPresent() && n.weights().get().buffered()) {
             WeightPlan w = n.weights().get();
             if (w.buffering() == WeightPlan.Buffering.SINGLE) {
-                transfers.add(new Transfer(i, 0, w.encoded().totalBytes(), w.source(), w.buffer()));
+                transfers.add(new Transfer(i, 0, true, w.encoded().totalBytes(), w.source(), w.buffer()));
             } else {
                 for (int s = 0; s < w.encoded().sliceCount(); s++) {
-                    transfers.add(new Transfer(i, s, w.encoded().slice(s), w.source(), w.buffer()));
+                    transfers.add(new Transfer(i, s, false, w.encoded().slice(s), w.source(), w.buffer()));
                 }
             }
         }
@@ -281,8 +285,8 @@ final class EventSimulator {
         return clock.toPs(bytes / m.bytesPerCycle());
     }
 
-    private long fetch(int step, Channel c, String stream, double bytes, long now, int block) {
-        return reserve(step, channel(c, stream), now, transferPs(bytes, c.timing()), stream, block, bytes);
+    private long fetch(int step, int resource, Channel c, String stream, double bytes, long now, int block) {
+        return reserve(step, resource, now, transferPs(bytes, c.timing()), stream, block, bytes);
     }
 
     /**
@@ -300,6 +304,13 @@ final class EventSimulator {
         final int[] sliceBlocksLeft;
         final long macPs;
         final long outPs;
+        /** The resources of the step's streams, looked up once (a lookup builds a label without contention). */
+        final int ifmResource;
+        final int ifm2Resource;
+        final int ofmResource;
+        /** The channel the NPU reads weights through, and its resource; null and -1 without weights. */
+        final Channel weightsChannel;
+        final int weightsResource;
         long lastWrite;
         int waitingBlock = -1;
         final Handler issue = this::onIssue;
@@ -336,6 +347,12 @@ final class EventSimulator {
                 assigned += n;
             }
             this.lastWrite = sim.now();
+            Step.Npu n = work.step();
+            this.ifmResource = channel(n.ifm().channel(), "ifm");
+            this.ifm2Resource = channel(work.ifm2Channel(), "ifm2");
+            this.ofmResource = channel(n.ofm().channel(), "ofm");
+            this.weightsChannel = n.weights().map(p -> p.buffered() ? p.buffer() : p.source()).orElse(null);
+            this.weightsResource = weightsChannel == null ? -1 : channel(weightsChannel, "weights");
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
                 this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
@@ -355,15 +372,14 @@ final class EventSimulator {
             Step.Npu n = work.step();
             long now = s.now();
             double share = 1.0 / blocks;
-            long ready = fetch(step, n.ifm().channel(), "ifm", work.ifmBytes() * work.ifmEfficiency() * share, now, k);
+            long ready = fetch(step, ifmResource, n.ifm().channel(), "ifm", work.ifmBytes() * work.ifmEfficiency() * share, now, k);
             if (work.ifm2Bytes() > 0) {
-                ready = Math.max(ready, fetch(step, work.ifm2Channel(), "ifm2", work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
+                ready = Math.max(ready, fetch(step, ifm2Resource, work.ifm2Channel(), "ifm2",
+                        work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
             weightsEnd[k] = ready;
-            if (n.weights().isPresent()) {
-                WeightPlan p = n.weights().get();
-                Channel c = p.buffered() ? p.buffer() : p.source();
-                long weightsIn = fetch(step, c, "weights", work.weightFetchBytes() * share, now, k);
+            if (weightsChannel != null) {
+                long weightsIn = fetch(step, weightsResource, weightsChannel, "weights", work.weightFetchBytes() * share, now, k);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
                 weightsEnd[k] = Math.max(ready, Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0)));
             }
@@ -407,7 +423,7 @@ final class EventSimulator {
         }
 
         void onWrite(Simulation s, int k) {
-            long end = fetch(step, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
+            long end = fetch(step, ofmResource, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
             lastWrite = Math.max(lastWrite, end);
             if (k == blocks - 1) {
                 computed[step] = true;
@@ -468,16 +484,11 @@ final class EventSimulator {
     private boolean sliceReady(int step, int slice) {
         for (int t : stepTransfers[step]) {
             Transfer tr = transfers.get(t);
-            boolean needed = tr.slice() == -1 || tr.slice() == slice || (tr.slice() == 0 && isSingle(step));
-            if (needed && !transferComplete[t]) {
+            if ((tr.everySlice() || tr.slice() == slice) && !transferComplete[t]) {
                 return false;
             }
         }
         return true;
-    }
-
-    private boolean isSingle(int step) {
-        return work[step].step().weights().map(p -> p.buffering() == WeightPlan.Buffering.SINGLE).orElse(false);
     }
 
     private void sliceComputed(int step, int slice) {

@@ -28,6 +28,7 @@ import org.npusim.plan.WeightPlan;
  * @param weightFetchBytes weight and scale bytes the NPU fetches (from the buffer when buffered, else from where
  *     they are stored): weight elements consumed times the compression ratio, plus the scales
  * @param weightElements weight elements the MAC array consumes (the weight decoder's work)
+ * @param constants the channel of the operator's constants (its weights' home), from which its LUT is copied
  */
 record StepWork(
         Step.Npu step,
@@ -40,14 +41,16 @@ record StepWork(
         long ofmBytes,
         double ofmEfficiency,
         double weightFetchBytes,
-        long weightElements) {
+        long weightElements,
+        Channel constants) {
 
     static StepWork of(Step.Npu s, CostModel costs, NpuTarget target) {
         NpuOperation op = s.op();
         BlockConfig bc = s.blockConfig();
         Optional<WeightPlan> w = s.weights();
+        Channel constants = target.weightsOf(s.operator());
         double scaleLatency = w.map(p -> (p.buffered() ? p.buffer() : p.source()).timing().readLatencyCycles())
-                .orElse(target.weightsOf(s.operator()).timing().readLatencyCycles());
+                .orElse(constants.timing().readLatencyCycles());
         OpCost compute = op.type() == NpuBlockType.ELEMENTWISE
                 ? costs.elementwise(op, bc, s.ifm().stream(), s.ofm().stream())
                 : costs.macOperation(op, bc, s.ifm().stream(), s.ofm().stream(), scaleLatency);
@@ -60,6 +63,6 @@ record StepWork(
         double weightBytes = w.map(p -> t.weightElements() * p.encoded().ratio() + p.encoded().scaleBytes()).orElse(0.0);
         return new StepWork(s, compute, t.ifmElements() * op.ifmBits() / 8, ifmEta, c2,
                 t.ifm2Elements() * op.ifm2Bits() / 8, eta2, t.ofmElements() * op.ofmBits() / 8, ofmEta, weightBytes,
-                t.weightElements());
+                t.weightElements(), constants);
     }
 }

@@ -102,7 +102,7 @@ public final class VelaEstimator {
         double dmaMisc = 0;
         if (s.lutBytes() > 0) {
             // The LUT is a constant of the operator: it lives with the operator's weights.
-            Channel lutSource = plan.npu().weightsOf(s.operator());
+            Channel lutSource = work.constants();
             dmaMisc += DmaModel.transferCycles(lutSource.timing(), shram, s.lutBytes());
             bytes.read(lutSource.memory(), s.lutBytes());
         }

@@ -75,6 +75,7 @@ final class SimulationTest {
     @Test
     void clockDomain_nonIntegerPeriod_convertsWithoutDrift() {
         ClockDomain c = new ClockDomain("npu", 333_000_000L);
+        // 1e6 / 333e6 s = 3,003,003,003.003 ps, rounded up; 9808 / 500e6 s = 19,616,000 ps exactly.
         assertThat(c.toPs(1_000_000)).isEqualTo(3_003_003_004L);
         assertThat(new ClockDomain("npu", 500_000_000L).toPs(9808)).isEqualTo(19_616_000L);
     }
