@@ -101,7 +101,7 @@ public class KernelVariantsBenchmark {
         @Setup
         public void setUp() {
             Int8ConvLayer base = ShippedLayers.conv(layer);
-            Int8ConvLayer conv = ShippedLayers.withWeights(base, Pruning.unstructured(base.weights(), sparsity));
+            Int8ConvLayer conv = base.withWeights(Pruning.unstructured(base.weights(), sparsity));
             prepare(conv, KernelVariant.fromLabel(encoding).orElseThrow(), Optional.empty(), 0);
         }
     }
@@ -119,7 +119,7 @@ public class KernelVariantsBenchmark {
         public void setUp() {
             Int8ConvLayer base = ShippedLayers.conv(layer);
             NmPattern p = NmPattern.parse(pattern).orElseThrow();
-            Int8ConvLayer conv = ShippedLayers.withWeights(base,
+            Int8ConvLayer conv = base.withWeights(
                     Pruning.structured(base.weights(), base.outC(), base.filterLength(), p));
             prepare(conv, KernelVariant.SPARSE_NM, Optional.of(p), 0);
         }
@@ -157,7 +157,7 @@ public class KernelVariantsBenchmark {
         @Setup
         public void setUp() {
             Int8FullyConnectedLayer base = ShippedLayers.fullyConnected("autoencoder_ad:dense_1");
-            layer = ShippedLayers.withWeights(base, Pruning.unstructured(base.weights(), sparsity));
+            layer = base.withWeights(Pruning.unstructured(base.weights(), sparsity));
             kernel = variant.equals("dense-reference") ? null
                     : LayerKernels.fullyConnected(layer, KernelVariant.fromLabel(variant).orElseThrow(), Optional.empty());
             input = ShippedLayers.input(layer.batches() * layer.depth(), -layer.inputOffset(), 0);

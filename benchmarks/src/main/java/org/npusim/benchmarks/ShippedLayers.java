@@ -48,19 +48,6 @@ final class ShippedLayers {
         return Int8FullyConnectedLayer.of(m.name(), m.main(), find(m.main(), spec.substring(spec.indexOf(':') + 1)));
     }
 
-    /** Returns {@code l} with other weights. */
-    static Int8ConvLayer withWeights(Int8ConvLayer l, byte[] w) {
-        return new Int8ConvLayer(l.batches(), l.inH(), l.inW(), l.inC(), l.outH(), l.outW(), l.outC(), l.kH(), l.kW(),
-                l.strideH(), l.strideW(), l.dilationH(), l.dilationW(), l.padTop(), l.padLeft(), w, l.inputOffset(),
-                l.output());
-    }
-
-    /** Returns {@code l} with other weights. */
-    static Int8FullyConnectedLayer withWeights(Int8FullyConnectedLayer l, byte[] w) {
-        return new Int8FullyConnectedLayer(l.batches(), l.units(), l.depth(), w, l.inputOffset(), l.filterOffset(),
-                l.output());
-    }
-
     /** Returns seeded random int8 activations of which {@code zeroFraction} (about) equal {@code zeroPoint}. */
     static byte[] input(int length, int zeroPoint, double zeroFraction) {
         SplittableRandom r = new SplittableRandom(42);

@@ -237,14 +237,14 @@ final class KernelsCommand implements Callable<Integer> {
                     byte[] expected;
                     byte[] actual;
                     if (conv) {
-                        Int8ConvLayer l = p.isPresent() ? withWeights(convLayer, Pruning.structured(convLayer.weights(),
+                        Int8ConvLayer l = p.isPresent() ? convLayer.withWeights(Pruning.structured(convLayer.weights(),
                                 convLayer.outC(), convLayer.filterLength(), p.get())) : convLayer;
                         expected = new byte[l.outputLength()];
                         actual = new byte[l.outputLength()];
                         l.runDense(input, expected);
                         LayerKernels.conv(l, v, p).run(input, actual);
                     } else {
-                        Int8FullyConnectedLayer l = p.isPresent() ? withWeights(fcLayer, Pruning.structured(
+                        Int8FullyConnectedLayer l = p.isPresent() ? fcLayer.withWeights(Pruning.structured(
                                 fcLayer.weights(), fcLayer.units(), fcLayer.depth(), p.get())) : fcLayer;
                         expected = new byte[l.batches() * l.units()];
                         actual = new byte[expected.length];
@@ -261,17 +261,6 @@ final class KernelsCommand implements Callable<Integer> {
                 }
             }
             return checked;
-        }
-
-        private static Int8ConvLayer withWeights(Int8ConvLayer l, byte[] w) {
-            return new Int8ConvLayer(l.batches(), l.inH(), l.inW(), l.inC(), l.outH(), l.outW(), l.outC(), l.kH(),
-                    l.kW(), l.strideH(), l.strideW(), l.dilationH(), l.dilationW(), l.padTop(), l.padLeft(), w,
-                    l.inputOffset(), l.output());
-        }
-
-        private static Int8FullyConnectedLayer withWeights(Int8FullyConnectedLayer l, byte[] w) {
-            return new Int8FullyConnectedLayer(l.batches(), l.units(), l.depth(), w, l.inputOffset(), l.filterOffset(),
-                    l.output());
         }
 
         private static double fraction(String text, String option) {

@@ -26,6 +26,11 @@ import org.npusim.graph.Tensor;
 public record Int8FullyConnectedLayer(int batches, int units, int depth, byte[] weights, int inputOffset,
         int filterOffset, Requantization output) {
 
+    /** Returns this layer with {@code newWeights} (same shape) in place of its weights: a pruned or clustered copy. */
+    public Int8FullyConnectedLayer withWeights(byte[] newWeights) {
+        return new Int8FullyConnectedLayer(batches, units, depth, newWeights, inputOffset, filterOffset, output);
+    }
+
     /** Validates the record: positive sizes, weights and output stage matching them. */
     public Int8FullyConnectedLayer {
         Objects.requireNonNull(output, "output");

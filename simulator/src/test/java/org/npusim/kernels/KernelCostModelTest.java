@@ -207,11 +207,8 @@ final class KernelCostModelTest {
             Sparsity cs = new Sparsity(Pruning.zeroFraction(conv.weights()), 0, Optional.of(p));
             LayerShape shape = LayerShape.of(conv);
             if (m.notApplicable(shape, v, cs).isEmpty()) {
-                Int8ConvLayer l = v == KernelVariant.SPARSE_NM ? new Int8ConvLayer(conv.batches(), conv.inH(), conv.inW(),
-                        conv.inC(), conv.outH(), conv.outW(), conv.outC(), conv.kH(), conv.kW(), conv.strideH(),
-                        conv.strideW(), conv.dilationH(), conv.dilationW(), conv.padTop(), conv.padLeft(),
-                        Pruning.structured(conv.weights(), conv.outC(), conv.filterLength(), p), conv.inputOffset(),
-                        conv.output()) : conv;
+                Int8ConvLayer l = v == KernelVariant.SPARSE_NM ? conv.withWeights(
+                        Pruning.structured(conv.weights(), conv.outC(), conv.filterLength(), p)) : conv;
                 assertThat(m.footprint(shape, v, cs).weightBytes()).as(v.label())
                         .isEqualTo(LayerKernels.conv(l, v, Optional.of(p)).weightBytes());
             }

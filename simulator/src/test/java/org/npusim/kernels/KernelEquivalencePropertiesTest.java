@@ -66,11 +66,7 @@ final class KernelEquivalencePropertiesTest {
         int m = 2 << r.nextInt(4);
         NmPattern p = new NmPattern(1 + r.nextInt(m - 1), m);
         Int8ConvLayer base = RandomLayers.conv(r, false, r.nextDouble() * 0.5);
-        Int8ConvLayer l = new Int8ConvLayer(base.batches(), base.inH(), base.inW(), base.inC(), base.outH(),
-                base.outW(), base.outC(), base.kH(), base.kW(), base.strideH(), base.strideW(), base.dilationH(),
-                base.dilationW(), base.padTop(), base.padLeft(),
-                Pruning.structured(base.weights(), base.outC(), base.filterLength(), p), base.inputOffset(),
-                base.output());
+        Int8ConvLayer l = base.withWeights(Pruning.structured(base.weights(), base.outC(), base.filterLength(), p));
         assertThat(p.fits(l.weights(), l.outC(), l.filterLength())).isTrue();
         byte[] x = input(r, l);
         assertThat(run(LayerKernels.conv(l, KernelVariant.SPARSE_NM, Optional.of(p)), l.outputLength(), x))
@@ -85,8 +81,7 @@ final class KernelEquivalencePropertiesTest {
         byte[] expected = new byte[l.batches() * l.units()];
         l.runDense(x, expected);
         NmPattern p = NmPattern.STANDARD.get(r.nextInt(NmPattern.STANDARD.size()));
-        Int8FullyConnectedLayer pruned = new Int8FullyConnectedLayer(l.batches(), l.units(), l.depth(),
-                Pruning.structured(l.weights(), l.units(), l.depth(), p), l.inputOffset(), l.filterOffset(), l.output());
+        Int8FullyConnectedLayer pruned = l.withWeights(Pruning.structured(l.weights(), l.units(), l.depth(), p));
         byte[] expectedPruned = new byte[expected.length];
         pruned.runDense(x, expectedPruned);
         for (KernelVariant v : KernelVariant.values()) {
