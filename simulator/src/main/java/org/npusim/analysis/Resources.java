@@ -6,7 +6,7 @@ import org.npusim.hw.MemoryConfig;
 
 /**
  * Names the resources of a result in words. The labels are the simulator's: {@code mac}, {@code output},
- * {@code weight-decoder}, {@code dma}, {@code cpu}, an NPU channel {@code axiN:MEMORY}, the Vela-compatible mode's
+ * {@code weight-decoder}, {@code scale-fetch}, {@code dma}, {@code cpu}, an NPU channel {@code axiN:MEMORY}, the Vela-compatible mode's
  * {@code npu}, or, for CPU layers, the name of a memory whose wait states dominated.
  */
 public final class Resources {
@@ -22,6 +22,8 @@ public final class Resources {
                 return "output stage";
             case "weight-decoder":
                 return "weight decoder";
+            case "scale-fetch":
+                return "scale/bias fetch";
             case "dma":
                 return "NPU DMA (weight and LUT copies)";
             case "cpu":

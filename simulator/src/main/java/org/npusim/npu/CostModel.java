@@ -153,16 +153,15 @@ public final class CostModel {
         long blocks = (long) o.n() * Shape4.ceilDiv(o.h(), ob.h()) * Shape4.ceilDiv(o.w(), ob.w()) * Shape4.ceilDiv(o.c(), ob.c());
         // Step 9: output stage, floored by the bias fetch.
         double out = Math.ceil(outputCyclesPerElement(op, bc) * ((long) ob.h() * ob.w() * ob.c()));
-        if (op.scaled()) {
-            out = Math.max(out, SCALE_BYTES_PER_CHANNEL * ob.c() * scaleReadLatency / 256.0);
-        }
-        // Step 10: per-block command overhead.
-        double cmd = commandCycles(op, bc, ifm, ofm, dpu + out);
-        double dpuStage = Math.max(dpu, cmd);
-        double outStage = Math.max(out, cmd);
+        double scaleFetch = op.scaled() ? SCALE_BYTES_PER_CHANNEL * ob.c() * scaleReadLatency / 256.0 : 0;
+        // Step 10: per-block command overhead, over the output stage as Vela floors it.
+        double cmd = commandCycles(op, bc, ifm, ofm, dpu + Math.max(out, scaleFetch));
+        OpCost cost = new OpCost(blocks, dpu, out, scaleFetch, cmd, 0);
+        double dpuStage = cost.macStageCycles();
+        double outStage = cost.outputStageCycles();
         // Step 11: two-stage pipeline.
         long total = (long) (Math.max(dpuStage, outStage) * blocks + Math.min(dpuStage, outStage));
-        return new OpCost(blocks, dpu, out, cmd, total);
+        return new OpCost(blocks, dpu, out, scaleFetch, cmd, total);
     }
 
     private int delay(boolean acc40) {
@@ -198,7 +197,7 @@ public final class CostModel {
         long ofmElements = op.ofm().withDepthRoundedTo(ofm.format().depthQuantum()).elements();
         long cycles = (long) Math.ceil(cpe * ofmElements);
         long blocks = blocksOf(op.ofm(), b);
-        return new OpCost(blocks, 0, cpe0 * blockElements, cmd, cycles);
+        return new OpCost(blocks, 0, cpe0 * blockElements, 0, cmd, cycles);
     }
 
     /** Returns the number of OFM blocks of {@code block} covering {@code ofm}. */

@@ -30,7 +30,9 @@ import org.npusim.plan.WeightPlan;
  * <p>Per-block memory latency is not charged on every fetch: the NPU keeps several AXI transactions in flight, and
  * the stage times carry Vela's per-block command-overhead floor {@code (T_ifm + T_ofm + out + dpu) / 4}
  * (ethos-u-facts.md §3.3 step 10), which is where latency enters Vela's model too. DMA transfers pay the source's
- * read latency once, as {@code mem2mem} does.
+ * read latency once, as {@code mem2mem} does. The scale/bias records of a block are fetched by a unit of their own
+ * from the block's issue, taking Vela's latency-bound time for them (step 9), and the block's output stage waits
+ * for them; Vela puts that time in the output stage itself.
  *
  * <p>The NPU DMA copies weight slices and LUTs in plan order. With overlap on, it starts the next step's first
  * transfer as soon as it is free, so weight fetch hides under the current step's compute, and the next step's
@@ -46,6 +48,7 @@ final class EventSimulator {
     private static final int DMA = 2;
     private static final int DECODER = 3;
     private static final int CPU = 4;
+    private static final int SCALES = 5;
 
     private final ExecutionPlan plan;
     private final boolean overlap;
@@ -109,7 +112,7 @@ final class EventSimulator {
         this.cpuCost = cpuCost;
         this.decoderWeightsPerCycle = decoderWeightsPerCycle;
         this.costs = plan.target().map(t -> new CostModel(t.variant())).orElse(null);
-        for (String fixed : new String[] {"mac", "output", "dma", "weight-decoder", "cpu"}) {
+        for (String fixed : new String[] {"mac", "output", "dma", "weight-decoder", "cpu", "scale-fetch"}) {
             resource(fixed);
         }
         this.stepCount = plan.steps().size();
@@ -300,10 +303,14 @@ final class EventSimulator {
         final long[] outEnd;
         /** When block k's inputs (IFM and decoded weights) have all arrived. */
         final long[] weightsEnd;
+        /** When block k's scale and bias records have arrived (its output stage waits for them). */
+        final long[] scalesEnd;
         final int[] blockSlice;
         final int[] sliceBlocksLeft;
         final long macPs;
         final long outPs;
+        /** Fetch time of one block's scale and bias records; 0 without scales. */
+        final long scalePs;
         /** The resources of the step's streams, looked up once (a lookup builds a label without contention). */
         final int ifmResource;
         final int ifm2Resource;
@@ -332,6 +339,7 @@ final class EventSimulator {
             double blocksPerPipelineBlock = (double) computeBlocks / blocks;
             this.outEnd = new long[blocks];
             this.weightsEnd = new long[blocks];
+            this.scalesEnd = new long[blocks];
             this.blockSlice = new int[blocks];
             this.sliceBlocksLeft = new int[sliceCount];
             int cout = work.step().op().ofm().c();
@@ -356,9 +364,17 @@ final class EventSimulator {
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
                 this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
+                this.scalePs = 0;
             } else {
                 this.macPs = clock.toPs(work.compute().macStageCycles() * blocksPerPipelineBlock);
-                this.outPs = clock.toPs(work.compute().outputStageCycles() * blocksPerPipelineBlock);
+                // Vela floors the output stage by the scale fetch (10 bytes per channel at the constant memory's
+                // latency per 256 bytes, ethos-u-facts.md §3.3 step 9), which its max(stages, memory) then overlaps
+                // with everything else. Here the fetch runs as its own unit from the block's issue, beside the IFM
+                // and weight streams and the MAC stage, and the output stage waits for it: on a step whose one block
+                // waits for its weights from slow memory the fetch hides under them, instead of following the MAC
+                // stage as a floored output stage would (dtln on U65: 2,500 cycles per gate).
+                this.outPs = clock.toPs(work.compute().outputWorkCycles() * blocksPerPipelineBlock);
+                this.scalePs = clock.toPs(work.compute().scaleFetchCycles() * blocksPerPipelineBlock);
             }
         }
 
@@ -378,6 +394,7 @@ final class EventSimulator {
                         work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
             weightsEnd[k] = ready;
+            scalesEnd[k] = scalePs > 0 ? reserve(step, SCALES, now, scalePs, "scales", k, 0) : now;
             if (weightsChannel != null) {
                 long weightsIn = fetch(step, weightsResource, weightsChannel, "weights", work.weightFetchBytes() * share, now, k);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
@@ -417,7 +434,7 @@ final class EventSimulator {
         }
 
         void onOutput(Simulation s, int k) {
-            long end = reserve(step, OUTPUT, s.now(), outPs, "block", k, 0);
+            long end = reserve(step, OUTPUT, Math.max(s.now(), scalesEnd[k]), outPs, "block", k, 0);
             outEnd[k] = end;
             s.at(end, write, k);
         }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * @param startPs when the step started
  * @param endPs when its last transaction ended
  * @param bottleneck the resource the step was bound by (mac, output, a channel {@code axi0:sram}, dma,
- *     weight-decoder, cpu)
+ *     weight-decoder, scale-fetch, cpu)
  * @param bottleneckPs that resource's busy time within the step
  * @param busyPs busy time per resource within the step
  * @param readBytes bytes read per memory

@@ -80,7 +80,7 @@ public final class VelaEstimator {
             bytes.read(d.source().channel().memory(), d.bytes());
             bytes.write(d.destination().channel().memory(), d.bytes());
         }
-        return new Estimate(new OpCost(0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, "dma", bytes, 0);
+        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, "dma", bytes, 0);
     }
 
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */

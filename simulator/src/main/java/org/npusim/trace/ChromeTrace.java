@@ -55,7 +55,7 @@ public final class ChromeTrace {
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
     /** The order of the NPU's fixed tracks; channels follow, sorted by label. */
-    private static final List<String> NPU_ORDER = List.of("npu", "mac", "output", "weight-decoder", "dma");
+    private static final List<String> NPU_ORDER = List.of("npu", "mac", "output", "weight-decoder", "scale-fetch", "dma");
 
     private ChromeTrace() {}
 

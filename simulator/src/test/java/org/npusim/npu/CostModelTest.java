@@ -68,7 +68,10 @@ final class CostModelTest {
         OpCost cost = model.macOperation(op, bc, new StreamPlacement(SRAM, TensorFormat.NHCWB16),
                 new StreamPlacement(SRAM, TensorFormat.NHWC), FLASH.readLatencyCycles());
         assertThat(cost.macBlockCycles()).isEqualTo(272.0);
-        assertThat(cost.outputBlockCycles()).isEqualTo(5.0);
+        assertThat(cost.outputBlockCycles()).isEqualTo(1.0);
+        assertThat(cost.scaleFetchCycles()).isEqualTo(5.0);
+        assertThat(cost.outputStageCycles()).isEqualTo(86.5);
+        assertThat(cost.outputWorkCycles()).isEqualTo(86.5);
         assertThat(cost.commandCycles()).isEqualTo(86.5);
         assertThat(cost.cycles()).isEqualTo(358);
         CostModel.Traffic t = model.traffic(op, bc, TensorFormat.NHCWB16, TensorFormat.NHWC);

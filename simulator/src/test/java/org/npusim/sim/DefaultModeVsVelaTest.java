@@ -73,10 +73,11 @@ final class DefaultModeVsVelaTest {
         System.out.printf("NPU-only configurations: %d, median |error| %.1f%%, max %.1f%%, over 15%%: %s%n", sorted.size(),
                 median, sorted.get(sorted.size() - 1), over);
         assertThat(median).isLessThanOrEqualTo(5.0);
-        // The issue asks for 15%; five configurations exceed it (up to +24%: the LSTM models on U65, where
-        // npusim overlaps independent gate products and drains the last block of DRAM-bound layers after their
-        // weights arrive, and hello_world's three single-block layers on U55 high-end). This bound keeps them from
-        // drifting further.
-        assertThat(sorted.get(sorted.size() - 1)).isLessThanOrEqualTo(25.0);
+        // The issue asks for 15%; three configurations exceed it: trained_lstm on U65-256/512 (-19.5%, -18.4%),
+        // where npusim lets the two independent gate products of each LSTM gate overlap (BLOCKDEP) and Vela sums
+        // them, and hello_world on U55-64 high-end shared (+15.1%), three single-block layers whose output stage
+        // drains after their weights arrive from flash, which Vela's max() takes as hidden. This bound keeps them
+        // from drifting further (it was 25% before the scale fetch ran beside the MAC stage: dtln U65-512 was +23.8%).
+        assertThat(sorted.get(sorted.size() - 1)).isLessThanOrEqualTo(20.0);
     }
 }
