@@ -110,15 +110,11 @@ public final class ResultWriter {
                 write += m.writeBytes();
             }
             out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d,%s%n", l.index(),
-                    csvField(l.name()), l.op(), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
-                    l.cycles() * secondsPerCycle, csvField(l.bottleneck()), l.bottleneckShare(), l.utilization(),
+                    Csv.field(l.name()), l.op(), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
+                    l.cycles() * secondsPerCycle, Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
                     l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
-                    csvField(l.kernel())));
+                    Csv.field(l.kernel())));
         }
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private static void json(SimulationResult r, Optional<Analysis> analysis, Writer out) throws IOException {

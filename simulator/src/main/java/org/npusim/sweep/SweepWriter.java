@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.BitSet;
 import java.util.List;
+import org.npusim.report.Csv;
 import org.npusim.report.Json;
 
 /**
@@ -48,7 +49,7 @@ public final class SweepWriter {
     public static String csvHeader(Header h) {
         StringBuilder b = new StringBuilder("index");
         for (Axis a : h.axes()) {
-            b.append(',').append(field(a.key()));
+            b.append(',').append(Csv.field(a.key()));
         }
         b.append(",status");
         for (String m : METRICS) {
@@ -70,7 +71,7 @@ public final class SweepWriter {
     private static String csvRow(PointResult r, String pareto) {
         StringBuilder b = new StringBuilder().append(r.index());
         for (String v : r.values()) {
-            b.append(',').append(field(v));
+            b.append(',').append(Csv.field(v));
         }
         switch (r.outcome().kind()) {
             case OK -> {
@@ -81,7 +82,7 @@ public final class SweepWriter {
                         .append(',').append(m.onChipBytes()).append(',').append(pareto);
             }
             case FAILED -> {
-                b.append(',').append(field("failed: " + ((PointResult.Failure) r.outcome()).reason()));
+                b.append(',').append(Csv.field("failed: " + ((PointResult.Failure) r.outcome()).reason()));
                 b.append(",".repeat(METRICS.size())).append(',').append(pareto.isEmpty() ? "" : "no");
             }
         }
@@ -146,9 +147,5 @@ public final class SweepWriter {
             j.writeEndObject();
         }
         out.write("\n");
-    }
-
-    private static String field(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }
