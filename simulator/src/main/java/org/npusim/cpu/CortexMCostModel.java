@@ -3,6 +3,7 @@ package org.npusim.cpu;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.npusim.cpu.CoreTiming.Isa;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
@@ -235,10 +236,15 @@ public final class CortexMCostModel implements CpuCostModel {
                 (long) o.inputCount() * outerRuns(o), m);
     }
 
-    /** The outer index count of a concatenation or split: the output's elements outside the axis. */
+    /**
+     * The outer index count of a concatenation or split: the output's elements outside the axis. CONCATENATION
+     * carries its axis in its options; SPLIT and SPLIT_V take it from a constant input (SPLIT's first, SPLIT_V's
+     * third), and one not constant (or absent) counts as axis 0, one run per output.
+     */
     private static long outerRuns(Operands o) {
         int axis = switch (o.op.options().kind()) {
             case CONCATENATION -> ((OpOptions.Concatenation) o.op.options()).axis();
+            case SPLIT -> o.constantScalar(o.op.is(BuiltinOperator.SPLIT_V) ? 2 : 0).orElse(0);
             default -> 0;
         };
         Shape s = o.out(0).shape();
@@ -318,6 +324,20 @@ public final class CortexMCostModel implements CpuCostModel {
             this.graph = graph;
             this.op = op;
             this.placement = placement;
+        }
+
+        /** Returns the value of input {@code i} when it is a constant holding one integer. */
+        OptionalInt constantScalar(int i) {
+            if (i >= op.inputCount() || op.input(i) < 0) {
+                return OptionalInt.empty();
+            }
+            Tensor t = graph.tensor(op.input(i));
+            if (t.data().isEmpty() || t.elementCount() != 1
+                    || (t.type() != ElementType.INT32 && t.type() != ElementType.INT64)) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(t.type() == ElementType.INT64 ? (int) t.data().get().toLongArray()[0]
+                    : t.data().get().toIntArray()[0]);
         }
 
         /** Whether the operator has at least one input and one output tensor. */

@@ -6,8 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ConstantData;
+import org.npusim.graph.ElementType;
 import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorCode;
+import org.npusim.graph.Quantization;
+import org.npusim.graph.Shape;
 import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.modeldesc.ModelDescriptions;
@@ -145,5 +154,35 @@ class CortexMCostModelTest {
         CpuOpCost slow = CortexMCostModel.of(ref).cost(g, g.operators().get(1));
         assertThat(slow.kernel()).isEqualTo("reference conv");
         assertThat((double) slow.cycles() / fast.cycles()).isBetween(3.0, 34.0);
+    }
+
+    /**
+     * SPLIT takes its axis from its first input, a constant. A 1x8x8x16 int8 tensor split in two along the
+     * channels is 64 pixel runs of 8 bytes per output, 128 copies in all; along the height it is one run of 512
+     * bytes per output. Same bytes, 64 times the per-run overhead: the channel split costs more.
+     */
+    @Test
+    void cost_splitAlongChannels_paysOneRunPerPixel() {
+        HardwareConfig m4 = hw("cpu-only/cortex-m4-120mhz.yaml");
+        long channels = CortexMCostModel.of(m4).cost(split(3), split(3).operators().get(0)).cycles();
+        long height = CortexMCostModel.of(m4).cost(split(1), split(1).operators().get(0)).cycles();
+        assertThat(channels).isGreaterThan(height);
+        // Each run costs at least its call and loop overhead (10 instructions, DataMovementKernels).
+        assertThat(channels - height).isGreaterThanOrEqualTo(10L * (128 - 2));
+    }
+
+    /** A SPLIT of a 1x8x8x16 int8 tensor in two along {@code axis}. */
+    private static Subgraph split(int axis) {
+        Optional<Quantization> q = Optional.of(Quantization.perTensor(0.1f, 0));
+        Shape half = axis == 3 ? Shape.of(1, 8, 8, 8) : Shape.of(1, 4, 8, 16);
+        List<Tensor> tensors = List.of(
+                new Tensor(0, "axis", ElementType.INT32, Shape.of(1), Optional.empty(),
+                        Optional.of(ConstantData.ofInt32(new int[] {axis})), false),
+                new Tensor(1, "in", ElementType.INT8, Shape.of(1, 8, 8, 16), q, Optional.empty(), false),
+                new Tensor(2, "a", ElementType.INT8, half, q, Optional.empty(), false),
+                new Tensor(3, "b", ElementType.INT8, half, q, Optional.empty(), false));
+        Operator op = new Operator(0, OperatorCode.of(BuiltinOperator.SPLIT), new int[] {0, 1}, new int[] {2, 3},
+                new int[0], new OpOptions.Split(2));
+        return Subgraph.of("split", tensors, List.of(op), new int[] {1}, new int[] {2, 3});
     }
 }
