@@ -320,10 +320,15 @@ final class EventSimulator {
         final int weightsResource;
         long lastWrite;
         int waitingBlock = -1;
+        /** Whether the next step was started before this one's last write (decided when the MAC array finishes). */
+        boolean nextStartedEarly;
+        /** When the last block leaves the output stage; {@code Long.MAX_VALUE} until that block enters it. */
+        long drainedPs = Long.MAX_VALUE;
         final Handler issue = this::onIssue;
         final Handler mac = this::onMac;
         final Handler output = this::onOutput;
         final Handler write = this::onWrite;
+        final Handler macDone = this::onMacDone;
 
         Pipeline(int step) {
             this.step = step;
@@ -418,10 +423,19 @@ final class EventSimulator {
             long end = reserve(step, MAC, now, Math.max(macPs, weightsEnd[k] - now), "block", k, 0);
             if (k + 1 < blocks) {
                 s.at(now, issue, k + 1);
-            } else if (overlap && nextMayStartEarly(step, blocks)) {
-                s.at(end, startNext, step);
+            } else if (overlap) {
+                s.at(end, macDone, k);
             }
             s.at(end, output, k);
+        }
+
+        /** The MAC array has finished the last block: the next step may start now, or once what it reads is written. */
+        void onMacDone(Simulation s, int k) {
+            long start = earliestNextStart(step, blocks, s.now());
+            if (start >= 0) {
+                nextStartedEarly = true;
+                s.at(start, startNext, step);
+            }
         }
 
         /** Called when a DMA transfer of this step completes: resumes a block that waited for it. */
@@ -436,6 +450,9 @@ final class EventSimulator {
         void onOutput(Simulation s, int k) {
             long end = reserve(step, OUTPUT, Math.max(s.now(), scalesEnd[k]), outPs, "block", k, 0);
             outEnd[k] = end;
+            if (k == blocks - 1) {
+                drainedPs = end;
+            }
             s.at(end, write, k);
         }
 
@@ -456,7 +473,7 @@ final class EventSimulator {
                 // its reads of this OFM queue behind the writes on the channel (AXI keeps them in order).
                 if (!overlap) {
                     s.at(stepEnd[step], startNext, step);
-                } else if (!nextMayStartEarly(step, blocks)) {
+                } else if (!nextStartedEarly) {
                     s.at(s.now(), startNext, step);
                 }
             }
@@ -464,25 +481,39 @@ final class EventSimulator {
     }
 
     /**
-     * Whether the step after {@code i} may start when step i's MAC array finishes its last block, while i's output
-     * stage drains (the Ethos-U's block dependency, BLOCKDEP): when it does not read i's OFM, or when its first IFM
-     * block needs only part of that OFM and i wrote it in several blocks, so the part it needs is already written.
-     * A consumer that needs the whole tensor at once (global pooling, fully connected) and CPU steps wait for the
-     * last write.
+     * When the step after {@code i} may start, step i's MAC array having finished its last block at {@code nowPs}
+     * while i's output stage drains (the Ethos-U's block dependency, BLOCKDEP); or -1 for "at i's last write". It may
+     * start at once when it does not read i's OFM, or when its first IFM block needs only part of that OFM and i
+     * wrote it in several blocks, so the part it needs is already written. A consumer that needs the whole tensor at
+     * once (global pooling, fully connected) and CPU steps wait for the last write. An earlier step still in its
+     * output stage (i started beside it) whose OFM the next step reads delays the start until that step's last
+     * block has left the output stage.
      */
-    private boolean nextMayStartEarly(int i, int producerBlocks) {
+    private long earliestNextStart(int i, int producerBlocks, long nowPs) {
         if (i + 1 >= stepCount || !(plan.steps().get(i + 1) instanceof Step.Npu next)) {
-            return false;
+            return -1;
         }
-        int ofm = work[i].step().op().tensors().ofm();
-        boolean dependent = next.op().tensors().ifm() == ofm
-                || (next.op().tensors().ifm2().isPresent() && next.op().tensors().ifm2().getAsInt() == ofm);
-        if (!dependent) {
-            return true;
+        long start = nowPs;
+        for (int k = i - 1; k >= 0 && pipelines[k] != null && pipelines[k].drainedPs > nowPs; k--) {
+            if (reads(next, work[k].step().op().tensors().ofm())) {
+                if (pipelines[k].drainedPs == Long.MAX_VALUE) {
+                    return -1;
+                }
+                start = Math.max(start, pipelines[k].drainedPs);
+            }
+        }
+        if (!reads(next, work[i].step().op().tensors().ofm())) {
+            return start;
         }
         var ifm = next.op().ifm();
         var block = next.blockConfig().ifmBlock();
-        return producerBlocks > 1 && (block.h() < ifm.h() || block.w() < ifm.w());
+        return producerBlocks > 1 && (block.h() < ifm.h() || block.w() < ifm.w()) ? start : -1;
+    }
+
+    /** Whether {@code step} reads tensor {@code t} as its IFM or second IFM. */
+    private static boolean reads(Step.Npu step, int t) {
+        return step.op().tensors().ifm() == t
+                || (step.op().tensors().ifm2().isPresent() && step.op().tensors().ifm2().getAsInt() == t);
     }
 
     private void recordBytes(int i) {
