@@ -6,8 +6,8 @@ import org.npusim.hw.MemoryConfig;
 
 /**
  * Names the resources of a result in words. The labels are the simulator's: {@code mac}, {@code output},
- * {@code weight-decoder}, {@code scale-fetch}, {@code dma}, {@code cpu}, an NPU channel {@code axiN:MEMORY}, the Vela-compatible mode's
- * {@code npu}, or, for CPU layers, the name of a memory whose wait states dominated.
+ * {@code weight-decoder}, {@code scale-fetch}, {@code dma}, {@code cpu}, an NPU channel {@code axiN:MEMORY}, the
+ * Vela-compatible mode's {@code npu}, or, for CPU layers, the name of a memory whose wait states dominated.
  */
 public final class Resources {
 
