@@ -173,6 +173,7 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
                 next += attached[i] ? 0 : 1;
             }
             String prefix = several ? CompiledOperator.CUSTOM_CODE + "[" + c.operator() + "] #" : CompiledOperator.CUSTOM_CODE + " #";
+            written.clear();
             for (int i = 0; i < commands.size(); i++) {
                 NpuCommand cmd = commands.get(i);
                 if (attached[i]) {
@@ -185,11 +186,13 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
                     lutTransfers.getOrDefault(i, List.of()).forEach(feeding::add);
                     steps.add(npuStep(c, layer, k, weightTransfers.getOrDefault(i, List.of()), lutBytes(lutTransfers, i),
                             gate(feeding, kernelSteps)));
+                    written.add(new Written(k.ofm().extent(), layer.tensor()));
                     macs += k.macs();
                 } else {
                     DmaCommand d = (DmaCommand) cmd;
                     Layer layer = addLayer(name, "DMA", ElementType.UINT8, dmaShape(d));
                     steps.add(dmaStep(c, layer, d));
+                    written.add(new Written(d.destination(), layer.tensor()));
                 }
             }
         }
@@ -241,6 +244,27 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
 
         /** A layer of the expanded model: its operator and the tensor that names it. */
         private record Layer(int operator, int tensor) {}
+
+        /** Memory a step of the current command stream wrote, and the tensor of that step's layer. */
+        private record Written(AddressRange range, int tensor) {}
+
+        /** What the steps of the command stream being expanded wrote so far, in order. */
+        private final List<Written> written = new ArrayList<>();
+
+        /**
+         * Returns the tensor a command reads at {@code map}: the layer of the last earlier command of the stream
+         * whose output overlaps it (so that the simulation sees the dependency, as the NPU's BLOCKDEP and waits
+         * do), else the tensor of the region, data from before the stream.
+         */
+        private int readTensor(CompiledOperator c, FeatureMap map) {
+            AddressRange read = map.extent();
+            for (int w = written.size() - 1; w >= 0; w--) {
+                if (written.get(w).range().overlaps(read)) {
+                    return written.get(w).tensor();
+                }
+            }
+            return c.regions().get(map.region()).tensor();
+        }
 
         /** Adds an operator {@code op} whose one output, of {@code type} and {@code shape}, is named {@code name}. */
         private Layer addLayer(String name, String op, ElementType type, Shape4 shape) {
@@ -298,7 +322,7 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
         private NpuOperation operation(CompiledOperator c, Layer layer, KernelCommand k, long lutBytes) {
             NpuOperation.Builder b = NpuOperation.builder(tensors.get(layer.tensor()).name(), layer.operator(), blockType(k))
                     .function(function(k.operation()))
-                    .ifm(c.regions().get(k.ifm().region()).tensor(), k.ifm().shape(), k.ifm().bits())
+                    .ifm(readTensor(c, k.ifm()), k.ifm().shape(), k.ifm().bits())
                     .ofm(layer.tensor(), k.ofm().shape(), k.ofm().bits())
                     .resampling(switch (k.upscale()) {
                         case NONE -> NpuOperation.Resampling.NONE;
@@ -312,7 +336,7 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
             if (k.ifm2().isPresent()) {
                 SecondOperand s = k.ifm2().get();
                 if (s instanceof SecondOperand.Tensor t) {
-                    b.ifm2(c.regions().get(t.map().region()).tensor(), t.map().shape(), t.bits());
+                    b.ifm2(readTensor(c, t.map()), t.map().shape(), t.bits());
                 } else {
                     b.scalarIfm2(s.bits());
                 }

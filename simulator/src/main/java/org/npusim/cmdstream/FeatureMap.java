@@ -23,6 +23,17 @@ public record FeatureMap(int region, long address, Shape4 shape, int bits, boole
         Objects.requireNonNull(format, "format");
     }
 
+    /**
+     * Returns the bytes the feature map spans from its base when stored densely: H·W·C' elements of {@code bits},
+     * C' being the depth rounded up to 16 in NHCWB16. A command that reads or writes through larger strides (a slice
+     * of a bigger tensor) touches bytes in this span and beyond; for telling which kernel's output another kernel
+     * reads, the dense span from the same base is what both commands have in common.
+     */
+    public AddressRange extent() {
+        long depth = format == TensorFormat.NHCWB16 ? (shape.c() + 15L) / 16 * 16 : shape.c();
+        return new AddressRange(region, address, (long) shape.h() * shape.w() * depth * bits / 8);
+    }
+
     /** Returns the element type's name: {@code int8}, {@code uint8}, {@code int16}, {@code int32}. */
     public String typeName() {
         return (signed ? "int" : "uint") + bits;

@@ -151,7 +151,7 @@ public final class CostModel {
         dpu /= variant.cores();
         // Step 8: OFM blocks.
         long blocks = (long) o.n() * Shape4.ceilDiv(o.h(), ob.h()) * Shape4.ceilDiv(o.w(), ob.w()) * Shape4.ceilDiv(o.c(), ob.c());
-        // Step 9: output stage, floored by the bias fetch.
+        // Step 9: output stage, and the scale/bias fetch that floors it (OpCost.outputStageCycles applies the floor).
         double out = Math.ceil(outputCyclesPerElement(op, bc) * ((long) ob.h() * ob.w() * ob.c()));
         double scaleFetch = op.scaled() ? SCALE_BYTES_PER_CHANNEL * ob.c() * scaleReadLatency / 256.0 : 0;
         // Step 10: per-block command overhead, over the output stage as Vela floors it.

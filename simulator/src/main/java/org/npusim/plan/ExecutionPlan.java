@@ -23,6 +23,47 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
         steps = List.copyOf(steps);
     }
 
+    /**
+     * Returns, for every tensor of the main subgraph, the tensor whose memory holds its data: itself, or for the
+     * output of a reshape that no step writes (a removed RESHAPE, SQUEEZE or EXPAND_DIMS: its producer writes the
+     * reshaped tensor) the storage of its input. Two steps touch the same data exactly when their tensors have the
+     * same storage.
+     */
+    public int[] storage() {
+        org.npusim.graph.Subgraph g = model.main();
+        int[] storage = new int[g.tensors().size()];
+        boolean[] written = new boolean[storage.length];
+        for (int t = 0; t < storage.length; t++) {
+            storage[t] = t;
+        }
+        for (Step s : steps) {
+            if (s instanceof Step.Npu n) {
+                mark(written, n.op().tensors().ofm());
+            } else if (s instanceof Step.Dma d) {
+                mark(written, d.op().tensors().ofm());
+            } else if (s instanceof Step.Cpu c) {
+                for (int t : c.graphOperator().outputs()) {
+                    mark(written, t);
+                }
+            }
+        }
+        for (org.npusim.graph.Operator op : g.operators()) {
+            boolean memoryOnly = op.is(org.npusim.graph.BuiltinOperator.RESHAPE)
+                    || op.is(org.npusim.graph.BuiltinOperator.SQUEEZE) || op.is(org.npusim.graph.BuiltinOperator.EXPAND_DIMS);
+            if (memoryOnly && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0 && op.output(0) >= 0
+                    && !written[op.output(0)]) {
+                storage[op.output(0)] = storage[op.input(0)];
+            }
+        }
+        return storage;
+    }
+
+    private static void mark(boolean[] written, int t) {
+        if (t >= 0 && t < written.length) {
+            written[t] = true;
+        }
+    }
+
     /** Returns the NPU target; throws when the plan is for CPU-only hardware. */
     public NpuTarget npu() {
         return target.orElseThrow(() -> new IllegalStateException("the plan has no NPU"));

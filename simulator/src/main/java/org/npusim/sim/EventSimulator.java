@@ -31,8 +31,11 @@ import org.npusim.plan.WeightPlan;
  * the stage times carry Vela's per-block command-overhead floor {@code (T_ifm + T_ofm + out + dpu) / 4}
  * (ethos-u-facts.md §3.3 step 10), which is where latency enters Vela's model too. DMA transfers pay the source's
  * read latency once, as {@code mem2mem} does. The scale/bias records of a block are fetched by a unit of their own
- * from the block's issue, taking Vela's latency-bound time for them (step 9), and the block's output stage waits
- * for them; Vela puts that time in the output stage itself.
+ * from the block's issue (once their DMA-buffered slice has arrived), taking Vela's latency-bound time for them
+ * (step 9), and the block's output stage waits for them; Vela puts that time in the output stage itself. Where
+ * the fetch runs is a modelling choice, not a documented fact of the hardware: Vela's formula charges each block's
+ * records a serial latency (unlike the pipelined streams above), and its max() of totals treats that time as
+ * overlapping everything else; a fetch beside the MAC stage is the reading of it that a pipeline can realise.
  *
  * <p>The NPU DMA copies weight slices and LUTs in plan order. With overlap on, it starts the next step's first
  * transfer as soon as it is free, so weight fetch hides under the current step's compute, and the next step's
@@ -85,6 +88,9 @@ final class EventSimulator {
     /** Whether an NPU step's last block has left the output stage (a gate of later transfers). */
     private final boolean[] computed;
 
+    /** The tensor whose memory holds each tensor's data ({@link ExecutionPlan#storage}: removed reshapes are views). */
+    private final int[] storage;
+
     /** The pipelines of the NPU steps that have started (a step drains while the next one starts). */
     private final Pipeline[] pipelines;
 
@@ -116,6 +122,7 @@ final class EventSimulator {
             resource(fixed);
         }
         this.stepCount = plan.steps().size();
+        this.storage = plan.storage();
         this.work = new StepWork[stepCount];
         this.stepStart = new long[stepCount];
         this.stepEnd = new long[stepCount];
@@ -320,6 +327,8 @@ final class EventSimulator {
         final int weightsResource;
         long lastWrite;
         int waitingBlock = -1;
+        /** A block whose scale fetch waits for its weight slice's transfer, or -1. */
+        int scalesWaiting = -1;
         /** Whether the next step was started before this one's last write (decided when the MAC array finishes). */
         boolean nextStartedEarly;
         /** When the last block leaves the output stage; {@code Long.MAX_VALUE} until that block enters it. */
@@ -399,7 +408,15 @@ final class EventSimulator {
                         work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
             weightsEnd[k] = ready;
-            scalesEnd[k] = scalePs > 0 ? reserve(step, SCALES, now, scalePs, "scales", k, 0) : now;
+            scalesEnd[k] = now;
+            if (scalePs > 0) {
+                // DMA-buffered records can be fetched once their slice's transfer has arrived.
+                if (sliceReady(step, blockSlice[k])) {
+                    fetchScales(k, now);
+                } else {
+                    scalesWaiting = k;
+                }
+            }
             if (weightsChannel != null) {
                 long weightsIn = fetch(step, weightsResource, weightsChannel, "weights", work.weightFetchBytes() * share, now, k);
                 long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
@@ -438,8 +455,21 @@ final class EventSimulator {
             }
         }
 
-        /** Called when a DMA transfer of this step completes: resumes a block that waited for it. */
+        /** Starts fetching block k's scale and bias records at {@code nowPs} (after the unit's earlier fetches). */
+        private void fetchScales(int k, long nowPs) {
+            scalesEnd[k] = reserve(step, SCALES, nowPs, scalePs, "scales", k, 0);
+        }
+
+        /**
+         * Called when a DMA transfer of this step completes: starts the scale fetch of a block whose records it
+         * brought, and resumes a block that waited for it. (A block issues only once the one before it has its
+         * slice, so at most one block waits for either.)
+         */
         void transferArrived(Simulation s) {
+            if (scalesWaiting >= 0 && sliceReady(step, blockSlice[scalesWaiting])) {
+                fetchScales(scalesWaiting, s.now());
+                scalesWaiting = -1;
+            }
             if (waitingBlock >= 0 && sliceReady(step, blockSlice[waitingBlock])) {
                 int k = waitingBlock;
                 waitingBlock = -1;
@@ -510,10 +540,15 @@ final class EventSimulator {
         return producerBlocks > 1 && (block.h() < ifm.h() || block.w() < ifm.w()) ? start : -1;
     }
 
-    /** Whether {@code step} reads tensor {@code t} as its IFM or second IFM. */
-    private static boolean reads(Step.Npu step, int t) {
-        return step.op().tensors().ifm() == t
-                || (step.op().tensors().ifm2().isPresent() && step.op().tensors().ifm2().getAsInt() == t);
+    /** Whether {@code step} reads the data of tensor {@code t} (its storage) as its IFM or second IFM. */
+    private boolean reads(Step.Npu step, int t) {
+        int data = storageOf(t);
+        return storageOf(step.op().tensors().ifm()) == data
+                || (step.op().tensors().ifm2().isPresent() && storageOf(step.op().tensors().ifm2().getAsInt()) == data);
+    }
+
+    private int storageOf(int t) {
+        return t >= 0 && t < storage.length ? storage[t] : t;
     }
 
     private void recordBytes(int i) {

@@ -65,8 +65,7 @@ final class CostModelTest {
         CostModel model = new CostModel(NpuVariant.ETHOS_U55_256);
         NpuOperation op = lowered("MobilenetV1/Logits/Conv2d_1c_1x1/BiasAdd");
         BlockConfig bc = BlockConfigSearch.find(NpuVariant.ETHOS_U55_256, op).orElseThrow();
-        OpCost cost = model.macOperation(op, bc, new StreamPlacement(SRAM, TensorFormat.NHCWB16),
-                new StreamPlacement(SRAM, TensorFormat.NHWC), FLASH.readLatencyCycles());
+        OpCost cost = logitsCost(FLASH.readLatencyCycles());
         assertThat(cost.macBlockCycles()).isEqualTo(272.0);
         assertThat(cost.outputBlockCycles()).isEqualTo(1.0);
         assertThat(cost.scaleFetchCycles()).isEqualTo(5.0);
@@ -77,5 +76,29 @@ final class CostModelTest {
         CostModel.Traffic t = model.traffic(op, bc, TensorFormat.NHCWB16, TensorFormat.NHWC);
         assertThat(t.weightElements()).isEqualTo(512);
         assertThat(t.scaleBytes()).isEqualTo(20);
+    }
+
+    /**
+     * (c) the same FC with its scales behind a 2,000-cycle latency: the scale fetch 10 x 2 x 2000 / 256 = 156.25
+     * floors Vela's output stage; the command overhead takes that floored stage, (36 + 33 + 156.25 + 272) / 4 =
+     * 124.3125; int(272 + 156.25) = 428. The output stage's own work is the command floor alone, 124.3125: what
+     * the event simulation runs after the MAC stage, while the fetch runs beside it.
+     */
+    @Test
+    void macOperation_scalesBehindLongLatency_splitsFetchFromOutputWork() {
+        OpCost cost = logitsCost(2000);
+        assertThat(cost.scaleFetchCycles()).isEqualTo(156.25);
+        assertThat(cost.commandCycles()).isEqualTo(124.3125);
+        assertThat(cost.outputStageCycles()).isEqualTo(156.25);
+        assertThat(cost.outputWorkCycles()).isEqualTo(124.3125);
+        assertThat(cost.cycles()).isEqualTo(428);
+    }
+
+    /** The logits FC on Ethos-U55-256 (IFM NHCWB16, OFM NHWC, both in SRAM), its scales behind {@code latency}. */
+    private static OpCost logitsCost(double latency) {
+        NpuOperation op = lowered("MobilenetV1/Logits/Conv2d_1c_1x1/BiasAdd");
+        BlockConfig bc = BlockConfigSearch.find(NpuVariant.ETHOS_U55_256, op).orElseThrow();
+        return new CostModel(NpuVariant.ETHOS_U55_256).macOperation(op, bc, new StreamPlacement(SRAM, TensorFormat.NHCWB16),
+                new StreamPlacement(SRAM, TensorFormat.NHWC), latency);
     }
 }

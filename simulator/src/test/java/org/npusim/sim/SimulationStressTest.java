@@ -24,11 +24,12 @@ import org.npusim.testsupport.SharedData;
  * Hostile hardware for the event-driven engine: the shipped systems with every memory's latency, clock (scale) and
  * burst length, the NPU variant and clock, Vela's memory mode, and the overlap and contention switches drawn at
  * random (seeded, so a failure repeats), on the four small shipped model descriptions. Every run must end, pass
- * the engine's own conservation check (a violation throws IllegalStateException), and respect the MAC bound per
- * layer; the only acceptable failure is bad input (a mode a system rejects, a memory too small), in one line. A
- * deadlock like the one Himax WE2's 1/64 flash once caused (a step with fewer OFM blocks than weight slices never
- * finished) fails here as an exception, since the event queue then drains with steps unfinished. 1,500 draws ran
- * clean when this was written; 300 run in CI.
+ * the engine's own conservation check (a violation throws IllegalStateException), respect the MAC bound per
+ * layer, and read no OFM before its producer drained ({@link DataDependencyTest#margin}); the only acceptable
+ * failure is bad input (a mode a system rejects, a memory too small), in one line. A deadlock like the one Himax
+ * WE2's 1/64 flash once caused (a step with fewer OFM blocks than weight slices never finished) fails here as an
+ * exception, since the event queue then drains with steps unfinished. 1,500 draws ran clean when this was
+ * written; 300 run in CI.
  */
 final class SimulationStressTest {
 
@@ -84,7 +85,10 @@ final class SimulationStressTest {
             }
             SimulationResult r;
             try {
-                r = Simulator.standard().simulate(model, model.name(), hw);
+                Simulator.Run timed = Simulator.standard().run(model, model.name(), hw, true);
+                assertThat(DataDependencyTest.margin(timed).leastPs()).as("%s: a read before its data was written", what)
+                        .isNotNegative();
+                r = timed.result();
             } catch (InputException tooSmall) {
                 assertThat(tooSmall.getMessage()).as(what).doesNotContain("\n");
                 refused++;
