@@ -273,7 +273,10 @@ public final class Analyzer {
             MemoryTraffic t = l.traffic().get(p.weightsOf(l.index()));
             return t != null && t.readBytes() > 0 && l.weights().originalBytes() > 0;
         }
-        return l.bottleneck().equals("dma") || Resources.channelMemory(l.bottleneck()).equals(p.weights());
+        // The scale/bias fetch takes the latency of the memory the records are read from: the weights' home, or the
+        // SRAM buffer they were copied to (then moving the weights changes little, which re-simulation shows).
+        return l.bottleneck().equals("dma") || l.bottleneck().equals("scale-fetch")
+                || Resources.channelMemory(l.bottleneck()).equals(p.weights());
     }
 
     /** Returns the next of Vela's modes towards on-chip memory, if there is one. */

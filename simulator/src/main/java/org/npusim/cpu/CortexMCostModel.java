@@ -447,9 +447,11 @@ public final class CortexMCostModel implements CpuCostModel {
         }
 
         OperandMemories memories() {
-            String input = op.inputCount() > 0 && op.input(0) >= 0 ? memoryOf(op.input(0)) : placement.arena();
+            // SPLIT's first input is its axis (a constant); its data is the second.
+            int data = op.is(BuiltinOperator.SPLIT) ? 1 : 0;
+            String input = op.inputCount() > data && op.input(data) >= 0 ? memoryOf(op.input(data)) : placement.arena();
             String input2 = input;
-            for (int s = 1; s < op.inputCount(); s++) {
+            for (int s = data + 1; s < op.inputCount(); s++) {
                 int t = op.input(s);
                 if (t >= 0 && !graph.tensor(t).isConstant()) {
                     input2 = memoryOf(t);

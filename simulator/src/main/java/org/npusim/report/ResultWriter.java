@@ -110,7 +110,7 @@ public final class ResultWriter {
                 write += m.writeBytes();
             }
             out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d,%s%n", l.index(),
-                    Csv.field(l.name()), l.op(), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
+                    Csv.field(l.name()), Csv.field(l.op()), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
                     l.cycles() * secondsPerCycle, Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
                     l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
                     Csv.field(l.kernel())));

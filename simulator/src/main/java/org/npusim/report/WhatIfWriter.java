@@ -83,7 +83,7 @@ public final class WhatIfWriter {
             LayerResult x = a.layers().get(i);
             LayerResult y = b.layers().get(i);
             out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.6g,%.6g,%s,%s%n", x.index(),
-                    Csv.field(x.name()), x.op(), x.unit().label(),
+                    Csv.field(x.name()), Csv.field(x.op()), x.unit().label(),
                     x.weights().encodedBytes(), y.weights().encodedBytes(), x.cycles(), y.cycles(), x.energyJoules(),
                     y.energyJoules(), Csv.field(x.bottleneck()), Csv.field(y.bottleneck())));
         }

@@ -15,7 +15,8 @@ public final class Timeline {
      *
      * @param track the resource: mac, output, weight-decoder, scale-fetch, dma, cpu, or a channel ({@code axi0:sram})
      * @param step the plan step it belongs to
-     * @param what the stream or stage (ifm, ifm2, weights, ofm, dma-read, dma-write, block, cpu)
+     * @param what the stream or stage (ifm, ifm2, weights, ofm, dma-read, dma-write, block, decode, scales, lut,
+     *     copy, cpu, npu-invoke)
      * @param block the OFM block index within the step, or -1
      * @param startPs start
      * @param endPs end

@@ -33,7 +33,8 @@ import org.npusim.sim.Timeline;
  *
  * <p>Layout: process 1 is the NPU, process 2 the CPU. Each has a {@code layers} track with one slice per layer that
  * ran on it (over the layer's span; a layer that overlaps the previous one goes to a second layers track), then one
- * track per component of the timeline: MAC array, output stage, weight decoder, DMA and each AXI channel on the NPU; the CPU on the CPU.
+ * track per component of the timeline: MAC array, output stage, weight decoder, scale/bias fetch, DMA and each AXI
+ * channel on the NPU; the CPU on the CPU.
  * A channel's DMA transfers get a track of their own beside its NPU streams. Consecutive transactions of one plan
  * step on a track are merged into batches, at most {@value #MAX_SLICES_PER_STEP} slices per step and track (see
  * {@link #batch}), so that files stay small; a batch covers its first transaction's start to its last one's end,

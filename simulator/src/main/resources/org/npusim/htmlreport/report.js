@@ -153,10 +153,11 @@
   // ---- Colours ----
 
   var FIXED_COLORS = {
-    mac: '#4e79a7', output: '#f28e2b', 'weight-decoder': '#76b7b2', dma: '#e15759', cpu: '#59a14f', npu: '#9c755f'
+    mac: '#4e79a7', output: '#f28e2b', 'weight-decoder': '#76b7b2', 'scale-fetch': '#d4a6c8', dma: '#e15759',
+    cpu: '#59a14f', npu: '#9c755f'
   };
   var PALETTE = ['#b07aa1', '#edc948', '#ff9da7', '#9c755f', '#86bcb6', '#d37295', '#a0cbe8', '#8cd17d'];
-  var RESOURCE_ORDER = ['npu', 'mac', 'output', 'weight-decoder', 'dma', 'cpu'];
+  var RESOURCE_ORDER = ['npu', 'mac', 'output', 'weight-decoder', 'scale-fetch', 'dma', 'cpu'];
 
   function resourceOrder(names) {
     return names.slice().sort(function (a, b) {
@@ -200,12 +201,14 @@
     if (bottleneck.indexOf('axi') === 0) return 'memory port';
     if (bottleneck === 'dma') return 'DMA';
     if (bottleneck === 'weight-decoder') return 'weight decoder';
+    if (bottleneck === 'scale-fetch') return 'scale fetch';
     if (bottleneck === 'cpu') return 'CPU';
     return 'other';
   }
 
   var BOUND_COLORS = {
-    compute: '#4e79a7', 'memory port': '#f28e2b', DMA: '#e15759', 'weight decoder': '#76b7b2', CPU: '#59a14f', other: '#8a93a3'
+    compute: '#4e79a7', 'memory port': '#f28e2b', DMA: '#e15759', 'weight decoder': '#76b7b2', 'scale fetch': '#d4a6c8',
+    CPU: '#59a14f', other: '#8a93a3'
   };
 
   // ---- Axes ----

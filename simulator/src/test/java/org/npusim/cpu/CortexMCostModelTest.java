@@ -167,6 +167,9 @@ class CortexMCostModelTest {
         long channels = CortexMCostModel.of(m4).cost(split(3), split(3).operators().get(0)).cycles();
         long height = CortexMCostModel.of(m4).cost(split(1), split(1).operators().get(0)).cycles();
         assertThat(channels).isGreaterThan(height);
+        // The data (input 1) is read from the arena, not from where the axis constant (input 0) is stored.
+        assertThat(CortexMCostModel.of(m4).cost(split(3), split(3).operators().get(0)).readBytes())
+                .containsKey("sram").doesNotContainKey("flash");
         // Each run costs at least its call and loop overhead (10 instructions, DataMovementKernels).
         assertThat(channels - height).isGreaterThanOrEqualTo(10L * (128 - 2));
     }
