@@ -18,8 +18,8 @@ package org.npusim.compression;
  * choice changes the stream's size, so it must be reproduced exactly.
  *
  * <p>Representation: a state's predecessor is either itself or the step's cheapest state, so each position
- * stores a bit mask of the configurations that switched, not 13 predecessors, and the cheapest configuration is
- * recorded where it changes.
+ * stores a bit mask of the configurations that switched ({@link #switchBit}), not 13 predecessors, and the
+ * cheapest configuration is recorded where it changes.
  */
 final class GrcSearch {
 
@@ -54,8 +54,11 @@ final class GrcSearch {
         }
     }
 
-    /** Per position (1…n): bit c set when configuration c switched there from the previous cheapest one. */
-    private short[] switched = new short[0];
+    /**
+     * Per position (1…n): bit {@link #switchBit}(c) set when configuration c switched there from the previous
+     * cheapest one.
+     */
+    private long[] switched = new long[0];
     /**
      * The cheapest configuration before each step, run-length coded: from position {@code cheapestFrom[k]} (1…)
      * on it is {@code cheapestConfig[k]}, up to the next entry. The weight search's cheapest configuration
@@ -78,7 +81,7 @@ final class GrcSearch {
     private void ensure(int n) {
         if (switched.length < n + 2) {
             int size = Math.max(n + 2, switched.length + switched.length / 2);
-            switched = new short[size];
+            switched = new long[size];
             cheapestFrom = new int[size];
             cheapestConfig = new byte[size];
         }
@@ -127,7 +130,7 @@ final class GrcSearch {
      * value.
      */
     private int advance(int[] values, int n, long uncompressedAdd, long uncompressedOver) {
-        short[] sw = switched;
+        long[] sw = switched;
         long lo = 0;
         long hi = 0;
         int best = 0;
@@ -139,7 +142,7 @@ final class GrcSearch {
             long addHi = LANES_HIGH[v] + uncompressedAdd;
             long overLo = (lo + OVER_LOW[v]) & HIGH_BITS;
             long overHi = (hi + OVER_HIGH[v] + uncompressedOver) & HIGH_BITS;
-            sw[i + 1] = switchedMask(overLo, overHi);
+            sw[i + 1] = overLo | overHi >>> 1;
             lo = next(lo, overLo, addLo);
             hi = next(hi, overHi, addHi);
             // The cheapest lane was 0 and did not switch, unless it cannot code the value: it now holds the
@@ -163,11 +166,14 @@ final class GrcSearch {
         return best;
     }
 
-    /** Gathers the flags of the low and high lanes into a configuration bit mask. */
-    private static short switchedMask(long overLo, long overHi) {
-        int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
-        int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
-        return (short) (maskLo | maskHi << 8);
+    /**
+     * The bit of configuration {@code c} in a position's switch mask. The weight search stores the lanes' switch
+     * flags as they come, the low long's (bit 7 of each byte) or'ed with the high long's shifted right by one (bit
+     * 6 of each byte): two operations per value instead of gathering 13 bits into a short, and a long per position
+     * instead of a short is cheap next to the rest of the step.
+     */
+    static long switchBit(int c) {
+        return c < 8 ? 1L << (8 * c + 7) : 1L << (8 * (c - 8) + 6);
     }
 
     /** Sets the flagged lanes to 40 (a switch from the cheapest) and adds a value's bits. */
@@ -247,8 +253,6 @@ final class GrcSearch {
     private static final int FORCE_OVER = 128;
     /** Added to a lane switched to 40 where the value cannot be coded: 40 + 87 = 127. */
     private static final int IMPOSSIBLE_ADD = 87;
-    /** Multiplying lane bits (bit 8i) by this gathers lane i into bit 56 + i. */
-    private static final long GATHER = 0x0102040810204080L;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long FORTY = 40 * ONES;
@@ -300,9 +304,13 @@ final class GrcSearch {
         int best = 0;
         int bestConfig = 0;
         int free = 0;
-        short[] sw = switched;
+        long[] sw = switched;
         int[] from = cheapestFrom;
         byte[] config = cheapestConfig;
+        long bit0 = switchBit(0);
+        long bit1 = switchBit(1);
+        long bit2 = switchBit(2);
+        long bit3 = switchBit(3);
         int changes = 1;
         for (int i = 0; i < n; i++) {
             int v = values[i];
@@ -312,28 +320,28 @@ final class GrcSearch {
                 free++;
             }
             int viaSwitch = best + switchCost;
-            int mask = 0;
+            long mask = 0;
             if (viaSwitch < c0) {
                 c0 = viaSwitch;
-                mask |= 1;
+                mask |= bit0;
             }
             if (viaSwitch < c1) {
                 c1 = viaSwitch;
-                mask |= 2;
+                mask |= bit1;
             }
             if (viaSwitch < c2) {
                 c2 = viaSwitch;
-                mask |= 4;
+                mask |= bit2;
             }
             if (viaSwitch < c3) {
                 c3 = viaSwitch;
-                mask |= 8;
+                mask |= bit3;
             }
             c0 += v + 1;
             c1 += (v >> 1) + 2;
             c2 += (v >> 2) + 3;
             c3 += (v >> 3) + 4;
-            sw[i + 1] = (short) mask;
+            sw[i + 1] = mask;
             int previousConfig = bestConfig;
             best = c0;
             bestConfig = 0;
@@ -360,7 +368,7 @@ final class GrcSearch {
 
     /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
     private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
-        short[] sw = switched;
+        long[] sw = switched;
         int[] from = cheapestFrom;
         int change = cheapestChanges - 1;
         int slices = 0;
@@ -369,7 +377,7 @@ final class GrcSearch {
         int i = n;
         while (true) {
             // Back to the last position where the configuration was entered by a switch, or to the start.
-            int bit = 1 << config;
+            long bit = switchBit(config);
             while (i > 0 && (sw[i] & bit) == 0) {
                 i--;
             }
