@@ -128,6 +128,24 @@ final class GrcSearch {
      * Steps the search over {@code values[0, n)} from all lanes equal, recording each position's switches and
      * the changes of the cheapest configuration, and returns the first cheapest configuration after the last
      * value.
+     *
+     * <p>State: with x the lanes relative to the cheapest (as in {@link #searchWeights}) and B one in the lanes of
+     * the configurations before the cheapest ({@link #BEFORE_LOW}), the loop keeps {@code s = x − B}. While the
+     * cheapest stays the first cheapest, x ≥ B in every lane, so s is a clean packed value (lanes 0…127). One step
+     * in terms of s, with a the value's bits and l the cheapest configuration's:
+     * <ul>
+     *   <li>the switch flags are those of x: (x + over) = (s + (over + B)), the same lane sums, so no carry;
+     *   <li>a flagged lane of x becomes 40, that is 40 − B in s;
+     *   <li>the next state is x' − B = clamped x + a − l − B = clamped s + (a − l), whole-long arithmetic: the
+     *       per-lane differences a − l may be negative, but the sum of the packed numbers is the packed sum of
+     *       the lanes whenever every resulting lane lies in 0…127;
+     *   <li>the cheapest stays the first cheapest exactly when x' ≥ B in every lane, that is when no lane of the
+     *       result is negative. A lane result lies in −87…127 (clamped s ≥ 0, a ≤ 87, l ≤ 87), so the lowest
+     *       negative lane, which no borrow reaches, reads 169…255: its high bit is set, and no high bit is set
+     *       when no lane is negative. One test of the high bits replaces comparing every lane with the cheapest.
+     * </ul>
+     * When the test fails (about once in a thousand values on MobileNet v2), adding l + B back gives the lanes
+     * after the value (y = clamped x + a, all in 0…127), from which the new cheapest is found as before.
      */
     private int advance(int[] values, int n, long uncompressedAdd, long uncompressedOver) {
         long[] sw = switched;
@@ -140,28 +158,30 @@ final class GrcSearch {
             int v = values[i] & (Palette.CODES - 1);
             long addLo = LANES_LOW[v];
             long addHi = LANES_HIGH[v] + uncompressedAdd;
-            long overLo = (lo + OVER_LOW[v]) & HIGH_BITS;
-            long overHi = (hi + OVER_HIGH[v] + uncompressedOver) & HIGH_BITS;
+            long overLo = (lo + (OVER_LOW[v] + beforeLo)) & HIGH_BITS;
+            long overHi = (hi + (OVER_HIGH[v] + uncompressedOver + beforeHi)) & HIGH_BITS;
             sw[i + 1] = overLo | overHi >>> 1;
-            lo = next(lo, overLo, addLo);
-            hi = next(hi, overHi, addHi);
             // The cheapest lane was 0 and did not switch, unless it cannot code the value: it now holds the
-            // value's bits, or 127. Reading the bits from the addends (87 where the value cannot be coded: no
-            // lane is that high then, so the test fails as it must) keeps this off the chain of dependent steps
-            // from one value to the next.
+            // value's bits, or 127. Reading the bits from the addends (87 where the value cannot be coded: lane 5,
+            // divisor 5, codes every value in at most 21 bits, so its result is negative and the test fails as it
+            // must) keeps this off the chain of dependent steps from one value to the next.
             long least = lane(addLo, addHi, best);
-            if (!allAtLeast(lo, hi, least + beforeLo, least + beforeHi)) {
-                least = least(lo, hi);
-                best = first(lo, hi, least);
+            lo = clamped(lo, overLo, FORTY - beforeLo) + (addLo - least);
+            hi = clamped(hi, overHi, FORTY - beforeHi) + (addHi - least);
+            if (((lo | hi) & HIGH_BITS) != 0) {
+                long afterLo = lo + least + beforeLo;
+                long afterHi = hi + least + beforeHi;
+                least = least(afterLo, afterHi);
+                best = first(afterLo, afterHi, least);
                 beforeLo = BEFORE_LOW[best];
                 beforeHi = BEFORE_HIGH[best];
+                lo = afterLo - least - beforeLo;
+                hi = afterHi - least - beforeHi;
                 // The new cheapest is the one switched from in the step into position i + 2.
                 cheapestFrom[cheapestChanges] = i + 2;
                 cheapestConfig[cheapestChanges] = (byte) best;
                 cheapestChanges++;
             }
-            lo -= least;
-            hi -= least;
         }
         return best;
     }
@@ -176,29 +196,17 @@ final class GrcSearch {
         return c < 8 ? 1L << (8 * c + 7) : 1L << (8 * (c - 8) + 6);
     }
 
-    /** Sets the flagged lanes to 40 (a switch from the cheapest) and adds a value's bits. */
-    private static long next(long lanes, long over, long add) {
+    /** Sets the flagged lanes to {@code switchedTo} (a switch from the cheapest). */
+    private static long clamped(long lanes, long over, long switchedTo) {
         // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
         long full = over - (over >>> 7);
-        return ((lanes & ~full) | (FORTY & full)) + add;
+        return (lanes & ~full) | (switchedTo & full);
     }
 
     /** Returns lane {@code c} of the two longs in every lane. */
     private static long lane(long lo, long hi, int c) {
         long lanes = c < 8 ? lo : hi;
         return ((lanes >>> ((c & 7) << 3)) & 0x7F) * ONES;
-    }
-
-    /**
-     * Returns whether every lane is at least its threshold. With the threshold of the cheapest configuration's
-     * value in every lane, plus one in the lanes before it ({@link #BEFORE_LOW}), this says it is still the first
-     * cheapest: no lane is below it and none before it equals it. The cheapest configuration seldom changes
-     * (about once in a thousand values on MobileNet v2), so this test replaces the full search for the least lane
-     * ({@link #least}, {@link #first}) almost always.
-     */
-    private static boolean allAtLeast(long lo, long hi, long thresholdLo, long thresholdHi) {
-        // Per lane (x | 0x80) − t, with t ≤ 128, lies in 0…255 (no borrow) and keeps its high bit when x ≥ t.
-        return (((lo | HIGH_BITS) - thresholdLo) & ((hi | HIGH_BITS) - thresholdHi) & HIGH_BITS) == HIGH_BITS;
     }
 
     /** Per configuration c: one in the lanes of the configurations before c, in the low and high long. */
