@@ -18,8 +18,8 @@ package org.npusim.compression;
  * choice changes the stream's size, so it must be reproduced exactly.
  *
  * <p>Representation: a state's predecessor is either itself or the step's cheapest state, so each position
- * stores a bit mask of the configurations that switched, not 13 predecessors, and the cheapest configuration is
- * recorded where it changes.
+ * stores a bit mask of the configurations that switched ({@link #switchBit}), not 13 predecessors, and the
+ * cheapest configuration is recorded where it changes.
  */
 final class GrcSearch {
 
@@ -54,8 +54,11 @@ final class GrcSearch {
         }
     }
 
-    /** Per position (1…n): bit c set when configuration c switched there from the previous cheapest one. */
-    private short[] switched = new short[0];
+    /**
+     * Per position (1…n): bit {@link #switchBit}(c) set when configuration c switched there from the previous
+     * cheapest one.
+     */
+    private long[] switched = new long[0];
     /**
      * The cheapest configuration before each step, run-length coded: from position {@code cheapestFrom[k]} (1…)
      * on it is {@code cheapestConfig[k]}, up to the next entry. The weight search's cheapest configuration
@@ -78,7 +81,7 @@ final class GrcSearch {
     private void ensure(int n) {
         if (switched.length < n + 2) {
             int size = Math.max(n + 2, switched.length + switched.length / 2);
-            switched = new short[size];
+            switched = new long[size];
             cheapestFrom = new int[size];
             cheapestConfig = new byte[size];
         }
@@ -125,9 +128,27 @@ final class GrcSearch {
      * Steps the search over {@code values[0, n)} from all lanes equal, recording each position's switches and
      * the changes of the cheapest configuration, and returns the first cheapest configuration after the last
      * value.
+     *
+     * <p>State: with x the lanes relative to the cheapest (as in {@link #searchWeights}) and B one in the lanes of
+     * the configurations before the cheapest ({@link #BEFORE_LOW}), the loop keeps {@code s = x − B}. While the
+     * cheapest stays the first cheapest, x ≥ B in every lane, so s is a clean packed value (lanes 0…127). One step
+     * in terms of s, with a the value's bits and l the cheapest configuration's:
+     * <ul>
+     *   <li>the switch flags are those of x: (x + over) = (s + (over + B)), the same lane sums, so no carry;
+     *   <li>a flagged lane of x becomes 40, that is 40 − B in s;
+     *   <li>the next state is x' − B = clamped x + a − l − B = clamped s + (a − l), whole-long arithmetic: the
+     *       per-lane differences a − l may be negative, but the sum of the packed numbers is the packed sum of
+     *       the lanes whenever every resulting lane lies in 0…127;
+     *   <li>the cheapest stays the first cheapest exactly when x' ≥ B in every lane, that is when no lane of the
+     *       result is negative. A lane result lies in −87…127 (clamped s ≥ 0, a ≤ 87, l ≤ 87), so the lowest
+     *       negative lane, which no borrow reaches, reads 169…255: its high bit is set, and no high bit is set
+     *       when no lane is negative. One test of the high bits replaces comparing every lane with the cheapest.
+     * </ul>
+     * When the test fails (about once in a thousand values on MobileNet v2), adding l + B back gives the lanes
+     * after the value (y = clamped x + a, all in 0…127), from which the new cheapest is found as before.
      */
     private int advance(int[] values, int n, long uncompressedAdd, long uncompressedOver) {
-        short[] sw = switched;
+        long[] sw = switched;
         long lo = 0;
         long hi = 0;
         int best = 0;
@@ -137,62 +158,55 @@ final class GrcSearch {
             int v = values[i] & (Palette.CODES - 1);
             long addLo = LANES_LOW[v];
             long addHi = LANES_HIGH[v] + uncompressedAdd;
-            long overLo = (lo + OVER_LOW[v]) & HIGH_BITS;
-            long overHi = (hi + OVER_HIGH[v] + uncompressedOver) & HIGH_BITS;
-            sw[i + 1] = switchedMask(overLo, overHi);
-            lo = next(lo, overLo, addLo);
-            hi = next(hi, overHi, addHi);
+            long overLo = (lo + (OVER_LOW[v] + beforeLo)) & HIGH_BITS;
+            long overHi = (hi + (OVER_HIGH[v] + uncompressedOver + beforeHi)) & HIGH_BITS;
+            sw[i + 1] = overLo | overHi >>> 1;
             // The cheapest lane was 0 and did not switch, unless it cannot code the value: it now holds the
-            // value's bits, or 127. Reading the bits from the addends (87 where the value cannot be coded: no
-            // lane is that high then, so the test fails as it must) keeps this off the chain of dependent steps
-            // from one value to the next.
+            // value's bits, or 127. Reading the bits from the addends (87 where the value cannot be coded: lane 5,
+            // divisor 5, codes every value in at most 21 bits, so its result is negative and the test fails as it
+            // must) keeps this off the chain of dependent steps from one value to the next.
             long least = lane(addLo, addHi, best);
-            if (!allAtLeast(lo, hi, least + beforeLo, least + beforeHi)) {
-                least = least(lo, hi);
-                best = first(lo, hi, least);
+            lo = clamped(lo, overLo, FORTY - beforeLo) + (addLo - least);
+            hi = clamped(hi, overHi, FORTY - beforeHi) + (addHi - least);
+            if (((lo | hi) & HIGH_BITS) != 0) {
+                long afterLo = lo + least + beforeLo;
+                long afterHi = hi + least + beforeHi;
+                least = least(afterLo, afterHi);
+                best = first(afterLo, afterHi, least);
                 beforeLo = BEFORE_LOW[best];
                 beforeHi = BEFORE_HIGH[best];
+                lo = afterLo - least - beforeLo;
+                hi = afterHi - least - beforeHi;
                 // The new cheapest is the one switched from in the step into position i + 2.
                 cheapestFrom[cheapestChanges] = i + 2;
                 cheapestConfig[cheapestChanges] = (byte) best;
                 cheapestChanges++;
             }
-            lo -= least;
-            hi -= least;
         }
         return best;
     }
 
-    /** Gathers the flags of the low and high lanes into a configuration bit mask. */
-    private static short switchedMask(long overLo, long overHi) {
-        int maskLo = (int) (((overLo >>> 7) * GATHER) >>> 56);
-        int maskHi = (int) (((overHi >>> 7) * GATHER) >>> 56) & 0x1f;
-        return (short) (maskLo | maskHi << 8);
+    /**
+     * The bit of configuration {@code c} in a position's switch mask. The weight search stores the lanes' switch
+     * flags as they come, the low long's (bit 7 of each byte) or'ed with the high long's shifted right by one (bit
+     * 6 of each byte): two operations per value instead of gathering 13 bits into a short, and a long per position
+     * instead of a short is cheap next to the rest of the step.
+     */
+    static long switchBit(int c) {
+        return c < 8 ? 1L << (8 * c + 7) : 1L << (8 * (c - 8) + 6);
     }
 
-    /** Sets the flagged lanes to 40 (a switch from the cheapest) and adds a value's bits. */
-    private static long next(long lanes, long over, long add) {
+    /** Sets the flagged lanes to {@code switchedTo} (a switch from the cheapest). */
+    private static long clamped(long lanes, long over, long switchedTo) {
         // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
         long full = over - (over >>> 7);
-        return ((lanes & ~full) | (FORTY & full)) + add;
+        return (lanes & ~full) | (switchedTo & full);
     }
 
     /** Returns lane {@code c} of the two longs in every lane. */
     private static long lane(long lo, long hi, int c) {
         long lanes = c < 8 ? lo : hi;
         return ((lanes >>> ((c & 7) << 3)) & 0x7F) * ONES;
-    }
-
-    /**
-     * Returns whether every lane is at least its threshold. With the threshold of the cheapest configuration's
-     * value in every lane, plus one in the lanes before it ({@link #BEFORE_LOW}), this says it is still the first
-     * cheapest: no lane is below it and none before it equals it. The cheapest configuration seldom changes
-     * (about once in a thousand values on MobileNet v2), so this test replaces the full search for the least lane
-     * ({@link #least}, {@link #first}) almost always.
-     */
-    private static boolean allAtLeast(long lo, long hi, long thresholdLo, long thresholdHi) {
-        // Per lane (x | 0x80) − t, with t ≤ 128, lies in 0…255 (no borrow) and keeps its high bit when x ≥ t.
-        return (((lo | HIGH_BITS) - thresholdLo) & ((hi | HIGH_BITS) - thresholdHi) & HIGH_BITS) == HIGH_BITS;
     }
 
     /** Per configuration c: one in the lanes of the configurations before c, in the low and high long. */
@@ -247,8 +261,6 @@ final class GrcSearch {
     private static final int FORCE_OVER = 128;
     /** Added to a lane switched to 40 where the value cannot be coded: 40 + 87 = 127. */
     private static final int IMPOSSIBLE_ADD = 87;
-    /** Multiplying lane bits (bit 8i) by this gathers lane i into bit 56 + i. */
-    private static final long GATHER = 0x0102040810204080L;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long FORTY = 40 * ONES;
@@ -300,9 +312,13 @@ final class GrcSearch {
         int best = 0;
         int bestConfig = 0;
         int free = 0;
-        short[] sw = switched;
+        long[] sw = switched;
         int[] from = cheapestFrom;
         byte[] config = cheapestConfig;
+        long bit0 = switchBit(0);
+        long bit1 = switchBit(1);
+        long bit2 = switchBit(2);
+        long bit3 = switchBit(3);
         int changes = 1;
         for (int i = 0; i < n; i++) {
             int v = values[i];
@@ -312,28 +328,28 @@ final class GrcSearch {
                 free++;
             }
             int viaSwitch = best + switchCost;
-            int mask = 0;
+            long mask = 0;
             if (viaSwitch < c0) {
                 c0 = viaSwitch;
-                mask |= 1;
+                mask |= bit0;
             }
             if (viaSwitch < c1) {
                 c1 = viaSwitch;
-                mask |= 2;
+                mask |= bit1;
             }
             if (viaSwitch < c2) {
                 c2 = viaSwitch;
-                mask |= 4;
+                mask |= bit2;
             }
             if (viaSwitch < c3) {
                 c3 = viaSwitch;
-                mask |= 8;
+                mask |= bit3;
             }
             c0 += v + 1;
             c1 += (v >> 1) + 2;
             c2 += (v >> 2) + 3;
             c3 += (v >> 3) + 4;
-            sw[i + 1] = (short) mask;
+            sw[i + 1] = mask;
             int previousConfig = bestConfig;
             best = c0;
             bestConfig = 0;
@@ -360,7 +376,7 @@ final class GrcSearch {
 
     /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
     private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
-        short[] sw = switched;
+        long[] sw = switched;
         int[] from = cheapestFrom;
         int change = cheapestChanges - 1;
         int slices = 0;
@@ -369,7 +385,7 @@ final class GrcSearch {
         int i = n;
         while (true) {
             // Back to the last position where the configuration was entered by a switch, or to the start.
-            int bit = 1 << config;
+            long bit = switchBit(config);
             while (i > 0 && (sw[i] & bit) == 0) {
                 i--;
             }

@@ -47,16 +47,33 @@ final class Palette {
 
     /** Occurrences of weight w at {@code w + 256}; all zero between calls. */
     private final int[] freq = new int[CODES];
+    /** Occurrences at odd offsets in the section while counting (see {@link #choose}); all zero between calls. */
+    private final int[] oddFreq = new int[CODES];
     /** The distinct weights of the section, as {@code w + 256}. */
     private final int[] values = new int[CODES];
     private final long[] keys = new long[CODES];
 
     /** Chooses the mapping for {@code weights[from, to)}. */
     void choose(short[] weights, int from, int to) {
+        // Two counts, of the even and odd offsets: an increment of the weight just counted must wait for the
+        // previous one to be stored, which neighbouring equal weights (zero padding, runs) would chain; split, a
+        // chain only forms every other position. What follows does not depend on the order of the distinct
+        // weights (the ranking below and the sorted palette), so they are listed in ascending order afterwards.
+        int[] even = freq;
+        int[] odd = oddFreq;
+        int i = from;
+        for (; i + 1 < to; i += 2) {
+            even[weights[i] + 256]++;
+            odd[weights[i + 1] + 256]++;
+        }
+        if (i < to) {
+            even[weights[i] + 256]++;
+        }
         int distinct = 0;
-        for (int i = from; i < to; i++) {
-            int v = weights[i] + 256;
-            if (freq[v]++ == 0) {
+        for (int v = 0; v < CODES; v++) {
+            even[v] += odd[v];
+            odd[v] = 0;
+            if (even[v] > 0) {
                 values[distinct++] = v;
             }
         }

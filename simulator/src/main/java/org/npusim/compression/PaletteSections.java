@@ -106,6 +106,11 @@ final class PaletteSections {
                 }
             }
             int excludeZero = zeros - zero > (i - lastRestart) >> 2 ? 1 : 0;
+            // The windows of one position all end at i, and lastSeen does not change while they are looked at,
+            // so the count of a backward scan over [scannedFrom, i] holds for every window: a longer one goes on
+            // from where the last stopped instead of scanning its end again.
+            scannedFrom = i + 1;
+            scannedDistinct = 0;
             for (int window : WINDOWS) {
                 int span = window * (active ? 2 : 1);
                 int nonZeros = i - lastRestart - zeros;
@@ -196,9 +201,17 @@ final class PaletteSections {
     }
 
     /**
+     * The backward scan of the current position {@code to}: {@code w[scannedFrom, to]} holds
+     * {@code scannedDistinct} distinct values.
+     */
+    private int scannedFrom;
+    private int scannedDistinct;
+
+    /**
      * Returns the number of distinct values in {@code w[from, to]} ({@code to} being the current position), or
-     * some number above {@code limit} once it exceeds {@code limit}; by scanning the window or, when that is
-     * longer, checking the last position of every value seen so far.
+     * some number above {@code limit} once it exceeds {@code limit}; by going on with the backward scan of
+     * {@code to} down to {@code from} or, when more positions are left to scan than values have been seen (or the
+     * window starts after the scan's reach), checking the last position of every value seen so far.
      *
      * <p>Whether a position or value counts is as good as random, so a branch on each would be mispredicted
      * often: four are counted at a time without a branch, and only then is the limit tested (the caller only
@@ -208,7 +221,7 @@ final class PaletteSections {
     private int distinct(short[] w, int from, int to, int seenCount, int limit) {
         int[] last = lastSeen;
         int distinct = 0;
-        if (to - from + 1 > seenCount) {
+        if (from > scannedFrom || scannedFrom - from > seenCount) {
             int[] seen = seenValues;
             int k = 0;
             for (; k + 3 < seenCount; k += 4) {
@@ -224,18 +237,21 @@ final class PaletteSections {
             return distinct;
         }
         // Position k holds the last occurrence so far of its value exactly when lastSeen says so: counting those
-        // counts each value of the window once, and only reads memory.
-        int k = to;
-        for (; k - 3 >= from; k -= 4) {
+        // counts each value of the window once, and only reads memory. The count only grows as the scan goes
+        // back, so one above the limit already answers for [from, to].
+        distinct = scannedDistinct;
+        int k = scannedFrom - 1;
+        while (distinct <= limit && k - 3 >= from) {
             distinct += lastOccurrence(last, w, k) + lastOccurrence(last, w, k - 1)
                     + lastOccurrence(last, w, k - 2) + lastOccurrence(last, w, k - 3);
-            if (distinct > limit) {
-                return distinct;
-            }
+            k -= 4;
         }
-        for (; k >= from; k--) {
+        while (distinct <= limit && k >= from) {
             distinct += lastOccurrence(last, w, k);
+            k--;
         }
+        scannedFrom = k + 1;
+        scannedDistinct = distinct;
         return distinct;
     }
 

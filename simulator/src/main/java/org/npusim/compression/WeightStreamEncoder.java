@@ -93,11 +93,7 @@ final class WeightStreamEncoder {
 
     /** Chooses sections, palettes and slices of {@code weights[0, n)}, writing or counting every slice. */
     private void compress(short[] weights, int n) {
-        for (int i = 0; i < n; i++) {
-            if (weights[i] < -255 || weights[i] > 255) {
-                throw new IllegalArgumentException("weight " + weights[i] + " at " + i + " is outside -255..255");
-            }
-        }
+        checkRange(weights, n);
         zeroRunZeros = 0;
         ensureCapacity(n);
         int count = sections.find(weights, n);
@@ -106,6 +102,25 @@ final class WeightStreamEncoder {
             int to = s + 1 < count ? sections.start(s + 1) : n;
             palette.choose(weights, from, to);
             encodeSection(weights, from, to);
+        }
+    }
+
+    /** Throws when a weight of {@code weights[0, n)} lies outside −255…255. */
+    private static void checkRange(short[] weights, int n) {
+        // w + 255 or 255 − w is negative exactly when w is out of range; or-ing them over the stream keeps the
+        // sign bit of any such, in a loop without an exit that the compiler can vectorise. Only a stream that
+        // fails is scanned again for the position to report.
+        int signs = 0;
+        for (int i = 0; i < n; i++) {
+            signs |= (weights[i] + 255) | (255 - weights[i]);
+        }
+        if (signs >= 0) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            if (weights[i] < -255 || weights[i] > 255) {
+                throw new IllegalArgumentException("weight " + weights[i] + " at " + i + " is outside -255..255");
+            }
         }
     }
 
@@ -124,29 +139,7 @@ final class WeightStreamEncoder {
     private void encodeSection(short[] w, int from, int to) {
         Palette p = palette;
         int uncompressedBits = p.uncompressedBits();
-        // Split into coded values and, in zero-run mode, the zero runs before, between and after them. An
-        // all-zero section still codes its first zero as a value so that no slice is empty.
-        int n = 0;
-        int i = from;
-        while (true) {
-            if (p.zeroRuns) {
-                int run = 0;
-                if (!p.onlyZeros || i > from) {
-                    while (i < to && w[i] == 0) {
-                        run++;
-                        i++;
-                    }
-                }
-                runValues[n] = run;
-                zeroRunZeros += run;
-            }
-            if (i == to) {
-                break;
-            }
-            weightValues[n] = p.index[w[i] + 256];
-            n++;
-            i++;
-        }
+        int n = split(w, from, to);
         int weightSlices = search.searchWeights(weightValues, n, uncompressedBits, weightSliceConfig, weightSliceEnd);
         if (n == 0) {
             weightSlices = 0;
@@ -188,6 +181,47 @@ final class WeightStreamEncoder {
         }
     }
 
+    /**
+     * Splits {@code w[from, to)} into the coded values ({@link #weightValues}) and, in zero-run mode, the zero runs
+     * before, between and after them ({@link #runValues}); returns the number of coded values. An all-zero
+     * section still codes its first zero as a value so that no slice is empty.
+     */
+    private int split(short[] w, int from, int to) {
+        Palette p = palette;
+        int[] index = p.index;
+        int[] values = weightValues;
+        if (!p.zeroRuns) {
+            for (int i = from; i < to; i++) {
+                values[i - from] = index[w[i] + 256];
+            }
+            return to - from;
+        }
+        int[] runs = runValues;
+        int n = 0;
+        int i = from;
+        if (p.onlyZeros) {
+            runs[0] = 0;
+            values[0] = index[256];
+            n = 1;
+            i++;
+        }
+        // Without a branch: zeros come and go too irregularly to predict. Every position writes the run so far and
+        // its value at slot n; a zero grows the run and leaves n, so the next position overwrites both; a value
+        // keeps them, moves n on and clears the run.
+        int run = 0;
+        for (; i < to; i++) {
+            int weight = w[i];
+            int coded = weight != 0 ? 1 : 0;
+            runs[n] = run;
+            values[n] = index[weight + 256];
+            n += coded;
+            run = (run + 1) & (coded - 1);
+        }
+        runs[n] = run;
+        zeroRunZeros += to - from - n;
+        return n;
+    }
+
     /** Bits of a slice header without the palette: ZDIV 3, SLICELEN 15, WDIV 3, WTRUNC 1, NEWPAL 1. */
     private static final int SLICE_HEADER_BITS = 3 + 15 + 3 + 1 + 1;
     /** Bits of a section's palette header before the entries: DIROFS 5, PALSIZE 5, PALBITS 3. */
@@ -222,21 +256,24 @@ final class WeightStreamEncoder {
             int div = GrcSearch.divisor(wConfig);
             long positions;
             long unary1;
+            // Int sums cannot overflow (a slice has at most 32 767 values, each quotient at most 511) and let the
+            // compiler vectorise these loops, which long sums of int terms do not.
             if (GrcSearch.truncated(wConfig)) {
                 positions = n;
-                unary1 = 0;
+                int nonZeroQuotients = 0;
                 for (int k = wOffset; k < wOffset + n; k++) {
-                    unary1 += (wv[k] >> div) > 0 ? 1 : 0;
+                    nonZeroQuotients += Math.min(wv[k] >> div, 1);
                 }
+                unary1 = nonZeroQuotients;
             } else {
-                long quotients = 0;
-                long halves = 0;
+                int quotients = 0;
+                int halves = 0;
                 for (int k = wOffset; k < wOffset + n; k++) {
                     int q = wv[k] >> div;
                     quotients += q;
                     halves += q >> 1;
                 }
-                positions = halves + n;
+                positions = halves + (long) n;
                 unary1 = quotients - halves;
             }
             bits += (positions + WEIGHT_UNARY_BITS - 1) / WEIGHT_UNARY_BITS * WEIGHT_UNARY_BITS + unary1
@@ -246,10 +283,13 @@ final class WeightStreamEncoder {
             int zN = n + (newPalette ? 1 : 0);
             int unaryLen = zeroRunUnaryBits(zConfig);
             int[] zv = runValues;
-            long positions = zN;
+            // A slice's zero runs hold at most its section's weights (a stream is shorter than 2^31), so an int sum
+            // cannot overflow.
+            int quotients = 0;
             for (int k = zOffset; k < zOffset + zN; k++) {
-                positions += zv[k] >> zConfig;
+                quotients += zv[k] >> zConfig;
             }
+            long positions = (long) zN + quotients;
             bits += (positions + unaryLen - 1) / unaryLen * unaryLen + (long) zN * zConfig;
         }
         return bits;

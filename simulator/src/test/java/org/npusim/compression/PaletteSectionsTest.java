@@ -104,12 +104,41 @@ class PaletteSectionsTest {
             int value = random.nextInt(100) < zeroPercent ? 0 : offset + random.nextInt(distinct) - distinct / 2;
             w[i] = (short) Math.max(-255, Math.min(255, value));
         }
+        assertThat(starts(w, n)).isEqualTo(reference(w, n));
+    }
+
+    /**
+     * Positions where several windows are looked at share one backward scan. Long stretches of one regime, with
+     * a number of distinct values at or next to a window's largest paying palette (8, 12, 16, 27, 32 entries
+     * without a palette; fewer with one), make the windows of one position end on both sides of their limits,
+     * and the 512- and 1024-weight windows come into play.
+     */
+    @Property(tries = 200)
+    void find_stretchesNearTheWindowLimits_matchesThePlainHeuristic(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 12000) int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] nearLimits = {2, 3, 4, 5, 7, 8, 9, 11, 12, 13, 15, 16, 17, 26, 27, 28, 31, 32, 33, 34, 60, 200};
+        short[] w = new short[n];
+        int distinct = 8;
+        int zeroPercent = 0;
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(1500) == 0) {
+                distinct = nearLimits[random.nextInt(nearLimits.length)];
+                zeroPercent = random.nextBoolean() ? 0 : random.nextInt(60);
+            }
+            int value = random.nextInt(100) < zeroPercent ? 0 : random.nextInt(distinct) - distinct / 2;
+            w[i] = (short) value;
+        }
+        assertThat(starts(w, n)).isEqualTo(reference(w, n));
+    }
+
+    private static List<Integer> starts(short[] w, int n) {
         PaletteSections sections = new PaletteSections();
         int count = sections.find(w, n);
         List<Integer> starts = new ArrayList<>();
         for (int s = 0; s < count; s++) {
             starts.add(sections.start(s));
         }
-        assertThat(starts).isEqualTo(reference(w, n));
+        return starts;
     }
 }

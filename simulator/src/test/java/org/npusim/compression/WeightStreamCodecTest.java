@@ -58,6 +58,9 @@ class WeightStreamCodecTest {
     void encode_valueOutsideNineBits_isRejected() {
         assertThatThrownBy(() -> encoder.encode(new short[] {256}, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("256");
+        // Below the range, and after values at both ends of it: the report names the first bad one and where.
+        assertThatThrownBy(() -> encoder.size(new short[] {255, -255, 0, -256, 300}, 5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-256 at 3");
     }
 
     @Test
