@@ -153,7 +153,8 @@ public final class WeightEncoder {
             ranges = keepStreams(op, v, slices, jobs, keep);
         } else {
             IntStream indices = IntStream.range(0, jobs.size());
-            if (jobs.size() > 1 && values >= PARALLEL_VALUES) {
+            // In parallel only where there is more than one processor to run on (see Simulator.encodeInParallel).
+            if (jobs.size() > 1 && values >= PARALLEL_VALUES && Runtime.getRuntime().availableProcessors() > 1) {
                 indices = indices.parallel();
             }
             ranges = indices.mapToObj(j -> CODERS.get().size(v, jobs.get(j))).toList();
