@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.npu;
 
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.util.Optional;
 import org.npusim.hw.NpuVariant;
 import org.npusim.hw.NpuVariant.ShramKind;
@@ -66,20 +67,23 @@ public final class BlockConfigSearch {
         if (depth < ofm.c()) {
             depth = Shape4.roundUp(depth, SPLIT_DEPTH);
         }
+        // An (h, w) block that did not fit means its transpose (w, h) will not either: skip it at this depth. The
+        // loop sees thousands of candidates per operation, so nothing in it allocates: primitive keys, the IFM
+        // block as three ints (a Shape4 is made only for a block that is chosen).
+        LongOpenHashSet skip = new LongOpenHashSet();
         while (depth <= spaceD) {
-            // An (h, w) block that did not fit means its transpose (w, h) will not either: skip it at this depth.
-            java.util.Set<Long> skip = new java.util.HashSet<>();
+            skip.clear();
             for (int h = uh; h <= spaceH; h += uh) {
                 for (int w = uw; w <= spaceW; w += uw) {
                     if (skip.contains(key(h, w))) {
                         continue;
                     }
-                    Shape4 ifmBlock = ifmBlock(h, w, depth, k, uh, uw, upscale, nearest);
-                    if (!equalDepth) {
-                        ifmBlock = ifmBlock.withDepth(ifmBlockDepth);
-                    }
+                    int ibH = ifmBlockExtent(h, k.strideY(), k.areaH(), uh, upscale, nearest);
+                    int ibW = ifmBlockExtent(w, k.strideX(), k.areaW(), uw, upscale, nearest);
+                    int ibD = equalDepth ? depth : ifmBlockDepth;
+                    long ibWh = (long) ibH * ibW;
                     int fitH = conv1d ? Math.min(h, ofm.h()) : h;
-                    if (!fits(variant, usage, fitH, w, depth, ifmBlock, op.ifmBits(), ifmGranule, acc.bits(), accGranule, lutBanks)) {
+                    if (!fits(variant, usage, fitH, w, depth, ibWh, ibD, op.ifmBits(), ifmGranule, acc.bits(), accGranule, lutBanks)) {
                         skip.add(key(w, h));
                         break;
                     }
@@ -95,19 +99,19 @@ public final class BlockConfigSearch {
                     if (!depthwise) {
                         weightFetch *= depth * fracD;
                     }
-                    double ifmFetch = (double) (ifmBlock.elementsWh() * ifm.c() * ifmRepeats) * (fracH * fracW);
+                    double ifmFetch = (double) (ibWh * ifm.c() * ifmRepeats) * (fracH * fracW);
                     if (!equalDepth) {
                         ifmFetch *= fullD;
                     }
                     double cost = (ifmFetch + weightFetch) / ofm.elements();
-                    if (ifm.elements() < ifmBlock.elements() * 2) {
+                    if (ifm.elements() < ibWh * ibD * 2) {
                         cost = cost / 2;
                     }
                     if (cost <= bestCost) {
                         boolean choose = false;
                         if (cost == bestCost) {
-                            Shape4 cover = ifm.min(ifmBlock);
-                            double coverage = (double) ifm.elementsWh() / cover.elementsWh();
+                            long coverWh = (long) Math.min(ifm.h(), ibH) * Math.min(ifm.w(), ibW);
+                            double coverage = (double) ifm.elementsWh() / coverWh;
                             if (coverage <= bestCoverage && h <= 4 && w <= 4) {
                                 bestCoverage = coverage;
                                 choose = true;
@@ -118,7 +122,7 @@ public final class BlockConfigSearch {
                         }
                         if (choose) {
                             bestCost = cost;
-                            best = new BlockConfig(Shape4.block(h, w, depth), ifmBlock, acc, traversal);
+                            best = new BlockConfig(Shape4.block(h, w, depth), Shape4.block(ibH, ibW, ibD), acc, traversal);
                         }
                     }
                 }
@@ -205,18 +209,23 @@ public final class BlockConfigSearch {
      * nearest) / upscale)}, rounded up to the OFM micro-block.
      */
     static Shape4 ifmBlock(int h, int w, int depth, Kernel k, int uh, int uw, int upscale, int nearest) {
-        int ih = (int) Math.ceil(((h - 1) * k.strideY() + Math.min(k.areaH(), SUB_KERNEL_MAX) + nearest) / (double) upscale);
-        int iw = (int) Math.ceil(((w - 1) * k.strideX() + Math.min(k.areaW(), SUB_KERNEL_MAX) + nearest) / (double) upscale);
-        return Shape4.block(Shape4.roundUp(ih, uh), Shape4.roundUp(iw, uw), depth);
+        return Shape4.block(ifmBlockExtent(h, k.strideY(), k.areaH(), uh, upscale, nearest),
+                ifmBlockExtent(w, k.strideX(), k.areaW(), uw, upscale, nearest), depth);
+    }
+
+    /** One axis of {@link #ifmBlock}: {@code roundup(ceil(((o-1)·stride + min(area, 8) + nearest) / upscale), u)}. */
+    private static int ifmBlockExtent(int o, int stride, int area, int u, int upscale, int nearest) {
+        int i = (int) Math.ceil(((o - 1) * stride + Math.min(area, SUB_KERNEL_MAX) + nearest) / (double) upscale);
+        return Shape4.roundUp(i, u);
     }
 
     /**
      * The SHRAM fit test (§4.2): double-buffered IFM banks after the 2 reserved output banks, then accumulators
      * (double-buffered) or a second IFM buffer, all below the LUT/reserved banks at the end.
      */
-    private static boolean fits(NpuVariant v, Usage usage, int oh, int ow, int od, Shape4 ifmBlock, int ifmBits,
-            int ifmGranule, int accBits, int accGranule, int lutBanks) {
-        long ifmBytes = ifmBlock.elementsWh() * Shape4.roundUp((int) Math.ceil(ifmBlock.c() * ifmBits / 8.0), 8);
+    private static boolean fits(NpuVariant v, Usage usage, int oh, int ow, int od, long ifmBlockWh, int ifmBlockDepth,
+            int ifmBits, int ifmGranule, int accBits, int accGranule, int lutBanks) {
+        long ifmBytes = ifmBlockWh * Shape4.roundUp((int) Math.ceil(ifmBlockDepth * ifmBits / 8.0), 8);
         int ifmBanks = Shape4.roundUp((int) ceilDivLong(ifmBytes, NpuVariant.SHRAM_BANK_BYTES) * 2, ifmGranule);
         int lutStart = v.shramBanks() - lutBanks;
         int ifmEnd = NpuVariant.SHRAM_RESERVED_OUTPUT_BANKS + ifmBanks;
