@@ -110,6 +110,8 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
         private final List<Tensor> tensors;
         private final List<Operator> operators = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
+        /** What the steps of the command stream being expanded wrote so far, in order. */
+        private final List<Written> written = new ArrayList<>();
         private long macs;
 
         Builder(Model model, NpuTarget target, List<CompiledOperator> compiled) {
@@ -192,7 +194,9 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
                     DmaCommand d = (DmaCommand) cmd;
                     Layer layer = addLayer(name, "DMA", ElementType.UINT8, dmaShape(d));
                     steps.add(dmaStep(c, layer, d));
-                    written.add(new Written(d.destination(), layer.tensor()));
+                    if (!d.toShram()) {
+                        written.add(new Written(d.destination(), layer.tensor()));
+                    }
                 }
             }
         }
@@ -247,9 +251,6 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
 
         /** Memory a step of the current command stream wrote, and the tensor of that step's layer. */
         private record Written(AddressRange range, int tensor) {}
-
-        /** What the steps of the command stream being expanded wrote so far, in order. */
-        private final List<Written> written = new ArrayList<>();
 
         /**
          * Returns the tensor a command reads at {@code map}: the layer of the last earlier command of the stream

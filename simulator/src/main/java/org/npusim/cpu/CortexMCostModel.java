@@ -447,8 +447,9 @@ public final class CortexMCostModel implements CpuCostModel {
         }
 
         OperandMemories memories() {
-            // SPLIT's first input is its axis (a constant); its data is the second.
-            int data = op.is(BuiltinOperator.SPLIT) ? 1 : 0;
+            // The data operand: SPLIT's first input is its axis (a constant), TRANSPOSE_CONV's its output shape
+            // and its second the filter; their data come second and third.
+            int data = op.is(BuiltinOperator.SPLIT) ? 1 : op.is(BuiltinOperator.TRANSPOSE_CONV) ? 2 : 0;
             String input = op.inputCount() > data && op.input(data) >= 0 ? memoryOf(op.input(data)) : placement.arena();
             String input2 = input;
             for (int s = data + 1; s < op.inputCount(); s++) {

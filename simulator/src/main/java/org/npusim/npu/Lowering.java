@@ -706,7 +706,8 @@ public final class Lowering {
         return new Result.Npu(ops, internals);
     }
 
-    private static boolean isMemoryOnly(Operator op) {
+    /** Returns whether {@code op} only reinterprets its input's shape (RESHAPE, SQUEEZE, EXPAND_DIMS). */
+    public static boolean isMemoryOnly(Operator op) {
         return op.is(BuiltinOperator.RESHAPE) || op.is(BuiltinOperator.SQUEEZE) || op.is(BuiltinOperator.EXPAND_DIMS);
     }
 

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.npusim.graph.Model;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Subgraph;
+import org.npusim.npu.Lowering;
 
 /**
  * An immutable plan: the model, the NPU target, and the steps in execution order. Graph operators that lower to
@@ -30,7 +33,7 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
      * same storage.
      */
     public int[] storage() {
-        org.npusim.graph.Subgraph g = model.main();
+        Subgraph g = model.main();
         int[] storage = new int[g.tensors().size()];
         boolean[] written = new boolean[storage.length];
         for (int t = 0; t < storage.length; t++) {
@@ -47,10 +50,8 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
                 }
             }
         }
-        for (org.npusim.graph.Operator op : g.operators()) {
-            boolean memoryOnly = op.is(org.npusim.graph.BuiltinOperator.RESHAPE)
-                    || op.is(org.npusim.graph.BuiltinOperator.SQUEEZE) || op.is(org.npusim.graph.BuiltinOperator.EXPAND_DIMS);
-            if (memoryOnly && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0 && op.output(0) >= 0
+        for (Operator op : g.operators()) {
+            if (Lowering.isMemoryOnly(op) && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0 && op.output(0) >= 0
                     && !written[op.output(0)]) {
                 storage[op.output(0)] = storage[op.input(0)];
             }
@@ -75,7 +76,7 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
      */
     public static ExecutionPlan cpuOnly(Model model) {
         List<Step> steps = new java.util.ArrayList<>();
-        for (org.npusim.graph.Operator op : model.main().operators()) {
+        for (Operator op : model.main().operators()) {
             steps.add(new Step.Cpu(op.index(), op, "the hardware has no NPU"));
         }
         return new ExecutionPlan(model, Optional.empty(), steps, false);

@@ -415,7 +415,7 @@ final class EventSimulator {
             scalesEnd[k] = now;
             if (scalePs > 0) {
                 // DMA-buffered records can be fetched once their slice's transfer has arrived.
-                if (sliceReady(step, blockSlice[k])) {
+                if (weightsArrived(step, blockSlice[k])) {
                     fetchScales(k, now);
                 } else {
                     scalesWaiting = k;
@@ -470,7 +470,7 @@ final class EventSimulator {
          * slice, so at most one block waits for either.)
          */
         void transferArrived(Simulation s) {
-            if (scalesWaiting >= 0 && sliceReady(step, blockSlice[scalesWaiting])) {
+            if (scalesWaiting >= 0 && weightsArrived(step, blockSlice[scalesWaiting])) {
                 fetchScales(scalesWaiting, s.now());
                 scalesWaiting = -1;
             }
@@ -569,9 +569,19 @@ final class EventSimulator {
 
     /** Returns whether the transfers a block of {@code slice} needs (its LUT and its weight slice) are done. */
     private boolean sliceReady(int step, int slice) {
+        return transfersDone(step, slice, true);
+    }
+
+    /** Returns whether the weight transfers a block of {@code slice} needs (its LUT aside) are done. */
+    private boolean weightsArrived(int step, int slice) {
+        return transfersDone(step, slice, false);
+    }
+
+    private boolean transfersDone(int step, int slice, boolean withLut) {
         for (int t : stepTransfers[step]) {
             Transfer tr = transfers.get(t);
-            if ((tr.everySlice() || tr.slice() == slice) && !transferComplete[t]) {
+            boolean needed = (tr.everySlice() || tr.slice() == slice) && (withLut || tr.slice() >= 0);
+            if (needed && !transferComplete[t]) {
                 return false;
             }
         }

@@ -177,8 +177,8 @@ public final class Simulator {
      * run's cache: the Ethos-U encoder's search is most of a simulation's time, and each operation's encoding is
      * independent. The planner then finds these in the cache; slices it cuts later are encoded as it goes.
      *
-     * <p>Operations are taken largest first by as many workers as the common pool runs at once, each taking the
-     * next one left: one large layer (MobileNet v2's classifier holds a third of its weights) then starts at once
+     * <p>Operations are taken largest first by as many workers as the common pool runs at once (one when the JVM
+     * has one processor: {@link WeightEncoder#sizesInParallel}), each taking the next one left: one large layer (MobileNet v2's classifier holds a third of its weights) then starts at once
      * instead of last, and the small ones fill in beside it. Which worker encodes what does not change any size.
      */
     private static void encodeInParallel(Model model, NpuTarget target, WeightSizer sizer) {
@@ -197,10 +197,7 @@ public final class Simulator {
         weighted.sort(Comparator.comparingLong((NpuOperation o) -> g.tensor(o.weights().get().tensor()).elementCount())
                 .reversed());
         AtomicInteger next = new AtomicInteger();
-        // On one processor a second worker only adds thread switches, and pool threads that come and go each grow
-        // their own encoder scratch: MobileNet v2 on one core allocated 50-80 MB per simulation with two workers,
-        // 22 MB with one, and ran in 117-122 ms instead of 124-135.
-        int workers = Runtime.getRuntime().availableProcessors() == 1 ? 1
+        int workers = !WeightEncoder.sizesInParallel() ? 1
                 : Math.min(weighted.size(), ForkJoinPool.getCommonPoolParallelism() + 1);
         IntStream.range(0, workers).parallel().forEach(worker -> {
             for (int i = next.getAndIncrement(); i < weighted.size(); i = next.getAndIncrement()) {

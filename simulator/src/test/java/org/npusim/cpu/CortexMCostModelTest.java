@@ -133,6 +133,19 @@ class CortexMCostModelTest {
         }
     }
 
+    /**
+     * TRANSPOSE_CONV's inputs are the output shape (a constant), the filter and then the data: its IFM is read from
+     * the arena, not from the weights' memory where the shape constant lives.
+     */
+    @Test
+    void cost_transposeConv_readsItsInputFromTheArena() {
+        Subgraph g = ModelDescriptions.parse(MIXED.formatted("int8"), "mixed.yaml").main();
+        var t1 = g.operators().stream().filter(o -> g.tensor(o.output(0)).name().equals("t1")).findFirst().orElseThrow();
+        CpuOpCost c = CortexMCostModel.of(hw("cpu-only/cortex-m4-120mhz.yaml")).cost(g, t1);
+        long ifmBytes = g.tensor(t1.input(2)).sizeBytes();
+        assertThat(c.readBytes().getOrDefault("sram", 0L)).isGreaterThanOrEqualTo(ifmBytes);
+    }
+
     /** The Cortex-M0+ (no DSP, no hardware 64-bit multiply) is the slowest core on the same kernels. */
     @Test
     void cost_m0plusAgainstM4_isSlowerPerCycle() {

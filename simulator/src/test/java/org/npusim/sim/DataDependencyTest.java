@@ -104,6 +104,7 @@ final class DataDependencyTest {
     void simulate_everySharedModel_readsNoOfmBeforeItsProducerDrains() {
         Path root = SharedData.repositoryRoot();
         int checked = 0;
+        int scaleChecks = 0;
         long leastPs = Long.MAX_VALUE;
         for (Path p : SharedData.models()) {
             Model m = TfliteReader.read(p);
@@ -119,17 +120,49 @@ final class DataDependencyTest {
                 }
                 Margin margin = margin(run);
                 assertThat(margin.leastPs()).as("%s on %s", p.getFileName(), npu).isNotNegative();
+                Margin scales = scalesAfterWeights(run);
+                assertThat(scales.leastPs()).as("%s on %s: scales fetched before their DMA", p.getFileName(), npu)
+                        .isNotNegative();
+                scaleChecks += scales.checked();
                 checked += margin.checked();
                 leastPs = Math.min(leastPs, margin.leastPs());
             }
         }
-        System.out.printf("shared models: %,d reads of an OFM produced two or more steps earlier, least margin %,d ps%n",
-                checked, leastPs);
+        System.out.printf("shared models: %,d reads of an OFM produced two or more steps earlier, least margin %,d ps;"
+                + " %,d DMA-buffered steps fetch scales after their first weight slice%n", checked, leastPs, scaleChecks);
         assertThat(checked).isPositive();
+        assertThat(scaleChecks).isPositive();
     }
 
     /** How many reads were checked, and the least time between a producer's drain and a consumer's first read. */
     record Margin(int checked, long leastPs) {}
+
+    /**
+     * Measures, over the steps of {@code run} whose weights the DMA copies, how long after the DMA moved a step's
+     * first weight slice the step's first scale/bias fetch started: the records are in that slice, so never before.
+     */
+    static Margin scalesAfterWeights(Simulator.Run run) {
+        Map<Integer, Long> slice0Moved = new HashMap<>();
+        Map<Integer, Long> firstScales = new HashMap<>();
+        for (Timeline.Slice s : run.timeline().slices()) {
+            if (s.track().equals("dma") && s.what().equals("weights") && s.block() == 0) {
+                slice0Moved.merge(s.step(), s.endPs(), Math::max);
+            }
+            if (s.what().equals("scales")) {
+                firstScales.merge(s.step(), s.startPs(), Math::min);
+            }
+        }
+        int checked = 0;
+        long least = Long.MAX_VALUE;
+        for (Map.Entry<Integer, Long> e : slice0Moved.entrySet()) {
+            Long scales = firstScales.get(e.getKey());
+            if (scales != null) {
+                least = Math.min(least, scales - e.getValue());
+                checked++;
+            }
+        }
+        return new Margin(checked, least);
+    }
 
     /** Measures {@code run} (recorded with its timeline); the least margin is {@code Long.MAX_VALUE} when none. */
     static Margin margin(Simulator.Run run) {

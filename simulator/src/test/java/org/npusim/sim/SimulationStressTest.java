@@ -88,6 +88,8 @@ final class SimulationStressTest {
                 Simulator.Run timed = Simulator.standard().run(model, model.name(), hw, true);
                 assertThat(DataDependencyTest.margin(timed).leastPs()).as("%s: a read before its data was written", what)
                         .isNotNegative();
+                assertThat(DataDependencyTest.scalesAfterWeights(timed).leastPs()).as("%s: scales before their DMA", what)
+                        .isNotNegative();
                 r = timed.result();
             } catch (InputException tooSmall) {
                 assertThat(tooSmall.getMessage()).as(what).doesNotContain("\n");
