@@ -94,6 +94,24 @@ final class DataDependencyTest {
                 margin.checked(), margin.leastPs());
         assertThat(margin.checked()).isPositive();
         assertThat(margin.leastPs()).isNotNegative();
+        // The same stream on 40 seeded variations of the memories' latencies and speeds and of the memory mode.
+        java.util.Random random = new java.util.Random(7);
+        String[] latencies = {"0 cycles", "32 cycles", "250 cycles", "2000 cycles"};
+        String[] scales = {"0.0625", "0.25", "1.0"};
+        for (int draw = 0; draw < 40; draw++) {
+            List<String> set = List.of(
+                    "memories.sram.read_latency=" + latencies[random.nextInt(latencies.length)],
+                    "memories.sram.write_latency=" + latencies[random.nextInt(latencies.length)],
+                    "memories.flash.read_latency=" + latencies[random.nextInt(latencies.length)],
+                    "memories.sram.clock_scale=" + scales[random.nextInt(scales.length)],
+                    "memories.flash.clock_scale=" + scales[random.nextInt(scales.length)]);
+            HardwareConfig varied = HardwareLoader.load(SharedData.repositoryRoot().resolve(
+                    "hwconfigs/vela/ethos-u55-high-end-embedded.yaml"), set, Optional.of("ethos-u55-256"),
+                    Optional.of(random.nextBoolean() ? "shared-sram" : "sram-only"));
+            Simulator.Run run = Simulator.standard().run(m, "person_detect_vela", varied, true);
+            assertThat(margin(run).leastPs()).as("%s", set).isNotNegative();
+            assertThat(scalesAfterWeights(run).leastPs()).as("%s", set).isNotNegative();
+        }
     }
 
     /**
