@@ -4,7 +4,6 @@ package org.npusim.modeldesc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,10 +18,7 @@ final class ModelDescriptionFuzzTest {
 
     @Test
     void parse_mutatedShippedDescriptions_buildOrFailWithOneLine() throws IOException {
-        List<Path> files;
-        try (var s = Files.list(SharedData.repositoryRoot().resolve("models"))) {
-            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
+        List<Path> files = YamlMutator.yamlFiles(SharedData.repositoryRoot().resolve("models"));
         int[] outcomes = YamlMutator.fuzz(files, 300, (text, name, file) -> ModelDescriptions.parse(text, name),
                 (name, e) -> assertThat(e.getMessage()).startsWith(name).doesNotContain("\n"));
         System.out.printf("fuzz: %d mutated model descriptions (%d files), %d built, %d rejected with one line%n",

@@ -39,6 +39,13 @@ public final class YamlMutator {
         void read(String text, String name, Path file);
     }
 
+    /** Returns the {@code .yaml} files under {@code dir} (subfolders included), sorted: the shipped inputs to fuzz. */
+    public static List<Path> yamlFiles(Path dir) throws java.io.IOException {
+        try (var s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
     /**
      * Feeds {@code casesPerFile} mutations of each file to {@code reader} (seeded, so failures reproduce), within
      * five minutes; an exception other than {@link InputException} fails with the mutated text, and each

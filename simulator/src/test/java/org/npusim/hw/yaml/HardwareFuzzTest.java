@@ -4,7 +4,6 @@ package org.npusim.hw.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,10 +19,7 @@ final class HardwareFuzzTest {
 
     @Test
     void load_mutatedShippedDescriptions_resolveOrFailWithOneLineErrors() throws IOException {
-        List<Path> files;
-        try (var s = Files.walk(SharedData.repositoryRoot().resolve("hwconfigs"))) {
-            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
+        List<Path> files = YamlMutator.yamlFiles(SharedData.repositoryRoot().resolve("hwconfigs"));
         int[] outcomes = YamlMutator.fuzz(files, 150,
                 (text, name, file) -> HardwareLoader.load(text, name, file.getParent(), Overrides.NONE),
                 (name, e) -> {
