@@ -170,7 +170,7 @@ final class ActivationKernels {
     /** gemmlowp's saturating int16 {@code ShiftLeft}. */
     static short shiftLeft16(short a, int offset) {
         int wide = a * (1 << offset);
-        return (short) Math.min(Math.max(wide, Short.MIN_VALUE), Short.MAX_VALUE);
+        return (short) FixedPoint.saturateToInt16(wide);
     }
 
     static int hardSwish(HardSwishParams p, int x) {

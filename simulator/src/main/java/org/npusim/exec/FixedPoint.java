@@ -17,6 +17,11 @@ public final class FixedPoint {
 
     private FixedPoint() {}
 
+    /** Returns {@code v} clamped to the int16 range, as the kernels' saturating stores to int16 do. */
+    static int saturateToInt16(int v) {
+        return Math.min(Math.max(v, Short.MIN_VALUE), Short.MAX_VALUE);
+    }
+
     /**
      * Returns gemmlowp's {@code SaturatingRoundingDoublingHighMul(a, b)}: {@code a * b / 2^31} rounded to nearest
      * with ties toward plus infinity, i.e. {@code floor((a * b + 2^30) / 2^31)}, saturated to

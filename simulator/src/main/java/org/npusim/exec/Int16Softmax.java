@@ -96,7 +96,7 @@ final class Int16Softmax {
             }
             int headroomPlusOne = Integer.numberOfLeadingZeros(sum);
             int onePlusX = (int) ((((long) sum << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
-            int x01 = saturateToShort(onePlusX - (1 << 16) - (1 << 15));
+            int x01 = FixedPoint.saturateToInt16(onePlusX - (1 << 16) - (1 << 15));
             int reciprocal = Int16Lut.lookup(ONE_OVER_ONE_PLUS_X_LUT, x01);
             int rightShift = 31 - headroomPlusOne;
             long round = 1L << (rightShift - 1);
@@ -110,10 +110,6 @@ final class Int16Softmax {
     /** exp of a difference d in [-65535, 0] in Q0.15, step 2 above. */
     static short exp(Params p, int diff) {
         int scaled = FixedPoint.multiplyByQuantizedMultiplier(diff, p.multiplier(), p.shift());
-        return Int16Lut.lookup(EXP_LUT, saturateToShort(scaled + Short.MAX_VALUE));
-    }
-
-    private static int saturateToShort(int v) {
-        return Math.min(Math.max(v, Short.MIN_VALUE), Short.MAX_VALUE);
+        return Int16Lut.lookup(EXP_LUT, FixedPoint.saturateToInt16(scaled + Short.MAX_VALUE));
     }
 }

@@ -42,12 +42,6 @@ public record Int8ConvLayer(int batches, int inH, int inW, int inC, int outH, in
         int inputOffset, Requantization output) {
 
     /** Validates the record: positive sizes, weights and output stage matching the shape. */
-    /** Returns this layer with {@code newWeights} (same shape) in place of its weights: a pruned or clustered copy. */
-    public Int8ConvLayer withWeights(byte[] newWeights) {
-        return new Int8ConvLayer(batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH,
-                dilationW, padTop, padLeft, newWeights, inputOffset, output);
-    }
-
     public Int8ConvLayer {
         Objects.requireNonNull(output, "output");
         int[] positive = {batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW};
@@ -68,6 +62,12 @@ public record Int8ConvLayer(int batches, int inH, int inW, int inC, int outH, in
                     + " in the filter");
         }
         weights = weights.clone();
+    }
+
+    /** Returns this layer with {@code newWeights} (same shape) in place of its weights: a pruned or clustered copy. */
+    public Int8ConvLayer withWeights(byte[] newWeights) {
+        return new Int8ConvLayer(batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH,
+                dilationW, padTop, padLeft, newWeights, inputOffset, output);
     }
 
     /**

@@ -136,8 +136,8 @@ final class IntegerLstm {
             int fromInput = ConvKernels.dot(x, xOffset, g.inputWeights(), u * inputSize, inputSize) + g.inputBias()[u];
             int fromHidden = ConvKernels.dot(hidden, hOffset, g.recurrentWeights(), u * units, units)
                     + g.recurrentBias()[u];
-            int sum = saturate16(mi.apply(fromInput)) + saturate16(mr.apply(fromHidden));
-            int q312 = saturate16(sum);
+            int sum = FixedPoint.saturateToInt16(mi.apply(fromInput)) + FixedPoint.saturateToInt16(mr.apply(fromHidden));
+            int q312 = FixedPoint.saturateToInt16(sum);
             out[u] = g.tanh() ? Int16Sigmoid.tanh(q312, GATE_INPUT) : Int16Sigmoid.logistic(q312, GATE_INPUT);
         }
     }
@@ -150,9 +150,9 @@ final class IntegerLstm {
         Elementwise e = elementwise;
         int clip = e.cellClip();
         for (int u = 0; u < sizes.units(); u++) {
-            int kept = saturate16(e.forgetTimesCell().apply(forgetGate[u] * cellState[offset + u]));
-            int added = saturate16(e.inputTimesCellGate().apply(inputGate[u] * cellGate[u]));
-            int c = saturate16(kept + added);
+            int kept = FixedPoint.saturateToInt16(e.forgetTimesCell().apply(forgetGate[u] * cellState[offset + u]));
+            int added = FixedPoint.saturateToInt16(e.inputTimesCellGate().apply(inputGate[u] * cellGate[u]));
+            int c = FixedPoint.saturateToInt16(kept + added);
             if (clip != NO_CLIP) {
                 c = Math.max(Math.min(clip, c), -clip);
             }
@@ -171,9 +171,5 @@ final class IntegerLstm {
             int h = e.hiddenZeroPoint() + e.hiddenScale().apply(tanhCell * outputGate[u]);
             hidden[offset + u] = (byte) Math.min(Math.max(h, -128), 127);
         }
-    }
-
-    private static int saturate16(int v) {
-        return Math.min(Math.max(v, Short.MIN_VALUE), Short.MAX_VALUE);
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.exec;
 
-import java.util.Arrays;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
