@@ -176,7 +176,9 @@ public final class Analyzer {
                     "memory mode " + mode.label() + " instead of " + p.mode().label(), weightsDetail, List.of("--memory-mode", mode.label()),
                     new Overrides(overrides.set(), overrides.npu(), Optional.of(mode.label())))));
         }
-        onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind())).ifPresent(m -> {
+        // On-chip memory to move the weights to, when they now sit in slow memory (all of them, or some layers').
+        Optional<String> onChip = onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind()));
+        onChip.ifPresent(m -> {
             List<String> set = List.of("placement.mode=custom", "placement.weights=" + m, "placement.arena=" + p.arena(),
                     "placement.cache=" + p.cache(), "placement.cache_size=" + new DataSize(p.cacheSizeBytes()));
             List<String> args = new ArrayList<>();
@@ -188,9 +190,7 @@ public final class Analyzer {
                     weightsDetail, args, new Overrides(overrides.plus(set).set(), overrides.npu(), Optional.empty())));
         });
         if (graph.isPresent()) {
-            onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind()))
-                    .flatMap(m -> layerWeightsOnChip(base, hw, overrides, graph.get(), m))
-                    .ifPresent(out::add);
+            onChip.flatMap(m -> layerWeightsOnChip(base, hw, overrides, graph.get(), m)).ifPresent(out::add);
         }
         if (hw.npu().isPresent()) {
             NpuVariant variant = hw.npu().get().variant();
@@ -229,8 +229,7 @@ public final class Analyzer {
                         && weightBound(l, p))
                 .sorted(Comparator.comparingLong(LayerResult::cycles).reversed().thenComparingInt(LayerResult::index))
                 .toList();
-        long capacity = hw.memory(m).sizeBytes()
-                - (p.arena().equals(m) ? g.facts().peakActivationBytes() : 0);
+        long capacity = WeightFootprint.capacityBytes(g, hw, m);
         SortedMap<Integer, String> layers = new TreeMap<>(p.layerWeights());
         SortedSet<Integer> moved = new TreeSet<>();
         for (LayerResult l : bound) {
@@ -251,13 +250,7 @@ public final class Analyzer {
         if (moved.isEmpty() || left < g.facts().parameterBytes() / 100) {
             return Optional.empty();
         }
-        SortedSet<Integer> inM = new TreeSet<>();
-        layers.forEach((layer, memory) -> {
-            if (memory.equals(m)) {
-                inM.add(layer);
-            }
-        });
-        String set = "placement.layer_weights." + m + "=" + Placement.ranges(inM);
+        String set = "placement.layer_weights." + m + "=" + chosen.layerWeightsByMemory().get(m);
         return Optional.of(new Candidate(WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP, "weights of layers " + Placement.ranges(moved)
                 + " in " + m + " instead of " + p.weights(),
                 "the slowest layers waiting on " + p.weights() + " whose weights fit in " + m,

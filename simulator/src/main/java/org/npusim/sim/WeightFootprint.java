@@ -5,6 +5,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
+import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.Placement;
 
 /**
@@ -17,6 +18,15 @@ import org.npusim.hw.Placement;
 public final class WeightFootprint {
 
     private WeightFootprint() {}
+
+    /**
+     * Returns the bytes memory {@code memory} has for constants under {@code hw}'s placement: its size, less the
+     * peak of live activations when it is also the arena. The simulation refuses a placement whose constants in a
+     * memory exceed this, and the what-ifs only propose placements within it.
+     */
+    public static long capacityBytes(Subgraph g, HardwareConfig hw, String memory) {
+        return hw.memory(memory).sizeBytes() - (hw.placement().arena().equals(memory) ? g.facts().peakActivationBytes() : 0);
+    }
 
     /** Returns the constant bytes per memory name; memories holding none are left out. */
     public static SortedMap<String, Long> bytesByMemory(Subgraph g, Placement p) {
