@@ -294,7 +294,7 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
             if (k.operation().hasWeights()) {
                 WeightPlan w = weightPlan(c, k, op, transfers);
                 weights = Optional.of(w);
-                scaleLatency = (w.buffered() ? w.buffer() : w.source()).timing().readLatencyCycles();
+                scaleLatency = w.readFrom().timing().readLatencyCycles();
             }
             double slack = op.type() == NpuBlockType.ELEMENTWISE
                     ? costs.elementwise(op, bc, ifm.stream(), ofm.stream()).cycles()

@@ -30,8 +30,7 @@ public record FeatureMap(int region, long address, Shape4 shape, int bits, boole
      * reads, the dense span from the same base is what both commands have in common.
      */
     public AddressRange extent() {
-        long depth = format == TensorFormat.NHCWB16 ? (shape.c() + 15L) / 16 * 16 : shape.c();
-        return new AddressRange(region, address, (long) shape.h() * shape.w() * depth * bits / 8);
+        return new AddressRange(region, address, shape.withDepthRoundedTo(format.depthQuantum()).elements() * bits / 8);
     }
 
     /** Returns the element type's name: {@code int8}, {@code uint8}, {@code int16}, {@code int32}. */

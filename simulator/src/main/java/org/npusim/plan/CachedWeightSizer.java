@@ -25,6 +25,11 @@ public final class CachedWeightSizer implements WeightSizer {
     private final WeightSizer delegate;
     private final ConcurrentHashMap<Key, EncodedWeights> sizes = new ConcurrentHashMap<>();
 
+    /** Returns {@code sizer} if it is a cache already, else a cache in front of it. */
+    public static CachedWeightSizer of(WeightSizer sizer) {
+        return sizer instanceof CachedWeightSizer c ? c : new CachedWeightSizer(sizer);
+    }
+
     /** Creates a cache in front of {@code delegate}. */
     public CachedWeightSizer(WeightSizer delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");

@@ -56,7 +56,7 @@ public final class Planner {
      * (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
      */
     private static WeightSizer memo(WeightSizer sizer) {
-        return sizer instanceof CachedWeightSizer ? sizer : new CachedWeightSizer(sizer);
+        return CachedWeightSizer.of(sizer);
     }
 
     /** Plans the main subgraph of {@code model}. */
@@ -540,7 +540,7 @@ public final class Planner {
                 }
             }
             // A removed reshape makes its reader see the tensor with another shape: a reshaped view.
-            if (n.operations().isEmpty() && isReshape(op)
+            if (n.operations().isEmpty() && Lowering.isMemoryOnly(op)
                     && !Shape4.of(g.tensor(op.output(0)).shape()).equals(tensors.shapes[op.input(0)])) {
                 linear[op.input(0)] = true;
             }
@@ -586,11 +586,6 @@ public final class Planner {
      */
     private static boolean reshapedView(Shape4 seen, Shape4 stored) {
         return !seen.equals(stored) && seen.elements() >= stored.elements();
-    }
-
-    private static boolean isReshape(Operator op) {
-        return op.is(org.npusim.graph.BuiltinOperator.RESHAPE) || op.is(org.npusim.graph.BuiltinOperator.SQUEEZE)
-                || op.is(org.npusim.graph.BuiltinOperator.EXPAND_DIMS);
     }
 
     private static boolean sameAs(Tensors tensors, TensorFormat[] formats, int t, Shape4 shape, int bits, Shape4 ofm, int ofmBits) {

@@ -42,4 +42,9 @@ public record WeightPlan(int tensor, Channel source, EncodedWeights encoded, Buf
     public boolean buffered() {
         return buffering != Buffering.DIRECT;
     }
+
+    /** Returns the channel the NPU reads the weights and scales through: the buffer's, or where they are stored. */
+    public Channel readFrom() {
+        return buffered() ? buffer : source;
+    }
 }

@@ -142,7 +142,7 @@ final class EventSimulator {
                 channel(n.ifm().channel(), "ifm");
                 channel(work[i].ifm2Channel(), "ifm2");
                 channel(n.ofm().channel(), "ofm");
-                n.weights().ifPresent(w -> channel(w.buffered() ? w.buffer() : w.source(), "weights"));
+                n.weights().ifPresent(w -> channel(w.readFrom(), "weights"));
             } else if (plan.steps().get(i) instanceof Step.Dma d) {
                 channel(d.source().channel(), "dma-read");
                 channel(d.destination().channel(), "dma-write");
@@ -331,8 +331,6 @@ final class EventSimulator {
         int scalesWaiting = -1;
         /** Whether the next step was started before this one's last write (decided when the MAC array finishes). */
         boolean nextStartedEarly;
-        /** When the last block leaves the output stage; {@code Long.MAX_VALUE} until that block enters it. */
-        long drainedPs = Long.MAX_VALUE;
         final Handler issue = this::onIssue;
         final Handler mac = this::onMac;
         final Handler output = this::onOutput;
@@ -352,6 +350,8 @@ final class EventSimulator {
             this.blocks = (int) Math.max(computeBlocks, sliceCount);
             double blocksPerPipelineBlock = (double) computeBlocks / blocks;
             this.outEnd = new long[blocks];
+            // The last block's end is read before it is known (by earliestNextStart): "not yet" is the end of time.
+            outEnd[blocks - 1] = Long.MAX_VALUE;
             this.weightsEnd = new long[blocks];
             this.scalesEnd = new long[blocks];
             this.blockSlice = new int[blocks];
@@ -373,7 +373,7 @@ final class EventSimulator {
             this.ifmResource = channel(n.ifm().channel(), "ifm");
             this.ifm2Resource = channel(work.ifm2Channel(), "ifm2");
             this.ofmResource = channel(n.ofm().channel(), "ofm");
-            this.weightsChannel = n.weights().map(p -> p.buffered() ? p.buffer() : p.source()).orElse(null);
+            this.weightsChannel = n.weights().map(WeightPlan::readFrom).orElse(null);
             this.weightsResource = weightsChannel == null ? -1 : channel(weightsChannel, "weights");
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
@@ -459,6 +459,11 @@ final class EventSimulator {
             }
         }
 
+        /** When the last block leaves the output stage; {@code Long.MAX_VALUE} until that block enters it. */
+        long drainedPs() {
+            return outEnd[blocks - 1];
+        }
+
         /** Starts fetching block k's scale and bias records at {@code nowPs} (after the unit's earlier fetches). */
         private void fetchScales(int k, long nowPs) {
             scalesEnd[k] = reserve(step, SCALES, nowPs, scalePs, "scales", k, 0);
@@ -484,9 +489,6 @@ final class EventSimulator {
         void onOutput(Simulation s, int k) {
             long end = reserve(step, OUTPUT, Math.max(s.now(), scalesEnd[k]), outPs, "block", k, 0);
             outEnd[k] = end;
-            if (k == blocks - 1) {
-                drainedPs = end;
-            }
             s.at(end, write, k);
         }
 
@@ -528,12 +530,12 @@ final class EventSimulator {
             return -1;
         }
         long start = nowPs;
-        for (int k = i - 1; k >= 0 && pipelines[k] != null && pipelines[k].drainedPs > nowPs; k--) {
+        for (int k = i - 1; k >= 0 && pipelines[k] != null && pipelines[k].drainedPs() > nowPs; k--) {
             if (reads(next, work[k].step().op().tensors().ofm())) {
-                if (pipelines[k].drainedPs == Long.MAX_VALUE) {
+                if (pipelines[k].drainedPs() == Long.MAX_VALUE) {
                     return -1;
                 }
-                start = Math.max(start, pipelines[k].drainedPs);
+                start = Math.max(start, pipelines[k].drainedPs());
             }
         }
         if (!reads(next, work[i].step().op().tensors().ofm())) {
@@ -562,7 +564,7 @@ final class EventSimulator {
         b.read(n.ifm().channel().memory(), w.ifmBytes());
         b.read(w.ifm2Channel().memory(), w.ifm2Bytes());
         b.write(n.ofm().channel().memory(), w.ofmBytes());
-        n.weights().ifPresent(p -> b.read((p.buffered() ? p.buffer() : p.source()).memory(), (long) Math.ceil(w.weightFetchBytes())));
+        n.weights().ifPresent(p -> b.read(p.readFrom().memory(), (long) Math.ceil(w.weightFetchBytes())));
     }
 
     // ---- DMA ----

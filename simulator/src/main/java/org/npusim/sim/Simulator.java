@@ -96,7 +96,7 @@ public final class Simulator {
     /** Simulates {@code model} on {@code hw}, recording the timeline's transactions when {@code withTimeline}. */
     public Run run(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
         Optional<NpuTarget> target = NpuTargets.from(hw);
-        WeightSizer sizer = weights instanceof CachedWeightSizer ? weights : new CachedWeightSizer(weights);
+        WeightSizer sizer = CachedWeightSizer.of(weights);
         // A Vela-compiled model runs its command streams as compiled; any other is planned here.
         Optional<CompiledPlan> compiled = CompiledOperator.any(model)
                 ? Optional.of(CompiledPlan.of(model, modelPath, target, hw.name()))
@@ -258,7 +258,7 @@ public final class Simulator {
         MemoryConfig arena = hw.memory(placement.arena());
         long peak = g.facts().peakActivationBytes();
         long need = peak + weightBytes.getOrDefault(arena.name(), 0L);
-        if (need > arena.sizeBytes()) {
+        if (weightBytes.getOrDefault(arena.name(), 0L) > WeightFootprint.capacityBytes(g, hw, arena.name())) {
             Operator at = g.operators().isEmpty() ? null : g.operators().get(g.facts().peakActivationStep());
             String layer = at == null ? "" : "layer " + at.index() + " (" + g.tensor(at.output(0)).name() + ")";
             throw new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
@@ -333,9 +333,19 @@ public final class Simulator {
             long cpuPs = 0;
             long previousEnd = 0;
             long macsPerCycle = plan.target().map(t -> (long) t.variant().macsPerCycle()).orElse(1L);
+            List<List<Step>> stepsOf = new ArrayList<>(ops);
+            for (int i = 0; i < ops; i++) {
+                stepsOf.add(new ArrayList<>());
+            }
+            for (Step s : plan.steps()) {
+                if (s.operator() >= 0 && s.operator() < ops) {
+                    stepsOf.get(s.operator()).add(s);
+                }
+            }
             for (Operator op : g.operators()) {
                 List<StepOutcome> parts = byOperator.get(op.index());
-                boolean cpu = plan.steps().stream().anyMatch(s -> s.operator() == op.index() && s instanceof Step.Cpu);
+                List<Step> steps = stepsOf.get(op.index());
+                boolean cpu = steps.stream().anyMatch(s -> s instanceof Step.Cpu);
                 long start = parts.isEmpty() ? previousEnd : Long.MAX_VALUE;
                 long end = parts.isEmpty() ? previousEnd : 0;
                 TreeMap<String, MemoryTraffic> traffic = new TreeMap<>();
@@ -387,8 +397,8 @@ public final class Simulator {
                 energyPj += staticMw * 1e-3 * exclusivePs * 1e-12 * 1e12;
                 double energyJ = energyPj * 1e-12;
                 totalEnergy += energyJ;
-                WeightSizes w = weights(op, new HashMap<>());
-                totalWeights = totalWeights.plus(weights(op, storedStreams));
+                WeightSizes[] w = weights(op, steps, storedStreams);
+                totalWeights = totalWeights.plus(w[1]);
                 TreeMap<String, Long> busyCycles = new TreeMap<>();
                 busyPs.forEach((r, b) -> {
                     busyCycles.put(r, Math.round(reference.toCycles(b)));
@@ -396,7 +406,7 @@ public final class Simulator {
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, Math.round(reference.toCycles(start)), Math.round(reference.toCycles(end)), cycles,
-                        bottleneck, share, utilization, traffic, energyJ, w, busyCycles,
+                        bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             TreeMap<String, Double> utilization = new TreeMap<>();
@@ -431,8 +441,9 @@ public final class Simulator {
         }
 
         /**
-         * Returns the weights of {@code op}'s steps that are not in {@code counted} yet, and adds them to it. Sizes
-         * are of what is stored: the steps of an unrolled LSTM read the same gate weights at every time step, one
+         * Returns the weights of {@code op}'s steps ({@code steps}, in plan order): the layer's own, and those not
+         * in {@code stored} yet (the run's total counts those), which it adds to {@code stored}. Sizes are of what
+         * is stored: the steps of an unrolled LSTM read the same gate weights at every time step, one
          * stream that the NPU fetches again at each step (the traffic counts every fetch) but that the model holds
          * once. Vela counts its encoded weights the same way ({@code total_npu_encoded_weights}: each weight tensor
          * encoded once however many operations read it). Two steps share a stream when they encode the same
@@ -440,30 +451,42 @@ public final class Simulator {
          * compiled command stream's) is a stream of its own. A CPU layer's weights are its constant inputs, stored
          * unencoded (original and encoded bytes equal).
          */
-        private WeightSizes weights(Operator op, Map<Object, Boolean> counted) {
-            long original = 0;
-            long encoded = 0;
-            for (Step s : plan.steps()) {
-                if (s.operator() == op.index() && s instanceof Step.Npu n && n.weights().isPresent()) {
+        private WeightSizes[] weights(Operator op, List<Step> steps, Map<Object, Boolean> stored) {
+            Map<Object, Boolean> layer = new HashMap<>();
+            long[] sizes = new long[4]; // original and encoded: the layer's, then those new to the run
+            for (Step s : steps) {
+                if (s instanceof Step.Npu n && n.weights().isPresent()) {
                     boolean identified = n.op().weights().isPresent() && plan.target().isPresent();
-                    if (!identified || counted.putIfAbsent(List.of(
+                    Object key = !identified ? null : List.of(
                             WeightEncoder.Inputs.of(n.op(), n.blockConfig(), plan.target().get().variant()),
-                            sliceList(n.weights().get().slices())), Boolean.TRUE) == null) {
-                        original += n.weights().get().encoded().originalElements();
-                        encoded += n.weights().get().encoded().totalBytes();
-                    }
-                } else if (s.operator() == op.index() && s instanceof Step.Cpu) {
+                            sliceList(n.weights().get().slices()));
+                    count(key, layer, stored, n.weights().get().encoded().originalElements(),
+                            n.weights().get().encoded().totalBytes(), sizes);
+                } else if (s instanceof Step.Cpu) {
                     // A CPU kernel reads its constants (weights, biases, tables) as they are stored, unencoded.
                     Subgraph g = model.main();
                     for (int t : op.inputs()) {
-                        if (t >= 0 && g.tensor(t).isConstant() && counted.putIfAbsent(List.of("constant", t), Boolean.TRUE) == null) {
-                            original += g.tensor(t).sizeBytes();
-                            encoded += g.tensor(t).sizeBytes();
+                        if (t >= 0 && g.tensor(t).isConstant()) {
+                            count(List.of("constant", t), layer, stored, g.tensor(t).sizeBytes(), g.tensor(t).sizeBytes(),
+                                    sizes);
                         }
                     }
                 }
             }
-            return new WeightSizes(original, encoded);
+            return new WeightSizes[] {new WeightSizes(sizes[0], sizes[1]), new WeightSizes(sizes[2], sizes[3])};
+        }
+
+        /** Adds a stream to the layer's sizes unless the layer has it, and to the run's unless the run has it. */
+        private static void count(Object key, Map<Object, Boolean> layer, Map<Object, Boolean> stored, long original,
+                long encoded, long[] sizes) {
+            if (key == null || layer.putIfAbsent(key, Boolean.TRUE) == null) {
+                sizes[0] += original;
+                sizes[1] += encoded;
+            }
+            if (key == null || stored.putIfAbsent(key, Boolean.TRUE) == null) {
+                sizes[2] += original;
+                sizes[3] += encoded;
+            }
         }
 
         /** The slices as comparable values. */

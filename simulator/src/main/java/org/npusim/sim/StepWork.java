@@ -49,7 +49,7 @@ record StepWork(
         BlockConfig bc = s.blockConfig();
         Optional<WeightPlan> w = s.weights();
         Channel constants = target.weightsOf(s.operator());
-        double scaleLatency = w.map(p -> (p.buffered() ? p.buffer() : p.source()).timing().readLatencyCycles())
+        double scaleLatency = w.map(p -> p.readFrom().timing().readLatencyCycles())
                 .orElse(constants.timing().readLatencyCycles());
         OpCost compute = op.type() == NpuBlockType.ELEMENTWISE
                 ? costs.elementwise(op, bc, s.ifm().stream(), s.ofm().stream())
