@@ -85,6 +85,29 @@ class PaletteSectionsTest {
         return starts;
     }
 
+    /**
+     * The palette rule by hand, independently of the reference above (which reuses {@code pays}). Without an active
+     * palette, span 32: size 3 has 2 index bits, 32 * (90 - 30) / 16 - 8 * 3 - 20 = 76 > 0; size 8 (3 bits) gives
+     * 90 - 64 - 20 = 6 > 0; size 9 (4 bits) 60 - 72 - 20 < 0; size 17 (5 bits) 30 - 136 - 20 < 0. With a 5-bit
+     * palette active, span 64: size 4 (2 bits) saves 64 * 15 * 3 / 16 - 32 - 20 = 128 > 0; size 10 (4 bits)
+     * 60 - 80 - 20 < 0. At the edge, no palette, span 64, 4 bits: size 12 gives 120 - 96 - 20 = 4 > 0 and size 13
+     * 120 - 104 - 20 < 0.
+     */
+    @org.junit.jupiter.api.Test
+    void pays_workedCases() {
+        assertThat(PaletteSections.pays(false, 32, 0, 0, 3)).isTrue();
+        assertThat(PaletteSections.pays(false, 32, 0, 0, 8)).isTrue();
+        assertThat(PaletteSections.pays(false, 32, 0, 0, 9)).isFalse();
+        assertThat(PaletteSections.pays(false, 32, 0, 0, 17)).isFalse();
+        assertThat(PaletteSections.pays(true, 64, 5, 0, 4)).isTrue();
+        assertThat(PaletteSections.pays(true, 64, 5, 0, 10)).isFalse();
+        assertThat(PaletteSections.pays(false, 64, 0, 0, 12)).isTrue();
+        assertThat(PaletteSections.pays(false, 64, 0, 0, 13)).isFalse();
+        assertThat(PaletteSections.indexBits(1)).isZero();
+        assertThat(PaletteSections.indexBits(3)).isEqualTo(2);
+        assertThat(PaletteSections.indexBits(17)).isEqualTo(5);
+    }
+
     @Property(tries = 300)
     void find_randomStreams_matchesThePlainHeuristic(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 6000) int n) {

@@ -56,8 +56,10 @@ final class CostModelTest {
     }
 
     /**
-     * (b) the logits FC (1x1x256 to 1x1x2): dpu (32 + 2) x 8 depth passes = 272; output max(ceil(0.25 x 2),
-     * 10 x 2 x 64 / 256) = 5 (bias read from flash); command (36 + 33 + 5 + 272) / 4 = 86.5; int(272 + 86.5) = 358.
+     * (b) the logits FC (1x1x256 to 1x1x2): dpu (32 + 2) x 8 depth passes = 272; output ceil(0.25 x 2) = 1, and the
+     * scale fetch 10 x 2 x 64 / 256 = 5 (bias read from flash) floors it to 5; command (36 + 33 + 5 + 272) / 4 =
+     * 86.5 floors both stages, so Vela's output stage and the output stage's own work are both 86.5;
+     * int(272 + 86.5) = 358.
      * The OFM (a subgraph output, NHWC) is written with 8-byte bursts into 32-byte SRAM bursts: efficiency 4.
      */
     @Test

@@ -89,7 +89,8 @@ final class DataDependencyTest {
         Model m = TfliteReader.read(SharedData.model("person_detect_vela"));
         HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u55-high-end-embedded.yaml"),
                 List.of(), Optional.of("ethos-u55-256"), Optional.of("shared-sram"));
-        Margin margin = margin(Simulator.standard().run(m, "person_detect_vela", hw, true));
+        Simulator.Run base = Simulator.standard().run(m, "person_detect_vela", hw, true);
+        Margin margin = margin(base);
         System.out.printf("person_detect_vela on U55-256: %d reads of an output two or more steps back, least margin %,d ps%n",
                 margin.checked(), margin.leastPs());
         assertThat(margin.checked()).isPositive();
@@ -109,6 +110,8 @@ final class DataDependencyTest {
                     "hwconfigs/vela/ethos-u55-high-end-embedded.yaml"), set, Optional.of("ethos-u55-256"),
                     Optional.of(random.nextBoolean() ? "shared-sram" : "sram-only"));
             Simulator.Run run = Simulator.standard().run(m, "person_detect_vela", varied, true);
+            // The same stream has the same reads to check whatever the timing, so none is skipped as empty.
+            assertThat(margin(run).checked()).as("%s", set).isEqualTo(margin.checked());
             assertThat(margin(run).leastPs()).as("%s", set).isNotNegative();
             assertThat(scalesAfterWeights(run).leastPs()).as("%s", set).isNotNegative();
         }

@@ -82,7 +82,8 @@ final class LayerWeightsTest {
 
     @Test
     void simulate_layerWeightsDoNotFit_errorNamesTheMemory() {
-        // 64 KiB of SRAM holds layer 26's 66,560 bytes of weights and biases no more than with the activations.
+        // Layer 26 (1x1 conv, 256 -> 256): 256 x 256 int8 weights and 256 int32 biases, 65,536 + 1,024 = 66,560
+        // bytes; 64 KiB of SRAM holds them no more than with the activations.
         assertThatThrownBy(() -> simulate(corstone300("memories.sram.size=64 KiB", "placement.layer_weights.sram=26")))
                 .isInstanceOf(InputException.class)
                 .hasMessage("corstone-300: memory sram: holds 65536 bytes but the weights and constants placed there"
