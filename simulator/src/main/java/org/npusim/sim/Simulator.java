@@ -109,6 +109,7 @@ public final class Simulator {
             }
             plan = compiled.get().plan();
         } else {
+            checkLayerWeights(model, hw);
             plan = target.map(t -> plans.isPresent()
                             ? plans.get().plan(model, t, () -> plan(model, t, sizer))
                             : plan(model, t, sizer))
@@ -170,6 +171,21 @@ public final class Simulator {
     private static ExecutionPlan plan(Model model, NpuTarget target, WeightSizer sizer) {
         encodeInParallel(model, target, sizer);
         return new Planner(target, sizer).plan(model);
+    }
+
+    /**
+     * Checks, before anything is planned (and a plan cached), that {@code placement.layer_weights} names layers the
+     * model has.
+     */
+    private static void checkLayerWeights(Model model, HardwareConfig hw) {
+        Placement placement = hw.placement();
+        int layers = model.main().operators().size();
+        for (int layer : placement.layerWeights().keySet()) {
+            if (layer >= layers) {
+                throw new InputException(hw.name(), "placement.layer_weights." + placement.weightsOf(layer),
+                        "names layer " + layer + ", but " + model.name() + " has layers 0-" + (layers - 1));
+            }
+        }
     }
 
     /**
@@ -237,13 +253,6 @@ public final class Simulator {
     private static void checkCapacity(Model model, HardwareConfig hw, ExecutionPlan plan) {
         Subgraph g = model.main();
         Placement placement = hw.placement();
-        int layers = g.operators().size();
-        for (int layer : placement.layerWeights().keySet()) {
-            if (layer >= layers) {
-                throw new InputException(hw.name(), "placement.layer_weights." + placement.weightsOf(layer),
-                        "names layer " + layer + ", but " + model.name() + " has layers 0-" + (layers - 1));
-            }
-        }
         SortedMap<String, Long> weightBytes = WeightFootprint.bytesByMemory(g, placement);
         for (Map.Entry<String, Long> e : weightBytes.entrySet()) {
             MemoryConfig m = hw.memory(e.getKey());

@@ -555,23 +555,22 @@ final class Resolver {
             }
             ok = false;
         }
-        if (!preset && npu.config().isPresent() && ports.isPresent()) {
-            Set<String> npuReach = Set.of(ports.get().axi0().orElseThrow(), ports.get().axi1().orElseThrow());
-            for (String role : List.of("weights", "arena", "cache")) {
-                String memory = role.equals("weights") ? p.weights() : role.equals("arena") ? p.arena() : p.cache();
-                if (!npuReach.contains(memory)) {
-                    s.error(role, "memory '" + memory + "' is behind neither NPU port (axi0: " + ports.get().axi0().get()
-                            + ", axi1: " + ports.get().axi1().get() + ")");
-                    ok = false;
-                }
-            }
-        }
         if (npu.config().isPresent() && ports.isPresent()) {
+            // Each key and the memory the NPU must reach for it: a preset mode places the roles on the ports itself.
+            List<String[]> npuNeeds = new ArrayList<>();
+            if (!preset) {
+                npuNeeds.add(new String[] {"weights", p.weights()});
+                npuNeeds.add(new String[] {"arena", p.arena()});
+                npuNeeds.add(new String[] {"cache", p.cache()});
+            }
+            for (String memory : p.layerWeightsByMemory().keySet()) {
+                npuNeeds.add(new String[] {"layer_weights", memory});
+            }
             Set<String> npuReach = Set.of(ports.get().axi0().orElseThrow(), ports.get().axi1().orElseThrow());
-            for (String memory : new java.util.TreeSet<>(p.layerWeights().values())) {
-                if (!npuReach.contains(memory)) {
-                    s.error("layer_weights", "memory '" + memory + "' is behind neither NPU port (axi0: "
-                            + ports.get().axi0().get() + ", axi1: " + ports.get().axi1().get() + ")");
+            for (String[] need : npuNeeds) {
+                if (!npuReach.contains(need[1])) {
+                    s.error(need[0], "memory '" + need[1] + "' is behind neither NPU port (axi0: " + ports.get().axi0().get()
+                            + ", axi1: " + ports.get().axi1().get() + ")");
                     ok = false;
                 }
             }
@@ -579,7 +578,7 @@ final class Resolver {
         if (ports.isPresent()) {
             Map<String, List<String>> needs = new LinkedHashMap<>();
             needs.computeIfAbsent(p.weights(), k -> new ArrayList<>()).add("the weights");
-            for (String memory : new java.util.TreeSet<>(p.layerWeights().values())) {
+            for (String memory : p.layerWeightsByMemory().keySet()) {
                 needs.computeIfAbsent(memory, k -> new ArrayList<>()).add("layer weights");
             }
             needs.computeIfAbsent(p.arena(), k -> new ArrayList<>()).add("the arena");
