@@ -303,27 +303,21 @@ public final class Analyzer {
      * the CPU reaches.
      */
     private static Optional<String> onChipMemory(HardwareConfig hw) {
-        if (hw.npu().isEmpty()) {
-            List<String> order = new ArrayList<>();
-            order.add(hw.placement().arena());
-            hw.memories().forEach(m -> order.add(m.name()));
-            return order.stream()
-                    .filter(n -> hw.ports().cpuAccess(n).isPresent())
-                    .filter(n -> hw.memory(n).kind() == MemoryKind.SRAM || hw.memory(n).kind() == MemoryKind.TCM)
-                    .findFirst();
-        }
+        boolean npu = hw.npu().isPresent();
+        String axi0 = hw.ports().axi0().orElse("");
+        String axi1 = hw.ports().axi1().orElse("");
         List<String> order = new ArrayList<>();
         order.add(hw.placement().arena());
-        hw.ports().axi0().ifPresent(order::add);
-        hw.ports().axi1().ifPresent(order::add);
-        for (String name : order) {
-            MemoryKind k = hw.memory(name).kind();
-            boolean behindPort = name.equals(hw.ports().axi0().orElse("")) || name.equals(hw.ports().axi1().orElse(""));
-            if (behindPort && (k == MemoryKind.SRAM || k == MemoryKind.TCM)) {
-                return Optional.of(name);
-            }
+        if (npu) {
+            hw.ports().axi0().ifPresent(order::add);
+            hw.ports().axi1().ifPresent(order::add);
+        } else {
+            hw.memories().forEach(m -> order.add(m.name()));
         }
-        return Optional.empty();
+        return order.stream()
+                .filter(n -> npu ? n.equals(axi0) || n.equals(axi1) : hw.ports().cpuAccess(n).isPresent())
+                .filter(n -> hw.memory(n).kind().onChip())
+                .findFirst();
     }
 
     /** Says which roles a changed description moves, and which memory clocks follow a changed NPU clock. */

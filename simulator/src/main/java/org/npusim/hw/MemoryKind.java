@@ -41,6 +41,11 @@ public enum MemoryKind {
         return writable;
     }
 
+    /** Returns whether this kind is on-chip RAM (SRAM or TCM): where weights and activations are fastest. */
+    public boolean onChip() {
+        return this == SRAM || this == TCM;
+    }
+
     /** Returns the kind named {@code label}. */
     public static Optional<MemoryKind> fromLabel(String label) {
         return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst();

@@ -75,30 +75,26 @@ public final class PointEvaluator {
         }
         long onChip = 0;
         for (MemoryConfig m : hw.memories()) {
-            if (onChip(m.kind())) {
+            if (m.kind().onChip()) {
                 onChip += m.sizeBytes();
             }
         }
         SubgraphFacts facts = model.main().facts();
         long peak = 0;
-        if (onChip(hw.memory(hw.placement().arena()).kind())) {
+        if (hw.memory(hw.placement().arena()).kind().onChip()) {
             peak += facts.peakActivationBytes();
         }
         for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement()).entrySet()) {
-            if (onChip(hw.memory(e.getKey()).kind())) {
+            if (hw.memory(e.getKey()).kind().onChip()) {
                 peak += e.getValue();
             }
         }
-        if (onChip(hw.memory(hw.placement().cache()).kind())) {
+        if (hw.memory(hw.placement().cache()).kind().onChip()) {
             peak += largestWeightBuffer(run);
         }
         int macs = hw.npu().map(n -> n.variant().macsPerCycle()).orElse(0);
         return new PointResult.Metrics(r.total().cycles(), r.total().seconds(), r.total().energyJoules(), peak, flash, dram,
                 macs, onChip);
-    }
-
-    private static boolean onChip(MemoryKind k) {
-        return k == MemoryKind.SRAM || k == MemoryKind.TCM;
     }
 
     /**
