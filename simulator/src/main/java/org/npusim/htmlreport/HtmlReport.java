@@ -152,6 +152,11 @@ public final class HtmlReport {
                     number(j, e.getKey(), e.getValue() / referenceHz);
                 }
                 j.writeEndObject();
+                j.writeObjectFieldStart("hiddenSeconds");
+                for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
+                    number(j, e.getKey(), e.getValue() / referenceHz);
+                }
+                j.writeEndObject();
                 traffic(j, l.traffic());
                 Compatibility c = compat.get(l.index());
                 j.writeStringField("where", c.where());

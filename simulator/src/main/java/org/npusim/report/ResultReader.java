@@ -118,21 +118,28 @@ public final class ResultReader {
         if (!unit.equals("npu") && !unit.equals("cpu")) {
             throw problem(at + ".unit", "expected \"npu\" or \"cpu\", got \"" + unit + "\"");
         }
-        TreeMap<String, Long> busy = new TreeMap<>();
-        if (l.has("busy_cycles")) {
-            JsonNode b = object(l, "busy_cycles", at + ".busy_cycles");
-            for (Iterator<String> it = b.fieldNames(); it.hasNext();) {
-                String k = it.next();
-                busy.put(k, integer(b, k, at + ".busy_cycles." + k));
-            }
-        }
+        TreeMap<String, Long> busy = cycleMap(l, "busy_cycles", at);
+        TreeMap<String, Long> hidden = cycleMap(l, "hidden_cycles", at);
         return new LayerResult((int) integer(l, "index", at + ".index"), text(l, "name", at + ".name"), text(l, "op", at + ".op"),
                 unit.equals("npu") ? Unit.NPU : Unit.CPU, integer(l, "macs", at + ".macs"),
                 integer(l, "start_cycle", at + ".start_cycle"), integer(l, "end_cycle", at + ".end_cycle"),
                 integer(l, "cycles", at + ".cycles"), text(l, "bottleneck", at + ".bottleneck"),
                 number(l, "bottleneck_share", at + ".bottleneck_share"), number(l, "utilization", at + ".utilization"),
-                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy,
+                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden,
                 l.has("kernel") ? text(l, "kernel", at + ".kernel") : "");
+    }
+
+    /** Reads an optional object of cycles per resource ({@code busy_cycles}, {@code hidden_cycles}). */
+    private TreeMap<String, Long> cycleMap(JsonNode l, String field, String at) {
+        TreeMap<String, Long> out = new TreeMap<>();
+        if (l.has(field)) {
+            JsonNode b = object(l, field, at + "." + field);
+            for (Iterator<String> it = b.fieldNames(); it.hasNext();) {
+                String k = it.next();
+                out.put(k, integer(b, k, at + "." + field + "." + k));
+            }
+        }
+        return out;
     }
 
     private TreeMap<String, MemoryTraffic> traffic(JsonNode parent, String at) {

@@ -60,15 +60,16 @@ public final class ResultWriter {
         // The kernel column names the CPU kernels; runs with every layer on the NPU leave it out.
         boolean kernels = r.layers().stream().anyMatch(l -> !l.kernel().isEmpty());
         Table t = kernels
-                ? new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "kernel")
-                : new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share");
+                ? new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "hidden cycles",
+                        "kernel")
+                : new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "hidden cycles");
         t.alignRight(0, 4, 5, 6, 7, 9);
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             String name = l.name().length() > 48 ? "…" + l.name().substring(l.name().length() - 47) : l.name();
             String[] cells = {String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
                 String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
-                pct(l.utilization()), l.bottleneck(), pct(l.bottleneckShare()), l.kernel()};
+                pct(l.utilization()), l.bottleneck(), pct(l.bottleneckShare()), hidden(l), l.kernel()};
             t.row(kernels ? cells : java.util.Arrays.copyOf(cells, cells.length - 1));
         }
         t.writeTo(out);
@@ -92,6 +93,23 @@ public final class ResultWriter {
         for (String n : r.notes()) {
             out.write("note         " + n + "\n");
         }
+    }
+
+    /**
+     * The layer's work done under earlier layers, by the resource that did most of it ({@code dma 2,960}): the
+     * cycles a layer-by-layer estimate would have charged to this layer and the simulation overlapped instead.
+     */
+    private static String hidden(LayerResult l) {
+        // A prefetch keeps the DMA and the ports it reads and writes equally busy; the DMA names it best.
+        String most = "dma";
+        long cycles = l.hiddenCycles().getOrDefault("dma", 0L);
+        for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
+            if (e.getValue() > cycles) {
+                cycles = e.getValue();
+                most = e.getKey();
+            }
+        }
+        return cycles == 0 ? "" : most + " " + Table.grouped(cycles);
     }
 
     private static String mhz(long hz) {
@@ -176,6 +194,13 @@ public final class ResultWriter {
                     j.writeNumberField(e.getKey(), e.getValue());
                 }
                 j.writeEndObject();
+                if (!l.hiddenCycles().isEmpty()) {
+                    j.writeObjectFieldStart("hidden_cycles");
+                    for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
+                        j.writeNumberField(e.getKey(), e.getValue());
+                    }
+                    j.writeEndObject();
+                }
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -23,7 +23,10 @@ import java.util.TreeMap;
  * @param traffic bytes per memory
  * @param energyJoules dynamic and static energy attributed to the layer
  * @param weights weight sizes of the layer
- * @param busyCycles busy cycles of every resource during the layer
+ * @param busyCycles busy cycles of every resource for the layer
+ * @param hiddenCycles the part of {@code busyCycles} that ran before the layer started, overlapped with earlier
+ *     layers (weights or a LUT prefetched by the DMA, IFM fetched while the previous layer drained): work the
+ *     layer did not wait on, and why it can be faster than a layer-by-layer estimate such as Vela's
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers
  */
 public record LayerResult(
@@ -42,6 +45,7 @@ public record LayerResult(
         double energyJoules,
         WeightSizes weights,
         SortedMap<String, Long> busyCycles,
+        SortedMap<String, Long> hiddenCycles,
         String kernel) {
 
     public LayerResult {
@@ -50,5 +54,6 @@ public record LayerResult(
         Objects.requireNonNull(kernel, "kernel");
         traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
         busyCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(busyCycles));
+        hiddenCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(hiddenCycles));
     }
 }

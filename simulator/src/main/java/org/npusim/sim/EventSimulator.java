@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sim;
 
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -75,6 +76,16 @@ final class EventSimulator {
     private final long[] stepStart;
     private final long[] stepEnd;
     private final long[][] busy;
+    /**
+     * Reservations made for a step before its layer (the operator it belongs to) started, flattened as (step,
+     * resource, slot start, slot end): a weight or LUT prefetch, or an early IFM fetch, hidden under earlier layers
+     * for the part that ran before the layer's start ({@link #hiddenBusy}).
+     */
+    private final LongArrayList aheadSlots = new LongArrayList();
+    /** Per operator, whether a step of it has started; steps without an operator answer for themselves. */
+    private final boolean[] layerStarted;
+    /** Per step, its operator ({@link Step#operator}; negative when it has none). */
+    private final int[] operatorOf;
     private final ByteCounter[] bytes;
     private final String[] cpuBottleneck;
 
@@ -126,6 +137,13 @@ final class EventSimulator {
         this.work = new StepWork[stepCount];
         this.stepStart = new long[stepCount];
         this.stepEnd = new long[stepCount];
+        this.operatorOf = new int[stepCount];
+        int operators = 0;
+        for (int i = 0; i < stepCount; i++) {
+            operatorOf[i] = plan.steps().get(i).operator();
+            operators = Math.max(operators, operatorOf[i] + 1);
+        }
+        this.layerStarted = new boolean[operators];
         this.bytes = new ByteCounter[stepCount];
         this.cpuBottleneck = new String[stepCount];
         for (int i = 0; i < stepCount; i++) {
@@ -216,9 +234,10 @@ final class EventSimulator {
         }
         sim.run();
         checkConservation();
+        long[][] hidden = hiddenBusy();
         List<StepOutcome> out = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
-            out.add(outcome(i));
+            out.add(outcome(i, hidden[i]));
         }
         return out;
     }
@@ -230,7 +249,7 @@ final class EventSimulator {
         boolean subgraphStart = !(step instanceof Step.Cpu) && (i == 0 || plan.steps().get(i - 1) instanceof Step.Cpu);
         if (subgraphStart && npuInvocationPs > 0 && stepStart[i] < 0) {
             // The CPU sets up the NPU (driver invocation) before the first step of an NPU subgraph runs.
-            stepStart[i] = s.now();
+            markStarted(i, s.now());
             long end = reserve(i, CPU, s.now(), npuInvocationPs, "npu-invoke", -1, 0);
             s.at(end, resume, i);
             return;
@@ -238,9 +257,23 @@ final class EventSimulator {
         onResume(s, i);
     }
 
+    private void markStarted(int i, long nowPs) {
+        stepStart[i] = nowPs;
+        int op = operatorOf[i];
+        if (op >= 0) {
+            layerStarted[op] = true;
+        }
+    }
+
+    /** Whether the layer of step {@code i} has started (a step without an operator is its own layer). */
+    private boolean layerStarted(int i) {
+        int op = operatorOf[i];
+        return op >= 0 ? layerStarted[op] : stepStart[i] >= 0;
+    }
+
     private void onResume(Simulation s, int i) {
         if (stepStart[i] < 0) {
-            stepStart[i] = s.now();
+            markStarted(i, s.now());
         }
         Step step = plan.steps().get(i);
         if (step instanceof Step.Cpu c) {
@@ -664,6 +697,12 @@ final class EventSimulator {
         Resource r = resources.get(resource);
         long end = r.reserve(ready, durationPs);
         busy[step][resource] += durationPs;
+        if (!layerStarted(step)) {
+            aheadSlots.add(step);
+            aheadSlots.add(resource);
+            aheadSlots.add(end - durationPs);
+            aheadSlots.add(end);
+        }
         if (timeline != null) {
             String label = resourceLabels.get(resource);
             int slash = label.indexOf('/');
@@ -673,8 +712,35 @@ final class EventSimulator {
         return end;
     }
 
-    private StepOutcome outcome(int i) {
+    /**
+     * Returns, per step and resource, the busy time that ran before the step's layer started: the part of each
+     * {@link #aheadSlots ahead} reservation before the earliest start of the layer's steps. That time overlapped
+     * earlier layers, so the layer never waited on it.
+     */
+    private long[][] hiddenBusy() {
+        long[] layerStartPs = new long[layerStarted.length];
+        Arrays.fill(layerStartPs, Long.MAX_VALUE);
+        for (int i = 0; i < stepCount; i++) {
+            int op = operatorOf[i];
+            if (op >= 0 && stepStart[i] >= 0) {
+                layerStartPs[op] = Math.min(layerStartPs[op], stepStart[i]);
+            }
+        }
+        long[][] hidden = new long[stepCount][resources.size()];
+        for (int k = 0; k < aheadSlots.size(); k += 4) {
+            int step = (int) aheadSlots.getLong(k);
+            int op = operatorOf[step];
+            long layerStart = op >= 0 ? layerStartPs[op] : stepStart[step];
+            long slotStart = aheadSlots.getLong(k + 2);
+            long slotEnd = aheadSlots.getLong(k + 3);
+            hidden[step][(int) aheadSlots.getLong(k + 1)] += Math.max(0, Math.min(slotEnd, layerStart) - slotStart);
+        }
+        return hidden;
+    }
+
+    private StepOutcome outcome(int i, long[] hidden) {
         TreeMap<String, Long> busyMap = new TreeMap<>();
+        TreeMap<String, Long> hiddenMap = new TreeMap<>();
         String bottleneck = "none";
         long best = -1;
         for (int r = 0; r < resources.size(); r++) {
@@ -688,10 +754,15 @@ final class EventSimulator {
                 label = slash > 0 ? label.substring(0, slash) : label;
             }
             busyMap.merge(label, b, Long::sum);
+            if (hidden[r] > 0) {
+                hiddenMap.merge(label, hidden[r], Long::sum);
+            }
         }
+        // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones.
         for (Map.Entry<String, Long> e : busyMap.entrySet()) {
-            if (e.getValue() > best) {
-                best = e.getValue();
+            long exposed = e.getValue() - hiddenMap.getOrDefault(e.getKey(), 0L);
+            if (exposed > best) {
+                best = exposed;
                 bottleneck = e.getKey();
             }
         }
@@ -701,7 +772,7 @@ final class EventSimulator {
         long start = Math.max(0, stepStart[i]);
         long end = Math.max(start, stepEnd[i]);
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
-        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap,
+        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap,
                 bytes[i].read, bytes[i].write, macs);
     }
 

@@ -234,7 +234,7 @@ public final class Simulator {
             if (s instanceof Step.Cpu c) {
                 CpuCost.Cost cost = cpuCost.of(c);
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
-                        Map.of("cpu", cost.durationPs()), cost.readBytes(), cost.writeBytes(), 0));
+                        Map.of("cpu", cost.durationPs()), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
@@ -359,6 +359,7 @@ public final class Simulator {
                 long end = parts.isEmpty() ? previousEnd : 0;
                 TreeMap<String, MemoryTraffic> traffic = new TreeMap<>();
                 TreeMap<String, Long> busyPs = new TreeMap<>();
+                TreeMap<String, Long> hiddenPs = new TreeMap<>();
                 long macs = 0;
                 String bottleneck = parts.isEmpty() ? "none" : parts.get(0).bottleneck();
                 long bottleneckPs = -1;
@@ -369,9 +370,24 @@ public final class Simulator {
                     o.readBytes().forEach((m, b) -> traffic.merge(m, new MemoryTraffic(b, 0), MemoryTraffic::plus));
                     o.writeBytes().forEach((m, b) -> traffic.merge(m, new MemoryTraffic(0, b), MemoryTraffic::plus));
                     o.busyPs().forEach((r, b) -> busyPs.merge(r, b, Long::sum));
+                    o.hiddenPs().forEach((r, b) -> hiddenPs.merge(r, b, Long::sum));
                     if (o.bottleneckPs() > bottleneckPs) {
                         bottleneckPs = o.bottleneckPs();
                         bottleneck = o.bottleneck();
+                    }
+                }
+                if (!cpu && parts.size() > 1) {
+                    // A layer lowered to several NPU steps (an LSTM's hundreds of gate products, a softmax's
+                    // passes) is bound by what is busiest over all of them within the layer, not by the busiest
+                    // resource of its busiest step: that one step is a small part of the layer, so its share said
+                    // nothing. With one step this is the step's own choice (same maps, same first-largest rule).
+                    bottleneckPs = -1;
+                    for (Map.Entry<String, Long> e : busyPs.entrySet()) {
+                        long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L);
+                        if (exposed > bottleneckPs) {
+                            bottleneckPs = exposed;
+                            bottleneck = e.getKey();
+                        }
                     }
                 }
                 if (cpu) {
@@ -413,9 +429,11 @@ public final class Simulator {
                     busyCycles.put(r, Math.round(reference.toCycles(b)));
                     totalBusy.merge(r, b, Long::sum);
                 });
+                TreeMap<String, Long> hiddenCycles = new TreeMap<>();
+                hiddenPs.forEach((r, b) -> hiddenCycles.put(r, Math.round(reference.toCycles(b))));
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, Math.round(reference.toCycles(start)), Math.round(reference.toCycles(end)), cycles,
-                        bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles,
+                        bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles, hiddenCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             TreeMap<String, Double> utilization = new TreeMap<>();

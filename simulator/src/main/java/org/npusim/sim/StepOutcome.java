@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * @param bottleneck the resource the step was bound by (mac, output, a channel {@code axi0:sram}, dma,
  *     weight-decoder, scale-fetch, cpu)
  * @param bottleneckPs that resource's busy time within the step
- * @param busyPs busy time per resource within the step
+ * @param busyPs busy time per resource for the step
+ * @param hiddenPs the part of {@code busyPs} that ran before the step's layer started, under earlier layers (a
+ *     prefetched weight or LUT transfer); the layer never waited on it
  * @param readBytes bytes read per memory
  * @param writeBytes bytes written per memory
  * @param macs MACs executed
@@ -27,6 +29,7 @@ public record StepOutcome(
         String bottleneck,
         long bottleneckPs,
         Map<String, Long> busyPs,
+        Map<String, Long> hiddenPs,
         Map<String, Long> readBytes,
         Map<String, Long> writeBytes,
         long macs) {
@@ -34,6 +37,7 @@ public record StepOutcome(
     public StepOutcome {
         Objects.requireNonNull(bottleneck, "bottleneck");
         busyPs = new TreeMap<>(busyPs);
+        hiddenPs = new TreeMap<>(hiddenPs);
         readBytes = new TreeMap<>(readBytes);
         writeBytes = new TreeMap<>(writeBytes);
     }

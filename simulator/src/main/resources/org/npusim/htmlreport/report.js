@@ -309,7 +309,10 @@
       tooltip(g, '#' + l.index + ' ' + l.name + ' (' + l.op + ', ' + l.unit + ')\ntime ' + fmtTime(l.seconds)
         + '\nbound by ' + l.boundBy + ' (' + fmtPct(l.bottleneckShare) + ')\n'
         + resources.filter(function (r) { return l.busySeconds[r]; })
-          .map(function (r) { return r + ' ' + fmtTime(l.busySeconds[r]); }).join('\n'));
+          .map(function (r) {
+            var hidden = (l.hiddenSeconds || {})[r] || 0;
+            return r + ' ' + fmtTime(l.busySeconds[r]) + (hidden > 0 ? ' (' + fmtTime(hidden) + ' under earlier layers)' : '');
+          }).join('\n'));
     });
     layerTicks(svg, box, layers, barW);
     var items = resources.map(function (r) { return { color: colorOf(r), label: r }; });

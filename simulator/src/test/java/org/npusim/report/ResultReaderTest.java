@@ -38,6 +38,8 @@ final class ResultReaderTest {
     @Test
     void read_writtenResult_writesBackTheSameBytes() throws IOException {
         String written = json(personDetect());
+        // Both per-resource maps are carried: weights prefetched under earlier layers appear as hidden cycles.
+        assertThat(written).contains("\"busy_cycles\"").contains("\"hidden_cycles\"");
         SimulationResult read = ResultReader.read(written, "a.json");
         assertThat(json(read)).isEqualTo(written);
         assertThat(read.layers()).hasSize(31);

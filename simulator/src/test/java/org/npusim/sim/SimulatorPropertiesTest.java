@@ -3,6 +3,7 @@ package org.npusim.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -147,6 +148,83 @@ final class SimulatorPropertiesTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;
         return out;
+    }
+
+    /**
+     * A layer's bottleneck is the resource busiest within the layer: busy time less the part hidden under earlier
+     * layers (a prefetch), which is never more than the busy time. No resource is busy within a layer for longer
+     * than the layer lasts (each is one queue), and the share is the bottleneck's time within the layer over the
+     * layer's time. Cycles are rounded per resource, hence the slack of two.
+     */
+    @Test
+    void simulate_everyLayer_bottleneckIsBusiestResourceWithinTheLayer() {
+        int checked = 0;
+        int withHidden = 0;
+        for (Model m : models()) {
+            for (String[] cfg : new String[][] {{VELA_U55, "ethos-u55-128", "shared-sram"},
+                {"hwconfigs/vela/ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram"}}) {
+                SimulationResult r = run(m, hw(cfg[0], cfg[1], cfg[2])).result();
+                for (LayerResult l : r.layers()) {
+                    if (l.unit() != Unit.NPU || l.cycles() == 0) {
+                        continue;
+                    }
+                    String at = m.name() + " " + cfg[1] + " layer " + l.index();
+                    long most = -1;
+                    for (var e : l.busyCycles().entrySet()) {
+                        long hidden = l.hiddenCycles().getOrDefault(e.getKey(), 0L);
+                        assertThat(hidden).as("%s %s hidden", at, e.getKey()).isBetween(0L, e.getValue());
+                        long exposed = e.getValue() - hidden;
+                        assertThat(exposed).as("%s %s within the layer", at, e.getKey()).isLessThanOrEqualTo(l.cycles() + 2);
+                        most = Math.max(most, exposed);
+                    }
+                    long bottleneck = l.busyCycles().get(l.bottleneck()) - l.hiddenCycles().getOrDefault(l.bottleneck(), 0L);
+                    assertThat(bottleneck).as("%s bottleneck %s", at, l.bottleneck()).isGreaterThanOrEqualTo(most - 2);
+                    assertThat(l.bottleneckShare() * l.cycles()).as("%s share", at).isCloseTo(bottleneck, within(2.0));
+                    withHidden += l.hiddenCycles().isEmpty() ? 0 : 1;
+                    checked++;
+                }
+            }
+        }
+        System.out.printf("bottlenecks: %d NPU layers checked, %d with work hidden under earlier layers%n", checked, withHidden);
+        assertThat(checked).isGreaterThan(100);
+        assertThat(withHidden).isGreaterThan(10);
+    }
+
+    /**
+     * An LSTM lowered to hundreds of NPU steps is bound by what is busiest over all of them: on U65-256 its gate
+     * products keep the scale fetch, MAC array and output stage each busy more than half the layer. (Before, the
+     * layer took the busiest resource of its busiest step and reported it with a share of 0%.)
+     */
+    @Test
+    void simulate_lstmLoweredToManySteps_bottleneckShareCoversTheWholeLayer() {
+        Model m = TfliteReader.read(SharedData.model("trained_lstm_int8"));
+        SimulationResult r = run(m, hw("hwconfigs/vela/ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram")).result();
+        LayerResult lstm = r.layers().get(0);
+        System.out.printf("trained_lstm on U65-256: LSTM %,d cycles, bound by %s %.0f%%, busy %s%n", lstm.cycles(),
+                lstm.bottleneck(), lstm.bottleneckShare() * 100, lstm.busyCycles());
+        assertThat(lstm.op()).isEqualTo("UNIDIRECTIONAL_SEQUENCE_LSTM");
+        assertThat(lstm.bottleneckShare()).isGreaterThan(0.5);
+        assertThat(lstm.busyCycles().get("mac")).isGreaterThan(lstm.cycles() / 2);
+    }
+
+    /**
+     * Weights prefetched under the previous layer are reported as hidden: on Corstone-300 (weights in DDR, copied
+     * to SRAM by the DMA), the shipped MobileNet v1's layers after the first have their whole weight transfer done
+     * before they start; in the Vela-compatible mode nothing overlaps, so nothing is hidden.
+     */
+    @Test
+    void simulate_prefetchedWeights_reportedHiddenUnderEarlierLayers() {
+        Model m = ModelDescriptions.load(ROOT.resolve("models/mobilenet_v1_025_96.yaml"));
+        SimulationResult event = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
+        long fullyHidden = event.layers().stream().filter(l -> l.hiddenCycles().getOrDefault("dma", 0L) > 0
+                && l.hiddenCycles().get("dma").equals(l.busyCycles().get("dma"))).count();
+        System.out.printf("mobilenet_v1_025_96 on corstone-300: %d of %d layers with their weight DMA fully hidden%n", fullyHidden,
+                event.layers().size());
+        assertThat(event.layers().get(0).hiddenCycles()).isEmpty();
+        assertThat(fullyHidden).isGreaterThan(5);
+        SimulationResult vela = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "simulation.overlap=false",
+                "simulation.contention=false")).result();
+        assertThat(vela.layers()).allMatch(l -> l.hiddenCycles().isEmpty());
     }
 
     /** Simulated MACs equal the graph's; every layer's bytes are accounted per memory. */
