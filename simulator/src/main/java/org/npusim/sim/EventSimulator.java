@@ -23,7 +23,8 @@ import org.npusim.plan.WeightPlan;
 /**
  * The event-driven simulation of a plan. Each NPU step is a pipeline of OFM blocks: the IFM (and directly-read
  * weights) of block k+1 are fetched while the MAC array computes block k (SHRAM double-buffers the IFM); the MAC
- * array waits for its block's input, for the weight slice it needs (DMA-buffered, then decoded) and for a free
+ * array waits for its block's input, for the weight slice it needs (DMA-buffered, then decoded: weights in a DMA
+ * buffer are read only once their slice's copy is done, as the command stream waits for the DMA) and for a free
  * accumulator buffer (two); the output stage drains accumulators and the OFM block is written. Each fetch and
  * write reserves the channel (AXI port and memory) it uses for its bytes (burst-inflated) over the channel's
  * bandwidth, so streams that share a channel queue behind each other: that is the contention Vela leaves out.
@@ -362,6 +363,8 @@ final class EventSimulator {
         int waitingBlock = -1;
         /** A block whose scale fetch waits for its weight slice's transfer, or -1. */
         int scalesWaiting = -1;
+        /** A block whose weight read from the buffer waits for its weight slice's transfer, or -1. */
+        int weightsWaiting = -1;
         /** Whether the next step was started before this one's last write (decided when the MAC array finishes). */
         boolean nextStartedEarly;
         final Handler issue = this::onIssue;
@@ -455,11 +458,23 @@ final class EventSimulator {
                 }
             }
             if (weightsChannel != null) {
-                long weightsIn = fetch(step, weightsResource, weightsChannel, "weights", work.weightFetchBytes() * share, now, k);
-                long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
-                weightsEnd[k] = Math.max(ready, Math.max(weightsIn, reserve(step, DECODER, now, decodePs, "decode", k, 0)));
+                // Weights the DMA copies into a buffer are read from it once the copy is done (the command stream
+                // waits for the DMA before the kernel that uses them), not while it is still being written.
+                if (weightsArrived(step, blockSlice[k])) {
+                    fetchWeights(k, now);
+                } else {
+                    weightsWaiting = k;
+                }
             }
             s.at(now, mac, k);
+        }
+
+        /** Reads block k's share of the weight stream from where the NPU reads it, through the weight decoder. */
+        private void fetchWeights(int k, long nowPs) {
+            double share = 1.0 / blocks;
+            long weightsIn = fetch(step, weightsResource, weightsChannel, "weights", work.weightFetchBytes() * share, nowPs, k);
+            long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
+            weightsEnd[k] = Math.max(weightsEnd[k], Math.max(weightsIn, reserve(step, DECODER, nowPs, decodePs, "decode", k, 0)));
         }
 
         void onMac(Simulation s, int k) {
@@ -511,6 +526,10 @@ final class EventSimulator {
             if (scalesWaiting >= 0 && weightsArrived(step, blockSlice[scalesWaiting])) {
                 fetchScales(scalesWaiting, s.now());
                 scalesWaiting = -1;
+            }
+            if (weightsWaiting >= 0 && weightsArrived(step, blockSlice[weightsWaiting])) {
+                fetchWeights(weightsWaiting, s.now());
+                weightsWaiting = -1;
             }
             if (waitingBlock >= 0 && sliceReady(step, blockSlice[waitingBlock])) {
                 int k = waitingBlock;
