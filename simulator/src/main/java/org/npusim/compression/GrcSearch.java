@@ -396,6 +396,12 @@ final class GrcSearch {
         while (true) {
             // Back to the last position where the configuration was entered by a switch, or to the start.
             int bit = switchBit(config);
+            // Most positions do not switch into the configuration followed: eight are tested at a time, a branch
+            // per eight instead of per position (the path back walks the whole stream, twice per section).
+            while (i >= 8 && ((sw[i] | sw[i - 1] | sw[i - 2] | sw[i - 3] | sw[i - 4] | sw[i - 5] | sw[i - 6] | sw[i - 7])
+                    & bit) == 0) {
+                i -= 8;
+            }
             while (i > 0 && (sw[i] & bit) == 0) {
                 i--;
             }
