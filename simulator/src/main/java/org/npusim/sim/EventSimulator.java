@@ -504,7 +504,12 @@ final class EventSimulator {
                 waitingBlock = k;
                 return;
             }
-            long end = reserve(step, MAC, now, Math.max(macPs, weightsEnd[k] - now), "block", k, 0);
+            long stallPs = Math.max(0, weightsEnd[k] - now - macPs);
+            long end = reserve(step, MAC, now, macPs + stallPs, "block", k, 0);
+            // The array is held while it waits for the block's last IFM byte or decoded weight, but that wait is the
+            // streams' time, not the array's: only the compute counts as its busy time, so that a layer starved of
+            // data is reported bound by the stream it waited on, not by the MAC array.
+            busy[step][MAC] -= stallPs;
             if (k + 1 < blocks) {
                 s.at(now, issue, k + 1);
             } else if (overlap) {
