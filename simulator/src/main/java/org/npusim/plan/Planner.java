@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
@@ -359,7 +360,11 @@ public final class Planner {
                 slackPrevious = 0;
                 continue;
             }
-            out[i] = planNpu(ctx, p.op(), blocks[i], buffering, slackPrevious, limits[i], cascaded[i]);
+            // Vela prebuffers an operation's weights under the previous operation only (slack_prev), and sizes the
+            // buffers for that: the cache's space is reused by the operations around. So the DMA may start a step's
+            // transfers once the step before it has started, the first step's once it has itself started.
+            Step.TransferGate gate = new Step.TransferGate(OptionalInt.of(run.get(Math.max(0, i - 1)).slot()), OptionalInt.empty());
+            out[i] = planNpu(ctx, p.op(), blocks[i], buffering, slackPrevious, limits[i], cascaded[i], gate);
             slackPrevious = out[i].slackCycles();
         }
         return out;
@@ -461,7 +466,7 @@ public final class Planner {
     }
 
     private Step.Npu planNpu(Context ctx, NpuOperation op, BlockConfig bc, WeightBuffering buffering, double slackPrevious,
-            long limit, boolean cascaded) {
+            long limit, boolean cascaded, Step.TransferGate gate) {
         TensorFormat[] formats = ctx.formats();
         Channel[] homes = ctx.homes();
         NpuOperation.TensorRefs refs = op.tensors();
@@ -489,7 +494,7 @@ public final class Planner {
         } else {
             slack = estimate.applyAsDouble(op.ofm().c());
         }
-        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes(), slack);
+        return new Step.Npu(op.sourceOperator(), op, bc, ifm, ifm2, ofm, weights, op.lutBytes(), slack, gate);
     }
 
     /**

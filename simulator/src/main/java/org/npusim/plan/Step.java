@@ -47,12 +47,6 @@ public sealed interface Step {
             java.util.Objects.requireNonNull(transferGate, "transferGate");
         }
 
-        /** Creates a step whose transfers the DMA may start as soon as it is free ({@link TransferGate#NONE}). */
-        public Npu(int operator, NpuOperation op, BlockConfig blockConfig, TensorPlacement ifm, Optional<TensorPlacement> ifm2,
-                TensorPlacement ofm, Optional<WeightPlan> weights, int lutBytes, double slackCycles) {
-            this(operator, op, blockConfig, ifm, ifm2, ofm, weights, lutBytes, slackCycles, TransferGate.NONE);
-        }
-
         @Override
         public Kind kind() {
             return Kind.NPU;
@@ -62,10 +56,13 @@ public sealed interface Step {
     /**
      * When the DMA may start an NPU step's weight and LUT transfers, beyond the DMA being free and the buffer of a
      * double-buffered slice being drained: a compiled command stream issues a transfer only after the kernel
-     * commands before it, and its waits hold it until a buffer it overwrites is no longer read. A planned step has
-     * no gate: the DMA prefetches as far ahead as it can.
+     * commands before it, and its waits hold it until a buffer it overwrites is no longer read. A planned step's
+     * transfers wait for the step before it in its NPU subgraph to start (the first step's for itself): Vela
+     * prebuffers weights under the previous operation only and sizes the buffers for that, the cache's space being
+     * reused by the operations around, so a prefetch further ahead could overwrite weights still being read.
      *
-     * @param afterStarted the step that must have started first (the kernel command issued before the transfer)
+     * @param afterStarted the step that must have started first (the kernel command issued before the transfer; for
+     *     a planned step, the step before it)
      * @param afterComputed the step that must have computed its last block first (the last kernel command the
      *     stream's waits require to be complete)
      */

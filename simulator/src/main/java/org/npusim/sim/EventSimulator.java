@@ -94,6 +94,8 @@ final class EventSimulator {
     private final List<Transfer> transfers = new ArrayList<>();
     private int nextTransfer;
     private boolean dmaBusy;
+    /** A memory-copy step waiting for the DMA engine, or -1. */
+    private int pendingCopy = -1;
     /**
      * The least size of the burst trains a DMA transfer is cut into: n bytes move in max(1, n / 1 KiB) trains of equal
      * size. This is a modelling grain, not a hardware figure. The simulated totals do not depend on it: with trains
@@ -127,6 +129,7 @@ final class EventSimulator {
     private final Handler dmaDone = this::onDmaDone;
     private final Handler dmaFree = this::onDmaFree;
     private final Handler dmaTrainRead = this::onTrainRead;
+    private final Handler copyDone = this::onCopyDone;
 
     /**
      * A DMA transfer of a step: its LUT (slice -1), its whole weight stream (slice 0, single buffering) or one
@@ -279,6 +282,10 @@ final class EventSimulator {
         if (op >= 0) {
             layerStarted[op] = true;
         }
+        // A transfer may wait for this step to start (Step.TransferGate); a memory copy takes the engine first.
+        if (!(plan.steps().get(i) instanceof Step.Dma)) {
+            pumpDma();
+        }
     }
 
     /** Whether the layer of step {@code i} has started (a step without an operator is its own layer). */
@@ -302,27 +309,22 @@ final class EventSimulator {
             return;
         }
         if (step instanceof Step.Dma d) {
-            long end = s.now();
-            if (d.crossesMemories()) {
-                long now = s.now();
-                MemoryTiming src = d.source().channel().timing();
-                long readEnd = reserve(i, channel(d.source().channel(), "dma-read"), now, transferPs(d.bytes(), src), "dma-read", -1, d.bytes())
-                        + clock.toPs(src.readLatencyCycles());
-                long writeEnd = reserve(i, channel(d.destination().channel(), "dma-write"), now,
-                        transferPs(d.bytes(), d.destination().channel().timing()), "dma-write", -1, d.bytes());
-                end = Math.max(readEnd, writeEnd);
-                reserve(i, DMA, now, end - now, "copy", -1, d.bytes());
-                bytes[i].read(d.source().channel().memory(), d.bytes());
-                bytes[i].write(d.destination().channel().memory(), d.bytes());
+            if (!d.crossesMemories()) {
+                s.at(s.now(), finishStep, i);
+            } else if (dmaBusy) {
+                // The copy is a command for the same DMA engine as the weight and LUT transfers: it waits for the
+                // engine, and no transfer starts before it (onDmaFree).
+                pendingCopy = i;
+            } else {
+                startCopy(i);
             }
-            s.at(end, finishStep, i);
             return;
         }
         beginNpuStep(i);
         pumpDma();
     }
 
-    /** A CPU step ends. */
+    /** A CPU step or a memory copy ends. */
     private void onFinishStep(Simulation s, int i) {
         stepEnd[i] = s.now();
         onStartNext(s, i);
@@ -669,7 +671,7 @@ final class EventSimulator {
 
     /** Starts the next DMA transfer when the engine is free and the transfer is released. */
     private void pumpDma() {
-        if (dmaBusy || nextTransfer >= transfers.size()) {
+        if (dmaBusy || pendingCopy >= 0 || nextTransfer >= transfers.size()) {
             return;
         }
         Transfer t = transfers.get(nextTransfer);
@@ -727,6 +729,36 @@ final class EventSimulator {
     /** The DMA engine has moved a transfer's bytes and may start the next (its data may still be in flight). */
     private void onDmaFree(Simulation s, int index) {
         dmaBusy = false;
+        if (pendingCopy >= 0) {
+            int copy = pendingCopy;
+            pendingCopy = -1;
+            startCopy(copy);
+            return;
+        }
+        pumpDma();
+    }
+
+    /** Starts memory-copy step {@code i} on the DMA engine, which it holds until the copy is done. */
+    private void startCopy(int i) {
+        Step.Dma d = (Step.Dma) plan.steps().get(i);
+        dmaBusy = true;
+        long now = sim.now();
+        MemoryTiming src = d.source().channel().timing();
+        long readEnd = reserve(i, channel(d.source().channel(), "dma-read"), now, transferPs(d.bytes(), src), "dma-read", -1, d.bytes())
+                + clock.toPs(src.readLatencyCycles());
+        long writeEnd = reserve(i, channel(d.destination().channel(), "dma-write"), now,
+                transferPs(d.bytes(), d.destination().channel().timing()), "dma-write", -1, d.bytes());
+        long end = Math.max(readEnd, writeEnd);
+        reserve(i, DMA, now, end - now, "copy", -1, d.bytes());
+        bytes[i].read(d.source().channel().memory(), d.bytes());
+        bytes[i].write(d.destination().channel().memory(), d.bytes());
+        sim.at(end, copyDone, i);
+    }
+
+    /** A memory copy is done: its step ends and the engine takes the next transfer. */
+    private void onCopyDone(Simulation s, int i) {
+        dmaBusy = false;
+        onFinishStep(s, i);
         pumpDma();
     }
 
