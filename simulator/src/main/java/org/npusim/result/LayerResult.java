@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * @param weights weight sizes of the layer
  * @param busyCycles busy cycles of every resource for the layer
  * @param hiddenCycles the part of {@code busyCycles} that ran before the layer started, overlapped with earlier
- *     layers (weights or a LUT prefetched by the DMA, IFM fetched while the previous layer drained): work the
+ *     layers (weights or a LUT prefetched by the DMA, and the ports it used): work the
  *     layer did not wait on, and why it can be faster than a layer-by-layer estimate such as Vela's
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers
  */

@@ -79,14 +79,18 @@ final class EventSimulator {
     private final long[][] busy;
     /**
      * Reservations made for a step before its layer (the operator it belongs to) started, flattened as (step,
-     * resource, slot start, slot end): a weight or LUT prefetch, or an early IFM fetch, hidden under earlier layers
-     * for the part that ran before the layer's start ({@link #hiddenBusy}).
+     * resource, slot start, slot end): a weight or LUT prefetch by the DMA (the NPU's own fetches start with their
+     * step), hidden under earlier layers for the part that ran before the layer's start ({@link #hiddenBusy}).
      */
     private final LongArrayList aheadSlots = new LongArrayList();
     /** Per operator, whether a step of it has started; steps without an operator answer for themselves. */
     private final boolean[] layerStarted;
     /** Per step, its operator ({@link Step#operator}; negative when it has none). */
     private final int[] operatorOf;
+    /** Per step, whether the NPU (or CPU) has begun it: its start, past the driver's invocation of a subgraph. */
+    private final boolean[] issued;
+    /** Per NPU step, the first step of its NPU subgraph (the run of non-CPU steps it is in). */
+    private final int[] subgraphFirst;
     private final ByteCounter[] bytes;
     private final String[] cpuBottleneck;
 
@@ -163,6 +167,12 @@ final class EventSimulator {
             operators = Math.max(operators, operatorOf[i] + 1);
         }
         this.layerStarted = new boolean[operators];
+        this.issued = new boolean[stepCount];
+        this.subgraphFirst = new int[stepCount];
+        for (int i = 0; i < stepCount; i++) {
+            boolean first = i == 0 || plan.steps().get(i - 1) instanceof Step.Cpu;
+            subgraphFirst[i] = first ? i : subgraphFirst[i - 1];
+        }
         this.bytes = new ByteCounter[stepCount];
         this.cpuBottleneck = new String[stepCount];
         for (int i = 0; i < stepCount; i++) {
@@ -282,10 +292,6 @@ final class EventSimulator {
         if (op >= 0) {
             layerStarted[op] = true;
         }
-        // A transfer may wait for this step to start (Step.TransferGate); a memory copy takes the engine first.
-        if (!(plan.steps().get(i) instanceof Step.Dma)) {
-            pumpDma();
-        }
     }
 
     /** Whether the layer of step {@code i} has started (a step without an operator is its own layer). */
@@ -298,6 +304,9 @@ final class EventSimulator {
         if (stepStart[i] < 0) {
             markStarted(i, s.now());
         }
+        // Issued: past the driver's invocation, the NPU runs the step. Transfers that wait for it are released when
+        // an NPU step begins (below) or, after a memory copy, when the copy is done.
+        issued[i] = true;
         Step step = plan.steps().get(i);
         if (step instanceof Step.Cpu c) {
             CpuCost.Cost cost = cpuCost.of(c);
@@ -763,11 +772,12 @@ final class EventSimulator {
     }
 
     private boolean released(Transfer t) {
-        if (!overlap && stepStart[t.step()] < 0) {
+        // Nothing moves before the driver has invoked the NPU on the transfer's subgraph.
+        if (!issued[subgraphFirst[t.step()]] || !overlap && !issued[t.step()]) {
             return false;
         }
         Step.TransferGate gate = work[t.step()].step().transferGate();
-        if (gate.afterStarted().isPresent() && stepStart[gate.afterStarted().getAsInt()] < 0
+        if (gate.afterStarted().isPresent() && !issued[gate.afterStarted().getAsInt()]
                 || gate.afterComputed().isPresent() && !computed[gate.afterComputed().getAsInt()]) {
             return false;
         }

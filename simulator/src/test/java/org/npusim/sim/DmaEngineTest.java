@@ -178,4 +178,84 @@ final class DmaEngineTest {
         System.out.printf("person_detect on U55-128: %d prefetching steps start after the step before them%n", checked);
         assertThat(checked).isGreaterThan(20);
     }
+
+    /**
+     * Nothing moves before the driver has invoked the NPU: on Corstone-310 (driver overhead per NPU subgraph), no
+     * DMA read starts while the CPU runs an invocation. (With the DMA pumped when a step was marked started, the
+     * first steps' weights moved during the invocation.)
+     */
+    @Test
+    void simulate_driverInvocation_noDmaBeforeTheNpuRuns() {
+        Model m = TfliteReader.read(SharedData.model("mobilenet_v2_quantized_1x3x224x224"));
+        Simulator.Run run = Simulator.standard().run(m, "mobilenet_v2", hw("hwconfigs/corstone-310.yaml", null, null), true);
+        List<long[]> invocations = new java.util.ArrayList<>();
+        for (Timeline.Slice s : run.timeline().slices()) {
+            if (s.what().equals("npu-invoke")) {
+                invocations.add(new long[] {s.startPs(), s.endPs()});
+            }
+        }
+        int reads = 0;
+        for (Timeline.Slice s : run.timeline().slices()) {
+            if (s.what().equals("dma-read")) {
+                for (long[] inv : invocations) {
+                    assertThat(s.startPs() >= inv[0] && s.startPs() < inv[1]).as("%s during the invocation %d-%d", s, inv[0], inv[1])
+                            .isFalse();
+                }
+                reads++;
+            }
+        }
+        System.out.printf("mobilenet_v2 on corstone-310: %d driver invocations, %d DMA reads, none during one%n",
+                invocations.size(), reads);
+        assertThat(invocations).isNotEmpty();
+        assertThat(reads).isGreaterThan(50);
+    }
+
+    /**
+     * A memory copy waits for the engine. From person_detect's plan on U55-128 (shared SRAM, weights copied from
+     * flash): a short pooling step without constants, then a 4 KB copy from flash into SRAM, then the step with the
+     * most weights (65,840 B in three slices), its transfers released at once. The engine is reading the first slice
+     * when the copy's turn comes, so the copy starts as that slice's last train has been read, and the next slice
+     * waits for the copy. (Started beside the transfer, the copy freed the engine under it: the weighted step never
+     * completed.)
+     */
+    @Test
+    void simulate_copyWhileTransferMoves_waitsForTheEngine() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        HardwareConfig h = hw("hwconfigs/vela/ethos-u55-high-end-embedded.yaml", "ethos-u55-128", "shared-sram");
+        org.npusim.plan.ExecutionPlan plan = Simulator.standard().run(m, "person_detect", h, false).plan();
+        org.npusim.plan.Step.Npu weighted = (org.npusim.plan.Step.Npu) plan.steps().get(26);
+        org.npusim.plan.Step.Npu pooling = (org.npusim.plan.Step.Npu) plan.steps().get(27);
+        assertThat(weighted.weights().orElseThrow().encoded().totalBytes()).isEqualTo(65_840);
+        assertThat(pooling.weights()).isEmpty();
+        org.npusim.plan.Step.Dma copy = new org.npusim.plan.Step.Dma(weighted.operator(), weighted.op(),
+                new org.npusim.plan.TensorPlacement(weighted.weights().get().source(), pooling.ifm().format()), pooling.ifm(), 4096);
+        org.npusim.plan.ExecutionPlan test = new org.npusim.plan.ExecutionPlan(plan.model(), plan.target(),
+                List.of(ungated(pooling), copy, ungated(weighted)), plan.weightsCompressed());
+        Timeline timeline = new Timeline();
+        new EventSimulator(test, true, true, new org.npusim.des.ClockDomain("npu", h.referenceClockHz()), c -> {
+            throw new AssertionError("no CPU step");
+        }, 8, 0, timeline).run();
+        Map<Integer, long[]> slices = new java.util.TreeMap<>();
+        long copyStart = Long.MAX_VALUE;
+        long copyEnd = 0;
+        for (Timeline.Slice s : timeline.slices()) {
+            if (s.step() == 2 && s.what().equals("dma-read")) {
+                span(slices, s.block(), s);
+            } else if (s.step() == 1 && s.what().equals("dma-read")) {
+                copyStart = Math.min(copyStart, s.startPs());
+                copyEnd = Math.max(copyEnd, s.endPs());
+            }
+        }
+        System.out.printf("copy after a moving transfer: slice reads %s, copy %,d-%,d ps%n",
+                slices.values().stream().map(v -> v[0] + "-" + v[1]).toList(), copyStart, copyEnd);
+        long[] first = slices.get(0);
+        long[] second = slices.get(1);
+        assertThat(copyStart).as("the copy starts as the first slice's last train is read").isEqualTo(first[1]);
+        assertThat(second[0]).as("the second slice waits for the copy").isGreaterThanOrEqualTo(copyEnd);
+    }
+
+    private static org.npusim.plan.Step.Npu ungated(org.npusim.plan.Step.Npu n) {
+        return new org.npusim.plan.Step.Npu(n.operator(), n.op(), n.blockConfig(), n.ifm(), n.ifm2(), n.ofm(), n.weights(),
+                n.lutBytes(), n.slackCycles(), org.npusim.plan.Step.TransferGate.NONE);
+    }
 }
