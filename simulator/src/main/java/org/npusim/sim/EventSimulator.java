@@ -107,8 +107,17 @@ final class EventSimulator {
      * event and two reservations (MobileNet v2's 3.5 MB of weights: 3.4 K trains).
      */
     static final int DMA_TRAIN_BYTES = 1024;
-    /** The transfer the DMA engine is moving, when it started, its trains still to read, and their size. */
+    /**
+     * The job the DMA engine is moving: its step, its transfer (−1 for a memory copy), source and destination, bytes,
+     * slice and kind for the timeline, when it started, its trains still to read, and their size.
+     */
+    private int dmaStep;
     private int dmaTransfer;
+    private Channel dmaSource;
+    private Channel dmaDestination;
+    private long dmaBytes;
+    private int dmaSlice;
+    private String dmaWhat;
     private long dmaStartPs;
     private int dmaTrainsLeft;
     private double dmaTrainBytes;
@@ -688,55 +697,71 @@ final class EventSimulator {
             return;
         }
         nextTransfer++;
-        dmaBusy = true;
-        dmaTransfer = nextTransfer - 1;
-        dmaStartPs = sim.now();
-        dmaTrainsLeft = (int) Math.max(1, t.bytes() / DMA_TRAIN_BYTES);
-        dmaTrainBytes = (double) t.bytes() / dmaTrainsLeft;
-        dmaWrittenPs = dmaStartPs;
-        if (t.destination() != null) {
-            bytes[t.step()].write(t.destination().memory(), t.bytes());
-        }
-        bytes[t.step()].read(t.source().memory(), t.bytes());
-        readTrain(dmaStartPs);
-    }
-
-    /** Reads the active transfer's next burst train from its source. */
-    private void readTrain(long nowPs) {
-        Transfer t = transfers.get(dmaTransfer);
-        long readEnd = reserve(t.step(), channel(t.source(), "dma-read"), nowPs, transferPs(dmaTrainBytes, t.source().timing()),
-                "dma-read", t.slice(), dmaTrainBytes);
-        sim.at(readEnd, dmaTrainRead, dmaTransfer);
+        startJob(t.step(), nextTransfer - 1, t.source(), t.destination(), t.bytes(), t.slice(), t.slice() < 0 ? "lut" : "weights");
     }
 
     /**
-     * A burst train of the active transfer has been read: it is written to the destination while the next one is
-     * read. The DMA moves a transfer in trains, so the NPU's own fetches on the same ports are served between them
-     * instead of queueing behind a whole weight slice, and a fast destination is written as a slow source delivers
-     * (not in one block at its own rate at the start). The engine is busy until it has read the last train and may
-     * then start the next transfer: it keeps several bursts in flight, so the last write and the source's read
-     * latency delay the data, not the engine (back-to-back transfers pay the latency once, as Vela's mem2mem does
-     * for a whole buffer).
+     * Starts a job on the DMA engine: transfer {@code transfer} of step {@code step} (a weight slice or LUT), or, with
+     * {@code transfer} −1, memory-copy step {@code step}. The engine holds it until its last train is read.
      */
-    private void onTrainRead(Simulation s, int index) {
-        Transfer t = transfers.get(index);
+    private void startJob(int step, int transfer, Channel source, Channel destination, long jobBytes, int slice, String what) {
+        dmaBusy = true;
+        dmaStep = step;
+        dmaTransfer = transfer;
+        dmaSource = source;
+        dmaDestination = destination;
+        dmaBytes = jobBytes;
+        dmaSlice = slice;
+        dmaWhat = what;
+        dmaStartPs = sim.now();
+        dmaTrainsLeft = (int) Math.max(1, jobBytes / DMA_TRAIN_BYTES);
+        dmaTrainBytes = (double) jobBytes / dmaTrainsLeft;
+        dmaWrittenPs = dmaStartPs;
+        if (destination != null) {
+            bytes[step].write(destination.memory(), jobBytes);
+        }
+        bytes[step].read(source.memory(), jobBytes);
+        readTrain(dmaStartPs);
+    }
+
+    /** Reads the active job's next burst train from its source. */
+    private void readTrain(long nowPs) {
+        long readEnd = reserve(dmaStep, channel(dmaSource, "dma-read"), nowPs, transferPs(dmaTrainBytes, dmaSource.timing()),
+                "dma-read", dmaSlice, dmaTrainBytes);
+        sim.at(readEnd, dmaTrainRead, dmaStep);
+    }
+
+    /**
+     * A burst train of the active job has been read: it is written to the destination while the next one is read.
+     * The DMA moves a job in trains, so the NPU's own fetches on the same ports are served between them instead of
+     * queueing behind a whole weight slice or copy, and a fast destination is written as a slow source delivers (not
+     * in one block at its own rate at the start). The engine is busy until it has read the last train and may then
+     * start the next job: it keeps several bursts in flight, so the last write and the source's read latency delay
+     * the data, not the engine (back-to-back transfers pay the latency once, as Vela's mem2mem does for a whole
+     * buffer). A transfer's data then arrives for its step; a copy's step ends.
+     */
+    private void onTrainRead(Simulation s, int step) {
         long now = s.now();
-        if (t.destination() != null) {
-            dmaWrittenPs = Math.max(dmaWrittenPs, reserve(t.step(), channel(t.destination(), "dma-write"), now,
-                    transferPs(dmaTrainBytes, t.destination().timing()), "dma-write", t.slice(), dmaTrainBytes));
+        if (dmaDestination != null) {
+            dmaWrittenPs = Math.max(dmaWrittenPs, reserve(step, channel(dmaDestination, "dma-write"), now,
+                    transferPs(dmaTrainBytes, dmaDestination.timing()), "dma-write", dmaSlice, dmaTrainBytes));
         }
         if (--dmaTrainsLeft > 0) {
             readTrain(now);
             return;
         }
-        reserve(t.step(), DMA, dmaStartPs, now - dmaStartPs, t.slice() < 0 ? "lut" : "weights", t.slice(), t.bytes());
-        long end = Math.max(dmaWrittenPs, now + clock.toPs(t.source().timing().readLatencyCycles()));
-        sim.at(now, dmaFree, index);
-        sim.at(end, dmaDone, index);
+        reserve(step, DMA, dmaStartPs, now - dmaStartPs, dmaWhat, dmaSlice, dmaBytes);
+        long end = Math.max(dmaWrittenPs, now + clock.toPs(dmaSource.timing().readLatencyCycles()));
+        sim.at(now, dmaFree, step);
+        if (dmaTransfer >= 0) {
+            sim.at(end, dmaDone, dmaTransfer);
+        } else {
+            sim.at(end, copyDone, step);
+        }
     }
 
-    /** The DMA engine has moved a transfer's bytes and may start the next (its data may still be in flight). */
-    private void onDmaFree(Simulation s, int index) {
+    /** The DMA engine has read a job's last train and may start the next (its data may still be in flight). */
+    private void onDmaFree(Simulation s, int step) {
         dmaBusy = false;
         if (pendingCopy >= 0) {
             int copy = pendingCopy;
@@ -747,26 +772,14 @@ final class EventSimulator {
         pumpDma();
     }
 
-    /** Starts memory-copy step {@code i} on the DMA engine, which it holds until the copy is done. */
+    /** Starts memory-copy step {@code i} on the DMA engine. */
     private void startCopy(int i) {
         Step.Dma d = (Step.Dma) plan.steps().get(i);
-        dmaBusy = true;
-        long now = sim.now();
-        MemoryTiming src = d.source().channel().timing();
-        long readEnd = reserve(i, channel(d.source().channel(), "dma-read"), now, transferPs(d.bytes(), src), "dma-read", -1, d.bytes())
-                + clock.toPs(src.readLatencyCycles());
-        long writeEnd = reserve(i, channel(d.destination().channel(), "dma-write"), now,
-                transferPs(d.bytes(), d.destination().channel().timing()), "dma-write", -1, d.bytes());
-        long end = Math.max(readEnd, writeEnd);
-        reserve(i, DMA, now, end - now, "copy", -1, d.bytes());
-        bytes[i].read(d.source().channel().memory(), d.bytes());
-        bytes[i].write(d.destination().channel().memory(), d.bytes());
-        sim.at(end, copyDone, i);
+        startJob(i, -1, d.source().channel(), d.destination().channel(), d.bytes(), -1, "copy");
     }
 
-    /** A memory copy is done: its step ends and the engine takes the next transfer. */
+    /** A memory copy's data is in place: its step ends, and a transfer waiting for it may start. */
     private void onCopyDone(Simulation s, int i) {
-        dmaBusy = false;
         onFinishStep(s, i);
         pumpDma();
     }
