@@ -96,20 +96,29 @@ public final class ResultWriter {
     }
 
     /**
-     * The layer's work done under earlier layers, by the resource that did most of it ({@code dma 2,960}): the
-     * cycles a layer-by-layer estimate would have charged to this layer and the simulation overlapped instead.
+     * The layer's work done under earlier layers, by the resource that did most of it: the cycles a layer-by-layer
+     * estimate would have charged to this layer and the simulation overlapped instead. No hidden work: ("", 0).
      */
-    private static String hidden(LayerResult l) {
-        // A prefetch keeps the DMA and the ports it reads and writes equally busy; the DMA names it best.
-        String most = "dma";
-        long cycles = l.hiddenCycles().getOrDefault("dma", 0L);
-        for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
-            if (e.getValue() > cycles) {
-                cycles = e.getValue();
-                most = e.getKey();
+    private record Hidden(String resource, long cycles) {
+
+        static Hidden of(LayerResult l) {
+            // A prefetch keeps the DMA and the ports it reads and writes equally busy; the DMA names it best.
+            String most = "dma";
+            long cycles = l.hiddenCycles().getOrDefault("dma", 0L);
+            for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
+                if (e.getValue() > cycles) {
+                    cycles = e.getValue();
+                    most = e.getKey();
+                }
             }
+            return cycles == 0 ? new Hidden("", 0) : new Hidden(most, cycles);
         }
-        return cycles == 0 ? "" : most + " " + Table.grouped(cycles);
+    }
+
+    /** The table's cell for {@link Hidden}: {@code dma 2,960}, or empty. */
+    private static String hidden(LayerResult l) {
+        Hidden h = Hidden.of(l);
+        return h.cycles() == 0 ? "" : h.resource() + " " + Table.grouped(h.cycles());
     }
 
     private static String mhz(long hz) {
@@ -118,7 +127,8 @@ public final class ResultWriter {
 
     private static void csv(SimulationResult r, Writer out) throws IOException {
         out.write("index,name,op,unit,macs,start_cycle,end_cycle,cycles,seconds,bottleneck,bottleneck_share,utilization,"
-                + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes,kernel\n");
+                + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes,kernel,hidden_resource,"
+                + "hidden_cycles\n");
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             long read = 0;
@@ -127,11 +137,12 @@ public final class ResultWriter {
                 read += m.readBytes();
                 write += m.writeBytes();
             }
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d,%s%n", l.index(),
+            Hidden h = Hidden.of(l);
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d,%s,%s,%d%n", l.index(),
                     Csv.field(l.name()), Csv.field(l.op()), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
                     l.cycles() * secondsPerCycle, Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
                     l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
-                    Csv.field(l.kernel())));
+                    Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles()));
         }
     }
 

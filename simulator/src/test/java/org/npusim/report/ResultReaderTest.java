@@ -55,4 +55,29 @@ final class ResultReaderTest {
         assertThatThrownBy(() -> ResultReader.read(broken, "a.json")).isInstanceOf(InputException.class)
                 .hasMessage("a.json: layers[0].cycles: expected an integer, got \"many\"");
     }
+
+    /**
+     * The CSV carries the hidden work the table shows: person_detect on Corstone-300 prefetches its weights from
+     * flash under earlier layers, so some rows name the DMA with the cycles hidden, equal to the JSON's.
+     */
+    @Test
+    void write_csv_hiddenColumnsMatchTheResult() throws IOException {
+        SimulationResult r = personDetect();
+        StringWriter w = new StringWriter();
+        ResultWriter.write(r, ResultFormat.CSV, w);
+        String[] lines = w.toString().split("\n");
+        assertThat(lines[0]).endsWith(",kernel,hidden_resource,hidden_cycles");
+        int withHidden = 0;
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].split(",");
+            long cycles = Long.parseLong(cells[cells.length - 1]);
+            long dma = r.layers().get(i - 1).hiddenCycles().getOrDefault("dma", 0L);
+            if (dma > 0) {
+                assertThat(cells[cells.length - 2]).isEqualTo("dma");
+                assertThat(cycles).isEqualTo(dma);
+                withHidden++;
+            }
+        }
+        assertThat(withHidden).isGreaterThan(5);
+    }
 }
