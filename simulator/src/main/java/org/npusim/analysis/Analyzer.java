@@ -143,8 +143,25 @@ public final class Analyzer {
                 .limit(TOP_LAYERS)
                 .map(l -> new LayerBottleneck(l.index(), l.name(), l.op(), l.unit().label(), l.cycles(),
                         l.cycles() * secondsPerCycle, r.total().cycles() == 0 ? 0 : (double) l.cycles() / r.total().cycles(),
-                        l.bottleneck(), l.bottleneckShare(), Resources.describe(l.bottleneck(), hw)))
+                        l.bottleneck(), l.bottleneckShare(), Resources.describe(l.bottleneck(), hw), streamsOf(l)))
                 .toList();
+    }
+
+    /**
+     * The streams that shared a layer's bottleneck port, each with its share of the port's busy time, largest first
+     * (ties by name); empty when the bottleneck is not a port or one stream had it to itself.
+     */
+    static Map<String, Double> streamsOf(LayerResult l) {
+        Map<String, Long> streams = l.streamCycles().getOrDefault(l.bottleneck(), java.util.Collections.emptySortedMap());
+        long total = streams.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (streams.size() < 2 || total == 0) {
+            return out;
+        }
+        streams.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> out.put(e.getKey(), (double) e.getValue() / total));
+        return out;
     }
 
     /** Returns the run's utilization, busiest first (ties by name). */

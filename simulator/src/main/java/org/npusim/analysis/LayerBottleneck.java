@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.analysis;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,12 @@ import java.util.Objects;
  * @param bottleneck the resource label that bound it ({@code mac}, {@code axi1:flash}, ...)
  * @param bottleneckShare that resource's busy time as a share of the layer's time
  * @param bottleneckDescription the resource in words ({@code AXI1 port to flash (flash)})
+ * @param bottleneckStreams when the bottleneck is a port that several streams shared (the issue's "a port shared by
+ *     two streams"), each stream's share of its busy time, largest first ({@code weights 0.41, ifm 0.30, ...}); else
+ *     empty
  */
 public record LayerBottleneck(int index, String name, String op, String unit, long cycles, double seconds, double shareOfRun,
-        String bottleneck, double bottleneckShare, String bottleneckDescription) {
+        String bottleneck, double bottleneckShare, String bottleneckDescription, Map<String, Double> bottleneckStreams) {
 
     public LayerBottleneck {
         Objects.requireNonNull(name, "name");
@@ -26,5 +30,6 @@ public record LayerBottleneck(int index, String name, String op, String unit, lo
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(bottleneck, "bottleneck");
         Objects.requireNonNull(bottleneckDescription, "bottleneckDescription");
+        bottleneckStreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bottleneckStreams));
     }
 }

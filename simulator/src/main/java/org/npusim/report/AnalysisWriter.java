@@ -21,12 +21,15 @@ final class AnalysisWriter {
 
     static void table(Analysis a, Writer out) throws IOException {
         out.write("\nSlowest layers\n");
-        Table t = new Table("#", "op", "name", "time", "of run", "bound by", "share");
+        Table t = new Table("#", "op", "name", "time", "of run", "bound by", "share", "port shared by");
         t.alignRight(0, 3, 4, 6);
         for (LayerBottleneck l : a.topLayers()) {
             String name = l.name().length() > 40 ? "…" + l.name().substring(l.name().length() - 39) : l.name();
+            StringBuilder streams = new StringBuilder();
+            l.bottleneckStreams().forEach((stream, share) ->
+                    streams.append(streams.length() == 0 ? "" : ", ").append(stream).append(' ').append(pct0(share)));
             t.row(String.valueOf(l.index()), l.op(), name, String.format(Locale.ROOT, "%.1f us", l.seconds() * 1e6),
-                    pct1(l.shareOfRun()), l.bottleneckDescription(), pct0(l.bottleneckShare()));
+                    pct1(l.shareOfRun()), l.bottleneckDescription(), pct0(l.bottleneckShare()), streams.toString());
         }
         t.writeTo(out);
 
@@ -128,6 +131,13 @@ final class AnalysisWriter {
             j.writeStringField("bottleneck", l.bottleneck());
             Json.number(j, "bottleneck_share", l.bottleneckShare());
             j.writeStringField("bound_by", l.bottleneckDescription());
+            if (!l.bottleneckStreams().isEmpty()) {
+                j.writeObjectFieldStart("bottleneck_streams");
+                for (Map.Entry<String, Double> e : l.bottleneckStreams().entrySet()) {
+                    Json.number(j, e.getKey(), e.getValue());
+                }
+                j.writeEndObject();
+            }
             j.writeEndObject();
         }
         j.writeEndArray();

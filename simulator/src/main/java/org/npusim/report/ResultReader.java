@@ -120,12 +120,20 @@ public final class ResultReader {
         }
         TreeMap<String, Long> busy = cycleMap(l, "busy_cycles", at);
         TreeMap<String, Long> hidden = cycleMap(l, "hidden_cycles", at);
+        TreeMap<String, java.util.SortedMap<String, Long>> streams = new TreeMap<>();
+        if (l.has("stream_cycles")) {
+            JsonNode ports = object(l, "stream_cycles", at + ".stream_cycles");
+            for (Iterator<String> it = ports.fieldNames(); it.hasNext();) {
+                String port = it.next();
+                streams.put(port, cycleMap(ports, port, at + ".stream_cycles"));
+            }
+        }
         return new LayerResult((int) integer(l, "index", at + ".index"), text(l, "name", at + ".name"), text(l, "op", at + ".op"),
                 unit.equals("npu") ? Unit.NPU : Unit.CPU, integer(l, "macs", at + ".macs"),
                 integer(l, "start_cycle", at + ".start_cycle"), integer(l, "end_cycle", at + ".end_cycle"),
                 integer(l, "cycles", at + ".cycles"), text(l, "bottleneck", at + ".bottleneck"),
                 number(l, "bottleneck_share", at + ".bottleneck_share"), number(l, "utilization", at + ".utilization"),
-                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden,
+                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden, streams,
                 l.has("kernel") ? text(l, "kernel", at + ".kernel") : "");
     }
 

@@ -212,6 +212,17 @@ public final class ResultWriter {
                     }
                     j.writeEndObject();
                 }
+                if (!l.streamCycles().isEmpty()) {
+                    j.writeObjectFieldStart("stream_cycles");
+                    for (Map.Entry<String, java.util.SortedMap<String, Long>> port : l.streamCycles().entrySet()) {
+                        j.writeObjectFieldStart(port.getKey());
+                        for (Map.Entry<String, Long> e : port.getValue().entrySet()) {
+                            j.writeNumberField(e.getKey(), e.getValue());
+                        }
+                        j.writeEndObject();
+                    }
+                    j.writeEndObject();
+                }
                 j.writeEndObject();
             }
             j.writeEndArray();

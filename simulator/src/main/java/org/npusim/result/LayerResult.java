@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param hiddenCycles the part of {@code busyCycles} that ran before the layer started, overlapped with earlier
  *     layers (weights or a LUT prefetched by the DMA, and the ports it used): work the
  *     layer did not wait on, and why it can be faster than a layer-by-layer estimate such as Vela's
+ * @param streamCycles per channel (AXI port and memory), its busy cycles per stream ({@code ifm}, {@code ifm2},
+ *     {@code ofm}, {@code weights}, {@code dma-read}, {@code dma-write}): which streams shared the port
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers
  */
 public record LayerResult(
@@ -46,6 +48,7 @@ public record LayerResult(
         WeightSizes weights,
         SortedMap<String, Long> busyCycles,
         SortedMap<String, Long> hiddenCycles,
+        SortedMap<String, SortedMap<String, Long>> streamCycles,
         String kernel) {
 
     public LayerResult {
@@ -55,5 +58,8 @@ public record LayerResult(
         traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
         busyCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(busyCycles));
         hiddenCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(hiddenCycles));
+        TreeMap<String, SortedMap<String, Long>> streams = new TreeMap<>();
+        streamCycles.forEach((c, m) -> streams.put(c, java.util.Collections.unmodifiableSortedMap(new TreeMap<>(m))));
+        streamCycles = java.util.Collections.unmodifiableSortedMap(streams);
     }
 }

@@ -77,6 +77,10 @@ final class EventSimulator {
     private final long[] stepStart;
     private final long[] stepEnd;
     private final long[][] busy;
+    /** Per step, busy time per channel resource and stream, at {@code resource * STREAMS.size() + stream}. */
+    private final long[][] streamBusy;
+    /** The resources that are channels (ports and memories), which {@link #streamBusy} splits by stream. */
+    private final java.util.BitSet channelResources = new java.util.BitSet();
     /**
      * Reservations made for a step before its layer (the operator it belongs to) started, flattened as (step,
      * resource, slot start, slot end): a weight or LUT prefetch by the DMA (the NPU's own fetches start with their
@@ -211,6 +215,7 @@ final class EventSimulator {
             }
         }
         this.busy = new long[stepCount][resources.size()];
+        this.streamBusy = new long[stepCount][resources.size() * STREAMS.size()];
         this.pipelines = new Pipeline[stepCount];
         this.transferComplete = new boolean[transfers.size()];
         this.lastComputedSlice = new int[stepCount];
@@ -244,7 +249,35 @@ final class EventSimulator {
 
     /** Returns the resource of a channel for a stream: shared by all streams, or the stream's own without contention. */
     private int channel(Channel c, String stream) {
-        return resource(contention ? c.label() : c.label() + "/" + stream);
+        int r = resource(contention ? c.label() : c.label() + "/" + stream);
+        channelResources.set(r);
+        return r;
+    }
+
+    /**
+     * The streams a channel carries, in the order they are reported: the NPU's IFM, IFM2, OFM and weight reads,
+     * and the DMA's reads and writes.
+     */
+    static final List<String> STREAMS = List.of("ifm", "ifm2", "ofm", "weights", "dma-read", "dma-write");
+
+    /** The index in {@link #STREAMS} of a channel reservation's stream. */
+    private static int streamIndex(String what) {
+        switch (what) {
+            case "ifm":
+                return 0;
+            case "ifm2":
+                return 1;
+            case "ofm":
+                return 2;
+            case "weights":
+                return 3;
+            case "dma-read":
+                return 4;
+            case "dma-write":
+                return 5;
+            default:
+                throw new IllegalStateException("no channel stream " + what);
+        }
     }
 
     /** Plans the DMA transfers of NPU step {@code i}: its LUT, copied from {@code constants}, and its weights. */
@@ -816,6 +849,9 @@ final class EventSimulator {
         Resource r = resources.get(resource);
         long end = r.reserve(ready, durationPs);
         busy[step][resource] += durationPs;
+        if (channelResources.get(resource)) {
+            streamBusy[step][resource * STREAMS.size() + streamIndex(what)] += durationPs;
+        }
         // A slot reserved from a time already past (the DMA engine's, once its transfer is done) may have begun
         // before the layer did, whenever it is reserved.
         if (!layerStarted(step) || end - durationPs < sim.now()) {
@@ -862,6 +898,7 @@ final class EventSimulator {
     private StepOutcome outcome(int i, long[] hidden) {
         TreeMap<String, Long> busyMap = new TreeMap<>();
         TreeMap<String, Long> hiddenMap = new TreeMap<>();
+        TreeMap<String, Map<String, Long>> streamMap = new TreeMap<>();
         String bottleneck = "none";
         long best = -1;
         for (int r = 0; r < resources.size(); r++) {
@@ -878,6 +915,14 @@ final class EventSimulator {
             if (hidden[r] > 0) {
                 hiddenMap.merge(label, hidden[r], Long::sum);
             }
+            if (channelResources.get(r)) {
+                for (int k = 0; k < STREAMS.size(); k++) {
+                    long sb = streamBusy[i][r * STREAMS.size() + k];
+                    if (sb > 0) {
+                        streamMap.computeIfAbsent(label, x -> new TreeMap<>()).merge(STREAMS.get(k), sb, Long::sum);
+                    }
+                }
+            }
         }
         // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones.
         for (Map.Entry<String, Long> e : busyMap.entrySet()) {
@@ -893,7 +938,7 @@ final class EventSimulator {
         long start = Math.max(0, stepStart[i]);
         long end = Math.max(start, stepEnd[i]);
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
-        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap,
+        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap, streamMap,
                 bytes[i].read, bytes[i].write, macs);
     }
 

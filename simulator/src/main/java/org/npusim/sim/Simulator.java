@@ -234,7 +234,7 @@ public final class Simulator {
             if (s instanceof Step.Cpu c) {
                 CpuCost.Cost cost = cpuCost.of(c);
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
-                        Map.of("cpu", cost.durationPs()), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
+                        Map.of("cpu", cost.durationPs()), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
@@ -360,6 +360,7 @@ public final class Simulator {
                 TreeMap<String, MemoryTraffic> traffic = new TreeMap<>();
                 TreeMap<String, Long> busyPs = new TreeMap<>();
                 TreeMap<String, Long> hiddenPs = new TreeMap<>();
+                TreeMap<String, TreeMap<String, Long>> streamPs = new TreeMap<>();
                 long macs = 0;
                 String bottleneck = parts.isEmpty() ? "none" : parts.get(0).bottleneck();
                 long bottleneckPs = -1;
@@ -371,6 +372,8 @@ public final class Simulator {
                     o.writeBytes().forEach((m, b) -> traffic.merge(m, new MemoryTraffic(0, b), MemoryTraffic::plus));
                     o.busyPs().forEach((r, b) -> busyPs.merge(r, b, Long::sum));
                     o.hiddenPs().forEach((r, b) -> hiddenPs.merge(r, b, Long::sum));
+                    o.streamPs().forEach((c, m) -> m.forEach((st, b) ->
+                            streamPs.computeIfAbsent(c, x -> new TreeMap<>()).merge(st, b, Long::sum)));
                     if (o.bottleneckPs() > bottleneckPs) {
                         bottleneckPs = o.bottleneckPs();
                         bottleneck = o.bottleneck();
@@ -431,9 +434,15 @@ public final class Simulator {
                 });
                 TreeMap<String, Long> hiddenCycles = new TreeMap<>();
                 hiddenPs.forEach((r, b) -> hiddenCycles.put(r, Math.round(reference.toCycles(b))));
+                TreeMap<String, java.util.SortedMap<String, Long>> streamCycles = new TreeMap<>();
+                streamPs.forEach((c, m) -> {
+                    TreeMap<String, Long> perStream = new TreeMap<>();
+                    m.forEach((st, b) -> perStream.put(st, Math.round(reference.toCycles(b))));
+                    streamCycles.put(c, perStream);
+                });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, Math.round(reference.toCycles(start)), Math.round(reference.toCycles(end)), cycles,
-                        bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles, hiddenCycles,
+                        bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles, hiddenCycles, streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             TreeMap<String, Double> utilization = new TreeMap<>();

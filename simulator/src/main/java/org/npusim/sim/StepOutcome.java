@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param busyPs busy time per resource for the step
  * @param hiddenPs the part of {@code busyPs} that ran before the step's layer started, under earlier layers (a
  *     prefetched weight or LUT transfer); the layer never waited on it
+ * @param streamPs per channel, its busy time per stream ({@code ifm}, {@code ofm}, {@code weights},
+ *     {@code dma-write}, ...): which streams shared the port
  * @param readBytes bytes read per memory
  * @param writeBytes bytes written per memory
  * @param macs MACs executed
@@ -30,6 +32,7 @@ public record StepOutcome(
         long bottleneckPs,
         Map<String, Long> busyPs,
         Map<String, Long> hiddenPs,
+        Map<String, Map<String, Long>> streamPs,
         Map<String, Long> readBytes,
         Map<String, Long> writeBytes,
         long macs) {
@@ -38,6 +41,9 @@ public record StepOutcome(
         Objects.requireNonNull(bottleneck, "bottleneck");
         busyPs = new TreeMap<>(busyPs);
         hiddenPs = new TreeMap<>(hiddenPs);
+        TreeMap<String, Map<String, Long>> streams = new TreeMap<>();
+        streamPs.forEach((c, m) -> streams.put(c, java.util.Collections.unmodifiableMap(new TreeMap<>(m))));
+        streamPs = java.util.Collections.unmodifiableMap(streams);
         readBytes = new TreeMap<>(readBytes);
         writeBytes = new TreeMap<>(writeBytes);
     }

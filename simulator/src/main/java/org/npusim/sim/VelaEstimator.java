@@ -168,6 +168,6 @@ public final class VelaEstimator {
         }
         long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration);
         return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.min(duration, bottleneckPs), busy,
-                Map.of(), e.bytes().read, e.bytes().write, macs);
+                Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
     }
 }

@@ -197,6 +197,36 @@ final class AnalyzerTest {
         assertThat(analyze(m, "corstone-300.yaml", Overrides.NONE)).isEqualTo(analyze(m, "corstone-300.yaml", Overrides.NONE));
     }
 
+    /**
+     * A layer bound by a port that several streams share says which: on Vela's U55 high-end system (weights copied
+     * from flash into SRAM) person_detect's slowest SRAM-bound layers list the streams on the SRAM port, their shares
+     * summing to one and in the proportions of the layer's stream cycles; a port one stream had to itself lists none.
+     */
+    @Test
+    void analyze_portBoundLayer_listsTheStreamsSharingThePort() {
+        Model m = personDetect();
+        HardwareConfig hw = HardwareLoader.load(hw("vela/ethos-u55-high-end-embedded.yaml"), java.util.List.of(),
+                java.util.Optional.of("ethos-u55-256"), java.util.Optional.of("shared-sram"));
+        SimulationResult r = simulate(m, hw);
+        Analysis a = new Analyzer(h -> simulate(m, h)).analyze(r, hw);
+        int shared = 0;
+        for (LayerBottleneck b : a.topLayers()) {
+            var streams = r.layers().get(b.index()).streamCycles().getOrDefault(b.bottleneck(), java.util.Collections.emptySortedMap());
+            if (streams.size() < 2) {
+                assertThat(b.bottleneckStreams()).isEmpty();
+                continue;
+            }
+            long total = streams.values().stream().mapToLong(Long::longValue).sum();
+            assertThat(b.bottleneckStreams().keySet()).containsExactlyInAnyOrderElementsOf(streams.keySet());
+            assertThat(b.bottleneckStreams().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+            streams.forEach((st, c) -> assertThat(b.bottleneckStreams().get(st)).isCloseTo((double) c / total, within(1e-9)));
+            assertThat(new java.util.ArrayList<>(b.bottleneckStreams().values())).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+            shared++;
+        }
+        System.out.println("person_detect on U55-256: " + shared + " of the slowest layers bound by a shared port");
+        assertThat(shared).isPositive();
+    }
+
     @Test
     void analyze_topLayers_slowestFirstAtMostTenWithSharesOfTheRun() {
         Model m = personDetect();

@@ -39,7 +39,7 @@ final class ResultReaderTest {
     void read_writtenResult_writesBackTheSameBytes() throws IOException {
         String written = json(personDetect());
         // Both per-resource maps are carried: weights prefetched under earlier layers appear as hidden cycles.
-        assertThat(written).contains("\"busy_cycles\"").contains("\"hidden_cycles\"");
+        assertThat(written).contains("\"busy_cycles\"").contains("\"hidden_cycles\"").contains("\"stream_cycles\"");
         SimulationResult read = ResultReader.read(written, "a.json");
         assertThat(json(read)).isEqualTo(written);
         assertThat(read.layers()).hasSize(31);

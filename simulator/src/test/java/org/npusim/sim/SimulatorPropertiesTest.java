@@ -36,6 +36,8 @@ final class SimulatorPropertiesTest {
 
     private static final Path ROOT = SharedData.repositoryRoot();
     private static final String VELA_U55 = "hwconfigs/vela/ethos-u55-high-end-embedded.yaml";
+    /** Slack for a sum of per-stream cycles each rounded on its own: half a cycle per stream, six streams. */
+    private static final double STREAM_ROUNDING = 3.0;
 
     private static HardwareConfig hw(String file, String npu, String mode, String... set) {
         return HardwareLoader.load(ROOT.resolve(file), List.of(set), Optional.ofNullable(npu), Optional.ofNullable(mode));
@@ -169,6 +171,12 @@ final class SimulatorPropertiesTest {
                         continue;
                     }
                     String at = m.name() + " " + cfg[1] + " layer " + l.index();
+                    // A port's streams add up to its busy time (each rounded to cycles on its own).
+                    for (var port : l.streamCycles().entrySet()) {
+                        long streams = port.getValue().values().stream().mapToLong(Long::longValue).sum();
+                        assertThat((double) streams).as("%s %s streams", at, port.getKey())
+                                .isCloseTo(l.busyCycles().get(port.getKey()), within(STREAM_ROUNDING));
+                    }
                     long most = -1;
                     for (var e : l.busyCycles().entrySet()) {
                         long hidden = l.hiddenCycles().getOrDefault(e.getKey(), 0L);
