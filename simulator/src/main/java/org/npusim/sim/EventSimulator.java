@@ -119,6 +119,8 @@ final class EventSimulator {
     private int dmaTransfer;
     private Channel dmaSource;
     private Channel dmaDestination;
+    private int dmaReadResource;
+    private int dmaWriteResource;
     private long dmaBytes;
     private int dmaSlice;
     private String dmaWhat;
@@ -743,6 +745,9 @@ final class EventSimulator {
         dmaTransfer = transfer;
         dmaSource = source;
         dmaDestination = destination;
+        // Looked up once per job, not per train (a lookup builds the channel's label).
+        dmaReadResource = channel(source, "dma-read");
+        dmaWriteResource = destination == null ? -1 : channel(destination, "dma-write");
         dmaBytes = jobBytes;
         dmaSlice = slice;
         dmaWhat = what;
@@ -759,7 +764,7 @@ final class EventSimulator {
 
     /** Reads the active job's next burst train from its source. */
     private void readTrain(long nowPs) {
-        long readEnd = reserve(dmaStep, channel(dmaSource, "dma-read"), nowPs, transferPs(dmaTrainBytes, dmaSource.timing()),
+        long readEnd = reserve(dmaStep, dmaReadResource, nowPs, transferPs(dmaTrainBytes, dmaSource.timing()),
                 "dma-read", dmaSlice, dmaTrainBytes);
         sim.at(readEnd, dmaTrainRead, dmaStep);
     }
@@ -776,7 +781,7 @@ final class EventSimulator {
     private void onTrainRead(Simulation s, int step) {
         long now = s.now();
         if (dmaDestination != null) {
-            dmaWrittenPs = Math.max(dmaWrittenPs, reserve(step, channel(dmaDestination, "dma-write"), now,
+            dmaWrittenPs = Math.max(dmaWrittenPs, reserve(step, dmaWriteResource, now,
                     transferPs(dmaTrainBytes, dmaDestination.timing()), "dma-write", dmaSlice, dmaTrainBytes));
         }
         if (--dmaTrainsLeft > 0) {
