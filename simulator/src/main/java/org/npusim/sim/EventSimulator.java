@@ -70,6 +70,8 @@ final class EventSimulator {
     private final long npuInvocationPs;
     private final List<Resource> resources = new ArrayList<>();
     private final List<String> resourceLabels = new ArrayList<>();
+    /** Per resource, its track: the channel's label without the stream a resource of its own carries without contention. */
+    private final List<String> resourceTracks = new ArrayList<>();
     private final Map<String, Integer> resourceIds = new HashMap<>();
 
     private final int stepCount;
@@ -79,16 +81,17 @@ final class EventSimulator {
     private final long[][] busy;
     /** Per step, busy time per channel resource and stream, at {@code resource * STREAMS.size() + stream}. */
     private final long[][] streamBusy;
-    /** The resources that are channels (ports and memories), which {@link #streamBusy} splits by stream. */
-    private final java.util.BitSet channelResources = new java.util.BitSet();
     /**
      * Reservations made for a step before its layer (the operator it belongs to) started, flattened as (step,
      * resource, slot start, slot end): a weight or LUT prefetch by the DMA (the NPU's own fetches start with their
      * step), hidden under earlier layers for the part that ran before the layer's start ({@link #hiddenBusy}).
      */
     private final LongArrayList aheadSlots = new LongArrayList();
-    /** Per operator, whether a step of it has started; steps without an operator answer for themselves. */
-    private final boolean[] layerStarted;
+    /**
+     * Per operator, when its first step started ({@code Long.MAX_VALUE} until then: time only moves forward, so the
+     * first start is the earliest); steps without an operator answer for themselves.
+     */
+    private final long[] layerStartPs;
     /** Per step, its operator ({@link Step#operator}; negative when it has none). */
     private final int[] operatorOf;
     /** Per step, whether the NPU (or CPU) has begun it: its start, past the driver's invocation of a subgraph. */
@@ -181,7 +184,8 @@ final class EventSimulator {
             operatorOf[i] = plan.steps().get(i).operator();
             operators = Math.max(operators, operatorOf[i] + 1);
         }
-        this.layerStarted = new boolean[operators];
+        this.layerStartPs = new long[operators];
+        Arrays.fill(layerStartPs, Long.MAX_VALUE);
         this.issued = new boolean[stepCount];
         this.subgraphFirst = new int[stepCount];
         for (int i = 0; i < stepCount; i++) {
@@ -201,19 +205,19 @@ final class EventSimulator {
         for (int i = 0; i < stepCount; i++) {
             if (work[i] != null) {
                 Step.Npu n = work[i].step();
-                channel(n.ifm().channel(), "ifm");
-                channel(work[i].ifm2Channel(), "ifm2");
-                channel(n.ofm().channel(), "ofm");
-                n.weights().ifPresent(w -> channel(w.readFrom(), "weights"));
+                channel(n.ifm().channel(), IFM);
+                channel(work[i].ifm2Channel(), IFM2);
+                channel(n.ofm().channel(), OFM);
+                n.weights().ifPresent(w -> channel(w.readFrom(), WEIGHTS));
             } else if (plan.steps().get(i) instanceof Step.Dma d) {
-                channel(d.source().channel(), "dma-read");
-                channel(d.destination().channel(), "dma-write");
+                channel(d.source().channel(), DMA_READ);
+                channel(d.destination().channel(), DMA_WRITE);
             }
         }
         for (Transfer t : transfers) {
-            channel(t.source(), "dma-read");
+            channel(t.source(), DMA_READ);
             if (t.destination() != null) {
-                channel(t.destination(), "dma-write");
+                channel(t.destination(), DMA_WRITE);
             }
         }
         this.busy = new long[stepCount][resources.size()];
@@ -244,16 +248,16 @@ final class EventSimulator {
             id = resources.size();
             resources.add(new Resource(label));
             resourceLabels.add(label);
+            int slash = label.indexOf('/');
+            resourceTracks.add(slash > 0 ? label.substring(0, slash) : label);
             resourceIds.put(label, id);
         }
         return id;
     }
 
     /** Returns the resource of a channel for a stream: shared by all streams, or the stream's own without contention. */
-    private int channel(Channel c, String stream) {
-        int r = resource(contention ? c.label() : c.label() + "/" + stream);
-        channelResources.set(r);
-        return r;
+    private int channel(Channel c, int stream) {
+        return resource(contention ? c.label() : c.label() + "/" + STREAMS.get(stream));
     }
 
     /**
@@ -262,25 +266,14 @@ final class EventSimulator {
      */
     static final List<String> STREAMS = List.of("ifm", "ifm2", "ofm", "weights", "dma-read", "dma-write");
 
-    /** The index in {@link #STREAMS} of a channel reservation's stream. */
-    private static int streamIndex(String what) {
-        switch (what) {
-            case "ifm":
-                return 0;
-            case "ifm2":
-                return 1;
-            case "ofm":
-                return 2;
-            case "weights":
-                return 3;
-            case "dma-read":
-                return 4;
-            case "dma-write":
-                return 5;
-            default:
-                throw new IllegalStateException("no channel stream " + what);
-        }
-    }
+    /** Indices of the streams in {@link #STREAMS}; {@link #NO_STREAM} for a reservation of no channel. */
+    private static final int IFM = 0;
+    private static final int IFM2 = 1;
+    private static final int OFM = 2;
+    private static final int WEIGHTS = 3;
+    private static final int DMA_READ = 4;
+    private static final int DMA_WRITE = 5;
+    private static final int NO_STREAM = -1;
 
     /** Plans the DMA transfers of NPU step {@code i}: its LUT, copied from {@code constants}, and its weights. */
     private void planTransfers(int i, Step.Npu n, Channel constants) {
@@ -319,7 +312,7 @@ final class EventSimulator {
 
     private void onStartStep(Simulation s, int i) {
         Step step = plan.steps().get(i);
-        boolean subgraphStart = !(step instanceof Step.Cpu) && (i == 0 || plan.steps().get(i - 1) instanceof Step.Cpu);
+        boolean subgraphStart = !(step instanceof Step.Cpu) && subgraphFirst[i] == i;
         if (subgraphStart && npuInvocationPs > 0 && stepStart[i] < 0) {
             // The CPU sets up the NPU (driver invocation) before the first step of an NPU subgraph runs.
             markStarted(i, s.now());
@@ -333,15 +326,15 @@ final class EventSimulator {
     private void markStarted(int i, long nowPs) {
         stepStart[i] = nowPs;
         int op = operatorOf[i];
-        if (op >= 0) {
-            layerStarted[op] = true;
+        if (op >= 0 && layerStartPs[op] == Long.MAX_VALUE) {
+            layerStartPs[op] = nowPs;
         }
     }
 
     /** Whether the layer of step {@code i} has started (a step without an operator is its own layer). */
     private boolean layerStarted(int i) {
         int op = operatorOf[i];
-        return op >= 0 ? layerStarted[op] : stepStart[i] >= 0;
+        return op >= 0 ? layerStartPs[op] != Long.MAX_VALUE : stepStart[i] >= 0;
     }
 
     private void onResume(Simulation s, int i) {
@@ -399,8 +392,9 @@ final class EventSimulator {
         return clock.toPs(bytes / m.bytesPerCycle());
     }
 
-    private long fetch(int step, int resource, Channel c, String stream, double bytes, long now, int block) {
-        return reserve(step, resource, now, transferPs(bytes, c.timing()), stream, block, bytes);
+    private long fetch(int step, int resource, Channel c, int stream, double bytes, long now, int block) {
+        long durationPs = transferPs(bytes, c.timing());
+        return reserve(step, resource, stream, now, durationPs, durationPs, STREAMS.get(stream), block, bytes);
     }
 
     /**
@@ -476,11 +470,11 @@ final class EventSimulator {
             }
             this.lastWrite = sim.now();
             Step.Npu n = work.step();
-            this.ifmResource = channel(n.ifm().channel(), "ifm");
-            this.ifm2Resource = channel(work.ifm2Channel(), "ifm2");
-            this.ofmResource = channel(n.ofm().channel(), "ofm");
+            this.ifmResource = channel(n.ifm().channel(), IFM);
+            this.ifm2Resource = channel(work.ifm2Channel(), IFM2);
+            this.ofmResource = channel(n.ofm().channel(), OFM);
             this.weightsChannel = n.weights().map(WeightPlan::readFrom).orElse(null);
-            this.weightsResource = weightsChannel == null ? -1 : channel(weightsChannel, "weights");
+            this.weightsResource = weightsChannel == null ? -1 : channel(weightsChannel, WEIGHTS);
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
                 this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
@@ -512,16 +506,17 @@ final class EventSimulator {
             Step.Npu n = work.step();
             long now = s.now();
             double share = 1.0 / blocks;
-            long ready = fetch(step, ifmResource, n.ifm().channel(), "ifm", work.ifmBytes() * work.ifmEfficiency() * share, now, k);
+            long ready = fetch(step, ifmResource, n.ifm().channel(), IFM, work.ifmBytes() * work.ifmEfficiency() * share, now, k);
             if (work.ifm2Bytes() > 0) {
-                ready = Math.max(ready, fetch(step, ifm2Resource, work.ifm2Channel(), "ifm2",
+                ready = Math.max(ready, fetch(step, ifm2Resource, work.ifm2Channel(), IFM2,
                         work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
             }
             weightsEnd[k] = ready;
             scalesEnd[k] = now;
+            boolean arrived = weightsArrived(step, blockSlice[k]);
             if (scalePs > 0) {
                 // DMA-buffered records can be fetched once their slice's transfer has arrived.
-                if (weightsArrived(step, blockSlice[k])) {
+                if (arrived) {
                     fetchScales(k, now);
                 } else {
                     scalesWaiting = k;
@@ -530,7 +525,7 @@ final class EventSimulator {
             if (weightsChannel != null) {
                 // Weights the DMA copies into a buffer are read from it once the copy is done (the command stream
                 // waits for the DMA before the kernel that uses them), not while it is still being written.
-                if (weightsArrived(step, blockSlice[k])) {
+                if (arrived) {
                     fetchWeights(k, now);
                 } else {
                     weightsWaiting = k;
@@ -542,7 +537,7 @@ final class EventSimulator {
         /** Reads block k's share of the weight stream from where the NPU reads it, through the weight decoder. */
         private void fetchWeights(int k, long nowPs) {
             double share = 1.0 / blocks;
-            long weightsIn = fetch(step, weightsResource, weightsChannel, "weights", work.weightFetchBytes() * share, nowPs, k);
+            long weightsIn = fetch(step, weightsResource, weightsChannel, WEIGHTS, work.weightFetchBytes() * share, nowPs, k);
             long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
             weightsEnd[k] = Math.max(weightsEnd[k], Math.max(weightsIn, reserve(step, DECODER, nowPs, decodePs, "decode", k, 0)));
         }
@@ -559,12 +554,11 @@ final class EventSimulator {
                 waitingBlock = k;
                 return;
             }
-            long stallPs = Math.max(0, weightsEnd[k] - now - macPs);
-            long end = reserve(step, MAC, now, macPs + stallPs, "block", k, 0);
             // The array is held while it waits for the block's last IFM byte or decoded weight, but that wait is the
             // streams' time, not the array's: only the compute counts as its busy time, so that a layer starved of
             // data is reported bound by the stream it waited on, not by the MAC array.
-            busy[step][MAC] -= stallPs;
+            long heldPs = Math.max(macPs, weightsEnd[k] - now);
+            long end = reserve(step, MAC, NO_STREAM, now, heldPs, macPs, "block", k, 0);
             if (k + 1 < blocks) {
                 s.at(now, issue, k + 1);
             } else if (overlap) {
@@ -620,7 +614,7 @@ final class EventSimulator {
         }
 
         void onWrite(Simulation s, int k) {
-            long end = fetch(step, ofmResource, work.step().ofm().channel(), "ofm", work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
+            long end = fetch(step, ofmResource, work.step().ofm().channel(), OFM, work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
             lastWrite = Math.max(lastWrite, end);
             if (k == blocks - 1) {
                 computed[step] = true;
@@ -746,8 +740,8 @@ final class EventSimulator {
         dmaSource = source;
         dmaDestination = destination;
         // Looked up once per job, not per train (a lookup builds the channel's label).
-        dmaReadResource = channel(source, "dma-read");
-        dmaWriteResource = destination == null ? -1 : channel(destination, "dma-write");
+        dmaReadResource = channel(source, DMA_READ);
+        dmaWriteResource = destination == null ? -1 : channel(destination, DMA_WRITE);
         dmaBytes = jobBytes;
         dmaSlice = slice;
         dmaWhat = what;
@@ -764,8 +758,7 @@ final class EventSimulator {
 
     /** Reads the active job's next burst train from its source. */
     private void readTrain(long nowPs) {
-        long readEnd = reserve(dmaStep, dmaReadResource, nowPs, transferPs(dmaTrainBytes, dmaSource.timing()),
-                "dma-read", dmaSlice, dmaTrainBytes);
+        long readEnd = fetch(dmaStep, dmaReadResource, dmaSource, DMA_READ, dmaTrainBytes, nowPs, dmaSlice);
         sim.at(readEnd, dmaTrainRead, dmaStep);
     }
 
@@ -781,8 +774,8 @@ final class EventSimulator {
     private void onTrainRead(Simulation s, int step) {
         long now = s.now();
         if (dmaDestination != null) {
-            dmaWrittenPs = Math.max(dmaWrittenPs, reserve(step, dmaWriteResource, now,
-                    transferPs(dmaTrainBytes, dmaDestination.timing()), "dma-write", dmaSlice, dmaTrainBytes));
+            dmaWrittenPs = Math.max(dmaWrittenPs, fetch(step, dmaWriteResource, dmaDestination, DMA_WRITE, dmaTrainBytes, now,
+                    dmaSlice));
         }
         if (--dmaTrainsLeft > 0) {
             readTrain(now);
@@ -851,11 +844,21 @@ final class EventSimulator {
     // ---- Accounting ----
 
     private long reserve(int step, int resource, long ready, long durationPs, String what, int block, double bytes) {
+        return reserve(step, resource, NO_STREAM, ready, durationPs, durationPs, what, block, bytes);
+    }
+
+    /**
+     * Reserves {@code resource} for {@code durationPs} from {@code ready} on (after its earlier reservations) and
+     * returns the end; {@code busyPs} of it count as the step's busy time of the resource (less than the duration
+     * when the resource is held waiting), and of the channel {@code stream} when it is one.
+     */
+    private long reserve(int step, int resource, int stream, long ready, long durationPs, long busyPs, String what, int block,
+            double bytes) {
         Resource r = resources.get(resource);
         long end = r.reserve(ready, durationPs);
-        busy[step][resource] += durationPs;
-        if (channelResources.get(resource)) {
-            streamBusy[step][resource * STREAMS.size() + streamIndex(what)] += durationPs;
+        busy[step][resource] += busyPs;
+        if (stream != NO_STREAM) {
+            streamBusy[step][resource * STREAMS.size() + stream] += busyPs;
         }
         // A slot reserved from a time already past (the DMA engine's, once its transfer is done) may have begun
         // before the layer did, whenever it is reserved.
@@ -866,10 +869,7 @@ final class EventSimulator {
             aheadSlots.add(end);
         }
         if (timeline != null) {
-            String label = resourceLabels.get(resource);
-            int slash = label.indexOf('/');
-            timeline.add(new Timeline.Slice(slash > 0 ? label.substring(0, slash) : label, step, what, block,
-                    end - durationPs, end, bytes));
+            timeline.add(new Timeline.Slice(resourceTracks.get(resource), step, what, block, end - durationPs, end, bytes));
         }
         return end;
     }
@@ -880,14 +880,6 @@ final class EventSimulator {
      * earlier layers, so the layer never waited on it.
      */
     private long[][] hiddenBusy() {
-        long[] layerStartPs = new long[layerStarted.length];
-        Arrays.fill(layerStartPs, Long.MAX_VALUE);
-        for (int i = 0; i < stepCount; i++) {
-            int op = operatorOf[i];
-            if (op >= 0 && stepStart[i] >= 0) {
-                layerStartPs[op] = Math.min(layerStartPs[op], stepStart[i]);
-            }
-        }
         long[][] hidden = new long[stepCount][resources.size()];
         for (int k = 0; k < aheadSlots.size(); k += 4) {
             int step = (int) aheadSlots.getLong(k);
@@ -904,39 +896,28 @@ final class EventSimulator {
         TreeMap<String, Long> busyMap = new TreeMap<>();
         TreeMap<String, Long> hiddenMap = new TreeMap<>();
         TreeMap<String, Map<String, Long>> streamMap = new TreeMap<>();
-        String bottleneck = "none";
-        long best = -1;
         for (int r = 0; r < resources.size(); r++) {
             long b = busy[i][r];
             if (b == 0) {
                 continue;
             }
-            String label = resourceLabels.get(r);
-            if (!contention) {
-                int slash = label.indexOf('/');
-                label = slash > 0 ? label.substring(0, slash) : label;
-            }
+            // Without contention a channel has a resource per stream; the step's figures merge them by track.
+            String label = contention ? resourceLabels.get(r) : resourceTracks.get(r);
             busyMap.merge(label, b, Long::sum);
             if (hidden[r] > 0) {
                 hiddenMap.merge(label, hidden[r], Long::sum);
             }
-            if (channelResources.get(r)) {
-                for (int k = 0; k < STREAMS.size(); k++) {
-                    long sb = streamBusy[i][r * STREAMS.size() + k];
-                    if (sb > 0) {
-                        streamMap.computeIfAbsent(label, x -> new TreeMap<>()).merge(STREAMS.get(k), sb, Long::sum);
-                    }
+            for (int k = 0; k < STREAMS.size(); k++) {
+                long sb = streamBusy[i][r * STREAMS.size() + k];
+                if (sb > 0) {
+                    streamMap.computeIfAbsent(label, x -> new TreeMap<>()).merge(STREAMS.get(k), sb, Long::sum);
                 }
             }
         }
         // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones.
-        for (Map.Entry<String, Long> e : busyMap.entrySet()) {
-            long exposed = e.getValue() - hiddenMap.getOrDefault(e.getKey(), 0L);
-            if (exposed > best) {
-                best = exposed;
-                bottleneck = e.getKey();
-            }
-        }
+        Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap);
+        String bottleneck = busiest == null ? "none" : busiest.getKey();
+        long best = busiest == null ? -1 : busiest.getValue();
         if (cpuBottleneck[i] != null) {
             bottleneck = cpuBottleneck[i];
         }

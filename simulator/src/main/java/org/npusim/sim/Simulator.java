@@ -384,14 +384,9 @@ public final class Simulator {
                     // passes) is bound by what is busiest over all of them within the layer, not by the busiest
                     // resource of its busiest step: that one step is a small part of the layer, so its share said
                     // nothing. With one step this is the step's own choice (same maps, same first-largest rule).
-                    bottleneckPs = -1;
-                    for (Map.Entry<String, Long> e : busyPs.entrySet()) {
-                        long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L);
-                        if (exposed > bottleneckPs) {
-                            bottleneckPs = exposed;
-                            bottleneck = e.getKey();
-                        }
-                    }
+                    Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyPs, hiddenPs);
+                    bottleneck = busiest == null ? "none" : busiest.getKey();
+                    bottleneckPs = busiest == null ? -1 : busiest.getValue();
                 }
                 if (cpu) {
                     macs = g.operatorFacts(op.index()).macs();

@@ -48,6 +48,21 @@ public record StepOutcome(
         writeBytes = new TreeMap<>(writeBytes);
     }
 
+    /**
+     * Returns the resource busiest within its step or layer, with that time: the first (in name order) with the most
+     * busy time less its time hidden under earlier layers; null when nothing was busy.
+     */
+    static Map.Entry<String, Long> busiestWithin(java.util.SortedMap<String, Long> busyPs, Map<String, Long> hiddenPs) {
+        Map.Entry<String, Long> best = null;
+        for (Map.Entry<String, Long> e : busyPs.entrySet()) {
+            long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L);
+            if (best == null || exposed > best.getValue()) {
+                best = Map.entry(e.getKey(), exposed);
+            }
+        }
+        return best;
+    }
+
     /** Returns endPs - startPs. */
     public long durationPs() {
         return endPs - startPs;
