@@ -17,7 +17,6 @@ import org.npusim.errors.InputException;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
-import org.npusim.hw.MemoryKind;
 import org.npusim.hw.MemoryMode;
 import org.npusim.hw.NpuVariant;
 import org.npusim.hw.Placement;
@@ -158,17 +157,20 @@ public final class Analyzer {
         if (streams.size() < 2 || total == 0) {
             return out;
         }
-        streams.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .forEach(e -> out.put(e.getKey(), (double) e.getValue() / total));
+        byValueDescending(streams).forEach((stream, cycles) -> out.put(stream, (double) cycles / total));
         return out;
     }
 
     /** Returns the run's utilization, busiest first (ties by name). */
     static Map<String, Double> utilization(SimulationResult r) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        r.total().utilization().entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        return byValueDescending(r.total().utilization());
+    }
+
+    /** Returns {@code m}'s entries largest value first (ties by key), in a map that keeps that order. */
+    private static <V extends Comparable<? super V>> Map<String, V> byValueDescending(Map<String, V> m) {
+        Map<String, V> out = new LinkedHashMap<>();
+        m.entrySet().stream()
+                .sorted(Map.Entry.<String, V>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
@@ -194,7 +196,7 @@ public final class Analyzer {
                     new Overrides(overrides.set(), overrides.npu(), Optional.of(mode.label())))));
         }
         // On-chip memory to move the weights to, when they now sit in slow memory (all of them, or some layers').
-        Optional<String> onChip = onChipMemory(hw).filter(m -> isSlow(hw.memory(p.weights()).kind()));
+        Optional<String> onChip = onChipMemory(hw).filter(m -> !hw.memory(p.weights()).kind().onChip());
         onChip.ifPresent(m -> {
             List<String> set = List.of("placement.mode=custom", "placement.weights=" + m, "placement.arena=" + p.arena(),
                     "placement.cache=" + p.cache(), "placement.cache_size=" + new DataSize(p.cacheSizeBytes()));
@@ -308,10 +310,6 @@ public final class Analyzer {
             }
         }
         return Optional.ofNullable(best);
-    }
-
-    private static boolean isSlow(MemoryKind k) {
-        return k == MemoryKind.FLASH || k == MemoryKind.MRAM || k == MemoryKind.DRAM;
     }
 
     /**

@@ -147,16 +147,8 @@ public final class HtmlReport {
                 number(j, "bottleneckShare", l.bottleneckShare());
                 number(j, "utilization", l.utilization());
                 number(j, "energyJoules", l.energyJoules());
-                j.writeObjectFieldStart("busySeconds");
-                for (Map.Entry<String, Long> e : l.busyCycles().entrySet()) {
-                    number(j, e.getKey(), e.getValue() / referenceHz);
-                }
-                j.writeEndObject();
-                j.writeObjectFieldStart("hiddenSeconds");
-                for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
-                    number(j, e.getKey(), e.getValue() / referenceHz);
-                }
-                j.writeEndObject();
+                seconds(j, "busySeconds", l.busyCycles(), referenceHz);
+                seconds(j, "hiddenSeconds", l.hiddenCycles(), referenceHz);
                 traffic(j, l.traffic());
                 Compatibility c = compat.get(l.index());
                 j.writeStringField("where", c.where());
@@ -243,6 +235,15 @@ public final class HtmlReport {
             j.writeEndObject();
         }
         j.writeEndArray();
+        j.writeEndObject();
+    }
+
+    /** Writes {@code field} as an object of cycles per resource, converted to seconds at {@code hz}. */
+    private static void seconds(JsonGenerator j, String field, Map<String, Long> cycles, double hz) throws IOException {
+        j.writeObjectFieldStart(field);
+        for (Map.Entry<String, Long> e : cycles.entrySet()) {
+            number(j, e.getKey(), e.getValue() / hz);
+        }
         j.writeEndObject();
     }
 

@@ -25,11 +25,9 @@ final class AnalysisWriter {
         t.alignRight(0, 3, 4, 6);
         for (LayerBottleneck l : a.topLayers()) {
             String name = l.name().length() > 40 ? "…" + l.name().substring(l.name().length() - 39) : l.name();
-            StringBuilder streams = new StringBuilder();
-            l.bottleneckStreams().forEach((stream, share) ->
-                    streams.append(streams.length() == 0 ? "" : ", ").append(stream).append(' ').append(pct0(share)));
             t.row(String.valueOf(l.index()), l.op(), name, String.format(Locale.ROOT, "%.1f us", l.seconds() * 1e6),
-                    pct1(l.shareOfRun()), l.bottleneckDescription(), pct0(l.bottleneckShare()), streams.toString());
+                    pct1(l.shareOfRun()), l.bottleneckDescription(), Table.percent(l.bottleneckShare()),
+                    Table.shares(l.bottleneckStreams()));
         }
         t.writeTo(out);
 
@@ -38,7 +36,7 @@ final class AnalysisWriter {
         u.alignRight(1);
         for (Map.Entry<String, Double> e : a.utilization().entrySet()) {
             int n = (int) Math.round(Math.min(1.0, e.getValue()) * BAR_WIDTH);
-            u.row(e.getKey(), pct0(e.getValue()), "#".repeat(n));
+            u.row(e.getKey(), Table.percent(e.getValue()), "#".repeat(n));
         }
         u.writeTo(out);
 
@@ -103,10 +101,6 @@ final class AnalysisWriter {
         return String.format(Locale.ROOT, "%.3f mJ (%.0f%%)", joules * 1e3, total == 0 ? 0 : joules / total * 100);
     }
 
-    private static String pct0(double share) {
-        return String.format(Locale.ROOT, "%.0f%%", share * 100);
-    }
-
     private static String pct1(double share) {
         return String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
@@ -132,29 +126,17 @@ final class AnalysisWriter {
             Json.number(j, "bottleneck_share", l.bottleneckShare());
             j.writeStringField("bound_by", l.bottleneckDescription());
             if (!l.bottleneckStreams().isEmpty()) {
-                j.writeObjectFieldStart("bottleneck_streams");
-                for (Map.Entry<String, Double> e : l.bottleneckStreams().entrySet()) {
-                    Json.number(j, e.getKey(), e.getValue());
-                }
-                j.writeEndObject();
+                Json.numbers(j, "bottleneck_streams", l.bottleneckStreams());
             }
             j.writeEndObject();
         }
         j.writeEndArray();
-        j.writeObjectFieldStart("utilization");
-        for (Map.Entry<String, Double> e : a.utilization().entrySet()) {
-            Json.number(j, e.getKey(), e.getValue());
-        }
-        j.writeEndObject();
+        Json.numbers(j, "utilization", a.utilization());
         EnergySplit s = a.energy();
         j.writeObjectFieldStart("energy");
         Json.number(j, "npu_mac_joules", s.npuMacJoules());
         Json.number(j, "cpu_joules", s.cpuJoules());
-        j.writeObjectFieldStart("memory_joules");
-        for (Map.Entry<String, Double> e : s.memoryJoules().entrySet()) {
-            Json.number(j, e.getKey(), e.getValue());
-        }
-        j.writeEndObject();
+        Json.numbers(j, "memory_joules", s.memoryJoules());
         Json.number(j, "static_joules", s.staticJoules());
         j.writeEndObject();
         j.writeBooleanField("what_ifs_run", a.whatIfsRun());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Map;
 
 /** Creates JSON generators with the project's fixed layout: two-space indent, '\n' line ends. */
 public final class Json {
@@ -31,6 +32,24 @@ public final class Json {
     public static void number(JsonGenerator j, String field, double v) throws IOException {
         j.writeFieldName(field);
         j.writeNumber(number(v));
+    }
+
+    /** Writes {@code field} as an object of whole numbers, one per key, in the map's order. */
+    public static void longs(JsonGenerator j, String field, Map<String, Long> values) throws IOException {
+        j.writeObjectFieldStart(field);
+        for (Map.Entry<String, Long> e : values.entrySet()) {
+            j.writeNumberField(e.getKey(), e.getValue());
+        }
+        j.writeEndObject();
+    }
+
+    /** Writes {@code field} as an object of numbers ({@link #number(JsonGenerator, String, double)}), in the map's order. */
+    public static void numbers(JsonGenerator j, String field, Map<String, Double> values) throws IOException {
+        j.writeObjectFieldStart(field);
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            number(j, e.getKey(), e.getValue());
+        }
+        j.writeEndObject();
     }
 
     /** Returns a double with 9 significant digits, trailing zeros stripped, never in exponent form. */

@@ -47,9 +47,6 @@ public final class ResultWriter {
         return String.format(Locale.ROOT, "%.3f ms", seconds * 1e3);
     }
 
-    private static String pct(double share) {
-        return String.format(Locale.ROOT, "%.0f%%", share * 100);
-    }
 
     private static void table(SimulationResult r, Writer out) throws IOException {
         SimulationResult.HardwareInfo h = r.hardware();
@@ -59,17 +56,16 @@ public final class ResultWriter {
                 + ", " + h.simulationMode() + "\n\n");
         // The kernel column names the CPU kernels; runs with every layer on the NPU leave it out.
         boolean kernels = r.layers().stream().anyMatch(l -> !l.kernel().isEmpty());
-        Table t = kernels
-                ? new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "hidden cycles",
-                        "kernel")
-                : new Table("#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "hidden cycles");
+        String[] header = {"#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "hidden cycles",
+            "kernel"};
+        Table t = new Table(kernels ? header : java.util.Arrays.copyOf(header, header.length - 1));
         t.alignRight(0, 4, 5, 6, 7, 9);
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             String name = l.name().length() > 48 ? "…" + l.name().substring(l.name().length() - 47) : l.name();
             String[] cells = {String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
                 String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
-                pct(l.utilization()), l.bottleneck(), pct(l.bottleneckShare()), hidden(l), l.kernel()};
+                Table.percent(l.utilization()), l.bottleneck(), Table.percent(l.bottleneckShare()), hidden(l), l.kernel()};
             t.row(kernels ? cells : java.util.Arrays.copyOf(cells, cells.length - 1));
         }
         t.writeTo(out);
@@ -85,11 +81,7 @@ public final class ResultWriter {
         }
         out.write(String.format(Locale.ROOT, "weights      %s B original, %s B encoded%n",
                 Table.grouped(tot.weights().originalBytes()), Table.grouped(tot.weights().encodedBytes())));
-        StringBuilder util = new StringBuilder();
-        for (Map.Entry<String, Double> e : tot.utilization().entrySet()) {
-            util.append(util.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(pct(e.getValue()));
-        }
-        out.write("busy         " + util + "\n");
+        out.write("busy         " + Table.shares(tot.utilization()) + "\n");
         for (String n : r.notes()) {
             out.write("note         " + n + "\n");
         }
@@ -174,11 +166,7 @@ public final class ResultWriter {
             Json.number(j, "energy_joules", t.energyJoules());
             traffic(j, t.traffic());
             weights(j, t.weights());
-            j.writeObjectFieldStart("utilization");
-            for (Map.Entry<String, Double> e : t.utilization().entrySet()) {
-                Json.number(j, e.getKey(), e.getValue());
-            }
-            j.writeEndObject();
+            Json.numbers(j, "utilization", t.utilization());
             j.writeEndObject();
             j.writeArrayFieldStart("layers");
             for (LayerResult l : r.layers()) {
@@ -200,26 +188,14 @@ public final class ResultWriter {
                 traffic(j, l.traffic());
                 Json.number(j, "energy_joules", l.energyJoules());
                 weights(j, l.weights());
-                j.writeObjectFieldStart("busy_cycles");
-                for (Map.Entry<String, Long> e : l.busyCycles().entrySet()) {
-                    j.writeNumberField(e.getKey(), e.getValue());
-                }
-                j.writeEndObject();
+                Json.longs(j, "busy_cycles", l.busyCycles());
                 if (!l.hiddenCycles().isEmpty()) {
-                    j.writeObjectFieldStart("hidden_cycles");
-                    for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
-                        j.writeNumberField(e.getKey(), e.getValue());
-                    }
-                    j.writeEndObject();
+                    Json.longs(j, "hidden_cycles", l.hiddenCycles());
                 }
                 if (!l.streamCycles().isEmpty()) {
                     j.writeObjectFieldStart("stream_cycles");
                     for (Map.Entry<String, java.util.SortedMap<String, Long>> port : l.streamCycles().entrySet()) {
-                        j.writeObjectFieldStart(port.getKey());
-                        for (Map.Entry<String, Long> e : port.getValue().entrySet()) {
-                            j.writeNumberField(e.getKey(), e.getValue());
-                        }
-                        j.writeEndObject();
+                        Json.longs(j, port.getKey(), port.getValue());
                     }
                     j.writeEndObject();
                 }

@@ -80,6 +80,18 @@ public final class Table {
         out.write(b.append('\n').toString());
     }
 
+    /** Formats a share as a whole percentage ({@code 0.416} → {@code 42%}), independent of the locale. */
+    static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    /** Formats named shares in the map's order: {@code ifm 62%, ofm 25%}. */
+    static String shares(java.util.Map<String, Double> shares) {
+        StringBuilder b = new StringBuilder();
+        shares.forEach((name, share) -> b.append(b.length() == 0 ? "" : ", ").append(name).append(' ').append(percent(share)));
+        return b.toString();
+    }
+
     /** Formats an integer with thin grouping by commas (1,234,567), independent of the locale. */
     public static String grouped(long value) {
         String s = Long.toString(Math.abs(value));

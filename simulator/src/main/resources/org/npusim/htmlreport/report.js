@@ -310,7 +310,7 @@
         + '\nbound by ' + l.boundBy + ' (' + fmtPct(l.bottleneckShare) + ')\n'
         + resources.filter(function (r) { return l.busySeconds[r]; })
           .map(function (r) {
-            var hidden = (l.hiddenSeconds || {})[r] || 0;
+            var hidden = l.hiddenSeconds[r] || 0;
             return r + ' ' + fmtTime(l.busySeconds[r]) + (hidden > 0 ? ' (' + fmtTime(hidden) + ' under earlier layers)' : '');
           }).join('\n'));
     });
