@@ -77,14 +77,15 @@ final class Palette {
                 values[distinct++] = v;
             }
         }
-        // The most frequent weight (the smallest on a tie) and the second highest frequency.
+        // The most frequent weight (the smallest on a tie: values are ascending, so a later equal one never takes
+        // its place) and the second highest frequency.
         int mostFreq = 0;
         int mostVal = 0;
         int secondFreq = 0;
         for (int k = 0; k < distinct; k++) {
             int v = values[k];
             int f = freq[v];
-            if (f > mostFreq || (f == mostFreq && v < mostVal)) {
+            if (f > mostFreq) {
                 secondFreq = mostFreq;
                 mostFreq = f;
                 mostVal = v;

@@ -328,10 +328,10 @@ public final class CortexMCostModel implements CpuCostModel {
 
         /** Returns the value of input {@code i} when it is a constant holding one integer. */
         OptionalInt constantScalar(int i) {
-            if (i >= op.inputCount() || op.input(i) < 0) {
+            if (i >= op.inputCount() || !has(i)) {
                 return OptionalInt.empty();
             }
-            Tensor t = graph.tensor(op.input(i));
+            Tensor t = in(i);
             if (t.data().isEmpty() || t.elementCount() != 1
                     || (t.type() != ElementType.INT32 && t.type() != ElementType.INT64)) {
                 return OptionalInt.empty();

@@ -33,6 +33,11 @@ public record Placement(MemoryMode mode, String weights, String arena, String ca
         this(mode, weights, arena, cache, cacheSizeBytes, inputs, outputs, new TreeMap<>());
     }
 
+    /** Returns the memories that hold some layer's weights ({@code placement.layer_weights}), in name order. */
+    public SortedSet<String> layerWeightMemories() {
+        return new TreeSet<>(layerWeights.values());
+    }
+
     /** Returns {@link #layerWeights} by memory, each memory's layers written as ranges ({@code 3-7,12}). */
     public SortedMap<String, String> layerWeightsByMemory() {
         SortedMap<String, SortedSet<Integer>> byMemory = new TreeMap<>();

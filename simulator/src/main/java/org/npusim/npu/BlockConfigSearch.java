@@ -69,23 +69,27 @@ public final class BlockConfigSearch {
         // An (h, w) block that did not fit means its transpose (w, h) will not either: skip it at this depth. The
         // loop sees thousands of candidates per operation, so nothing in it allocates and the skip test is one array
         // read: a dense table over (h, w) (blocks are at most 64 either way) holding the pass (depth) at which each
-        // was marked, so that it needs no clearing between depths (a hash set's lookups were a quarter of a cached
-        // MobileNet v2 run); the IFM block is three ints (a Shape4 is made only for a block that is chosen).
+        // was marked, so that it needs no clearing between depths. The IFM block is three ints (a Shape4 is made
+        // only for a block that is chosen), each part computed in the loop it depends on (its width once per width).
         int side = Math.max(spaceH, spaceW) + 1;
         int[] skippedAtPass = new int[side * side];
+        int[] ifmWidthOf = new int[side];
+        for (int w = uw; w <= spaceW; w += uw) {
+            ifmWidthOf[w] = ifmBlockExtent(w, k.strideX(), k.areaW(), uw, upscale, nearest);
+        }
         int pass = 0;
         while (depth <= spaceD) {
             pass++;
+            int ibD = equalDepth ? depth : ifmBlockDepth;
             for (int h = uh; h <= spaceH; h += uh) {
+                int ibH = ifmBlockExtent(h, k.strideY(), k.areaH(), uh, upscale, nearest);
+                int fitH = conv1d ? Math.min(h, ofm.h()) : h;
                 for (int w = uw; w <= spaceW; w += uw) {
                     if (skippedAtPass[h * side + w] == pass) {
                         continue;
                     }
-                    int ibH = ifmBlockExtent(h, k.strideY(), k.areaH(), uh, upscale, nearest);
-                    int ibW = ifmBlockExtent(w, k.strideX(), k.areaW(), uw, upscale, nearest);
-                    int ibD = equalDepth ? depth : ifmBlockDepth;
+                    int ibW = ifmWidthOf[w];
                     long ibWh = (long) ibH * ibW;
-                    int fitH = conv1d ? Math.min(h, ofm.h()) : h;
                     if (!fits(variant, usage, fitH, w, depth, ibWh, ibD, op.ifmBits(), ifmGranule, acc.bits(), accGranule, lutBanks)) {
                         skippedAtPass[w * side + h] = pass;
                         break;

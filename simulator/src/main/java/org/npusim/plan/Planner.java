@@ -52,14 +52,6 @@ public final class Planner {
         this.costs = new CostModel(target.variant());
     }
 
-    /**
-     * Returns {@code sizer} behind a cache of the sizes it gave: buffering and cascading ask for the same encoding
-     * (operation, block config, slices) several times, and encoding is costly (Vela caches encodings too).
-     */
-    private static WeightSizer memo(WeightSizer sizer) {
-        return CachedWeightSizer.of(sizer);
-    }
-
     /** Plans the main subgraph of {@code model}. */
     public ExecutionPlan plan(Model model) {
         Subgraph g = model.main();
@@ -74,7 +66,9 @@ public final class Planner {
         Channel[] homes = homes(g, lowered, tensors, constantHomes);
 
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
-        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, memo(sizer));
+        // Buffering and cascading ask for the same encoding (operation, block config, slices) several times, and
+        // encoding is costly (Vela caches encodings too): the sizer is used behind a cache of the sizes it gave.
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, CachedWeightSizer.of(sizer));
 
         List<Step> steps = new ArrayList<>();
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.

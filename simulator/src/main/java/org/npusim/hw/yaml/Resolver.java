@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -555,6 +556,7 @@ final class Resolver {
             }
             ok = false;
         }
+        SortedSet<String> layerMemories = p.layerWeightMemories();
         if (npu.config().isPresent() && ports.isPresent()) {
             // Each key and the memory the NPU must reach for it: a preset mode places the roles on the ports itself.
             List<String[]> npuNeeds = new ArrayList<>();
@@ -563,7 +565,7 @@ final class Resolver {
                 npuNeeds.add(new String[] {"arena", p.arena()});
                 npuNeeds.add(new String[] {"cache", p.cache()});
             }
-            for (String memory : p.layerWeightsByMemory().keySet()) {
+            for (String memory : layerMemories) {
                 npuNeeds.add(new String[] {"layer_weights", memory});
             }
             Set<String> npuReach = Set.of(ports.get().axi0().orElseThrow(), ports.get().axi1().orElseThrow());
@@ -578,7 +580,7 @@ final class Resolver {
         if (ports.isPresent()) {
             Map<String, List<String>> needs = new LinkedHashMap<>();
             needs.computeIfAbsent(p.weights(), k -> new ArrayList<>()).add("the weights");
-            for (String memory : p.layerWeightsByMemory().keySet()) {
+            for (String memory : layerMemories) {
                 needs.computeIfAbsent(memory, k -> new ArrayList<>()).add("layer weights");
             }
             needs.computeIfAbsent(p.arena(), k -> new ArrayList<>()).add("the arena");
