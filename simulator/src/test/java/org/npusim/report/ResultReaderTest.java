@@ -76,8 +76,12 @@ final class ResultReaderTest {
                 assertThat(cells[cells.length - 2]).isEqualTo("dma");
                 assertThat(cycles).isEqualTo(dma);
                 withHidden++;
+            } else if (r.layers().get(i - 1).hiddenCycles().isEmpty()) {
+                assertThat(cells[cells.length - 2]).isEmpty();
+                assertThat(cycles).isZero();
             }
         }
+        assertThat(lines).hasSize(r.layers().size() + 1);
         assertThat(withHidden).isGreaterThan(5);
     }
 }

@@ -95,6 +95,8 @@ final class DataDependencyTest {
                 margin.checked(), margin.leastPs());
         assertThat(margin.checked()).isPositive();
         assertThat(margin.leastPs()).isNotNegative();
+        int scaleChecks = scalesAfterWeights(base).checked();
+        assertThat(scaleChecks).isPositive();
         // The same stream on 40 seeded variations of the memories' latencies and speeds and of the memory mode.
         java.util.Random random = new java.util.Random(7);
         String[] latencies = {"0 cycles", "32 cycles", "250 cycles", "2000 cycles"};
@@ -113,6 +115,7 @@ final class DataDependencyTest {
             // The same stream has the same reads to check whatever the timing, so none is skipped as empty.
             assertThat(margin(run).checked()).as("%s", set).isEqualTo(margin.checked());
             assertThat(margin(run).leastPs()).as("%s", set).isNotNegative();
+            assertThat(scalesAfterWeights(run).checked()).as("%s", set).isEqualTo(scaleChecks);
             assertThat(scalesAfterWeights(run).leastPs()).as("%s", set).isNotNegative();
         }
     }

@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
-import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.result.LayerResult;
 import org.npusim.testsupport.SharedData;
 import org.npusim.tflite.TfliteReader;
@@ -24,8 +22,7 @@ import org.npusim.tflite.TfliteReader;
 final class DmaEngineTest {
 
     private static HardwareConfig hw(String file, String npu, String mode) {
-        return HardwareLoader.load(SharedData.repositoryRoot().resolve(file), List.of(), Optional.ofNullable(npu),
-                Optional.ofNullable(mode));
+        return SimulatorPropertiesTest.hw(file, npu, mode);
     }
 
     /**

@@ -39,7 +39,7 @@ final class SimulatorPropertiesTest {
     /** Slack for a sum of per-stream cycles each rounded on its own: half a cycle per stream, six streams. */
     private static final double STREAM_ROUNDING = 3.0;
 
-    private static HardwareConfig hw(String file, String npu, String mode, String... set) {
+    static HardwareConfig hw(String file, String npu, String mode, String... set) {
         return HardwareLoader.load(ROOT.resolve(file), List.of(set), Optional.ofNullable(npu), Optional.ofNullable(mode));
     }
 
