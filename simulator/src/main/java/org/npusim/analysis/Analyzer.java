@@ -22,6 +22,7 @@ import org.npusim.hw.NpuVariant;
 import org.npusim.hw.Placement;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
+import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -215,7 +216,7 @@ public final class Analyzer {
             NpuVariant variant = hw.npu().get().variant();
             largerVariant(variant).ifPresent(v -> out.add(new Candidate(WhatIf.Kind.LARGER_NPU,
                     v.label() + " instead of " + variant.label(),
-                    count(base, l -> l.bottleneck().equals("mac") || l.bottleneck().equals("output"),
+                    count(base, l -> FixedResource.MAC.is(l.bottleneck()) || FixedResource.OUTPUT.is(l.bottleneck()),
                             "bound by the MAC array or output stage"),
                     List.of("--npu", v.label()), new Overrides(overrides.set(), Optional.of(v.label()), overrides.memoryMode()))));
             long hz = hw.npu().get().clockHz();
@@ -287,7 +288,7 @@ public final class Analyzer {
         }
         // The scale/bias fetch takes the latency of the memory the records are read from: the weights' home, or the
         // SRAM buffer they were copied to (then moving the weights changes little, which re-simulation shows).
-        return l.bottleneck().equals("dma") || l.bottleneck().equals("scale-fetch")
+        return FixedResource.DMA.is(l.bottleneck()) || FixedResource.SCALE_FETCH.is(l.bottleneck())
                 || Resources.channelMemory(l.bottleneck()).equals(p.weights());
     }
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.analysis;
 
+import java.util.Optional;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
+import org.npusim.result.FixedResource;
 
 /**
- * Names the resources of a result in words. The labels are the simulator's: {@code mac}, {@code output},
- * {@code weight-decoder}, {@code scale-fetch}, {@code dma}, {@code cpu}, an NPU channel {@code axiN:MEMORY}, the
- * Vela-compatible mode's {@code npu}, or, for CPU layers, the name of a memory whose wait states dominated.
+ * Names the resources of a result in words. The labels are the simulator's: a {@link FixedResource}, an NPU
+ * channel {@code axiN:MEMORY}, or, for CPU layers, the name of a memory whose wait states dominated.
  */
 public final class Resources {
 
@@ -15,25 +16,9 @@ public final class Resources {
 
     /** Returns what {@code label} is, in words, with the memory's kind when {@code hw} names it. */
     public static String describe(String label, HardwareConfig hw) {
-        switch (label) {
-            case "mac":
-                return "MAC array";
-            case "output":
-                return "output stage";
-            case "weight-decoder":
-                return "weight decoder";
-            case "scale-fetch":
-                return "scale/bias fetch";
-            case "dma":
-                return "NPU DMA (weight and LUT copies)";
-            case "cpu":
-                return "CPU";
-            case "npu":
-                return "NPU (Vela-compatible estimate)";
-            case "none":
-                return "no work";
-            default:
-                break;
+        Optional<FixedResource> fixed = FixedResource.ofLabel(label);
+        if (fixed.isPresent()) {
+            return fixed.get().description();
         }
         int colon = label.indexOf(':');
         if (label.startsWith("axi") && colon > 0) {

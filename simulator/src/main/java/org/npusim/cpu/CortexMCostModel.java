@@ -16,6 +16,7 @@ import org.npusim.graph.Tensor;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.KernelLibrary;
 import org.npusim.hw.Placement;
+import org.npusim.result.FixedResource;
 
 /**
  * The Cortex-M cost model: every operator is mapped to the kernel TensorFlow Lite Micro runs for it with the
@@ -108,7 +109,7 @@ public final class CortexMCostModel implements CpuCostModel {
         double compute = timing.cycles(work.mix().plus(CALL_OVERHEAD));
         CpuMemoryModel.Result mem = memory.cost(work.traffic());
         double total = compute;
-        String bottleneck = "cpu";
+        String bottleneck = FixedResource.CPU.label();
         double worst = compute;
         for (Map.Entry<String, Double> e : mem.stallCycles().entrySet()) {
             total += e.getValue();

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.npusim.analysis.Analysis;
+import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -95,8 +96,8 @@ public final class ResultWriter {
 
         static Hidden of(LayerResult l) {
             // A prefetch keeps the DMA and the ports it reads and writes equally busy; the DMA names it best.
-            String most = "dma";
-            long cycles = l.hiddenCycles().getOrDefault("dma", 0L);
+            String most = FixedResource.DMA.label();
+            long cycles = l.hiddenCycles().getOrDefault(most, 0L);
             for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
                 if (e.getValue() > cycles) {
                     cycles = e.getValue();

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param startCycle first cycle (NPU clock, or CPU clock on CPU-only systems)
  * @param endCycle last cycle
  * @param cycles endCycle - startCycle
- * @param bottleneck the resource that bound the layer: mac, output, dma, weight-decoder, scale-fetch, cpu, or a channel
- *     ({@code axi1:flash})
+ * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
+ *     channel ({@code axi1:flash})
  * @param bottleneckShare that resource's busy time as a share of the layer's time
  * @param utilization MACs / (cycles × MACs per cycle of the unit)
  * @param traffic bytes per memory

@@ -19,6 +19,7 @@ import org.npusim.plan.Channel;
 import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightPlan;
+import org.npusim.result.FixedResource;
 
 /**
  * The event-driven simulation of a plan. Each NPU step is a pipeline of OFM blocks: the IFM (and directly-read
@@ -170,8 +171,10 @@ final class EventSimulator {
         this.cpuCost = cpuCost;
         this.decoderWeightsPerCycle = decoderWeightsPerCycle;
         this.costs = plan.target().map(t -> new CostModel(t.variant())).orElse(null);
-        for (String fixed : new String[] {"mac", "output", "dma", "weight-decoder", "cpu", "scale-fetch"}) {
-            resource(fixed);
+        // Registered in the order of the ids MAC … SCALES.
+        for (FixedResource fixed : new FixedResource[] {FixedResource.MAC, FixedResource.OUTPUT, FixedResource.DMA,
+                FixedResource.WEIGHT_DECODER, FixedResource.CPU, FixedResource.SCALE_FETCH}) {
+            resource(fixed.label());
         }
         this.stepCount = plan.steps().size();
         this.storage = plan.storage();
@@ -347,7 +350,7 @@ final class EventSimulator {
         Step step = plan.steps().get(i);
         if (step instanceof Step.Cpu c) {
             CpuCost.Cost cost = cpuCost.of(c);
-            long end = reserve(i, CPU, s.now(), cost.durationPs(), "cpu", -1, 0);
+            long end = reserve(i, CPU, s.now(), cost.durationPs(), FixedResource.CPU.label(), -1, 0);
             cpuBottleneck[i] = cost.bottleneck();
             cost.readBytes().forEach(bytes[i]::read);
             cost.writeBytes().forEach(bytes[i]::write);
@@ -916,7 +919,7 @@ final class EventSimulator {
         }
         // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones.
         Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap);
-        String bottleneck = busiest == null ? "none" : busiest.getKey();
+        String bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
         long best = busiest == null ? -1 : busiest.getValue();
         if (cpuBottleneck[i] != null) {
             bottleneck = cpuBottleneck[i];

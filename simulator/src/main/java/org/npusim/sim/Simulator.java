@@ -39,6 +39,7 @@ import org.npusim.plan.PlanCache;
 import org.npusim.plan.Planner;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightSizer;
+import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -136,7 +137,7 @@ public final class Simulator {
             if (timeline != null) {
                 for (StepOutcome o : outcomes) {
                     Step s = plan.steps().get(o.step());
-                    timeline.add(new Timeline.Slice(s instanceof Step.Cpu ? "cpu" : "npu", o.step(), "layer", -1, o.startPs(),
+                    timeline.add(new Timeline.Slice((s instanceof Step.Cpu ? FixedResource.CPU : FixedResource.NPU).label(), o.step(), "layer", -1, o.startPs(),
                             o.endPs(), 0));
                 }
             }
@@ -234,7 +235,7 @@ public final class Simulator {
             if (s instanceof Step.Cpu c) {
                 CpuCost.Cost cost = cpuCost.of(c);
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
-                        Map.of("cpu", cost.durationPs()), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
+                        Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
@@ -362,7 +363,7 @@ public final class Simulator {
                 TreeMap<String, Long> hiddenPs = new TreeMap<>();
                 TreeMap<String, TreeMap<String, Long>> streamPs = new TreeMap<>();
                 long macs = 0;
-                String bottleneck = parts.isEmpty() ? "none" : parts.get(0).bottleneck();
+                String bottleneck = parts.isEmpty() ? FixedResource.NONE.label() : parts.get(0).bottleneck();
                 long bottleneckPs = -1;
                 for (StepOutcome o : parts) {
                     start = Math.min(start, o.startPs());
@@ -385,7 +386,7 @@ public final class Simulator {
                     // resource of its busiest step: that one step is a small part of the layer, so its share said
                     // nothing. With one step this is the step's own choice (same maps, same first-largest rule).
                     Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyPs, hiddenPs);
-                    bottleneck = busiest == null ? "none" : busiest.getKey();
+                    bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
                     bottleneckPs = busiest == null ? -1 : busiest.getValue();
                 }
                 if (cpu) {

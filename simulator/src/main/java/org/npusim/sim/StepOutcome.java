@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * @param step index of the step in the plan
  * @param startPs when the step started
  * @param endPs when its last transaction ended
- * @param bottleneck the resource the step was bound by (mac, output, a channel {@code axi0:sram}, dma,
- *     weight-decoder, scale-fetch, cpu)
+ * @param bottleneck the resource the step was bound by: a {@link org.npusim.result.FixedResource} label or a channel
+ *     ({@code axi0:sram})
  * @param bottleneckPs that resource's busy time within the step
  * @param busyPs busy time per resource for the step
  * @param hiddenPs the part of {@code busyPs} that ran before the step's layer started, under earlier layers (a

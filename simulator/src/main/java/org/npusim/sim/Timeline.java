@@ -13,7 +13,7 @@ public final class Timeline {
     /**
      * One transaction.
      *
-     * @param track the resource: mac, output, weight-decoder, scale-fetch, dma, cpu, or a channel ({@code axi0:sram})
+     * @param track the resource: a {@link org.npusim.result.FixedResource} label or a channel ({@code axi0:sram})
      * @param step the plan step it belongs to
      * @param what the stream or stage (ifm, ifm2, weights, ofm, dma-read, dma-write, block, decode, scales, lut,
      *     copy, cpu, npu-invoke)

@@ -16,6 +16,7 @@ import org.npusim.plan.DmaModel;
 import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightPlan;
+import org.npusim.result.FixedResource;
 
 /**
  * The Vela-compatible evaluation of NPU steps: each step costs {@code max(NPU, AC[channel]...)}, where NPU is the
@@ -80,7 +81,7 @@ public final class VelaEstimator {
             bytes.read(d.source().channel().memory(), d.bytes());
             bytes.write(d.destination().channel().memory(), d.bytes());
         }
-        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, "dma", bytes, 0);
+        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, FixedResource.DMA.label(), bytes, 0);
     }
 
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */
@@ -135,10 +136,10 @@ public final class VelaEstimator {
         }
         double total = npu;
         String bottleneck = compute.macStageCycles() >= compute.outputStageCycles() || op.type() == NpuBlockType.ELEMENTWISE
-                ? (op.type() == NpuBlockType.ELEMENTWISE ? "output" : "mac")
-                : "output";
+                ? (op.type() == NpuBlockType.ELEMENTWISE ? FixedResource.OUTPUT : FixedResource.MAC).label()
+                : FixedResource.OUTPUT.label();
         if (npu > compute.cycles() + 0.5) {
-            bottleneck = "dma";
+            bottleneck = FixedResource.DMA.label();
         }
         for (Map.Entry<String, Double> e : access.entrySet()) {
             if (e.getValue() > total) {
@@ -161,8 +162,8 @@ public final class VelaEstimator {
     static StepOutcome outcome(int index, long startPs, Estimate e, ClockDomain npu, long macs) {
         long duration = npu.toPs(e.totalCycles());
         TreeMap<String, Long> busy = new TreeMap<>();
-        busy.put("mac", npu.toPs(e.compute().macStageCycles() * e.compute().blocks()));
-        busy.put("output", npu.toPs(e.compute().outputStageCycles() * e.compute().blocks()));
+        busy.put(FixedResource.MAC.label(), npu.toPs(e.compute().macStageCycles() * e.compute().blocks()));
+        busy.put(FixedResource.OUTPUT.label(), npu.toPs(e.compute().outputStageCycles() * e.compute().blocks()));
         for (Map.Entry<String, Double> a : e.accessCycles().entrySet()) {
             busy.put(a.getKey(), npu.toPs(a.getValue()));
         }

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import org.npusim.analysis.Resources;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.plan.ExecutionPlan;
+import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -56,7 +57,9 @@ public final class ChromeTrace {
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
     /** The order of the NPU's fixed tracks; channels follow, sorted by label. */
-    private static final List<String> NPU_ORDER = List.of("npu", "mac", "output", "weight-decoder", "scale-fetch", "dma");
+    private static final List<String> NPU_ORDER = List.of(FixedResource.NPU.label(), FixedResource.MAC.label(),
+            FixedResource.OUTPUT.label(), FixedResource.WEIGHT_DECODER.label(), FixedResource.SCALE_FETCH.label(),
+            FixedResource.DMA.label());
 
     private ChromeTrace() {}
 
@@ -150,7 +153,7 @@ public final class ChromeTrace {
             for (String key : keys) {
                 String track = key.substring(0, key.indexOf('|'));
                 String sub = key.substring(key.indexOf('|') + 1);
-                int pid = track.equals("cpu") || hw.npu().isEmpty() ? CPU_PID : NPU_PID;
+                int pid = FixedResource.CPU.is(track) || hw.npu().isEmpty() ? CPU_PID : NPU_PID;
                 String name = Resources.describe(track, hw) + (sub.isEmpty() ? "" : ": " + sub);
                 List<List<Batch>> lanes = lanes(batch(byKey.get(key)));
                 for (int lane = 0; lane < lanes.size(); lane++) {
@@ -443,7 +446,7 @@ public final class ChromeTrace {
     static String name(String layer, String track, Batch b) {
         List<String> whats = new ArrayList<>(b.whats());
         whats.remove("block");
-        boolean dma = track.equals("dma") || b.whats().stream().allMatch(w -> w.startsWith("dma"));
+        boolean dma = FixedResource.DMA.is(track) || b.whats().stream().allMatch(w -> w.startsWith("dma"));
         boolean blocks = !dma && b.whats().stream().noneMatch(w -> w.startsWith("dma"));
         StringBuilder n = new StringBuilder(layer);
         if (!whats.isEmpty()) {
