@@ -20,7 +20,7 @@ import org.npusim.npu.Partitioning;
 import org.npusim.npu.Partitioning.Assignment;
 import org.npusim.npu.Partitioning.NpuSubgraph;
 import org.npusim.npu.Partitioning.Unit;
-import org.npusim.report.Json;
+import org.npusim.json.Json;
 import org.npusim.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -16,7 +16,7 @@ import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
-import org.npusim.report.Json;
+import org.npusim.json.Json;
 import org.npusim.report.Table;
 
 /**

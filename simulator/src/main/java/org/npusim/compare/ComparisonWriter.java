@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.compare;
 
-import static org.npusim.report.Json.number;
+import static org.npusim.json.Json.number;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
-import org.npusim.report.Json;
+import org.npusim.json.Json;
 import org.npusim.report.Table;
 import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;

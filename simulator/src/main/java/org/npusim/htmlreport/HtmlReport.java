@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.htmlreport;
 
-import static org.npusim.report.Json.number;
+import static org.npusim.json.Json.number;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -10,6 +10,7 @@ import org.npusim.analysis.Analysis;
 import org.npusim.analysis.EnergySplit;
 import org.npusim.analysis.LayerBottleneck;
 import org.npusim.analysis.WhatIf;
+import org.npusim.json.Json;
 
 /** Writes a bottleneck analysis as a text section and as the {@code analysis} object of the result JSON. */
 final class AnalysisWriter {

@@ -17,6 +17,7 @@ import org.npusim.graph.Subgraph;
 import org.npusim.graph.SubgraphFacts;
 import org.npusim.graph.Tensor;
 import org.npusim.hw.NpuVariant;
+import org.npusim.json.Json;
 
 /**
  * The graph summary of {@code npusim inspect}: one row per operator of the main subgraph, then totals; and the

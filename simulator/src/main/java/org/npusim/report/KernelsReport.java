@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.npusim.json.Json;
 import org.npusim.kernels.KernelComparison;
 import org.npusim.kernels.KernelComparison.Row;
 import org.npusim.kernels.KernelVariant;

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.npusim.analysis.Analysis;
+import org.npusim.json.Json;
 import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;

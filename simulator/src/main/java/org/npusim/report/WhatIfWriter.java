@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.npusim.json.Json;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;

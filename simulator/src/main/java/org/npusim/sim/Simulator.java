@@ -4,6 +4,7 @@ package org.npusim.sim;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,7 +151,10 @@ public final class Simulator {
                     decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline).run();
         }
         long modelMacs = compiled.map(CompiledPlan::macs).orElse(g.facts().totalMacs());
-        List<String> notes = compiled.map(Simulator::compiledNotes).orElse(List.of());
+        List<String> notes = new ArrayList<>(compiled.map(Simulator::compiledNotes).orElse(List.of()));
+        if (target.isPresent()) {
+            notes.addAll(cpuLayerNotes(plan));
+        }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, modelMacs, notes).assemble(outcomes);
         return new Run(result, plan, timeline);
@@ -172,6 +176,33 @@ public final class Simulator {
     private static ExecutionPlan plan(Model model, NpuTarget target, WeightSizer sizer) {
         encodeInParallel(model, target, sizer);
         return new Planner(target, sizer).plan(model);
+    }
+
+    /**
+     * Says why the CPU layers of a system with an NPU are not on it, one note per reason with its layers in order
+     * ("on the CPU: layers 3, 7: CONCATENATION has no NPU lowering in npusim yet"): the table shows where a layer ran,
+     * and a user moving work to the NPU needs the why.
+     */
+    private static List<String> cpuLayerNotes(ExecutionPlan plan) {
+        Map<String, List<Integer>> layersByReason = new LinkedHashMap<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu c) {
+                List<Integer> layers = layersByReason.computeIfAbsent(c.reason(), r -> new ArrayList<>());
+                if (layers.isEmpty() || layers.get(layers.size() - 1) != c.operator()) {
+                    layers.add(c.operator());
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> e : layersByReason.entrySet()) {
+            List<Integer> layers = e.getValue();
+            StringBuilder b = new StringBuilder("on the CPU: layer").append(layers.size() > 1 ? "s " : " ");
+            for (int k = 0; k < layers.size(); k++) {
+                b.append(k == 0 ? "" : ", ").append(layers.get(k));
+            }
+            out.add(b.append(": ").append(e.getKey()).toString());
+        }
+        return out;
     }
 
     /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sweep;
 
-import static org.npusim.report.Json.number;
+import static org.npusim.json.Json.number;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.io.Writer;
 import java.util.BitSet;
 import java.util.List;
 import org.npusim.report.Csv;
-import org.npusim.report.Json;
+import org.npusim.json.Json;
 
 /**
  * Writes a sweep's rows as CSV (one line per point: the varied values, status, metrics, Pareto mark) or as JSON

@@ -302,4 +302,25 @@ final class SimulatorPropertiesTest {
         assertThat(r.total().cpuCycles()).isEqualTo(r.total().cycles());
         assertThat(r.total().seconds()).isGreaterThan(0);
     }
+
+    @Test
+    void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
+        // Layers 1 and 3 concatenate (Vela would lower them; npusim cannot yet), layer 2 is an NPU convolution.
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: two_concats
+                input: {shape: [1, 8, 8, 4], type: int8, scale: 0.02, zero_point: 0}
+                weights: {seed: 3}
+                layers:
+                  - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
+                  - {op: concatenation, name: cat1, inputs: [a, a], axis: 3}
+                  - {op: conv2d, name: b, filters: 4, kernel: 1, padding: same}
+                  - {op: concatenation, name: cat2, inputs: [b, b], axis: 3}
+                """, "two_concats.yaml");
+        SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
+        assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU);
+        assertThat(r.notes()).contains("on the CPU: layers 1, 3: CONCATENATION has no NPU lowering in npusim yet");
+        SimulationResult cpuOnly = run(m, HardwareLoader.load(ROOT.resolve("hwconfigs/cpu-only/cortex-m7-280mhz.yaml"))).result();
+        assertThat(cpuOnly.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+    }
 }

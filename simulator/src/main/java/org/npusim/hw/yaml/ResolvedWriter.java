@@ -14,7 +14,7 @@ import org.npusim.hw.CpuAccess;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.hw.NpuConfig;
-import org.npusim.report.Json;
+import org.npusim.json.Json;
 import org.npusim.units.Bandwidth;
 import org.npusim.units.CurrentPerFrequency;
 import org.npusim.units.DataSize;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.npusim.report;
+package org.npusim.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
