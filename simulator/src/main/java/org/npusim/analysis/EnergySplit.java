@@ -6,6 +6,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
+import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
@@ -14,8 +15,8 @@ import org.npusim.result.Unit;
 /**
  * A run's energy by component: NPU MACs, CPU cycles, accesses to each memory, and static power. The result gives
  * only each layer's total, so the split applies the simulator's energy terms (ARCHITECTURE.md, "Results") to the
- * result's counts: MACs × energy per MAC for NPU layers; CPU cycles × {@code µA/MHz × V} for CPU layers (the layer's
- * time at the CPU clock); bytes × energy per byte per memory; static power (NPU and memories) over the time each
+ * result's counts: MACs × energy per MAC for NPU layers; the CPU's busy cycles × {@code µA/MHz × V} (a CPU layer's
+ * kernel, an NPU layer's driver work, at the CPU clock); bytes × energy per byte per memory; static power (NPU and memories) over the time each
  * layer alone extends the run (layers may overlap). The four parts add up to the result's total up to the rounding
  * of cycles.
  *
@@ -58,9 +59,10 @@ public record EnergySplit(double npuMacJoules, double cpuJoules, SortedMap<Strin
             // alone extends the run, as the result does.
             exclusiveCycles += Math.max(0, l.endCycle() - Math.max(l.startCycle(), previousEnd));
             previousEnd = Math.max(previousEnd, l.endCycle());
-            if (l.unit() == Unit.CPU) {
-                cpuPj += l.cycles() / referenceHz * hw.cpu().clockHz() * hw.energy().cpuEnergyPjPerCycle();
-            } else {
+            // The CPU's busy cycles (in the reference clock): a CPU layer's kernel, an NPU layer's driver work.
+            cpuPj += l.busyCycles().getOrDefault(FixedResource.CPU.label(), 0L) / referenceHz * hw.cpu().clockHz()
+                    * hw.energy().cpuEnergyPjPerCycle();
+            if (l.unit() == Unit.NPU) {
                 macPj += l.macs() * hw.energy().npuMacEnergyPj();
             }
             for (Map.Entry<String, MemoryTraffic> e : l.traffic().entrySet()) {

@@ -62,6 +62,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputTarget.check(output);
         Model m = ModelFiles.load(model);
         HardwareConfig hw = hardware.load();
         long invocation = CortexMCostModel.of(hw).npuInvocationCycles();

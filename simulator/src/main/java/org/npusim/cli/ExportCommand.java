@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code npusim export MODEL.yaml -o OUT.tflite}: writes a model as a TFLite flatbuffer. */
-@Command(name = "export", description = "Write a model (a .yaml description or a .tflite file) as a TFLite flatbuffer.")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Write a model (a .yaml description or a .tflite file) as a TFLite flatbuffer.")
 final class ExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .yaml model description (or a .tflite file).")
@@ -21,6 +21,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputTarget.check(output);
         Model m = ModelFiles.load(model);
         OutputTarget.writeBinary(output, TfliteWriter.write(m));
         return Main.OK;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code npusim inspect MODEL}: operators with shapes, MACs and weight bytes, and the model's totals; with
  * {@code --weights}, the weighted layers with their values and Ethos-U encoded size on {@code --npu}.
  */
-@Command(name = "inspect", description = "Summarize a model: operators, shapes, MACs, weights, peak activation memory.")
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Summarize a model: operators, shapes, MACs, weights, peak activation memory.")
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -43,6 +44,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputTarget.check(output);
         NpuVariant variant = NpuVariant.fromLabel(npu).orElseThrow(() -> new InputException("", "--npu",
                 "unknown variant '" + npu + "'; expected one of " + NpuVariant.labels()));
         Model m = ModelFiles.load(model);

@@ -115,6 +115,7 @@ final class KernelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            OutputTarget.check(output);
             CpuCore cpu = CpuCore.fromLabel(core).orElseThrow(() -> new InputException("", "--core",
                     "unknown core '" + core + "'; expected one of " + CpuCore.labels()));
             Optional<NmPattern> pattern = nm == null ? Optional.empty()

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * {@code npusim run MODEL}: executes a quantized model bit-exactly on given or random inputs, writes its outputs,
  * and optionally prints per-tensor activation statistics or compares the outputs with a second model's.
  */
-@Command(name = "run", description = "Execute a quantized model bit-exactly (TFLite Micro reference semantics).")
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Execute a quantized model bit-exactly (TFLite Micro reference semantics).")
 final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.npusim.analysis.Analysis;
 import org.npusim.analysis.Analyzer;
+import org.npusim.cmdstream.CompiledOperator;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.exec.Interpreter;
@@ -114,6 +115,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean weightWhatIf = prune != null || cluster != null || nm != null;
+        if (weightWhatIf && (trace != null || report != null)) {
+            throw new InputException("", trace != null ? "--trace" : "--report", "describes one run, and --prune, --nm and"
+                    + " --cluster compare two; simulate without them for the timeline or the report");
+        }
+        // Every output is checked before the work, so that a bad path fails at once and nothing is half done.
+        OutputTarget.check(output, trace, report);
         HardwareDocument document = hardware.parse();
         Overrides overrides = hardware.overrideOptions().overrides();
         HardwareConfig hw = document.resolve(overrides);
@@ -125,23 +133,33 @@ final class SimulateCommand implements Callable<Integer> {
         if (preserveSparsity && cluster == null) {
             throw new InputException("", "--preserve-sparsity", "needs --cluster K");
         }
-        if (prune != null || cluster != null || nm != null) {
+        if (weightWhatIf) {
             return weightWhatIf(simulator(sizer), m, hw);
         }
         Simulator.Run run = simulator(sizer).run(m, path, hw, trace != null);
         SimulationResult r = run.result();
-        Analyzer analyzer = new Analyzer(h -> simulator(sizer).simulate(m, path, h), m.main());
+        // A Vela-compiled model reads its weights where its command stream says: no per-layer placement to propose.
+        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(h -> simulator(sizer).simulate(m, path, h))
+                : new Analyzer(h -> simulator(sizer).simulate(m, path, h), m.main());
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
-        if (trace != null) {
-            OutputTarget.writeBytes(trace, w -> ChromeTrace.write(run, hw, w));
+        // The files are moved into place together, once all are written: a failure leaves none of them.
+        try (OutputTarget.Batch files = new OutputTarget.Batch()) {
+            if (trace != null) {
+                files.add(trace, w -> ChromeTrace.write(run, hw, w));
+            }
+            if (report != null) {
+                files.add(report, w -> HtmlReport.write(run, hw, analysis, w));
+            }
+            if (output != null) {
+                files.add(output, w -> ResultWriter.write(r, Optional.of(analysis), format, w));
+            }
+            files.commit();
         }
-        if (report != null) {
-            OutputTarget.writeBytes(report, w -> HtmlReport.write(run, hw, analysis, w));
+        if (output == null) {
+            OutputTarget.write(null, spec.commandLine().getOut(), w -> ResultWriter.write(r, Optional.of(analysis), format, w));
         }
-        PrintWriter out = spec.commandLine().getOut();
-        OutputTarget.write(output, out, w -> ResultWriter.write(r, Optional.of(analysis), format, w));
         return Main.OK;
     }
 

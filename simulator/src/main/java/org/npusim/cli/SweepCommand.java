@@ -77,6 +77,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputTarget.check(output);
         List<Axis> axes = new ArrayList<>();
         for (String v : vary) {
             axes.add(Axis.parse(v));

@@ -34,7 +34,11 @@ public final class ComparisonWriter {
 
     private static void table(Comparison c, int topLayers, Writer out) throws IOException {
         out.write("A  " + describe(c.a()) + "\n");
-        out.write("B  " + describe(c.b()) + "\n\n");
+        out.write("B  " + describe(c.b()) + "\n");
+        if (!c.a().model().name().equals(c.b().model().name())) {
+            out.write("note: A and B simulate different models; their layers are matched by name\n");
+        }
+        out.write("\n");
         Table t = new Table("total", "A", "B", "B - A", "change");
         t.alignRight(1, 2, 3, 4);
         for (Comparison.Change ch : c.totals()) {
@@ -79,7 +83,8 @@ public final class ComparisonWriter {
     private static String describe(SimulationResult r) {
         SimulationResult.HardwareInfo h = r.hardware();
         return r.model().name() + " on " + h.name() + " (" + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + h.npuClockHz() / 1_000_000 + " MHz")
-                + ", " + h.cpu() + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode()) + "): "
+                + ", " + h.cpu() + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
+                + (h.simulationMode().isEmpty() ? "" : ", " + h.simulationMode()) + "): "
                 + String.format(Locale.ROOT, "%.3f ms, %.3f mJ", r.total().seconds() * 1e3, r.total().energyJoules() * 1e3);
     }
 

@@ -15,9 +15,17 @@ public record ClockDomain(String name, long hz) {
         }
     }
 
-    /** Returns the picoseconds that {@code cycles} (possibly fractional) of this clock take, rounded up. */
+    /**
+     * Returns the picoseconds that {@code cycles} (possibly fractional) of this clock take, rounded up.
+     *
+     * @throws TimeLimitExceeded when that is past {@link TimeLimitExceeded#LIMIT_PS} (a long would overflow soon after)
+     */
     public long toPs(double cycles) {
-        return (long) Math.ceil(cycles * PS_PER_SECOND / hz - 1e-6);
+        double ps = Math.ceil(cycles * PS_PER_SECOND / hz - 1e-6);
+        if (!(ps <= TimeLimitExceeded.LIMIT_PS)) {
+            throw new TimeLimitExceeded(cycles + " cycles of the " + name + " clock at " + hz + " Hz");
+        }
+        return (long) ps;
     }
 
     /** Returns the cycles of this clock in {@code ps} picoseconds. */

@@ -278,7 +278,8 @@ final class Fields {
                 try {
                     out[i] = (int) integerValue(key, s.items().get(i), min, max);
                 } catch (InputException e) {
-                    throw wrong(key, node, expected);
+                    // Name the item that is wrong, at its own position.
+                    throw wrong(key, s.items().get(i), expected + " (item " + (i + 1) + ")");
                 }
             }
             return Optional.of(out);

@@ -65,7 +65,7 @@ sealed interface YamlNode {
 
         @Override
         public String describe() {
-            return "a list";
+            return items.isEmpty() ? "an empty list" : "a list of " + items.size() + (items.size() == 1 ? " item" : " items");
         }
     }
 

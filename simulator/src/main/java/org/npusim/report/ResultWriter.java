@@ -74,7 +74,7 @@ public final class ResultWriter {
         SimulationResult.Totals tot = r.total();
         out.write("\n");
         out.write(String.format(Locale.ROOT, "total        %s cycles, %s%n", Table.grouped(tot.cycles()), ms(tot.seconds())));
-        out.write(String.format(Locale.ROOT, "NPU active   %s cycles; CPU %s cycles%n", Table.grouped(tot.npuActiveCycles()),
+        out.write(String.format(Locale.ROOT, "NPU layers   %s cycles; CPU layers %s cycles%n", Table.grouped(tot.npuActiveCycles()),
                 Table.grouped(tot.cpuCycles())));
         out.write(String.format(Locale.ROOT, "energy       %.3f mJ%n", tot.energyJoules() * 1e3));
         for (Map.Entry<String, MemoryTraffic> e : tot.traffic().entrySet()) {
@@ -132,10 +132,11 @@ public final class ResultWriter {
                 write += m.writeBytes();
             }
             Hidden h = Hidden.of(l);
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.9g,%s,%.4f,%.4f,%.6g,%d,%d,%d,%d,%s,%s,%d%n", l.index(),
+            // Seconds and joules as in the JSON (9 significant digits, never in exponent form): one style per column.
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d%n", l.index(),
                     Csv.field(l.name()), Csv.field(l.op()), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
-                    l.cycles() * secondsPerCycle, Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
-                    l.energyJoules(), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
+                    Json.number(l.cycles() * secondsPerCycle), Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
+                    Json.number(l.energyJoules()), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
                     Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles()));
         }
     }

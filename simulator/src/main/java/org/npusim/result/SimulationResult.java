@@ -33,8 +33,9 @@ public record SimulationResult(ModelInfo model, HardwareInfo hardware, Totals to
      *
      * @param cycles cycles of the whole inference (NPU clock, or CPU clock without an NPU)
      * @param seconds its time
-     * @param npuActiveCycles cycles in which NPU steps ran
-     * @param cpuCycles CPU clock cycles spent in CPU layers
+     * @param npuActiveCycles cycles in which NPU layers ran (the NPU driver's work that starts them included)
+     * @param cpuCycles cycles in which CPU layers ran; counted, like every cycle figure, in the NPU clock when there is
+     *     an NPU (the design brief's rule), so that the two add up to at most {@code cycles}
      * @param energyJoules energy of the inference
      * @param traffic bytes per memory
      * @param weights weight sizes

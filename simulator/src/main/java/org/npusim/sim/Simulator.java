@@ -22,6 +22,7 @@ import org.npusim.compression.WeightEncoder;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.des.ClockDomain;
+import org.npusim.des.TimeLimitExceeded;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
@@ -97,6 +98,18 @@ public final class Simulator {
 
     /** Simulates {@code model} on {@code hw}, recording the timeline's transactions when {@code withTimeline}. */
     public Run run(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
+        try {
+            return runWithinTimeLimit(model, modelPath, hw, withTimeline);
+        } catch (TimeLimitExceeded e) {
+            // Only clocks far too slow for the work get here (a clock of 1 Hz): bad input, named by its keys.
+            String clocks = hw.npu().map(n -> "npu.clock " + n.clockHz() + " Hz, ").orElse("") + "cpu.clock "
+                    + hw.cpu().clockHz() + " Hz";
+            throw new InputException(hw.name(), hw.npu().isPresent() ? "npu.clock, cpu.clock" : "cpu.clock", "the run " + e.getMessage().replaceFirst("^.* passes",
+                    "passes") + ": the clocks (" + clocks + ") are too slow for " + model.name(), e);
+        }
+    }
+
+    private Run runWithinTimeLimit(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
         Optional<NpuTarget> target = NpuTargets.from(hw);
         WeightSizer sizer = CachedWeightSizer.of(weights);
         // A Vela-compiled model runs its command streams as compiled; any other is planned here.
@@ -154,6 +167,7 @@ public final class Simulator {
         List<String> notes = new ArrayList<>(compiled.map(Simulator::compiledNotes).orElse(List.of()));
         if (target.isPresent()) {
             notes.addAll(cpuLayerNotes(plan));
+            notes.addAll(noWorkNotes(plan));
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, modelMacs, notes).assemble(outcomes);
@@ -176,6 +190,35 @@ public final class Simulator {
     private static ExecutionPlan plan(Model model, NpuTarget target, WeightSizer sizer) {
         encodeInParallel(model, target, sizer);
         return new Planner(target, sizer).plan(model);
+    }
+
+    /**
+     * Names the layers that have no step of their own (0 cycles, bottleneck {@code none}): an activation fused into
+     * the operation before it, a PAD folded into the next one's padding, a reshape removed. Without this they look
+     * like layers that did nothing.
+     */
+    private static List<String> noWorkNotes(ExecutionPlan plan) {
+        boolean[] hasStep = new boolean[plan.model().main().operators().size()];
+        for (Step s : plan.steps()) {
+            if (s.operator() >= 0 && s.operator() < hasStep.length) {
+                hasStep[s.operator()] = true;
+            }
+        }
+        List<Integer> none = new ArrayList<>();
+        for (int op = 0; op < hasStep.length; op++) {
+            if (!hasStep[op]) {
+                none.add(op);
+            }
+        }
+        if (none.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder b = new StringBuilder("no work of their own, fused into a neighbouring layer or removed when lowered: layer")
+                .append(none.size() > 1 ? "s " : " ");
+        for (int k = 0; k < none.size(); k++) {
+            b.append(k == 0 ? "" : ", ").append(none.get(k));
+        }
+        return List.of(b.toString());
     }
 
     /**
@@ -268,11 +311,17 @@ public final class Simulator {
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
                         Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
+                if (t > TimeLimitExceeded.LIMIT_PS) {
+                    throw new TimeLimitExceeded("the run's end at " + t + " ps");
+                }
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
                 StepOutcome o = VelaEstimator.outcome(i, t, estimates.get(i), npu, macs);
                 out.add(o);
                 t = o.endPs();
+                if (t > TimeLimitExceeded.LIMIT_PS) {
+                    throw new TimeLimitExceeded("the run's end at " + t + " ps");
+                }
             }
         }
         return out;
@@ -434,13 +483,17 @@ public final class Simulator {
                 } else {
                     npuActivePs += exclusivePs;
                 }
-                long cycles = Math.round(reference.toCycles(durationPs));
+                // Cycles are the span of the rounded start and end, so that end − start = cycles in every output.
+                long startCycle = Math.round(reference.toCycles(start));
+                long endCycle = Math.round(reference.toCycles(end));
+                long cycles = Math.max(0, endCycle - startCycle);
                 double utilization = cpu || cycles == 0 ? 0 : (double) macs / ((double) cycles * macsPerCycle);
                 double share = durationPs == 0 ? 0 : Math.min(1.0, (double) Math.max(0, bottleneckPs) / durationPs);
-                double energyPj = 0;
-                if (cpu) {
-                    energyPj += cpuClock.toCycles(durationPs) * hw.energy().cpuEnergyPjPerCycle();
-                } else {
+                // The CPU's energy is its busy time: a CPU layer's kernel, and for an NPU layer the driver's work that
+                // invokes the NPU (charged to the layer it starts).
+                double energyPj = cpuClock.toCycles(busyPs.getOrDefault(FixedResource.CPU.label(), 0L))
+                        * hw.energy().cpuEnergyPjPerCycle();
+                if (!cpu) {
                     energyPj += macs * hw.energy().npuMacEnergyPj();
                 }
                 for (Map.Entry<String, MemoryTraffic> e : traffic.entrySet()) {
@@ -468,7 +521,7 @@ public final class Simulator {
                     streamCycles.put(c, perStream);
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
-                        macs, Math.round(reference.toCycles(start)), Math.round(reference.toCycles(end)), cycles,
+                        macs, startCycle, endCycle, cycles,
                         bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles, hiddenCycles, streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
@@ -478,7 +531,7 @@ public final class Simulator {
             }
             long totalCycles = Math.round(reference.toCycles(makespan));
             SimulationResult.Totals totals = new SimulationResult.Totals(totalCycles, makespan * 1e-12,
-                    Math.round(reference.toCycles(npuActivePs)), Math.round(cpuClock.toCycles(cpuPs)), totalEnergy,
+                    Math.round(reference.toCycles(npuActivePs)), Math.round(reference.toCycles(cpuPs)), totalEnergy,
                     totalTraffic, totalWeights, utilization);
             List<String> notes = new ArrayList<>(planNotes);
             if (!weightsCompressed && plan.target().isPresent()) {

@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import org.npusim.errors.InputException;
+import org.npusim.hw.MemoryMode;
+import org.npusim.hw.NpuVariant;
 
 /**
  * One varied key of a sweep and its values, in the order given: {@code --vary npu.clock=200MHz,400MHz}. The key is
@@ -52,6 +54,13 @@ public record Axis(String key, List<String> values) {
             }
             if (!values.add(value)) {
                 throw new InputException("", where, "value '" + value + "' is given twice");
+            }
+            // The shortcuts take names from fixed lists: a typo is bad input, not a point that fails.
+            if (key.equals(VARIANT) && NpuVariant.fromLabel(value).isEmpty()) {
+                throw new InputException("", where, "unknown NPU variant '" + value + "'; expected one of " + NpuVariant.labels());
+            }
+            if (key.equals(PLACEMENT) && MemoryMode.fromLabel(value).isEmpty()) {
+                throw new InputException("", where, "unknown memory mode '" + value + "'; expected one of " + MemoryMode.labels());
             }
         }
         return new Axis(key, new ArrayList<>(values));

@@ -264,7 +264,7 @@
     row('Time', fmtTime(t.seconds) + ' (' + fmtInt(t.cycles) + ' cycles)');
     row('Energy', fmtEnergy(t.energyJoules));
     row('Layers', onNpu + ' on the NPU, ' + onCpu + ' on the CPU');
-    row('NPU / CPU busy', fmtInt(t.npuActiveCycles) + ' NPU cycles, ' + fmtInt(t.cpuCycles) + ' CPU cycles');
+    row('NPU / CPU layers', fmtInt(t.npuActiveCycles) + ' cycles on the NPU, ' + fmtInt(t.cpuCycles) + ' on the CPU');
     Object.keys(t.traffic).forEach(function (m) {
       row('Traffic ' + m, 'read ' + fmtBytes(t.traffic[m][0]) + ', written ' + fmtBytes(t.traffic[m][1]));
     });

@@ -255,7 +255,13 @@ final class AnalyzerTest {
         // 10 mW for the whole run (layer spans add up to it).
         assertThat(s.staticJoules()).isCloseTo(0.010 * r.total().seconds(), within(0.010 * r.total().seconds() * 1e-5));
         assertThat(s.memoryJoules()).containsKeys("sram", "ddr");
-        assertThat(s.cpuJoules()).isZero();
+        // Every layer runs on the NPU, but the CPU runs the driver that invokes it: its busy cycles are charged at
+        // the CPU's energy per cycle.
+        double cpuBusyCycles = r.layers().stream().mapToLong(l -> l.busyCycles().getOrDefault("cpu", 0L)).sum()
+                * (double) hw.cpu().clockHz() / hw.referenceClockHz();
+        assertThat(cpuBusyCycles).isPositive();
+        assertThat(s.cpuJoules()).isCloseTo(cpuBusyCycles * hw.energy().cpuEnergyPjPerCycle() * 1e-12,
+                within(s.cpuJoules() * 1e-9));
     }
 
     @Test

@@ -52,6 +52,10 @@ final class CompareCommandTest {
         MainTest.Run r = MainTest.run("compare", a.toString(), a.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Bottleneck changes: none");
+        // The headers say how each was simulated (a Vela-compatible run against an event-driven one would
+        // otherwise read alike), and one model against itself needs no warning.
+        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("A  ").contains(", event-driven): ");
+        assertThat(r.out()).doesNotContain("different models");
     }
 
     @Test

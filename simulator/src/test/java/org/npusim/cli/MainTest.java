@@ -66,4 +66,17 @@ final class MainTest {
             assertThat(files.filter(f -> f.toString().endsWith(".tmp"))).isEmpty();
         }
     }
+
+    @Test
+    void everyCommand_help_printsUsageAndExitsZero() {
+        // With or without the required arguments: help is asked for, so nothing else is checked.
+        for (String[] args : new String[][] {{"simulate", "--help"}, {"check", "--help"}, {"inspect", "--help"},
+                {"inspect", "model.tflite", "-h"}, {"export", "--help"}, {"run", "--help"}, {"hw", "--help"},
+                {"sweep", "--help"}, {"compare", "--help"}, {"kernels", "--help"}, {"--help"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: npusim");
+            assertThat(r.err()).as(String.join(" ", args)).isEmpty();
+        }
+    }
 }

@@ -97,4 +97,38 @@ final class SimulateCommandTest {
         assertThat(r.err().strip()).contains("does not exist").doesNotContain("\n");
         assertThat(r.out()).isEmpty();
     }
+
+    @Test
+    void simulate_outputIsADirectory_failsBeforeWritingTheTraceOrReport() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("sub"));
+        Run r = run("simulate", model(), "--hw", hw(), "--no-what-if", "-o", dir.toString(), "--trace",
+                tmp.resolve("t.json").toString(), "--report", tmp.resolve("r.html").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo(dir + ": is a directory; give a file name to write to");
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("sub");
+        }
+    }
+
+    @Test
+    void simulate_replacingAFile_keepsItsPermissions() throws IOException {
+        Path out = Files.writeString(tmp.resolve("result.txt"), "old");
+        if (Files.getFileAttributeView(out, java.nio.file.attribute.PosixFileAttributeView.class) == null) {
+            System.out.println("skipped: no POSIX permissions on this file system");
+            return;
+        }
+        var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(out, mode);
+        assertThat(run("simulate", model(), "--hw", hw(), "--no-what-if", "-o", out.toString()).code()).isZero();
+        assertThat(Files.readString(out)).startsWith("Model ");
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(mode);
+    }
+
+    @Test
+    void simulate_weightWhatIfWithTrace_refusedBeforeAnyWork() {
+        Run r = run("simulate", model(), "--hw", hw(), "--prune", "0.5", "--trace", tmp.resolve("t.json").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("--trace: describes one run").doesNotContain("\n");
+        assertThat(tmp.resolve("t.json")).doesNotExist();
+    }
 }

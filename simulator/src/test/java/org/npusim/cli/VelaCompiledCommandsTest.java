@@ -81,4 +81,13 @@ final class VelaCompiledCommandsTest {
         assertThat(r.out()).contains("ethos-u #1 CONV 96x48x2->48x48x8").contains("ethos-u #141 ELEMENTWISE SHR 1x1x2->1x1x2")
                 .contains("Vela-compiled: operator 0 (ethos-u) runs its command stream as compiled for ethos-u55-256");
     }
+
+    @Test
+    void simulate_velaCompiled_proposesNoPerLayerWeightPlacement() {
+        // The stream fixes where weights are read from: placement.layer_weights is refused for a compiled model, so
+        // the what-if that would set it is not proposed (the others are).
+        MainTest.Run r = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-310.yaml"));
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("What-ifs").contains("--memory-mode sram-only").doesNotContain("layer_weights");
+    }
 }

@@ -89,7 +89,7 @@ final class MalformedDescriptionTest {
                 Arguments.of("kernel of three numbers",
                         withLayers("{op: conv2d, filters: 4, kernel: [3, 3, 3], padding: same}"),
                         "t.yaml:6:38: layers[0] (conv2d 'conv2d_0').kernel: expected a positive integer or "
-                                + "[height, width], found a list"),
+                                + "[height, width], found a list of 3 items"),
                 Arguments.of("sparsity out of range",
                         withLayers("{op: conv2d, filters: 4, kernel: 3, padding: same, weights: {sparsity: 1.5}}"),
                         "t.yaml:6:76: layers[0] (conv2d 'conv2d_0').weights.sparsity: expected a number in [0, 1), "

@@ -306,21 +306,65 @@ final class SimulatorPropertiesTest {
     @Test
     void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
         // Layers 1 and 3 concatenate (Vela would lower them; npusim cannot yet), layer 2 is an NPU convolution.
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: two_concats
-                input: {shape: [1, 8, 8, 4], type: int8, scale: 0.02, zero_point: 0}
-                weights: {seed: 3}
-                layers:
+        Model m = smallModel("two_concats", """
                   - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
                   - {op: concatenation, name: cat1, inputs: [a, a], axis: 3}
                   - {op: conv2d, name: b, filters: 4, kernel: 1, padding: same}
                   - {op: concatenation, name: cat2, inputs: [b, b], axis: 3}
-                """, "two_concats.yaml");
+                """);
         SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
         assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU);
         assertThat(r.notes()).contains("on the CPU: layers 1, 3: CONCATENATION has no NPU lowering in npusim yet");
+        // The CPU layers' cycles count the NPU clock, as every cycle figure does: with the NPU at a fifth of the
+        // CPU's clock, NPU and CPU layer cycles still add up to at most the run's.
+        SimulationResult slowNpu = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "npu.clock=100 MHz")).result();
+        long cpuLayerCycles = slowNpu.layers().stream().filter(l -> l.unit() == Unit.CPU).mapToLong(LayerResult::cycles).sum();
+        assertThat(slowNpu.total().cpuCycles()).isPositive().isLessThanOrEqualTo(cpuLayerCycles);
+        assertThat(slowNpu.total().npuActiveCycles() + slowNpu.total().cpuCycles()).isLessThanOrEqualTo(slowNpu.total().cycles());
         SimulationResult cpuOnly = run(m, HardwareLoader.load(ROOT.resolve("hwconfigs/cpu-only/cortex-m7-280mhz.yaml"))).result();
         assertThat(cpuOnly.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+    }
+
+    @Test
+    void simulate_clocksFarTooSlow_cleanErrorNamingTheClocks() {
+        // MobileNet v1 0.25 takes millions of CPU cycles: at 1 Hz, weeks; the run stops at the time limit (28 hours)
+        // instead of overflowing its picoseconds.
+        Model m = ModelDescriptions.load(ROOT.resolve("models/mobilenet_v1_025_96.yaml"));
+        HardwareConfig cpuOnly = hw("hwconfigs/cpu-only/cortex-m55-400mhz.yaml", null, null, "cpu.clock=1 Hz");
+        assertThatThrownBy(() -> run(m, cpuOnly)).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("cortex-m55-400mhz: cpu.clock: the run passes the simulated-time limit")
+                .hasMessageEndingWith("the clocks (cpu.clock 1 Hz) are too slow for mobilenet_v1_025_96");
+        // With an NPU: MobileNet v2's 6 M NPU cycles at 8 Hz (the lowest clock whose DDR, at 1/8, still ticks).
+        Model big = ModelDescriptions.load(ROOT.resolve("models/mobilenet_v2_100_224.yaml"));
+        for (String mode : new String[] {"true", "false"}) {
+            HardwareConfig slow = hw("hwconfigs/corstone-300.yaml", null, null, "cpu.clock=8 Hz", "npu.clock=8 Hz",
+                    "simulation.overlap=" + mode, "simulation.contention=" + mode);
+            assertThatThrownBy(() -> run(big, slow)).as("overlap and contention " + mode).isInstanceOf(InputException.class)
+                    .hasMessageContaining("npu.clock, cpu.clock: the run passes the simulated-time limit");
+        }
+    }
+
+    @Test
+    void simulate_padFoldedIntoTheConvolution_noteNamesTheLayerWithoutWork() {
+        // The PAD becomes the convolution's hardware padding (Vela's rewrite): layer 0 has no step of its own.
+        Model m = smallModel("pad_conv", """
+                  - {op: pad, name: padded, paddings: [[0, 0], [1, 1], [1, 1], [0, 0]]}
+                  - {op: conv2d, name: conv, filters: 4, kernel: 3, padding: valid}
+                """);
+        SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
+        assertThat(r.layers().get(0).cycles()).isZero();
+        assertThat(r.layers().get(0).bottleneck()).isEqualTo("none");
+        assertThat(r.notes()).contains("no work of their own, fused into a neighbouring layer or removed when lowered: layer 0");
+    }
+
+    /** A model description of {@code layers} (YAML list items) on an 8x8x4 int8 input. */
+    private static Model smallModel(String name, String layers) {
+        return ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: %s
+                input: {shape: [1, 8, 8, 4], type: int8, scale: 0.02, zero_point: 0}
+                weights: {seed: 3}
+                layers:
+                """.formatted(name) + layers, name + ".yaml");
     }
 }

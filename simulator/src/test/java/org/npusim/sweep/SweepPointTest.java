@@ -26,6 +26,12 @@ final class SweepPointTest {
         assertThatThrownBy(() -> Axis.parse("npu..clock=1")).isInstanceOf(InputException.class).hasMessageContaining("not a key path");
         assertThatThrownBy(() -> Axis.parse("npu.clock=1MHz,,2MHz")).isInstanceOf(InputException.class).hasMessageContaining("empty value");
         assertThatThrownBy(() -> Axis.parse("npu.clock=1MHz,1MHz")).isInstanceOf(InputException.class).hasMessageContaining("given twice");
+        // The shortcuts' values come from fixed lists: a typo fails the sweep up front, not as a failed point.
+        assertThatThrownBy(() -> Axis.parse("npu.variant=ethos-u55-128,bogus")).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("--vary npu.variant=ethos-u55-128,bogus: unknown NPU variant 'bogus'");
+        assertThatThrownBy(() -> Axis.parse("placement=sram-only,shared")).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("--vary placement=sram-only,shared: unknown memory mode 'shared'");
+        assertThat(Axis.parse("npu.variant=ethos-u55-64,ethos-u65-512").values()).hasSize(2);
     }
 
     @Test
