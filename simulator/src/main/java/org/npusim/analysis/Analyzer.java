@@ -143,7 +143,7 @@ public final class Analyzer {
                 .limit(TOP_LAYERS)
                 .map(l -> new LayerBottleneck(l.index(), l.name(), l.op(), l.unit().label(), l.cycles(),
                         l.cycles() * secondsPerCycle, r.total().cycles() == 0 ? 0 : (double) l.cycles() / r.total().cycles(),
-                        l.bottleneck(), l.bottleneckShare(), Resources.describe(l.bottleneck(), hw), streamsOf(l)))
+                        l.bottleneck(), l.bottleneckShare(), Resources.describeBottleneck(l, hw), streamsOf(l)))
                 .toList();
     }
 

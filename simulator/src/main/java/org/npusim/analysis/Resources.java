@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.result.FixedResource;
+import org.npusim.result.LayerResult;
+import org.npusim.result.Unit;
 
 /**
  * Names the resources of a result in words. The labels are the simulator's: a {@link FixedResource}, an NPU
@@ -29,6 +31,23 @@ public final class Resources {
             return "CPU waiting on " + label + kind(label, hw);
         }
         return label;
+    }
+
+    /**
+     * Returns what bound layer {@code l}, in words: {@link #describe} of its bottleneck, except that the CPU bounding
+     * an NPU layer is the NPU driver's invocation (the CPU's only work in an NPU layer), which dominates layers too
+     * small to pay for it.
+     */
+    public static String describeBottleneck(LayerResult l, HardwareConfig hw) {
+        if (l.unit() == Unit.NPU && FixedResource.CPU.is(l.bottleneck())) {
+            return "CPU running the NPU driver";
+        }
+        return describe(l.bottleneck(), hw);
+    }
+
+    /** Returns the label of layer {@code l}'s bottleneck for a table: {@code cpu (driver)} for the driver's work. */
+    public static String bottleneckLabel(LayerResult l) {
+        return l.unit() == Unit.NPU && FixedResource.CPU.is(l.bottleneck()) ? l.bottleneck() + " (driver)" : l.bottleneck();
     }
 
     /** Returns the memory a channel label {@code axiN:MEMORY} reaches, or an empty string for other resources. */

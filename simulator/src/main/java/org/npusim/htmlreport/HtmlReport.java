@@ -143,7 +143,7 @@ public final class HtmlReport {
                 j.writeNumberField("cycles", l.cycles());
                 number(j, "seconds", l.cycles() / referenceHz);
                 j.writeStringField("bottleneck", l.bottleneck());
-                j.writeStringField("boundBy", Resources.describe(l.bottleneck(), hw));
+                j.writeStringField("boundBy", Resources.describeBottleneck(l, hw));
                 number(j, "bottleneckShare", l.bottleneckShare());
                 number(j, "utilization", l.utilization());
                 number(j, "energyJoules", l.energyJoules());

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.npusim.analysis.Analysis;
+import org.npusim.analysis.Resources;
 import org.npusim.json.Json;
 import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
@@ -67,7 +68,8 @@ public final class ResultWriter {
             String name = l.name().length() > 48 ? "…" + l.name().substring(l.name().length() - 47) : l.name();
             String[] cells = {String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
                 String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
-                Table.percent(l.utilization()), l.bottleneck(), Table.percent(l.bottleneckShare()), hidden(l), l.kernel()};
+                Table.percent(l.utilization()), Resources.bottleneckLabel(l), Table.percent(l.bottleneckShare()), hidden(l),
+                l.kernel()};
             t.row(kernels ? cells : java.util.Arrays.copyOf(cells, cells.length - 1));
         }
         t.writeTo(out);

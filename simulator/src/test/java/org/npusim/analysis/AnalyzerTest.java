@@ -19,6 +19,8 @@ import org.npusim.hw.yaml.Overrides;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.result.LayerResult;
 import org.npusim.sim.Simulator;
 import org.npusim.sim.WeightFootprint;
 import org.npusim.testsupport.SharedData;
@@ -296,5 +298,22 @@ final class AnalyzerTest {
         assertThat(Resources.describe("sram", hw)).isEqualTo("CPU waiting on sram (sram)");
         assertThat(Resources.channelMemory("axi0:sram")).isEqualTo("sram");
         assertThat(Resources.channelMemory("dma")).isEmpty();
+    }
+
+    @Test
+    void topLayers_npuLayerBoundByTheCpu_isTheDriversWork() {
+        // hello_world's first FC is 16 MACs: the driver's invocation of the NPU (thousands of CPU cycles) is most of
+        // it. The result says "cpu" (the resource); in words, and in the table, it is the driver.
+        Model m = TfliteReader.read(SharedData.model("hello_world_int8"));
+        HardwareConfig hw = HardwareLoader.load(hw("corstone-300.yaml"), Overrides.NONE);
+        SimulationResult r = simulate(m, hw);
+        LayerResult first = r.layers().get(0);
+        assertThat(first.unit()).isEqualTo(Unit.NPU);
+        assertThat(first.bottleneck()).isEqualTo("cpu");
+        assertThat(Resources.describeBottleneck(first, hw)).isEqualTo("CPU running the NPU driver");
+        assertThat(Resources.bottleneckLabel(first)).isEqualTo("cpu (driver)");
+        Analysis a = new Analyzer(h -> simulate(m, h)).analyze(r, hw);
+        assertThat(a.topLayers()).filteredOn(b -> b.index() == 0).extracting(LayerBottleneck::bottleneckDescription)
+                .containsExactly("CPU running the NPU driver");
     }
 }
