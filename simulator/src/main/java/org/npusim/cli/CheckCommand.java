@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  * NPU, and the NPU subgraphs the CPU invokes with the driver's overhead per invocation. A Vela-compiled model is
  * said to be one, with where its command streams can run ({@link CompiledCheck}).
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Operator compatibility: which operators run on the NPU or the CPU, and why.")
 final class CheckCommand implements Callable<Integer> {
 

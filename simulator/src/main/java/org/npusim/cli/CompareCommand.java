@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code npusim compare A.json B.json}: two saved results, layer by layer, the largest time changes first. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compare two results of npusim simulate --format json layer by layer (matched by name): totals, "
                 + "the layers whose time changed most first, and bottleneck changes.")
 final class CompareCommand implements Callable<Integer> {

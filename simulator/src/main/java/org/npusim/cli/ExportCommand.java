@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code npusim export MODEL.yaml -o OUT.tflite}: writes a model as a TFLite flatbuffer. */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Write a model (a .yaml description or a .tflite file) as a TFLite flatbuffer.")
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Write a model (a .yaml description or a .tflite file) as a TFLite flatbuffer.")
 final class ExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .yaml model description (or a .tflite file).")

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code npusim hw show FILE} and {@code npusim hw list}: hardware descriptions, resolved and shipped. */
-@Command(name = "hw", mixinStandardHelpOptions = true, description = "Show a resolved hardware description, or list the shipped ones.",
+@Command(name = "hw", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Show a resolved hardware description, or list the shipped ones.",
         subcommands = {HwCommand.Show.class, HwCommand.ListFiles.class})
 final class HwCommand {
 
@@ -36,7 +37,8 @@ final class HwCommand {
     }
 
     /** {@code npusim hw show FILE [overrides] [--format yaml|json] [-o FILE]}. */
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the fully resolved description: every key, units canonical, derived"
+    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Print the fully resolved description: every key, units canonical, derived"
             + " bandwidths. The YAML form loads back as a description.")
     static final class Show implements Callable<Integer> {
 
@@ -66,7 +68,8 @@ final class HwCommand {
     }
 
     /** {@code npusim hw list [--dir DIR]}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the shipped descriptions (hwconfigs/, without base/) with their NPU, CPU"
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "List the shipped descriptions (hwconfigs/, without base/) with their NPU, CPU"
             + " and a one-line description.")
     static final class ListFiles implements Callable<Integer> {
 

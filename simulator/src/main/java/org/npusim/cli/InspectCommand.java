@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code npusim inspect MODEL}: operators with shapes, MACs and weight bytes, and the model's totals; with
  * {@code --weights}, the weighted layers with their values and Ethos-U encoded size on {@code --npu}.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Summarize a model: operators, shapes, MACs, weights, peak activation memory.")
 final class InspectCommand implements Callable<Integer> {
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -18,18 +20,22 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.npusim.errors.InputException;
 
 /**
  * Where a command's outputs go: standard output, or files written whole to a temporary file beside each and then
  * moved into place, so that an interrupted or failed run never leaves a half-written file. A command that writes
- * several files checks them all before its work ({@link #check}) and writes them as one {@link Batch}: none is
- * moved into place unless all were written.
+ * several files checks them all before its work ({@link #check}) and writes them as one {@link Batch}: none is moved
+ * into place unless all were written.
  *
- * <p>A new file gets the permissions the process's umask gives (not the owner-only ones of a
- * {@code Files.createTempFile}); a file replaced keeps its own.
+ * <p>A symbolic link is followed: the file it points to is replaced, the link stays. A new file gets the permissions
+ * the process's umask gives (not the owner-only ones of {@code Files.createTempFile}); a file replaced keeps its own
+ * where the file system allows it. A target that exists and is not a regular file (a FIFO, {@code /dev/stdout}) is
+ * written directly, since it cannot be replaced.
  */
 final class OutputTarget {
 
@@ -51,26 +57,49 @@ final class OutputTarget {
     private static final AtomicLong TEMPORARIES = new AtomicLong();
 
     /**
-     * Checks, before any work, that every non-null file can be written: its directory exists and it is not a
-     * directory itself. Fails with the first problem.
+     * Checks, before any work, that every non-null file can be written: its directory exists, it is not a
+     * directory, and no two of them are the same file (one output would silently replace the other). Fails with the
+     * first problem.
      */
     static void check(Path... files) {
+        Map<Path, Path> seen = new HashMap<>();
         for (Path file : files) {
             if (file == null) {
                 continue;
             }
-            Path abs = file.toAbsolutePath();
-            Path dir = abs.getParent();
+            Path target = resolved(file);
+            Path dir = target.getParent();
             if (dir == null || !Files.isDirectory(dir)) {
                 throw new InputException(file.toString(), "", "output directory " + dir + " does not exist");
             }
-            if (Files.isDirectory(abs)) {
+            if (Files.isDirectory(target)) {
                 throw new InputException(file.toString(), "", "is a directory; give a file name to write to");
             }
-            if (Files.exists(abs) && !Files.isWritable(abs) || !Files.isWritable(dir)) {
+            if (Files.exists(target) ? !Files.isWritable(target) : !Files.isWritable(dir)) {
                 throw new InputException(file.toString(), "", "cannot write: permission denied");
             }
+            Path other = seen.putIfAbsent(target, file);
+            if (other != null) {
+                throw new InputException(file.toString(), "", "is given twice (also as " + other
+                        + "); each output needs a file of its own");
+            }
         }
+    }
+
+    /**
+     * Returns where writing {@code file} goes: the absolute, normalised path, with a symbolic link (and the links on
+     * its way) resolved when the file exists.
+     */
+    private static Path resolved(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (Files.exists(abs)) {
+            try {
+                return abs.toRealPath();
+            } catch (IOException e) {
+                return abs;
+            }
+        }
+        return abs;
     }
 
     /** Writes {@code content} to {@code file}, or to {@code out} when {@code file} is null. */
@@ -79,7 +108,7 @@ final class OutputTarget {
             try {
                 content.writeTo(out);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             out.flush();
             return;
@@ -105,10 +134,13 @@ final class OutputTarget {
 
     /**
      * Files written together: each is written to a temporary file beside it as it is added, and all are moved into
-     * place by {@link #commit}. Closing a batch that was not committed deletes what it wrote.
+     * place by {@link #commit}, so that none is replaced unless all were written. (The moves themselves are one per
+     * file: a move that fails after an earlier one succeeded leaves the earlier file replaced.) Closing a batch
+     * deletes the temporary files it has not moved.
      */
     static final class Batch implements AutoCloseable {
 
+        /** Temporary file and target of each file added, in order; moved ones are dropped from the front. */
         private final List<Path> temporaries = new ArrayList<>();
         private final List<Path> targets = new ArrayList<>();
 
@@ -123,17 +155,25 @@ final class OutputTarget {
 
         /** Writes {@code content} for {@code file}. */
         void addBinary(Path file, BinaryContent content) {
-            check(file);
-            Path abs = file.toAbsolutePath();
-            Path tmp = null;
+            List<Path> all = new ArrayList<>(targets);
+            all.add(file);
+            check(all.toArray(new Path[0]));
+            Path target = resolved(file);
             try {
-                tmp = createTemporary(abs);
+                if (Files.exists(target) && !Files.isRegularFile(target)) {
+                    // A FIFO or a device cannot be replaced, and is not left half-written by a failure either.
+                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
+                        content.writeTo(out);
+                    }
+                    return;
+                }
+                Path tmp = createTemporary(target);
                 temporaries.add(tmp);
-                targets.add(abs);
-                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+                targets.add(target);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE))) {
                     content.writeTo(out);
                 }
-                keepPermissions(abs, tmp);
+                keepPermissions(target, tmp);
             } catch (IOException e) {
                 throw new InputException(file.toString(), "", "cannot write: " + reason(e), e);
             }
@@ -141,14 +181,15 @@ final class OutputTarget {
 
         /** Moves every file written into place. */
         void commit() {
-            for (int i = 0; i < temporaries.size(); i++) {
-                Path target = targets.get(i);
+            while (!temporaries.isEmpty()) {
+                Path target = targets.get(0);
                 try {
-                    moveIntoPlace(temporaries.get(i), target);
-                    temporaries.set(i, null);
+                    moveIntoPlace(temporaries.get(0), target);
                 } catch (IOException e) {
                     throw new InputException(target.toString(), "", "cannot write: " + reason(e), e);
                 }
+                temporaries.remove(0);
+                targets.remove(0);
             }
         }
 
@@ -158,6 +199,7 @@ final class OutputTarget {
                 deleteQuietly(tmp);
             }
             temporaries.clear();
+            targets.clear();
         }
     }
 
@@ -171,19 +213,26 @@ final class OutputTarget {
         while (true) {
             Path tmp = dir.resolve(stem + TEMPORARIES.incrementAndGet() + ".tmp");
             try {
-                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return tmp;
+                return Files.createFile(tmp);
             } catch (FileAlreadyExistsException taken) {
                 // Left by a process that had this id before: try the next name.
             }
         }
     }
 
-    /** Gives {@code tmp} the POSIX permissions of {@code target} when it exists (a replaced file keeps its own). */
-    private static void keepPermissions(Path target, Path tmp) throws IOException {
+    /**
+     * Gives {@code tmp} the POSIX permissions of {@code target} when it exists (a replaced file keeps its own). Best
+     * effort: some file systems report POSIX attributes but refuse to change them, and the output matters more.
+     */
+    private static void keepPermissions(Path target, Path tmp) {
         PosixFileAttributeView existing = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-        if (existing != null && Files.exists(target)) {
+        if (existing == null || !Files.exists(target)) {
+            return;
+        }
+        try {
             Files.setPosixFilePermissions(tmp, existing.readAttributes().permissions());
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // The new file keeps the umask's permissions.
         }
     }
 
@@ -210,12 +259,10 @@ final class OutputTarget {
     }
 
     private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // The temporary file is left behind only if the file system refuses to delete it.
-            }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // The temporary file is left behind only if the file system refuses to delete it.
         }
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * {@code npusim run MODEL}: executes a quantized model bit-exactly on given or random inputs, writes its outputs,
  * and optionally prints per-tensor activation statistics or compares the outputs with a second model's.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Execute a quantized model bit-exactly (TFLite Micro reference semantics).")
 final class RunCommand implements Callable<Integer> {
 
@@ -69,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Model m = ModelFiles.load(model);
         Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
+        OutputTarget.check(outputFiles(interpreter.outputs().size()));
         List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed);
         ExecutionResult result = interpreter.run(values);
         // Everything that can fail on bad input happens before anything is written.
@@ -118,11 +119,14 @@ final class RunCommand implements Callable<Integer> {
     private void writeOutputs(Interpreter interpreter, ExecutionResult result, PrintWriter out) throws IOException {
         List<Tensor> tensors = interpreter.outputs();
         List<TensorBuffer> values = result.outputs();
-        String name = output == null || output.getFileName() == null ? ""
-                : output.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (output != null && name.endsWith(".npy")) {
-            for (int i = 0; i < values.size(); i++) {
-                OutputTarget.writeBinary(npyPath(output, i), NpyFormat.write(values.get(i)));
+        if (npyOutputs()) {
+            // One file per output, moved into place together.
+            try (OutputTarget.Batch files = new OutputTarget.Batch()) {
+                for (int i = 0; i < values.size(); i++) {
+                    TensorBuffer v = values.get(i);
+                    files.addBinary(npyPath(output, i), o -> o.write(NpyFormat.write(v)));
+                }
+                files.commit();
             }
             return;
         }
@@ -131,6 +135,24 @@ final class RunCommand implements Callable<Integer> {
                 TensorText.write(w, tensors.get(i), values.get(i));
             }
         });
+    }
+
+    /** Returns whether the outputs go to .npy files, one per model output. */
+    private boolean npyOutputs() {
+        return output != null && output.getFileName() != null
+                && output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
+    }
+
+    /** Returns the files the command writes for a model of {@code outputs} outputs (none for standard output). */
+    private Path[] outputFiles(int outputs) {
+        if (!npyOutputs()) {
+            return new Path[] {output};
+        }
+        Path[] files = new Path[outputs];
+        for (int i = 0; i < outputs; i++) {
+            files[i] = npyPath(output, i);
+        }
+        return files;
     }
 
     /** Returns the file of output {@code i}: the given path for the first, {@code stem_i.npy} for the others. */

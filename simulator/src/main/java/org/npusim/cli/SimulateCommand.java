@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * bottleneck analysis (slowest layers, resource utilization, energy split, what-ifs measured by re-simulation);
  * optionally a Chrome trace of the timeline ({@code --trace}) and a self-contained HTML report ({@code --report}).
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Simulate a model on a hardware description: per layer and in total, cycles, time, where it ran, "
                 + "what bound it, bytes per memory and energy.")
 final class SimulateCommand implements Callable<Integer> {
@@ -144,7 +144,7 @@ final class SimulateCommand implements Callable<Integer> {
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
-        // The files are moved into place together, once all are written: a failure leaves none of them.
+        // The files are moved into place together, once all are written: a failure while writing leaves none of them.
         try (OutputTarget.Batch files = new OutputTarget.Batch()) {
             if (trace != null) {
                 files.add(trace, w -> ChromeTrace.write(run, hw, w));

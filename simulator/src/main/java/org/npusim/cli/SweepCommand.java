@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * point order when the sweep ends, and the partial file removed. Ctrl-C stops the sweep: the points in flight
  * finish, and the rows finished so far are written in point order (exit code 130).
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Simulate a model on the cartesian product of varied hardware keys, in parallel: one row per point "
                 + "(time, energy, peak SRAM, flash and DRAM traffic, hardware size) with the Pareto front marked.")
 final class SweepCommand implements Callable<Integer> {

@@ -134,8 +134,8 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
         out.add(new Change("time", Quantity.SECONDS, a.total().seconds(), b.total().seconds()));
         out.add(new Change("cycles", Quantity.CYCLES, a.total().cycles(), b.total().cycles()));
         out.add(new Change("energy", Quantity.JOULES, a.total().energyJoules(), b.total().energyJoules()));
-        out.add(new Change("NPU layer cycles", Quantity.CYCLES, a.total().npuActiveCycles(), b.total().npuActiveCycles()));
-        out.add(new Change("CPU layer cycles", Quantity.CYCLES, a.total().cpuCycles(), b.total().cpuCycles()));
+        out.add(new Change("NPU active cycles", Quantity.CYCLES, a.total().npuActiveCycles(), b.total().npuActiveCycles()));
+        out.add(new Change("CPU cycles", Quantity.CYCLES, a.total().cpuCycles(), b.total().cpuCycles()));
         TreeSet<String> memories = new TreeSet<>(a.total().traffic().keySet());
         memories.addAll(b.total().traffic().keySet());
         for (String m : memories) {

@@ -176,6 +176,7 @@ public final class ComparisonWriter {
         j.writeStringField("npu", r.hardware().npu());
         j.writeNumberField("npu_clock_hz", r.hardware().npuClockHz());
         j.writeStringField("memory_mode", r.hardware().memoryMode());
+        j.writeStringField("simulation", r.hardware().simulationMode());
         j.writeEndObject();
     }
 

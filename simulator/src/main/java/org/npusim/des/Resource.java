@@ -35,6 +35,7 @@ public final class Resource {
         long start = Math.max(readyPs, busyUntil);
         waitPs += start - readyPs;
         busyUntil = start + durationPs;
+        TimeLimitExceeded.check(busyUntil, "a reservation of " + name + " ending");
         busyPs += durationPs;
         transactions++;
         return busyUntil;

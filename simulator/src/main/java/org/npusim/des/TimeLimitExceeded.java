@@ -4,7 +4,8 @@ package org.npusim.des;
 /**
  * Simulated time went past {@link #LIMIT_PS}. Time is a {@code long} of picoseconds, so a run has about 106 days
  * before it overflows; the limit stops far short of that (a sum of a few times at the limit still fits), and no
- * inference of a microcontroller takes hours: reaching it means clocks set far too slow for the work.
+ * inference of a microcontroller takes hours: reaching it means a clock, a latency or a bandwidth set far too slow
+ * for the work.
  */
 public final class TimeLimitExceeded extends RuntimeException {
 
@@ -13,8 +14,24 @@ public final class TimeLimitExceeded extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What passed the limit: "an event at 2e17 ps", "3e9 cycles of the cpu clock at 1 Hz". */
+    private final String what;
+
     /** Says that {@code what} (a time, a duration) passes the limit. */
     public TimeLimitExceeded(String what) {
         super(what + " passes the simulated-time limit of " + LIMIT_PS + " ps (about 28 hours)");
+        this.what = what;
+    }
+
+    /** Returns what passed the limit. */
+    public String what() {
+        return what;
+    }
+
+    /** Throws when {@code timePs} (a time reached, or a time that wrapped past {@code Long.MAX_VALUE}) is out of range. */
+    static void check(long timePs, String what) {
+        if (timePs > LIMIT_PS || timePs < 0) {
+            throw new TimeLimitExceeded(what + " at " + timePs + " ps");
+        }
     }
 }

@@ -264,7 +264,7 @@ final class Fields {
         }
         YamlNode node = v.get();
         String expected = (scalarAllowed ? "an integer or a list of integers" : "a list of integers")
-                + (min == Long.MIN_VALUE ? "" : " of at least " + min);
+                + (min <= Integer.MIN_VALUE ? "" : " of at least " + min);
         if (scalarAllowed && node instanceof YamlNode.Scalar) {
             try {
                 return Optional.of(new int[] {(int) integerValue(key, node, min, max)});
@@ -278,8 +278,8 @@ final class Fields {
                 try {
                     out[i] = (int) integerValue(key, s.items().get(i), min, max);
                 } catch (InputException e) {
-                    // Name the item that is wrong, at its own position.
-                    throw wrong(key, s.items().get(i), expected + " (item " + (i + 1) + ")");
+                    // Name the item that is wrong (key[i], as layers are named), at its own position.
+                    throw wrong(key + "[" + i + "]", s.items().get(i), expected);
                 }
             }
             return Optional.of(out);

@@ -33,9 +33,11 @@ public record SimulationResult(ModelInfo model, HardwareInfo hardware, Totals to
      *
      * @param cycles cycles of the whole inference (NPU clock, or CPU clock without an NPU)
      * @param seconds its time
-     * @param npuActiveCycles cycles in which NPU layers ran (the NPU driver's work that starts them included)
-     * @param cpuCycles cycles in which CPU layers ran; counted, like every cycle figure, in the NPU clock when there is
-     *     an NPU (the design brief's rule), so that the two add up to at most {@code cycles}
+     * @param npuActiveCycles cycles during which NPU layers alone extended the run (the NPU driver's work that starts
+     *     them included)
+     * @param cpuCycles cycles during which CPU layers alone extended the run (a CPU layer that starts while an earlier
+     *     layer drains counts from that layer's end); counted, like every cycle figure, in the NPU clock when there is
+     *     an NPU (the design brief's rule), so that this and {@code npuActiveCycles} add up to at most {@code cycles}
      * @param energyJoules energy of the inference
      * @param traffic bytes per memory
      * @param weights weight sizes

@@ -101,11 +101,12 @@ public final class Simulator {
         try {
             return runWithinTimeLimit(model, modelPath, hw, withTimeline);
         } catch (TimeLimitExceeded e) {
-            // Only clocks far too slow for the work get here (a clock of 1 Hz): bad input, named by its keys.
+            // Only a clock, latency or bandwidth far too slow for the work gets here (a clock of 1 Hz): bad input.
             String clocks = hw.npu().map(n -> "npu.clock " + n.clockHz() + " Hz, ").orElse("") + "cpu.clock "
                     + hw.cpu().clockHz() + " Hz";
-            throw new InputException(hw.name(), hw.npu().isPresent() ? "npu.clock, cpu.clock" : "cpu.clock", "the run " + e.getMessage().replaceFirst("^.* passes",
-                    "passes") + ": the clocks (" + clocks + ") are too slow for " + model.name(), e);
+            throw new InputException(hw.name(), "", "the run passes the simulated-time limit of " + TimeLimitExceeded.LIMIT_PS
+                    + " ps (about 28 hours; " + e.what() + "): the clocks (" + clocks + "), the memories' latencies or"
+                    + " their bandwidths are far too slow for " + model.name(), e);
         }
     }
 

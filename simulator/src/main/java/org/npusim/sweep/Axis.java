@@ -59,8 +59,9 @@ public record Axis(String key, List<String> values) {
             if (key.equals(VARIANT) && NpuVariant.fromLabel(value).isEmpty()) {
                 throw new InputException("", where, "unknown NPU variant '" + value + "'; expected one of " + NpuVariant.labels());
             }
-            if (key.equals(PLACEMENT) && MemoryMode.fromLabel(value).isEmpty()) {
-                throw new InputException("", where, "unknown memory mode '" + value + "'; expected one of " + MemoryMode.labels());
+            if (key.equals(PLACEMENT) && MemoryMode.fromLabel(value).filter(MemoryMode::isPreset).isEmpty()) {
+                throw new InputException("", where, "unknown memory mode '" + value + "'; expected one of sram-only,"
+                        + " shared-sram, dedicated-sram");
             }
         }
         return new Axis(key, new ArrayList<>(values));

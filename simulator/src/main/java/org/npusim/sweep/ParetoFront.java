@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The Pareto front of a sweep: the points no other point dominates in time, energy and hardware size (NPU MACs per
  * cycle, peak on-chip memory bytes), every objective minimized (see {@link PointResult.Metrics#dominates}). Failed points
- * are never on the front. Equal points are all on it. Quadratic in the number of points, which is fine for the
+ * are never on the front. Points equal in all four are all on it, unless one builds less on-chip memory than another,
+ * which then dominates it. Quadratic in the number of points, which is fine for the
  * thousands a sweep has (500 points: 250,000 comparisons).
  */
 public final class ParetoFront {

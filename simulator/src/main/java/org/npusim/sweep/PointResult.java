@@ -57,13 +57,17 @@ public record PointResult(int index, List<String> values, Outcome outcome) {
          * cycle, and the on-chip memory the placement needs at its peak), and better in one of them: Pareto
          * dominance, every objective minimized. The SRAM a point needs is its peak, not the size of the memories
          * described, so that a sweep over placements tells a design that needs 6 MB of SRAM from one that needs 3 MB.
+         * Where all four are equal, the point that builds less on-chip memory dominates: a sweep over SRAM sizes that
+         * changes nothing else must not mark the 8 MiB design as optimal beside the 4 MiB one.
          */
         public boolean dominates(Metrics o) {
             boolean noWorse = seconds <= o.seconds && energyJoules <= o.energyJoules && npuMacsPerCycle <= o.npuMacsPerCycle
                     && sramPeakBytes <= o.sramPeakBytes;
             boolean better = seconds < o.seconds || energyJoules < o.energyJoules || npuMacsPerCycle < o.npuMacsPerCycle
                     || sramPeakBytes < o.sramPeakBytes;
-            return noWorse && better;
+            boolean tieBuildsLess = seconds == o.seconds && energyJoules == o.energyJoules && npuMacsPerCycle == o.npuMacsPerCycle
+                    && sramPeakBytes == o.sramPeakBytes && onChipBytes < o.onChipBytes;
+            return noWorse && (better || tieBuildsLess);
         }
     }
 

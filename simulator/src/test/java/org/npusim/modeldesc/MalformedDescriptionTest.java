@@ -86,6 +86,9 @@ final class MalformedDescriptionTest {
                 Arguments.of("filters not a number",
                         withLayers("{op: conv2d, filters: four, kernel: 3, padding: same}"),
                         "t.yaml:6:27: layers[0] (conv2d 'conv2d_0').filters: expected a positive integer, found 'four'"),
+                Arguments.of("a list item not a number",
+                        withLayers("{op: mean, axis: [1, x], keep_dims: true}"),
+                        "t.yaml:6:26: layers[0] (mean 'mean_0').axis[1]: expected an integer or a list of integers, found 'x'"),
                 Arguments.of("kernel of three numbers",
                         withLayers("{op: conv2d, filters: 4, kernel: [3, 3, 3], padding: same}"),
                         "t.yaml:6:38: layers[0] (conv2d 'conv2d_0').kernel: expected a positive integer or "

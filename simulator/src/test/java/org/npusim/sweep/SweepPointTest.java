@@ -31,6 +31,10 @@ final class SweepPointTest {
                 .hasMessageStartingWith("--vary npu.variant=ethos-u55-128,bogus: unknown NPU variant 'bogus'");
         assertThatThrownBy(() -> Axis.parse("placement=sram-only,shared")).isInstanceOf(InputException.class)
                 .hasMessageStartingWith("--vary placement=sram-only,shared: unknown memory mode 'shared'");
+        // "custom" names a description's own placement, not a mode --memory-mode can set.
+        assertThatThrownBy(() -> Axis.parse("placement=custom")).isInstanceOf(InputException.class)
+                .hasMessage("--vary placement=custom: unknown memory mode 'custom'; expected one of sram-only, shared-sram,"
+                        + " dedicated-sram");
         assertThat(Axis.parse("npu.variant=ethos-u55-64,ethos-u65-512").values()).hasSize(2);
     }
 

@@ -106,7 +106,9 @@ final class SweepTest {
                 row(3, metrics(3.0, 3.0, 64, 100)),
                 // Equal to row 0: neither dominates the other.
                 row(4, metrics(1.0, 1.0, 128, 100)),
-                row(5, new PointResult.Failure("does not fit")));
+                row(5, new PointResult.Failure("does not fit")),
+                // Equal to row 0 in everything but a larger SRAM built (4 MiB against 1 MiB): dominated.
+                row(6, new PointResult.Metrics(1000, 1.0, 1.0, 100, 0, 0, 128, 4 << 20)));
         BitSet front = ParetoFront.of(rows);
         assertThat(front.stream().boxed().toList()).containsExactly(0, 2, 3, 4);
     }

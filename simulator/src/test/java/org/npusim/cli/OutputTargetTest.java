@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.npusim.errors.InputException;
+
+final class OutputTargetTest {
+
+    @TempDir
+    Path tmp;
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void check_samePathTwice_refusedNamingBoth() {
+        Path a = tmp.resolve("out.json");
+        Path sameByAnotherName = tmp.resolve("sub/../out.json");
+        assertThatThrownBy(() -> OutputTarget.check(a, tmp.resolve("other.html"), sameByAnotherName))
+                .isInstanceOf(InputException.class)
+                .hasMessage(sameByAnotherName + ": is given twice (also as " + a + "); each output needs a file of its own");
+    }
+
+    @Test
+    void batch_secondContentFails_nothingWrittenAndNoTemporaryLeft() throws IOException {
+        Path first = tmp.resolve("first.txt");
+        Path second = tmp.resolve("second.txt");
+        Files.writeString(first, "old");
+        assertThatThrownBy(() -> {
+            try (OutputTarget.Batch b = new OutputTarget.Batch()) {
+                b.add(first, w -> w.write("new"));
+                b.add(second, w -> {
+                    w.write("half");
+                    throw new IOException("disk full");
+                });
+                b.commit();
+            }
+        }).isInstanceOf(InputException.class).hasMessage(second + ": cannot write: disk full");
+        assertThat(names()).containsExactly("first.txt");
+        assertThat(Files.readString(first)).isEqualTo("old");
+    }
+
+    @Test
+    void batch_sameFileAddedTwice_refused() {
+        Path out = tmp.resolve("out.txt");
+        assertThatThrownBy(() -> {
+            try (OutputTarget.Batch b = new OutputTarget.Batch()) {
+                b.add(out, w -> w.write("a"));
+                b.add(out, w -> w.write("b"));
+            }
+        }).isInstanceOf(InputException.class).hasMessageContaining("is given twice");
+    }
+
+    @Test
+    void write_throughASymbolicLink_replacesTheFileAndKeepsTheLink() throws IOException {
+        Path real = Files.writeString(tmp.resolve("real.txt"), "old");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.txt"), real);
+        OutputTarget.writeBytes(link, w -> w.write("new"));
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo("new");
+        assertThat(names()).containsExactly("link.txt", "real.txt");
+    }
+
+    @Test
+    void write_newFile_getsTheUmasksPermissionsNotOwnerOnly() throws IOException {
+        Path reference = Files.createFile(tmp.resolve("reference"));
+        if (Files.getFileAttributeView(reference, PosixFileAttributeView.class) == null) {
+            System.out.println("skipped: no POSIX permissions on this file system");
+            return;
+        }
+        Path out = tmp.resolve("new.txt");
+        OutputTarget.writeBytes(out, w -> w.write("x"));
+        // Both are new files in one directory of one process: the umask gives both the same permissions.
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(reference));
+    }
+
+    @Test
+    void write_intoADirectoryThatIsAFile_errorWithoutTemporaryNames() throws IOException {
+        Path notADir = Files.writeString(tmp.resolve("plain"), "x");
+        assertThatThrownBy(() -> OutputTarget.writeBytes(notADir.resolve("out.txt"), w -> w.write("x")))
+                .isInstanceOf(InputException.class).hasMessageContaining("does not exist").hasMessageNotContaining(".tmp");
+    }
+}
