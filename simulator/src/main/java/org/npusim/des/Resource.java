@@ -35,7 +35,10 @@ public final class Resource {
         long start = Math.max(readyPs, busyUntil);
         waitPs += start - readyPs;
         busyUntil = start + durationPs;
-        TimeLimitExceeded.check(busyUntil, "a reservation of " + name + " ending");
+        if (busyUntil > TimeLimitExceeded.LIMIT_PS || busyUntil < 0) {
+            // Tested here, not through TimeLimitExceeded.check: its message would be built on every reservation.
+            throw new TimeLimitExceeded("a reservation of " + name + " ending at " + busyUntil + " ps");
+        }
         busyPs += durationPs;
         transactions++;
         return busyUntil;
