@@ -4,9 +4,11 @@ package org.npusim.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.npusim.cmdstream.CompiledOperator;
+import org.npusim.cmdstream.KernelCommand;
 import org.npusim.compression.EncodedWeights;
 import org.npusim.compression.LayerWeights;
 import org.npusim.compression.ModelWeights;
@@ -42,7 +44,7 @@ public final class InspectReport {
         if (format == Format.JSON) {
             writeJson(model, path, compiled, out);
         } else {
-            writeTable(model, out);
+            writeTable(model, compiled, out);
             CompiledModelReport.writeTable(compiled, out);
         }
     }
@@ -162,21 +164,38 @@ public final class InspectReport {
         return op.outputCount() == 0 ? "" : g.tensor(op.output(0)).shape().toString();
     }
 
-    private static void writeTable(Model model, Writer out) throws IOException {
+    /**
+     * Returns the MACs of every operator of the main graph: the graph's count (as Vela counts them), and for an
+     * {@code ethos-u} operator, which the graph cannot see into, the MACs of the kernel commands of its stream.
+     */
+    private static long[] macs(Model model, List<CompiledOperator> compiled) {
+        Subgraph g = model.main();
+        long[] macs = new long[g.operators().size()];
+        for (Operator op : g.operators()) {
+            macs[op.index()] = g.facts().operators().get(op.index()).macs();
+        }
+        for (CompiledOperator c : compiled) {
+            macs[c.operator()] = c.stream().kernels().stream().mapToLong(KernelCommand::macs).sum();
+        }
+        return macs;
+    }
+
+    private static void writeTable(Model model, List<CompiledOperator> compiled, Writer out) throws IOException {
         Subgraph g = model.main();
         SubgraphFacts f = g.facts();
+        long[] macs = macs(model, compiled);
         Table t = new Table("#", "op", "output", "shape", "MACs", "weights B");
         t.alignRight(0, 4, 5);
         for (Operator op : g.operators()) {
             OperatorFacts of = f.operators().get(op.index());
             t.row(String.valueOf(op.index()), op.opName(), outputName(g, op), outputShape(g, op),
-                    Table.grouped(of.macs()), Table.grouped(of.parameterBytes()));
+                    Table.grouped(macs[op.index()]), Table.grouped(of.parameterBytes()));
         }
         out.write("Model " + model.name() + (model.subgraphs().size() > 1 ? " (" + model.subgraphs().size() + " subgraphs, main shown)" : "") + "\n");
         t.writeTo(out);
         out.write("\n");
         out.write(String.format(Locale.ROOT, "operators        %s%n", g.operators().size()));
-        out.write(String.format(Locale.ROOT, "MACs             %s%n", Table.grouped(f.totalMacs())));
+        out.write(String.format(Locale.ROOT, "MACs             %s%n", Table.grouped(Arrays.stream(macs).sum())));
         out.write(String.format(Locale.ROOT, "parameters       %s (%s bytes)%n", Table.grouped(f.parameterCount()), Table.grouped(f.parameterBytes())));
         out.write(String.format(Locale.ROOT, "peak activations %s bytes (at operator %d)%n", Table.grouped(f.peakActivationBytes()), f.peakActivationStep()));
         for (int i : g.inputs()) {
@@ -192,6 +211,7 @@ public final class InspectReport {
     private static void writeJson(Model model, String path, List<CompiledOperator> compiled, Writer out) throws IOException {
         Subgraph g = model.main();
         SubgraphFacts f = g.facts();
+        long[] macs = macs(model, compiled);
         try (JsonGenerator j = Json.generator(out)) {
             j.writeStartObject();
             j.writeStringField("schema", "npusim.inspect/v1");
@@ -202,7 +222,7 @@ public final class InspectReport {
             j.writeEndObject();
             j.writeObjectFieldStart("total");
             j.writeNumberField("operators", g.operators().size());
-            j.writeNumberField("macs", f.totalMacs());
+            j.writeNumberField("macs", Arrays.stream(macs).sum());
             j.writeNumberField("parameters", f.parameterCount());
             j.writeNumberField("parameter_bytes", f.parameterBytes());
             j.writeNumberField("peak_activation_bytes", f.peakActivationBytes());
@@ -237,7 +257,7 @@ public final class InspectReport {
                     writeTensor(j, g.tensor(t));
                 }
                 j.writeEndArray();
-                j.writeNumberField("macs", of.macs());
+                j.writeNumberField("macs", macs[op.index()]);
                 j.writeNumberField("parameters", of.parameterCount());
                 j.writeNumberField("parameter_bytes", of.parameterBytes());
                 j.writeEndObject();
