@@ -14,6 +14,7 @@ package org.npusim.graph;
  *   <li>SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM: the matrix products of their gates per time step;
  *   <li>QUANTIZE between integer types, standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
  *       runs as 1×1 average pools: {@code E(OFM)};
+ *   <li>CONCATENATION, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
  *   <li>everything else (element-wise, data movement, lookups): 0.
  * </ul>
  *
@@ -36,7 +37,8 @@ public final class Macs {
             case SVDF -> svdf(op, tensors);
             case SEQUENCE_LSTM -> lstm(op, tensors);
             case NONE -> poolLike(op, tensors);
-            case ARITHMETIC, CONCATENATION, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, LEAKY_RELU, RESIZE, CUSTOM, OPAQUE -> 0;
+            case CONCATENATION -> elements(tensors, op.output(0));
+            case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, LEAKY_RELU, RESIZE, CUSTOM, OPAQUE -> 0;
         };
     }
 

@@ -9,6 +9,7 @@ import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
+import org.npusim.graph.Quantization;
 import org.npusim.graph.Padding;
 import org.npusim.graph.Shape;
 import org.npusim.graph.StridedConvRewrite;
@@ -141,7 +142,9 @@ public final class Lowering {
             case REDUCER -> op.is(BuiltinOperator.MEAN) ? mean(op) : notSupported(op);
             case NONE -> simple(op);
             case SEQUENCE_LSTM -> lstm(op);
-            case CONCATENATION, STRIDED_SLICE, SPLIT, LEAKY_RELU, SVDF, RESIZE, CUSTOM, OPAQUE ->
+            case LEAKY_RELU -> leakyRelu(op);
+            case CONCATENATION -> concatenation(op);
+            case STRIDED_SLICE, SPLIT, SVDF, RESIZE, CUSTOM, OPAQUE ->
                     new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         };
     }
@@ -201,7 +204,9 @@ public final class Lowering {
      * variant reserves SHRAM banks for the LUT (not the 16-bank U55-32 and U55-64).
      */
     private boolean lutFusesInto(Operator lut, Operator producer) {
-        if (!(lut.is(BuiltinOperator.LOGISTIC) || lut.is(BuiltinOperator.TANH)) || variant.isEmpty()
+        // LOGISTIC, TANH and LEAKY_RELU become LUTs through the same convert_to_lut, which marks them for fusion.
+        if (!(lut.is(BuiltinOperator.LOGISTIC) || lut.is(BuiltinOperator.TANH) || lut.is(BuiltinOperator.LEAKY_RELU))
+                || variant.isEmpty()
                 || variant.get().shramReservedEndBanks() == 0) {
             return false;
         }
@@ -552,6 +557,66 @@ public final class Lowering {
             b.function(Function.LUT).scalarIfm2(8).lut(t == ElementType.INT16 ? LUT16_BYTES : LUT8_BYTES);
         }
         return Result.Npu.of(b.build());
+    }
+
+    /**
+     * CONCATENATION as Vela 3.10 lowers it ({@code rewrite_concat_ops}, {@code create_avg_pool_for_concat}; notes on
+     * Vela's lowering §3.5): every input becomes a 1x1 average pool (a ConcatSliceWrite) that writes the input's
+     * shape into the output at the running offset on the concatenation axis, and costs what that write shape costs.
+     * Vela splits a fused activation off into an operation of its own, which npusim does not lower yet. The planner
+     * keeps the output linear (NHWC) when a write starts at a depth that is not a multiple of 16
+     * ({@code _avoid_nhcwb16_for_concat}). Not checked against Vela's figures: no reference model concatenates.
+     */
+    private Result concatenation(Operator op) {
+        Activation activation = ((OpOptions.Concatenation) op.options()).activation();
+        if (activation != Activation.NONE) {
+            return new Result.NotLowered("CONCATENATION with a fused " + activation + " activation, which Vela splits"
+                    + " off into an operation of its own, is not lowered by npusim yet");
+        }
+        Tensor ofm = out(op);
+        List<NpuOperation> writes = new ArrayList<>();
+        for (int k = 0; k < op.inputCount(); k++) {
+            int t = op.input(k);
+            if (t < 0) {
+                continue;
+            }
+            Tensor in = graph.tensor(t);
+            writes.add(NpuOperation.builder(name(op) + "_concat#" + k, op.index(), NpuBlockType.POOLING)
+                    .function(Function.AVG_POOL).ifm(t, shape(in), bits(in)).ofm(op.output(0), shape(in), bits(ofm))
+                    .build());
+        }
+        return new Result.Npu(writes, List.of());
+    }
+
+    /**
+     * LEAKY_RELU as Vela 3.10 lowers it ({@code convert_lrelu}): int8 or uint8 in and out becomes a 256-entry LUT
+     * (a standalone element-wise LUT, or fused into its producer like LOGISTIC's); int16 in and out with equal
+     * quantization runs as the NPU's own element-wise LeakyReLU (a one-cycle-class function). Vela turns the other
+     * cases into MUL + MAX, which npusim does not lower yet (the CPU runs them).
+     */
+    private Result leakyRelu(Operator op) {
+        Tensor ifm = in(op, 0);
+        Tensor ofm = out(op);
+        boolean eightBit = ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8;
+        if (eightBit && ifm.type() == ofm.type()) {
+            return lutFunction(op, ifm);
+        }
+        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16 && sameQuantization(ifm, ofm)) {
+            return Result.Npu.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                    .ifm(op.input(0), shape(ifm), bits(ifm)).build());
+        }
+        return new Result.NotLowered("LEAKY_RELU from " + ifm.type().label() + " to " + ofm.type().label()
+                + " with these scales becomes MUL + MAX in Vela, which npusim does not lower yet");
+    }
+
+    /** Whether two tensors have the same per-tensor scale and zero point (Vela's check_quantized_tens_scaling_equal). */
+    private static boolean sameQuantization(Tensor a, Tensor b) {
+        if (a.quantization().isEmpty() || b.quantization().isEmpty()) {
+            return a.quantization().isEmpty() && b.quantization().isEmpty();
+        }
+        Quantization qa = a.quantization().get();
+        Quantization qb = b.quantization().get();
+        return qa.scale(0) == qb.scale(0) && qa.zeroPoint(0) == qb.zeroPoint(0);
     }
 
     // ---- UNIDIRECTIONAL_SEQUENCE_LSTM ----

@@ -496,7 +496,8 @@ public final class Planner {
      * {@code avoid_nhcwb16_for_ofm}, simplified): a feature map is NHCWB16 when NPU operations produce and read it
      * with its own shape; it stays linear (NHWC) when it is a model input or output, when a CPU operator or a DMA
      * copy touches it, when an operation reads or writes it through a reshaped view, or when an element-wise
-     * operation whose OFM depth is not a multiple of 16 would write it next to a same-shaped NHWC input. Tensors
+     * operation whose OFM depth is not a multiple of 16 would write it next to a same-shaped NHWC input, or when a
+     * concatenation writes part of its depth at an offset that is not a multiple of 16. Tensors
      * that lowerings create carry the format Vela gives them.
      */
     private static TensorFormat[] formats(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
@@ -504,6 +505,9 @@ public final class Planner {
         java.util.Arrays.fill(formats, TensorFormat.NHWC);
         boolean[] producedByNpu = new boolean[tensors.count];
         boolean[] linear = new boolean[tensors.count];
+        // Depth written so far into each tensor by operations that write only a part of its depth (a concatenation
+        // along C), in execution order: the offset of the next such write.
+        int[] depthOffset = new int[tensors.count];
         for (int t : g.inputs()) {
             linear[t] = true;
         }
@@ -531,6 +535,12 @@ public final class Planner {
                     continue;
                 }
                 producedByNpu[refs.ofm()] = true;
+                Shape4 stored = tensors.shapes[refs.ofm()];
+                if (npu.ofm().c() < stored.c() && npu.ofm().elements() < stored.elements()) {
+                    // _avoid_nhcwb16_for_concat: a write at a depth offset that is not a multiple of 16 needs NHWC.
+                    linear[refs.ofm()] |= depthOffset[refs.ofm()] % 16 != 0;
+                    depthOffset[refs.ofm()] += npu.ofm().c();
+                }
                 linear[refs.ifm()] |= reshapedView(npu.ifm(), tensors.shapes[refs.ifm()]);
                 linear[refs.ofm()] |= reshapedView(npu.ofm(), tensors.shapes[refs.ofm()]);
                 if (refs.ifm2().isPresent()) {

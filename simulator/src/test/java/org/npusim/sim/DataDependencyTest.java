@@ -58,7 +58,9 @@ final class DataDependencyTest {
         Margin margin = margin(Simulator.standard().run(m, "branches.yaml", hw, true));
         System.out.printf("branches on corstone-300: %d reads checked, least margin %,d ps%n", margin.checked(),
                 margin.leastPs());
-        assertThat(margin.checked()).isEqualTo(2); // j reads k, i reads s
+        // j reads k, i reads s, and the concatenation's write of i's part (an NPU average pool) reads i, two steps
+        // after it.
+        assertThat(margin.checked()).isEqualTo(3);
         assertThat(margin.leastPs()).isNotNegative();
     }
 
@@ -76,7 +78,7 @@ final class DataDependencyTest {
         Margin margin = margin(Simulator.standard().run(m, "reshaped.yaml", hw, true));
         System.out.printf("branches with a reshape on corstone-300: %d reads checked, least margin %,d ps%n",
                 margin.checked(), margin.leastPs());
-        assertThat(margin.checked()).isEqualTo(2);
+        assertThat(margin.checked()).isEqualTo(3);
         assertThat(margin.leastPs()).isNotNegative();
     }
 

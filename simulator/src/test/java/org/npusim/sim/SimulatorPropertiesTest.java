@@ -305,16 +305,18 @@ final class SimulatorPropertiesTest {
 
     @Test
     void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
-        // Layers 1 and 3 concatenate (Vela would lower them; npusim cannot yet), layer 2 is an NPU convolution.
+        // Layers 1 and 3 concatenate with a fused ReLU (Vela would lower them; npusim cannot yet), layer 2 is an NPU
+        // convolution.
         Model m = smallModel("two_concats", """
                   - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
-                  - {op: concatenation, name: cat1, inputs: [a, a], axis: 3}
+                  - {op: concatenation, name: cat1, inputs: [a, a], axis: 3, activation: relu}
                   - {op: conv2d, name: b, filters: 4, kernel: 1, padding: same}
-                  - {op: concatenation, name: cat2, inputs: [b, b], axis: 3}
+                  - {op: concatenation, name: cat2, inputs: [b, b], axis: 3, activation: relu}
                 """);
         SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
         assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU);
-        assertThat(r.notes()).contains("on the CPU: layers 1, 3: CONCATENATION has no NPU lowering in npusim yet");
+        assertThat(r.notes()).contains("on the CPU: layers 1, 3: CONCATENATION with a fused RELU activation, which Vela"
+                + " splits off into an operation of its own, is not lowered by npusim yet");
         // The CPU layers' cycles count the NPU clock, as every cycle figure does: with the NPU at a fifth of the
         // CPU's clock, NPU and CPU layer cycles still add up to at most the run's.
         SimulationResult slowNpu = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "npu.clock=100 MHz")).result();

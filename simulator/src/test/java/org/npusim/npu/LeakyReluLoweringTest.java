@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.npu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.Activation;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ElementType;
+import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorCode;
+import org.npusim.graph.Padding;
+import org.npusim.graph.Quantization;
+import org.npusim.graph.Shape;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.NpuVariant;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.result.LayerResult;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.sim.Simulator;
+import org.npusim.testsupport.SharedData;
+
+/** LEAKY_RELU as Vela 3.10's {@code convert_lrelu} lowers it: a LUT for 8 bits, the NPU's own function for int16. */
+final class LeakyReluLoweringTest {
+
+    private static final Shape SHAPE = Shape.of(1, 4, 4, 8);
+
+    private static Tensor tensor(List<Tensor> ts, String name, ElementType type, float scale) {
+        Tensor t = new Tensor(ts.size(), name, type, SHAPE, Optional.of(Quantization.perTensor(scale, 0)), Optional.empty(),
+                false);
+        ts.add(t);
+        return t;
+    }
+
+    /** A graph of one LEAKY_RELU from {@code in} to {@code out}, optionally behind a 1x1 average pool. */
+    private static Subgraph graph(ElementType in, float inScale, ElementType out, float outScale, boolean pooled) {
+        List<Tensor> ts = new ArrayList<>();
+        List<Operator> ops = new ArrayList<>();
+        tensor(ts, "x", in, inScale);
+        int src = 0;
+        if (pooled) {
+            tensor(ts, "p", in, inScale);
+            ops.add(new Operator(0, OperatorCode.of(BuiltinOperator.AVERAGE_POOL_2D), new int[] {0}, new int[] {1}, new int[0],
+                    new OpOptions.Pool2D(Padding.VALID, 1, 1, 1, 1, Activation.NONE)));
+            src = 1;
+        }
+        tensor(ts, "y", out, outScale);
+        int y = ts.size() - 1;
+        ops.add(new Operator(ops.size(), OperatorCode.of(BuiltinOperator.LEAKY_RELU), new int[] {src}, new int[] {y},
+                new int[0], new OpOptions.LeakyRelu(0.1f)));
+        return Subgraph.of("main", ts, ops, new int[] {0}, new int[] {y});
+    }
+
+    private static Lowering.Result lowerLast(Subgraph g, NpuVariant v) {
+        return new Lowering(g, Optional.of(v)).lower(g.operators().get(g.operators().size() - 1));
+    }
+
+    @Test
+    void lower_int8_standaloneLutOf256Entries() {
+        Lowering.Result r = lowerLast(graph(ElementType.INT8, 0.05f, ElementType.INT8, 0.04f, false), NpuVariant.ETHOS_U55_128);
+        List<NpuOperation> ops = ((Lowering.Result.Npu) r).operations();
+        assertThat(ops).hasSize(1);
+        assertThat(ops.get(0).type()).isEqualTo(NpuBlockType.ELEMENTWISE);
+        assertThat(ops.get(0).function()).isEqualTo(NpuOperation.Function.LUT);
+        assertThat(ops.get(0).lutBytes()).isEqualTo(256);
+    }
+
+    @Test
+    void lower_int8AfterAPool_fusedWhereTheVariantKeepsLutBanks() {
+        // The pool takes the LUT (and writes y); the LEAKY_RELU has no operation of its own. U55-64 keeps no SHRAM
+        // banks for a LUT, so there it stays a standalone LUT operation.
+        Subgraph g = graph(ElementType.INT8, 0.05f, ElementType.INT8, 0.04f, true);
+        Lowering fused = new Lowering(g, Optional.of(NpuVariant.ETHOS_U55_128));
+        NpuOperation pool = ((Lowering.Result.Npu) fused.lower(g.operators().get(0))).operations().get(0);
+        assertThat(pool.activation()).isEqualTo(NpuOperation.ActivationKind.LUT);
+        assertThat(pool.tensors().ofm()).isEqualTo(2);
+        assertThat(((Lowering.Result.Npu) fused.lower(g.operators().get(1))).operations()).isEmpty();
+        assertThat(((Lowering.Result.Npu) lowerLast(g, NpuVariant.ETHOS_U55_64)).operations()).hasSize(1);
+    }
+
+    @Test
+    void lower_int16_nativeWithEqualScalesElseOnTheCpu() {
+        Lowering.Result same = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.001f, false),
+                NpuVariant.ETHOS_U55_256);
+        NpuOperation op = ((Lowering.Result.Npu) same).operations().get(0);
+        assertThat(op.type()).isEqualTo(NpuBlockType.ELEMENTWISE);
+        assertThat(op.function()).isEqualTo(NpuOperation.Function.SIMPLE);
+        assertThat(op.lutBytes()).isZero();
+        Lowering.Result other = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.002f, false),
+                NpuVariant.ETHOS_U55_256);
+        assertThat(other).isInstanceOf(Lowering.Result.NotLowered.class);
+        assertThat(((Lowering.Result.NotLowered) other).reason()).contains("MUL + MAX");
+    }
+
+    @Test
+    void simulate_int8OnCorstone300_runsOnTheNpuWithItsLut() {
+        Subgraph g = graph(ElementType.INT8, 0.05f, ElementType.INT8, 0.04f, false);
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+        SimulationResult r = Simulator.standard().simulate(new Model("lrelu", "", 3, List.of(g)), "lrelu", hw);
+        LayerResult l = r.layers().get(0);
+        assertThat(l.unit()).isEqualTo(Unit.NPU);
+        assertThat(l.cycles()).isPositive();
+        assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+    }
+}
