@@ -52,7 +52,7 @@ final class ActivationQuantizer {
                     ? Quantization.perTensor(1f / 32768, 0) : Quantization.perTensor(1f / 256, -128));
             case TANH -> Optional.of(wide ? Quantization.perTensor(1f / 32768, 0) : Quantization.perTensor(1f / 128, 0));
             case CONV2D, DEPTHWISE_CONV2D, TRANSPOSE_CONV, FULLY_CONNECTED, AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL,
-                    CONCATENATION, RESHAPE, PAD, MEAN, RELU, RELU6 -> Optional.empty();
+                    CONCATENATION, RESHAPE, PAD, MEAN, RELU, RELU6, LEAKY_RELU -> Optional.empty();
         };
     }
 
@@ -61,7 +61,7 @@ final class ActivationQuantizer {
         return switch (op) {
             case AVERAGE_POOL2D, MAX_POOL2D, RESHAPE, PAD, MEAN, CONCATENATION -> true;
             case CONV2D, DEPTHWISE_CONV2D, TRANSPOSE_CONV, FULLY_CONNECTED, ADD, MUL, SOFTMAX, LOGISTIC, TANH, RELU,
-                    RELU6 -> false;
+                    RELU6, LEAKY_RELU -> false;
         };
     }
 

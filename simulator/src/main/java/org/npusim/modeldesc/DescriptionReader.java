@@ -174,6 +174,7 @@ final class DescriptionReader {
                     f.intList("axis", Integer.MIN_VALUE, Integer.MAX_VALUE, true).orElseThrow(() -> f.error("missing key 'axis'")),
                     f.bool("keep_dims", false));
             case LOGISTIC, TANH, RELU, RELU6 -> new LayerParams.Unary();
+            case LEAKY_RELU -> new LayerParams.LeakyRelu((float) f.number("alpha", Fields.NumberCheck.ANY, Optional.of(0.2)));
         };
     }
 

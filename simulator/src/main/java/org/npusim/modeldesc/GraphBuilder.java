@@ -194,6 +194,7 @@ final class GraphBuilder {
                 case TANH -> RangeEstimator.tanh(x);
                 case RELU -> RangeEstimator.rectify(x, Double.POSITIVE_INFINITY);
                 case RELU6 -> RangeEstimator.rectify(x, 6);
+                case LEAKY_RELU -> RangeEstimator.leaky(x, ((LayerParams.LeakyRelu) layer.params()).alpha());
             };
         }
         return e;
@@ -208,7 +209,7 @@ final class GraphBuilder {
             case AVERAGE_POOL2D, MAX_POOL2D -> ((LayerParams.Pool) p).activation();
             case ADD, MUL -> ((LayerParams.Elementwise) p).activation();
             case CONCATENATION -> ((LayerParams.Concat) p).activation();
-            case RESHAPE, SOFTMAX, PAD, MEAN, LOGISTIC, TANH, RELU, RELU6 -> Activation.NONE;
+            case RESHAPE, SOFTMAX, PAD, MEAN, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU -> Activation.NONE;
         };
     }
 
@@ -288,7 +289,8 @@ final class GraphBuilder {
                     int[] axes = normalizedAxes(((LayerParams.Mean) layer.params()).axes(), shapes.get(in[0]).rank());
                     yield new int[] {inTensors[0], out.constantInt32(name + "/axis", axes, Shape.of(axes.length))};
                 }
-                case AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL, CONCATENATION, SOFTMAX, LOGISTIC, TANH, RELU, RELU6 -> inTensors;
+                case AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL, CONCATENATION, SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU ->
+                        inTensors;
             };
             out.tensorOf[self] = out.add(name, type, outShape, Optional.of(quant[self]), Optional.empty());
             OperatorCode code = new OperatorCode(layer.op().builtin().code(), Optional.empty(),
@@ -369,6 +371,7 @@ final class GraphBuilder {
             case SOFTMAX -> new OpOptions.Softmax(((LayerParams.Softmax) p).beta());
             case MEAN -> new OpOptions.Reducer(((LayerParams.Mean) p).keepDims());
             case PAD, LOGISTIC, TANH, RELU, RELU6 -> new OpOptions.NoOptions();
+            case LEAKY_RELU -> new OpOptions.LeakyRelu(((LayerParams.LeakyRelu) p).alpha());
         };
     }
 }

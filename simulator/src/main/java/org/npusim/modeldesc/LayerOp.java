@@ -34,7 +34,8 @@ enum LayerOp {
     LOGISTIC(BuiltinOperator.LOGISTIC, Arity.ONE, false),
     TANH(BuiltinOperator.TANH, Arity.ONE, false),
     RELU(BuiltinOperator.RELU, Arity.ONE, false),
-    RELU6(BuiltinOperator.RELU6, Arity.ONE, false);
+    RELU6(BuiltinOperator.RELU6, Arity.ONE, false),
+    LEAKY_RELU(BuiltinOperator.LEAKY_RELU, Arity.ONE, false, "alpha");
 
     /** How many inputs an operation takes. */
     enum Arity {

@@ -150,4 +150,7 @@ sealed interface LayerParams {
 
     /** logistic, tanh, relu, relu6: no parameters. */
     record Unary() implements LayerParams {}
+
+    /** leaky_relu: the slope below zero (TensorFlow's default 0.2). */
+    record LeakyRelu(float alpha) implements LayerParams {}
 }

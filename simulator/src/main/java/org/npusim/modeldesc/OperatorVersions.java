@@ -46,6 +46,8 @@ final class OperatorVersions {
             case RESHAPE -> 1;
             case AVERAGE_POOL2D, MAX_POOL2D, CONCATENATION, SOFTMAX, MEAN, RELU6, RELU, LOGISTIC, TANH -> wide ? 3 : 2;
             case PAD -> wide ? 3 : 2;
+            // TFLite's op_version.cc: 2 for int16 inputs, else 1.
+            case LEAKY_RELU -> wide ? 2 : 1;
         };
     }
 }

@@ -162,6 +162,29 @@ final class RangeEstimator {
         return new TensorEstimate(p, p, 0, 1);
     }
 
+    /**
+     * Returns the estimate of LeakyReLU(x): x at and above zero, {@code alpha}·x below. It is the positive part of x
+     * minus alpha times the positive part of −x; the two never overlap, so the second moment is the sum of theirs
+     * (alpha squared for the second), and each part's moments are those of a rectification. The interval is the
+     * image of x's, with 0 inside it when x changes sign (for a negative alpha the function is not monotonic).
+     */
+    static TensorEstimate leaky(TensorEstimate x, double alpha) {
+        TensorEstimate above = rectify(x, Double.POSITIVE_INFINITY);
+        TensorEstimate below = rectify(new TensorEstimate(-x.mean(), x.meanSquare(), -x.high(), -x.low()),
+                Double.POSITIVE_INFINITY);
+        double mean = above.mean() - alpha * below.mean();
+        double meanSquare = above.meanSquare() + alpha * alpha * below.meanSquare();
+        double atLow = x.low() < 0 ? alpha * x.low() : x.low();
+        double atHigh = x.high() < 0 ? alpha * x.high() : x.high();
+        double lo = Math.min(atLow, atHigh);
+        double hi = Math.max(atLow, atHigh);
+        if (x.low() < 0 && x.high() > 0) {
+            lo = Math.min(lo, 0);
+            hi = Math.max(hi, 0);
+        }
+        return new TensorEstimate(mean, Math.max(meanSquare, mean * mean), lo, hi);
+    }
+
     /** Returns the estimate of the logistic function of {@code x}. */
     static TensorEstimate logistic(TensorEstimate x) {
         double mean = 1 / (1 + StrictMath.exp(-x.mean()));

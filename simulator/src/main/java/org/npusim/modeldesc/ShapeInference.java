@@ -90,7 +90,7 @@ final class ShapeInference {
                 case RESHAPE -> reshape(layer, in.get(0), ((LayerParams.Reshape) layer.params()).newShape());
                 case PAD -> pad(layer, in.get(0), ((LayerParams.Pad) layer.params()).paddings());
                 case MEAN -> mean(layer, in.get(0), (LayerParams.Mean) layer.params());
-                case SOFTMAX, LOGISTIC, TANH, RELU, RELU6 -> in.get(0);
+                case SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU -> in.get(0);
             };
         } catch (ArithmeticException | IllegalArgumentException e) {
             throw error(layer, "the output shape overflows (" + e.getMessage() + ")");

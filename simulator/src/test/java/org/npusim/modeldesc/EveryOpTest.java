@@ -45,6 +45,7 @@ final class EveryOpTest {
               - {op: reshape, name: flat, new_shape: [-1, 16]}
               - {op: fully_connected, name: fc, units: 5, weights: {sparsity: 0.5, clusters: 4}}
               - {op: softmax, name: probs, beta: 0.5}
+              - {op: leaky_relu, name: leaky, alpha: 0.1}
             """;
 
     private static Model build(ElementType type) {
@@ -66,13 +67,14 @@ final class EveryOpTest {
                 Shape.of(1, 8, 12, 16), Shape.of(1, 4, 6, 16), Shape.of(1, 8, 12, 8), Shape.of(1, 8, 12, 8),
                 Shape.of(1, 8, 12, 8), Shape.of(1, 8, 12, 8), Shape.of(1, 8, 12, 8), Shape.of(1, 8, 12, 16),
                 Shape.of(1, 8, 12, 16), Shape.of(1, 8, 12, 16), Shape.of(1, 1, 1, 16), Shape.of(1, 16), Shape.of(1, 5),
-                Shape.of(1, 5));
+                Shape.of(1, 5), Shape.of(1, 5));
         for (int i = 0; i < expected.size(); i++) {
             assertThat(output(g, i).shape()).as("layer %d", i).isEqualTo(expected.get(i));
         }
         assertThat(g.operators()).extracting(Operator::opName).containsExactly("CONV_2D", "DEPTHWISE_CONV_2D",
                 "MAX_POOL_2D", "PAD", "AVERAGE_POOL_2D", "TRANSPOSE_CONV", "LOGISTIC", "MUL", "TANH", "ADD",
-                "CONCATENATION", "RELU6", "RELU", "MEAN", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX");
+                "CONCATENATION", "RELU6", "RELU", "MEAN", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX",
+                "LEAKY_RELU");
     }
 
     @Test
@@ -87,18 +89,19 @@ final class EveryOpTest {
         assertThat(ops.get(13).options()).isEqualTo(new OpOptions.Reducer(true));
         assertThat(ops.get(14).options()).isEqualTo(new OpOptions.Reshape(new int[] {1, 16}));
         assertThat(ops.get(16).options()).isEqualTo(new OpOptions.Softmax(0.5f));
+        assertThat(ops.get(17).options()).isEqualTo(new OpOptions.LeakyRelu(0.1f));
     }
 
     @Test
     void parse_int8AndInt16_giveTfliteOperatorVersions() {
         // op_version.cc: int8 CONV_2D 3, DEPTHWISE 3, pools 2, PAD 2, TRANSPOSE_CONV with fused activation 4,
         // elementwise and activations 2, RESHAPE 1, FULLY_CONNECTED 4; int16: CONV_2D 4, DEPTHWISE 5, FC 7, ADD 3,
-        // MUL 4, the others 3. MUL int8 is 2 here: 1/256 (the logistic output) times the up scale is below the
-        // output scale.
+        // MUL 4, the others 3; LEAKY_RELU 1 (int8) and 2 (int16). MUL int8 is 2 here: 1/256 (the logistic output)
+        // times the up scale is below the output scale.
         assertThat(build(ElementType.INT8).main().operators()).extracting(o -> o.code().version())
-                .containsExactly(3, 3, 2, 2, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 1, 4, 2);
+                .containsExactly(3, 3, 2, 2, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 1, 4, 2, 1);
         assertThat(build(ElementType.INT16).main().operators()).extracting(o -> o.code().version())
-                .containsExactly(4, 5, 3, 3, 3, 4, 3, 4, 3, 3, 3, 3, 3, 3, 1, 7, 3);
+                .containsExactly(4, 5, 3, 3, 3, 4, 3, 4, 3, 3, 3, 3, 3, 3, 1, 7, 3, 2);
     }
 
     @Test

@@ -65,7 +65,7 @@ final class MalformedDescriptionTest {
                 Arguments.of("unknown op",
                         withLayers("{op: conv3d, filters: 4}"),
                         "t.yaml:6:10: layers[0].op: expected one of add, average_pool2d, concatenation, conv2d, "
-                                + "depthwise_conv2d, fully_connected, logistic, max_pool2d, mean, mul, pad, relu, relu6, "
+                                + "depthwise_conv2d, fully_connected, leaky_relu, logistic, max_pool2d, mean, mul, pad, relu, relu6, "
                                 + "reshape, softmax, tanh, transpose_conv, found 'conv3d'"),
                 Arguments.of("unknown layer key",
                         withLayers("{op: conv2d, filters: 4, kernal: 3, padding: same}"),

@@ -34,6 +34,21 @@ final class RangeEstimatorTest {
         assertThat(r.high()).isEqualTo(8);
     }
 
+    @Test
+    void leaky_centredNormal_givesTheTwoHalvesMoments() {
+        // For y ~ N(0, σ²) and slope a below 0: E = (1 − a)·σ/√(2π), E[·²] = (1 + a²)·σ²/2; the interval is the image
+        // of [−8, 8]: [−8a, 8].
+        TensorEstimate r = RangeEstimator.leaky(new TensorEstimate(0, 4, -8, 8), 0.1);
+        assertThat(r.mean()).isCloseTo(0.9 * 2 / Math.sqrt(2 * Math.PI), within(1e-6));
+        assertThat(r.meanSquare()).isCloseTo(1.01 * 2, within(1e-6));
+        assertThat(r.low()).isCloseTo(-0.8, within(1e-12));
+        assertThat(r.high()).isEqualTo(8);
+        // A negative slope folds the negative side up: the interval spans 0 to the larger image.
+        TensorEstimate folded = RangeEstimator.leaky(new TensorEstimate(0, 4, -8, 4), -1);
+        assertThat(folded.low()).isZero();
+        assertThat(folded.high()).isEqualTo(8);
+    }
+
     /**
      * Runs the shipped autoencoder in floating point (dequantized weights, zero biases, ReLU) on inputs drawn
      * uniformly over the input's range, and checks each layer's chosen quantization against the real outputs:
