@@ -213,6 +213,12 @@ public final class Lowering {
         if (in(lut, 0).type() != ElementType.INT8 && in(lut, 0).type() != ElementType.UINT8) {
             return false;
         }
+        // Vela fuses only what it has rewritten into a LUT: an operator it runs on the NPU, with 8 bits in and out,
+        // and for LEAKY_RELU a slope other than 0 (a slope of 0 is a ReLU).
+        if (SupportRules.check(graph, lut, variant.get()) instanceof SupportRules.Unsupported || in(lut, 0).type() != out(lut).type()
+                || lut.is(BuiltinOperator.LEAKY_RELU) && ((OpOptions.LeakyRelu) lut.options()).alpha() == 0) {
+            return false;
+        }
         if (consumers.get(producer.output(0)).size() != 1) {
             return false;
         }
@@ -566,6 +572,8 @@ public final class Lowering {
      * Vela splits a fused activation off into an operation of its own, which npusim does not lower yet. The planner
      * keeps the output linear (NHWC) when a write starts at a depth that is not a multiple of 16
      * ({@code _avoid_nhcwb16_for_concat}). Not checked against Vela's figures: no reference model concatenates.
+     * This follows Arm's Vela 3.10; NXP's build of it adds an ADD of 0 after every concatenation
+     * ({@code add_add_op_after_concat}), which npusim does not model.
      */
     private Result concatenation(Operator op) {
         Activation activation = ((OpOptions.Concatenation) op.options()).activation();
@@ -591,28 +599,36 @@ public final class Lowering {
     /**
      * LEAKY_RELU as Vela 3.10 lowers it ({@code convert_lrelu}): int8 or uint8 in and out becomes a 256-entry LUT
      * (a standalone element-wise LUT, or fused into its producer like LOGISTIC's); int16 in and out with equal
-     * quantization runs as the NPU's own element-wise LeakyReLU (a one-cycle-class function). Vela turns the other
-     * cases into MUL + MAX, which npusim does not lower yet (the CPU runs them).
+     * quantization and a positive slope runs as the NPU's own element-wise LeakyReLU (a one-cycle-class function);
+     * a slope of 0 is a ReLU. Vela turns the other cases into MUL + MAX (or, for a negative slope, MIN, MUL, RELU and
+     * ADD), which npusim does not lower yet (the CPU runs them).
      */
     private Result leakyRelu(Operator op) {
         Tensor ifm = in(op, 0);
         Tensor ofm = out(op);
+        float alpha = ((OpOptions.LeakyRelu) op.options()).alpha();
+        if (alpha == 0) {
+            // A slope of 0 is a ReLU (Vela retypes the operator), which runs as a 1x1 average pool.
+            return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
+                    .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
+        }
         boolean eightBit = ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8;
         if (eightBit && ifm.type() == ofm.type()) {
             return lutFunction(op, ifm);
         }
-        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16 && sameQuantization(ifm, ofm)) {
+        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16 && alpha > 0 && sameQuantization(ifm, ofm)) {
             return Result.Npu.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
                     .ifm(op.input(0), shape(ifm), bits(ifm)).build());
         }
         return new Result.NotLowered("LEAKY_RELU from " + ifm.type().label() + " to " + ofm.type().label()
-                + " with these scales becomes MUL + MAX in Vela, which npusim does not lower yet");
+                + (alpha < 0 ? " with a negative slope becomes MIN, MUL, RELU and ADD" : " with these scales becomes MUL + MAX")
+                + " in Vela, which npusim does not lower yet");
     }
 
     /** Whether two tensors have the same per-tensor scale and zero point (Vela's check_quantized_tens_scaling_equal). */
     private static boolean sameQuantization(Tensor a, Tensor b) {
         if (a.quantization().isEmpty() || b.quantization().isEmpty()) {
-            return a.quantization().isEmpty() && b.quantization().isEmpty();
+            return false;
         }
         Quantization qa = a.quantization().get();
         Quantization qb = b.quantization().get();

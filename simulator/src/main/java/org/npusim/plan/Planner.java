@@ -256,7 +256,9 @@ public final class Planner {
             int ofm = o.tensors().ofm();
             boolean subgraphInput = !produced.contains(ifm) && !tensors.constant[ifm];
             boolean requiresFullIfm = subgraphInput || formats[ifm] == TensorFormat.NHWC;
-            boolean requiresFullOfm = external[ofm] || formats[ofm] == TensorFormat.NHWC || readers[ofm] > 1;
+            // A tensor several operations write parts of (a concatenation's, an LSTM's output rows: Vela's
+            // ConcatSliceWrite) is only complete when all have run: it cannot be passed on in stripes.
+            boolean requiresFullOfm = external[ofm] || formats[ofm] == TensorFormat.NHWC || readers[ofm] > 1 || writers[ofm] > 1;
             int reused = -1;
             if (o.type() == NpuBlockType.ELEMENTWISE && writers[ofm] == 1) {
                 int[] inputs = {ifm, o.tensors().ifm2().orElse(-1)};
@@ -285,7 +287,9 @@ public final class Planner {
                 }
             }
             long ifmBytes = roundUp16(o.ifm().withDepthRoundedTo(formats[ifm].depthQuantum()).elements() * o.ifmBits() / 8);
-            long ofmBytes = roundUp16(o.ofm().withDepthRoundedTo(formats[ofm].depthQuantum()).elements() * o.ofmBits() / 8);
+            // Vela sizes the OFM from the pass's OFM shape, the whole tensor even when the operation writes a part.
+            Shape4 ofmShape = o.ofm().elements() < tensors.shapes[ofm].elements() ? tensors.shapes[ofm] : o.ofm();
+            long ofmBytes = roundUp16(ofmShape.withDepthRoundedTo(formats[ofm].depthQuantum()).elements() * o.ofmBits() / 8);
             ops.add(new Cascading.Op(o, run.get(positions.get(k)).block(), ifm, ifm2, ofm, ifmBytes, ofmBytes,
                     requiresFullIfm, requiresFullOfm, reused, cascadable, dependants));
         }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Activation;
 import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ConstantData;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.Model;
 import org.npusim.graph.OpOptions;
@@ -42,6 +43,11 @@ final class LeakyReluLoweringTest {
 
     /** A graph of one LEAKY_RELU from {@code in} to {@code out}, optionally behind a 1x1 average pool. */
     private static Subgraph graph(ElementType in, float inScale, ElementType out, float outScale, boolean pooled) {
+        return graph(in, inScale, out, outScale, pooled, 0.1f);
+    }
+
+    private static Subgraph graph(ElementType in, float inScale, ElementType out, float outScale, boolean pooled,
+            float alpha) {
         List<Tensor> ts = new ArrayList<>();
         List<Operator> ops = new ArrayList<>();
         tensor(ts, "x", in, inScale);
@@ -55,7 +61,7 @@ final class LeakyReluLoweringTest {
         tensor(ts, "y", out, outScale);
         int y = ts.size() - 1;
         ops.add(new Operator(ops.size(), OperatorCode.of(BuiltinOperator.LEAKY_RELU), new int[] {src}, new int[] {y},
-                new int[0], new OpOptions.LeakyRelu(0.1f)));
+                new int[0], new OpOptions.LeakyRelu(alpha)));
         return Subgraph.of("main", ts, ops, new int[] {0}, new int[] {y});
     }
 
@@ -109,5 +115,53 @@ final class LeakyReluLoweringTest {
         assertThat(l.unit()).isEqualTo(Unit.NPU);
         assertThat(l.cycles()).isPositive();
         assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+    }
+
+    @Test
+    void lower_slopeZero_aReluNotALut_andNeverFused() {
+        // Vela retypes a LEAKY_RELU of slope 0 as a ReLU: a 1x1 average pool with a ReLU, no table to load.
+        Subgraph g = graph(ElementType.INT8, 0.05f, ElementType.INT8, 0.04f, true, 0f);
+        Lowering l = new Lowering(g, Optional.of(NpuVariant.ETHOS_U55_128));
+        NpuOperation relu = ((Lowering.Result.Npu) l.lower(g.operators().get(1))).operations().get(0);
+        assertThat(relu.type()).isEqualTo(NpuBlockType.POOLING);
+        assertThat(relu.activation()).isEqualTo(NpuOperation.ActivationKind.RELU);
+        assertThat(relu.lutBytes()).isZero();
+        NpuOperation pool = ((Lowering.Result.Npu) l.lower(g.operators().get(0))).operations().get(0);
+        assertThat(pool.activation()).isNotEqualTo(NpuOperation.ActivationKind.LUT);
+    }
+
+    @Test
+    void lower_int16NegativeSlope_leftToTheCpu() {
+        Lowering.Result r = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.001f, false, -0.5f),
+                NpuVariant.ETHOS_U55_256);
+        assertThat(r).isInstanceOf(Lowering.Result.NotLowered.class);
+        assertThat(((Lowering.Result.NotLowered) r).reason()).contains("negative slope");
+    }
+
+    @Test
+    void lower_lutAfterABatchedFullyConnected_notFusedWhenTheLeakyReluItselfStaysOnTheCpu() {
+        // FULLY_CONNECTED keeps batch 2 (allowed for it); LEAKY_RELU on a batch of 2 fails Vela's batch rule and runs
+        // on the CPU. Vela never fuses an operator it leaves to the CPU: the FC writes its own output, without LUT.
+        List<Tensor> ts = new ArrayList<>();
+        Shape in = Shape.of(2, 4, 16);
+        Shape out = Shape.of(2, 4, 8);
+        ts.add(new Tensor(0, "x", ElementType.INT8, in, Optional.of(Quantization.perTensor(0.05f, 0)), Optional.empty(), false));
+        ts.add(new Tensor(1, "w", ElementType.INT8, Shape.of(8, 16), Optional.of(Quantization.perTensor(0.01f, 0)),
+                Optional.of(ConstantData.ofInt8(new byte[8 * 16])), false));
+        ts.add(new Tensor(2, "b", ElementType.INT32, Shape.of(8), Optional.of(Quantization.perTensor(0.0005f, 0)),
+                Optional.of(ConstantData.ofInt32(new int[8])), false));
+        ts.add(new Tensor(3, "f", ElementType.INT8, out, Optional.of(Quantization.perTensor(0.05f, 0)), Optional.empty(), false));
+        ts.add(new Tensor(4, "y", ElementType.INT8, out, Optional.of(Quantization.perTensor(0.04f, 0)), Optional.empty(), false));
+        List<Operator> ops = List.of(
+                new Operator(0, OperatorCode.of(BuiltinOperator.FULLY_CONNECTED), new int[] {0, 1, 2}, new int[] {3}, new int[0],
+                        new OpOptions.FullyConnected(Activation.NONE, 0, true, false)),
+                new Operator(1, OperatorCode.of(BuiltinOperator.LEAKY_RELU), new int[] {3}, new int[] {4}, new int[0],
+                        new OpOptions.LeakyRelu(0.1f)));
+        Subgraph g = Subgraph.of("main", ts, ops, new int[] {0}, new int[] {4});
+        Lowering l = new Lowering(g, Optional.of(NpuVariant.ETHOS_U55_128));
+        assertThat(l.lower(ops.get(1))).isInstanceOf(Lowering.Result.NotLowered.class);
+        NpuOperation fc = ((Lowering.Result.Npu) l.lower(ops.get(0))).operations().get(0);
+        assertThat(fc.activation()).isNotEqualTo(NpuOperation.ActivationKind.LUT);
+        assertThat(fc.tensors().ofm()).isEqualTo(3);
     }
 }

@@ -4,6 +4,7 @@ package org.npusim.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,23 @@ final class DataDependencyTest {
         // j reads k, i reads s, and the concatenation's write of i's part (an NPU average pool) reads i, two steps
         // after it.
         assertThat(margin.checked()).isEqualTo(3);
+        assertThat(margin.leastPs()).isNotNegative();
+    }
+
+    /**
+     * A concatenation written in two parts (two average pools) and read by a convolution: the reader must wait for
+     * both parts, the first of which (two steps back) the block dependency does not cover.
+     */
+    @Test
+    void simulate_readerOfAConcatenation_waitsForEveryPart() {
+        Model m = ModelDescriptions.parse(BRANCHES + "  - {op: conv2d, name: r, filters: 8, kernel: [1, 1],"
+                + " padding: same, inputs: [c]}\n", "concat_reader.yaml");
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+        Margin margin = margin(Simulator.standard().run(m, "concat_reader.yaml", hw, true));
+        System.out.printf("a concatenation's reader on corstone-300: %d reads checked, least margin %,d ps%n",
+                margin.checked(), margin.leastPs());
+        // j reads k, i reads s, the second part's pool reads i, and r reads the first part (two steps back).
+        assertThat(margin.checked()).isEqualTo(4);
         assertThat(margin.leastPs()).isNotNegative();
     }
 
@@ -207,23 +225,27 @@ final class DataDependencyTest {
         }
         List<Step> steps = run.plan().steps();
         int[] storage = run.plan().storage();
-        Map<Integer, Integer> producer = new HashMap<>();
+        // Every step of the current NPU subgraph that wrote each storage: a tensor written in parts (a
+        // concatenation's) has several, and a reader needs all of them.
+        Map<Integer, List<Integer>> writers = new HashMap<>();
         int checked = 0;
         long least = Long.MAX_VALUE;
         for (int j = 0; j < steps.size(); j++) {
             if (!(steps.get(j) instanceof Step.Npu n)) {
-                producer.clear();
+                writers.clear();
                 continue;
             }
             for (int t : new int[] {n.op().tensors().ifm(), n.op().tensors().ifm2().orElse(-1)}) {
-                Integer k = t < 0 ? null : producer.get(t < storage.length ? storage[t] : t);
-                if (t >= 0 && k != null && k < j - 1 && firstRead.containsKey(j)) {
-                    least = Math.min(least, firstRead.get(j) - drained.get(k));
-                    checked++;
+                List<Integer> ks = t < 0 ? List.of() : writers.getOrDefault(t < storage.length ? storage[t] : t, List.of());
+                for (int k : ks) {
+                    if (k < j - 1 && firstRead.containsKey(j)) {
+                        least = Math.min(least, firstRead.get(j) - drained.get(k));
+                        checked++;
+                    }
                 }
             }
             int ofm = n.op().tensors().ofm();
-            producer.put(ofm < storage.length ? storage[ofm] : ofm, j);
+            writers.computeIfAbsent(ofm < storage.length ? storage[ofm] : ofm, x -> new ArrayList<>()).add(j);
         }
         return new Margin(checked, least);
     }
