@@ -15,6 +15,7 @@ package org.npusim.graph;
  *   <li>QUANTIZE between integer types, standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
  *       runs as 1×1 average pools: {@code E(OFM)};
  *   <li>CONCATENATION, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
+ *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
  *   <li>everything else (element-wise, data movement, lookups): 0.
  * </ul>
  *
@@ -38,7 +39,9 @@ public final class Macs {
             case SEQUENCE_LSTM -> lstm(op, tensors);
             case NONE -> poolLike(op, tensors);
             case CONCATENATION -> elements(tensors, op.output(0));
-            case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, LEAKY_RELU, RESIZE, CUSTOM, OPAQUE -> 0;
+            // A LEAKY_RELU of slope 0 is a ReLU, which Vela runs as a 1x1 average pool.
+            case LEAKY_RELU -> ((OpOptions.LeakyRelu) op.options()).alpha() == 0 ? elements(tensors, op.output(0)) : 0;
+            case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, RESIZE, CUSTOM, OPAQUE -> 0;
         };
     }
 

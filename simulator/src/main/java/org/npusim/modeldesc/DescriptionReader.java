@@ -168,14 +168,23 @@ final class DescriptionReader {
                     (int) f.integer("axis", Integer.MIN_VALUE, Integer.MAX_VALUE, Optional.of(-1L)), activation(f));
             case RESHAPE -> new LayerParams.Reshape(
                     f.intList("new_shape", -1, Integer.MAX_VALUE, false).orElseThrow(() -> f.error("missing key 'new_shape'")));
-            case SOFTMAX -> new LayerParams.Softmax((float) f.number("beta", Fields.NumberCheck.POSITIVE, Optional.of(1.0)));
+            case SOFTMAX -> new LayerParams.Softmax(float32(f, "beta", Fields.NumberCheck.POSITIVE, 1.0));
             case PAD -> new LayerParams.Pad(paddings(f));
             case MEAN -> new LayerParams.Mean(
                     f.intList("axis", Integer.MIN_VALUE, Integer.MAX_VALUE, true).orElseThrow(() -> f.error("missing key 'axis'")),
                     f.bool("keep_dims", false));
             case LOGISTIC, TANH, RELU, RELU6 -> new LayerParams.Unary();
-            case LEAKY_RELU -> new LayerParams.LeakyRelu((float) f.number("alpha", Fields.NumberCheck.ANY, Optional.of(0.2)));
+            case LEAKY_RELU -> new LayerParams.LeakyRelu(float32(f, "alpha", Fields.NumberCheck.ANY, 0.2));
         };
+    }
+
+    /** Returns number {@code key} as a 32-bit float, which TFLite stores: a value beyond its range is an error. */
+    private static float float32(Fields f, String key, Fields.NumberCheck check, double dflt) {
+        double v = f.number(key, check, Optional.of(dflt));
+        if (!Float.isFinite((float) v)) {
+            throw f.errorAt(key, "expected a number that a 32-bit float holds, found " + v);
+        }
+        return (float) v;
     }
 
     private static int positive(Fields f, String key) {

@@ -24,7 +24,9 @@ import org.npusim.graph.ElementType;
  *       scale serves all channels; beyond 4σ lie 0.006 % of a normal's mass.
  *   <li><b>Fused or standalone relu, relu6:</b> the moments of a rectified normal N(μ, σ²), with α = μ/σ:
  *       E[y] = μΦ(α) + σφ(α), E[y²] = (μ² + σ²)Φ(α) + μσφ(α); relu6 caps them at 6 and 36 (an upper bound). The
- *       interval's ends pass through the function.
+ *       interval's ends pass through the function. <b>leaky_relu</b> with slope a: the rectified part of x minus a
+ *       times the rectified part of −x (they never overlap: E[y²] adds a² times the second's); the interval is the
+ *       image of x's, 0 included when x changes sign.
  *   <li><b>add:</b> inputs independent: means and variances add; the interval is mean ± 4σ, cut to the sum of the
  *       input intervals (which bounds it for certain). <b>mul:</b> E[ab] = E[a]E[b], E[(ab)²] = E[a²]E[b²]; cut to
  *       the products of the interval ends.

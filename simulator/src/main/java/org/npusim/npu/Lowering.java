@@ -600,15 +600,17 @@ public final class Lowering {
      * LEAKY_RELU as Vela 3.10 lowers it ({@code convert_lrelu}): int8 or uint8 in and out becomes a 256-entry LUT
      * (a standalone element-wise LUT, or fused into its producer like LOGISTIC's); int16 in and out with equal
      * quantization and a positive slope runs as the NPU's own element-wise LeakyReLU (a one-cycle-class function);
-     * a slope of 0 is a ReLU. Vela turns the other cases into MUL + MAX (or, for a negative slope, MIN, MUL, RELU and
-     * ADD), which npusim does not lower yet (the CPU runs them).
+     * a slope of 0 is a ReLU (a separate average pool: npusim does not fold a ReLU into its producer as Vela's pass
+     * packing does). Vela turns the other cases into MUL + MAX (for a slope between 0 and 1) or MIN, MUL, RELU and
+     * ADD, which npusim does not lower yet (the CPU runs them).
      */
     private Result leakyRelu(Operator op) {
         Tensor ifm = in(op, 0);
         Tensor ofm = out(op);
         float alpha = ((OpOptions.LeakyRelu) op.options()).alpha();
         if (alpha == 0) {
-            // A slope of 0 is a ReLU (Vela retypes the operator), which runs as a 1x1 average pool.
+            // A slope of 0 is a ReLU (Vela retypes the operator), which runs as a 1x1 average pool (Vela would fold
+            // it into a single-reader producer; npusim does not fold standalone ReLUs yet).
             return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
                     .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
         }
@@ -621,7 +623,8 @@ public final class Lowering {
                     .ifm(op.input(0), shape(ifm), bits(ifm)).build());
         }
         return new Result.NotLowered("LEAKY_RELU from " + ifm.type().label() + " to " + ofm.type().label()
-                + (alpha < 0 ? " with a negative slope becomes MIN, MUL, RELU and ADD" : " with these scales becomes MUL + MAX")
+                + (alpha > 0 && alpha < 1 ? " with these scales becomes MUL + MAX"
+                        : " with a slope of " + alpha + " becomes MIN, MUL, RELU and ADD")
                 + " in Vela, which npusim does not lower yet");
     }
 

@@ -86,6 +86,10 @@ final class MalformedDescriptionTest {
                 Arguments.of("filters not a number",
                         withLayers("{op: conv2d, filters: four, kernel: 3, padding: same}"),
                         "t.yaml:6:27: layers[0] (conv2d 'conv2d_0').filters: expected a positive integer, found 'four'"),
+                Arguments.of("a slope beyond a 32-bit float",
+                        withLayers("{op: leaky_relu, alpha: 1e39}"),
+                        "t.yaml:6:29: layers[0] (leaky_relu 'leaky_relu_0').alpha: expected a number that a 32-bit float holds,"
+                                + " found 1.0E39"),
                 Arguments.of("a list item not a number",
                         withLayers("{op: mean, axis: [1, x], keep_dims: true}"),
                         "t.yaml:6:26: layers[0] (mean 'mean_0').axis[1]: expected an integer or a list of integers, found 'x'"),

@@ -49,6 +49,27 @@ final class RangeEstimatorTest {
         assertThat(folded.high()).isEqualTo(8);
     }
 
+    @Test
+    void describe_leakyReluAfterAConvolution_outputRangeShrinksOnTheNegativeSide() {
+        // The convolution's output is symmetric about 0 (zero-mean weights); leaky_relu with slope 0.1 keeps the
+        // positive side and a tenth of the negative one, so its quantization differs from the convolution's and puts
+        // its zero point well below the middle of the int8 range.
+        Subgraph g = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: lrelu
+                input: {shape: [1, 8, 8, 4], type: int8, scale: 0.02, zero_point: 0}
+                weights: {seed: 3}
+                layers:
+                  - {op: conv2d, name: c, filters: 8, kernel: 3, padding: same}
+                  - {op: leaky_relu, name: l, alpha: 0.1}
+                """, "lrelu.yaml").main();
+        Quantization conv = g.tensor(g.operators().get(0).output(0)).quantization().orElseThrow();
+        Quantization leaky = g.tensor(g.operators().get(1).output(0)).quantization().orElseThrow();
+        assertThat(leaky).isNotEqualTo(conv);
+        assertThat(Math.abs(conv.zeroPoint(0))).isLessThan(10);
+        assertThat(leaky.zeroPoint(0)).isLessThan(-80);
+    }
+
     /**
      * Runs the shipped autoencoder in floating point (dequantized weights, zero biases, ReLU) on inputs drawn
      * uniformly over the input's range, and checks each layer's chosen quantization against the real outputs:

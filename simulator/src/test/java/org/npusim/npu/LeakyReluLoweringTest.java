@@ -118,7 +118,7 @@ final class LeakyReluLoweringTest {
     }
 
     @Test
-    void lower_slopeZero_aReluNotALut_andNeverFused() {
+    void lower_slopeZero_aReluNotALut_andItsMacsCountedAlike() {
         // Vela retypes a LEAKY_RELU of slope 0 as a ReLU: a 1x1 average pool with a ReLU, no table to load.
         Subgraph g = graph(ElementType.INT8, 0.05f, ElementType.INT8, 0.04f, true, 0f);
         Lowering l = new Lowering(g, Optional.of(NpuVariant.ETHOS_U55_128));
@@ -128,6 +128,8 @@ final class LeakyReluLoweringTest {
         assertThat(relu.lutBytes()).isZero();
         NpuOperation pool = ((Lowering.Result.Npu) l.lower(g.operators().get(0))).operations().get(0);
         assertThat(pool.activation()).isNotEqualTo(NpuOperation.ActivationKind.LUT);
+        // check (the graph's count) and simulate (the lowered operation's) agree: one MAC per element.
+        assertThat(g.facts().operators().get(1).macs()).isEqualTo(relu.macs()).isEqualTo(4 * 4 * 8);
     }
 
     @Test
@@ -135,7 +137,7 @@ final class LeakyReluLoweringTest {
         Lowering.Result r = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.001f, false, -0.5f),
                 NpuVariant.ETHOS_U55_256);
         assertThat(r).isInstanceOf(Lowering.Result.NotLowered.class);
-        assertThat(((Lowering.Result.NotLowered) r).reason()).contains("negative slope");
+        assertThat(((Lowering.Result.NotLowered) r).reason()).contains("a slope of -0.5 becomes MIN, MUL, RELU and ADD");
     }
 
     @Test
