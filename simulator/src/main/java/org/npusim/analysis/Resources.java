@@ -39,15 +39,17 @@ public final class Resources {
      * small to pay for it.
      */
     public static String describeBottleneck(LayerResult l, HardwareConfig hw) {
-        if (l.unit() == Unit.NPU && FixedResource.CPU.is(l.bottleneck())) {
-            return "CPU running the NPU driver";
-        }
-        return describe(l.bottleneck(), hw);
+        return boundByDriver(l) ? "CPU running the NPU driver" : describe(l.bottleneck(), hw);
     }
 
     /** Returns the label of layer {@code l}'s bottleneck for a table: {@code cpu (driver)} for the driver's work. */
     public static String bottleneckLabel(LayerResult l) {
-        return l.unit() == Unit.NPU && FixedResource.CPU.is(l.bottleneck()) ? l.bottleneck() + " (driver)" : l.bottleneck();
+        return boundByDriver(l) ? l.bottleneck() + " (driver)" : l.bottleneck();
+    }
+
+    /** Whether NPU layer {@code l} waited most on the CPU: its only CPU work is the driver's invocation. */
+    private static boolean boundByDriver(LayerResult l) {
+        return l.unit() == Unit.NPU && FixedResource.CPU.is(l.bottleneck());
     }
 
     /** Returns the memory a channel label {@code axiN:MEMORY} reaches, or an empty string for other resources. */

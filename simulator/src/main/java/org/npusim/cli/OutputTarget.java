@@ -155,10 +155,12 @@ final class OutputTarget {
 
         /** Writes {@code content} for {@code file}. */
         void addBinary(Path file, BinaryContent content) {
-            List<Path> all = new ArrayList<>(targets);
-            all.add(file);
-            check(all.toArray(new Path[0]));
+            check(file);
             Path target = resolved(file);
+            if (targets.contains(target)) {
+                throw new InputException(file.toString(), "", "is given twice (also as " + target
+                        + "); each output needs a file of its own");
+            }
             try {
                 if (Files.exists(target) && !Files.isRegularFile(target)) {
                     // A FIFO or a device cannot be replaced, and is not left half-written by a failure either.

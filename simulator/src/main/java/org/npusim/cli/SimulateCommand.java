@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import org.npusim.analysis.Analysis;
 import org.npusim.analysis.Analyzer;
@@ -139,11 +140,12 @@ final class SimulateCommand implements Callable<Integer> {
         Simulator.Run run = simulator(sizer).run(m, path, hw, trace != null);
         SimulationResult r = run.result();
         // A Vela-compiled model reads its weights where its command stream says: no per-layer placement to propose.
-        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(h -> simulator(sizer).simulate(m, path, h))
-                : new Analyzer(h -> simulator(sizer).simulate(m, path, h), m.main());
+        Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).simulate(m, path, h);
+        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main());
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
+        OutputTarget.Content result = w -> ResultWriter.write(r, Optional.of(analysis), format, w);
         // The files are moved into place together, once all are written: a failure while writing leaves none of them.
         try (OutputTarget.Batch files = new OutputTarget.Batch()) {
             if (trace != null) {
@@ -153,12 +155,12 @@ final class SimulateCommand implements Callable<Integer> {
                 files.add(report, w -> HtmlReport.write(run, hw, analysis, w));
             }
             if (output != null) {
-                files.add(output, w -> ResultWriter.write(r, Optional.of(analysis), format, w));
+                files.add(output, result);
             }
             files.commit();
         }
         if (output == null) {
-            OutputTarget.write(null, spec.commandLine().getOut(), w -> ResultWriter.write(r, Optional.of(analysis), format, w));
+            OutputTarget.write(null, spec.commandLine().getOut(), result);
         }
         return Main.OK;
     }

@@ -35,10 +35,7 @@ public final class Resource {
         long start = Math.max(readyPs, busyUntil);
         waitPs += start - readyPs;
         busyUntil = start + durationPs;
-        if (busyUntil > TimeLimitExceeded.LIMIT_PS || busyUntil < 0) {
-            // Tested here, not through TimeLimitExceeded.check: its message would be built on every reservation.
-            throw new TimeLimitExceeded("a reservation of " + name + " ending at " + busyUntil + " ps");
-        }
+        TimeLimitExceeded.check(busyUntil, "a reservation of", name);
         busyPs += durationPs;
         transactions++;
         return busyUntil;

@@ -44,7 +44,7 @@ public final class Simulation {
 
     /** Schedules {@code handler} at absolute time {@code timePs} with {@code priority} (lower runs first). */
     public void at(long timePs, int priority, Handler handler, int arg) {
-        TimeLimitExceeded.check(timePs, "an event");
+        TimeLimitExceeded.check(timePs, "an event", "");
         if (timePs < now) {
             throw new IllegalStateException("event at " + timePs + " ps scheduled in the past (now " + now + " ps)");
         }

@@ -28,10 +28,14 @@ public final class TimeLimitExceeded extends RuntimeException {
         return what;
     }
 
-    /** Throws when {@code timePs} (a time reached, or a time that wrapped past {@code Long.MAX_VALUE}) is out of range. */
-    static void check(long timePs, String what) {
+    /**
+     * Throws when {@code timePs} (a time reached, or one that wrapped past {@code Long.MAX_VALUE}) is out of range;
+     * {@code what} and {@code whose} name it ("a reservation of" and a resource), joined only when it throws, so
+     * that a check on every event and reservation builds no text.
+     */
+    public static void check(long timePs, String what, String whose) {
         if (timePs > LIMIT_PS || timePs < 0) {
-            throw new TimeLimitExceeded(what + " at " + timePs + " ps");
+            throw new TimeLimitExceeded(what + (whose.isEmpty() ? "" : " " + whose) + " at " + timePs + " ps");
         }
     }
 }

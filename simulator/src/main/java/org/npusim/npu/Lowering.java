@@ -534,8 +534,7 @@ public final class Lowering {
             case LOGISTIC, TANH, HARD_SWISH, EXP:
                 return lutFunction(op, ifm);
             case RELU, RELU6, RELU_N1_TO_1:
-                return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
-                        .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
+                return reluPool(op, ifm);
             default:
                 return new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         }
@@ -611,14 +610,14 @@ public final class Lowering {
         if (alpha == 0) {
             // A slope of 0 is a ReLU (Vela retypes the operator), which runs as a 1x1 average pool (Vela would fold
             // it into a single-reader producer; npusim does not fold standalone ReLUs yet).
-            return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
-                    .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
+            return reluPool(op, ifm);
         }
         boolean eightBit = ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8;
         if (eightBit && ifm.type() == ofm.type()) {
             return lutFunction(op, ifm);
         }
-        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16 && alpha > 0 && sameQuantization(ifm, ofm)) {
+        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16 && alpha > 0 && ifm.quantization().isPresent()
+                && SupportRules.sameScale(ifm.quantization(), ofm.quantization())) {
             return Result.Npu.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
                     .ifm(op.input(0), shape(ifm), bits(ifm)).build());
         }
@@ -628,14 +627,10 @@ public final class Lowering {
                 + " in Vela, which npusim does not lower yet");
     }
 
-    /** Whether two tensors have the same per-tensor scale and zero point (Vela's check_quantized_tens_scaling_equal). */
-    private static boolean sameQuantization(Tensor a, Tensor b) {
-        if (a.quantization().isEmpty() || b.quantization().isEmpty()) {
-            return false;
-        }
-        Quantization qa = a.quantization().get();
-        Quantization qb = b.quantization().get();
-        return qa.scale(0) == qb.scale(0) && qa.zeroPoint(0) == qb.zeroPoint(0);
+    /** A standalone ReLU family activation: a 1x1 average pool with the activation (Vela's pass packing). */
+    private Result reluPool(Operator op, Tensor ifm) {
+        return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
+                .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
     }
 
     // ---- UNIDIRECTIONAL_SEQUENCE_LSTM ----

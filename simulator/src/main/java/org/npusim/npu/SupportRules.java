@@ -166,6 +166,17 @@ public final class SupportRules {
     }
 
     /** The checks of one operator. */
+    /**
+     * Whether two quantizations have the same per-tensor scale and zero point (Vela's
+     * {@code check_quantized_tens_scaling_equal}); two absent ones count as equal.
+     */
+    static boolean sameScale(Optional<Quantization> a, Optional<Quantization> c) {
+        if (a.isEmpty() || c.isEmpty()) {
+            return a.isEmpty() == c.isEmpty();
+        }
+        return a.get().scale(0) == c.get().scale(0) && a.get().zeroPoint(0) == c.get().zeroPoint(0);
+    }
+
     private static final class Rules {
         final Subgraph g;
         final Operator op;
@@ -711,13 +722,6 @@ public final class SupportRules {
                 }
             }
             return Optional.empty();
-        }
-
-        static boolean sameScale(Optional<Quantization> a, Optional<Quantization> c) {
-            if (a.isEmpty() || c.isEmpty()) {
-                return a.isEmpty() == c.isEmpty();
-            }
-            return a.get().scale(0) == c.get().scale(0) && a.get().zeroPoint(0) == c.get().zeroPoint(0);
         }
 
         // ---- SOFTMAX, MEAN, ARG_MAX, RESIZE ----

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.npusim.cmdstream.CompiledOperator;
-import org.npusim.cmdstream.KernelCommand;
 import org.npusim.compression.EncodedWeights;
 import org.npusim.compression.LayerWeights;
 import org.npusim.compression.ModelWeights;
@@ -175,7 +174,7 @@ public final class InspectReport {
             macs[op.index()] = g.facts().operators().get(op.index()).macs();
         }
         for (CompiledOperator c : compiled) {
-            macs[c.operator()] = c.stream().kernels().stream().mapToLong(KernelCommand::macs).sum();
+            macs[c.operator()] = c.stream().macs();
         }
         return macs;
     }

@@ -70,7 +70,6 @@ final class EventSimulator {
     /** CPU time the driver spends to start an NPU subgraph (a run of NPU steps after a CPU step or at the start). */
     private final long npuInvocationPs;
     private final List<Resource> resources = new ArrayList<>();
-    private final List<String> resourceLabels = new ArrayList<>();
     /** Per resource, its track: the channel's label without the stream a resource of its own carries without contention. */
     private final List<String> resourceTracks = new ArrayList<>();
     private final Map<String, Integer> resourceIds = new HashMap<>();
@@ -116,10 +115,10 @@ final class EventSimulator {
      */
     static final int DMA_TRAIN_BYTES = 1024;
     /**
-     * The job the DMA engine is moving: its step, its transfer (−1 for a memory copy), source and destination, bytes,
-     * slice and kind for the timeline, when it started, its trains still to read, and their size.
+     * The job the DMA engine is moving: its transfer (−1 for a memory copy), source and destination, bytes, slice and
+     * kind for the timeline, when it started, its trains still to read, their size, and the time a train takes to
+     * read and to write (the same for every train of the job). The step is the one its events carry.
      */
-    private int dmaStep;
     private int dmaTransfer;
     private Channel dmaSource;
     private Channel dmaDestination;
@@ -131,6 +130,8 @@ final class EventSimulator {
     private long dmaStartPs;
     private int dmaTrainsLeft;
     private double dmaTrainBytes;
+    private long dmaTrainReadPs;
+    private long dmaTrainWritePs;
     /** When the active transfer's trains written so far are in their destination. */
     private long dmaWrittenPs;
     private final boolean[] transferComplete;
@@ -250,7 +251,6 @@ final class EventSimulator {
         if (id == null) {
             id = resources.size();
             resources.add(new Resource(label));
-            resourceLabels.add(label);
             int slash = label.indexOf('/');
             resourceTracks.add(slash > 0 ? label.substring(0, slash) : label);
             resourceIds.put(label, id);
@@ -721,7 +721,8 @@ final class EventSimulator {
 
     /** Starts the next DMA transfer when the engine is free and the transfer is released. */
     private void pumpDma() {
-        if (dmaBusy || pendingCopy >= 0 || nextTransfer >= transfers.size()) {
+        // A copy waiting for the engine is started the moment it is free (onDmaFree), so none waits here.
+        if (dmaBusy || nextTransfer >= transfers.size()) {
             return;
         }
         Transfer t = transfers.get(nextTransfer);
@@ -738,7 +739,6 @@ final class EventSimulator {
      */
     private void startJob(int step, int transfer, Channel source, Channel destination, long jobBytes, int slice, String what) {
         dmaBusy = true;
-        dmaStep = step;
         dmaTransfer = transfer;
         dmaSource = source;
         dmaDestination = destination;
@@ -751,18 +751,21 @@ final class EventSimulator {
         dmaStartPs = sim.now();
         dmaTrainsLeft = (int) Math.max(1, jobBytes / DMA_TRAIN_BYTES);
         dmaTrainBytes = (double) jobBytes / dmaTrainsLeft;
+        dmaTrainReadPs = transferPs(dmaTrainBytes, source.timing());
+        dmaTrainWritePs = destination == null ? 0 : transferPs(dmaTrainBytes, destination.timing());
         dmaWrittenPs = dmaStartPs;
         if (destination != null) {
             bytes[step].write(destination.memory(), jobBytes);
         }
         bytes[step].read(source.memory(), jobBytes);
-        readTrain(dmaStartPs);
+        readTrain(step, dmaStartPs);
     }
 
-    /** Reads the active job's next burst train from its source. */
-    private void readTrain(long nowPs) {
-        long readEnd = fetch(dmaStep, dmaReadResource, dmaSource, DMA_READ, dmaTrainBytes, nowPs, dmaSlice);
-        sim.at(readEnd, dmaTrainRead, dmaStep);
+    /** Reads the active job's next burst train from its source (what {@link #fetch} does, its duration known). */
+    private void readTrain(int step, long nowPs) {
+        long readEnd = reserve(step, dmaReadResource, DMA_READ, nowPs, dmaTrainReadPs, dmaTrainReadPs, STREAMS.get(DMA_READ),
+                dmaSlice, dmaTrainBytes);
+        sim.at(readEnd, dmaTrainRead, step);
     }
 
     /**
@@ -777,11 +780,11 @@ final class EventSimulator {
     private void onTrainRead(Simulation s, int step) {
         long now = s.now();
         if (dmaDestination != null) {
-            dmaWrittenPs = Math.max(dmaWrittenPs, fetch(step, dmaWriteResource, dmaDestination, DMA_WRITE, dmaTrainBytes, now,
-                    dmaSlice));
+            dmaWrittenPs = Math.max(dmaWrittenPs, reserve(step, dmaWriteResource, DMA_WRITE, now, dmaTrainWritePs,
+                    dmaTrainWritePs, STREAMS.get(DMA_WRITE), dmaSlice, dmaTrainBytes));
         }
         if (--dmaTrainsLeft > 0) {
-            readTrain(now);
+            readTrain(step, now);
             return;
         }
         reserve(step, DMA, dmaStartPs, now - dmaStartPs, dmaWhat, dmaSlice, dmaBytes);
@@ -904,8 +907,9 @@ final class EventSimulator {
             if (b == 0) {
                 continue;
             }
-            // Without contention a channel has a resource per stream; the step's figures merge them by track.
-            String label = contention ? resourceLabels.get(r) : resourceTracks.get(r);
+            // Without contention a channel has a resource per stream; the step's figures merge them by track (with
+            // contention a resource's track is its label).
+            String label = resourceTracks.get(r);
             busyMap.merge(label, b, Long::sum);
             if (hidden[r] > 0) {
                 hiddenMap.merge(label, hidden[r], Long::sum);

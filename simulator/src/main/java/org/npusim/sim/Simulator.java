@@ -214,12 +214,16 @@ public final class Simulator {
         if (none.isEmpty()) {
             return List.of();
         }
-        StringBuilder b = new StringBuilder("no work of their own, fused into a neighbouring layer or removed when lowered: layer")
-                .append(none.size() > 1 ? "s " : " ");
-        for (int k = 0; k < none.size(); k++) {
-            b.append(k == 0 ? "" : ", ").append(none.get(k));
+        return List.of("no work of their own, fused into a neighbouring layer or removed when lowered: " + layers(none));
+    }
+
+    /** Returns "layer 3" or "layers 1, 3, 5": layer indices for a note. */
+    private static String layers(List<Integer> indices) {
+        StringBuilder b = new StringBuilder(indices.size() > 1 ? "layers " : "layer ");
+        for (int k = 0; k < indices.size(); k++) {
+            b.append(k == 0 ? "" : ", ").append(indices.get(k));
         }
-        return List.of(b.toString());
+        return b.toString();
     }
 
     /**
@@ -239,12 +243,7 @@ public final class Simulator {
         }
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : layersByReason.entrySet()) {
-            List<Integer> layers = e.getValue();
-            StringBuilder b = new StringBuilder("on the CPU: layer").append(layers.size() > 1 ? "s " : " ");
-            for (int k = 0; k < layers.size(); k++) {
-                b.append(k == 0 ? "" : ", ").append(layers.get(k));
-            }
-            out.add(b.append(": ").append(e.getKey()).toString());
+            out.add("on the CPU: " + layers(e.getValue()) + ": " + e.getKey());
         }
         return out;
     }
@@ -312,18 +311,13 @@ public final class Simulator {
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
                         Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
-                if (t > TimeLimitExceeded.LIMIT_PS) {
-                    throw new TimeLimitExceeded("the run's end at " + t + " ps");
-                }
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
                 StepOutcome o = VelaEstimator.outcome(i, t, estimates.get(i), npu, macs);
                 out.add(o);
                 t = o.endPs();
-                if (t > TimeLimitExceeded.LIMIT_PS) {
-                    throw new TimeLimitExceeded("the run's end at " + t + " ps");
-                }
             }
+            TimeLimitExceeded.check(t, "the run's end", "");
         }
         return out;
     }

@@ -65,9 +65,8 @@ public record PointResult(int index, List<String> values, Outcome outcome) {
                     && sramPeakBytes <= o.sramPeakBytes;
             boolean better = seconds < o.seconds || energyJoules < o.energyJoules || npuMacsPerCycle < o.npuMacsPerCycle
                     || sramPeakBytes < o.sramPeakBytes;
-            boolean tieBuildsLess = seconds == o.seconds && energyJoules == o.energyJoules && npuMacsPerCycle == o.npuMacsPerCycle
-                    && sramPeakBytes == o.sramPeakBytes && onChipBytes < o.onChipBytes;
-            return noWorse && (better || tieBuildsLess);
+            // No worse and not better in any of the four is equal in all four: then less on-chip memory decides.
+            return noWorse && (better || onChipBytes < o.onChipBytes);
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -57,9 +58,8 @@ public final class ChromeTrace {
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
     /** The order of the NPU's fixed tracks; channels follow, sorted by label. */
-    private static final List<String> NPU_ORDER = List.of(FixedResource.NPU.label(), FixedResource.MAC.label(),
-            FixedResource.OUTPUT.label(), FixedResource.WEIGHT_DECODER.label(), FixedResource.SCALE_FETCH.label(),
-            FixedResource.DMA.label());
+    private static final List<String> NPU_ORDER = Arrays.stream(FixedResource.values())
+            .filter(r -> r != FixedResource.CPU && r != FixedResource.NONE).map(FixedResource::label).toList();
 
     private ChromeTrace() {}
 
