@@ -152,7 +152,7 @@ class ArchitectureTest {
     }
 
     /** Returns the packages of a dependency cycle, the first repeated at the end, or an empty list. */
-    private static List<String> findCycle(SortedMap<String, SortedSet<String>> deps) {
+    static List<String> findCycle(SortedMap<String, SortedSet<String>> deps) {
         Map<String, Integer> state = new HashMap<>();
         for (String start : deps.keySet()) {
             if (state.containsKey(start)) {
@@ -200,5 +200,15 @@ class ArchitectureTest {
             found.add(m.group(1));
         }
         assertThat(found).containsExactly("result", "graph");
+    }
+
+    @Test
+    void findCycle_twoPackagesReadingEachOther_namesTheCycle_andNoneWithoutIt() {
+        SortedMap<String, SortedSet<String>> cyclic = new TreeMap<>(Map.of("a", new TreeSet<>(List.of("b")),
+                "b", new TreeSet<>(List.of("a")), "c", new TreeSet<>(List.of("a"))));
+        assertThat(findCycle(cyclic)).containsExactly("a", "b", "a");
+        SortedMap<String, SortedSet<String>> acyclic = new TreeMap<>(Map.of("a", new TreeSet<>(List.of("b")),
+                "b", new TreeSet<>(), "c", new TreeSet<>(List.of("a", "b"))));
+        assertThat(findCycle(acyclic)).isEmpty();
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -207,13 +209,13 @@ final class AnalyzerTest {
     @Test
     void analyze_portBoundLayer_listsTheStreamsSharingThePort() {
         Model m = personDetect();
-        HardwareConfig hw = HardwareLoader.load(hw("vela/ethos-u55-high-end-embedded.yaml"), java.util.List.of(),
-                java.util.Optional.of("ethos-u55-256"), java.util.Optional.of("shared-sram"));
+        HardwareConfig hw = HardwareLoader.load(hw("vela/ethos-u55-high-end-embedded.yaml"), List.of(),
+                Optional.of("ethos-u55-256"), Optional.of("shared-sram"));
         SimulationResult r = simulate(m, hw);
         Analysis a = new Analyzer(h -> simulate(m, h)).analyze(r, hw);
         int shared = 0;
         for (LayerBottleneck b : a.topLayers()) {
-            var streams = r.layers().get(b.index()).streamCycles().getOrDefault(b.bottleneck(), java.util.Collections.emptySortedMap());
+            var streams = r.layers().get(b.index()).streamCycles().getOrDefault(b.bottleneck(), Collections.emptySortedMap());
             if (streams.size() < 2) {
                 assertThat(b.bottleneckStreams()).isEmpty();
                 continue;
@@ -222,7 +224,7 @@ final class AnalyzerTest {
             assertThat(b.bottleneckStreams().keySet()).containsExactlyInAnyOrderElementsOf(streams.keySet());
             assertThat(b.bottleneckStreams().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
             streams.forEach((st, c) -> assertThat(b.bottleneckStreams().get(st)).isCloseTo((double) c / total, within(1e-9)));
-            assertThat(new java.util.ArrayList<>(b.bottleneckStreams().values())).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+            assertThat(new ArrayList<>(b.bottleneckStreams().values())).isSortedAccordingTo((x, y) -> Double.compare(y, x));
             shared++;
         }
         System.out.println("person_detect on U55-256: " + shared + " of the slowest layers bound by a shared port");
@@ -244,7 +246,7 @@ final class AnalyzerTest {
         long slowest = r.layers().stream().mapToLong(l -> l.cycles()).max().orElseThrow();
         assertThat(a.topLayers().get(0).cycles()).isEqualTo(slowest);
         assertThat(a.topLayers()).allSatisfy(l -> assertThat(l.shareOfRun()).isBetween(0.0, 1.0));
-        assertThat(new java.util.ArrayList<>(a.utilization().values())).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+        assertThat(new ArrayList<>(a.utilization().values())).isSortedAccordingTo((x, y) -> Double.compare(y, x));
     }
 
     @Test

@@ -2,6 +2,7 @@
 package org.npusim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.npusim.cli.MainTest.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,11 +116,9 @@ final class SimulateCommandTest {
     @Test
     void simulate_replacingAFile_keepsItsPermissions() throws IOException {
         Path out = Files.writeString(tmp.resolve("result.txt"), "old");
-        if (Files.getFileAttributeView(out, java.nio.file.attribute.PosixFileAttributeView.class) == null) {
-            System.out.println("skipped: no POSIX permissions on this file system");
-            return;
-        }
-        var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        assumeTrue(Files.getFileAttributeView(out, PosixFileAttributeView.class) != null,
+                "no POSIX permissions on this file system");
+        var mode = PosixFilePermissions.fromString("rw-r-----");
         Files.setPosixFilePermissions(out, mode);
         assertThat(run("simulate", model(), "--hw", hw(), "--no-what-if", "-o", out.toString()).code()).isZero();
         assertThat(Files.readString(out)).startsWith("Model ");

@@ -33,7 +33,8 @@ final class VelaCompiledCommandsTest {
                 .contains("MACs 7,215,492; weight streams 204,512 B, scale streams 27,392 B; DMA 231,120 B between regions, 1,024 B"
                         + " into SHRAM (LUTs)")
                 // The summary counts the ethos-u operator's MACs from its kernel commands, as simulate and check do:
-                // person_detect's 7,215,492, not the 0 the graph alone gives.
+                // person_detect's 7,215,492, not the 0 the graph alone gives. Its weight bytes are its constant
+                // inputs: the flash region (260,480 B) and the command stream (8,168 B).
                 .containsPattern("0  ethos-u +MobilenetV1/Predictions/Reshape_1 +1x2 +7,215,492 +268,648")
                 .contains("MACs             7,215,492");
     }

@@ -3,6 +3,7 @@ package org.npusim.modeldesc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,9 @@ final class RangeEstimatorTest {
 
     @Test
     void describe_leakyReluAfterAConvolution_outputRangeShrinksOnTheNegativeSide() {
-        // The convolution's output is symmetric about 0 (zero-mean weights); leaky_relu with slope 0.1 keeps the
-        // positive side and a tenth of the negative one, so its quantization differs from the convolution's and puts
-        // its zero point well below the middle of the int8 range.
+        // The convolution's output is symmetric about 0 (zero-mean weights): [−h, h]. leaky_relu with slope a = 0.1
+        // maps it to [−a·h, h], (1 + a)/2 of the width: the scale shrinks by that factor, and 0 sits a/(1 + a) of the
+        // way up the 255 steps, at −128 + 255·0.1/1.1 = −104.8.
         Subgraph g = ModelDescriptions.parse("""
                 schema: npusim.model/v1
                 name: lrelu
@@ -68,6 +69,8 @@ final class RangeEstimatorTest {
         assertThat(leaky).isNotEqualTo(conv);
         assertThat(Math.abs(conv.zeroPoint(0))).isLessThan(10);
         assertThat(leaky.zeroPoint(0)).isLessThan(-80);
+        assertThat((double) leaky.scale(0)).isCloseTo(conv.scale(0) * 1.1 / 2, withinPercentage(1));
+        assertThat(leaky.zeroPoint(0)).isCloseTo(-105L, within(1L));
     }
 
     /**

@@ -30,7 +30,7 @@ import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
-import org.npusim.testsupport.SharedData;
+import org.npusim.testsupport.ShippedHardware;
 
 /**
  * CONCATENATION as Vela 3.10 lowers it (notes on Vela's lowering §3.5): one 1x1 average pool per input writing its
@@ -39,7 +39,7 @@ import org.npusim.testsupport.SharedData;
 final class ConcatenationLoweringTest {
 
     private static final HardwareConfig CORSTONE_300 =
-            HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+            HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
 
     /**
      * Two 1x1 average pools produce depths {@code a} and {@code b} from an 8x8x8 input; a CONCATENATION joins them

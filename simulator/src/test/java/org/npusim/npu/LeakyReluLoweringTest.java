@@ -23,11 +23,12 @@ import org.npusim.graph.Tensor;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.NpuVariant;
 import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.plan.Step;
 import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
-import org.npusim.testsupport.SharedData;
+import org.npusim.testsupport.ShippedHardware;
 
 /** LEAKY_RELU as Vela 3.10's {@code convert_lrelu} lowers it: a LUT for 8 bits, the NPU's own function for int16. */
 final class LeakyReluLoweringTest {
@@ -89,7 +90,9 @@ final class LeakyReluLoweringTest {
         assertThat(pool.activation()).isEqualTo(NpuOperation.ActivationKind.LUT);
         assertThat(pool.tensors().ofm()).isEqualTo(2);
         assertThat(((Lowering.Result.Npu) fused.lower(g.operators().get(1))).operations()).isEmpty();
-        assertThat(((Lowering.Result.Npu) lowerLast(g, NpuVariant.ETHOS_U55_64)).operations()).hasSize(1);
+        List<NpuOperation> standalone = ((Lowering.Result.Npu) lowerLast(g, NpuVariant.ETHOS_U55_64)).operations();
+        assertThat(standalone).hasSize(1);
+        assertThat(standalone.get(0).function()).isEqualTo(NpuOperation.Function.LUT);
     }
 
     @Test
@@ -109,9 +112,13 @@ final class LeakyReluLoweringTest {
     @Test
     void simulate_int8OnCorstone300_runsOnTheNpuWithItsLut() {
         Subgraph g = graph(ElementType.INT8, 0.05f, ElementType.INT8, 0.04f, false);
-        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
-        SimulationResult r = Simulator.standard().simulate(new Model("lrelu", "", 3, List.of(g)), "lrelu", hw);
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
+        Simulator.Run run = Simulator.standard().run(new Model("lrelu", "", 3, List.of(g)), "lrelu", hw, false);
+        SimulationResult r = run.result();
         LayerResult l = r.layers().get(0);
+        Step.Npu step = (Step.Npu) run.plan().steps().stream().filter(s -> s instanceof Step.Npu).findFirst().orElseThrow();
+        assertThat(step.op().function()).isEqualTo(NpuOperation.Function.LUT);
+        assertThat(step.lutBytes()).isEqualTo(256);
         assertThat(l.unit()).isEqualTo(Unit.NPU);
         assertThat(l.cycles()).isPositive();
         assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));

@@ -96,6 +96,7 @@ final class DataDependencyTest {
         Margin margin = margin(Simulator.standard().run(m, "reshaped.yaml", hw, true));
         System.out.printf("branches with a reshape on corstone-300: %d reads checked, least margin %,d ps%n",
                 margin.checked(), margin.leastPs());
+        // As in BRANCHES: j reads k (through r), i reads s, and the concatenation's second-part pool reads i.
         assertThat(margin.checked()).isEqualTo(3);
         assertThat(margin.leastPs()).isNotNegative();
     }
@@ -192,7 +193,7 @@ final class DataDependencyTest {
         for (Timeline.Slice s : run.timeline().slices()) {
             boolean dma = s.track().equals("dma");
             // The slice has arrived once the engine has read it and its last train is written.
-            if (dma && s.what().equals("weights") && s.block() == 0 || s.what().equals("dma-write") && s.block() == 0) {
+            if (s.block() == 0 && (dma && s.what().equals("weights") || s.what().equals("dma-write"))) {
                 slice0Moved.merge(s.step(), s.endPs(), Math::max);
             }
             if (s.what().equals("scales") || s.what().equals("decode") || !dma && s.what().equals("weights")) {

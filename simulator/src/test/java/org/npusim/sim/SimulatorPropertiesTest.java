@@ -243,7 +243,9 @@ final class SimulatorPropertiesTest {
         System.out.printf("trained_lstm on U65-256: LSTM %,d cycles, bound by %s %.0f%%, busy %s%n", lstm.cycles(),
                 lstm.bottleneck(), lstm.bottleneckShare() * 100, lstm.busyCycles());
         assertThat(lstm.op()).isEqualTo("UNIDIRECTIONAL_SEQUENCE_LSTM");
+        assertThat(lstm.bottleneck()).isEqualTo("scale-fetch");
         assertThat(lstm.bottleneckShare()).isGreaterThan(0.5);
+        assertThat(lstm.busyCycles().get("scale-fetch")).isGreaterThan(lstm.cycles() / 2);
         assertThat(lstm.busyCycles().get("output")).isGreaterThan(lstm.cycles() / 2);
         assertThat(lstm.busyCycles().get("mac")).isGreaterThan(lstm.cycles() / 3);
     }
@@ -323,7 +325,7 @@ final class SimulatorPropertiesTest {
         long cpuLayerCycles = slowNpu.layers().stream().filter(l -> l.unit() == Unit.CPU).mapToLong(LayerResult::cycles).sum();
         assertThat(slowNpu.total().cpuCycles()).isPositive().isLessThanOrEqualTo(cpuLayerCycles);
         assertThat(slowNpu.total().npuActiveCycles() + slowNpu.total().cpuCycles()).isLessThanOrEqualTo(slowNpu.total().cycles());
-        SimulationResult cpuOnly = run(m, HardwareLoader.load(ROOT.resolve("hwconfigs/cpu-only/cortex-m7-280mhz.yaml"))).result();
+        SimulationResult cpuOnly = run(m, hw("hwconfigs/cpu-only/cortex-m7-280mhz.yaml", null, null)).result();
         assertThat(cpuOnly.notes()).noneMatch(n -> n.startsWith("on the CPU"));
     }
 
