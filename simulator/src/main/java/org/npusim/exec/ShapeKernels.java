@@ -7,6 +7,7 @@ import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Quantization;
 import org.npusim.graph.Shape;
+import org.npusim.graph.SliceIndex;
 import org.npusim.graph.Tensor;
 
 /**
@@ -315,10 +316,10 @@ final class ShapeKernels {
                 throw b.fail("stride of axis " + a + " is 0");
             }
             int size = in.shape().dim(a);
-            start[a] = startForAxis(o.beginMask(), begin[a], stride[a], size, a);
+            start[a] = SliceIndex.start(o.beginMask(), begin[a], stride[a], size, a);
             int e = o.offset() ? begin[a] + end[a] : end[a];
             boolean shrink = (o.shrinkAxisMask() & (1 << a)) != 0;
-            stop[a] = shrink ? start[a] + 1 : stopForAxis(o.endMask(), e, stride[a], size, a);
+            stop[a] = shrink ? start[a] + 1 : SliceIndex.stop(o.endMask(), e, stride[a], size, a);
             count *= Math.max(0, extent(start[a], stop[a], stride[a]));
         }
         if (count != out.elementCount()) {
@@ -347,37 +348,5 @@ final class ShapeKernels {
 
     private static int extent(int start, int stop, int stride) {
         return stride > 0 ? (stop - start + stride - 1) / stride : (start - stop - stride - 1) / -stride;
-    }
-
-    static int startForAxis(int beginMask, int begin, int stride, int size, int axis) {
-        if (size == 0) {
-            return 0;
-        }
-        long start = begin;
-        if ((beginMask & (1 << axis)) != 0) {
-            start = stride > 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-        }
-        if (start < 0) {
-            start += size;
-        }
-        return (int) (stride > 0 ? clamp(start, 0, size) : clamp(start, -1, size - 1));
-    }
-
-    static int stopForAxis(int endMask, int end, int stride, int size, int axis) {
-        if (size == 0) {
-            return 0;
-        }
-        long stop = end;
-        if ((endMask & (1 << axis)) != 0) {
-            stop = stride > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE;
-        }
-        if (stop < 0) {
-            stop += size;
-        }
-        return (int) (stride > 0 ? clamp(stop, 0, size) : clamp(stop, -1, size - 1));
-    }
-
-    private static long clamp(long v, long lo, long hi) {
-        return Math.min(Math.max(v, lo), hi);
     }
 }

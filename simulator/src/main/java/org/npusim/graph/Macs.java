@@ -16,7 +16,10 @@ package org.npusim.graph;
  *       runs as 1×1 average pools: {@code E(OFM)};
  *   <li>CONCATENATION, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
  *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
- *   <li>everything else (element-wise, data movement, lookups): 0.
+ *   <li>everything else (element-wise, data movement, lookups): 0. SPLIT, SPLIT_V, SLICE and STRIDED_SLICE count 0
+ *       too: their readers mostly read the parts in place. Where Vela copies a part out with a 1x1 average pool
+ *       instead (a reader that cannot take the read: a RESHAPE, a MUL, a model output), a simulation counts that
+ *       pool's MACs, one per element, as Vela does; this count, which does not see the readers, leaves them out.
  * </ul>
  *
  * Kernel sizes are the undilated ones, as in Vela.

@@ -12,6 +12,7 @@ import org.npusim.graph.Operator;
 import org.npusim.graph.Quantization;
 import org.npusim.graph.Padding;
 import org.npusim.graph.Shape;
+import org.npusim.graph.SliceIndex;
 import org.npusim.graph.StridedConvRewrite;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
@@ -45,8 +46,21 @@ public final class Lowering {
     /** For every tensor, the operator that writes it, or null for inputs and constants. */
     private final Operator[] producers;
     private final boolean[] graphInput;
-    /** Results by operator index: lowering an operator twice must not create its internal tensors twice. */
+    private final boolean[] graphOutput;
+    /**
+     * Results by operator index as the operator's own lowering gives them: lowering an operator twice must not
+     * create its internal tensors twice.
+     */
     private final Result[] lowered;
+    /** Whether an operator's own lowering is under way (a lowering that depended on itself would be a bug). */
+    private final boolean[] lowering;
+    /** Results by operator index with the reads of folded slices moved to the sliced tensor ({@link #lower}). */
+    private final Result[] bound;
+    /**
+     * Per graph tensor: for an output of a split or slice that its readers read in place, the tensor they read
+     * instead (Vela's SplitSliceRead moved to its consumers); else -1. Set when the split is lowered.
+     */
+    private final int[] readInPlaceFrom;
     private int nextInternal;
 
     /** Creates a lowering of {@code graph} that does not depend on the variant (no LUT fusion decisions). */
@@ -76,9 +90,17 @@ public final class Lowering {
             }
         }
         this.lowered = new Result[graph.operators().size()];
+        this.lowering = new boolean[graph.operators().size()];
+        this.bound = new Result[graph.operators().size()];
+        this.readInPlaceFrom = new int[n];
+        java.util.Arrays.fill(readInPlaceFrom, -1);
         this.graphInput = new boolean[n];
         for (int t : graph.inputs()) {
             graphInput[t] = true;
+        }
+        this.graphOutput = new boolean[n];
+        for (int t : graph.outputs()) {
+            graphOutput[t] = true;
         }
     }
 
@@ -86,12 +108,20 @@ public final class Lowering {
     public sealed interface Result {
         /**
          * The operator becomes these NPU operations (possibly none, for memory-only operators), with the tensors
-         * the lowering created.
+         * the lowering created, and the graph tensors it needs stored linearly (NHWC): a tensor read from a depth
+         * that is not a multiple of 16 ({@code _avoid_nhcwb16_for_split}).
          */
-        record Npu(List<NpuOperation> operations, List<InternalTensor> internals) implements Result {
+        record Npu(List<NpuOperation> operations, List<InternalTensor> internals, List<Integer> linearTensors)
+                implements Result {
             public Npu {
                 operations = List.copyOf(operations);
                 internals = List.copyOf(internals);
+                linearTensors = List.copyOf(linearTensors);
+            }
+
+            /** The operator becomes these operations, with no constraint on the storage of graph tensors. */
+            public Npu(List<NpuOperation> operations, List<InternalTensor> internals) {
+                this(operations, internals, List.of());
             }
 
             static Npu of(NpuOperation op) {
@@ -107,10 +137,27 @@ public final class Lowering {
         record NotLowered(String reason) implements Result {}
     }
 
-    /** Lowers {@code op}; lowering the same operator again returns the same result. */
+    /**
+     * Lowers {@code op}; lowering the same operator again returns the same result. Operations that read an output
+     * of a split or slice that is read in place read the sliced tensor instead (with the slice's shape).
+     */
     public Result lower(Operator op) {
+        Result r = bound[op.index()];
+        if (r == null) {
+            r = readSlicesInPlace(lowerOwn(op));
+            bound[op.index()] = r;
+        }
+        return r;
+    }
+
+    /** Lowers {@code op} on its own, reads of sliced tensors as the graph has them; memoised. */
+    private Result lowerOwn(Operator op) {
         Result r = lowered[op.index()];
         if (r == null) {
+            if (lowering[op.index()]) {
+                throw new IllegalStateException("the lowering of operator " + op.index() + " depends on itself");
+            }
+            lowering[op.index()] = true;
             r = lowerOnce(op);
             lowered[op.index()] = r;
         }
@@ -144,7 +191,8 @@ public final class Lowering {
             case SEQUENCE_LSTM -> lstm(op);
             case LEAKY_RELU -> leakyRelu(op);
             case CONCATENATION -> concatenation(op);
-            case STRIDED_SLICE, SPLIT, SVDF, RESIZE, CUSTOM, OPAQUE ->
+            case STRIDED_SLICE, SPLIT -> splitOrSlice(op);
+            case SVDF, RESIZE, CUSTOM, OPAQUE ->
                     new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         };
     }
@@ -496,7 +544,7 @@ public final class Lowering {
         int t = op.input(0);
         Operator producer = producers[t];
         boolean copy = graphInput[t] || consumers.get(t).size() > 1
-                || (producer != null && !(lower(producer) instanceof Result.Npu));
+                || (producer != null && !(lowerOwn(producer) instanceof Result.Npu));
         if (!copy) {
             return Result.Npu.none();
         }
@@ -520,6 +568,8 @@ public final class Lowering {
         switch (b.get()) {
             case EXPAND_DIMS:
                 return reshape(op);
+            case SLICE:
+                return splitOrSlice(op);
             case PAD:
                 return pad(op);
             case QUANTIZE:
@@ -550,7 +600,7 @@ public final class Lowering {
             return new Result.NotLowered(op.opName() + " on " + t.label() + " is not supported by the Ethos-U");
         }
         Operator producer = producers[op.input(0)];
-        if (producer != null && lutFusesInto(op, producer) && lower(producer) instanceof Result.Npu) {
+        if (producer != null && lutFusesInto(op, producer) && lowerOwn(producer) instanceof Result.Npu) {
             return Result.Npu.none();
         }
         boolean native16 = t == ElementType.INT16 && (op.is(BuiltinOperator.LOGISTIC) || op.is(BuiltinOperator.TANH));
@@ -593,6 +643,221 @@ public final class Lowering {
                     .build());
         }
         return new Result.Npu(writes, List.of());
+    }
+
+    // ---- SPLIT, SPLIT_V, SLICE, STRIDED_SLICE ----
+
+    /** One output of a split or slice: the part of the input it holds. */
+    private record SliceRead(int output, int source, int[] offset, Shape4 shape) {}
+
+    /**
+     * SPLIT, SPLIT_V, SLICE and STRIDED_SLICE as Vela 3.10 lowers them ({@code rewrite_split_ops},
+     * {@code remove_SplitSliceRead}, {@code move_splitsliceread_to_consumer}): every output is a read of a part
+     * of the input, at an offset. Where the output's readers can take that read themselves, they read the part in
+     * place and the operator costs nothing: the output's 4-D shape is the part's, it is not a model output, and
+     * every reader runs on the NPU and is not a memory-only operator (RESHAPE, SQUEEZE, EXPAND_DIMS), a MUL or a
+     * TRANSPOSE. Otherwise a 1x1 average pool copies the part into the output (a SplitSliceRead's average-pool
+     * "nop", with its MACs as Vela counts them). An input read from a depth that is not a multiple of 16 is stored
+     * linearly ({@code _avoid_nhcwb16_for_split}).
+     *
+     * <p>npusim also copies where a reader is itself a split or slice, a PAD, or an LSTM, which Vela would hand
+     * the offset to but which read their input in ways that the moved offset does not describe. Not checked
+     * against Vela's figures: no reference model splits or slices.
+     */
+    private Result splitOrSlice(Operator op) {
+        List<SliceRead> reads = new ArrayList<>();
+        Optional<String> refused = sliceReads(op, reads);
+        if (refused.isPresent()) {
+            return new Result.NotLowered(refused.get());
+        }
+        List<NpuOperation> copies = new ArrayList<>();
+        List<Integer> linear = new ArrayList<>();
+        for (SliceRead r : reads) {
+            Tensor out = graph.tensor(r.output());
+            if (r.offset()[3] % 16 != 0 && !linear.contains(r.source())) {
+                linear.add(r.source());
+            }
+            if (readInPlace(r)) {
+                readInPlaceFrom[r.output()] = r.source();
+                continue;
+            }
+            Tensor source = graph.tensor(r.source());
+            copies.add(NpuOperation.builder(out.name() + "_avgpool", op.index(), NpuBlockType.POOLING)
+                    .function(Function.AVG_POOL).ifm(r.source(), r.shape(), bits(source)).ofm(r.output(), r.shape(), bits(out))
+                    .build());
+        }
+        return new Result.Npu(copies, List.of(), linear);
+    }
+
+    /**
+     * Fills {@code reads} with the part of the input every output of {@code op} holds, as Vela's
+     * {@code get_split_inputs_axis} finds it: SPLIT and SPLIT_V stack their outputs along the axis, SLICE reads
+     * {@code size} elements from {@code begin} ({@code -1}: to the end), STRIDED_SLICE (stride 1) from its start to
+     * its stop index by TFLite's rules ({@link SliceIndex}), a shrunk axis keeping one element. Returns why it
+     * cannot, if it cannot.
+     */
+    private Optional<String> sliceReads(Operator op, List<SliceRead> reads) {
+        boolean split = op.is(BuiltinOperator.SPLIT) || op.is(BuiltinOperator.SPLIT_V);
+        int dataSlot = op.is(BuiltinOperator.SPLIT) ? 1 : 0;
+        if (op.inputCount() <= dataSlot || op.input(dataSlot) < 0) {
+            return Optional.of(op.opName() + " has no input to split");
+        }
+        int source = op.input(dataSlot);
+        Shape in = graph.tensor(source).shape();
+        int rank = in.rank();
+        if (rank < 1 || rank > 4) {
+            return Optional.of(op.opName() + " of a rank-" + rank + " tensor has no NPU lowering in npusim");
+        }
+        int lead = 4 - rank;
+        if (split) {
+            int axisSlot = op.is(BuiltinOperator.SPLIT) ? 0 : 2;
+            Optional<int[]> axis = constantInts(op, axisSlot);
+            if (axis.isEmpty() || axis.get().length != 1 || axis.get()[0] < -rank || axis.get()[0] >= rank) {
+                return Optional.of(op.opName() + " needs a constant axis within the input's rank");
+            }
+            int axis4 = Math.floorMod(axis.get()[0], rank) + lead;
+            int at = 0;
+            for (int k = 0; k < op.outputCount(); k++) {
+                Shape4 part = shape(graph.tensor(op.output(k)));
+                int[] offset = new int[4];
+                offset[axis4] = at;
+                at += dim(part, axis4);
+                reads.add(new SliceRead(op.output(k), source, offset, part));
+            }
+            return at == dim(Shape4.of(in), axis4) ? Optional.empty()
+                    : Optional.of(op.opName() + " outputs do not add up to the input along the axis");
+        }
+        int[] start = new int[rank];
+        int[] stop = new int[rank];
+        if (op.is(BuiltinOperator.SLICE)) {
+            Optional<int[]> begin = constantInts(op, 1);
+            Optional<int[]> size = constantInts(op, 2);
+            if (begin.isEmpty() || size.isEmpty() || begin.get().length != rank || size.get().length != rank) {
+                return Optional.of("SLICE needs a constant begin and size, one value per input dimension");
+            }
+            for (int a = 0; a < rank; a++) {
+                start[a] = begin.get()[a];
+                stop[a] = size.get()[a] == -1 ? in.dim(a) : start[a] + size.get()[a];
+            }
+        } else {
+            OpOptions.StridedSlice o = (OpOptions.StridedSlice) op.options();
+            Optional<int[]> begin = constantInts(op, 1);
+            Optional<int[]> end = constantInts(op, 2);
+            if (begin.isEmpty() || end.isEmpty() || begin.get().length != rank || end.get().length != rank) {
+                return Optional.of("STRIDED_SLICE needs a constant begin and end, one value per input dimension");
+            }
+            for (int a = 0; a < rank; a++) {
+                start[a] = SliceIndex.start(o.beginMask(), begin.get()[a], 1, in.dim(a), a);
+                int e = o.offset() ? begin.get()[a] + end.get()[a] : end.get()[a];
+                stop[a] = (o.shrinkAxisMask() & (1 << a)) != 0 ? start[a] + 1 : SliceIndex.stop(o.endMask(), e, 1, in.dim(a), a);
+            }
+        }
+        int[] offset = new int[4];
+        int[] extent = {1, 1, 1, 1};
+        for (int a = 0; a < rank; a++) {
+            if (start[a] < 0 || stop[a] > in.dim(a) || stop[a] <= start[a]) {
+                return Optional.of(op.opName() + " reads [" + start[a] + ", " + stop[a] + ") of dimension " + a
+                        + " (" + in.dim(a) + " elements): not a part of the input");
+            }
+            offset[lead + a] = start[a];
+            extent[lead + a] = stop[a] - start[a];
+        }
+        Shape4 part = new Shape4(extent[0], extent[1], extent[2], extent[3]);
+        if (part.elements() != graph.tensor(op.output(0)).elementCount()) {
+            return Optional.of(op.opName() + " reads " + part.elements() + " elements into an output of "
+                    + graph.tensor(op.output(0)).elementCount());
+        }
+        reads.add(new SliceRead(op.output(0), source, offset, part));
+        return Optional.empty();
+    }
+
+    private static int dim(Shape4 s, int axis) {
+        return switch (axis) {
+            case 0 -> s.n();
+            case 1 -> s.h();
+            case 2 -> s.w();
+            default -> s.c();
+        };
+    }
+
+    private Optional<int[]> constantInts(Operator op, int slot) {
+        if (op.inputCount() <= slot || op.input(slot) < 0 || !in(op, slot).isConstant() || in(op, slot).data().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(in(op, slot).data().get().toIntArray());
+    }
+
+    /**
+     * Whether the readers of a split's or slice's output read its part of the input in place (the conditions of
+     * {@link #splitOrSlice}): each reader is lowered to NPU operations that take the output as their IFM or IFM2.
+     */
+    private boolean readInPlace(SliceRead r) {
+        int t = r.output();
+        if (graphOutput[t] || !r.shape().equals(shape(graph.tensor(t)))) {
+            return false;
+        }
+        for (Operator reader : consumers.get(t)) {
+            boolean movable = !isMemoryOnly(reader) && !reader.is(BuiltinOperator.MUL) && !reader.is(BuiltinOperator.TRANSPOSE)
+                    && !reader.is(BuiltinOperator.PAD) && !reader.is(BuiltinOperator.PADV2) && !isSplitOrSlice(reader)
+                    && reader.options().kind() != org.npusim.graph.OpKind.SEQUENCE_LSTM;
+            if (!movable || !(lowerOwn(reader) instanceof Result.Npu n) || n.operations().isEmpty()) {
+                return false;
+            }
+            for (NpuOperation o : n.operations()) {
+                // Only a feature-map read can take an offset: not weights, not a scalar in the command stream.
+                boolean otherwise = o.weights().map(w -> w.tensor() == t).orElse(false)
+                        || o.ifm2Scalar() && o.tensors().ifm2().orElse(-1) == t;
+                if (otherwise) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isSplitOrSlice(Operator op) {
+        return op.is(BuiltinOperator.SPLIT) || op.is(BuiltinOperator.SPLIT_V) || op.is(BuiltinOperator.SLICE)
+                || op.is(BuiltinOperator.STRIDED_SLICE);
+    }
+
+    /**
+     * Moves the reads of outputs that are read in place to the sliced tensor: an operation whose IFM or IFM2 is
+     * such an output reads the input of the split instead, with the shape it had (the part's), as Vela's moved
+     * SplitSliceRead does.
+     */
+    private Result readSlicesInPlace(Result r) {
+        if (!(r instanceof Result.Npu n)) {
+            return r;
+        }
+        List<NpuOperation> ops = new ArrayList<>(n.operations().size());
+        boolean moved = false;
+        for (NpuOperation o : n.operations()) {
+            int ifm = inPlaceSource(o.tensors().ifm());
+            int ifm2 = o.ifm2Scalar() ? -1 : inPlaceSource(o.tensors().ifm2().orElse(-1));
+            if (ifm < 0 && ifm2 < 0) {
+                ops.add(o);
+                continue;
+            }
+            NpuOperation.Builder b = o.toBuilder();
+            if (ifm >= 0) {
+                b.ifm(ifm, o.ifm(), o.ifmBits());
+            }
+            if (ifm2 >= 0) {
+                b.ifm2(ifm2, o.ifm2().get(), o.ifm2Bits());
+            }
+            ops.add(b.build());
+            moved = true;
+        }
+        return moved ? new Result.Npu(ops, n.internals(), n.linearTensors()) : r;
+    }
+
+    /** Returns the tensor read in place of graph tensor {@code t} (an output of a split read in place), or -1. */
+    private int inPlaceSource(int t) {
+        if (t < 0 || t >= producers.length || producers[t] == null || !isSplitOrSlice(producers[t])) {
+            return -1;
+        }
+        lowerOwn(producers[t]);
+        return readInPlaceFrom[t];
     }
 
     /**

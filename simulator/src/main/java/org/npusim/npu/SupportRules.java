@@ -201,8 +201,16 @@ public final class SupportRules {
             return t(op.output(0));
         }
 
+        /**
+         * The feature map an operator reads, at Vela's IFM index ({@code operation.py}: {@code TensorIndices}): the
+         * third input of TRANSPOSE_CONV, the second of SPLIT (after its axis), else the first.
+         */
         Tensor ifm() {
-            return b == BuiltinOperator.TRANSPOSE_CONV ? input(2).orElse(t(op.input(0))) : t(op.input(0));
+            return switch (b) {
+                case TRANSPOSE_CONV -> input(2).orElse(t(op.input(0)));
+                case SPLIT -> input(1).orElse(t(op.input(0)));
+                default -> t(op.input(0));
+            };
         }
 
         Optional<Tensor> ifm2() {

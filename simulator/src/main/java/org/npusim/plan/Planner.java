@@ -266,13 +266,18 @@ public final class Planner {
                 for (int j = 0; j < 2 && reused < 0; j++) {
                     int t = inputs[j];
                     if (t >= 0 && !tensors.constant[t] && shapes[j] != null && shapes[j].equals(o.ofm())
+                            && shapes[j].elements() == tensors.shapes[t].elements()
                             && formats[t] == formats[ofm] && tensors.bits[t] == tensors.bits[ofm] && readers[t] == 1
                             && !subgraphInputOf(t, produced, tensors)) {
                         reused = t;
                     }
                 }
             }
-            boolean cascadable = switch (o.type()) {
+            // _is_cascadable: an operation that reads a part of a tensor at an offset (a split's or slice's part,
+            // read in place or copied out) is not striped.
+            boolean partRead = o.ifm().elements() < tensors.shapes[ifm].elements() || (o.tensors().ifm2().isPresent()
+                    && !o.ifm2Scalar() && o.ifm2().get().elements() < tensors.shapes[o.tensors().ifm2().getAsInt()].elements());
+            boolean cascadable = !partRead && switch (o.type()) {
                 case VECTOR_PRODUCT, REDUCE_SUM, DMA -> false;
                 case ELEMENTWISE -> o.ifm2().isEmpty() || o.ifm2Scalar()
                         || (!tensors.constant[ifm] && o.ifm().elements() == o.ofm().elements()
@@ -530,6 +535,9 @@ public final class Planner {
                     linear[t] = true;
                 }
                 continue;
+            }
+            for (int t : n.linearTensors()) {
+                linear[t] = true;
             }
             for (NpuOperation npu : n.operations()) {
                 NpuOperation.TensorRefs refs = npu.tensors();
