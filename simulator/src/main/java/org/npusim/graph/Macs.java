@@ -16,6 +16,11 @@ package org.npusim.graph;
  *       runs as 1×1 average pools: {@code E(OFM)};
  *   <li>CONCATENATION, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
  *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
+ *   <li>RESIZE by f = 2, 4 or 8, which Vela runs as log2(f) average pools that each upscale by 2: one MAC per
+ *       element of every intermediate output, then k·k per element of the OFM, with k = f for bilinear (and for
+ *       nearest neighbour with align_corners, whose last pass is an f x f depthwise convolution), else 1;
+ *       bilinear by 2 with half_pixel_centers, an average pool and four 2x2 depthwise convolutions over the IFM:
+ *       {@code 17·E(IFM)}; to the same size or from 1x1 (no operation, or an element-wise ADD): 0;
  *   <li>everything else (element-wise, data movement, lookups): 0. SPLIT, SPLIT_V, SLICE and STRIDED_SLICE count 0
  *       too: their readers mostly read the parts in place. Where Vela copies a part out with a 1x1 average pool
  *       instead (a reader that cannot take the read: a RESHAPE, a MUL, a model output), a simulation counts that
@@ -44,8 +49,35 @@ public final class Macs {
             case CONCATENATION -> elements(tensors, op.output(0));
             // A LEAKY_RELU of slope 0 is a ReLU, which Vela runs as a 1x1 average pool.
             case LEAKY_RELU -> ((OpOptions.LeakyRelu) op.options()).alpha() == 0 ? elements(tensors, op.output(0)) : 0;
-            case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, RESIZE, CUSTOM, OPAQUE -> 0;
+            case RESIZE -> resize(op, tensors);
+            case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, CUSTOM, OPAQUE -> 0;
         };
+    }
+
+    private static long resize(Operator op, java.util.List<Tensor> tensors) {
+        Shape in = shape(tensors, op.input(0));
+        Shape out = op.outputCount() == 0 ? Shape.SCALAR : shape(tensors, op.output(0));
+        if (in.rank() != 4 || out.rank() != 4 || !(op.options() instanceof OpOptions.Resize o)) {
+            return 0;
+        }
+        int h = in.dim(1);
+        int w = in.dim(2);
+        long c = in.dim(3);
+        if ((h == 1 && w == 1) || in.equals(out)) {
+            return 0;
+        }
+        boolean bilinear = op.is(BuiltinOperator.RESIZE_BILINEAR);
+        if (bilinear && o.halfPixelCenters()) {
+            return 17L * h * w * c;
+        }
+        int factor = o.alignCorners() ? (out.dim(1) - 1) / Math.max(1, h - 1) : out.dim(1) / h;
+        int passes = Integer.numberOfTrailingZeros(Math.max(1, factor));
+        long macs = 0;
+        for (int k = 1; k < passes; k++) {
+            macs += ((long) h << k) * ((long) w << k) * c;
+        }
+        long kernel = bilinear || o.alignCorners() ? factor : 1;
+        return macs + kernel * kernel * out.dim(1) * out.dim(2) * out.dim(3);
     }
 
     /** Operators without options that Vela executes as a 1×1 average pool (one MAC per output element). */

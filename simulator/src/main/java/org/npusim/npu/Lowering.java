@@ -26,7 +26,9 @@ import org.npusim.npu.NpuOperation.Resampling;
  * change the work (ethos-u-facts.md §3.1; /work notes on Vela's lowering, summarised in each method):
  * convolutions, depthwise convolutions (one input channel: a plain convolution), fully connected layers and 1×1
  * convolutions on a 1×1 IFM (vector products), transpose convolutions, pooling, element-wise arithmetic (with
- * Vela's operand swap), QUANTIZE (an average pool), int8 LUT functions (fused into the producing operation where
+ * Vela's operand swap; MAXIMUM, MINIMUM and ABS too), QUANTIZE (an average pool), SHAPE (a constant: nothing),
+ * SPLIT, SPLIT_V, SLICE and STRIDED_SLICE (reads in place, or average-pool copies), int8 LUT functions (EXP,
+ * RSQRT, LOG, SQRT, GELU, HARD_SWISH, LOGISTIC, TANH, LEAKY_RELU; fused into the producing operation where
  * Vela fuses them), SOFTMAX (31 operations), MEAN (a depthwise sum and a multiply), PAD (hardware padding of the
  * next convolution), RESHAPE (removed, or a DMA copy), and the stride folding of {@link StridedConvRewrite}.
  *
@@ -192,7 +194,8 @@ public final class Lowering {
             case LEAKY_RELU -> leakyRelu(op);
             case CONCATENATION -> concatenation(op);
             case STRIDED_SLICE, SPLIT -> splitOrSlice(op);
-            case SVDF, RESIZE, CUSTOM, OPAQUE ->
+            case RESIZE -> resize(op);
+            case SVDF, CUSTOM, OPAQUE ->
                     new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         };
     }
@@ -276,6 +279,9 @@ public final class Lowering {
             case FULLY_CONNECTED -> ((OpOptions.FullyConnected) producer.options()).activation();
             case POOL_2D -> ((OpOptions.Pool2D) producer.options()).activation();
             case ARITHMETIC -> ((OpOptions.Arithmetic) producer.options()).activation();
+            // Element-wise MAX, MIN and ABS have no activation of their own.
+            case NONE -> producer.is(BuiltinOperator.MAXIMUM) || producer.is(BuiltinOperator.MINIMUM)
+                    || producer.is(BuiltinOperator.ABS) ? Activation.NONE : Activation.SIGN_BIT;
             default -> Activation.SIGN_BIT;
         };
         return own == Activation.NONE;
@@ -508,7 +514,14 @@ public final class Lowering {
         } else {
             return notSupported(op);
         }
-        OpOptions.Arithmetic o = (OpOptions.Arithmetic) op.options();
+        return binaryElementwise(op, f, ((OpOptions.Arithmetic) op.options()).activation());
+    }
+
+    /**
+     * A binary element-wise operation, with the operands in the order Vela runs them: a constant or broadcast
+     * first operand becomes the IFM2; a rank-0 second operand is a scalar in the command stream.
+     */
+    private Result binaryElementwise(Operator op, Function f, Activation activation) {
         int a = op.input(0);
         int b = op.input(1);
         Tensor ta = graph.tensor(a);
@@ -530,7 +543,7 @@ public final class Lowering {
         } else {
             builder.ifm2(b, shape(tb), bits(tb));
         }
-        return Result.Npu.of(withActivation(builder, op, o.activation()).build());
+        return Result.Npu.of(withActivation(builder, op, activation).build());
     }
 
     // ---- Memory-only operators ----
@@ -581,8 +594,17 @@ public final class Lowering {
                 }
                 return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
                         .ifm(op.input(0), shape(ifm), bits(ifm)).build());
-            case LOGISTIC, TANH, HARD_SWISH, EXP:
+            case LOGISTIC, TANH, HARD_SWISH, EXP, RSQRT, LOG, SQRT, GELU:
                 return lutFunction(op, ifm);
+            case MAXIMUM, MINIMUM:
+                // Element-wise MAX and MIN, one-cycle-class functions of the output stage.
+                return binaryElementwise(op, Function.SIMPLE, Activation.NONE);
+            case ABS:
+                return Result.Npu.of(withActivation(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                        .ifm(op.input(0), shape(ifm), bits(ifm)), op, Activation.NONE).build());
+            case SHAPE:
+                // The shape of a tensor of static shape is a constant: nothing runs.
+                return Result.Npu.none();
             case RELU, RELU6, RELU_N1_TO_1:
                 return reluPool(op, ifm);
             default:
@@ -851,13 +873,88 @@ public final class Lowering {
         return moved ? new Result.Npu(ops, n.internals(), n.linearTensors()) : r;
     }
 
-    /** Returns the tensor read in place of graph tensor {@code t} (an output of a split read in place), or -1. */
+    /**
+     * Returns the tensor read in place of graph tensor {@code t} (an output of a split read in place, or of a
+     * resize that changes nothing), or -1.
+     */
     private int inPlaceSource(int t) {
-        if (t < 0 || t >= producers.length || producers[t] == null || !isSplitOrSlice(producers[t])) {
+        if (t < 0 || t >= producers.length || producers[t] == null
+                || !(isSplitOrSlice(producers[t]) || producers[t].options().kind() == org.npusim.graph.OpKind.RESIZE)) {
             return -1;
         }
         lowerOwn(producers[t]);
         return readInPlaceFrom[t];
+    }
+
+    // ---- RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR ----
+
+    /**
+     * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR as Vela 3.10 rewrites them ({@code fixup_resize}):
+     * <ul>
+     *   <li>to the same size: nothing (the operator becomes an Identity and its tensor is bypassed; its readers
+     *       read the input);
+     *   <li>from a 1x1 IFM: an element-wise ADD of a constant of zeros of the OFM's shape (in permanent storage,
+     *       read like weights) and the IFM broadcast as IFM2 ({@code convert_resize_1x1_to_add});
+     *   <li>by f = 2, 4 or 8 ({@code convert_resize_to_upscale_and_average_pool}): log2(f) average pools, each
+     *       upscaling its IFM by 2 (nearest) in the IFM read; all but the last 1x1 and writing an intermediate
+     *       tensor; the last 1x1 for nearest neighbour, f x f for bilinear (padded below and right without
+     *       align_corners; VALID with it, so that the OFM is f·(IFM − 1) + 1 high and wide);
+     * </ul>
+     * Vela costs each pool on its stored (not upscaled) IFM, the upscaling entering through the block config's IFM
+     * block; so does npusim. Bilinear with half_pixel_centers (an average pool and four depthwise convolutions with
+     * tiled padding writing interleaved quarters) and nearest neighbour with align_corners (a depthwise convolution
+     * selecting a neighbour) need weights that Vela creates; npusim leaves them to the CPU. A following LUT function
+     * is not fused into the last pool (Vela would fuse it).
+     */
+    private Result resize(Operator op) {
+        OpOptions.Resize o = (OpOptions.Resize) op.options();
+        Tensor ifm = in(op, 0);
+        Tensor ofm = out(op);
+        Shape4 i = shape(ifm);
+        Shape4 out = shape(ofm);
+        boolean bilinear = op.is(BuiltinOperator.RESIZE_BILINEAR);
+        if (i.equals(out)) {
+            if (graphOutput[op.output(0)]) {
+                // A model output must be written: a 1x1 average pool copies it.
+                return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
+                        .ifm(op.input(0), i, bits(ifm)).build());
+            }
+            readInPlaceFrom[op.output(0)] = op.input(0);
+            return Result.Npu.none();
+        }
+        if (i.h() == 1 && i.w() == 1) {
+            int zeros = nextInternal++;
+            return new Result.Npu(List.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.ADD)
+                            .ifm(zeros, out, bits(ifm)).ifm2(op.input(0), i, bits(ifm)).build()),
+                    List.of(new InternalTensor(zeros, name(op) + "_zeros", out, bits(ifm), true, Optional.of(TensorFormat.NHWC))));
+        }
+        if (bilinear && o.halfPixelCenters()) {
+            return new Result.NotLowered("RESIZE_BILINEAR with half_pixel_centers becomes an average pool and four"
+                    + " depthwise convolutions with tiled padding in Vela, which npusim does not lower yet");
+        }
+        if (!bilinear && o.alignCorners()) {
+            return new Result.NotLowered("RESIZE_NEAREST_NEIGHBOR with align_corners becomes a depthwise convolution"
+                    + " in Vela, which npusim does not lower yet");
+        }
+        int factor = o.alignCorners() ? (out.h() - 1) / Math.max(1, i.h() - 1) : out.h() / i.h();
+        int passes = Integer.numberOfTrailingZeros(factor);
+        List<NpuOperation> ops = new ArrayList<>();
+        List<InternalTensor> internals = new ArrayList<>();
+        int from = op.input(0);
+        Shape4 fromShape = i;
+        for (int k = 1; k < passes; k++) {
+            Shape4 up = new Shape4(1, fromShape.h() * 2, fromShape.w() * 2, i.c());
+            int t = nextInternal++;
+            internals.add(new InternalTensor(t, name(op) + "_" + k, up, bits(ifm), false, Optional.empty()));
+            ops.add(NpuOperation.builder(name(op) + "_" + k, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
+                    .ifm(from, fromShape, bits(ifm)).ofm(t, up, bits(ifm)).resampling(Resampling.NEAREST).build());
+            from = t;
+            fromShape = up;
+        }
+        int kernel = bilinear ? factor : 1;
+        ops.add(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL).ifm(from, fromShape, bits(ifm))
+                .kernel(new Kernel(kernel, kernel, 1, 1, 1, 1)).resampling(Resampling.NEAREST).build());
+        return new Result.Npu(ops, internals);
     }
 
     /**

@@ -814,9 +814,6 @@ public final class SupportRules {
                 return Optional.of(no("align_corners and half_pixel_centers are both set", "set at most one"));
             }
             boolean bilinear = b == BuiltinOperator.RESIZE_BILINEAR;
-            if (o.halfPixelCenters() && !bilinear) {
-                return Optional.of(no("half_pixel_centers on RESIZE_NEAREST_NEIGHBOR", "clear half_pixel_centers"));
-            }
             int ih = in.nhwc(1);
             int iw = in.nhwc(2);
             int oh = out.nhwc(1);

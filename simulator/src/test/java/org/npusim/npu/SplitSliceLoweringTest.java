@@ -3,23 +3,14 @@ package org.npusim.npu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Activation;
 import org.npusim.graph.BuiltinOperator;
-import org.npusim.graph.ConstantData;
-import org.npusim.graph.ElementType;
 import org.npusim.graph.Model;
 import org.npusim.graph.OpOptions;
-import org.npusim.graph.Operator;
-import org.npusim.graph.OperatorCode;
-import org.npusim.graph.Padding;
-import org.npusim.graph.Quantization;
 import org.npusim.graph.Shape;
-import org.npusim.graph.Subgraph;
-import org.npusim.graph.Tensor;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.NpuVariant;
 import org.npusim.hw.yaml.HardwareLoader;
@@ -41,68 +32,8 @@ final class SplitSliceLoweringTest {
 
     private static final HardwareConfig CORSTONE_300 = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
 
-    /** Tensors and operators of a test graph: x (8x8x32, a model input) → pool → p, then what a test adds. */
-    private static final class Graph {
-        final List<Tensor> tensors = new ArrayList<>();
-        final List<Operator> ops = new ArrayList<>();
-        final List<Integer> outputs = new ArrayList<>();
-        final int x;
-        final int p;
-
-        Graph(Shape shape) {
-            x = tensor("x", shape, null);
-            p = tensor("p", shape, null);
-            op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {x}, new int[] {p}, pool());
-        }
-
-        int tensor(String name, Shape shape, ConstantData data) {
-            ElementType type = data != null && name.startsWith("i32") ? ElementType.INT32 : ElementType.INT8;
-            tensors.add(new Tensor(tensors.size(), name, type, shape,
-                    type == ElementType.INT32 ? Optional.empty() : Optional.of(Quantization.perTensor(0.05f, 0)),
-                    Optional.ofNullable(data), false));
-            return tensors.size() - 1;
-        }
-
-        int ints(String name, int... values) {
-            return tensor("i32 " + name, Shape.of(values.length), ConstantData.ofInt32(values));
-        }
-
-        int scalar(String name, int value) {
-            return tensor("i32 " + name, Shape.SCALAR, ConstantData.ofInt32(new int[] {value}));
-        }
-
-        Operator op(BuiltinOperator b, int[] in, int[] out, OpOptions options) {
-            Operator o = new Operator(ops.size(), OperatorCode.of(b), in, out, new int[0], options);
-            ops.add(o);
-            return o;
-        }
-
-        /** A 1x1 average pool from {@code in} to a new output tensor of {@code shape}, a model output. */
-        int poolTo(String name, int in, Shape shape) {
-            int y = tensor(name, shape, null);
-            op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {in}, new int[] {y}, pool());
-            outputs.add(y);
-            return y;
-        }
-
-        Model model() {
-            return new Model("slices", "", 3, List.of(Subgraph.of("main", tensors, ops, new int[] {x},
-                    outputs.stream().mapToInt(Integer::intValue).toArray())));
-        }
-    }
-
-    private static OpOptions pool() {
-        return new OpOptions.Pool2D(Padding.VALID, 1, 1, 1, 1, Activation.NONE);
-    }
-
-    private static Lowering.Result.Npu lowered(Model m, Operator op) {
-        Lowering.Result r = new Lowering(m.main(), Optional.of(NpuVariant.ETHOS_U55_128)).lower(op);
-        assertThat(r).as("%s", r).isInstanceOf(Lowering.Result.Npu.class);
-        return (Lowering.Result.Npu) r;
-    }
-
     /** SPLIT of p (8x8x32) on C into two 8x8x16 parts, each pooled into a model output. */
-    private static Graph splitInTwo(Graph g) {
+    private static TestGraph splitInTwo(TestGraph g) {
         int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
         int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
         g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", 3), g.p}, new int[] {a, b}, new OpOptions.Split(2));
@@ -113,7 +44,7 @@ final class SplitSliceLoweringTest {
 
     @Test
     void split_readersOnTheNpu_readTheirPartsInPlace() {
-        Graph g = splitInTwo(new Graph(Shape.of(1, 8, 8, 32)));
+        TestGraph g = splitInTwo(new TestGraph(Shape.of(1, 8, 8, 32)));
         Model m = g.model();
         // SPLIT's feature map is its second input: its axis, an unquantized int32 constant, is not checked as one.
         assertThat(SupportRules.check(m.main(), g.ops.get(1), NpuVariant.ETHOS_U55_128)).isInstanceOf(SupportRules.Supported.class);
@@ -141,7 +72,7 @@ final class SplitSliceLoweringTest {
 
     @Test
     void split_aReaderThatIsAReshape_thatPartIsCopiedOut() {
-        Graph g = new Graph(Shape.of(1, 8, 8, 32));
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
         int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
         int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
         g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", -1), g.p}, new int[] {a, b}, new OpOptions.Split(2));
@@ -151,7 +82,7 @@ final class SplitSliceLoweringTest {
                 new OpOptions.Reshape(new int[] {1, 1024}));
         g.poolTo("yb", flat, Shape.of(1, 1024));
         Model m = g.model();
-        List<NpuOperation> copies = lowered(m, g.ops.get(1)).operations();
+        List<NpuOperation> copies = TestGraph.lowered(m, g.ops.get(1)).operations();
         assertThat(copies).hasSize(1);
         NpuOperation copy = copies.get(0);
         assertThat(copy.type()).isEqualTo(NpuBlockType.POOLING);
@@ -168,7 +99,7 @@ final class SplitSliceLoweringTest {
 
     @Test
     void split_aModelOutputOrAMulReader_copiedOut() {
-        Graph g = new Graph(Shape.of(1, 8, 8, 32));
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
         int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
         int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
         g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", 3), g.p}, new int[] {a, b}, new OpOptions.Split(2));
@@ -176,7 +107,7 @@ final class SplitSliceLoweringTest {
         int y = g.tensor("y", Shape.of(1, 8, 8, 16), null);
         g.op(BuiltinOperator.MUL, new int[] {b, b}, new int[] {y}, new OpOptions.Arithmetic(Activation.NONE, false));
         g.outputs.add(y);
-        assertThat(lowered(g.model(), g.ops.get(1)).operations()).extracting(o -> o.tensors().ofm()).containsExactly(a, b);
+        assertThat(TestGraph.lowered(g.model(), g.ops.get(1)).operations()).extracting(o -> o.tensors().ofm()).containsExactly(a, b);
     }
 
     @Test
@@ -187,7 +118,7 @@ final class SplitSliceLoweringTest {
 
     /** SPLIT_V of p (8x8x32) into depths {@code first} and 32 − first, each pooled; p's format in the plan. */
     private static TensorFormat splitVInputFormat(int first) {
-        Graph g = new Graph(Shape.of(1, 8, 8, 32));
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
         int a = g.tensor("a", Shape.of(1, 8, 8, first), null);
         int b = g.tensor("b", Shape.of(1, 8, 8, 32 - first), null);
         g.op(BuiltinOperator.SPLIT_V, new int[] {g.p, g.ints("sizes", first, -1), g.scalar("axis", 3)}, new int[] {a, b},
@@ -195,7 +126,7 @@ final class SplitSliceLoweringTest {
         g.poolTo("ya", a, Shape.of(1, 8, 8, first));
         int yb = g.poolTo("yb", b, Shape.of(1, 8, 8, 32 - first));
         Model m = g.model();
-        Lowering.Result.Npu split = lowered(m, g.ops.get(1));
+        Lowering.Result.Npu split = TestGraph.lowered(m, g.ops.get(1));
         assertThat(split.operations()).isEmpty();
         assertThat(split.linearTensors()).isEqualTo(first % 16 == 0 ? List.of() : List.of(g.p));
         ExecutionPlan plan = Simulator.standard().run(m, m.name(), CORSTONE_300, false).plan();
@@ -208,16 +139,16 @@ final class SplitSliceLoweringTest {
 
     @Test
     void slice_toTheEnd_readInPlaceFromItsOffset() {
-        Graph g = new Graph(Shape.of(1, 8, 8, 32));
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
         int s = g.tensor("s", Shape.of(1, 4, 8, 12), null);
         g.op(BuiltinOperator.SLICE, new int[] {g.p, g.ints("begin", 0, 4, 0, 20), g.ints("size", 1, -1, -1, -1)},
                 new int[] {s}, new OpOptions.NoOptions());
         g.poolTo("y", s, Shape.of(1, 4, 8, 12));
         Model m = g.model();
-        Lowering.Result.Npu slice = lowered(m, g.ops.get(1));
+        Lowering.Result.Npu slice = TestGraph.lowered(m, g.ops.get(1));
         assertThat(slice.operations()).isEmpty();
         assertThat(slice.linearTensors()).containsExactly(g.p);
-        NpuOperation reader = lowered(m, g.ops.get(2)).operations().get(0);
+        NpuOperation reader = TestGraph.lowered(m, g.ops.get(2)).operations().get(0);
         assertThat(reader.tensors().ifm()).isEqualTo(g.p);
         assertThat(reader.ifm()).isEqualTo(new Shape4(1, 4, 8, 12));
     }
@@ -226,13 +157,13 @@ final class SplitSliceLoweringTest {
     void stridedSlice_shrunkAxisMovesTheDimensions_copiedOut() {
         // p is 1x4x8x16; column 3 of every row, the width axis shrunk: the output 1x4x16 is 1x1x4x16 in 4-D while
         // the part read is 1x4x1x16, so a reader cannot take the read: Vela copies it out.
-        Graph g = new Graph(Shape.of(1, 4, 8, 16));
+        TestGraph g = new TestGraph(Shape.of(1, 4, 8, 16));
         int s = g.tensor("s", Shape.of(1, 4, 16), null);
         g.op(BuiltinOperator.STRIDED_SLICE, new int[] {g.p, g.ints("begin", 0, 0, 3, 0), g.ints("end", 1, 4, 4, 16),
                 g.ints("strides", 1, 1, 1, 1)}, new int[] {s}, new OpOptions.StridedSlice(0b1011, 0b1011, 0, 0, 0b0100, false));
         g.poolTo("y", s, Shape.of(1, 4, 16));
         Model m = g.model();
-        List<NpuOperation> copy = lowered(m, g.ops.get(1)).operations();
+        List<NpuOperation> copy = TestGraph.lowered(m, g.ops.get(1)).operations();
         assertThat(copy).hasSize(1);
         assertThat(copy.get(0).ifm()).isEqualTo(new Shape4(1, 4, 1, 16));
         assertThat(copy.get(0).tensors().ifm()).isEqualTo(g.p);
@@ -244,19 +175,19 @@ final class SplitSliceLoweringTest {
     @Test
     void stridedSlice_negativeAndMaskedIndices_readTheRowsTheyName() {
         // Rows -3 to the end (masked) of a 1x8x8x16 tensor: rows 5, 6, 7, read in place.
-        Graph g = new Graph(Shape.of(1, 8, 8, 16));
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
         int s = g.tensor("s", Shape.of(1, 3, 8, 16), null);
         g.op(BuiltinOperator.STRIDED_SLICE, new int[] {g.p, g.ints("begin", 0, -3, 0, 0), g.ints("end", 1, 0, 8, 16),
                 g.ints("strides", 1, 1, 1, 1)}, new int[] {s}, new OpOptions.StridedSlice(0, 0b0010, 0, 0, 0, false));
         g.poolTo("y", s, Shape.of(1, 3, 8, 16));
         Model m = g.model();
-        assertThat(lowered(m, g.ops.get(1)).operations()).isEmpty();
-        assertThat(lowered(m, g.ops.get(2)).operations().get(0).ifm()).isEqualTo(new Shape4(1, 3, 8, 16));
+        assertThat(TestGraph.lowered(m, g.ops.get(1)).operations()).isEmpty();
+        assertThat(TestGraph.lowered(m, g.ops.get(2)).operations().get(0).ifm()).isEqualTo(new Shape4(1, 3, 8, 16));
     }
 
     @Test
     void slice_partOutsideTheInput_notLowered() {
-        Graph g = new Graph(Shape.of(1, 8, 8, 32));
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
         int s = g.tensor("s", Shape.of(1, 8, 8, 16), null);
         g.op(BuiltinOperator.SLICE, new int[] {g.p, g.ints("begin", 0, 0, 0, 24), g.ints("size", 1, 8, 8, 16)},
                 new int[] {s}, new OpOptions.NoOptions());

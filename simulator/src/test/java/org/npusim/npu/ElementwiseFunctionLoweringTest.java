@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.npu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ConstantData;
+import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Shape;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.result.LayerResult;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.sim.Simulator;
+import org.npusim.testsupport.ShippedHardware;
+
+/**
+ * Element-wise MAXIMUM, MINIMUM and ABS, and the LUT functions RSQRT, LOG, SQRT and GELU, as Vela 3.10 runs them
+ * (ethos-u-facts.md §1.3, §6.2): one element-wise operation each, MIN, MAX and ABS of the one-cycle class, the LUT
+ * functions an ADD of a scalar 0 with a 256-entry LUT; SHAPE of a static tensor is a constant.
+ */
+final class ElementwiseFunctionLoweringTest {
+
+    private static final HardwareConfig CORSTONE_300 = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
+
+    @Test
+    void maxMinAbsRsqrt_oneElementwiseOperationEach_allOnTheNpu() {
+        Shape s = Shape.of(1, 8, 8, 16);
+        TestGraph g = new TestGraph(s);
+        int bound = g.tensor("bound", Shape.of(1, 1, 1, 16), ConstantData.ofInt8(new byte[16]));
+        int max = g.tensor("max", s, null);
+        g.op(BuiltinOperator.MAXIMUM, new int[] {bound, g.p}, new int[] {max}, new OpOptions.NoOptions());
+        int min = g.tensor("min", s, null);
+        g.op(BuiltinOperator.MINIMUM, new int[] {max, g.p}, new int[] {min}, new OpOptions.NoOptions());
+        int abs = g.tensor("abs", s, null);
+        g.op(BuiltinOperator.ABS, new int[] {min}, new int[] {abs}, new OpOptions.NoOptions());
+        int rsqrt = g.tensor("rsqrt", s, null);
+        g.op(BuiltinOperator.RSQRT, new int[] {abs}, new int[] {rsqrt}, new OpOptions.NoOptions());
+        g.poolTo("y", rsqrt, s);
+        Model m = g.model();
+
+        NpuOperation maxOp = TestGraph.lowered(m, g.ops.get(1)).operations().get(0);
+        assertThat(maxOp.type()).isEqualTo(NpuBlockType.ELEMENTWISE);
+        assertThat(maxOp.function()).isEqualTo(NpuOperation.Function.SIMPLE);
+        // The broadcast constant is Vela's IFM2, the feature map its IFM.
+        assertThat(maxOp.tensors().ifm()).isEqualTo(g.p);
+        assertThat(maxOp.tensors().ifm2().getAsInt()).isEqualTo(bound);
+        NpuOperation absOp = TestGraph.lowered(m, g.ops.get(3)).operations().get(0);
+        assertThat(absOp.function()).isEqualTo(NpuOperation.Function.SIMPLE);
+        assertThat(absOp.ifm2()).isEmpty();
+        NpuOperation rsqrtOp = TestGraph.lowered(m, g.ops.get(4)).operations().get(0);
+        assertThat(rsqrtOp.function()).isEqualTo(NpuOperation.Function.LUT);
+        assertThat(rsqrtOp.lutBytes()).isEqualTo(256);
+
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+        assertThat(r.layers()).allMatch(l -> l.cycles() > 0);
+        assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+    }
+
+    @Test
+    void shape_ofAStaticTensor_nothingRuns() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int shape = g.tensor("i32 shape", Shape.of(4), null);
+        g.op(BuiltinOperator.SHAPE, new int[] {g.p}, new int[] {shape}, new OpOptions.NoOptions());
+        g.outputs.add(g.p);
+        assertThat(TestGraph.lowered(g.model(), g.ops.get(1)).operations()).isEmpty();
+    }
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.npu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Shape;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.result.LayerResult;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.sim.Simulator;
+import org.npusim.testsupport.ShippedHardware;
+
+/**
+ * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR as Vela 3.10 rewrites them ({@code fixup_resize}): log2(f) average
+ * pools upscaling by 2 in the IFM read, an ADD of zeros for a 1x1 IFM, nothing for the same size.
+ */
+final class ResizeLoweringTest {
+
+    private static final HardwareConfig CORSTONE_300 = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
+
+    /** x (h x w x 16) → pool → p → resize to {@code oh x ow} → pool → y. */
+    private static TestGraph resize(BuiltinOperator kind, int h, int w, int oh, int ow, boolean alignCorners, boolean halfPixel) {
+        TestGraph g = new TestGraph(Shape.of(1, h, w, 16));
+        int r = g.tensor("r", Shape.of(1, oh, ow, 16), null);
+        g.op(kind, new int[] {g.p, g.ints("size", oh, ow)}, new int[] {r}, new OpOptions.Resize(alignCorners, halfPixel));
+        g.poolTo("y", r, Shape.of(1, oh, ow, 16));
+        return g;
+    }
+
+    private static Operator resizeOp(TestGraph g) {
+        return g.ops.get(1);
+    }
+
+    @Test
+    void nearestNeighbour_byTwo_oneAveragePoolUpscalingItsIfm() {
+        TestGraph g = resize(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 8, 8, 16, 16, false, false);
+        Model m = g.model();
+        List<NpuOperation> ops = TestGraph.lowered(m, resizeOp(g)).operations();
+        assertThat(ops).hasSize(1);
+        NpuOperation pool = ops.get(0);
+        assertThat(pool.type()).isEqualTo(NpuBlockType.POOLING);
+        assertThat(pool.resampling()).isEqualTo(NpuOperation.Resampling.NEAREST);
+        // Costed on the stored IFM: the upscaling is in the IFM read.
+        assertThat(pool.ifm()).isEqualTo(new Shape4(1, 8, 8, 16));
+        assertThat(pool.ofm()).isEqualTo(new Shape4(1, 16, 16, 16));
+        assertThat(pool.kernel()).isEqualTo(Kernel.UNIT);
+        assertThat(pool.macs()).isEqualTo(16 * 16 * 16).isEqualTo(m.main().facts().operators().get(1).macs());
+        simulatedOnTheNpu(m);
+    }
+
+    @Test
+    void bilinear_byFour_aPoolToTwiceTheSizeThenAFourByFourPool() {
+        TestGraph g = resize(BuiltinOperator.RESIZE_BILINEAR, 4, 4, 16, 16, false, false);
+        Model m = g.model();
+        Lowering.Result.Npu r = TestGraph.lowered(m, resizeOp(g));
+        assertThat(r.operations()).extracting(NpuOperation::ofm).containsExactly(new Shape4(1, 8, 8, 16), new Shape4(1, 16, 16, 16));
+        assertThat(r.operations()).extracting(NpuOperation::kernel)
+                .containsExactly(Kernel.UNIT, new Kernel(4, 4, 1, 1, 1, 1));
+        assertThat(r.operations()).allMatch(o -> o.resampling() == NpuOperation.Resampling.NEAREST);
+        // The intermediate 8x8 map is a tensor of the lowering, read by the second pool.
+        assertThat(r.internals()).hasSize(1);
+        assertThat(r.operations().get(1).tensors().ifm()).isEqualTo(r.internals().get(0).id());
+        long macs = r.operations().stream().mapToLong(NpuOperation::macs).sum();
+        assertThat(macs).isEqualTo(8 * 8 * 16 + 16 * 16 * 16 * 16).isEqualTo(m.main().facts().operators().get(1).macs());
+        simulatedOnTheNpu(m);
+    }
+
+    @Test
+    void bilinear_alignCornersByFour_fourTo13() {
+        TestGraph g = resize(BuiltinOperator.RESIZE_BILINEAR, 4, 4, 13, 13, true, false);
+        Lowering.Result.Npu r = TestGraph.lowered(g.model(), resizeOp(g));
+        assertThat(r.operations()).extracting(NpuOperation::ofm).containsExactly(new Shape4(1, 8, 8, 16), new Shape4(1, 13, 13, 16));
+        assertThat(r.operations().get(1).kernel()).isEqualTo(new Kernel(4, 4, 1, 1, 1, 1));
+        simulatedOnTheNpu(g.model());
+    }
+
+    @Test
+    void fromOneByOne_anAddOfZerosAndTheBroadcastIfm() {
+        TestGraph g = resize(BuiltinOperator.RESIZE_BILINEAR, 1, 1, 8, 8, false, false);
+        Lowering.Result.Npu r = TestGraph.lowered(g.model(), resizeOp(g));
+        NpuOperation add = r.operations().get(0);
+        assertThat(add.type()).isEqualTo(NpuBlockType.ELEMENTWISE);
+        assertThat(add.function()).isEqualTo(NpuOperation.Function.ADD);
+        assertThat(add.tensors().ifm2().getAsInt()).isEqualTo(g.p);
+        assertThat(add.ifm2().get()).isEqualTo(new Shape4(1, 1, 1, 16));
+        // The zeros are a constant of the OFM's shape, read from permanent storage.
+        assertThat(r.internals()).singleElement().satisfies(t -> {
+            assertThat(t.constant()).isTrue();
+            assertThat(t.shape()).isEqualTo(new Shape4(1, 8, 8, 16));
+        });
+        simulatedOnTheNpu(g.model());
+    }
+
+    @Test
+    void sameSize_nothingRuns_theReaderReadsTheInput() {
+        TestGraph g = resize(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 8, 8, 8, 8, false, false);
+        Model m = g.model();
+        assertThat(TestGraph.lowered(m, resizeOp(g)).operations()).isEmpty();
+        assertThat(TestGraph.lowered(m, g.ops.get(2)).operations().get(0).tensors().ifm()).isEqualTo(g.p);
+        simulatedOnTheNpu(m);
+    }
+
+    @Test
+    void nearestNeighbourHalfPixel_lowered_bilinearHalfPixel_onTheCpuWithTheReason() {
+        TestGraph nn = resize(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 8, 8, 16, 16, false, true);
+        assertThat(TestGraph.lowered(nn.model(), resizeOp(nn)).operations()).hasSize(1);
+        TestGraph bl = resize(BuiltinOperator.RESIZE_BILINEAR, 8, 8, 16, 16, false, true);
+        Model m = bl.model();
+        assertThat(SupportRules.check(m.main(), resizeOp(bl), org.npusim.hw.NpuVariant.ETHOS_U55_128))
+                .isInstanceOf(SupportRules.Supported.class);
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers().get(1).unit()).isEqualTo(Unit.CPU);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("on the CPU: layer 1: RESIZE_BILINEAR with half_pixel_centers"));
+    }
+
+    private static void simulatedOnTheNpu(Model m) {
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+        assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+        assertThat(r.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
+    }
+}

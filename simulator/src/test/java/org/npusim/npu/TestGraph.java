@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.npu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.npusim.graph.Activation;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ConstantData;
+import org.npusim.graph.ElementType;
+import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorCode;
+import org.npusim.graph.Padding;
+import org.npusim.graph.Quantization;
+import org.npusim.graph.Shape;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
+import org.npusim.hw.NpuVariant;
+
+/** Tensors and operators of a hand-built test graph: x (a model input) → 1x1 average pool → p, then what a test adds. */
+final class TestGraph {
+    final List<Tensor> tensors = new ArrayList<>();
+    final List<Operator> ops = new ArrayList<>();
+    final List<Integer> outputs = new ArrayList<>();
+    final int x;
+    final int p;
+
+    TestGraph(Shape shape) {
+        x = tensor("x", shape, null);
+        p = tensor("p", shape, null);
+        op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {x}, new int[] {p}, pool());
+    }
+
+    int tensor(String name, Shape shape, ConstantData data) {
+        ElementType type = data != null && name.startsWith("i32") ? ElementType.INT32 : ElementType.INT8;
+        tensors.add(new Tensor(tensors.size(), name, type, shape,
+                type == ElementType.INT32 ? Optional.empty() : Optional.of(Quantization.perTensor(0.05f, 0)),
+                Optional.ofNullable(data), false));
+        return tensors.size() - 1;
+    }
+
+    int ints(String name, int... values) {
+        return tensor("i32 " + name, Shape.of(values.length), ConstantData.ofInt32(values));
+    }
+
+    int scalar(String name, int value) {
+        return tensor("i32 " + name, Shape.SCALAR, ConstantData.ofInt32(new int[] {value}));
+    }
+
+    Operator op(BuiltinOperator b, int[] in, int[] out, OpOptions options) {
+        Operator o = new Operator(ops.size(), OperatorCode.of(b), in, out, new int[0], options);
+        ops.add(o);
+        return o;
+    }
+
+    /** A 1x1 average pool from {@code in} to a new output tensor of {@code shape}, a model output. */
+    int poolTo(String name, int in, Shape shape) {
+        int y = tensor(name, shape, null);
+        op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {in}, new int[] {y}, pool());
+        outputs.add(y);
+        return y;
+    }
+
+    Model model() {
+        return new Model("test", "", 3, List.of(Subgraph.of("main", tensors, ops, new int[] {x},
+                outputs.stream().mapToInt(Integer::intValue).toArray())));
+    }
+
+    static OpOptions pool() {
+        return new OpOptions.Pool2D(Padding.VALID, 1, 1, 1, 1, Activation.NONE);
+    }
+
+    /** Lowers {@code op} of {@code m} for the U55-128 and returns its NPU operations, failing if it stays on the CPU. */
+    static Lowering.Result.Npu lowered(Model m, Operator op) {
+        Lowering.Result r = new Lowering(m.main(), Optional.of(NpuVariant.ETHOS_U55_128)).lower(op);
+        assertThat(r).as("%s", r).isInstanceOf(Lowering.Result.Npu.class);
+        return (Lowering.Result.Npu) r;
+    }
+}
