@@ -173,7 +173,8 @@ public final class CortexMCostModel implements CpuCostModel {
                     o.out(0).elementCount(), op.is(BuiltinOperator.RESIZE_BILINEAR) ? 4 : 1,
                     op.is(BuiltinOperator.RESIZE_BILINEAR) ? 14 : 6, op.is(BuiltinOperator.RESIZE_BILINEAR) ? 6 : 2,
                     o.in(0).sizeBytes(), o.out(0).sizeBytes(), o.elementBytes(), m));
-            case NONE -> simple(o, isa, m);
+            // PACK and UNPACK copy like the other option-less data movers.
+            case NONE, PACK -> simple(o, isa, m);
             case CUSTOM, OPAQUE -> Optional.empty();
         };
     }

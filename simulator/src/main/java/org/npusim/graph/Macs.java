@@ -14,7 +14,7 @@ package org.npusim.graph;
  *   <li>SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM: the matrix products of their gates per time step;
  *   <li>QUANTIZE between integer types, standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
  *       runs as 1×1 average pools: {@code E(OFM)};
- *   <li>CONCATENATION, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
+ *   <li>CONCATENATION and PACK, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
  *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
  *   <li>RESIZE by f = 2, 4 or 8, which Vela runs as log2(f) average pools that each upscale by 2: one MAC per
  *       element of every intermediate output, then k·k per element of the OFM, with k = f for bilinear (and for
@@ -47,6 +47,8 @@ public final class Macs {
             case SEQUENCE_LSTM -> lstm(op, tensors);
             case NONE -> poolLike(op, tensors);
             case CONCATENATION -> elements(tensors, op.output(0));
+            // PACK is a concatenation (one average pool per input); UNPACK a split.
+            case PACK -> op.is(BuiltinOperator.PACK) ? elements(tensors, op.output(0)) : 0;
             // A LEAKY_RELU of slope 0 is a ReLU, which Vela runs as a 1x1 average pool.
             case LEAKY_RELU -> ((OpOptions.LeakyRelu) op.options()).alpha() == 0 ? elements(tensors, op.output(0)) : 0;
             case RESIZE -> resize(op, tensors);

@@ -18,6 +18,7 @@ public enum OpKind {
     REDUCER,
     STRIDED_SLICE,
     SPLIT,
+    PACK,
     SQUEEZE,
     LEAKY_RELU,
     SVDF,

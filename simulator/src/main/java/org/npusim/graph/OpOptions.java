@@ -169,6 +169,17 @@ public sealed interface OpOptions {
         }
     }
 
+    /**
+     * PACK and UNPACK: PackOptions (values_count, axis) and UnpackOptions (num, axis): how many tensors are
+     * stacked or unstacked, along which axis of the stacked tensor.
+     */
+    record Pack(int count, int axis) implements OpOptions {
+        @Override
+        public OpKind kind() {
+            return OpKind.PACK;
+        }
+    }
+
     /** SQUEEZE: SqueezeOptions; an empty list squeezes every size-1 dimension. */
     record Squeeze(int[] squeezeDims) implements OpOptions {
         public Squeeze {

@@ -175,8 +175,7 @@ public final class Lowering {
         if (op.outputCount() == 0 || op.inputCount() == 0) {
             return new Result.NotLowered(op.opName() + " has no inputs or outputs");
         }
-        SupportRules.Decision rule = variant.map(v -> SupportRules.check(graph, op, v)).orElseGet(() -> SupportRules.check(graph, op));
-        if (rule instanceof SupportRules.Unsupported u) {
+        if (rule(op) instanceof SupportRules.Unsupported u) {
             return new Result.NotLowered(u.reason());
         }
         return switch (op.options().kind()) {
@@ -194,10 +193,26 @@ public final class Lowering {
             case LEAKY_RELU -> leakyRelu(op);
             case CONCATENATION -> concatenation(op);
             case STRIDED_SLICE, SPLIT -> splitOrSlice(op);
+            case PACK -> op.is(BuiltinOperator.PACK) ? pack(op) : splitOrSlice(op);
             case RESIZE -> resize(op);
             case SVDF, CUSTOM, OPAQUE ->
                     new Result.NotLowered(op.opName() + " has no NPU lowering in npusim yet");
         };
+    }
+
+    private SupportRules.Decision rule(Operator op) {
+        return variant.map(v -> SupportRules.check(graph, op, v)).orElseGet(() -> SupportRules.check(graph, op));
+    }
+
+    /**
+     * Whether {@code op} runs on the NPU. A split or slice is asked without lowering it: its readers' lowerings ask
+     * this of it (a reshape behind it) while its own lowering asks them whether they take its reads.
+     */
+    private boolean onNpu(Operator op) {
+        if (isSplitOrSlice(op)) {
+            return !(rule(op) instanceof SupportRules.Unsupported) && sliceReads(op, new ArrayList<>()).isEmpty();
+        }
+        return lowerOwn(op) instanceof Result.Npu;
     }
 
     private static Result notSupported(Operator op) {
@@ -557,7 +572,7 @@ public final class Lowering {
         int t = op.input(0);
         Operator producer = producers[t];
         boolean copy = graphInput[t] || consumers.get(t).size() > 1
-                || (producer != null && !(lowerOwn(producer) instanceof Result.Npu));
+                || (producer != null && !onNpu(producer));
         if (!copy) {
             return Result.Npu.none();
         }
@@ -652,6 +667,32 @@ public final class Lowering {
             return new Result.NotLowered("CONCATENATION with a fused " + activation + " activation, which Vela splits"
                     + " off into an operation of its own, is not lowered by npusim yet");
         }
+        return writesInParts(op, "_concat#", in -> shape(in));
+    }
+
+    /**
+     * PACK as Vela 3.10 lowers it ({@code rewrite_concat_ops} with {@code Op.Pack}): a concatenation of the inputs,
+     * each seen with a 1 inserted at the stacking axis ({@code desired_shape}), so one 1x1 average pool per input
+     * writes its slice of the output.
+     */
+    private Result pack(Operator op) {
+        int axis = ((OpOptions.Pack) op.options()).axis();
+        int rank = in(op, 0).shape().rank();
+        int at = axis < 0 ? axis + rank + 1 : axis;
+        if (at < 0 || at > rank || rank + 1 > 4) {
+            return new Result.NotLowered("PACK along axis " + axis + " of rank-" + rank + " inputs has no NPU lowering");
+        }
+        return writesInParts(op, "_pack#", in -> {
+            int[] dims = new int[rank + 1];
+            for (int d = 0, s = 0; d <= rank; d++) {
+                dims[d] = d == at ? 1 : in.shape().dim(s++);
+            }
+            return Shape4.of(Shape.of(dims));
+        });
+    }
+
+    /** One 1x1 average pool per input, writing the input, seen with {@code part}'s shape, into its part of the output. */
+    private Result writesInParts(Operator op, String suffix, java.util.function.Function<Tensor, Shape4> part) {
         Tensor ofm = out(op);
         List<NpuOperation> writes = new ArrayList<>();
         for (int k = 0; k < op.inputCount(); k++) {
@@ -660,9 +701,9 @@ public final class Lowering {
                 continue;
             }
             Tensor in = graph.tensor(t);
-            writes.add(NpuOperation.builder(name(op) + "_concat#" + k, op.index(), NpuBlockType.POOLING)
-                    .function(Function.AVG_POOL).ifm(t, shape(in), bits(in)).ofm(op.output(0), shape(in), bits(ofm))
-                    .build());
+            Shape4 s = part.apply(in);
+            writes.add(NpuOperation.builder(name(op) + suffix + k, op.index(), NpuBlockType.POOLING)
+                    .function(Function.AVG_POOL).ifm(t, s, bits(in)).ofm(op.output(0), s, bits(ofm)).build());
         }
         return new Result.Npu(writes, List.of());
     }
@@ -673,17 +714,13 @@ public final class Lowering {
     private record SliceRead(int output, int source, int[] offset, Shape4 shape) {}
 
     /**
-     * SPLIT, SPLIT_V, SLICE and STRIDED_SLICE as Vela 3.10 lowers them ({@code rewrite_split_ops},
-     * {@code remove_SplitSliceRead}, {@code move_splitsliceread_to_consumer}): every output is a read of a part
-     * of the input, at an offset. Where the output's readers can take that read themselves, they read the part in
-     * place and the operator costs nothing: the output's 4-D shape is the part's, it is not a model output, and
-     * every reader runs on the NPU and is not a memory-only operator (RESHAPE, SQUEEZE, EXPAND_DIMS), a MUL or a
-     * TRANSPOSE. Otherwise a 1x1 average pool copies the part into the output (a SplitSliceRead's average-pool
-     * "nop", with its MACs as Vela counts them). An input read from a depth that is not a multiple of 16 is stored
-     * linearly ({@code _avoid_nhcwb16_for_split}).
-     *
-     * <p>npusim also copies where a reader is itself a split or slice, a PAD, or an LSTM, which Vela would hand
-     * the offset to but which read their input in ways that the moved offset does not describe. Not checked
+     * SPLIT, SPLIT_V, SLICE, STRIDED_SLICE and UNPACK as Vela 3.10 lowers them ({@code rewrite_split_ops},
+     * {@code rewrite_unpack_output}, {@code remove_SplitSliceRead}, {@code move_splitsliceread_to_consumer}): every
+     * output is a read of a part of the input, at an offset. Where the output's readers can take that read
+     * themselves ({@link #readersTakeRead}), they read the part in place and the operator costs nothing: the
+     * output's 4-D shape is the part's and it is not a model output. Otherwise a 1x1 average pool copies the part
+     * into the output (a SplitSliceRead's average-pool "nop", with its MACs as Vela counts them). An input read
+     * from a depth that is not a multiple of 16 is stored linearly ({@code _avoid_nhcwb16_for_split}). Not checked
      * against Vela's figures: no reference model splits or slices.
      */
     private Result splitOrSlice(Operator op) {
@@ -720,6 +757,7 @@ public final class Lowering {
      */
     private Optional<String> sliceReads(Operator op, List<SliceRead> reads) {
         boolean split = op.is(BuiltinOperator.SPLIT) || op.is(BuiltinOperator.SPLIT_V);
+        boolean unpack = op.is(BuiltinOperator.UNPACK);
         int dataSlot = op.is(BuiltinOperator.SPLIT) ? 1 : 0;
         if (op.inputCount() <= dataSlot || op.input(dataSlot) < 0) {
             return Optional.of(op.opName() + " has no input to split");
@@ -731,6 +769,23 @@ public final class Lowering {
             return Optional.of(op.opName() + " of a rank-" + rank + " tensor has no NPU lowering in npusim");
         }
         int lead = 4 - rank;
+        if (unpack) {
+            // rewrite_unpack_output: every output is the input with the unstacked axis cut to its index.
+            int axis = ((OpOptions.Pack) op.options()).axis();
+            if (axis < -rank || axis >= rank || op.outputCount() != in.dim(Math.floorMod(axis, rank))) {
+                return Optional.of("UNPACK along axis " + axis + " into " + op.outputCount() + " outputs does not fit its input");
+            }
+            int axis4 = Math.floorMod(axis, rank) + lead;
+            Shape4 whole = Shape4.of(in);
+            int[] dims = {whole.n(), whole.h(), whole.w(), whole.c()};
+            dims[axis4] = 1;
+            for (int k = 0; k < op.outputCount(); k++) {
+                int[] offset = new int[4];
+                offset[axis4] = k;
+                reads.add(new SliceRead(op.output(k), source, offset, new Shape4(dims[0], dims[1], dims[2], dims[3])));
+            }
+            return Optional.empty();
+        }
         if (split) {
             int axisSlot = op.is(BuiltinOperator.SPLIT) ? 0 : 2;
             Optional<int[]> axis = constantInts(op, axisSlot);
@@ -811,19 +866,44 @@ public final class Lowering {
 
     /**
      * Whether the readers of a split's or slice's output read its part of the input in place (the conditions of
-     * {@link #splitOrSlice}): each reader is lowered to NPU operations that take the output as their IFM or IFM2.
+     * {@link #splitOrSlice}); if so, records where they read it.
      */
     private boolean readInPlace(SliceRead r) {
-        int t = r.output();
-        if (graphOutput[t] || !r.shape().equals(shape(graph.tensor(t)))) {
+        if (!r.shape().equals(shape(graph.tensor(r.output()))) || !readersTakeRead(r.output(), r.shape())) {
+            return false;
+        }
+        recordReadInPlace(r.output(), r.source());
+        return true;
+    }
+
+    /**
+     * Whether every reader of tensor {@code t}, which holds a part of shape {@code part}, can take the read: it
+     * runs on the NPU as operations that read {@code t} as a feature map (IFM or IFM2, not as weights or a scalar),
+     * and it is not a MUL, a TRANSPOSE, another split or slice, or an LSTM. Readers that Vela's earlier rewrites
+     * remove pass the read on ({@code remove_SplitSliceRead} runs after {@code bypass_memory_only_ops} and
+     * {@code replace_pad_by_hw_pad}): a removed RESHAPE, SQUEEZE or EXPAND_DIMS that keeps the part's 4-D shape, to
+     * its own readers; a PAD applied as hardware padding, to the convolutions that apply it (they read {@code t}).
+     * A reshape copied by the DMA takes the read like any reader. Vela would also hand the read to a split, slice or
+     * LSTM, but moving it there overwrites their own read offset (its passes run from inputs to outputs), so its
+     * result is wrong; npusim copies the part out instead.
+     */
+    private boolean readersTakeRead(int t, Shape4 part) {
+        if (graphOutput[t]) {
             return false;
         }
         for (Operator reader : consumers.get(t)) {
-            boolean movable = !isMemoryOnly(reader) && !reader.is(BuiltinOperator.MUL) && !reader.is(BuiltinOperator.TRANSPOSE)
-                    && !reader.is(BuiltinOperator.PAD) && !reader.is(BuiltinOperator.PADV2) && !isSplitOrSlice(reader)
+            boolean movable = !reader.is(BuiltinOperator.MUL) && !reader.is(BuiltinOperator.TRANSPOSE) && !isSplitOrSlice(reader)
                     && reader.options().kind() != org.npusim.graph.OpKind.SEQUENCE_LSTM;
-            if (!movable || !(lowerOwn(reader) instanceof Result.Npu n) || n.operations().isEmpty()) {
+            if (!movable || !(lowerOwn(reader) instanceof Result.Npu n)) {
                 return false;
+            }
+            if (n.operations().isEmpty()) {
+                boolean passesOn = isMemoryOnly(reader) ? shape(out(reader)).equals(part)
+                        : reader.is(BuiltinOperator.PAD) || reader.is(BuiltinOperator.PADV2);
+                if (!passesOn || !readersTakeRead(reader.output(0), part)) {
+                    return false;
+                }
+                continue;
             }
             for (NpuOperation o : n.operations()) {
                 // Only a feature-map read can take an offset: not weights, not a scalar in the command stream.
@@ -837,9 +917,19 @@ public final class Lowering {
         return true;
     }
 
+    /** Records that the readers of {@code t}, and of the removed reshapes of it, read {@code source} instead. */
+    private void recordReadInPlace(int t, int source) {
+        readInPlaceFrom[t] = source;
+        for (Operator reader : consumers.get(t)) {
+            if (isMemoryOnly(reader) && lowerOwn(reader) instanceof Result.Npu n && n.operations().isEmpty()) {
+                recordReadInPlace(reader.output(0), source);
+            }
+        }
+    }
+
     private static boolean isSplitOrSlice(Operator op) {
         return op.is(BuiltinOperator.SPLIT) || op.is(BuiltinOperator.SPLIT_V) || op.is(BuiltinOperator.SLICE)
-                || op.is(BuiltinOperator.STRIDED_SLICE);
+                || op.is(BuiltinOperator.STRIDED_SLICE) || op.is(BuiltinOperator.UNPACK);
     }
 
     /**
@@ -878,11 +968,18 @@ public final class Lowering {
      * resize that changes nothing), or -1.
      */
     private int inPlaceSource(int t) {
-        if (t < 0 || t >= producers.length || producers[t] == null
-                || !(isSplitOrSlice(producers[t]) || producers[t].options().kind() == org.npusim.graph.OpKind.RESIZE)) {
+        if (t < 0 || t >= producers.length || producers[t] == null) {
             return -1;
         }
-        lowerOwn(producers[t]);
+        Operator p = producers[t];
+        if (isMemoryOnly(p) && p.inputCount() > 0) {
+            // A removed reshape passes on a read in place of its input: the split before it decides.
+            inPlaceSource(p.input(0));
+        } else if (isSplitOrSlice(p) || p.options().kind() == org.npusim.graph.OpKind.RESIZE) {
+            lowerOwn(p);
+        } else {
+            return -1;
+        }
         return readInPlaceFrom[t];
     }
 

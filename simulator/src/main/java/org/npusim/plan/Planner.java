@@ -92,7 +92,7 @@ public final class Planner {
                     continue;
                 }
                 steps.add(null);
-                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu, tensors.shapes[npu.tensors().ofm()])));
+                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu, tensors)));
             }
         }
         schedule(ctx, run, steps);
@@ -117,14 +117,33 @@ public final class Planner {
     }
 
     /**
-     * Searches the block config of {@code op}. An operation that writes part of its OFM tensor (an LSTM row) is
-     * searched with the whole tensor as its OFM, as Vela does (the block config comes from the pass's OFM shape,
-     * the cost from the written shape).
+     * Searches the block config of {@code op}. An operation that writes part of its OFM tensor (an LSTM row, a
+     * concatenation's part) is searched with the whole tensor as its OFM, and one that reads part of its IFM or
+     * IFM2 tensor (a split's or slice's part, an LSTM step's input row) with the whole tensor as that IFM, as Vela
+     * does: the block config comes from the pass's IFM and OFM shapes ({@code ps.ifm_shapes}, which
+     * {@code move_splitsliceread_to_consumer} sets to the whole input), the cost from the shapes read and written.
      */
-    private BlockConfig blockConfig(NpuOperation op, Shape4 ofmTensor) {
-        NpuOperation searched = op.ofm().elements() < ofmTensor.elements()
-                ? op.toBuilder().ofm(op.tensors().ofm(), ofmTensor, op.ofmBits()).build()
-                : op;
+    private BlockConfig blockConfig(NpuOperation op, Tensors tensors) {
+        Shape4 ofmTensor = tensors.shapes[op.tensors().ofm()];
+        Shape4 ifmTensor = tensors.shapes[op.tensors().ifm()];
+        NpuOperation.Builder b = op.toBuilder();
+        boolean whole = false;
+        if (op.ofm().elements() < ofmTensor.elements()) {
+            b.ofm(op.tensors().ofm(), ofmTensor, op.ofmBits());
+            whole = true;
+        }
+        if (op.ifm().elements() < ifmTensor.elements()) {
+            b.ifm(op.tensors().ifm(), ifmTensor, op.ifmBits());
+            whole = true;
+        }
+        if (op.tensors().ifm2().isPresent() && !op.ifm2Scalar()) {
+            Shape4 ifm2Tensor = tensors.shapes[op.tensors().ifm2().getAsInt()];
+            if (op.ifm2().get().elements() < ifm2Tensor.elements()) {
+                b.ifm2(op.tensors().ifm2().getAsInt(), ifm2Tensor, op.ifm2Bits());
+                whole = true;
+            }
+        }
+        NpuOperation searched = whole ? b.build() : op;
         return BlockConfigSearch.find(target.variant(), searched).orElseThrow(() -> new InputException("",
                 "layer " + op.sourceOperator() + " (" + op.name() + ")",
                 "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));

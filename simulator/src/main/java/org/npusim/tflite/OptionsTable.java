@@ -31,6 +31,8 @@ enum OptionsTable {
     SQUEEZE(30),
     STRIDED_SLICE(32),
     SPLIT(35),
+    PACK(59),
+    UNPACK(64),
     DEQUANTIZE(38),
     PADV2(43),
     TRANSPOSE_CONV(49),
@@ -74,6 +76,8 @@ enum OptionsTable {
             case SQUEEZE -> SQUEEZE;
             case STRIDED_SLICE -> STRIDED_SLICE;
             case SPLIT -> SPLIT;
+            case PACK -> PACK;
+            case UNPACK -> UNPACK;
             case DEQUANTIZE -> DEQUANTIZE;
             case PADV2 -> PADV2;
             case TRANSPOSE_CONV -> TRANSPOSE_CONV;
@@ -112,6 +116,7 @@ enum OptionsTable {
             case STRIDED_SLICE -> new OpOptions.StridedSlice(
                     f.int32(0, 0), f.int32(1, 0), f.int32(2, 0), f.int32(3, 0), f.int32(4, 0), f.bool(5, false));
             case SPLIT, SPLIT_V -> new OpOptions.Split(f.int32(0, 0));
+            case PACK, UNPACK -> new OpOptions.Pack(f.int32(0, 0), f.int32(1, 0));
             case TRANSPOSE_CONV -> new OpOptions.TransposeConv(f.padding(0), f.int32(1, 0), f.int32(2, 0), f.activation(3));
             case SEQUENCE_LSTM -> new OpOptions.SequenceLstm(
                     f.activation(0), f.float32(1, 0f), f.float32(2, 0f), f.bool(3, false), f.bool(4, false), f.bool(5, false));
@@ -253,6 +258,13 @@ enum OptionsTable {
             case SPLIT, SPLIT_V: {
                 b.startTable(1);
                 b.addInt(0, ((OpOptions.Split) options).numSplits(), 0);
+                return b.endTable();
+            }
+            case PACK, UNPACK: {
+                OpOptions.Pack o = (OpOptions.Pack) options;
+                b.startTable(2);
+                b.addInt(0, o.count(), 0);
+                b.addInt(1, o.axis(), 0);
                 return b.endTable();
             }
             case TRANSPOSE_CONV: {

@@ -8,8 +8,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Activation;
 import org.npusim.graph.BuiltinOperator;
+import org.npusim.graph.ConstantData;
 import org.npusim.graph.Model;
 import org.npusim.graph.OpOptions;
+import org.npusim.graph.Padding;
 import org.npusim.graph.Shape;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.NpuVariant;
@@ -34,9 +36,9 @@ final class SplitSliceLoweringTest {
 
     /** SPLIT of p (8x8x32) on C into two 8x8x16 parts, each pooled into a model output. */
     private static TestGraph splitInTwo(TestGraph g) {
-        int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
-        int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
-        g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", 3), g.p}, new int[] {a, b}, new OpOptions.Split(2));
+        int[] parts = g.split(3, Shape.of(1, 8, 8, 16), Shape.of(1, 8, 8, 16));
+        int a = parts[0];
+        int b = parts[1];
         g.poolTo("ya", a, Shape.of(1, 8, 8, 16));
         g.poolTo("yb", b, Shape.of(1, 8, 8, 16));
         return g;
@@ -59,10 +61,8 @@ final class SplitSliceLoweringTest {
         assertThat(r.layers()).allMatch(l -> l.unit() == Unit.NPU);
         assertThat(r.layers().get(1).cycles()).isZero();
         assertThat(r.notes()).contains("no work of their own, fused into a neighbouring layer or removed when lowered: layer 1");
-        // Each reader reads its half of p: the bytes of an 8x8x16 read (with the pool's IFM re-reads, 1.25 times
-        // its elements here, as the pool that wrote p read 1.25 times x), not those of the whole tensor.
-        assertThat(readBytes(r.layers().get(2))).isEqualTo(readBytes(r.layers().get(3)))
-                .isEqualTo(readBytes(r.layers().get(0)) / 2).isBetween(8L * 8 * 16, 8L * 8 * 32 - 1);
+        // Each reader reads its half of p (8x8x16 bytes, re-reads included), not the whole tensor.
+        assertThat(readBytes(r.layers().get(2))).isEqualTo(readBytes(r.layers().get(3))).isBetween(8L * 8 * 16, 8L * 8 * 32 - 1);
         assertThat(r.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
     }
 
@@ -73,9 +73,9 @@ final class SplitSliceLoweringTest {
     @Test
     void split_aReaderThatIsAReshape_thatPartIsCopiedOut() {
         TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
-        int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
-        int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
-        g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", -1), g.p}, new int[] {a, b}, new OpOptions.Split(2));
+        int[] parts = g.split(-1, Shape.of(1, 8, 8, 16), Shape.of(1, 8, 8, 16));
+        int a = parts[0];
+        int b = parts[1];
         g.poolTo("ya", a, Shape.of(1, 8, 8, 16));
         int flat = g.tensor("flat", Shape.of(1, 1024), null);
         g.op(BuiltinOperator.RESHAPE, new int[] {b, g.ints("shape", 1, 1024)}, new int[] {flat},
@@ -98,11 +98,67 @@ final class SplitSliceLoweringTest {
     }
 
     @Test
+    void split_throughARemovedSqueezeKeepingThe4dShape_readInPlaceByTheSqueezesReader() {
+        // SPLIT of p (1x2x8x32) on H, then SQUEEZE 1x1x8x32 → 1x8x32 (4-D 1x1x8x32, unchanged): Vela removes the
+        // squeeze first, so the part is read in place by the pool behind it.
+        TestGraph g = new TestGraph(Shape.of(1, 2, 8, 32));
+        int[] parts = g.split(1, Shape.of(1, 1, 8, 32), Shape.of(1, 1, 8, 32));
+        int a = parts[0];
+        int b = parts[1];
+        int sq = g.tensor("sq", Shape.of(1, 8, 32), null);
+        g.op(BuiltinOperator.SQUEEZE, new int[] {a}, new int[] {sq}, new OpOptions.Squeeze(new int[] {1}));
+        g.poolTo("ya", sq, Shape.of(1, 8, 32));
+        g.poolTo("yb", b, Shape.of(1, 1, 8, 32));
+        Model m = g.model();
+        assertThat(TestGraph.lowered(m, g.ops.get(1)).operations()).isEmpty();
+        NpuOperation reader = TestGraph.lowered(m, g.ops.get(3)).operations().get(0);
+        assertThat(reader.tensors().ifm()).isEqualTo(g.p);
+        assertThat(reader.ifm()).isEqualTo(new Shape4(1, 1, 8, 32));
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).allMatch(l -> l.unit() == Unit.NPU);
+    }
+
+    @Test
+    void split_throughAPadAppliedAsHardwarePadding_readInPlaceByTheConvolution() {
+        TestGraph g = new TestGraph(Shape.of(1, 16, 16, 32));
+        int[] parts = g.split(3, Shape.of(1, 16, 16, 16), Shape.of(1, 16, 16, 16));
+        int a = parts[0];
+        int b = parts[1];
+        int padded = g.tensor("padded", Shape.of(1, 18, 18, 16), null);
+        g.op(BuiltinOperator.PAD, new int[] {a, g.ints("pads", Shape.of(4, 2), 0, 0, 1, 1, 1, 1, 0, 0)}, new int[] {padded},
+                new OpOptions.NoOptions());
+        int w = g.tensor("w", Shape.of(8, 3, 3, 16), ConstantData.ofInt8(new byte[8 * 3 * 3 * 16]));
+        int conv = g.tensor("conv", Shape.of(1, 16, 16, 8), null);
+        g.op(BuiltinOperator.CONV_2D, new int[] {padded, w, -1}, new int[] {conv},
+                new OpOptions.Conv2D(Padding.VALID, 1, 1, 1, 1, Activation.NONE));
+        g.outputs.add(conv);
+        g.poolTo("yb", b, Shape.of(1, 16, 16, 16));
+        Model m = g.model();
+        assertThat(TestGraph.lowered(m, g.ops.get(2)).operations()).as("the PAD").isEmpty();
+        assertThat(TestGraph.lowered(m, g.ops.get(1)).operations()).as("the SPLIT").isEmpty();
+        NpuOperation c = TestGraph.lowered(m, g.ops.get(3)).operations().get(0);
+        assertThat(c.tensors().ifm()).isEqualTo(g.p);
+        assertThat(c.ifm()).isEqualTo(new Shape4(1, 16, 16, 16));
+    }
+
+    @Test
+    void split_readerBlockConfig_searchedOnTheWholeInput() {
+        // Vela searches a reader's block config on the pass's IFM shape, the whole input, and costs it on the part.
+        TestGraph g = splitInTwo(new TestGraph(Shape.of(1, 8, 8, 32)));
+        Model m = g.model();
+        ExecutionPlan plan = Simulator.standard().run(m, m.name(), CORSTONE_300, false).plan();
+        Step.Npu reader = plan.steps().stream().filter(s -> s instanceof Step.Npu n && n.operator() == 2)
+                .map(s -> (Step.Npu) s).findFirst().orElseThrow();
+        NpuOperation whole = reader.op().toBuilder().ifm(g.p, new Shape4(1, 8, 8, 32), 8).build();
+        assertThat(reader.blockConfig()).isEqualTo(BlockConfigSearch.find(NpuVariant.ETHOS_U55_128, whole).orElseThrow());
+    }
+
+    @Test
     void split_aModelOutputOrAMulReader_copiedOut() {
         TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
-        int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
-        int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
-        g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", 3), g.p}, new int[] {a, b}, new OpOptions.Split(2));
+        int[] parts = g.split(3, Shape.of(1, 8, 8, 16), Shape.of(1, 8, 8, 16));
+        int a = parts[0];
+        int b = parts[1];
         g.outputs.add(a);
         int y = g.tensor("y", Shape.of(1, 8, 8, 16), null);
         g.op(BuiltinOperator.MUL, new int[] {b, b}, new int[] {y}, new OpOptions.Arithmetic(Activation.NONE, false));
@@ -183,6 +239,48 @@ final class SplitSliceLoweringTest {
         Model m = g.model();
         assertThat(TestGraph.lowered(m, g.ops.get(1)).operations()).isEmpty();
         assertThat(TestGraph.lowered(m, g.ops.get(2)).operations().get(0).ifm()).isEqualTo(new Shape4(1, 3, 8, 16));
+    }
+
+    @Test
+    void unpack_alongHeight_bothPartsReadInPlaceByAnAdd() {
+        // p is 1x2x8x16; UNPACK along axis 1 gives two 1x8x16 tensors (4-D 1x1x8x16, the parts' shape), added.
+        TestGraph g = new TestGraph(Shape.of(1, 2, 8, 16));
+        int u0 = g.tensor("u0", Shape.of(1, 8, 16), null);
+        int u1 = g.tensor("u1", Shape.of(1, 8, 16), null);
+        g.op(BuiltinOperator.UNPACK, new int[] {g.p}, new int[] {u0, u1}, new OpOptions.Pack(2, 1));
+        int sum = g.tensor("sum", Shape.of(1, 8, 16), null);
+        g.op(BuiltinOperator.ADD, new int[] {u0, u1}, new int[] {sum}, new OpOptions.Arithmetic(Activation.NONE, false));
+        g.outputs.add(sum);
+        Model m = g.model();
+        assertThat(TestGraph.lowered(m, g.ops.get(1)).operations()).isEmpty();
+        NpuOperation add = TestGraph.lowered(m, g.ops.get(2)).operations().get(0);
+        assertThat(add.tensors().ifm()).isEqualTo(g.p);
+        assertThat(add.tensors().ifm2().getAsInt()).isEqualTo(g.p);
+        assertThat(add.ifm()).isEqualTo(new Shape4(1, 1, 8, 16));
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).allMatch(l -> l.unit() == Unit.NPU);
+    }
+
+    @Test
+    void pack_twoInputsAlongHeight_oneAveragePoolWritingEachRow() {
+        TestGraph g = new TestGraph(Shape.of(1, 1, 8, 16));
+        int s = g.tensor("s", Shape.of(1, 8, 16), null);
+        g.op(BuiltinOperator.RESHAPE, new int[] {g.p, g.ints("shape", 1, 8, 16)}, new int[] {s},
+                new OpOptions.Reshape(new int[] {1, 8, 16}));
+        int k = g.tensor("k", Shape.of(1, 2, 8, 16), null);
+        g.op(BuiltinOperator.PACK, new int[] {s, s}, new int[] {k}, new OpOptions.Pack(2, 1));
+        g.poolTo("y", k, Shape.of(1, 2, 8, 16));
+        Model m = g.model();
+        List<NpuOperation> writes = TestGraph.lowered(m, g.ops.get(2)).operations();
+        assertThat(writes).hasSize(2);
+        assertThat(writes).allMatch(w -> w.ifm().equals(new Shape4(1, 1, 8, 16)) && w.ofm().equals(new Shape4(1, 1, 8, 16))
+                && w.tensors().ofm() == k);
+        // As a concatenation: one MAC per element written, the graph's count too.
+        assertThat(writes.stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(2 * 8 * 16)
+                .isEqualTo(m.main().facts().operators().get(2).macs());
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).allMatch(l -> l.unit() == Unit.NPU);
+        assertThat(r.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
     }
 
     @Test

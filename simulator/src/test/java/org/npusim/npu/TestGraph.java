@@ -44,7 +44,11 @@ final class TestGraph {
     }
 
     int ints(String name, int... values) {
-        return tensor("i32 " + name, Shape.of(values.length), ConstantData.ofInt32(values));
+        return ints(name, Shape.of(values.length), values);
+    }
+
+    int ints(String name, Shape shape, int... values) {
+        return tensor("i32 " + name, shape, ConstantData.ofInt32(values));
     }
 
     int scalar(String name, int value) {
@@ -55,6 +59,16 @@ final class TestGraph {
         Operator o = new Operator(ops.size(), OperatorCode.of(b), in, out, new int[0], options);
         ops.add(o);
         return o;
+    }
+
+    /** A SPLIT of p along {@code axis} into parts of the given shapes; returns the parts' tensors. */
+    int[] split(int axis, Shape... parts) {
+        int[] out = new int[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            out[k] = tensor(String.valueOf((char) ('a' + k)), parts[k], null);
+        }
+        op(BuiltinOperator.SPLIT, new int[] {scalar("axis", axis), p}, out, new OpOptions.Split(parts.length));
+        return out;
     }
 
     /** A 1x1 average pool from {@code in} to a new output tensor of {@code shape}, a model output. */
