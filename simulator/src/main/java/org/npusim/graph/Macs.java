@@ -13,7 +13,8 @@ package org.npusim.graph;
  *   <li>SOFTMAX, lowered to a max-pool and a ReduceSum over each row: {@code 2·E(IFM)};
  *   <li>SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM: the matrix products of their gates per time step;
  *   <li>QUANTIZE between integer types, standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
- *       runs as 1×1 average pools: {@code E(OFM)};
+ *       runs as 1×1 average pools: {@code E(OFM)}; a standalone ReLU that Vela packs into its producer's pass
+ *       ({@link ActivationPacking}) counts 0 ({@link SubgraphFacts});
  *   <li>CONCATENATION and PACK, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
  *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
  *   <li>RESIZE by f = 2, 4 or 8, which Vela runs as log2(f) average pools that each upscale by 2: one MAC per

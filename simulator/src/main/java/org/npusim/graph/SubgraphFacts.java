@@ -31,6 +31,26 @@ public record SubgraphFacts(
         long params = 0;
         long paramBytes = 0;
         boolean[] counted = new boolean[tensors.size()];
+        Operator[] producers = new Operator[tensors.size()];
+        int[] readers = new int[tensors.size()];
+        boolean[] modelOutput = new boolean[tensors.size()];
+        for (Operator op : ops) {
+            for (int t : op.outputs()) {
+                if (t >= 0) {
+                    producers[t] = op;
+                }
+            }
+            for (int t : op.inputs()) {
+                if (t >= 0) {
+                    readers[t]++;
+                }
+            }
+        }
+        for (int t : outputs) {
+            if (t >= 0) {
+                modelOutput[t] = true;
+            }
+        }
         for (Operator op : ops) {
             long p = 0;
             long pb = 0;
@@ -58,7 +78,10 @@ public record SubgraphFacts(
                     outBytes += tensors.get(t).sizeBytes();
                 }
             }
-            long m = Macs.of(op, tensors);
+            // A ReLU packed into its producer's pass is no operation of its own: its pool's MACs are not counted.
+            int in = op.inputCount() > 0 ? op.input(0) : -1;
+            boolean packed = in >= 0 && ActivationPacking.packs(op, producers[in], readers[in], modelOutput[in], tensors);
+            long m = packed ? 0 : Macs.of(op, tensors);
             macs += m;
             opFacts.add(new OperatorFacts(m, p, pb, inBytes, outBytes));
         }

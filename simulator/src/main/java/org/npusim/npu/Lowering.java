@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.npusim.graph.Activation;
+import org.npusim.graph.ActivationPacking;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpOptions;
@@ -146,7 +147,7 @@ public final class Lowering {
     public Result lower(Operator op) {
         Result r = bound[op.index()];
         if (r == null) {
-            r = readSlicesInPlace(lowerOwn(op));
+            r = withPackedRelu(op, readSlicesInPlace(lowerOwn(op)));
             bound[op.index()] = r;
         }
         return r;
@@ -927,6 +928,46 @@ public final class Lowering {
         }
     }
 
+    /**
+     * The standalone ReLU that Vela packs into {@code producer}'s pass ({@link ActivationPacking#packs}), when the
+     * ReLU is itself an NPU operator and the producer runs on the NPU as one operation writing the ReLU's input,
+     * without a LUT of its own (a pass has one activation).
+     */
+    private Optional<Operator> packedRelu(Operator producer) {
+        if (producer.outputCount() != 1 || producer.output(0) < 0) {
+            return Optional.empty();
+        }
+        List<Operator> readers = consumers.get(producer.output(0));
+        if (readers.size() != 1 || !ActivationPacking.packs(readers.get(0), producer, readers.size(),
+                graphOutput[producer.output(0)], graph.tensors())) {
+            return Optional.empty();
+        }
+        Operator relu = readers.get(0);
+        if (rule(relu) instanceof SupportRules.Unsupported || !(lowerOwn(producer) instanceof Result.Npu n)) {
+            return Optional.empty();
+        }
+        List<NpuOperation> writers = n.operations().stream().filter(o -> o.tensors().ofm() == producer.output(0)).toList();
+        return writers.size() == 1 && writers.get(0).activation() != ActivationKind.LUT ? Optional.of(relu) : Optional.empty();
+    }
+
+    /** Gives {@code op}'s operation the activation of a ReLU packed into its pass, writing the ReLU's output. */
+    private Result withPackedRelu(Operator op, Result r) {
+        if (!(r instanceof Result.Npu n) || n.operations().isEmpty()) {
+            return r;
+        }
+        Optional<Operator> relu = packedRelu(op);
+        if (relu.isEmpty()) {
+            return r;
+        }
+        Tensor out = out(relu.get());
+        List<NpuOperation> ops = new ArrayList<>(n.operations().size());
+        for (NpuOperation o : n.operations()) {
+            ops.add(o.tensors().ofm() != op.output(0) ? o
+                    : o.toBuilder().activation(ActivationKind.RELU).ofm(relu.get().output(0), o.ofm(), bits(out)).build());
+        }
+        return new Result.Npu(ops, n.internals(), n.linearTensors());
+    }
+
     private static boolean isSplitOrSlice(Operator op) {
         return op.is(BuiltinOperator.SPLIT) || op.is(BuiltinOperator.SPLIT_V) || op.is(BuiltinOperator.SLICE)
                 || op.is(BuiltinOperator.STRIDED_SLICE) || op.is(BuiltinOperator.UNPACK);
@@ -941,14 +982,20 @@ public final class Lowering {
         if (!(r instanceof Result.Npu n)) {
             return r;
         }
-        List<NpuOperation> ops = new ArrayList<>(n.operations().size());
-        boolean moved = false;
-        for (NpuOperation o : n.operations()) {
+        List<NpuOperation> ops = null;
+        for (int k = 0; k < n.operations().size(); k++) {
+            NpuOperation o = n.operations().get(k);
             int ifm = inPlaceSource(o.tensors().ifm());
             int ifm2 = o.ifm2Scalar() ? -1 : inPlaceSource(o.tensors().ifm2().orElse(-1));
             if (ifm < 0 && ifm2 < 0) {
-                ops.add(o);
+                if (ops != null) {
+                    ops.add(o);
+                }
                 continue;
+            }
+            if (ops == null) {
+                // The first operation that moves: the list is needed from here on.
+                ops = new ArrayList<>(n.operations().subList(0, k));
             }
             NpuOperation.Builder b = o.toBuilder();
             if (ifm >= 0) {
@@ -958,9 +1005,8 @@ public final class Lowering {
                 b.ifm2(ifm2, o.ifm2().get(), o.ifm2Bits());
             }
             ops.add(b.build());
-            moved = true;
         }
-        return moved ? new Result.Npu(ops, n.internals(), n.linearTensors()) : r;
+        return ops != null ? new Result.Npu(ops, n.internals(), n.linearTensors()) : r;
     }
 
     /**
@@ -1058,8 +1104,7 @@ public final class Lowering {
      * LEAKY_RELU as Vela 3.10 lowers it ({@code convert_lrelu}): int8 or uint8 in and out becomes a 256-entry LUT
      * (a standalone element-wise LUT, or fused into its producer like LOGISTIC's); int16 in and out with equal
      * quantization and a positive slope runs as the NPU's own element-wise LeakyReLU (a one-cycle-class function);
-     * a slope of 0 is a ReLU (a separate average pool: npusim does not fold a ReLU into its producer as Vela's pass
-     * packing does). Vela turns the other cases into MUL + MAX (for a slope between 0 and 1) or MIN, MUL, RELU and
+     * a slope of 0 is a ReLU (packed into its producer's pass, or a 1x1 average pool). Vela turns the other cases into MUL + MAX (for a slope between 0 and 1) or MIN, MUL, RELU and
      * ADD, which npusim does not lower yet (the CPU runs them).
      */
     private Result leakyRelu(Operator op) {
@@ -1067,8 +1112,7 @@ public final class Lowering {
         Tensor ofm = out(op);
         float alpha = ((OpOptions.LeakyRelu) op.options()).alpha();
         if (alpha == 0) {
-            // A slope of 0 is a ReLU (Vela retypes the operator), which runs as a 1x1 average pool (Vela would fold
-            // it into a single-reader producer; npusim does not fold standalone ReLUs yet).
+            // A slope of 0 is a ReLU (Vela retypes the operator).
             return reluPool(op, ifm);
         }
         boolean eightBit = ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8;
@@ -1086,8 +1130,15 @@ public final class Lowering {
                 + " in Vela, which npusim does not lower yet");
     }
 
-    /** A standalone ReLU family activation: a 1x1 average pool with the activation (Vela's pass packing). */
+    /**
+     * A standalone ReLU family activation: nothing when Vela packs it into its producer's pass
+     * ({@link #packedRelu}), else a 1x1 average pool with the activation (rescaling when the quantization differs).
+     */
     private Result reluPool(Operator op, Tensor ifm) {
+        Operator producer = producers[op.input(0)];
+        if (producer != null && packedRelu(producer).isPresent()) {
+            return Result.Npu.none();
+        }
         return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
                 .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
     }

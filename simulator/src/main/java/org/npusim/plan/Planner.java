@@ -126,24 +126,23 @@ public final class Planner {
     private BlockConfig blockConfig(NpuOperation op, Tensors tensors) {
         Shape4 ofmTensor = tensors.shapes[op.tensors().ofm()];
         Shape4 ifmTensor = tensors.shapes[op.tensors().ifm()];
-        NpuOperation.Builder b = op.toBuilder();
-        boolean whole = false;
-        if (op.ofm().elements() < ofmTensor.elements()) {
-            b.ofm(op.tensors().ofm(), ofmTensor, op.ofmBits());
-            whole = true;
-        }
-        if (op.ifm().elements() < ifmTensor.elements()) {
-            b.ifm(op.tensors().ifm(), ifmTensor, op.ifmBits());
-            whole = true;
-        }
-        if (op.tensors().ifm2().isPresent() && !op.ifm2Scalar()) {
-            Shape4 ifm2Tensor = tensors.shapes[op.tensors().ifm2().getAsInt()];
-            if (op.ifm2().get().elements() < ifm2Tensor.elements()) {
-                b.ifm2(op.tensors().ifm2().getAsInt(), ifm2Tensor, op.ifm2Bits());
-                whole = true;
+        boolean partIfm2 = op.tensors().ifm2().isPresent() && !op.ifm2Scalar()
+                && op.ifm2().get().elements() < tensors.shapes[op.tensors().ifm2().getAsInt()].elements();
+        NpuOperation searched = op;
+        if (op.ofm().elements() < ofmTensor.elements() || op.ifm().elements() < ifmTensor.elements() || partIfm2) {
+            NpuOperation.Builder b = op.toBuilder();
+            if (op.ofm().elements() < ofmTensor.elements()) {
+                b.ofm(op.tensors().ofm(), ofmTensor, op.ofmBits());
             }
+            if (op.ifm().elements() < ifmTensor.elements()) {
+                b.ifm(op.tensors().ifm(), ifmTensor, op.ifmBits());
+            }
+            if (partIfm2) {
+                int t2 = op.tensors().ifm2().getAsInt();
+                b.ifm2(t2, tensors.shapes[t2], op.ifm2Bits());
+            }
+            searched = b.build();
         }
-        NpuOperation searched = whole ? b.build() : op;
         return BlockConfigSearch.find(target.variant(), searched).orElseThrow(() -> new InputException("",
                 "layer " + op.sourceOperator() + " (" + op.name() + ")",
                 "no block config of " + target.variant().label() + " fits SHRAM for " + op.type() + " " + op.ofm()));

@@ -36,9 +36,14 @@ final class TestGraph {
     }
 
     int tensor(String name, Shape shape, ConstantData data) {
+        return tensor(name, shape, data, 0.05f);
+    }
+
+    /** A tensor named {@code name}: int32 when constant and named "i32 ...", else int8 of {@code scale}, zero point 0. */
+    int tensor(String name, Shape shape, ConstantData data, float scale) {
         ElementType type = data != null && name.startsWith("i32") ? ElementType.INT32 : ElementType.INT8;
         tensors.add(new Tensor(tensors.size(), name, type, shape,
-                type == ElementType.INT32 ? Optional.empty() : Optional.of(Quantization.perTensor(0.05f, 0)),
+                type == ElementType.INT32 ? Optional.empty() : Optional.of(Quantization.perTensor(scale, 0)),
                 Optional.ofNullable(data), false));
         return tensors.size() - 1;
     }

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.graph;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Vela 3.10's packing of a standalone ReLU into the operation that produces its input ({@code pass_packing.py:
+ * build_pass, can_pack}, {@code npu_post_ops}): the ReLU becomes the activation of its producer's pass, which then
+ * writes the ReLU's output, and the ReLU costs nothing of its own. A ReLU whose input and output quantization
+ * differ was already replaced by a rescaling 1x1 average pool ({@code fixup_relus_with_differing_ifm_ofm_scaling}),
+ * so it is not packed. The graph-level conditions are here, for the MAC count and the lowering alike; the lowering
+ * adds that the producer runs on the NPU.
+ */
+public final class ActivationPacking {
+
+    private ActivationPacking() {}
+
+    /** Whether {@code op} is a standalone ReLU-family activation: RELU, RELU6, RELU_N1_TO_1, or LEAKY_RELU of slope 0. */
+    public static boolean isStandaloneRelu(Operator op) {
+        return op.is(BuiltinOperator.RELU) || op.is(BuiltinOperator.RELU6) || op.is(BuiltinOperator.RELU_N1_TO_1)
+                || (op.is(BuiltinOperator.LEAKY_RELU) && op.options() instanceof OpOptions.LeakyRelu l && l.alpha() == 0);
+    }
+
+    /**
+     * Whether standalone ReLU {@code relu} is packed into {@code producer}, the operator that writes its input:
+     * the ReLU keeps the quantization (scale and zero point), its input has no other reader and is not a model
+     * output, and the producer is one of Vela's main operations (convolutions, fully connected, pooling, resize,
+     * element-wise ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS) writing only that tensor.
+     *
+     * @param readers how many operators read the ReLU's input
+     * @param modelOutput whether the ReLU's input is a model output
+     */
+    public static boolean packs(Operator relu, Operator producer, int readers, boolean modelOutput, List<Tensor> tensors) {
+        if (!isStandaloneRelu(relu) || producer == null || readers != 1 || modelOutput || producer.outputCount() != 1
+                || relu.inputCount() == 0 || relu.outputCount() == 0 || producer.output(0) != relu.input(0)) {
+            return false;
+        }
+        Optional<Quantization> in = tensors.get(relu.input(0)).quantization();
+        Optional<Quantization> out = tensors.get(relu.output(0)).quantization();
+        if (in.isEmpty() || out.isEmpty() || in.get().scale(0) != out.get().scale(0)
+                || in.get().zeroPoint(0) != out.get().zeroPoint(0)) {
+            return false;
+        }
+        return switch (producer.options().kind()) {
+            case CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, POOL_2D, RESIZE -> true;
+            case ARITHMETIC -> producer.is(BuiltinOperator.ADD) || producer.is(BuiltinOperator.SUB)
+                    || producer.is(BuiltinOperator.MUL);
+            case NONE -> producer.is(BuiltinOperator.MAXIMUM) || producer.is(BuiltinOperator.MINIMUM)
+                    || producer.is(BuiltinOperator.ABS);
+            default -> false;
+        };
+    }
+}
