@@ -12,10 +12,11 @@ package org.npusim.graph;
  *   <li>MEAN, lowered by Vela to a depthwise or average-pool pass over the reduced axes: {@code E(IFM)};
  *   <li>SOFTMAX, lowered to a max-pool and a ReduceSum over each row: {@code 2·E(IFM)};
  *   <li>SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM: the matrix products of their gates per time step;
- *   <li>QUANTIZE between integer types, standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
+ *   <li>QUANTIZE between integer types, a TRANSPOSE that swaps two axes (the form the Ethos-U runs), standalone RELU/RELU6/RELU_N1_TO_1, and int16 LOGISTIC/TANH, which Vela
  *       runs as 1×1 average pools: {@code E(OFM)}; a standalone ReLU that Vela packs into its producer's pass
  *       ({@link ActivationPacking}) counts 0 ({@link SubgraphFacts});
  *   <li>CONCATENATION and PACK, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
+ *       with a fused ReLU-family activation, which Vela splits off into a 1x1 average pool, {@code 2·E(OFM)};
  *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
  *   <li>RESIZE by f = 2, 4 or 8, which Vela runs as log2(f) average pools that each upscale by 2: one MAC per
  *       element of every intermediate output, then k·k per element of the OFM, with k = f for bilinear (and for
@@ -47,7 +48,8 @@ public final class Macs {
             case SVDF -> svdf(op, tensors);
             case SEQUENCE_LSTM -> lstm(op, tensors);
             case NONE -> poolLike(op, tensors);
-            case CONCATENATION -> elements(tensors, op.output(0));
+            // A fused ReLU-family activation is split off into a 1x1 average pool over the output (a TANH into a LUT).
+            case CONCATENATION -> elements(tensors, op.output(0)) * (reluFamily(((OpOptions.Concatenation) op.options()).activation()) ? 2 : 1);
             // PACK is a concatenation (one average pool per input); UNPACK a split.
             case PACK -> op.is(BuiltinOperator.PACK) ? elements(tensors, op.output(0)) : 0;
             // A LEAKY_RELU of slope 0 is a ReLU, which Vela runs as a 1x1 average pool.
@@ -55,6 +57,10 @@ public final class Macs {
             case RESIZE -> resize(op, tensors);
             case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, CUSTOM, OPAQUE -> 0;
         };
+    }
+
+    private static boolean reluFamily(Activation a) {
+        return a == Activation.RELU || a == Activation.RELU6 || a == Activation.RELU_N1_TO_1;
     }
 
     private static long resize(Operator op, java.util.List<Tensor> tensors) {
@@ -93,8 +99,27 @@ public final class Macs {
         boolean integer = in.isQuantizedInteger() && out.isQuantizedInteger() && out != ElementType.INT32;
         boolean pooled = (op.is(BuiltinOperator.QUANTIZE) && integer)
                 || op.is(BuiltinOperator.RELU) || op.is(BuiltinOperator.RELU6) || op.is(BuiltinOperator.RELU_N1_TO_1)
+                || (op.is(BuiltinOperator.TRANSPOSE) && swapsTwoAxes(op, tensors))
                 || (in == ElementType.INT16 && (op.is(BuiltinOperator.LOGISTIC) || op.is(BuiltinOperator.TANH)));
         return pooled ? elements(tensors, op.output(0)) : 0;
+    }
+
+    /** Whether a TRANSPOSE's constant permutation swaps exactly two axes and keeps the others. */
+    private static boolean swapsTwoAxes(Operator op, java.util.List<Tensor> tensors) {
+        if (op.inputCount() < 2 || op.input(1) < 0 || tensors.get(op.input(1)).data().isEmpty()) {
+            return false;
+        }
+        int[] perm = tensors.get(op.input(1)).data().get().toIntArray();
+        int moved = 0;
+        for (int d = 0; d < perm.length; d++) {
+            if (perm[d] != d) {
+                if (perm[d] < 0 || perm[d] >= perm.length || perm[perm[d]] != d) {
+                    return false;
+                }
+                moved++;
+            }
+        }
+        return moved == 2;
     }
 
     private static long elements(java.util.List<Tensor> tensors, int index) {

@@ -621,6 +621,8 @@ public final class Lowering {
             case SHAPE:
                 // The shape of a tensor of static shape is a constant: nothing runs.
                 return Result.Npu.none();
+            case TRANSPOSE:
+                return transpose(op);
             case RELU, RELU6, RELU_N1_TO_1:
                 return reluPool(op, ifm);
             default:
@@ -664,11 +666,28 @@ public final class Lowering {
      */
     private Result concatenation(Operator op) {
         Activation activation = ((OpOptions.Concatenation) op.options()).activation();
-        if (activation != Activation.NONE) {
-            return new Result.NotLowered("CONCATENATION with a fused " + activation + " activation, which Vela splits"
-                    + " off into an operation of its own, is not lowered by npusim yet");
+        if (activation == Activation.NONE) {
+            return writesInParts(op, "_concat#", in -> shape(in));
         }
-        return writesInParts(op, "_concat#", in -> shape(in));
+        if (activation == Activation.SIGN_BIT || (activation == Activation.TANH && bits(out(op)) != 8)) {
+            return new Result.NotLowered("CONCATENATION with a fused " + activation + " activation on "
+                    + out(op).type().label() + " has no NPU lowering in npusim");
+        }
+        // unfuse_activation_function: the parts are written into an intermediate of the output's shape, then the
+        // activation runs over it as an operation of its own: a 1x1 average pool with the ReLU (the pass packing of
+        // a ReLU whose input has several writers), or for TANH an element-wise LUT (convert_to_lut).
+        Tensor ofm = out(op);
+        int whole = nextInternal++;
+        List<NpuOperation> ops = new ArrayList<>();
+        for (NpuOperation w : ((Result.Npu) writesInParts(op, "_concat#", in -> shape(in))).operations()) {
+            ops.add(w.toBuilder().ofm(whole, w.ofm(), bits(ofm)).build());
+        }
+        NpuOperation.Builder act = activation == Activation.TANH
+                ? start(op, NpuBlockType.ELEMENTWISE).function(Function.LUT).scalarIfm2(8).activation(ActivationKind.LUT).lut(LUT8_BYTES)
+                : start(op, NpuBlockType.POOLING).function(Function.AVG_POOL).activation(ActivationKind.RELU);
+        ops.add(act.ifm(whole, shape(ofm), bits(ofm)).build());
+        return new Result.Npu(ops, List.of(new InternalTensor(whole, name(op) + "_act_intermediate", shape(ofm), bits(ofm), false,
+                Optional.empty())));
     }
 
     /**
@@ -1027,6 +1046,45 @@ public final class Lowering {
             return -1;
         }
         return readInPlaceFrom[t];
+    }
+
+    /**
+     * TRANSPOSE as Vela 3.10 lowers it ({@code fixup_transpose}): one 1x1 average pool whose IFM and OFM have the
+     * same shape, the two swapped dimensions as height and width (the depth too when it stays last: [1, a, b, C],
+     * else [1, a, b, 1]); the command stream swaps the OFM's height and width strides, which costs nothing. The OFM
+     * is stored linearly; so is the IFM where it is seen through another shape.
+     */
+    private Result transpose(Operator op) {
+        Optional<int[]> perm = constantInts(op, 1);
+        Shape in = in(op, 0).shape();
+        int rank = in.rank();
+        if (perm.isEmpty() || perm.get().length != rank || rank < 2 || rank > 4) {
+            return new Result.NotLowered("TRANSPOSE needs a constant permutation of its input's 2 to 4 dimensions");
+        }
+        int a = -1;
+        int b = -1;
+        for (int d = 0; d < rank; d++) {
+            if (perm.get()[d] != d) {
+                if (a < 0) {
+                    a = d;
+                } else {
+                    b = d;
+                }
+            }
+        }
+        Shape4 seen;
+        if (a < 0) {
+            seen = Shape4.of(in);
+        } else if (b == rank - 2 && rank >= 3) {
+            // Height and width swap with the depth last: the input's own 4-D shape ([1, H, W, C]).
+            seen = new Shape4(1, in.dim(a), in.dim(b), in.dim(rank - 1));
+        } else {
+            seen = new Shape4(1, in.dim(a), in.dim(b), 1);
+        }
+        Tensor ifm = in(op, 0);
+        NpuOperation pool = start(op, NpuBlockType.POOLING).function(Function.AVG_POOL).ifm(op.input(0), seen, bits(ifm))
+                .ofm(op.output(0), seen, bits(out(op))).build();
+        return new Result.Npu(List.of(pool), List.of(), List.of(op.output(0)));
     }
 
     // ---- RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR ----

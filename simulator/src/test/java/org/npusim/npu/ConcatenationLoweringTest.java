@@ -31,6 +31,7 @@ import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
+import org.npusim.testsupport.TestGraph;
 
 /**
  * CONCATENATION as Vela 3.10 lowers it (notes on Vela's lowering §3.5): one 1x1 average pool per input writing its
@@ -94,6 +95,28 @@ final class ConcatenationLoweringTest {
         // One MAC per element written, as Vela counts an average pool: the graph's count for the operator.
         assertThat(writes.stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(8 * 8 * 32)
                 .isEqualTo(m.main().facts().operators().get(concat(m).index()).macs());
+    }
+
+    @Test
+    void lower_withAFusedRelu_partsWrittenToAnIntermediate_thenAPoolApplyingIt() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int cat = g.tensor("cat", Shape.of(1, 8, 8, 32), null);
+        g.op(BuiltinOperator.CONCATENATION, new int[] {g.p, g.p}, new int[] {cat}, new OpOptions.Concatenation(3, Activation.RELU));
+        g.poolTo("y", cat, Shape.of(1, 8, 8, 32));
+        Model m = g.model();
+        Lowering.Result.Npu r = TestGraph.lowered(m, g.ops.get(1));
+        assertThat(r.operations()).hasSize(3);
+        int intermediate = r.internals().get(0).id();
+        assertThat(r.operations().subList(0, 2)).allMatch(w -> w.tensors().ofm() == intermediate && w.activation() == NpuOperation.ActivationKind.NONE);
+        NpuOperation relu = r.operations().get(2);
+        assertThat(relu.tensors().ifm()).isEqualTo(intermediate);
+        assertThat(relu.tensors().ofm()).isEqualTo(cat);
+        assertThat(relu.activation()).isEqualTo(NpuOperation.ActivationKind.RELU);
+        // The writes and the split-off activation pool: one MAC per element each, the graph's count too.
+        assertThat(r.operations().stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(2 * 8 * 8 * 32)
+                .isEqualTo(m.main().facts().operators().get(1).macs());
+        SimulationResult s = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(s.layers()).allMatch(l -> l.unit() == Unit.NPU);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
+import org.npusim.testsupport.TestGraph;
 
 /**
  * Element-wise MAXIMUM, MINIMUM and ABS, and the LUT functions RSQRT, LOG, SQRT and GELU, as Vela 3.10 runs them
@@ -59,6 +60,30 @@ final class ElementwiseFunctionLoweringTest {
         assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
         assertThat(r.layers()).allMatch(l -> l.cycles() > 0);
         assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+    }
+
+    @Test
+    void transpose_heightAndWidth_oneAveragePoolOverTheInputsShape_outputLinear() {
+        TestGraph g = new TestGraph(Shape.of(1, 4, 8, 16));
+        int t = g.tensor("t", Shape.of(1, 8, 4, 16), null);
+        g.op(BuiltinOperator.TRANSPOSE, new int[] {g.p, g.ints("perm", 0, 2, 1, 3)}, new int[] {t}, new OpOptions.NoOptions());
+        g.poolTo("y", t, Shape.of(1, 8, 4, 16));
+        Model m = g.model();
+        Lowering.Result.Npu r = TestGraph.lowered(m, g.ops.get(1));
+        NpuOperation pool = r.operations().get(0);
+        assertThat(pool.type()).isEqualTo(NpuBlockType.POOLING);
+        assertThat(pool.ifm()).isEqualTo(new Shape4(1, 4, 8, 16)).isEqualTo(pool.ofm());
+        assertThat(r.linearTensors()).containsExactly(t);
+        assertThat(pool.macs()).isEqualTo(4 * 8 * 16).isEqualTo(m.main().facts().operators().get(1).macs());
+        // A width-by-depth swap of a 1 x W x C tensor is seen as [1, W, C, 1].
+        TestGraph wc = new TestGraph(Shape.of(1, 1, 8, 16));
+        int u = wc.tensor("u", Shape.of(1, 1, 16, 8), null);
+        wc.op(BuiltinOperator.TRANSPOSE, new int[] {wc.p, wc.ints("perm", 0, 1, 3, 2)}, new int[] {u}, new OpOptions.NoOptions());
+        wc.outputs.add(u);
+        assertThat(TestGraph.lowered(wc.model(), wc.ops.get(1)).operations().get(0).ifm()).isEqualTo(new Shape4(1, 8, 16, 1));
+        SimulationResult s = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(s.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+        assertThat(s.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
+import org.npusim.testsupport.TestGraph;
 
 /**
  * A standalone ReLU after an NPU operation, as Vela 3.10's pass packing treats it ({@code can_pack},

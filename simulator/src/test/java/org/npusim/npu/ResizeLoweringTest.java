@@ -17,6 +17,7 @@ import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
+import org.npusim.testsupport.TestGraph;
 
 /**
  * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR as Vela 3.10 rewrites them ({@code fixup_resize}): log2(f) average

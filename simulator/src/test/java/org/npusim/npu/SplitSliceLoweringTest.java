@@ -24,6 +24,7 @@ import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
+import org.npusim.testsupport.TestGraph;
 
 /**
  * SPLIT, SPLIT_V, SLICE and STRIDED_SLICE as Vela 3.10 lowers them ({@code rewrite_split_ops},

@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.npusim.graph.Shape;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.BuiltinOperator;
+import org.npusim.testsupport.TestGraph;
 import org.npusim.des.ClockDomain;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
@@ -307,18 +311,23 @@ final class SimulatorPropertiesTest {
 
     @Test
     void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
-        // Layers 1 and 3 concatenate with a fused ReLU (Vela would lower them; npusim cannot yet), layer 2 is an NPU
-        // convolution.
-        Model m = smallModel("two_concats", """
-                  - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
-                  - {op: concatenation, name: cat1, inputs: [a, a], axis: 3, activation: relu}
-                  - {op: conv2d, name: b, filters: 4, kernel: 1, padding: same}
-                  - {op: concatenation, name: cat2, inputs: [b, b], axis: 3, activation: relu}
-                """);
+        // Layers 1 and 3 resize by 2 with align_corners, nearest neighbour (Vela would lower them to depthwise
+        // convolutions; npusim cannot yet), layer 2 is an NPU pool.
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 4));
+        int up = g.tensor("up", Shape.of(1, 15, 15, 4), null);
+        g.op(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, new int[] {g.p, g.ints("size", 15, 15)}, new int[] {up},
+                new OpOptions.Resize(true, false));
+        int pooled = g.tensor("pooled", Shape.of(1, 15, 15, 4), null);
+        g.op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {up}, new int[] {pooled}, TestGraph.pool());
+        int up2 = g.tensor("up2", Shape.of(1, 29, 29, 4), null);
+        g.op(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, new int[] {pooled, g.ints("size2", 29, 29)}, new int[] {up2},
+                new OpOptions.Resize(true, false));
+        g.outputs.add(up2);
+        Model m = g.model();
         SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
         assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU);
-        assertThat(r.notes()).contains("on the CPU: layers 1, 3: CONCATENATION with a fused RELU activation, which Vela"
-                + " splits off into an operation of its own, is not lowered by npusim yet");
+        assertThat(r.notes()).contains("on the CPU: layers 1, 3: RESIZE_NEAREST_NEIGHBOR with align_corners becomes a"
+                + " depthwise convolution in Vela, which npusim does not lower yet");
         // The CPU layers' cycles count the NPU clock, as every cycle figure does: with the NPU at a fifth of the
         // CPU's clock, NPU and CPU layer cycles still add up to at most the run's.
         SimulationResult slowNpu = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "npu.clock=100 MHz")).result();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.npusim.npu;
+package org.npusim.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,27 +20,28 @@ import org.npusim.graph.Shape;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.hw.NpuVariant;
+import org.npusim.npu.Lowering;
 
 /** Tensors and operators of a hand-built test graph: x (a model input) → 1x1 average pool → p, then what a test adds. */
-final class TestGraph {
-    final List<Tensor> tensors = new ArrayList<>();
-    final List<Operator> ops = new ArrayList<>();
-    final List<Integer> outputs = new ArrayList<>();
-    final int x;
-    final int p;
+public final class TestGraph {
+    public final List<Tensor> tensors = new ArrayList<>();
+    public final List<Operator> ops = new ArrayList<>();
+    public final List<Integer> outputs = new ArrayList<>();
+    public final int x;
+    public final int p;
 
-    TestGraph(Shape shape) {
+    public TestGraph(Shape shape) {
         x = tensor("x", shape, null);
         p = tensor("p", shape, null);
         op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {x}, new int[] {p}, pool());
     }
 
-    int tensor(String name, Shape shape, ConstantData data) {
+    public int tensor(String name, Shape shape, ConstantData data) {
         return tensor(name, shape, data, 0.05f);
     }
 
     /** A tensor named {@code name}: int32 when constant and named "i32 ...", else int8 of {@code scale}, zero point 0. */
-    int tensor(String name, Shape shape, ConstantData data, float scale) {
+    public int tensor(String name, Shape shape, ConstantData data, float scale) {
         ElementType type = data != null && name.startsWith("i32") ? ElementType.INT32 : ElementType.INT8;
         tensors.add(new Tensor(tensors.size(), name, type, shape,
                 type == ElementType.INT32 ? Optional.empty() : Optional.of(Quantization.perTensor(scale, 0)),
@@ -48,26 +49,26 @@ final class TestGraph {
         return tensors.size() - 1;
     }
 
-    int ints(String name, int... values) {
+    public int ints(String name, int... values) {
         return ints(name, Shape.of(values.length), values);
     }
 
-    int ints(String name, Shape shape, int... values) {
+    public int ints(String name, Shape shape, int... values) {
         return tensor("i32 " + name, shape, ConstantData.ofInt32(values));
     }
 
-    int scalar(String name, int value) {
+    public int scalar(String name, int value) {
         return tensor("i32 " + name, Shape.SCALAR, ConstantData.ofInt32(new int[] {value}));
     }
 
-    Operator op(BuiltinOperator b, int[] in, int[] out, OpOptions options) {
+    public Operator op(BuiltinOperator b, int[] in, int[] out, OpOptions options) {
         Operator o = new Operator(ops.size(), OperatorCode.of(b), in, out, new int[0], options);
         ops.add(o);
         return o;
     }
 
     /** A SPLIT of p along {@code axis} into parts of the given shapes; returns the parts' tensors. */
-    int[] split(int axis, Shape... parts) {
+    public int[] split(int axis, Shape... parts) {
         int[] out = new int[parts.length];
         for (int k = 0; k < parts.length; k++) {
             out[k] = tensor(String.valueOf((char) ('a' + k)), parts[k], null);
@@ -77,24 +78,24 @@ final class TestGraph {
     }
 
     /** A 1x1 average pool from {@code in} to a new output tensor of {@code shape}, a model output. */
-    int poolTo(String name, int in, Shape shape) {
+    public int poolTo(String name, int in, Shape shape) {
         int y = tensor(name, shape, null);
         op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {in}, new int[] {y}, pool());
         outputs.add(y);
         return y;
     }
 
-    Model model() {
+    public Model model() {
         return new Model("test", "", 3, List.of(Subgraph.of("main", tensors, ops, new int[] {x},
                 outputs.stream().mapToInt(Integer::intValue).toArray())));
     }
 
-    static OpOptions pool() {
+    public static OpOptions pool() {
         return new OpOptions.Pool2D(Padding.VALID, 1, 1, 1, 1, Activation.NONE);
     }
 
     /** Lowers {@code op} of {@code m} for the U55-128 and returns its NPU operations, failing if it stays on the CPU. */
-    static Lowering.Result.Npu lowered(Model m, Operator op) {
+    public static Lowering.Result.Npu lowered(Model m, Operator op) {
         Lowering.Result r = new Lowering(m.main(), Optional.of(NpuVariant.ETHOS_U55_128)).lower(op);
         assertThat(r).as("%s", r).isInstanceOf(Lowering.Result.Npu.class);
         return (Lowering.Result.Npu) r;
