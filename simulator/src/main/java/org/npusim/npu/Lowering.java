@@ -4,6 +4,7 @@ package org.npusim.npu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.npusim.graph.Activation;
 import org.npusim.graph.ActivationPacking;
 import org.npusim.graph.BuiltinOperator;
@@ -1291,7 +1292,7 @@ public final class Lowering {
         }
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
-        java.util.function.IntSupplier int16 = () -> {
+        IntSupplier int16 = () -> {
             int id = nextInternal++;
             internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), row, 16, false, Optional.empty()));
             return id;
@@ -1367,48 +1368,102 @@ public final class Lowering {
 
     // ---- MEAN ----
 
+    /** Most kernel elements and rows of one depthwise pass of a MEAN ({@code max_kernel_size}, {@code max_height}). */
+    private static final int MEAN_MAX_KERNEL = 4096;
+    private static final int MEAN_MAX_HEIGHT = 64;
+
     /**
-     * MEAN over height and width (convert_mean_to_depthwise_conv): a depthwise convolution with a kernel the size
-     * of the reduced area writes 32-bit sums, then a MUL by a constant scales them to the output type. Vela splits
-     * taller areas into several depthwise passes; npusim lowers only areas of at most 64 rows and 4096 elements.
+     * MEAN as Vela 3.10 lowers it ({@code convert_mean_to_depthwise_conv}): the reduced area of h rows and w
+     * columns is summed into int32 by depthwise convolutions of at most 64 rows and 4096 kernel elements each,
+     * reading consecutive row bands of the IFM; their sums are added (an int32 ADD per further band); a MUL by an
+     * int32 constant scales the sum to the output. A reduction over the depth first sees the IFM with its depth as
+     * the width (N x H x 1 x C as N x H x C x 1, else N x 1 x W x C as N x W x C x 1); an area of more than 64 rows
+     * that fits one kernel is seen as one row (N x 1 x h·w x C). A reduction over dimensions of size 1 is a DMA copy.
      */
     private Result mean(Operator op) {
         Tensor ifm = in(op, 0);
-        Tensor axes = op.inputCount() > 1 ? in(op, 1) : null;
-        if (axes == null || !axes.isConstant()) {
+        Optional<int[]> axes = constantInts(op, 1);
+        if (axes.isEmpty()) {
             return new Result.NotLowered("MEAN with non-constant axes is not supported by the Ethos-U");
         }
         Shape4 i = shape(ifm);
-        int[] ax = axes.data().get().toIntArray();
-        boolean h = false;
-        boolean w = false;
-        for (int a : ax) {
-            int d = a < 0 ? a + ifm.shape().rank() : a;
-            int nhwc = d + (4 - ifm.shape().rank());
-            h |= nhwc == 1;
-            w |= nhwc == 2;
-            if (nhwc == 0 || nhwc == 3) {
-                return new Result.NotLowered("MEAN over the depth or batch has no NPU lowering in npusim yet");
+        boolean rh = false;
+        boolean rw = false;
+        boolean rc = false;
+        for (int a : axes.get()) {
+            int d = (a < 0 ? a + ifm.shape().rank() : a) + (4 - ifm.shape().rank());
+            rh |= d == 1;
+            rw |= d == 2;
+            rc |= d == 3;
+            if (d == 0) {
+                return new Result.NotLowered("MEAN over the batch is not supported by the Ethos-U");
             }
         }
-        int kh = h ? i.h() : 1;
-        int kw = w ? i.w() : 1;
-        if (kh > 64 || (long) kh * kw > 4096) {
-            return new Result.NotLowered("MEAN over " + kh + "x" + kw + " needs Vela's split lowering, not in npusim yet");
+        Shape4 seen = i;
+        if (rc) {
+            // The depth becomes the width: reduced as a width.
+            if (i.w() == 1) {
+                seen = new Shape4(i.n(), i.h(), i.c(), 1);
+            } else if (i.h() == 1) {
+                seen = new Shape4(i.n(), i.w(), i.c(), 1);
+                rh = rw;
+            } else {
+                return new Result.NotLowered("MEAN over the depth of " + i + " is not supported by the Ethos-U");
+            }
+            rw = true;
         }
-        int sum = nextInternal++;
-        Shape4 sumShape = new Shape4(1, h ? 1 : i.h(), w ? 1 : i.w(), i.c());
+        int h = rh ? seen.h() : 1;
+        int w = rw ? seen.w() : 1;
+        if ((long) h * w == 1) {
+            return Result.Npu.of(NpuOperation.builder(name(op), op.index(), NpuBlockType.DMA)
+                    .ifm(op.input(0), i, Math.max(8, bits(ifm))).ofm(op.output(0), shape(out(op)), Math.max(8, bits(out(op))))
+                    .build());
+        }
+        if (h > MEAN_MAX_HEIGHT && (long) h * w <= MEAN_MAX_KERNEL && rh && rw) {
+            seen = new Shape4(seen.n(), 1, h * w, seen.c());
+            w = h * w;
+            h = 1;
+        }
+        if (w > MEAN_MAX_KERNEL) {
+            return new Result.NotLowered("MEAN over " + w + " columns (at most " + MEAN_MAX_KERNEL + ")");
+        }
+        int rowsPerPass = Math.min(Math.min(MEAN_MAX_KERNEL / w, h), MEAN_MAX_HEIGHT);
+        int passes = (h + rowsPerPass - 1) / rowsPerPass;
+        Shape4 sumShape = new Shape4(seen.n(), rh ? 1 : seen.h(), rw ? 1 : seen.w(), seen.c());
+        List<NpuOperation> ops = new ArrayList<>();
+        List<InternalTensor> internals = new ArrayList<>();
+        IntSupplier sum = () -> {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, name(op) + "_sum" + (internals.isEmpty() ? "" : internals.size()), sumShape, 32, false,
+                    Optional.of(TensorFormat.NHCWB16)));
+            return id;
+        };
+        int total = -1;
+        for (int k = 0; k < passes; k++) {
+            int rows = Math.min(rowsPerPass, h - k * rowsPerPass);
+            Shape4 read = new Shape4(seen.n(), rh ? rows : seen.h(), rw ? w : seen.w(), seen.c());
+            int part = sum.getAsInt();
+            // Vela names the depthwise parts "<name><name>_conv_<k>" (the operator's name, then the part's own).
+            ops.add(NpuOperation.builder(name(op) + name(op) + "_conv_" + k, op.index(), NpuBlockType.DEPTHWISE)
+                    .ifm(op.input(0), read, bits(ifm)).ofm(part, sumShape, 32).kernel(new Kernel(w, rows, 1, 1, 1, 1))
+                    .scaled(true).build());
+            if (total < 0) {
+                total = part;
+            } else {
+                int next = sum.getAsInt();
+                ops.add(NpuOperation.builder(name(op) + "_add_" + k, op.index(), NpuBlockType.ELEMENTWISE)
+                        .function(Function.ADD).ifm(total, sumShape, 32).ifm2(part, sumShape, 32).ofm(next, sumShape, 32)
+                        .build());
+                total = next;
+            }
+        }
         int constant = nextInternal++;
-        // Vela names the depthwise part "<name><name>_conv_0" (the operator's name, then the part's own).
-        NpuOperation conv = NpuOperation.builder(name(op) + name(op) + "_conv_0", op.index(), NpuBlockType.DEPTHWISE)
-                .ifm(op.input(0), i, bits(ifm)).ofm(sum, sumShape, 32).kernel(new Kernel(kw, kh, 1, 1, 1, 1)).scaled(true)
-                .build();
-        NpuOperation mul = NpuOperation.builder(name(op) + "_mul", op.index(), NpuBlockType.ELEMENTWISE)
-                .function(Function.MUL).ifm(sum, sumShape, 32).ifm2(constant, new Shape4(1, 1, 1, 1), 32)
-                .ofm(op.output(0), sumShape, bits(out(op))).build();
-        return new Result.Npu(List.of(conv, mul), List.of(
-                new InternalTensor(sum, name(op) + "_sum", sumShape, 32, false, Optional.of(TensorFormat.NHCWB16)),
-                new InternalTensor(constant, name(op) + "_scale", new Shape4(1, 1, 1, 1), 32, true, Optional.of(TensorFormat.NHWC))));
+        internals.add(new InternalTensor(constant, name(op) + "_scale", new Shape4(1, 1, 1, 1), 32, true,
+                Optional.of(TensorFormat.NHWC)));
+        ops.add(NpuOperation.builder(name(op) + "_mul", op.index(), NpuBlockType.ELEMENTWISE).function(Function.MUL)
+                .ifm(total, sumShape, 32).ifm2(constant, new Shape4(1, 1, 1, 1), 32)
+                .ofm(op.output(0), sumShape, bits(out(op))).build());
+        return new Result.Npu(ops, internals);
     }
 
     // ---- SOFTMAX ----
