@@ -17,7 +17,8 @@ package org.npusim.graph;
  *       ({@link ActivationPacking}) counts 0 ({@link SubgraphFacts});
  *   <li>CONCATENATION and PACK, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
  *       with a fused ReLU-family activation, which Vela splits off into a 1x1 average pool, {@code 2·E(OFM)};
- *   <li>LEAKY_RELU with a slope of 0, a ReLU: {@code E(OFM)};
+ *   <li>LEAKY_RELU and PRELU in a form with a ReLU ({@link LeakyReluForm}: a slope of 0, or min(x, 0)·a +
+ *       relu(x)): {@code E(OFM)};
  *   <li>RESIZE by f = 2, 4 or 8, which Vela runs as log2(f) average pools that each upscale by 2: one MAC per
  *       element of every intermediate output, then k·k per element of the OFM, with k = f for bilinear (and for
  *       nearest neighbour with align_corners, whose last pass is an f x f depthwise convolution), else 1;
@@ -52,8 +53,7 @@ public final class Macs {
             case CONCATENATION -> elements(tensors, op.output(0)) * (reluFamily(((OpOptions.Concatenation) op.options()).activation()) ? 2 : 1);
             // PACK is a concatenation (one average pool per input); UNPACK a split.
             case PACK -> op.is(BuiltinOperator.PACK) ? elements(tensors, op.output(0)) : 0;
-            // A LEAKY_RELU of slope 0 is a ReLU, which Vela runs as a 1x1 average pool.
-            case LEAKY_RELU -> ((OpOptions.LeakyRelu) op.options()).alpha() == 0 ? elements(tensors, op.output(0)) : 0;
+            case LEAKY_RELU -> leaky(op, tensors);
             case RESIZE -> resize(op, tensors);
             case ARITHMETIC, RESHAPE, STRIDED_SLICE, SPLIT, SQUEEZE, CUSTOM, OPAQUE -> 0;
         };
@@ -89,10 +89,23 @@ public final class Macs {
         return macs + kernel * kernel * out.dim(1) * out.dim(2) * out.dim(3);
     }
 
+    /**
+     * LEAKY_RELU and PRELU: the forms with a ReLU, which Vela runs as a 1x1 average pool (a slope of 0; the
+     * MIN, MUL, RELU and ADD form), count one MAC per output element; the LUT, native and MUL + MAX forms none.
+     */
+    private static long leaky(Operator op, java.util.List<Tensor> tensors) {
+        return LeakyReluForm.of(op, tensors)
+                .map(f -> f == LeakyReluForm.RELU || f == LeakyReluForm.MIN_MUL_RELU_ADD ? elements(tensors, op.output(0)) : 0L)
+                .orElse(0L);
+    }
+
     /** Operators without options that Vela executes as a 1×1 average pool (one MAC per output element). */
     private static long poolLike(Operator op, java.util.List<Tensor> tensors) {
         if (op.outputCount() == 0 || op.inputCount() == 0 || op.input(0) < 0) {
             return 0;
+        }
+        if (op.is(BuiltinOperator.PRELU)) {
+            return leaky(op, tensors);
         }
         ElementType in = tensors.get(op.input(0)).type();
         ElementType out = tensors.get(op.output(0)).type();

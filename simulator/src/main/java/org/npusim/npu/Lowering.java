@@ -9,6 +9,7 @@ import org.npusim.graph.Activation;
 import org.npusim.graph.ActivationPacking;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
+import org.npusim.graph.LeakyReluForm;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Quantization;
@@ -613,6 +614,8 @@ public final class Lowering {
                         .ifm(op.input(0), shape(ifm), bits(ifm)).build());
             case LOGISTIC, TANH, HARD_SWISH, EXP, RSQRT, LOG, SQRT, GELU:
                 return lutFunction(op, ifm);
+            case PRELU:
+                return leakyRelu(op);
             case MAXIMUM, MINIMUM:
                 // Element-wise MAX and MIN, one-cycle-class functions of the output stage.
                 return binaryElementwise(op, Function.SIMPLE, Activation.NONE);
@@ -1160,33 +1163,96 @@ public final class Lowering {
     }
 
     /**
-     * LEAKY_RELU as Vela 3.10 lowers it ({@code convert_lrelu}): int8 or uint8 in and out becomes a 256-entry LUT
-     * (a standalone element-wise LUT, or fused into its producer like LOGISTIC's); int16 in and out with equal
-     * quantization and a positive slope runs as the NPU's own element-wise LeakyReLU (a one-cycle-class function);
-     * a slope of 0 is a ReLU (packed into its producer's pass, or a 1x1 average pool). Vela turns the other cases into MUL + MAX (for a slope between 0 and 1) or MIN, MUL, RELU and
-     * ADD, which npusim does not lower yet (the CPU runs them).
+     * LEAKY_RELU and PRELU as Vela 3.10 lowers them ({@code convert_lrelu}, {@code convert_lrelu_to_mul_max},
+     * {@code convert_prelu}), in the {@link LeakyReluForm} the slope and types select:
+     * <ul>
+     *   <li>a slope of 0: a ReLU (packed into its producer's pass, or a 1x1 average pool; a PRELU's is a pool);
+     *   <li>8 bits in and out of one type: a 256-entry LUT (standalone, or fused into its producer like LOGISTIC's);
+     *   <li>int16 in and out with equal quantization and a positive slope: the NPU's own element-wise LeakyReLU;
+     *   <li>a slope between 0 and 1 otherwise: a MUL by the slope (a one-element constant, a PRELU's slope
+     *       tensor), a MUL by a scalar 1 that rescales the input where the quantization differs, and a MAXIMUM;
+     *   <li>any other slope: a MINIMUM with a scalar 0 (int32 for a LEAKY_RELU's negative slope), a MUL by the
+     *       slope, a ReLU of the input (a 1x1 average pool: its input has other readers, so it is not packed) and
+     *       an ADD of the two.
+     * </ul>
      */
     private Result leakyRelu(Operator op) {
         Tensor ifm = in(op, 0);
         Tensor ofm = out(op);
-        float alpha = ((OpOptions.LeakyRelu) op.options()).alpha();
-        if (alpha == 0) {
-            // A slope of 0 is a ReLU (Vela retypes the operator).
-            return reluPool(op, ifm);
+        LeakyReluForm form = LeakyReluForm.of(op, graph.tensors()).orElseThrow();
+        switch (form) {
+            case RELU:
+                return reluPool(op, ifm);
+            case LUT:
+                return lutFunction(op, ifm);
+            case NATIVE:
+                return Result.Npu.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                        .ifm(op.input(0), shape(ifm), bits(ifm)).build());
+            default:
+                break;
         }
-        boolean eightBit = ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8;
-        if (eightBit && ifm.type() == ofm.type()) {
-            return lutFunction(op, ifm);
+        boolean prelu = op.is(BuiltinOperator.PRELU);
+        boolean minForm = form == LeakyReluForm.MIN_MUL_RELU_ADD;
+        float alpha = prelu ? 0 : ((OpOptions.LeakyRelu) op.options()).alpha();
+        int minBits = minForm && !prelu && alpha < 0 ? 32 : bits(ifm);
+        List<NpuOperation> ops = new ArrayList<>();
+        List<InternalTensor> internals = new ArrayList<>();
+        java.util.function.BiFunction<Shape4, Integer, Integer> map = (shape, b) -> {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, b, false, Optional.empty()));
+            return id;
+        };
+        // The slope: a PRELU's tensor, else a one-element constant of the multiplied operand's width.
+        int slope;
+        Shape4 slopeShape;
+        int slopeBits;
+        if (prelu) {
+            slope = op.input(1);
+            slopeShape = shape(in(op, 1));
+            slopeBits = bits(in(op, 1));
+        } else {
+            slope = nextInternal++;
+            slopeShape = new Shape4(1, 1, 1, 1);
+            slopeBits = minForm ? minBits : bits(ifm);
+            internals.add(new InternalTensor(slope, name(op) + "_alpha", slopeShape, slopeBits, true, Optional.of(TensorFormat.NHWC)));
         }
-        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16 && alpha > 0 && ifm.quantization().isPresent()
-                && SupportRules.sameScale(ifm.quantization(), ofm.quantization())) {
-            return Result.Npu.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
-                    .ifm(op.input(0), shape(ifm), bits(ifm)).build());
+        Shape4 x = shape(ifm);
+        Shape4 y = shape(ofm);
+        if (!minForm) {
+            int scaled = map.apply(y, bits(ofm));
+            ops.add(elementwise(op, "_mul_alpha", Function.MUL, op.input(0), x, bits(ifm)).ifm2(slope, slopeShape, slopeBits)
+                    .ofm(scaled, y, bits(ofm)).build());
+            int identity = op.input(0);
+            Shape4 identityShape = x;
+            int identityBits = bits(ifm);
+            if (!LeakyReluForm.sameQuantization(ifm, ofm)) {
+                identity = map.apply(y, bits(ofm));
+                identityShape = y;
+                identityBits = bits(ofm);
+                ops.add(elementwise(op, "_mul_identity", Function.MUL, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
+                        .ofm(identity, y, bits(ofm)).build());
+            }
+            ops.add(elementwise(op, "", Function.SIMPLE, scaled, y, bits(ofm)).ifm2(identity, identityShape, identityBits)
+                    .ofm(op.output(0), y, bits(ofm)).build());
+            return new Result.Npu(ops, internals);
         }
-        return new Result.NotLowered("LEAKY_RELU from " + ifm.type().label() + " to " + ofm.type().label()
-                + (alpha > 0 && alpha < 1 ? " with these scales becomes MUL + MAX"
-                        : " with a slope of " + alpha + " becomes MIN, MUL, RELU and ADD")
-                + " in Vela, which npusim does not lower yet");
+        int negative = map.apply(x, minBits);
+        ops.add(elementwise(op, "_min", Function.SIMPLE, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
+                .ofm(negative, x, minBits).build());
+        int scaled = map.apply(y, bits(ofm));
+        ops.add(elementwise(op, "_mul_alpha", Function.MUL, negative, x, minBits).ifm2(slope, slopeShape, slopeBits)
+                .ofm(scaled, y, bits(ofm)).build());
+        int positive = map.apply(y, bits(ofm));
+        ops.add(NpuOperation.builder(name(op) + "_relu", op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
+                .ifm(op.input(0), x, bits(ifm)).ofm(positive, y, bits(ofm)).activation(ActivationKind.RELU).build());
+        ops.add(elementwise(op, "", Function.ADD, scaled, y, bits(ofm)).ifm2(positive, y, bits(ofm))
+                .ofm(op.output(0), y, bits(ofm)).build());
+        return new Result.Npu(ops, internals);
+    }
+
+    /** An element-wise part of a lowering named {@code name(op) + suffix}, reading {@code ifm}. */
+    private NpuOperation.Builder elementwise(Operator op, String suffix, Function f, int ifm, Shape4 shape, int bits) {
+        return NpuOperation.builder(name(op) + suffix, op.index(), NpuBlockType.ELEMENTWISE).function(f).ifm(ifm, shape, bits);
     }
 
     /**

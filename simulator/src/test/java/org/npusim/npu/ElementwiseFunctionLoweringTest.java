@@ -3,6 +3,7 @@ package org.npusim.npu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ConstantData;
@@ -84,6 +85,36 @@ final class ElementwiseFunctionLoweringTest {
         SimulationResult s = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(s.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
         assertThat(s.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
+    }
+
+    @Test
+    void prelu_theFormItsSlopesSelect() {
+        // Slopes 0.1 and 0.2 (max below 1): max(x·a, x); one slope 1.5 among them: min(x, 0)·a + relu(x); all equal
+        // (0.1): a LUT, as a LEAKY_RELU of that slope; all 0: a ReLU.
+        assertThat(preluFunctions(2, 4)).containsExactly(NpuOperation.Function.MUL, NpuOperation.Function.SIMPLE);
+        assertThat(preluFunctions(2, 30)).containsExactly(NpuOperation.Function.SIMPLE, NpuOperation.Function.MUL,
+                NpuOperation.Function.AVG_POOL, NpuOperation.Function.ADD);
+        assertThat(preluFunctions(2, 2)).containsExactly(NpuOperation.Function.LUT);
+        assertThat(preluFunctions(0, 0)).containsExactly(NpuOperation.Function.AVG_POOL);
+    }
+
+    /** The functions of a PRELU of p (8x8x16) whose int8 slopes (scale 0.05) alternate {@code a} and {@code b}. */
+    private static List<NpuOperation.Function> preluFunctions(int a, int b) {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        byte[] slopes = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            slopes[i] = (byte) (i % 2 == 0 ? a : b);
+        }
+        int alpha = g.tensor("alpha", Shape.of(1, 1, 16), ConstantData.ofInt8(slopes));
+        int y = g.tensor("y", Shape.of(1, 8, 8, 16), null);
+        g.op(BuiltinOperator.PRELU, new int[] {g.p, alpha}, new int[] {y}, new OpOptions.NoOptions());
+        g.outputs.add(y);
+        Model m = g.model();
+        List<NpuOperation> ops = TestGraph.lowered(m, g.ops.get(1)).operations();
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+        assertThat(r.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
+        return ops.stream().map(NpuOperation::function).toList();
     }
 
     @Test

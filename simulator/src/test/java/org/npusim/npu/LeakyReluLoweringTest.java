@@ -96,17 +96,22 @@ final class LeakyReluLoweringTest {
     }
 
     @Test
-    void lower_int16_nativeWithEqualScalesElseOnTheCpu() {
+    void lower_int16_nativeWithEqualScales_elseMulAndMax() {
         Lowering.Result same = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.001f, false),
                 NpuVariant.ETHOS_U55_256);
         NpuOperation op = ((Lowering.Result.Npu) same).operations().get(0);
         assertThat(op.type()).isEqualTo(NpuBlockType.ELEMENTWISE);
         assertThat(op.function()).isEqualTo(NpuOperation.Function.SIMPLE);
         assertThat(op.lutBytes()).isZero();
+        // Other scales: max(x·a, x·1), the MUL by 1 rescaling the input (convert_lrelu_to_mul_max).
         Lowering.Result other = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.002f, false),
                 NpuVariant.ETHOS_U55_256);
-        assertThat(other).isInstanceOf(Lowering.Result.NotLowered.class);
-        assertThat(((Lowering.Result.NotLowered) other).reason()).contains("MUL + MAX");
+        List<NpuOperation> ops = ((Lowering.Result.Npu) other).operations();
+        assertThat(ops).extracting(NpuOperation::function).containsExactly(NpuOperation.Function.MUL,
+                NpuOperation.Function.MUL, NpuOperation.Function.SIMPLE);
+        assertThat(ops.get(1).ifm2Scalar()).isTrue();
+        assertThat(ops.get(2).ifm2()).isPresent();
+        assertThat(ops.stream().mapToLong(NpuOperation::macs).sum()).isZero();
     }
 
     @Test
@@ -140,11 +145,17 @@ final class LeakyReluLoweringTest {
     }
 
     @Test
-    void lower_int16NegativeSlope_leftToTheCpu() {
-        Lowering.Result r = lowerLast(graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.001f, false, -0.5f),
-                NpuVariant.ETHOS_U55_256);
-        assertThat(r).isInstanceOf(Lowering.Result.NotLowered.class);
-        assertThat(((Lowering.Result.NotLowered) r).reason()).contains("a slope of -0.5 becomes MIN, MUL, RELU and ADD");
+    void lower_int16NegativeSlope_minMulReluAdd_theMinimumInInt32() {
+        Subgraph g = graph(ElementType.INT16, 0.001f, ElementType.INT16, 0.001f, false, -0.5f);
+        List<NpuOperation> ops = ((Lowering.Result.Npu) lowerLast(g, NpuVariant.ETHOS_U55_256)).operations();
+        assertThat(ops).extracting(NpuOperation::function).containsExactly(NpuOperation.Function.SIMPLE,
+                NpuOperation.Function.MUL, NpuOperation.Function.AVG_POOL, NpuOperation.Function.ADD);
+        assertThat(ops.get(0).ofmBits()).isEqualTo(32);
+        assertThat(ops.get(2).activation()).isEqualTo(NpuOperation.ActivationKind.RELU);
+        assertThat(ops.get(3).tensors().ofm()).isEqualTo(g.operators().get(g.operators().size() - 1).output(0));
+        // The ReLU pool's MACs, as the graph counts them.
+        assertThat(ops.stream().mapToLong(NpuOperation::macs).sum())
+                .isEqualTo(g.facts().operators().get(g.operators().size() - 1).macs()).isPositive();
     }
 
     @Test
