@@ -24,6 +24,8 @@ package org.npusim.graph;
  *       nearest neighbour with align_corners, whose last pass is an f x f depthwise convolution), else 1;
  *       bilinear by 2 with half_pixel_centers, an average pool and four 2x2 depthwise convolutions over the IFM:
  *       {@code 17·E(IFM)}; to the same size or from 1x1 (no operation, or an element-wise ADD): 0;
+ *   <li>ARG_MAX, a 1x1 depthwise convolution, C x 1 max pools and 1x1 depthwise casts: {@code 2·E(IFM) + E(OFM)}
+ *       ({@code 3·E(OFM)} for the casts of an int64 output);
  *   <li>everything else (element-wise, data movement, lookups): 0. SPLIT, SPLIT_V, SLICE and STRIDED_SLICE count 0
  *       too: their readers mostly read the parts in place. Where Vela copies a part out with a 1x1 average pool
  *       instead (a reader that cannot take the read: a RESHAPE, a MUL, a model output), a simulation counts that
@@ -106,6 +108,13 @@ public final class Macs {
         }
         if (op.is(BuiltinOperator.PRELU)) {
             return leaky(op, tensors);
+        }
+        if (op.is(BuiltinOperator.ARG_MAX)) {
+            // A 1x1 depthwise shift (E(IFM)), C x 1 max pools (E(IFM)), a 1x1 cast per index (and per int16 half
+            // of an int64 index, again).
+            long indices = elements(tensors, op.input(0)) / Math.max(1, shape(tensors, op.input(0)).nhwc(3));
+            boolean int64 = tensors.get(op.output(0)).type() == ElementType.INT64;
+            return 2 * elements(tensors, op.input(0)) + indices * (int64 ? 3 : 1);
         }
         ElementType in = tensors.get(op.input(0)).type();
         ElementType out = tensors.get(op.output(0)).type();

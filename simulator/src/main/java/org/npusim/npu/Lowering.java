@@ -12,8 +12,8 @@ import org.npusim.graph.ElementType;
 import org.npusim.graph.LeakyReluForm;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
-import org.npusim.graph.Quantization;
 import org.npusim.graph.Padding;
+import org.npusim.graph.Quantization;
 import org.npusim.graph.Shape;
 import org.npusim.graph.SliceIndex;
 import org.npusim.graph.StridedConvRewrite;
@@ -627,6 +627,8 @@ public final class Lowering {
                 return Result.Npu.none();
             case TRANSPOSE:
                 return transpose(op);
+            case ARG_MAX:
+                return argMax(op);
             case RELU, RELU6, RELU_N1_TO_1:
                 return reluPool(op, ifm);
             default:
@@ -1089,6 +1091,68 @@ public final class Lowering {
         NpuOperation pool = start(op, NpuBlockType.POOLING).function(Function.AVG_POOL).ifm(op.input(0), seen, bits(ifm))
                 .ofm(op.output(0), seen, bits(out(op))).build();
         return new Result.Npu(List.of(pool), List.of(), List.of(op.output(0)));
+    }
+
+    /** Rows of W elements one max-pool pass of an ARG_MAX reads: its IFM is seen as H·W rows, at most 65536. */
+    private static final int ARG_MAX_POOL_ELEMENTS = 65536;
+
+    /**
+     * ARG_MAX over the depth as Vela 3.10 lowers it ({@code convert_argmax_to_depthwise_conv_and_max_pool}): a 1x1
+     * depthwise convolution shifts every value left by 7 and adds its reversed channel index (int16); max pools
+     * with a C x 1 kernel over the IFM seen as [1, H·W, C, 1], in chunks of at most 65536 / W rows, keep the
+     * largest, whose low bits a 16-bit LUT turns into the index; a 1x1 depthwise convolution casts it to int32. An
+     * int64 output takes a DMA copy into two int16 halves, a cast of both to int32 and a DMA copy out. The
+     * depthwise weights Vela creates (one value per channel) are not sized as a weight stream.
+     */
+    private Result argMax(Operator op) {
+        Tensor ifm = in(op, 0);
+        Optional<int[]> axis = constantInts(op, 1);
+        int rank = ifm.shape().rank();
+        if (axis.isEmpty() || axis.get().length != 1 || Math.floorMod(axis.get()[0], Math.max(1, rank)) != rank - 1) {
+            return new Result.NotLowered("ARG_MAX along an axis other than the last is not supported by the Ethos-U");
+        }
+        Shape4 i = shape(ifm);
+        int h = i.n() * i.h();
+        int w = i.w();
+        int c = i.c();
+        List<NpuOperation> ops = new ArrayList<>();
+        List<InternalTensor> internals = new ArrayList<>();
+        java.util.function.BiFunction<Shape4, Integer, Integer> map = (shape, b) -> {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, b, false, Optional.empty()));
+            return id;
+        };
+        int shifted = map.apply(i, 16);
+        ops.add(NpuOperation.builder(name(op) + "_depthwise_conv_SHL_7", op.index(), NpuBlockType.DEPTHWISE)
+                .ifm(op.input(0), i, bits(ifm)).ofm(shifted, i, 16).scaled(true).build());
+        Shape4 rows = new Shape4(1, h * w, 1, 1);
+        int maxima = map.apply(rows, 16);
+        int rowsPerPool = Math.max(1, ARG_MAX_POOL_ELEMENTS / w);
+        for (int first = 0, k = 0; first < h; first += rowsPerPool, k++) {
+            int hk = Math.min(rowsPerPool, h - first);
+            ops.add(NpuOperation.builder(name(op) + "_dw_maxpool_" + k, op.index(), NpuBlockType.POOLING)
+                    .function(Function.MAX_POOL).ifm(shifted, new Shape4(1, hk * w, c, 1), 16)
+                    .ofm(maxima, new Shape4(1, hk * w, 1, 1), 16).kernel(new Kernel(c, 1, 1, 1, 1, 1))
+                    .activation(ActivationKind.LUT).lut(LUT16_BYTES).build());
+        }
+        Shape4 index = new Shape4(1, h, w, 1);
+        boolean int64 = out(op).type() == ElementType.INT64;
+        int cast = int64 ? map.apply(index, 32) : op.output(0);
+        ops.add(NpuOperation.builder(name(op) + "_cast", op.index(), NpuBlockType.DEPTHWISE)
+                .ifm(maxima, index, 16).ofm(cast, index, 32).scaled(true).build());
+        if (int64) {
+            // The int32 index as two int16 halves, each cast to int32: the int64 value's two words.
+            Shape4 halves = new Shape4(1, h, w, 2);
+            int split = map.apply(halves, 16);
+            ops.add(NpuOperation.builder(name(op) + "_memcpy_in", op.index(), NpuBlockType.DMA).ifm(cast, index, 32)
+                    .ofm(split, halves, 16).build());
+            int wide = map.apply(halves, 32);
+            ops.add(NpuOperation.builder(name(op) + "_cast64", op.index(), NpuBlockType.DEPTHWISE).ifm(split, halves, 16)
+                    .ofm(wide, halves, 32).scaled(true).build());
+            ops.add(NpuOperation.builder(name(op) + "_memcpy_out", op.index(), NpuBlockType.DMA).ifm(wide, halves, 32)
+                    .ofm(op.output(0), halves, 32).build());
+        }
+        return new Result.Npu(ops, internals);
     }
 
     // ---- RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR ----

@@ -16,11 +16,11 @@ import org.npusim.npu.BlockConfig;
 import org.npusim.npu.BlockConfigSearch;
 import org.npusim.npu.CostModel;
 import org.npusim.npu.InternalTensor;
-import org.npusim.npu.Shape4;
 import org.npusim.npu.Lowering;
 import org.npusim.npu.NpuBlockType;
 import org.npusim.npu.NpuOperation;
 import org.npusim.npu.OpCost;
+import org.npusim.npu.Shape4;
 import org.npusim.npu.TensorFormat;
 
 /**

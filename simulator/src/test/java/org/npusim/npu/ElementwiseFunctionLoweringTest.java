@@ -4,12 +4,15 @@ package org.npusim.npu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ConstantData;
+import org.npusim.graph.ElementType;
 import org.npusim.graph.Model;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Shape;
+import org.npusim.graph.Tensor;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.result.LayerResult;
@@ -115,6 +118,32 @@ final class ElementwiseFunctionLoweringTest {
         assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
         assertThat(r.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
         return ops.stream().map(NpuOperation::function).toList();
+    }
+
+    @Test
+    void argMax_shiftPoolCast_andForInt64TwoHalves() {
+        for (ElementType type : new ElementType[] {ElementType.INT32, ElementType.INT64}) {
+            TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+            g.tensors.add(new Tensor(g.tensors.size(), "index", type, Shape.of(1, 8, 8), Optional.empty(), Optional.empty(), false));
+            int index = g.tensors.size() - 1;
+            g.op(BuiltinOperator.ARG_MAX, new int[] {g.p, g.ints("axis", 3)}, new int[] {index}, new OpOptions.NoOptions());
+            g.outputs.add(index);
+            Model m = g.model();
+            List<NpuOperation> ops = TestGraph.lowered(m, g.ops.get(1)).operations();
+            assertThat(ops.get(0).type()).isEqualTo(NpuBlockType.DEPTHWISE);
+            assertThat(ops.get(0).ofmBits()).isEqualTo(16);
+            NpuOperation pool = ops.get(1);
+            assertThat(pool.function()).isEqualTo(NpuOperation.Function.MAX_POOL);
+            assertThat(pool.ifm()).isEqualTo(new Shape4(1, 64, 16, 1));
+            assertThat(pool.kernel()).isEqualTo(new Kernel(16, 1, 1, 1, 1, 1));
+            assertThat(pool.lutBytes()).isEqualTo(2048);
+            assertThat(ops).hasSize(type == ElementType.INT32 ? 3 : 6);
+            assertThat(ops.get(ops.size() - 1).tensors().ofm()).isEqualTo(index);
+            assertThat(ops.stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(m.main().facts().operators().get(1).macs())
+                    .isEqualTo(2 * 8 * 8 * 16 + (type == ElementType.INT32 ? 64 : 3 * 64));
+            SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+            assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+        }
     }
 
     @Test

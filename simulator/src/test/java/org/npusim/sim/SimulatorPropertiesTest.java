@@ -12,13 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.npusim.graph.Shape;
-import org.npusim.graph.OpOptions;
-import org.npusim.graph.BuiltinOperator;
-import org.npusim.testsupport.TestGraph;
 import org.npusim.des.ClockDomain;
 import org.npusim.errors.InputException;
+import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.Model;
+import org.npusim.graph.OpOptions;
+import org.npusim.graph.Shape;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.modeldesc.ModelDescriptions;
@@ -30,6 +29,7 @@ import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.testsupport.SharedData;
+import org.npusim.testsupport.TestGraph;
 import org.npusim.tflite.TfliteReader;
 
 /**
