@@ -26,6 +26,7 @@ package org.npusim.graph;
  *       {@code 17·E(IFM)}; to the same size or from 1x1 (no operation, or an element-wise ADD): 0;
  *   <li>ARG_MAX, a 1x1 depthwise convolution, C x 1 max pools and 1x1 depthwise casts: {@code 2·E(IFM) + E(OFM)}
  *       ({@code 3·E(OFM)} for the casts of an int64 output);
+ *   <li>SQUARED_DIFFERENCE, whose inputs are cast to int32 by 1x1 depthwise convolutions: {@code E(IFM) + E(IFM2)};
  *   <li>everything else (element-wise, data movement, lookups): 0. SPLIT, SPLIT_V, SLICE and STRIDED_SLICE count 0
  *       too: their readers mostly read the parts in place. Where Vela copies a part out with a 1x1 average pool
  *       instead (a reader that cannot take the read: a RESHAPE, a MUL, a model output), a simulation counts that
@@ -108,6 +109,10 @@ public final class Macs {
         }
         if (op.is(BuiltinOperator.PRELU)) {
             return leaky(op, tensors);
+        }
+        if (op.is(BuiltinOperator.SQUARED_DIFFERENCE)) {
+            // Each input cast to int32 by a 1x1 depthwise convolution.
+            return elements(tensors, op.input(0)) + (op.inputCount() > 1 ? elements(tensors, op.input(1)) : 0);
         }
         if (op.is(BuiltinOperator.ARG_MAX)) {
             // A 1x1 depthwise shift (E(IFM)), C x 1 max pools (E(IFM)), a 1x1 cast per index (and per int16 half

@@ -629,6 +629,8 @@ public final class Lowering {
                 return transpose(op);
             case ARG_MAX:
                 return argMax(op);
+            case SQUARED_DIFFERENCE:
+                return squaredDifference(op);
             case RELU, RELU6, RELU_N1_TO_1:
                 return reluPool(op, ifm);
             default:
@@ -1152,6 +1154,48 @@ public final class Lowering {
             ops.add(NpuOperation.builder(name(op) + "_memcpy_out", op.index(), NpuBlockType.DMA).ifm(wide, halves, 32)
                     .ofm(op.output(0), halves, 32).build());
         }
+        return new Result.Npu(ops, internals);
+    }
+
+    /**
+     * SQUARED_DIFFERENCE as Vela 3.10 lowers it ({@code convert_squared_difference}): each input is cast to int32 by
+     * a 1x1 depthwise convolution (shifted left by 7 for 8-bit inputs) and rescaled by a MUL with an int32
+     * constant; a SUB, a MUL of the difference by itself and a MUL by the output's multiplier follow, all int32 but
+     * the last. The casts' weights (one value per channel) are not sized as a weight stream.
+     */
+    private Result squaredDifference(Operator op) {
+        if (op.inputCount() < 2 || op.input(1) < 0) {
+            return new Result.NotLowered("SQUARED_DIFFERENCE needs two inputs");
+        }
+        List<NpuOperation> ops = new ArrayList<>();
+        List<InternalTensor> internals = new ArrayList<>();
+        java.util.function.BiFunction<Shape4, Boolean, Integer> map = (shape, constant) -> {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, 32, constant,
+                    constant ? Optional.of(TensorFormat.NHWC) : Optional.empty()));
+            return id;
+        };
+        Shape4 one = new Shape4(1, 1, 1, 1);
+        int[] scaled = new int[2];
+        Shape4[] shapes = new Shape4[2];
+        for (int k = 0; k < 2; k++) {
+            Tensor in = in(op, k);
+            shapes[k] = shape(in);
+            int cast = map.apply(shapes[k], false);
+            ops.add(NpuOperation.builder(name(op) + "_cast" + k, op.index(), NpuBlockType.DEPTHWISE)
+                    .ifm(op.input(k), shapes[k], bits(in)).ofm(cast, shapes[k], 32).scaled(true).build());
+            scaled[k] = map.apply(shapes[k], false);
+            ops.add(elementwise(op, "_mul" + k, Function.MUL, cast, shapes[k], 32).ifm2(map.apply(one, true), one, 32)
+                    .ofm(scaled[k], shapes[k], 32).build());
+        }
+        Shape4 y = shape(out(op));
+        int diff = map.apply(y, false);
+        ops.add(elementwise(op, "_sub", Function.SUB, scaled[0], shapes[0], 32).ifm2(scaled[1], shapes[1], 32)
+                .ofm(diff, y, 32).build());
+        int squared = map.apply(y, false);
+        ops.add(elementwise(op, "_square", Function.MUL, diff, y, 32).ifm2(diff, y, 32).ofm(squared, y, 32).build());
+        ops.add(elementwise(op, "", Function.MUL, squared, y, 32).ifm2(map.apply(one, true), one, 32)
+                .ofm(op.output(0), y, bits(out(op))).build());
         return new Result.Npu(ops, internals);
     }
 

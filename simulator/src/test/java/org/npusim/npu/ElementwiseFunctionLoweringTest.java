@@ -147,6 +147,27 @@ final class ElementwiseFunctionLoweringTest {
     }
 
     @Test
+    void squaredDifference_castsRescalesSubtractsSquaresScales() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int mean = g.tensor("mean", Shape.of(1, 1, 1, 16), ConstantData.ofInt8(new byte[16]));
+        int y = g.tensor("y", Shape.of(1, 8, 8, 16), null);
+        g.op(BuiltinOperator.SQUARED_DIFFERENCE, new int[] {g.p, mean}, new int[] {y}, new OpOptions.NoOptions());
+        g.outputs.add(y);
+        Model m = g.model();
+        List<NpuOperation> ops = TestGraph.lowered(m, g.ops.get(1)).operations();
+        assertThat(ops).extracting(NpuOperation::type).containsExactly(NpuBlockType.DEPTHWISE, NpuBlockType.ELEMENTWISE,
+                NpuBlockType.DEPTHWISE, NpuBlockType.ELEMENTWISE, NpuBlockType.ELEMENTWISE, NpuBlockType.ELEMENTWISE,
+                NpuBlockType.ELEMENTWISE);
+        assertThat(ops.get(4).function()).isEqualTo(NpuOperation.Function.SUB);
+        assertThat(ops.get(6).tensors().ofm()).isEqualTo(y);
+        assertThat(ops.get(6).ofmBits()).isEqualTo(8);
+        assertThat(ops.stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(m.main().facts().operators().get(1).macs())
+                .isEqualTo(8 * 8 * 16 + 16);
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+    }
+
+    @Test
     void shape_ofAStaticTensor_nothingRuns() {
         TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
         int shape = g.tensor("i32 shape", Shape.of(4), null);
