@@ -666,7 +666,8 @@ public final class Lowering {
      * CONCATENATION as Vela 3.10 lowers it ({@code rewrite_concat_ops}, {@code create_avg_pool_for_concat}; notes on
      * Vela's lowering §3.5): every input becomes a 1x1 average pool (a ConcatSliceWrite) that writes the input's
      * shape into the output at the running offset on the concatenation axis, and costs what that write shape costs.
-     * Vela splits a fused activation off into an operation of its own, which npusim does not lower yet. The planner
+     * A fused activation Vela splits off ({@code unfuse_activation_function}): the parts are written into an
+     * intermediate, which a 1x1 average pool with the ReLU (or an element-wise LUT for TANH) writes out. The planner
      * keeps the output linear (NHWC) when a write starts at a depth that is not a multiple of 16
      * ({@code _avoid_nhcwb16_for_concat}). Not checked against Vela's figures: no reference model concatenates.
      * This follows Arm's Vela 3.10; NXP's build of it adds an ADD of 0 after every concatenation
