@@ -175,7 +175,22 @@ final class DescriptionReader {
                     f.bool("keep_dims", false));
             case LOGISTIC, TANH, RELU, RELU6 -> new LayerParams.Unary();
             case LEAKY_RELU -> new LayerParams.LeakyRelu(float32(f, "alpha", Fields.NumberCheck.ANY, 0.2));
+            case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> resize(f);
         };
+    }
+
+    private static LayerParams.Resize resize(Fields f) {
+        int[] size = f.intList("size", 1, Integer.MAX_VALUE, false).orElseThrow(() -> f.error("missing key 'size'"));
+        if (size.length != 2) {
+            throw f.errorAt("size", "expected [height, width], found " + size.length + " values");
+        }
+        boolean align = f.bool("align_corners", false);
+        boolean halfPixel = f.bool("half_pixel_centers", false);
+        if (align && halfPixel) {
+            throw f.errorAt("half_pixel_centers", "expected align_corners or half_pixel_centers, not both (TensorFlow"
+                    + " refuses both)");
+        }
+        return new LayerParams.Resize(size[0], size[1], align, halfPixel);
     }
 
     /** Returns number {@code key} as a 32-bit float, which TFLite stores: a value beyond its range is an error. */

@@ -188,7 +188,7 @@ final class GraphBuilder {
                     }
                     yield RangeEstimator.activation(RangeEstimator.concat(parts, counts), activation(layer));
                 }
-                case RESHAPE, PAD, MEAN -> x;
+                case RESHAPE, PAD, MEAN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> x;
                 case SOFTMAX -> RangeEstimator.softmax(shapes.get(in[0]).dim(-1));
                 case LOGISTIC -> RangeEstimator.logistic(x);
                 case TANH -> RangeEstimator.tanh(x);
@@ -209,7 +209,8 @@ final class GraphBuilder {
             case AVERAGE_POOL2D, MAX_POOL2D -> ((LayerParams.Pool) p).activation();
             case ADD, MUL -> ((LayerParams.Elementwise) p).activation();
             case CONCATENATION -> ((LayerParams.Concat) p).activation();
-            case RESHAPE, SOFTMAX, PAD, MEAN, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU -> Activation.NONE;
+            case RESHAPE, SOFTMAX, PAD, MEAN, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, RESIZE_BILINEAR,
+                    RESIZE_NEAREST_NEIGHBOR -> Activation.NONE;
         };
     }
 
@@ -288,6 +289,11 @@ final class GraphBuilder {
                 case MEAN -> {
                     int[] axes = normalizedAxes(((LayerParams.Mean) layer.params()).axes(), shapes.get(in[0]).rank());
                     yield new int[] {inTensors[0], out.constantInt32(name + "/axis", axes, Shape.of(axes.length))};
+                }
+                case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> {
+                    LayerParams.Resize r = (LayerParams.Resize) layer.params();
+                    yield new int[] {inTensors[0], out.constantInt32(name + "/size", new int[] {r.height(), r.width()},
+                            Shape.of(2))};
                 }
                 case AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL, CONCATENATION, SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU ->
                         inTensors;
@@ -372,6 +378,8 @@ final class GraphBuilder {
             case MEAN -> new OpOptions.Reducer(((LayerParams.Mean) p).keepDims());
             case PAD, LOGISTIC, TANH, RELU, RELU6 -> new OpOptions.NoOptions();
             case LEAKY_RELU -> new OpOptions.LeakyRelu(((LayerParams.LeakyRelu) p).alpha());
+            case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> new OpOptions.Resize(((LayerParams.Resize) p).alignCorners(),
+                    ((LayerParams.Resize) p).halfPixelCenters());
         };
     }
 }

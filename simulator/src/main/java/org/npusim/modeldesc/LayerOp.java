@@ -35,7 +35,10 @@ enum LayerOp {
     TANH(BuiltinOperator.TANH, Arity.ONE, false),
     RELU(BuiltinOperator.RELU, Arity.ONE, false),
     RELU6(BuiltinOperator.RELU6, Arity.ONE, false),
-    LEAKY_RELU(BuiltinOperator.LEAKY_RELU, Arity.ONE, false, "alpha");
+    LEAKY_RELU(BuiltinOperator.LEAKY_RELU, Arity.ONE, false, "alpha"),
+    RESIZE_BILINEAR(BuiltinOperator.RESIZE_BILINEAR, Arity.ONE, false, "size", "align_corners", "half_pixel_centers"),
+    RESIZE_NEAREST_NEIGHBOR(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, Arity.ONE, false, "size", "align_corners",
+            "half_pixel_centers");
 
     /** How many inputs an operation takes. */
     enum Arity {

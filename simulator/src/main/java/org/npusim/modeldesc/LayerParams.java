@@ -153,4 +153,7 @@ sealed interface LayerParams {
 
     /** leaky_relu: the slope below zero (TensorFlow's default 0.2). */
     record LeakyRelu(float alpha) implements LayerParams {}
+
+    /** resize_bilinear, resize_nearest_neighbor: the output's height and width, and TensorFlow's two flags. */
+    record Resize(int height, int width, boolean alignCorners, boolean halfPixelCenters) implements LayerParams {}
 }

@@ -48,6 +48,13 @@ final class OperatorVersions {
             case PAD -> wide ? 3 : 2;
             // TFLite's op_version.cc: 2 for int16 inputs, else 1.
             case LEAKY_RELU -> wide ? 2 : 1;
+            // op_version.cc: int16 4; half_pixel_centers 3; int8 2.
+            case RESIZE_BILINEAR -> wide ? 4 : ((LayerParams.Resize) layer.params()).halfPixelCenters() ? 3 : 2;
+            // op_version.cc: int16 4; align_corners or half_pixel_centers 3; int8 2.
+            case RESIZE_NEAREST_NEIGHBOR -> {
+                LayerParams.Resize r = (LayerParams.Resize) layer.params();
+                yield wide ? 4 : r.alignCorners() || r.halfPixelCenters() ? 3 : 2;
+            }
         };
     }
 }

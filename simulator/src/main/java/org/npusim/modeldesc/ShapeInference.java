@@ -91,6 +91,11 @@ final class ShapeInference {
                 case PAD -> pad(layer, in.get(0), ((LayerParams.Pad) layer.params()).paddings());
                 case MEAN -> mean(layer, in.get(0), (LayerParams.Mean) layer.params());
                 case SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU -> in.get(0);
+                case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> {
+                    LayerParams.Resize r = (LayerParams.Resize) layer.params();
+                    Shape x = nhwc(layer, in.get(0), names.get(0));
+                    yield Shape.of(x.dim(0), r.height(), r.width(), x.dim(3));
+                }
             };
         } catch (ArithmeticException | IllegalArgumentException e) {
             throw error(layer, "the output shape overflows (" + e.getMessage() + ")");

@@ -66,7 +66,7 @@ final class MalformedDescriptionTest {
                         withLayers("{op: conv3d, filters: 4}"),
                         "t.yaml:6:10: layers[0].op: expected one of add, average_pool2d, concatenation, conv2d, "
                                 + "depthwise_conv2d, fully_connected, leaky_relu, logistic, max_pool2d, mean, mul, pad, relu, relu6, "
-                                + "reshape, softmax, tanh, transpose_conv, found 'conv3d'"),
+                                + "reshape, resize_bilinear, resize_nearest_neighbor, softmax, tanh, transpose_conv, found 'conv3d'"),
                 Arguments.of("unknown layer key",
                         withLayers("{op: conv2d, filters: 4, kernal: 3, padding: same}"),
                         "t.yaml:6:30: layers[0] (conv2d 'conv2d_0'): unknown key 'kernal' (valid: activation, "
