@@ -16,23 +16,29 @@ public final class ActivationPacking {
 
     private ActivationPacking() {}
 
-    /** Whether {@code op} is a standalone ReLU-family activation: RELU, RELU6, RELU_N1_TO_1, or LEAKY_RELU of slope 0. */
-    public static boolean isStandaloneRelu(Operator op) {
+    /**
+     * Whether {@code op} is a standalone ReLU-family activation: RELU, RELU6, RELU_N1_TO_1, or a LEAKY_RELU or PRELU
+     * that Vela retypes to a ReLU (slope 0).
+     */
+    public static boolean isStandaloneRelu(Operator op, List<Tensor> tensors) {
         return op.is(BuiltinOperator.RELU) || op.is(BuiltinOperator.RELU6) || op.is(BuiltinOperator.RELU_N1_TO_1)
-                || (op.is(BuiltinOperator.LEAKY_RELU) && op.options() instanceof OpOptions.LeakyRelu l && l.alpha() == 0);
+                || LeakyReluForm.of(op, tensors).filter(f -> f == LeakyReluForm.RELU).isPresent();
     }
 
     /**
      * Whether standalone ReLU {@code relu} is packed into {@code producer}, the operator that writes its input:
      * the ReLU keeps the quantization (scale and zero point), its input has no other reader and is not a model
-     * output, and the producer is one of Vela's main operations (convolutions, fully connected, pooling, resize,
-     * element-wise ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS) writing only that tensor.
+     * output, and the producer is one of Vela's main operations writing only that tensor, as its last operation:
+     * convolutions, fully connected, pooling, QUANTIZE (an average pool), MEAN and SQUARED_DIFFERENCE (a MUL last),
+     * a resize that runs as pools or an ADD, element-wise ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS, and a LEAKY_RELU or
+     * PRELU in an element-wise form. The count assumes the producer runs on the NPU, which only the hardware decides:
+     * where it runs on the CPU, the lowering gives the ReLU a pool of its own, with its MACs.
      *
      * @param readers how many operators read the ReLU's input
      * @param modelOutput whether the ReLU's input is a model output
      */
     public static boolean packs(Operator relu, Operator producer, int readers, boolean modelOutput, List<Tensor> tensors) {
-        if (!isStandaloneRelu(relu) || producer == null || readers != 1 || modelOutput || producer.outputCount() != 1
+        if (!isStandaloneRelu(relu, tensors) || producer == null || readers != 1 || modelOutput || producer.outputCount() != 1
                 || relu.inputCount() == 0 || relu.outputCount() == 0 || producer.output(0) != relu.input(0)) {
             return false;
         }
@@ -43,12 +49,38 @@ public final class ActivationPacking {
             return false;
         }
         return switch (producer.options().kind()) {
-            case CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, POOL_2D, RESIZE -> true;
+            case CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, POOL_2D -> true;
+            case RESIZE -> resizeRunsOnTheNpu(producer, tensors);
             case ARITHMETIC -> producer.is(BuiltinOperator.ADD) || producer.is(BuiltinOperator.SUB)
                     || producer.is(BuiltinOperator.MUL);
+            case REDUCER -> producer.is(BuiltinOperator.MEAN);
+            case LEAKY_RELU -> elementwiseLeaky(producer, tensors);
             case NONE -> producer.is(BuiltinOperator.MAXIMUM) || producer.is(BuiltinOperator.MINIMUM)
-                    || producer.is(BuiltinOperator.ABS);
+                    || producer.is(BuiltinOperator.ABS) || producer.is(BuiltinOperator.QUANTIZE)
+                    || producer.is(BuiltinOperator.SQUARED_DIFFERENCE)
+                    || (producer.is(BuiltinOperator.PRELU) && elementwiseLeaky(producer, tensors));
             default -> false;
         };
+    }
+
+    /** Whether a LEAKY_RELU or PRELU runs as element-wise operations: not a LUT, and not itself a ReLU. */
+    private static boolean elementwiseLeaky(Operator op, List<Tensor> tensors) {
+        return LeakyReluForm.of(op, tensors).filter(f -> f != LeakyReluForm.LUT && f != LeakyReluForm.RELU).isPresent();
+    }
+
+    /**
+     * Whether a resize becomes NPU operations that write its output (pools or an ADD): not one to the same size
+     * (nothing runs), and not the forms Vela needs depthwise weights for (half-pixel bilinear beyond 1x1,
+     * align-corners nearest neighbour), which npusim leaves to the CPU.
+     */
+    private static boolean resizeRunsOnTheNpu(Operator resize, List<Tensor> tensors) {
+        Shape in = tensors.get(resize.input(0)).shape();
+        Shape out = tensors.get(resize.output(0)).shape();
+        if (in.equals(out) || !(resize.options() instanceof OpOptions.Resize o) || in.rank() != 4) {
+            return false;
+        }
+        boolean oneByOne = in.dim(1) == 1 && in.dim(2) == 1;
+        boolean bilinear = resize.is(BuiltinOperator.RESIZE_BILINEAR);
+        return oneByOne || !(bilinear ? o.halfPixelCenters() : o.alignCorners());
     }
 }

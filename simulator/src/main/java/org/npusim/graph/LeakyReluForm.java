@@ -53,6 +53,23 @@ public enum LeakyReluForm {
         return Optional.of(max < 1 ? MUL_MAX : MIN_MUL_RELU_ADD);
     }
 
+    /** Whether PRELU {@code op} has constant slopes that are all equal (Vela converts it to a LEAKY_RELU). */
+    public static boolean equalSlopes(Operator op, List<Tensor> tensors) {
+        if (op.inputCount() < 2 || op.input(1) < 0) {
+            return false;
+        }
+        Optional<double[]> a = slopes(tensors.get(op.input(1)));
+        if (a.isEmpty() || a.get().length == 0) {
+            return false;
+        }
+        for (double v : a.get()) {
+            if (v != a.get()[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static LeakyReluForm ofSlope(double alpha, Tensor in, Tensor out) {
         if (alpha == 0) {
             return RELU;

@@ -16,7 +16,8 @@ package org.npusim.graph;
  *       runs as 1×1 average pools: {@code E(OFM)}; a standalone ReLU that Vela packs into its producer's pass
  *       ({@link ActivationPacking}) counts 0 ({@link SubgraphFacts});
  *   <li>CONCATENATION and PACK, one 1×1 average pool per input writing its part of the output: {@code E(OFM)};
- *       with a fused ReLU-family activation, which Vela splits off into a 1x1 average pool, {@code 2·E(OFM)};
+ *       with a fused activation that Vela splits off into a 1x1 average pool (a ReLU, an int16 TANH),
+ *       {@code 2·E(OFM)};
  *   <li>LEAKY_RELU and PRELU in a form with a ReLU ({@link LeakyReluForm}: a slope of 0, or min(x, 0)·a +
  *       relu(x)): {@code E(OFM)};
  *   <li>RESIZE by f = 2, 4 or 8, which Vela runs as log2(f) average pools that each upscale by 2: one MAC per
@@ -48,12 +49,14 @@ public final class Macs {
             case FULLY_CONNECTED -> fullyConnected(op, tensors);
             case POOL_2D -> pool(op, tensors);
             case SOFTMAX -> 2 * elements(tensors, op.input(0));
-            case REDUCER -> op.is(BuiltinOperator.MEAN) || op.is(BuiltinOperator.SUM) ? elements(tensors, op.input(0)) : 0;
+            case REDUCER -> (op.is(BuiltinOperator.MEAN) || op.is(BuiltinOperator.SUM)) && reducesSomething(op, tensors)
+                    ? elements(tensors, op.input(0)) : 0;
             case SVDF -> svdf(op, tensors);
             case SEQUENCE_LSTM -> lstm(op, tensors);
             case NONE -> poolLike(op, tensors);
-            // A fused ReLU-family activation is split off into a 1x1 average pool over the output (a TANH into a LUT).
-            case CONCATENATION -> elements(tensors, op.output(0)) * (reluFamily(((OpOptions.Concatenation) op.options()).activation()) ? 2 : 1);
+            // A fused activation is split off into a 1x1 average pool over the output (a ReLU, an int16 TANH), or an
+            // element-wise LUT (an int8 TANH).
+            case CONCATENATION -> elements(tensors, op.output(0)) * (pooledActivation(op, tensors) ? 2 : 1);
             // PACK is a concatenation (one average pool per input); UNPACK a split.
             case PACK -> op.is(BuiltinOperator.PACK) ? elements(tensors, op.output(0)) : 0;
             case LEAKY_RELU -> leaky(op, tensors);
@@ -62,8 +65,10 @@ public final class Macs {
         };
     }
 
-    private static boolean reluFamily(Activation a) {
-        return a == Activation.RELU || a == Activation.RELU6 || a == Activation.RELU_N1_TO_1;
+    private static boolean pooledActivation(Operator op, java.util.List<Tensor> tensors) {
+        Activation a = ((OpOptions.Concatenation) op.options()).activation();
+        return a == Activation.RELU || a == Activation.RELU6 || a == Activation.RELU_N1_TO_1
+                || (a == Activation.TANH && tensors.get(op.output(0)).type() == ElementType.INT16);
     }
 
     private static long resize(Operator op, java.util.List<Tensor> tensors) {
@@ -129,6 +134,21 @@ public final class Macs {
                 || (op.is(BuiltinOperator.TRANSPOSE) && swapsTwoAxes(op, tensors))
                 || (in == ElementType.INT16 && (op.is(BuiltinOperator.LOGISTIC) || op.is(BuiltinOperator.TANH)));
         return pooled ? elements(tensors, op.output(0)) : 0;
+    }
+
+    /** Whether a reduction's constant axes include a dimension larger than 1 (else Vela copies: no MACs). */
+    private static boolean reducesSomething(Operator op, java.util.List<Tensor> tensors) {
+        if (op.inputCount() < 2 || op.input(1) < 0 || tensors.get(op.input(1)).data().isEmpty()) {
+            return true;
+        }
+        Shape in = shape(tensors, op.input(0));
+        for (int a : tensors.get(op.input(1)).data().get().toIntArray()) {
+            int d = a < 0 ? a + in.rank() : a;
+            if (d >= 0 && d < in.rank() && in.dim(d) > 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a TRANSPOSE's constant permutation swaps exactly two axes and keeps the others. */

@@ -2,6 +2,7 @@
 package org.npusim.npu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -10,6 +11,7 @@ import org.npusim.graph.ActivationPacking;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.LeakyReluForm;
+import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Padding;
@@ -26,14 +28,18 @@ import org.npusim.npu.NpuOperation.Resampling;
 
 /**
  * Lowers graph operators to the operations the NPU executes, following Vela 3.10's graph rewrites where they
- * change the work (ethos-u-facts.md §3.1; /work notes on Vela's lowering, summarised in each method):
- * convolutions, depthwise convolutions (one input channel: a plain convolution), fully connected layers and 1×1
- * convolutions on a 1×1 IFM (vector products), transpose convolutions, pooling, element-wise arithmetic (with
- * Vela's operand swap; MAXIMUM, MINIMUM and ABS too), QUANTIZE (an average pool), SHAPE (a constant: nothing),
- * SPLIT, SPLIT_V, SLICE and STRIDED_SLICE (reads in place, or average-pool copies), int8 LUT functions (EXP,
- * RSQRT, LOG, SQRT, GELU, HARD_SWISH, LOGISTIC, TANH, LEAKY_RELU; fused into the producing operation where
- * Vela fuses them), SOFTMAX (31 operations), MEAN (a depthwise sum and a multiply), PAD (hardware padding of the
- * next convolution), RESHAPE (removed, or a DMA copy), and the stride folding of {@link StridedConvRewrite}.
+ * change the work (ethos-u-facts.md §3.1; each method names the Vela functions it follows): convolutions,
+ * depthwise convolutions (one input channel: a plain convolution), fully connected layers and 1×1 convolutions on a
+ * 1×1 IFM (vector products), transpose convolutions, pooling, element-wise arithmetic with Vela's operand swap
+ * (ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS), QUANTIZE and TRANSPOSE (average pools), SHAPE (a constant: nothing), LUT
+ * functions (fused into the producing operation where Vela fuses them), standalone ReLUs (packed into the producer's
+ * pass, or an average pool), LEAKY_RELU and PRELU in their LUT, native, MUL + MAX and MIN, MUL, RELU, ADD forms,
+ * SOFTMAX (31 operations), MEAN (depthwise sums over row bands, their ADDs and a multiply), ARG_MAX (a depthwise
+ * shift, max pools and a cast), SQUARED_DIFFERENCE (casts and element-wise int32 arithmetic), RESIZE (upscaling
+ * average pools, or an ADD from 1×1), PAD (hardware padding of the next convolution), CONCATENATION and PACK (an
+ * average pool per input writing its part), SPLIT, SPLIT_V, SLICE, STRIDED_SLICE and UNPACK (parts read in place by
+ * their readers, or copied out), RESHAPE (removed, or a DMA copy), UNIDIRECTIONAL_SEQUENCE_LSTM (unrolled), and the
+ * stride folding of {@link StridedConvRewrite}.
  *
  * <p>An operator this class cannot lower returns {@link Result.NotLowered} with the reason.
  */
@@ -98,7 +104,7 @@ public final class Lowering {
         this.lowering = new boolean[graph.operators().size()];
         this.bound = new Result[graph.operators().size()];
         this.readInPlaceFrom = new int[n];
-        java.util.Arrays.fill(readInPlaceFrom, -1);
+        Arrays.fill(readInPlaceFrom, -1);
         this.graphInput = new boolean[n];
         for (int t : graph.inputs()) {
             graphInput[t] = true;
@@ -215,7 +221,16 @@ public final class Lowering {
         if (isSplitOrSlice(op)) {
             return !(rule(op) instanceof SupportRules.Unsupported) && sliceReads(op, new ArrayList<>()).isEmpty();
         }
+        if (op.options().kind() == OpKind.RESIZE) {
+            return !(rule(op) instanceof SupportRules.Unsupported) && resizeNotLowered(op).isEmpty();
+        }
         return lowerOwn(op) instanceof Result.Npu;
+    }
+
+    /** One operation of {@code type} and {@code f} reading the operator's first input whole. */
+    private NpuOperation.Builder unary(Operator op, NpuBlockType type, Function f) {
+        Tensor ifm = in(op, 0);
+        return start(op, type).function(f).ifm(op.input(0), shape(ifm), bits(ifm));
     }
 
     private static Result notSupported(Operator op) {
@@ -273,19 +288,21 @@ public final class Lowering {
      * variant reserves SHRAM banks for the LUT (not the 16-bank U55-32 and U55-64).
      */
     private boolean lutFusesInto(Operator lut, Operator producer) {
-        // LOGISTIC, TANH and LEAKY_RELU become LUTs through the same convert_to_lut, which marks them for fusion.
-        if (!(lut.is(BuiltinOperator.LOGISTIC) || lut.is(BuiltinOperator.TANH) || lut.is(BuiltinOperator.LEAKY_RELU))
-                || variant.isEmpty()
-                || variant.get().shramReservedEndBanks() == 0) {
+        // Every LUT function becomes a LUT through convert_to_lut, which marks it a no-op that
+        // fuse_activation_function_with_prev may move onto its producer: LOGISTIC, TANH, EXP, RSQRT, HARD_SWISH (and
+        // NXP's LOG, SQRT, GELU), and a LEAKY_RELU or PRELU in its LUT form.
+        boolean lutFunction = lut.is(BuiltinOperator.LOGISTIC) || lut.is(BuiltinOperator.TANH) || lut.is(BuiltinOperator.EXP)
+                || lut.is(BuiltinOperator.RSQRT) || lut.is(BuiltinOperator.HARD_SWISH) || lut.is(BuiltinOperator.LOG)
+                || lut.is(BuiltinOperator.SQRT) || lut.is(BuiltinOperator.GELU)
+                || LeakyReluForm.of(lut, graph.tensors()).filter(f -> f == LeakyReluForm.LUT).isPresent();
+        if (!lutFunction || variant.isEmpty() || variant.get().shramReservedEndBanks() == 0) {
             return false;
         }
         if (in(lut, 0).type() != ElementType.INT8 && in(lut, 0).type() != ElementType.UINT8) {
             return false;
         }
-        // Vela fuses only what it has rewritten into a LUT: an operator it runs on the NPU, with 8 bits in and out,
-        // and for LEAKY_RELU a slope other than 0 (a slope of 0 is a ReLU).
-        if (SupportRules.check(graph, lut, variant.get()) instanceof SupportRules.Unsupported || in(lut, 0).type() != out(lut).type()
-                || lut.is(BuiltinOperator.LEAKY_RELU) && ((OpOptions.LeakyRelu) lut.options()).alpha() == 0) {
+        // Vela fuses only what it has rewritten into a LUT: an operator it runs on the NPU, with 8 bits in and out.
+        if (SupportRules.check(graph, lut, variant.get()) instanceof SupportRules.Unsupported || in(lut, 0).type() != out(lut).type()) {
             return false;
         }
         if (consumers.get(producer.output(0)).size() != 1) {
@@ -540,6 +557,9 @@ public final class Lowering {
      * first operand becomes the IFM2; a rank-0 second operand is a scalar in the command stream.
      */
     private Result binaryElementwise(Operator op, Function f, Activation activation) {
+        if (op.inputCount() < 2 || op.input(0) < 0 || op.input(1) < 0) {
+            return new Result.NotLowered(op.opName() + " needs two inputs");
+        }
         int a = op.input(0);
         int b = op.input(1);
         Tensor ta = graph.tensor(a);
@@ -610,18 +630,20 @@ public final class Lowering {
                     return new Result.NotLowered("QUANTIZE from " + ifm.type().label() + " to " + ofm.type().label()
                             + " is not an integer requantization the Ethos-U supports");
                 }
-                return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
-                        .ifm(op.input(0), shape(ifm), bits(ifm)).build());
+                return Result.Npu.of(unary(op, NpuBlockType.POOLING, Function.AVG_POOL).build());
             case LOGISTIC, TANH, HARD_SWISH, EXP, RSQRT, LOG, SQRT, GELU:
                 return lutFunction(op, ifm);
             case PRELU:
+                if (op.inputCount() < 2 || op.input(1) < 0) {
+                    return new Result.NotLowered("PRELU needs its slopes as a second input");
+                }
                 return leakyRelu(op);
             case MAXIMUM, MINIMUM:
                 // Element-wise MAX and MIN, one-cycle-class functions of the output stage.
                 return binaryElementwise(op, Function.SIMPLE, Activation.NONE);
             case ABS:
-                return Result.Npu.of(withActivation(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
-                        .ifm(op.input(0), shape(ifm), bits(ifm)), op, Activation.NONE).build());
+                return Result.Npu.of(withActivation(unary(op, NpuBlockType.ELEMENTWISE, Function.SIMPLE), op, Activation.NONE)
+                        .build());
             case SHAPE:
                 // The shape of a tensor of static shape is a constant: nothing runs.
                 return Result.Npu.none();
@@ -678,7 +700,7 @@ public final class Lowering {
         if (activation == Activation.NONE) {
             return writesInParts(op, "_concat#", in -> shape(in));
         }
-        if (activation == Activation.SIGN_BIT || (activation == Activation.TANH && bits(out(op)) != 8)) {
+        if (activation == Activation.TANH && bits(out(op)) == 32) {
             return new Result.NotLowered("CONCATENATION with a fused " + activation + " activation on "
                     + out(op).type().label() + " has no NPU lowering in npusim");
         }
@@ -691,9 +713,11 @@ public final class Lowering {
         for (NpuOperation w : ((Result.Npu) writesInParts(op, "_concat#", in -> shape(in))).operations()) {
             ops.add(w.toBuilder().ofm(whole, w.ofm(), bits(ofm)).build());
         }
-        NpuOperation.Builder act = activation == Activation.TANH
+        // int8 TANH becomes a LUT (convert_to_lut); int16 TANH is the NPU's own, on a 1x1 average pool.
+        NpuOperation.Builder act = activation == Activation.TANH && bits(ofm) == 8
                 ? start(op, NpuBlockType.ELEMENTWISE).function(Function.LUT).scalarIfm2(8).activation(ActivationKind.LUT).lut(LUT8_BYTES)
-                : start(op, NpuBlockType.POOLING).function(Function.AVG_POOL).activation(ActivationKind.RELU);
+                : start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
+                        .activation(activation == Activation.TANH ? ActivationKind.LUT : ActivationKind.RELU);
         ops.add(act.ifm(whole, shape(ofm), bits(ofm)).build());
         return new Result.Npu(ops, List.of(new InternalTensor(whole, name(op) + "_act_intermediate", shape(ofm), bits(ofm), false,
                 Optional.empty())));
@@ -708,7 +732,7 @@ public final class Lowering {
         int axis = ((OpOptions.Pack) op.options()).axis();
         int rank = in(op, 0).shape().rank();
         int at = axis < 0 ? axis + rank + 1 : axis;
-        if (at < 0 || at > rank || rank + 1 > 4) {
+        if (at < 0 || at > rank) {
             return new Result.NotLowered("PACK along axis " + axis + " of rank-" + rank + " inputs has no NPU lowering");
         }
         return writesInParts(op, "_pack#", in -> {
@@ -922,7 +946,7 @@ public final class Lowering {
         }
         for (Operator reader : consumers.get(t)) {
             boolean movable = !reader.is(BuiltinOperator.MUL) && !reader.is(BuiltinOperator.TRANSPOSE) && !isSplitOrSlice(reader)
-                    && reader.options().kind() != org.npusim.graph.OpKind.SEQUENCE_LSTM;
+                    && reader.options().kind() != OpKind.SEQUENCE_LSTM;
             if (!movable || !(lowerOwn(reader) instanceof Result.Npu n)) {
                 return false;
             }
@@ -1013,8 +1037,8 @@ public final class Lowering {
         List<NpuOperation> ops = null;
         for (int k = 0; k < n.operations().size(); k++) {
             NpuOperation o = n.operations().get(k);
-            int ifm = inPlaceSource(o.tensors().ifm());
-            int ifm2 = o.ifm2Scalar() ? -1 : inPlaceSource(o.tensors().ifm2().orElse(-1));
+            int ifm = readSource(o.tensors().ifm());
+            int ifm2 = o.ifm2Scalar() ? -1 : readSource(o.tensors().ifm2().orElse(-1));
             if (ifm < 0 && ifm2 < 0) {
                 if (ops != null) {
                     ops.add(o);
@@ -1038,6 +1062,18 @@ public final class Lowering {
     }
 
     /**
+     * Returns the tensor a read of graph tensor {@code t} reads in the end, following reads in place through
+     * chains (a slice of a resize to the same size, a split read through a removed reshape), or -1 if none.
+     */
+    private int readSource(int t) {
+        int source = -1;
+        for (int next = inPlaceSource(t), steps = 0; next >= 0 && steps < producers.length; next = inPlaceSource(next), steps++) {
+            source = next;
+        }
+        return source;
+    }
+
+    /**
      * Returns the tensor read in place of graph tensor {@code t} (an output of a split read in place, or of a
      * resize that changes nothing), or -1.
      */
@@ -1049,7 +1085,7 @@ public final class Lowering {
         if (isMemoryOnly(p) && p.inputCount() > 0) {
             // A removed reshape passes on a read in place of its input: the split before it decides.
             inPlaceSource(p.input(0));
-        } else if (isSplitOrSlice(p) || p.options().kind() == org.npusim.graph.OpKind.RESIZE) {
+        } else if (isSplitOrSlice(p) || p.options().kind() == OpKind.RESIZE) {
             lowerOwn(p);
         } else {
             return -1;
@@ -1081,10 +1117,11 @@ public final class Lowering {
                 }
             }
         }
+        if (b < 0) {
+            return new Result.NotLowered("TRANSPOSE that swaps no two axes has no NPU lowering");
+        }
         Shape4 seen;
-        if (a < 0) {
-            seen = Shape4.of(in);
-        } else if (b == rank - 2 && rank >= 3) {
+        if (b == rank - 2 && rank >= 3) {
             // Height and width swap with the depth last: the input's own 4-D shape ([1, H, W, C]).
             seen = new Shape4(1, in.dim(a), in.dim(b), in.dim(rank - 1));
         } else {
@@ -1120,11 +1157,7 @@ public final class Lowering {
         int c = i.c();
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
-        java.util.function.BiFunction<Shape4, Integer, Integer> map = (shape, b) -> {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, b, false, Optional.empty()));
-            return id;
-        };
+        IntermediateTensors map = new IntermediateTensors(op, internals);
         int shifted = map.apply(i, 16);
         ops.add(NpuOperation.builder(name(op) + "_depthwise_conv_SHL_7", op.index(), NpuBlockType.DEPTHWISE)
                 .ifm(op.input(0), i, bits(ifm)).ofm(shifted, i, 16).scaled(true).build());
@@ -1170,34 +1203,56 @@ public final class Lowering {
         }
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
-        java.util.function.BiFunction<Shape4, Boolean, Integer> map = (shape, constant) -> {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, 32, constant,
-                    constant ? Optional.of(TensorFormat.NHWC) : Optional.empty()));
-            return id;
-        };
+        IntermediateTensors map = new IntermediateTensors(op, internals);
         Shape4 one = new Shape4(1, 1, 1, 1);
         int[] scaled = new int[2];
         Shape4[] shapes = new Shape4[2];
         for (int k = 0; k < 2; k++) {
             Tensor in = in(op, k);
             shapes[k] = shape(in);
-            int cast = map.apply(shapes[k], false);
+            int cast = map.apply(shapes[k], 32);
             ops.add(NpuOperation.builder(name(op) + "_cast" + k, op.index(), NpuBlockType.DEPTHWISE)
                     .ifm(op.input(k), shapes[k], bits(in)).ofm(cast, shapes[k], 32).scaled(true).build());
-            scaled[k] = map.apply(shapes[k], false);
-            ops.add(elementwise(op, "_mul" + k, Function.MUL, cast, shapes[k], 32).ifm2(map.apply(one, true), one, 32)
+            scaled[k] = map.apply(shapes[k], 32);
+            ops.add(elementwisePart(op, "_mul" + k, Function.MUL, cast, shapes[k], 32).ifm2(map.constant(one, 32), one, 32)
                     .ofm(scaled[k], shapes[k], 32).build());
         }
         Shape4 y = shape(out(op));
-        int diff = map.apply(y, false);
-        ops.add(elementwise(op, "_sub", Function.SUB, scaled[0], shapes[0], 32).ifm2(scaled[1], shapes[1], 32)
+        int diff = map.apply(y, 32);
+        ops.add(elementwisePart(op, "_sub", Function.SUB, scaled[0], shapes[0], 32).ifm2(scaled[1], shapes[1], 32)
                 .ofm(diff, y, 32).build());
-        int squared = map.apply(y, false);
-        ops.add(elementwise(op, "_square", Function.MUL, diff, y, 32).ifm2(diff, y, 32).ofm(squared, y, 32).build());
-        ops.add(elementwise(op, "", Function.MUL, squared, y, 32).ifm2(map.apply(one, true), one, 32)
+        int squared = map.apply(y, 32);
+        ops.add(elementwisePart(op, "_square", Function.MUL, diff, y, 32).ifm2(diff, y, 32).ofm(squared, y, 32).build());
+        ops.add(elementwisePart(op, "", Function.MUL, squared, y, 32).ifm2(map.constant(one, 32), one, 32)
                 .ofm(op.output(0), y, bits(out(op))).build());
         return new Result.Npu(ops, internals);
+    }
+
+    /** Creates the tensors of one operator's lowering, named after it and numbered, into {@code internals}. */
+    private final class IntermediateTensors {
+        private final Operator op;
+        private final List<InternalTensor> internals;
+
+        IntermediateTensors(Operator op, List<InternalTensor> internals) {
+            this.op = op;
+            this.internals = internals;
+        }
+
+        /** A feature map between two operations of the lowering, in the arena. */
+        int apply(Shape4 shape, int bits) {
+            return add(shape, bits, false, Optional.empty());
+        }
+
+        /** A constant operand (NHWC, in permanent storage beside the weights). */
+        int constant(Shape4 shape, int bits) {
+            return add(shape, bits, true, Optional.of(TensorFormat.NHWC));
+        }
+
+        private int add(Shape4 shape, int bits, boolean constant, Optional<TensorFormat> format) {
+            int id = nextInternal++;
+            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, bits, constant, format));
+            return id;
+        }
     }
 
     // ---- RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR ----
@@ -1220,6 +1275,24 @@ public final class Lowering {
      * selecting a neighbour) need weights that Vela creates; npusim leaves them to the CPU. A following LUT function
      * is not fused into the last pool (Vela would fuse it).
      */
+    /** Why npusim leaves a supported resize to the CPU (the forms Vela needs created weights for), if it does. */
+    private Optional<String> resizeNotLowered(Operator op) {
+        OpOptions.Resize o = (OpOptions.Resize) op.options();
+        Shape4 i = shape(in(op, 0));
+        if (i.equals(shape(out(op))) || (i.h() == 1 && i.w() == 1)) {
+            return Optional.empty();
+        }
+        if (op.is(BuiltinOperator.RESIZE_BILINEAR) && o.halfPixelCenters()) {
+            return Optional.of("RESIZE_BILINEAR with half_pixel_centers becomes an average pool and four depthwise"
+                    + " convolutions with tiled padding in Vela, which npusim does not lower yet");
+        }
+        if (op.is(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR) && o.alignCorners()) {
+            return Optional.of("RESIZE_NEAREST_NEIGHBOR with align_corners becomes a depthwise convolution in Vela,"
+                    + " which npusim does not lower yet");
+        }
+        return Optional.empty();
+    }
+
     private Result resize(Operator op) {
         OpOptions.Resize o = (OpOptions.Resize) op.options();
         Tensor ifm = in(op, 0);
@@ -1228,12 +1301,9 @@ public final class Lowering {
         Shape4 out = shape(ofm);
         boolean bilinear = op.is(BuiltinOperator.RESIZE_BILINEAR);
         if (i.equals(out)) {
-            if (graphOutput[op.output(0)]) {
-                // A model output must be written: a 1x1 average pool copies it.
-                return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
-                        .ifm(op.input(0), i, bits(ifm)).build());
-            }
-            readInPlaceFrom[op.output(0)] = op.input(0);
+            // remove_passthrough_tensor, on model outputs too: nothing runs; readers (and readers of removed reshapes
+            // of it) read the input.
+            recordReadInPlace(op.output(0), op.input(0));
             return Result.Npu.none();
         }
         if (i.h() == 1 && i.w() == 1) {
@@ -1242,13 +1312,9 @@ public final class Lowering {
                             .ifm(zeros, out, bits(ifm)).ifm2(op.input(0), i, bits(ifm)).build()),
                     List.of(new InternalTensor(zeros, name(op) + "_zeros", out, bits(ifm), true, Optional.of(TensorFormat.NHWC))));
         }
-        if (bilinear && o.halfPixelCenters()) {
-            return new Result.NotLowered("RESIZE_BILINEAR with half_pixel_centers becomes an average pool and four"
-                    + " depthwise convolutions with tiled padding in Vela, which npusim does not lower yet");
-        }
-        if (!bilinear && o.alignCorners()) {
-            return new Result.NotLowered("RESIZE_NEAREST_NEIGHBOR with align_corners becomes a depthwise convolution"
-                    + " in Vela, which npusim does not lower yet");
+        Optional<String> notLowered = resizeNotLowered(op);
+        if (notLowered.isPresent()) {
+            return new Result.NotLowered(notLowered.get());
         }
         int factor = o.alignCorners() ? (out.h() - 1) / Math.max(1, i.h() - 1) : out.h() / i.h();
         int passes = Integer.numberOfTrailingZeros(factor);
@@ -1295,8 +1361,7 @@ public final class Lowering {
             case LUT:
                 return lutFunction(op, ifm);
             case NATIVE:
-                return Result.Npu.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
-                        .ifm(op.input(0), shape(ifm), bits(ifm)).build());
+                return Result.Npu.of(unary(op, NpuBlockType.ELEMENTWISE, Function.SIMPLE).build());
             default:
                 break;
         }
@@ -1306,16 +1371,13 @@ public final class Lowering {
         int minBits = minForm && !prelu && alpha < 0 ? 32 : bits(ifm);
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
-        java.util.function.BiFunction<Shape4, Integer, Integer> map = (shape, b) -> {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), shape, b, false, Optional.empty()));
-            return id;
-        };
-        // The slope: a PRELU's tensor, else a one-element constant of the multiplied operand's width.
+        IntermediateTensors map = new IntermediateTensors(op, internals);
+        // The slope: a PRELU's tensor where its slopes differ, else a one-element constant of the multiplied
+        // operand's width (convert_prelu drops the tensor of equal slopes and converts to a LEAKY_RELU).
         int slope;
         Shape4 slopeShape;
         int slopeBits;
-        if (prelu) {
+        if (prelu && !LeakyReluForm.equalSlopes(op, graph.tensors())) {
             slope = op.input(1);
             slopeShape = shape(in(op, 1));
             slopeBits = bits(in(op, 1));
@@ -1329,7 +1391,7 @@ public final class Lowering {
         Shape4 y = shape(ofm);
         if (!minForm) {
             int scaled = map.apply(y, bits(ofm));
-            ops.add(elementwise(op, "_mul_alpha", Function.MUL, op.input(0), x, bits(ifm)).ifm2(slope, slopeShape, slopeBits)
+            ops.add(elementwisePart(op, "_mul_alpha", Function.MUL, op.input(0), x, bits(ifm)).ifm2(slope, slopeShape, slopeBits)
                     .ofm(scaled, y, bits(ofm)).build());
             int identity = op.input(0);
             Shape4 identityShape = x;
@@ -1338,29 +1400,29 @@ public final class Lowering {
                 identity = map.apply(y, bits(ofm));
                 identityShape = y;
                 identityBits = bits(ofm);
-                ops.add(elementwise(op, "_mul_identity", Function.MUL, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
+                ops.add(elementwisePart(op, "_mul_identity", Function.MUL, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
                         .ofm(identity, y, bits(ofm)).build());
             }
-            ops.add(elementwise(op, "", Function.SIMPLE, scaled, y, bits(ofm)).ifm2(identity, identityShape, identityBits)
+            ops.add(elementwisePart(op, "", Function.SIMPLE, scaled, y, bits(ofm)).ifm2(identity, identityShape, identityBits)
                     .ofm(op.output(0), y, bits(ofm)).build());
             return new Result.Npu(ops, internals);
         }
         int negative = map.apply(x, minBits);
-        ops.add(elementwise(op, "_min", Function.SIMPLE, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
+        ops.add(elementwisePart(op, "_min", Function.SIMPLE, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
                 .ofm(negative, x, minBits).build());
         int scaled = map.apply(y, bits(ofm));
-        ops.add(elementwise(op, "_mul_alpha", Function.MUL, negative, x, minBits).ifm2(slope, slopeShape, slopeBits)
+        ops.add(elementwisePart(op, "_mul_alpha", Function.MUL, negative, x, minBits).ifm2(slope, slopeShape, slopeBits)
                 .ofm(scaled, y, bits(ofm)).build());
         int positive = map.apply(y, bits(ofm));
         ops.add(NpuOperation.builder(name(op) + "_relu", op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
                 .ifm(op.input(0), x, bits(ifm)).ofm(positive, y, bits(ofm)).activation(ActivationKind.RELU).build());
-        ops.add(elementwise(op, "", Function.ADD, scaled, y, bits(ofm)).ifm2(positive, y, bits(ofm))
+        ops.add(elementwisePart(op, "", Function.ADD, scaled, y, bits(ofm)).ifm2(positive, y, bits(ofm))
                 .ofm(op.output(0), y, bits(ofm)).build());
         return new Result.Npu(ops, internals);
     }
 
     /** An element-wise part of a lowering named {@code name(op) + suffix}, reading {@code ifm}. */
-    private NpuOperation.Builder elementwise(Operator op, String suffix, Function f, int ifm, Shape4 shape, int bits) {
+    private NpuOperation.Builder elementwisePart(Operator op, String suffix, Function f, int ifm, Shape4 shape, int bits) {
         return NpuOperation.builder(name(op) + suffix, op.index(), NpuBlockType.ELEMENTWISE).function(f).ifm(ifm, shape, bits);
     }
 
@@ -1373,8 +1435,7 @@ public final class Lowering {
         if (producer != null && packedRelu(producer).isPresent()) {
             return Result.Npu.none();
         }
-        return Result.Npu.of(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
-                .ifm(op.input(0), shape(ifm), bits(ifm)).activation(ActivationKind.RELU).build());
+        return Result.Npu.of(unary(op, NpuBlockType.POOLING, Function.AVG_POOL).activation(ActivationKind.RELU).build());
     }
 
     // ---- UNIDIRECTIONAL_SEQUENCE_LSTM ----
@@ -1565,12 +1626,13 @@ public final class Lowering {
         boolean rh = false;
         boolean rw = false;
         boolean rc = false;
+        // Reducing a dimension of size 1 changes nothing: only the others decide the form.
         for (int a : axes.get()) {
             int d = (a < 0 ? a + ifm.shape().rank() : a) + (4 - ifm.shape().rank());
-            rh |= d == 1;
-            rw |= d == 2;
-            rc |= d == 3;
-            if (d == 0) {
+            rh |= d == 1 && i.h() > 1;
+            rw |= d == 2 && i.w() > 1;
+            rc |= d == 3 && i.c() > 1;
+            if (d == 0 && i.n() > 1) {
                 return new Result.NotLowered("MEAN over the batch is not supported by the Ethos-U");
             }
         }

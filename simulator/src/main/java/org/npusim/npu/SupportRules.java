@@ -207,8 +207,8 @@ public final class SupportRules {
          */
         Tensor ifm() {
             return switch (b) {
-                case TRANSPOSE_CONV -> input(2).orElse(t(op.input(0)));
-                case SPLIT -> input(1).orElse(t(op.input(0)));
+                case TRANSPOSE_CONV -> input(2).orElseGet(() -> t(op.input(0)));
+                case SPLIT -> input(1).orElseGet(() -> t(op.input(0)));
                 default -> t(op.input(0));
             };
         }

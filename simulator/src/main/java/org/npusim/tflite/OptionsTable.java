@@ -9,6 +9,9 @@ import org.npusim.graph.OpOptions;
  * The builtin options tables the project decodes: for each, its position in schema.fbs's {@code BuiltinOptions}
  * union (the union type code, counted from 1 in declaration order), how to read its fields into an
  * {@link OpOptions} record, and how to write the record back. Field ids are the tables' declaration order.
+ * Tables whose fields change nothing npusim models (ExpOptions, MaximumMinimumOptions, ArgMaxOptions' output type,
+ * SliceOptions, ExpandDimsOptions, ShapeOptions' output type, SquaredDifferenceOptions, AbsOptions, GeluOptions'
+ * approximation) are read as {@link OpOptions.NoOptions}, present or not, and written empty.
  */
 enum OptionsTable {
     NONE(0),
@@ -30,18 +33,27 @@ enum OptionsTable {
     DIV(29),
     SQUEEZE(30),
     STRIDED_SLICE(32),
+    EXP(33),
     SPLIT(35),
+    DEQUANTIZE(38),
+    MAXIMUM_MINIMUM(39),
+    ARG_MAX(40),
+    PADV2(43),
+    SLICE(48),
+    TRANSPOSE_CONV(49),
+    EXPAND_DIMS(52),
+    SHAPE(55),
     PACK(59),
     UNPACK(64),
-    DEQUANTIZE(38),
-    PADV2(43),
-    TRANSPOSE_CONV(49),
     SEQUENCE_LSTM(71),
     RESIZE_NEAREST_NEIGHBOR(74),
     LEAKY_RELU(75),
+    SQUARED_DIFFERENCE(76),
+    ABS(78),
     SPLIT_V(79),
     QUANTIZE(89),
-    HARD_SWISH(91);
+    HARD_SWISH(91),
+    GELU(116);
 
     private final int unionType;
 
@@ -78,6 +90,15 @@ enum OptionsTable {
             case SPLIT -> SPLIT;
             case PACK -> PACK;
             case UNPACK -> UNPACK;
+            case EXP -> EXP;
+            case MAXIMUM, MINIMUM -> MAXIMUM_MINIMUM;
+            case ARG_MAX -> ARG_MAX;
+            case SLICE -> SLICE;
+            case EXPAND_DIMS -> EXPAND_DIMS;
+            case SHAPE -> SHAPE;
+            case SQUARED_DIFFERENCE -> SQUARED_DIFFERENCE;
+            case ABS -> ABS;
+            case GELU -> GELU;
             case DEQUANTIZE -> DEQUANTIZE;
             case PADV2 -> PADV2;
             case TRANSPOSE_CONV -> TRANSPOSE_CONV;
@@ -94,7 +115,8 @@ enum OptionsTable {
     /** Decodes the fields of this table (schema defaults where a field or the whole table is absent). */
     OpOptions decode(TfliteReader.OptionFields f) {
         return switch (this) {
-            case NONE, PAD, PADV2, TRANSPOSE, DEQUANTIZE, QUANTIZE, HARD_SWISH -> new OpOptions.NoOptions();
+            case NONE, PAD, PADV2, TRANSPOSE, DEQUANTIZE, QUANTIZE, HARD_SWISH, EXP, MAXIMUM_MINIMUM, ARG_MAX, SLICE, EXPAND_DIMS,
+                    SHAPE, SQUARED_DIFFERENCE, ABS, GELU -> new OpOptions.NoOptions();
             case CONV_2D -> new OpOptions.Conv2D(
                     f.padding(0), f.int32(1, 0), f.int32(2, 0), f.int32(4, 1), f.int32(5, 1), f.activation(3));
             case DEPTHWISE_CONV_2D -> new OpOptions.DepthwiseConv2D(
@@ -132,6 +154,10 @@ enum OptionsTable {
         switch (this) {
             case NONE, PAD, PADV2, TRANSPOSE, DEQUANTIZE, QUANTIZE, HARD_SWISH:
                 return 0;
+            case EXP, MAXIMUM_MINIMUM, ARG_MAX, SLICE, EXPAND_DIMS, SHAPE, SQUARED_DIFFERENCE, ABS, GELU:
+                // Written as TensorFlow's converter writes them: an empty table, every field at its default.
+                b.startTable(0);
+                return b.endTable();
             case CONV_2D: {
                 OpOptions.Conv2D o = (OpOptions.Conv2D) options;
                 b.startTable(7);

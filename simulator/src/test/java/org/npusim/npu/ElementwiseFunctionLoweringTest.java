@@ -3,6 +3,7 @@ package org.npusim.npu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
 import org.npusim.testsupport.TestGraph;
+import org.npusim.tflite.TfliteWriter;
+import org.npusim.tflite.TfliteReader;
 
 /**
  * Element-wise MAXIMUM, MINIMUM and ABS, and the LUT functions RSQRT, LOG, SQRT and GELU, as Vela 3.10 runs them
@@ -56,13 +59,20 @@ final class ElementwiseFunctionLoweringTest {
         NpuOperation absOp = TestGraph.lowered(m, g.ops.get(3)).operations().get(0);
         assertThat(absOp.function()).isEqualTo(NpuOperation.Function.SIMPLE);
         assertThat(absOp.ifm2()).isEmpty();
-        NpuOperation rsqrtOp = TestGraph.lowered(m, g.ops.get(4)).operations().get(0);
-        assertThat(rsqrtOp.function()).isEqualTo(NpuOperation.Function.LUT);
-        assertThat(rsqrtOp.lutBytes()).isEqualTo(256);
+        // Read back from a TFLite file, with the options tables TensorFlow writes for MAXIMUM and the others.
+        Model back = TfliteReader.read(ByteBuffer.wrap(TfliteWriter.write(m)), "x.tflite", m.name());
+        assertThat(TestGraph.lowered(back, back.main().operators().get(1)).operations()).hasSize(1);
+        // RSQRT becomes a LUT (convert_to_lut), which Vela moves onto the ABS that produces its input.
+        assertThat(TestGraph.lowered(m, g.ops.get(4)).operations()).isEmpty();
+        NpuOperation absWithLut = TestGraph.lowered(m, g.ops.get(3)).operations().get(0);
+        assertThat(absWithLut.activation()).isEqualTo(NpuOperation.ActivationKind.LUT);
+        assertThat(absWithLut.lutBytes()).isEqualTo(256);
+        assertThat(absWithLut.tensors().ofm()).isEqualTo(rsqrt);
 
         SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
-        assertThat(r.layers()).allMatch(l -> l.cycles() > 0);
+        assertThat(r.layers()).filteredOn(l -> l.index() != 4).allMatch(l -> l.cycles() > 0);
+        assertThat(r.layers().get(4).cycles()).isZero();
         assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
     }
 
@@ -93,12 +103,13 @@ final class ElementwiseFunctionLoweringTest {
     @Test
     void prelu_theFormItsSlopesSelect() {
         // Slopes 0.1 and 0.2 (max below 1): max(x·a, x); one slope 1.5 among them: min(x, 0)·a + relu(x); all equal
-        // (0.1): a LUT, as a LEAKY_RELU of that slope; all 0: a ReLU.
+        // (0.1): a LUT, as a LEAKY_RELU of that slope, fused into the pool that produces the input; all 0: a ReLU,
+        // packed into that pool.
         assertThat(preluFunctions(2, 4)).containsExactly(NpuOperation.Function.MUL, NpuOperation.Function.SIMPLE);
         assertThat(preluFunctions(2, 30)).containsExactly(NpuOperation.Function.SIMPLE, NpuOperation.Function.MUL,
                 NpuOperation.Function.AVG_POOL, NpuOperation.Function.ADD);
-        assertThat(preluFunctions(2, 2)).containsExactly(NpuOperation.Function.LUT);
-        assertThat(preluFunctions(0, 0)).containsExactly(NpuOperation.Function.AVG_POOL);
+        assertThat(preluFunctions(2, 2)).isEmpty();
+        assertThat(preluFunctions(0, 0)).isEmpty();
     }
 
     /** The functions of a PRELU of p (8x8x16) whose int8 slopes (scale 0.05) alternate {@code a} and {@code b}. */
@@ -165,6 +176,27 @@ final class ElementwiseFunctionLoweringTest {
                 .isEqualTo(8 * 8 * 16 + 16);
         SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+    }
+
+    @Test
+    void missingOptionalInputs_leftToTheCpuWithAReason_neverACrash() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int y = g.tensor("y", Shape.of(1, 8, 8, 16), null);
+        g.op(BuiltinOperator.PRELU, new int[] {g.p, -1}, new int[] {y}, new OpOptions.NoOptions());
+        int z = g.tensor("z", Shape.of(1, 8, 8, 16), null);
+        g.op(BuiltinOperator.MAXIMUM, new int[] {y, -1}, new int[] {z}, new OpOptions.NoOptions());
+        int a = g.tensor("a", Shape.of(1, 8, 8, 8), null);
+        int b = g.tensor("b", Shape.of(1, 8, 8, 8), null);
+        g.op(BuiltinOperator.SPLIT, new int[] {-1, z}, new int[] {a, b}, new OpOptions.Split(2));
+        g.outputs.add(a);
+        g.outputs.add(b);
+        Model m = g.model();
+        Lowering lowering = new Lowering(m.main(), java.util.Optional.of(org.npusim.hw.NpuVariant.ETHOS_U55_128));
+        for (int k = 1; k <= 3; k++) {
+            assertThat(lowering.lower(g.ops.get(k))).as("operator %d", k).isInstanceOf(Lowering.Result.NotLowered.class);
+        }
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers().subList(1, 4)).extracting(LayerResult::unit).containsOnly(Unit.CPU);
     }
 
     @Test

@@ -75,6 +75,19 @@ final class MeanLoweringTest {
         simulatedOnTheNpu(g.model());
     }
 
+    @Test
+    void axesOfSizeOne_ignored_batchAndDepthOfOneDoNotSendItToTheCpu() {
+        // Over [0, 1, 2] with batch 1: a mean over height and width; over [1, 2, 3] with depth 1: the same.
+        TestGraph batch = mean(Shape.of(1, 8, 8, 32), Shape.of(1, 1, 1, 32), 0, 1, 2);
+        assertThat(lowered(batch).get(0).kernel()).isEqualTo(new Kernel(8, 8, 1, 1, 1, 1));
+        TestGraph depth = mean(Shape.of(1, 8, 8, 1), Shape.of(1, 1, 1, 1), 1, 2, 3);
+        assertThat(lowered(depth).get(0).kernel()).isEqualTo(new Kernel(8, 8, 1, 1, 1, 1));
+        // Only dimensions of size 1: a DMA copy, no MACs, in the graph's count too.
+        TestGraph none = mean(Shape.of(1, 1, 1, 16), Shape.of(1, 1, 1, 16), 1, 2);
+        assertThat(lowered(none)).singleElement().satisfies(o -> assertThat(o.type()).isEqualTo(NpuBlockType.DMA));
+        assertThat(none.model().main().facts().operators().get(1).macs()).isZero();
+    }
+
     private static void simulatedOnTheNpu(Model m) {
         SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);

@@ -110,6 +110,32 @@ final class ResizeLoweringTest {
     }
 
     @Test
+    void sameSize_thenASplitOrARemovedReshape_theirReadersReadTheInput() {
+        // p → resize to the same size (nothing runs) → SPLIT → pools: the pools read p in place.
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 32));
+        int r = g.tensor("r", Shape.of(1, 8, 8, 32), null);
+        g.op(BuiltinOperator.RESIZE_BILINEAR, new int[] {g.p, g.ints("size", 8, 8)}, new int[] {r}, new OpOptions.Resize(false, false));
+        int a = g.tensor("a", Shape.of(1, 8, 8, 16), null);
+        int b = g.tensor("b", Shape.of(1, 8, 8, 16), null);
+        g.op(BuiltinOperator.SPLIT, new int[] {g.scalar("axis", 3), r}, new int[] {a, b}, new OpOptions.Split(2));
+        g.poolTo("ya", a, Shape.of(1, 8, 8, 16));
+        g.poolTo("yb", b, Shape.of(1, 8, 8, 16));
+        Model m = g.model();
+        assertThat(TestGraph.lowered(m, g.ops.get(3)).operations().get(0).tensors().ifm()).isEqualTo(g.p);
+        // p → resize to the same size → RESHAPE (removed) → pool: the pool reads p.
+        TestGraph h = new TestGraph(Shape.of(1, 8, 8, 16));
+        int r2 = h.tensor("r", Shape.of(1, 8, 8, 16), null);
+        h.op(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, new int[] {h.p, h.ints("size", 8, 8)}, new int[] {r2}, new OpOptions.Resize(false, false));
+        int q = h.tensor("q", Shape.of(1, 64, 1, 16), null);
+        h.op(BuiltinOperator.RESHAPE, new int[] {r2, h.ints("shape", 1, 64, 1, 16)}, new int[] {q}, new OpOptions.Reshape(new int[] {1, 64, 1, 16}));
+        h.poolTo("y", q, Shape.of(1, 64, 1, 16));
+        Model n = h.model();
+        assertThat(TestGraph.lowered(n, h.ops.get(3)).operations().get(0).tensors().ifm()).isEqualTo(h.p);
+        simulatedOnTheNpu(m);
+        simulatedOnTheNpu(n);
+    }
+
+    @Test
     void nearestNeighbourHalfPixel_lowered_bilinearHalfPixel_onTheCpuWithTheReason() {
         TestGraph nn = resize(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 8, 8, 16, 16, false, true);
         assertThat(TestGraph.lowered(nn.model(), resizeOp(nn)).operations()).hasSize(1);
