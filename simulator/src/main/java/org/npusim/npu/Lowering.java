@@ -1479,15 +1479,15 @@ public final class Lowering {
      * <p>Once per batch, an average pool copies the initial cell state (Vela cannot fold that read into the first
      * Mul). The state variables stay NHWC in the arena; the row copy is costed on the row it writes but its block
      * config is searched on the whole output, as Vela does for sliced writes. Operations are named and ordered as
-     * Vela's rows. Only the int8 LSTM with 16-bit cell state and without CIFG, peepholes, projection or layer
+     * Vela's rows. Only the int8 and int16 (16x8) LSTM with 16-bit cell state and without CIFG, peepholes, projection or layer
      * normalisation, which is what Vela supports, is lowered.
      */
     private Result lstm(Operator op) {
         OpOptions.SequenceLstm o = (OpOptions.SequenceLstm) op.options();
         Tensor ifm = in(op, 0);
-        if (op.inputCount() < 20 || ifm.type() != ElementType.INT8) {
+        if (op.inputCount() < 20 || (ifm.type() != ElementType.INT8 && ifm.type() != ElementType.INT16)) {
             return new Result.NotLowered(op.opName() + " on " + ifm.type().label()
-                    + " has no NPU lowering in npusim (int8 only)");
+                    + " has no NPU lowering in npusim (int8 and int16 only)");
         }
         for (int slot : new int[] {9, 10, 11, 16, 17}) {
             if (op.input(slot) >= 0) {
@@ -1507,8 +1507,11 @@ public final class Lowering {
         int outputState = op.input(18);
         int cellState = op.input(19);
         if (outputState < 0 || cellState < 0 || in(op, 19).type() != ElementType.INT16) {
-            return new Result.NotLowered(op.opName() + " needs an int8 output state and an int16 cell state");
+            return new Result.NotLowered(op.opName() + " needs an output state of its input's type and an int16 cell state");
         }
+        // The feature rows, the output state and the output rows are of the input's width (lstm.py takes them from
+        // the IFM's type: int8, or int16 for a 16x8 LSTM); gates and the cell state are int16 either way.
+        int width = bits(ifm);
         Shape ifmShape = ifm.shape();
         int rank = ifmShape.rank();
         int features = ifmShape.dim(rank - 1);
@@ -1550,12 +1553,12 @@ public final class Lowering {
                     int recurrent = int16.getAsInt();
                     ops.add(NpuOperation.builder(gate.label + at + ":" + stateName + "_fc", op.index(),
                                     NpuBlockType.VECTOR_PRODUCT)
-                            .ifm(outputState, row, 8).ofm(recurrent, row, 16).scaled(true)
+                            .ifm(outputState, row, width).ofm(recurrent, row, 16).scaled(true)
                             .weights(new NpuOperation.WeightTensor(op.input(gate.recurrentWeights), false)).build());
                     int feature = int16.getAsInt();
                     ops.add(NpuOperation.builder(gate.label + at + ":" + ifmName + "_feature" + at + "_fc", op.index(),
                                     NpuBlockType.VECTOR_PRODUCT)
-                            .ifm(op.input(0), featureRow, 8).ofm(feature, row, 16).scaled(true)
+                            .ifm(op.input(0), featureRow, width).ofm(feature, row, 16).scaled(true)
                             .weights(new NpuOperation.WeightTensor(op.input(gate.inputWeights), false)).build());
                     gateOut[gate.ordinal()] = int16.getAsInt();
                     ops.add(elementwise(gate.label + at + "_add", op, Function.ADD, feature, recurrent, gateOut[gate.ordinal()],
@@ -1581,9 +1584,9 @@ public final class Lowering {
                         .function(Function.AVG_POOL).ifm(cellState, row, 16).ofm(tanh, row, 16)
                         .activation(ActivationKind.LUT).build());
                 ops.add(elementwise("output_state" + at + "_mul", op, Function.MUL, tanh, gateOut[Gate.OUTPUT.ordinal()],
-                        outputState, row, 8, ActivationKind.NONE));
+                        outputState, row, width, ActivationKind.NONE));
                 ops.add(NpuOperation.builder(rowsName + at, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
-                        .ifm(outputState, row, 8).ofm(op.output(0), row, 8).build());
+                        .ifm(outputState, row, width).ofm(op.output(0), row, width).build());
                 stateName = "output_state" + at + "_mul_tens0";
             }
         }
@@ -1715,34 +1718,28 @@ public final class Lowering {
     private Result softmax(Operator op) {
         Tensor ifm = in(op, 0);
         Tensor ofm = out(op);
+        if (ifm.type() == ElementType.INT16 && ofm.type() == ElementType.INT16) {
+            return softmax16(op);
+        }
         if (!(ifm.type() == ElementType.INT8 || ifm.type() == ElementType.UINT8) || ifm.type() != ofm.type()) {
             return new Result.NotLowered("SOFTMAX from " + ifm.type().label() + " to " + ofm.type().label()
                     + " is not lowered to the NPU (Vela lowers int8 to int8 and int16 to int16)");
         }
-        Shape4 in4 = shape(ifm);
-        int rows = in4.n() * in4.h();
-        Shape4 s = new Shape4(1, rows, in4.w(), in4.c());
-        Shape4 r = new Shape4(1, rows, in4.w(), 1);
-        Shape4 one = new Shape4(1, 1, 1, 1);
-        String base = name(op);
-        SoftmaxBuilder sb = new SoftmaxBuilder(op.index(), base);
+        SoftmaxBuilder sb = new SoftmaxBuilder(op);
+        Shape4 s = sb.rows;
+        Shape4 r = sb.row;
+        Shape4 one = SoftmaxBuilder.ONE;
+        String base = sb.base;
         int x = op.input(0);
         // #0 max per row, reading the input as [1, H·W, C, 1].
-        int max = sb.fm(new Shape4(1, rows * in4.w(), 1, 1), 8, TensorFormat.NHCWB16);
-        sb.add(NpuOperation.builder(base + "_maxpool0", op.index(), NpuBlockType.POOLING).function(Function.MAX_POOL)
-                .ifm(x, new Shape4(1, rows * in4.w(), in4.c(), 1), 8).ofm(max, new Shape4(1, rows * in4.w(), 1, 1), 8)
-                .kernel(new Kernel(in4.c(), 1, 1, 1, 1, 1)).build());
+        int max = sb.rowMax(x, 8);
         // #1 x - max with the exponent LUT, int32 out.
         int exp = sb.fm(s, 32, TensorFormat.NHCWB16);
         sb.add(NpuOperation.builder(base + "_sub1", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SUB)
                 .ifm(x, s, 8).ifm2(max, r, 8).ofm(exp, s, 32).activation(ActivationKind.LUT).lut(SOFTMAX_EXP_LUT_BYTES).build());
         int shr2 = sb.binary("_shr2", Function.SIMPLE, exp, s, sb.constant(), one, s, TensorFormat.NHWC);
-        int sum3 = sb.fm(r, 32, TensorFormat.NHCWB16);
-        sb.add(NpuOperation.builder(base + "_reduce_sum3", op.index(), NpuBlockType.REDUCE_SUM)
-                .ifm(shr2, s, 32).ofm(sum3, r, 32).build());
-        int clz4 = sb.fm(r, 32, TensorFormat.NHCWB16);
-        sb.add(NpuOperation.builder(base + "_clz4", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
-                .ifm(sum3, r, 32).ofm(clz4, r, 32).build());
+        int sum3 = sb.reduceSum("_reduce_sum3", shr2, s, 32, r);
+        int clz4 = sb.clz("_clz4", sum3, r, TensorFormat.NHCWB16);
         int shift5 = sb.binary("_sub5", Function.SUB, clz4, r, sb.constant(), one, r, TensorFormat.NHWC);
         int sub6 = sb.binary("_sub6", Function.SUB, clz4, r, sb.constant(), one, r, TensorFormat.NHWC);
         int shl7 = sb.binary("_shl7", Function.SIMPLE, sum3, r, sub6, r, r, TensorFormat.NHWC);
@@ -1767,16 +1764,66 @@ public final class Lowering {
         return new Result.Npu(sb.ops, sb.internals);
     }
 
+    /**
+     * int16 SOFTMAX as Vela lowers it (softmax.py: get_graph_int16), 14 operations: a max-pool over each row; x − max
+     * (int32), a MUL by the beta scale and an ADD with the 16-bit exponent LUT (2,048 bytes) giving int16
+     * exponentials; their ReduceSum (int32); CLZ, SUB, SHL, SUB, SHL and SHR normalising the sum; a SUB with the 16-bit
+     * 1/(1 + x) LUT giving its reciprocal (int16); a MUL of the exponentials by it (int32) and a SHR writing the
+     * output. Vela swaps the constant operand of its SUB 31 − clz and SHL 1 << n into the IFM2. Tensor formats of
+     * the intermediates are not known from Vela's output: row-shaped ones are taken linear, as in the int8 graph.
+     */
+    private Result softmax16(Operator op) {
+        SoftmaxBuilder sb = new SoftmaxBuilder(op);
+        int x = op.input(0);
+        int max = sb.rowMax(x, 16);
+        Shape4 s = sb.rows;
+        Shape4 r = sb.row;
+        Shape4 one = SoftmaxBuilder.ONE;
+        String base = sb.base;
+        int diff = sb.fm(s, 32, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_sub1", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SUB)
+                .ifm(x, s, 16).ifm2(max, r, 16).ofm(diff, s, 32).build());
+        int scaled = sb.binary("_mul2", Function.MUL, diff, s, sb.constant(), one, s, TensorFormat.NHCWB16);
+        int exp = sb.fm(s, 16, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_add3", op.index(), NpuBlockType.ELEMENTWISE).function(Function.ADD)
+                .ifm(scaled, s, 32).ifm2(sb.constant(), one, 32).ofm(exp, s, 16).activation(ActivationKind.LUT)
+                .lut(LUT16_BYTES).build());
+        int sum = sb.reduceSum("_reduce_sum4", exp, s, 16, r);
+        int clz = sb.clz("_clz5", sum, r, TensorFormat.NHWC);
+        int headroom = sb.binary("_sub6", Function.SUB, clz, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int power = sb.binary("_shl7", Function.SIMPLE, headroom, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int rest = sb.binary("_sub8", Function.SUB, sum, r, power, r, r, TensorFormat.NHWC);
+        int shifted = sb.binary("_shl9", Function.SIMPLE, rest, r, clz, r, r, TensorFormat.NHWC);
+        int q = sb.binary("_shr10", Function.SIMPLE, shifted, r, sb.constant(), one, r, TensorFormat.NHWC);
+        int reciprocal = sb.fm(r, 16, TensorFormat.NHWC);
+        sb.add(NpuOperation.builder(base + "_sub11", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SUB)
+                .ifm(q, r, 32).ifm2(sb.constant(), one, 32).ofm(reciprocal, r, 16).activation(ActivationKind.LUT)
+                .lut(LUT16_BYTES).build());
+        int product = sb.fm(s, 32, TensorFormat.NHCWB16);
+        sb.add(NpuOperation.builder(base + "_mul12", op.index(), NpuBlockType.ELEMENTWISE).function(Function.MUL)
+                .ifm(exp, s, 16).ifm2(reciprocal, r, 16).ofm(product, s, 32).build());
+        sb.add(NpuOperation.builder(base + "_shr13", op.index(), NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                .ifm(product, s, 32).ifm2(headroom, r, 32).ofm(op.output(0), s, 16).build());
+        return new Result.Npu(sb.ops, sb.internals);
+    }
+
     /** Collects the operations and tensors of a multi-operation lowering. */
     private final class SoftmaxBuilder {
+        static final Shape4 ONE = new Shape4(1, 1, 1, 1);
         final int source;
         final String base;
+        /** The input as Vela sees it, [1, N·H, W, C], and one value per row of it, [1, N·H, W, 1]. */
+        final Shape4 rows;
+        final Shape4 row;
         final List<NpuOperation> ops = new ArrayList<>();
         final List<InternalTensor> internals = new ArrayList<>();
 
-        SoftmaxBuilder(int source, String base) {
-            this.source = source;
-            this.base = base;
+        SoftmaxBuilder(Operator op) {
+            this.source = op.index();
+            this.base = name(op);
+            Shape4 in4 = shape(in(op, 0));
+            this.rows = new Shape4(1, in4.n() * in4.h(), in4.w(), in4.c());
+            this.row = rows.withDepth(1);
         }
 
         int fm(Shape4 shape, int bits, TensorFormat format) {
@@ -1794,6 +1841,32 @@ public final class Lowering {
 
         void add(NpuOperation op) {
             ops.add(op);
+        }
+
+        /** #0: the maximum of every row of {@code x}, read as [1, H·W, C, 1], by a C x 1 max pool. */
+        int rowMax(int x, int bits) {
+            int cells = rows.h() * rows.w();
+            Shape4 perRow = new Shape4(1, cells, 1, 1);
+            int max = fm(perRow, bits, TensorFormat.NHCWB16);
+            ops.add(NpuOperation.builder(base + "_maxpool0", source, NpuBlockType.POOLING).function(Function.MAX_POOL)
+                    .ifm(x, new Shape4(1, cells, rows.c(), 1), bits).ofm(max, perRow, bits)
+                    .kernel(new Kernel(rows.c(), 1, 1, 1, 1, 1)).build());
+            return max;
+        }
+
+        /** The int32 sum over the depth of {@code in} (of shape {@code s}) into shape {@code r}, by a ReduceSum. */
+        int reduceSum(String suffix, int in, Shape4 s, int bits, Shape4 r) {
+            int sum = fm(r, 32, TensorFormat.NHCWB16);
+            ops.add(NpuOperation.builder(base + suffix, source, NpuBlockType.REDUCE_SUM).ifm(in, s, bits).ofm(sum, r, 32).build());
+            return sum;
+        }
+
+        /** The leading zeros of the int32 {@code in}, an element-wise CLZ. */
+        int clz(String suffix, int in, Shape4 r, TensorFormat format) {
+            int out = fm(r, 32, format);
+            ops.add(NpuOperation.builder(base + suffix, source, NpuBlockType.ELEMENTWISE).function(Function.SIMPLE)
+                    .ifm(in, r, 32).ofm(out, r, 32).build());
+            return out;
         }
 
         /** Adds a 32-bit binary element-wise operation and returns its OFM's id. */

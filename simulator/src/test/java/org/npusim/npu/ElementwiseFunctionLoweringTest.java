@@ -12,7 +12,11 @@ import org.npusim.graph.ConstantData;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.Model;
 import org.npusim.graph.OpOptions;
+import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorCode;
+import org.npusim.graph.Quantization;
 import org.npusim.graph.Shape;
+import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
@@ -22,8 +26,8 @@ import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.ShippedHardware;
 import org.npusim.testsupport.TestGraph;
-import org.npusim.tflite.TfliteWriter;
 import org.npusim.tflite.TfliteReader;
+import org.npusim.tflite.TfliteWriter;
 
 /**
  * Element-wise MAXIMUM, MINIMUM and ABS, and the LUT functions RSQRT, LOG, SQRT and GELU, as Vela 3.10 runs them
@@ -197,6 +201,27 @@ final class ElementwiseFunctionLoweringTest {
         }
         SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(r.layers().subList(1, 4)).extracting(LayerResult::unit).containsOnly(Unit.CPU);
+    }
+
+    @Test
+    void softmaxInt16_fourteenOperations_twoSixteenBitLuts() {
+        Quantization q = Quantization.perTensor(1f / 32768, 0);
+        List<Tensor> ts = List.of(
+                new Tensor(0, "x", ElementType.INT16, Shape.of(1, 1, 4, 10), Optional.of(q), Optional.empty(), false),
+                new Tensor(1, "y", ElementType.INT16, Shape.of(1, 1, 4, 10), Optional.of(q), Optional.empty(), false));
+        Operator softmax = new Operator(0, OperatorCode.of(BuiltinOperator.SOFTMAX), new int[] {0}, new int[] {1}, new int[0],
+                new OpOptions.Softmax(1f));
+        Model m = new Model("softmax16", "", 3, List.of(Subgraph.of("main", ts, List.of(softmax), new int[] {0}, new int[] {1})));
+        List<NpuOperation> ops = TestGraph.lowered(m, softmax).operations();
+        assertThat(ops).hasSize(14);
+        assertThat(ops.stream().mapToInt(NpuOperation::lutBytes).sum()).isEqualTo(2 * 2048);
+        assertThat(ops.get(13).tensors().ofm()).isEqualTo(1);
+        assertThat(ops.get(13).ofmBits()).isEqualTo(16);
+        // A max pool and a ReduceSum over every element, as Vela counts them (and the graph).
+        assertThat(ops.stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(2 * 40)
+                .isEqualTo(m.main().facts().operators().get(0).macs());
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
     }
 
     @Test
