@@ -69,9 +69,9 @@ public final class ActivationPacking {
     }
 
     /**
-     * Whether a resize becomes NPU operations that write its output (pools or an ADD): not one to the same size
-     * (nothing runs), and not the forms Vela needs depthwise weights for (half-pixel bilinear beyond 1x1,
-     * align-corners nearest neighbour), which npusim leaves to the CPU.
+     * Whether a resize ends in one NPU operation that writes its whole output (a pool, a depthwise convolution or
+     * an ADD): not one to the same size (nothing runs), and not a half-pixel bilinear one beyond 1x1, whose output
+     * four depthwise convolutions write in parts.
      */
     private static boolean resizeRunsOnTheNpu(Operator resize, List<Tensor> tensors) {
         Shape in = tensors.get(resize.input(0)).shape();
@@ -80,7 +80,6 @@ public final class ActivationPacking {
             return false;
         }
         boolean oneByOne = in.dim(1) == 1 && in.dim(2) == 1;
-        boolean bilinear = resize.is(BuiltinOperator.RESIZE_BILINEAR);
-        return oneByOne || !(bilinear ? o.halfPixelCenters() : o.alignCorners());
+        return oneByOne || !(resize.is(BuiltinOperator.RESIZE_BILINEAR) && o.halfPixelCenters());
     }
 }

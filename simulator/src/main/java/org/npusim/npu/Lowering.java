@@ -222,7 +222,7 @@ public final class Lowering {
             return !(rule(op) instanceof SupportRules.Unsupported) && sliceReads(op, new ArrayList<>()).isEmpty();
         }
         if (op.options().kind() == OpKind.RESIZE) {
-            return !(rule(op) instanceof SupportRules.Unsupported) && resizeNotLowered(op).isEmpty();
+            return !(rule(op) instanceof SupportRules.Unsupported);
         }
         return lowerOwn(op) instanceof Result.Npu;
     }
@@ -1270,29 +1270,10 @@ public final class Lowering {
      *       align_corners; VALID with it, so that the OFM is f·(IFM − 1) + 1 high and wide);
      * </ul>
      * Vela costs each pool on its stored (not upscaled) IFM, the upscaling entering through the block config's IFM
-     * block; so does npusim. Bilinear with half_pixel_centers (an average pool and four depthwise convolutions with
-     * tiled padding writing interleaved quarters) and nearest neighbour with align_corners (a depthwise convolution
-     * selecting a neighbour) need weights that Vela creates; npusim leaves them to the CPU. A following LUT function
-     * is not fused into the last pool (Vela would fuse it).
+     * block; so does npusim. Bilinear by 2 with half_pixel_centers is {@link #halfPixelBilinear}; nearest neighbour
+     * with align_corners ends in an f x f depthwise convolution instead of the last pool, its one-hot weights not
+     * sized as a weight stream. A following LUT function is not fused into the last operation (Vela would fuse it).
      */
-    /** Why npusim leaves a supported resize to the CPU (the forms Vela needs created weights for), if it does. */
-    private Optional<String> resizeNotLowered(Operator op) {
-        OpOptions.Resize o = (OpOptions.Resize) op.options();
-        Shape4 i = shape(in(op, 0));
-        if (i.equals(shape(out(op))) || (i.h() == 1 && i.w() == 1)) {
-            return Optional.empty();
-        }
-        if (op.is(BuiltinOperator.RESIZE_BILINEAR) && o.halfPixelCenters()) {
-            return Optional.of("RESIZE_BILINEAR with half_pixel_centers becomes an average pool and four depthwise"
-                    + " convolutions with tiled padding in Vela, which npusim does not lower yet");
-        }
-        if (op.is(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR) && o.alignCorners()) {
-            return Optional.of("RESIZE_NEAREST_NEIGHBOR with align_corners becomes a depthwise convolution in Vela,"
-                    + " which npusim does not lower yet");
-        }
-        return Optional.empty();
-    }
-
     private Result resize(Operator op) {
         OpOptions.Resize o = (OpOptions.Resize) op.options();
         Tensor ifm = in(op, 0);
@@ -1312,9 +1293,8 @@ public final class Lowering {
                             .ifm(zeros, out, bits(ifm)).ifm2(op.input(0), i, bits(ifm)).build()),
                     List.of(new InternalTensor(zeros, name(op) + "_zeros", out, bits(ifm), true, Optional.of(TensorFormat.NHWC))));
         }
-        Optional<String> notLowered = resizeNotLowered(op);
-        if (notLowered.isPresent()) {
-            return new Result.NotLowered(notLowered.get());
+        if (bilinear && o.halfPixelCenters()) {
+            return halfPixelBilinear(op, i, out);
         }
         int factor = o.alignCorners() ? (out.h() - 1) / Math.max(1, i.h() - 1) : out.h() / i.h();
         int passes = Integer.numberOfTrailingZeros(factor);
@@ -1331,10 +1311,40 @@ public final class Lowering {
             from = t;
             fromShape = up;
         }
+        if (!bilinear && o.alignCorners()) {
+            // convert_resizenn_ac_to_depthwise_conv: the last x2 is an f x f depthwise convolution whose one weight
+            // of 1 selects the neighbour (VALID, so the OFM is f·(IFM − 1) + 1).
+            ops.add(start(op, NpuBlockType.DEPTHWISE).ifm(from, fromShape, bits(ifm))
+                    .kernel(new Kernel(factor, factor, 1, 1, 1, 1)).resampling(Resampling.NEAREST).scaled(true).build());
+            return new Result.Npu(ops, internals);
+        }
         int kernel = bilinear ? factor : 1;
         ops.add(start(op, NpuBlockType.POOLING).function(Function.AVG_POOL).ifm(from, fromShape, bits(ifm))
                 .kernel(new Kernel(kernel, kernel, 1, 1, 1, 1)).resampling(Resampling.NEAREST).build());
         return new Result.Npu(ops, internals);
+    }
+
+    /**
+     * Bilinear by 2 with half_pixel_centers ({@code convert_resizebilinear_to_depthwise_convolutions}): a 1x1
+     * average pool copies the IFM into an NHCWB16 intermediate, then four 2x2 depthwise convolutions over it, one
+     * per corner of the output's 2x2 cells, each padded on two sides by repeating the edge (tiled padding) and
+     * writing every second row and column of the output (an OFM stride multiplier of 2): each writes h x w of the
+     * 2h x 2w output, its cost taken on that part and its block config on the whole output, which is stored
+     * linearly. The weights Vela creates (four per channel) are not sized as a weight stream.
+     */
+    private Result halfPixelBilinear(Operator op, Shape4 i, Shape4 out) {
+        int bits = bits(in(op, 0));
+        List<InternalTensor> internals = new ArrayList<>();
+        int copy = nextInternal++;
+        internals.add(new InternalTensor(copy, name(op) + "_rb_init", i, bits, false, Optional.of(TensorFormat.NHCWB16)));
+        List<NpuOperation> ops = new ArrayList<>();
+        ops.add(NpuOperation.builder(name(op) + "_rb_init_avgpool", op.index(), NpuBlockType.POOLING)
+                .function(Function.AVG_POOL).ifm(op.input(0), i, bits).ofm(copy, i, bits).build());
+        for (String corner : new String[] {"tl", "tr", "bl", "br"}) {
+            ops.add(NpuOperation.builder(name(op) + "_" + corner, op.index(), NpuBlockType.DEPTHWISE).ifm(copy, i, bits)
+                    .ofm(op.output(0), i, bits(out(op))).kernel(new Kernel(2, 2, 1, 1, 1, 1)).scaled(true).build());
+        }
+        return new Result.Npu(ops, internals, List.of(op.output(0)));
     }
 
     /**

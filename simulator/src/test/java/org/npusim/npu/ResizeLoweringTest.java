@@ -136,16 +136,31 @@ final class ResizeLoweringTest {
     }
 
     @Test
-    void nearestNeighbourHalfPixel_lowered_bilinearHalfPixel_onTheCpuWithTheReason() {
+    void bilinearHalfPixel_aCopyAndFourDepthwiseCorners_nearestHalfPixel_aPool() {
         TestGraph nn = resize(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 8, 8, 16, 16, false, true);
         assertThat(TestGraph.lowered(nn.model(), resizeOp(nn)).operations()).hasSize(1);
         TestGraph bl = resize(BuiltinOperator.RESIZE_BILINEAR, 8, 8, 16, 16, false, true);
         Model m = bl.model();
-        assertThat(SupportRules.check(m.main(), resizeOp(bl), org.npusim.hw.NpuVariant.ETHOS_U55_128))
-                .isInstanceOf(SupportRules.Supported.class);
-        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
-        assertThat(r.layers().get(1).unit()).isEqualTo(Unit.CPU);
-        assertThat(r.notes()).anyMatch(n -> n.startsWith("on the CPU: layer 1: RESIZE_BILINEAR with half_pixel_centers"));
+        Lowering.Result.Npu r = TestGraph.lowered(m, resizeOp(bl));
+        assertThat(r.operations()).extracting(NpuOperation::type).containsExactly(NpuBlockType.POOLING,
+                NpuBlockType.DEPTHWISE, NpuBlockType.DEPTHWISE, NpuBlockType.DEPTHWISE, NpuBlockType.DEPTHWISE);
+        // Each corner writes 8x8 of the 16x16 output; the output is stored linearly.
+        assertThat(r.operations().subList(1, 5)).allMatch(o -> o.ofm().equals(new Shape4(1, 8, 8, 16))
+                && o.kernel().equals(new Kernel(2, 2, 1, 1, 1, 1)) && o.tensors().ofm() == resizeOp(bl).output(0));
+        assertThat(r.linearTensors()).containsExactly(resizeOp(bl).output(0));
+        assertThat(r.operations().stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(17 * 8 * 8 * 16)
+                .isEqualTo(m.main().facts().operators().get(1).macs());
+        simulatedOnTheNpu(m);
+    }
+
+    @Test
+    void nearestAlignCorners_poolsThenAnFxFDepthwise() {
+        TestGraph g = resize(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 4, 4, 13, 13, true, false);
+        Lowering.Result.Npu r = TestGraph.lowered(g.model(), resizeOp(g));
+        assertThat(r.operations()).extracting(NpuOperation::type).containsExactly(NpuBlockType.POOLING, NpuBlockType.DEPTHWISE);
+        assertThat(r.operations().get(1).kernel()).isEqualTo(new Kernel(4, 4, 1, 1, 1, 1));
+        assertThat(r.operations().get(1).resampling()).isEqualTo(NpuOperation.Resampling.NEAREST);
+        simulatedOnTheNpu(g.model());
     }
 
     private static void simulatedOnTheNpu(Model m) {

@@ -311,23 +311,18 @@ final class SimulatorPropertiesTest {
 
     @Test
     void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
-        // Layers 1 and 3 resize by 2 with align_corners, nearest neighbour (Vela would lower them to depthwise
-        // convolutions; npusim cannot yet), layer 2 is an NPU pool.
-        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 4));
-        int up = g.tensor("up", Shape.of(1, 15, 15, 4), null);
-        g.op(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, new int[] {g.p, g.ints("size", 15, 15)}, new int[] {up},
-                new OpOptions.Resize(true, false));
-        int pooled = g.tensor("pooled", Shape.of(1, 15, 15, 4), null);
-        g.op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {up}, new int[] {pooled}, TestGraph.pool());
-        int up2 = g.tensor("up2", Shape.of(1, 29, 29, 4), null);
-        g.op(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, new int[] {pooled, g.ints("size2", 29, 29)}, new int[] {up2},
-                new OpOptions.Resize(true, false));
-        g.outputs.add(up2);
-        Model m = g.model();
+        // Layers 1 and 3 pad before SAME convolutions, which Vela rewrites into copies (convert_pad) and npusim
+        // cannot lower yet; layers 0 and 2 are NPU convolutions.
+        Model m = smallModel("two_pads", """
+                  - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
+                  - {op: pad, name: pa, paddings: [[0, 0], [1, 1], [1, 1], [0, 0]]}
+                  - {op: conv2d, name: b, filters: 4, kernel: 3, padding: same}
+                  - {op: pad, name: pb, paddings: [[0, 0], [1, 1], [1, 1], [0, 0]]}
+                  - {op: conv2d, name: c, filters: 4, kernel: 3, padding: same}
+                """);
         SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
-        assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU);
-        assertThat(r.notes()).contains("on the CPU: layers 1, 3: RESIZE_NEAREST_NEIGHBOR with align_corners becomes a"
-                + " depthwise convolution in Vela, which npusim does not lower yet");
+        assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU, Unit.NPU);
+        assertThat(r.notes()).contains("on the CPU: layers 1, 3: PAD is not fused into CONV_2D as hardware padding");
         // The CPU layers' cycles count the NPU clock, as every cycle figure does: with the NPU at a fifth of the
         // CPU's clock, NPU and CPU layer cycles still add up to at most the run's.
         SimulationResult slowNpu = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "npu.clock=100 MHz")).result();
