@@ -28,6 +28,8 @@ package org.npusim.graph;
  *   <li>ARG_MAX, a 1x1 depthwise convolution, C x 1 max pools and 1x1 depthwise casts: {@code 2·E(IFM) + E(OFM)}
  *       ({@code 3·E(OFM)} for the casts of an int64 output);
  *   <li>SQUARED_DIFFERENCE, whose inputs are cast to int32 by 1x1 depthwise convolutions: {@code E(IFM) + E(IFM2)};
+ *   <li>PAD: 0 where its readers take it as hardware padding; else ({@link PadFolding}, counted in
+ *       {@link SubgraphFacts}, which sees the readers) the copy and border pools write every element: {@code E(OFM)};
  *   <li>everything else (element-wise, data movement, lookups): 0. SPLIT, SPLIT_V, SLICE and STRIDED_SLICE count 0
  *       too: their readers mostly read the parts in place. Where Vela copies a part out with a 1x1 average pool
  *       instead (a reader that cannot take the read: a RESHAPE, a MUL, a model output), a simulation counts that

@@ -33,6 +33,10 @@ public record SubgraphFacts(
         boolean[] counted = new boolean[tensors.size()];
         Operator[] producers = new Operator[tensors.size()];
         int[] readers = new int[tensors.size()];
+        List<List<Operator>> readerOps = new ArrayList<>(tensors.size());
+        for (int t = 0; t < tensors.size(); t++) {
+            readerOps.add(new ArrayList<>(1));
+        }
         boolean[] modelOutput = new boolean[tensors.size()];
         for (Operator op : ops) {
             for (int t : op.outputs()) {
@@ -43,6 +47,7 @@ public record SubgraphFacts(
             for (int t : op.inputs()) {
                 if (t >= 0) {
                     readers[t]++;
+                    readerOps.get(t).add(op);
                 }
             }
         }
@@ -82,6 +87,11 @@ public record SubgraphFacts(
             int in = op.inputCount() > 0 ? op.input(0) : -1;
             boolean packed = in >= 0 && ActivationPacking.packs(op, producers[in], readers[in], modelOutput[in], tensors);
             long m = packed ? 0 : Macs.of(op, tensors);
+            // A PAD that is not every reader's hardware padding becomes 1x1 average pools writing every element.
+            if (op.is(BuiltinOperator.PAD) && op.outputCount() > 0 && op.output(0) >= 0
+                    && PadFolding.convertedToCopies(op, readerOps.get(op.output(0)), modelOutput[op.output(0)], tensors)) {
+                m = tensors.get(op.output(0)).elementCount();
+            }
             macs += m;
             opFacts.add(new OperatorFacts(m, p, pb, inBytes, outBytes));
         }

@@ -13,6 +13,7 @@ import org.npusim.graph.ElementType;
 import org.npusim.graph.LeakyReluForm;
 import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
+import org.npusim.graph.PadFolding;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Padding;
 import org.npusim.graph.Quantization;
@@ -387,93 +388,56 @@ public final class Lowering {
 
     /**
      * Returns the tensor a convolution reads: its input, or the input of a PAD in front of it that the NPU applies
-     * as hardware padding instead ({@link #padFusesInto}).
+     * as hardware padding instead ({@link PadFolding#foldsInto}).
      */
     private int ifmOf(Operator op) {
         int t = op.input(0);
         Operator pad = producers[t];
-        if (pad != null && pad.is(BuiltinOperator.PAD) && padFusesInto(pad, op)) {
+        if (pad != null && pad.is(BuiltinOperator.PAD) && PadFolding.foldsInto(pad, op, graph.tensors())) {
             return pad.input(0);
         }
         return t;
     }
 
     /**
-     * Whether Vela replaces {@code pad} by the hardware padding of {@code consumer} ({@code replace_pad_by_hw_pad}):
-     * the consumer is a VALID convolution or depthwise convolution, the PAD pads only height and width and keeps
-     * the element type, each pad is at most half the dilated kernel, and each leading pad equals k/2, or k/2 is at
-     * most the stride, or the pad is a multiple of the stride.
+     * PAD as Vela 3.10 lowers it: nothing when every reader takes it as hardware padding
+     * ({@link PadFolding#foldsInto}; those readers read the PAD's input); otherwise ({@code convert_pad}) a 1x1
+     * average pool copies the input into the middle of the output, and one 1x1 average pool per padded side writes
+     * a zero constant (in permanent storage) into that border: the top and bottom rows across the whole width, the
+     * left and right columns beside the input. Readers that take the padding still read the input.
      */
-    private boolean padFusesInto(Operator pad, Operator consumer) {
-        int sx;
-        int sy;
-        int dx;
-        int dy;
-        if (consumer.options() instanceof OpOptions.Conv2D c && c.padding() == Padding.VALID) {
-            sx = c.strideW();
-            sy = c.strideH();
-            dx = c.dilationW();
-            dy = c.dilationH();
-        } else if (consumer.options() instanceof OpOptions.DepthwiseConv2D d && d.padding() == Padding.VALID) {
-            sx = d.strideW();
-            sy = d.strideH();
-            dx = d.dilationW();
-            dy = d.dilationH();
-        } else {
-            return false;
-        }
-        Shape w = in(consumer, 1).shape();
-        int kh = (w.dim(1) - 1) * dy + 1;
-        int kw = (w.dim(2) - 1) * dx + 1;
-        int padsTensor = pad.input(1);
-        if (padsTensor < 0 || !graph.tensor(padsTensor).isConstant() || in(pad, 0).type() != out(pad).type()) {
-            return false;
-        }
-        Tensor pads = graph.tensor(padsTensor);
-        long[] p = pads.type() == ElementType.INT64 ? pads.data().get().toLongArray() : toLong(pads.data().get().toIntArray());
-        int rank = pads.shape().rank() == 2 ? pads.shape().dim(0) : 0;
-        if (rank < 3 || p.length != rank * 2) {
-            return false;
-        }
-        int hIndex = rank - 3;
-        for (int d = 0; d < rank; d++) {
-            boolean spatial = d == hIndex || d == hIndex + 1;
-            if (!spatial && (p[2 * d] != 0 || p[2 * d + 1] != 0)) {
-                return false;
-            }
-        }
-        long top = p[2 * hIndex];
-        long bottom = p[2 * hIndex + 1];
-        long left = p[2 * hIndex + 2];
-        long right = p[2 * hIndex + 3];
-        return top <= kh / 2 && bottom <= kh / 2 && left <= kw / 2 && right <= kw / 2
-                && leadingPadOk(top, sy, kh) && leadingPadOk(left, sx, kw);
-    }
-
-    private static boolean leadingPadOk(long pad, int stride, int k) {
-        return pad == k / 2 || k / 2 <= stride || pad % stride == 0;
-    }
-
-    private static long[] toLong(int[] v) {
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
-
-    /** PAD lowers to nothing when every reader applies it as hardware padding; otherwise it stays off the NPU. */
     private Result pad(Operator op) {
         List<Operator> readers = consumers.get(op.output(0));
-        if (readers.isEmpty()) {
-            return new Result.NotLowered("PAD output is a model output, not fused into a convolution");
+        if (!PadFolding.convertedToCopies(op, readers, graphOutput[op.output(0)], graph.tensors())) {
+            return Result.Npu.none();
         }
-        for (Operator r : readers) {
-            if (!padFusesInto(op, r)) {
-                return new Result.NotLowered("PAD is not fused into " + r.opName() + " as hardware padding");
+        Optional<PadFolding.Padding2D> pads = PadFolding.heightAndWidth(op, graph.tensors());
+        if (pads.isEmpty()) {
+            return new Result.NotLowered("PAD of dimensions other than height and width, or with paddings that are not"
+                    + " constant, has no NPU lowering in npusim");
+        }
+        PadFolding.Padding2D p = pads.get();
+        Shape4 x = shape(in(op, 0));
+        Shape4 y = shape(out(op));
+        int bits = bits(out(op));
+        List<InternalTensor> internals = new ArrayList<>();
+        IntermediateTensors constants = new IntermediateTensors(op, internals);
+        List<NpuOperation> ops = new ArrayList<>();
+        ops.add(NpuOperation.builder(name(op) + "_main", op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
+                .ifm(op.input(0), x, bits(in(op, 0))).ofm(op.output(0), x, bits).build());
+        // Per side: how much it pads, and the border's height and width.
+        int[] amount = {p.top(), p.bottom(), p.left(), p.right()};
+        int[][] borders = {{p.top(), y.w()}, {p.bottom(), y.w()}, {x.h(), p.left()}, {x.h(), p.right()}};
+        String[] sides = {"_top", "_bottom", "_left", "_right"};
+        for (int k = 0; k < 4; k++) {
+            if (amount[k] > 0) {
+                Shape4 border = new Shape4(1, borders[k][0], borders[k][1], y.c());
+                int zeros = constants.constant(border, bits);
+                ops.add(NpuOperation.builder(name(op) + sides[k], op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
+                        .ifm(zeros, border, bits).ofm(op.output(0), border, bits).build());
             }
         }
-        return Result.Npu.none();
+        return new Result.Npu(ops, internals);
     }
 
     private Result fullyConnected(Operator op) {

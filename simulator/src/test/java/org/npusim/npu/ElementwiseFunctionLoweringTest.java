@@ -225,6 +225,25 @@ final class ElementwiseFunctionLoweringTest {
     }
 
     @Test
+    void pad_beforeASameConvolution_aCopyAndFourBorderPools_everyElementOnce() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int padded = g.tensor("padded", Shape.of(1, 10, 11, 16), null);
+        g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), 0, 0, 1, 1, 1, 2, 0, 0)},
+                new int[] {padded}, new OpOptions.NoOptions());
+        g.poolTo("y", padded, Shape.of(1, 10, 11, 16));
+        Model m = g.model();
+        List<NpuOperation> ops = TestGraph.lowered(m, g.ops.get(1)).operations();
+        assertThat(ops).extracting(NpuOperation::ofm).containsExactly(new Shape4(1, 8, 8, 16), new Shape4(1, 1, 11, 16),
+                new Shape4(1, 1, 11, 16), new Shape4(1, 8, 1, 16), new Shape4(1, 8, 2, 16));
+        assertThat(ops).allMatch(o -> o.tensors().ofm() == padded && o.type() == NpuBlockType.POOLING);
+        assertThat(ops.stream().mapToLong(NpuOperation::macs).sum()).isEqualTo(10 * 11 * 16)
+                .isEqualTo(m.main().facts().operators().get(1).macs());
+        SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
+        assertThat(r.layers()).extracting(LayerResult::unit).containsOnly(Unit.NPU);
+        assertThat(r.layers().stream().mapToLong(LayerResult::macs).sum()).isEqualTo(m.main().facts().totalMacs());
+    }
+
+    @Test
     void shape_ofAStaticTensor_nothingRuns() {
         TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
         int shape = g.tensor("i32 shape", Shape.of(4), null);

@@ -311,18 +311,19 @@ final class SimulatorPropertiesTest {
 
     @Test
     void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
-        // Layers 1 and 3 pad before SAME convolutions, which Vela rewrites into copies (convert_pad) and npusim
-        // cannot lower yet; layers 0 and 2 are NPU convolutions.
+        // Layers 1 and 3 pad the depth, which NXP's Vela rewrites into a concatenation (convert_pad_to_concat) and
+        // npusim cannot lower yet; layers 0, 2 and 4 are NPU convolutions.
         Model m = smallModel("two_pads", """
                   - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
-                  - {op: pad, name: pa, paddings: [[0, 0], [1, 1], [1, 1], [0, 0]]}
+                  - {op: pad, name: pa, paddings: [[0, 0], [0, 0], [0, 0], [0, 4]]}
                   - {op: conv2d, name: b, filters: 4, kernel: 3, padding: same}
-                  - {op: pad, name: pb, paddings: [[0, 0], [1, 1], [1, 1], [0, 0]]}
+                  - {op: pad, name: pb, paddings: [[0, 0], [0, 0], [0, 0], [0, 4]]}
                   - {op: conv2d, name: c, filters: 4, kernel: 3, padding: same}
                 """);
         SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
         assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU, Unit.NPU);
-        assertThat(r.notes()).contains("on the CPU: layers 1, 3: PAD is not fused into CONV_2D as hardware padding");
+        assertThat(r.notes()).contains("on the CPU: layers 1, 3: PAD of dimensions other than height and width, or with"
+                + " paddings that are not constant, has no NPU lowering in npusim");
         // The CPU layers' cycles count the NPU clock, as every cycle figure does: with the NPU at a fifth of the
         // CPU's clock, NPU and CPU layer cycles still add up to at most the run's.
         SimulationResult slowNpu = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "npu.clock=100 MHz")).result();
