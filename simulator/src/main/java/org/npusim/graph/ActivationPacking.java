@@ -30,7 +30,7 @@ public final class ActivationPacking {
      * the ReLU keeps the quantization (scale and zero point), its input has no other reader and is not a model
      * output, and the producer is one of Vela's main operations writing only that tensor, as its last operation:
      * convolutions, fully connected, pooling, QUANTIZE (an average pool), MEAN and SQUARED_DIFFERENCE (a MUL last),
-     * a resize that runs as pools or an ADD, element-wise ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS, and a LEAKY_RELU or
+     * a resize whose last operation writes its whole output (a pool, a depthwise convolution or an ADD), element-wise ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS, and a LEAKY_RELU or
      * PRELU in an element-wise form. The count assumes the producer runs on the NPU, which only the hardware decides:
      * where it runs on the CPU, the lowering gives the ReLU a pool of its own, with its MACs.
      *

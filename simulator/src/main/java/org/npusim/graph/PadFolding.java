@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What Vela 3.10 does with a PAD ({@code replace_pad_by_hw_pad}, {@code convert_pad}): a convolution or depthwise
- * convolution with VALID padding that reads it takes it as its own hardware padding (and reads the PAD's input);
+ * What Vela 3.10 does with a PAD ({@code replace_pad_by_hw_pad}, {@code convert_pad}): a convolution, depthwise
+ * convolution or average pool with VALID padding that reads it, on the NPU, takes it as its own hardware padding
+ * (and reads the PAD's input);
  * a PAD that some reader cannot take, or that is a model output, is rewritten into 1x1 average pools that copy its
  * input into the middle of its output and fill the borders with zeros. The graph-level rules are here, for the MAC
  * count and the lowering alike.
@@ -61,9 +62,14 @@ public final class PadFolding {
      * Whether {@code consumer} takes {@code pad} as hardware padding ({@code replace_pad_by_hw_pad}): it is a VALID
      * convolution or depthwise convolution, the PAD pads only height and width and keeps the element type, each pad
      * is at most half the dilated kernel, and each leading pad equals k/2, or k/2 is at most the stride, or the pad
-     * is a multiple of the stride.
+     * is a multiple of the stride; or it is a VALID average pool and every pad is 0 or half the pool's size on its
+     * axis (Vela then runs the pool as a depthwise convolution, {@link #poolTakesPad}). That the consumer runs on
+     * the NPU is the caller's to check.
      */
     public static boolean foldsInto(Operator pad, Operator consumer, List<Tensor> tensors) {
+        if (consumer.is(BuiltinOperator.AVERAGE_POOL_2D)) {
+            return poolTakesPad(pad, consumer, tensors);
+        }
         int sx;
         int sy;
         int dx;
@@ -98,6 +104,27 @@ public final class PadFolding {
         Padding2D q = p.get();
         return q.top() <= kh / 2 && q.bottom() <= kh / 2 && q.left() <= kw / 2 && q.right() <= kw / 2
                 && leadingPadOk(q.top(), sy, kh) && leadingPadOk(q.left(), sx, kw);
+    }
+
+    /**
+     * Whether VALID average pool {@code pool} takes {@code pad} as its padding: every pad is 0 or half the pool's
+     * size on its axis, and the types agree.
+     */
+    public static boolean poolTakesPad(Operator pad, Operator pool, List<Tensor> tensors) {
+        if (!(pool.options() instanceof OpOptions.Pool2D o) || o.padding() != org.npusim.graph.Padding.VALID
+                || pool.inputCount() < 1 || pool.input(0) != pad.output(0)
+                || tensors.get(pad.input(0)).type() != tensors.get(pad.output(0)).type()) {
+            return false;
+        }
+        Optional<Padding2D> p = heightAndWidth(pad, tensors);
+        if (p.isEmpty()) {
+            return false;
+        }
+        Padding2D q = p.get();
+        int hh = o.filterH() / 2;
+        int hw = o.filterW() / 2;
+        return (q.top() == 0 || q.top() == hh) && (q.bottom() == 0 || q.bottom() == hh)
+                && (q.left() == 0 || q.left() == hw) && (q.right() == 0 || q.right() == hw);
     }
 
     /**

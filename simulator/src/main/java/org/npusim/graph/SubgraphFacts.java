@@ -89,6 +89,7 @@ public record SubgraphFacts(
             long m = packed ? 0 : Macs.of(op, tensors);
             // A PAD that is not every reader's hardware padding becomes 1x1 average pools writing every element.
             if (op.is(BuiltinOperator.PAD) && op.outputCount() > 0 && op.output(0) >= 0
+                    && PadFolding.heightAndWidth(op, tensors).isPresent()
                     && PadFolding.convertedToCopies(op, readerOps.get(op.output(0)), modelOutput[op.output(0)], tensors)) {
                 m = tensors.get(op.output(0)).elementCount();
             }

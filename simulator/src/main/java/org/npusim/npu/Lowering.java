@@ -35,9 +35,9 @@ import org.npusim.npu.NpuOperation.Resampling;
  * (ADD, SUB, MUL, MAXIMUM, MINIMUM, ABS), QUANTIZE and TRANSPOSE (average pools), SHAPE (a constant: nothing), LUT
  * functions (fused into the producing operation where Vela fuses them), standalone ReLUs (packed into the producer's
  * pass, or an average pool), LEAKY_RELU and PRELU in their LUT, native, MUL + MAX and MIN, MUL, RELU, ADD forms,
- * SOFTMAX (31 operations), MEAN (depthwise sums over row bands, their ADDs and a multiply), ARG_MAX (a depthwise
+ * SOFTMAX (31 operations, 14 for int16), MEAN (depthwise sums over row bands, their ADDs and a multiply), ARG_MAX (a depthwise
  * shift, max pools and a cast), SQUARED_DIFFERENCE (casts and element-wise int32 arithmetic), RESIZE (upscaling
- * average pools, or an ADD from 1×1), PAD (hardware padding of the next convolution), CONCATENATION and PACK (an
+ * average pools, or an ADD from 1×1), PAD (hardware padding of its readers, or copies), CONCATENATION and PACK (an
  * average pool per input writing its part), SPLIT, SPLIT_V, SLICE, STRIDED_SLICE and UNPACK (parts read in place by
  * their readers, or copied out), RESHAPE (removed, or a DMA copy), UNIDIRECTIONAL_SEQUENCE_LSTM (unrolled), and the
  * stride folding of {@link StridedConvRewrite}.
@@ -408,7 +408,9 @@ public final class Lowering {
      */
     private Result pad(Operator op) {
         List<Operator> readers = consumers.get(op.output(0));
-        if (!PadFolding.convertedToCopies(op, readers, graphOutput[op.output(0)], graph.tensors())) {
+        // Vela folds a PAD only into readers it runs on the NPU: one left to the CPU needs the padded tensor.
+        boolean readersOnNpu = readers.stream().noneMatch(r -> rule(r) instanceof SupportRules.Unsupported);
+        if (readersOnNpu && !PadFolding.convertedToCopies(op, readers, graphOutput[op.output(0)], graph.tensors())) {
             return Result.Npu.none();
         }
         Optional<PadFolding.Padding2D> pads = PadFolding.heightAndWidth(op, graph.tensors());
@@ -491,6 +493,14 @@ public final class Lowering {
             return notSupported(op);
         }
         Kernel k = new Kernel(o.filterW(), o.filterH(), o.strideW(), o.strideH(), 1, 1);
+        int ifm = ifmOf(op);
+        if (ifm != op.input(0)) {
+            // replace_pad_by_hw_pad: an average pool that takes a PAD as its padding runs as a depthwise
+            // convolution of the PAD's input (its weights of one value, not sized as a weight stream).
+            NpuOperation.Builder b = start(op, NpuBlockType.DEPTHWISE).ifm(ifm, shape(graph.tensor(ifm)), bits(graph.tensor(ifm)))
+                    .kernel(k).scaled(true);
+            return Result.Npu.of(withActivation(b, op, o.activation()).build());
+        }
         NpuOperation.Builder b = start(op, NpuBlockType.POOLING).function(max ? Function.MAX_POOL : Function.AVG_POOL)
                 .ifm(op.input(0), shape(in(op, 0)), bits(in(op, 0))).kernel(k);
         return Result.Npu.of(withActivation(b, op, o.activation()).build());
@@ -1447,7 +1457,7 @@ public final class Lowering {
      *   <li>the new cell state {@code cell·forget + cell_gate·input} (two Muls and an Add), written in place into
      *       the cell-state variable;
      *   <li>a 1×1 average pool applying tanh to the cell state, a Mul by the output gate writing the new output
-     *       state (int8) in place, and a 1×1 average pool copying it into the step's row of the LSTM output.
+     *       state (of the input's width) in place, and a 1×1 average pool copying it into the step's row of the LSTM output.
      * </ul>
      *
      * <p>Once per batch, an average pool copies the initial cell state (Vela cannot fold that read into the first
@@ -1480,7 +1490,7 @@ public final class Lowering {
         }
         int outputState = op.input(18);
         int cellState = op.input(19);
-        if (outputState < 0 || cellState < 0 || in(op, 19).type() != ElementType.INT16) {
+        if (outputState < 0 || cellState < 0 || in(op, 19).type() != ElementType.INT16 || in(op, 18).type() != ifm.type()) {
             return new Result.NotLowered(op.opName() + " needs an output state of its input's type and an int16 cell state");
         }
         // The feature rows, the output state and the output rows are of the input's width (lstm.py takes them from
@@ -1687,7 +1697,7 @@ public final class Lowering {
      * exponent LUT (1024-byte table) writing int32, and 29 int32 element-wise and ReduceSum steps computing the
      * reciprocal of the sum by Newton-Raphson and the final scaling. Constants are [1,1,1,1] int32 tensors in
      * permanent storage. Formats are Vela's for one row (H = W = 1): most of the reciprocal chain is NHWC.
-     * Other type combinations (int16, int8 to int16) stay on the CPU here.
+     * int16 to int16 is {@link #softmax16}; other type combinations stay on the CPU (Vela's rules refuse them).
      */
     private Result softmax(Operator op) {
         Tensor ifm = in(op, 0);

@@ -8,6 +8,7 @@ import org.npusim.graph.Activation;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
 import org.npusim.graph.OpOptions;
+import org.npusim.graph.PadFolding;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Padding;
 import org.npusim.graph.Quantization;
@@ -803,6 +804,13 @@ public final class SupportRules {
                 return Optional.of(no("ARG_MAX over depth " + ifm().shape().nhwc(3) + " (at most 127)",
                         "reduce the depth to at most 127"));
             }
+            // constraint_argmax_axis: along the last dimension, the depth.
+            Optional<Tensor> axis = input(1);
+            int rank = ifm().shape().rank();
+            if (axis.isEmpty() || !axis.get().isConstant() || axis.get().data().get().toIntArray().length != 1
+                    || Math.floorMod(axis.get().data().get().toIntArray()[0], Math.max(1, rank)) != rank - 1) {
+                return Optional.of(no("ARG_MAX along an axis other than the last (the depth)", "take the arg max over the depth"));
+            }
             return Optional.empty();
         }
 
@@ -842,7 +850,7 @@ public final class SupportRules {
                 return Optional.of(no("the size tensor does not match the output shape",
                         "make the size the output's height and width"));
             }
-            return Optional.empty();
+            return batchOne(ifm());
         }
 
         // ---- Memory operators ----
@@ -865,7 +873,12 @@ public final class SupportRules {
                 return Optional.of(no("the pads tensor is " + p.type().label() + " (int32 or int64)",
                         "make the pads int32"));
             }
-            return Optional.empty();
+            // constraint_padding_dimensions (Arm's Vela; NXP's build also pads the depth and batch).
+            if (PadFolding.heightAndWidth(op, g.tensors()).isEmpty()) {
+                return Optional.of(no("PAD of the depth or batch, or by negative amounts; the Ethos-U pads only height and"
+                        + " width", "pad only height and width"));
+            }
+            return batchOne(ifm());
         }
 
         Optional<Unsupported> quantizationKept() {

@@ -244,6 +244,51 @@ final class ElementwiseFunctionLoweringTest {
     }
 
     @Test
+    void pad_beforeAValidAveragePool_takenAsItsPadding_thePoolADepthwiseConvolution() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int padded = g.tensor("padded", Shape.of(1, 10, 10, 16), null);
+        g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), 0, 0, 1, 1, 1, 1, 0, 0)},
+                new int[] {padded}, new OpOptions.NoOptions());
+        int y = g.tensor("y", Shape.of(1, 8, 8, 16), null);
+        g.op(BuiltinOperator.AVERAGE_POOL_2D, new int[] {padded}, new int[] {y},
+                new OpOptions.Pool2D(org.npusim.graph.Padding.VALID, 1, 1, 3, 3, org.npusim.graph.Activation.NONE));
+        g.outputs.add(y);
+        Model m = g.model();
+        assertThat(TestGraph.lowered(m, g.ops.get(1)).operations()).isEmpty();
+        NpuOperation pool = TestGraph.lowered(m, g.ops.get(2)).operations().get(0);
+        assertThat(pool.type()).isEqualTo(NpuBlockType.DEPTHWISE);
+        assertThat(pool.tensors().ifm()).isEqualTo(g.p);
+        assertThat(m.main().facts().operators().get(1).macs()).isZero();
+    }
+
+    @Test
+    void pad_beforeAConvolutionLeftToTheCpu_writtenByCopies() {
+        // The convolution's weights are not constant, so it runs on the CPU, which needs the padded tensor.
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int padded = g.tensor("padded", Shape.of(1, 10, 10, 16), null);
+        g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), 0, 0, 1, 1, 1, 1, 0, 0)},
+                new int[] {padded}, new OpOptions.NoOptions());
+        int w = g.tensor("w", Shape.of(4, 3, 3, 16), null);
+        int y = g.tensor("y", Shape.of(1, 8, 8, 4), null);
+        g.op(BuiltinOperator.CONV_2D, new int[] {padded, w, -1}, new int[] {y},
+                new OpOptions.Conv2D(org.npusim.graph.Padding.VALID, 1, 1, 1, 1, org.npusim.graph.Activation.NONE));
+        g.outputs.add(y);
+        assertThat(TestGraph.lowered(g.model(), g.ops.get(1)).operations()).hasSize(5);
+    }
+
+    @Test
+    void pad_ofTheDepth_orWithBatchTwo_offTheNpuByVelasRules() {
+        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
+        int padded = g.tensor("padded", Shape.of(1, 8, 8, 20), null);
+        g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), 0, 0, 0, 0, 0, 0, 0, 4)},
+                new int[] {padded}, new OpOptions.NoOptions());
+        g.outputs.add(padded);
+        Model m = g.model();
+        assertThat(SupportRules.check(m.main(), g.ops.get(1), org.npusim.hw.NpuVariant.ETHOS_U55_128))
+                .isInstanceOf(SupportRules.Unsupported.class);
+    }
+
+    @Test
     void shape_ofAStaticTensor_nothingRuns() {
         TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
         int shape = g.tensor("i32 shape", Shape.of(4), null);

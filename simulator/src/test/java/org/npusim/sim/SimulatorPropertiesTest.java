@@ -311,8 +311,8 @@ final class SimulatorPropertiesTest {
 
     @Test
     void simulate_layersOffTheNpu_noteSaysWhyPerReason() {
-        // Layers 1 and 3 pad the depth, which NXP's Vela rewrites into a concatenation (convert_pad_to_concat) and
-        // npusim cannot lower yet; layers 0, 2 and 4 are NPU convolutions.
+        // Layers 1 and 3 pad the depth, which the Ethos-U does not (constraint_padding_dimensions); layers 0, 2 and
+        // 4 are NPU convolutions.
         Model m = smallModel("two_pads", """
                   - {op: conv2d, name: a, filters: 4, kernel: 1, padding: same}
                   - {op: pad, name: pa, paddings: [[0, 0], [0, 0], [0, 0], [0, 4]]}
@@ -322,8 +322,8 @@ final class SimulatorPropertiesTest {
                 """);
         SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
         assertThat(r.layers()).extracting(LayerResult::unit).containsExactly(Unit.NPU, Unit.CPU, Unit.NPU, Unit.CPU, Unit.NPU);
-        assertThat(r.notes()).contains("on the CPU: layers 1, 3: PAD of dimensions other than height and width, or with"
-                + " paddings that are not constant, has no NPU lowering in npusim");
+        assertThat(r.notes()).contains("on the CPU: layers 1, 3: PAD of the depth or batch, or by negative amounts; the"
+                + " Ethos-U pads only height and width");
         // The CPU layers' cycles count the NPU clock, as every cycle figure does: with the NPU at a fifth of the
         // CPU's clock, NPU and CPU layer cycles still add up to at most the run's.
         SimulationResult slowNpu = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "npu.clock=100 MHz")).result();
