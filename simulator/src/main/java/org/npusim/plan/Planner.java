@@ -674,6 +674,16 @@ public final class Planner {
         for (var life : g.facts().lifetimes()) {
             lastUse.put(life.tensor(), life.lastStep());
         }
+        // Operations may read a tensor later than the graph says: a split's part read in place by the split's
+        // readers, a PAD's input read by the convolutions that take it as padding.
+        for (Operator op : g.operators()) {
+            if (lowered.get(op.index()) instanceof Lowering.Result.Npu n) {
+                for (NpuOperation npu : n.operations()) {
+                    lastUse.merge(npu.tensors().ifm(), op.index(), Math::max);
+                    npu.tensors().ifm2().ifPresent(t -> lastUse.merge(t, op.index(), Math::max));
+                }
+            }
+        }
         long live = 0;
         List<int[]> inCache = new ArrayList<>();
         for (Operator op : g.operators()) {
