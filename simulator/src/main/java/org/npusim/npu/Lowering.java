@@ -271,7 +271,7 @@ public final class Lowering {
     }
 
     /**
-     * Returns the LUT a following LOGISTIC/TANH moves onto {@code op} ({@code fuse_activation_function_with_prev}):
+     * Returns the LUT function (LOGISTIC, TANH, EXP, RSQRT, …) that moves onto {@code op} ({@code fuse_activation_function_with_prev}):
      * the single reader of op's output is an int8 LUT function that Vela fuses, so op takes the LUT activation.
      */
     private Optional<Operator> fusedLut(Operator op) {
@@ -1325,7 +1325,7 @@ public final class Lowering {
      * LEAKY_RELU and PRELU as Vela 3.10 lowers them ({@code convert_lrelu}, {@code convert_lrelu_to_mul_max},
      * {@code convert_prelu}), in the {@link LeakyReluForm} the slope and types select:
      * <ul>
-     *   <li>a slope of 0: a ReLU (packed into its producer's pass, or a 1x1 average pool; a PRELU's is a pool);
+     *   <li>a slope of 0: a ReLU (packed into its producer's pass, or a 1x1 average pool);
      *   <li>8 bits in and out of one type: a 256-entry LUT (standalone, or fused into its producer like LOGISTIC's);
      *   <li>int16 in and out with equal quantization and a positive slope: the NPU's own element-wise LeakyReLU;
      *   <li>a slope between 0 and 1 otherwise: a MUL by the slope (a one-element constant, a PRELU's slope
