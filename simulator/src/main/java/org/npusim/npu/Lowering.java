@@ -271,8 +271,9 @@ public final class Lowering {
     }
 
     /**
-     * Returns the LUT function (LOGISTIC, TANH, EXP, RSQRT, …) that moves onto {@code op} ({@code fuse_activation_function_with_prev}):
-     * the single reader of op's output is an int8 LUT function that Vela fuses, so op takes the LUT activation.
+     * Returns the LUT function (LOGISTIC, TANH, EXP, RSQRT, ...) that moves onto {@code op}
+     * ({@code fuse_activation_function_with_prev}): the single reader of op's output is an int8 LUT function that Vela
+     * fuses, so op takes the LUT activation.
      */
     private Optional<Operator> fusedLut(Operator op) {
         List<Operator> readers = consumers.get(op.output(0));
