@@ -43,9 +43,7 @@ public final class ActivationPacking {
             return false;
         }
         Optional<Quantization> in = tensors.get(relu.input(0)).quantization();
-        Optional<Quantization> out = tensors.get(relu.output(0)).quantization();
-        if (in.isEmpty() || out.isEmpty() || in.get().scale(0) != out.get().scale(0)
-                || in.get().zeroPoint(0) != out.get().zeroPoint(0)) {
+        if (in.isEmpty() || !Quantization.sameScaling(in, tensors.get(relu.output(0)).quantization())) {
             return false;
         }
         return switch (producer.options().kind()) {

@@ -78,20 +78,11 @@ public enum LeakyReluForm {
         if (eightBit && in.type() == out.type()) {
             return LUT;
         }
-        if (in.type() == ElementType.INT16 && out.type() == ElementType.INT16 && alpha > 0 && sameQuantization(in, out)) {
+        if (in.type() == ElementType.INT16 && out.type() == ElementType.INT16 && alpha > 0
+                && Quantization.sameScaling(in.quantization(), out.quantization())) {
             return NATIVE;
         }
         return alpha > 0 && alpha < 1 ? MUL_MAX : MIN_MUL_RELU_ADD;
-    }
-
-    /** Whether two tensors have the same scale and zero point (Vela's {@code is_scaling_equal}). */
-    public static boolean sameQuantization(Tensor a, Tensor b) {
-        Optional<Quantization> qa = a.quantization();
-        Optional<Quantization> qb = b.quantization();
-        if (qa.isEmpty() || qb.isEmpty()) {
-            return qa.isEmpty() && qb.isEmpty();
-        }
-        return qa.get().scale(0) == qb.get().scale(0) && qa.get().zeroPoint(0) == qb.get().zeroPoint(0);
     }
 
     private static int[] intsOf(int n, java.util.function.IntUnaryOperator value) {

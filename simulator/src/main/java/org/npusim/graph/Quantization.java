@@ -2,6 +2,7 @@
 package org.npusim.graph;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Affine quantization parameters: real = scale * (q - zeroPoint), per tensor (one scale) or per channel along
@@ -58,6 +59,17 @@ public record Quantization(float[] scales, long[] zeroPoints, int quantizedDimen
             return 0;
         }
         return zeroPoints.length == 1 ? zeroPoints[0] : zeroPoints[i];
+    }
+
+    /**
+     * Whether two tensors' quantizations have the same per-tensor scale and zero point (Vela's
+     * {@code check_quantized_tens_scaling_equal}, {@code is_scaling_equal}); two absent ones count as equal.
+     */
+    public static boolean sameScaling(Optional<Quantization> a, Optional<Quantization> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() == b.isEmpty();
+        }
+        return a.get().scale(0) == b.get().scale(0) && a.get().zeroPoint(0) == b.get().zeroPoint(0);
     }
 
     @Override

@@ -1381,7 +1381,7 @@ public final class Lowering {
             int identity = op.input(0);
             Shape4 identityShape = x;
             int identityBits = bits(ifm);
-            if (!LeakyReluForm.sameQuantization(ifm, ofm)) {
+            if (!Quantization.sameScaling(ifm.quantization(), ofm.quantization())) {
                 identity = map.apply(y, bits(ofm));
                 identityShape = y;
                 identityBits = bits(ofm);

@@ -167,17 +167,6 @@ public final class SupportRules {
     }
 
     /** The checks of one operator. */
-    /**
-     * Whether two quantizations have the same per-tensor scale and zero point (Vela's
-     * {@code check_quantized_tens_scaling_equal}); two absent ones count as equal.
-     */
-    static boolean sameScale(Optional<Quantization> a, Optional<Quantization> c) {
-        if (a.isEmpty() || c.isEmpty()) {
-            return a.isEmpty() == c.isEmpty();
-        }
-        return a.get().scale(0) == c.get().scale(0) && a.get().zeroPoint(0) == c.get().zeroPoint(0);
-    }
-
     private static final class Rules {
         final Subgraph g;
         final Operator op;
@@ -725,7 +714,7 @@ public final class SupportRules {
             }
             Optional<Quantization> out = ofm().quantization();
             for (Tensor x : new Tensor[] {ifm(), ifm2().orElse(ifm())}) {
-                if (!sameScale(x.quantization(), out)) {
+                if (!Quantization.sameScaling(x.quantization(), out)) {
                     return Optional.of(no(op.opName() + ": the input " + label(x)
                             + " is quantized differently from the output", "quantize inputs and output alike"));
                 }
@@ -882,7 +871,7 @@ public final class SupportRules {
         }
 
         Optional<Unsupported> quantizationKept() {
-            return sameScale(ifm().quantization(), ofm().quantization()) ? Optional.empty()
+            return Quantization.sameScaling(ifm().quantization(), ofm().quantization()) ? Optional.empty()
                     : Optional.of(no(op.opName() + " changes the quantization", "keep the input's quantization"));
         }
 
