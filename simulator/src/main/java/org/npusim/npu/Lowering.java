@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.IntSupplier;
 import org.npusim.graph.Activation;
 import org.npusim.graph.ActivationPacking;
 import org.npusim.graph.BuiltinOperator;
@@ -673,7 +672,7 @@ public final class Lowering {
     private Result concatenation(Operator op) {
         Activation activation = ((OpOptions.Concatenation) op.options()).activation();
         if (activation == Activation.NONE) {
-            return writesInParts(op, "_concat#", in -> shape(in));
+            return writesInParts(op, "_concat#", in -> shape(in), op.output(0), List.of());
         }
         if (activation == Activation.TANH && bits(out(op)) == 32) {
             return new Result.NotLowered("CONCATENATION with a fused " + activation + " activation on "
@@ -683,19 +682,17 @@ public final class Lowering {
         // activation runs over it as an operation of its own: a 1x1 average pool with the ReLU (the pass packing of
         // a ReLU whose input has several writers), or for TANH an element-wise LUT (convert_to_lut).
         Tensor ofm = out(op);
-        int whole = nextInternal++;
-        List<NpuOperation> ops = new ArrayList<>();
-        for (NpuOperation w : ((Result.Npu) writesInParts(op, "_concat#", in -> shape(in))).operations()) {
-            ops.add(w.toBuilder().ofm(whole, w.ofm(), bits(ofm)).build());
-        }
+        List<InternalTensor> internals = new ArrayList<>();
+        int whole = new IntermediateTensors(op, internals).featureMap(shape(ofm), bits(ofm));
+        List<NpuOperation> ops = new ArrayList<>(((Result.Npu) writesInParts(op, "_concat#", in -> shape(in), whole, internals))
+                .operations());
         // int8 TANH becomes a LUT (convert_to_lut); int16 TANH is the NPU's own, on a 1x1 average pool.
         NpuOperation.Builder act = activation == Activation.TANH && bits(ofm) == 8
                 ? start(op, NpuBlockType.ELEMENTWISE).function(Function.LUT).scalarIfm2(8).activation(ActivationKind.LUT).lut(LUT8_BYTES)
                 : start(op, NpuBlockType.POOLING).function(Function.AVG_POOL)
                         .activation(activation == Activation.TANH ? ActivationKind.LUT : ActivationKind.RELU);
         ops.add(act.ifm(whole, shape(ofm), bits(ofm)).build());
-        return new Result.Npu(ops, List.of(new InternalTensor(whole, name(op) + "_act_intermediate", shape(ofm), bits(ofm), false,
-                Optional.empty())));
+        return new Result.Npu(ops, internals);
     }
 
     /**
@@ -716,11 +713,15 @@ public final class Lowering {
                 dims[d] = d == at ? 1 : in.shape().dim(s++);
             }
             return Shape4.of(Shape.of(dims));
-        });
+        }, op.output(0), List.of());
     }
 
-    /** One 1x1 average pool per input, writing the input, seen with {@code part}'s shape, into its part of the output. */
-    private Result writesInParts(Operator op, String suffix, java.util.function.Function<Tensor, Shape4> part) {
+    /**
+     * One 1x1 average pool per input, writing the input, seen with {@code part}'s shape, into its part of tensor
+     * {@code target} (the output, or an intermediate among {@code internals}).
+     */
+    private Result writesInParts(Operator op, String suffix, java.util.function.Function<Tensor, Shape4> part, int target,
+            List<InternalTensor> internals) {
         Tensor ofm = out(op);
         List<NpuOperation> writes = new ArrayList<>();
         for (int k = 0; k < op.inputCount(); k++) {
@@ -731,9 +732,9 @@ public final class Lowering {
             Tensor in = graph.tensor(t);
             Shape4 s = part.apply(in);
             writes.add(NpuOperation.builder(name(op) + suffix + k, op.index(), NpuBlockType.POOLING)
-                    .function(Function.AVG_POOL).ifm(t, s, bits(in)).ofm(op.output(0), s, bits(ofm)).build());
+                    .function(Function.AVG_POOL).ifm(t, s, bits(in)).ofm(target, s, bits(ofm)).build());
         }
-        return new Result.Npu(writes, List.of());
+        return new Result.Npu(writes, internals);
     }
 
     // ---- SPLIT, SPLIT_V, SLICE, STRIDED_SLICE ----
@@ -1133,11 +1134,11 @@ public final class Lowering {
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
         IntermediateTensors map = new IntermediateTensors(op, internals);
-        int shifted = map.apply(i, 16);
+        int shifted = map.featureMap(i, 16);
         ops.add(NpuOperation.builder(name(op) + "_depthwise_conv_SHL_7", op.index(), NpuBlockType.DEPTHWISE)
                 .ifm(op.input(0), i, bits(ifm)).ofm(shifted, i, 16).scaled(true).build());
         Shape4 rows = new Shape4(1, h * w, 1, 1);
-        int maxima = map.apply(rows, 16);
+        int maxima = map.featureMap(rows, 16);
         int rowsPerPool = Math.max(1, ARG_MAX_POOL_ELEMENTS / w);
         for (int first = 0, k = 0; first < h; first += rowsPerPool, k++) {
             int hk = Math.min(rowsPerPool, h - first);
@@ -1148,16 +1149,16 @@ public final class Lowering {
         }
         Shape4 index = new Shape4(1, h, w, 1);
         boolean int64 = out(op).type() == ElementType.INT64;
-        int cast = int64 ? map.apply(index, 32) : op.output(0);
+        int cast = int64 ? map.featureMap(index, 32) : op.output(0);
         ops.add(NpuOperation.builder(name(op) + "_cast", op.index(), NpuBlockType.DEPTHWISE)
                 .ifm(maxima, index, 16).ofm(cast, index, 32).scaled(true).build());
         if (int64) {
             // The int32 index as two int16 halves, each cast to int32: the int64 value's two words.
             Shape4 halves = new Shape4(1, h, w, 2);
-            int split = map.apply(halves, 16);
+            int split = map.featureMap(halves, 16);
             ops.add(NpuOperation.builder(name(op) + "_memcpy_in", op.index(), NpuBlockType.DMA).ifm(cast, index, 32)
                     .ofm(split, halves, 16).build());
-            int wide = map.apply(halves, 32);
+            int wide = map.featureMap(halves, 32);
             ops.add(NpuOperation.builder(name(op) + "_cast64", op.index(), NpuBlockType.DEPTHWISE).ifm(split, halves, 16)
                     .ofm(wide, halves, 32).scaled(true).build());
             ops.add(NpuOperation.builder(name(op) + "_memcpy_out", op.index(), NpuBlockType.DMA).ifm(wide, halves, 32)
@@ -1185,18 +1186,18 @@ public final class Lowering {
         for (int k = 0; k < 2; k++) {
             Tensor in = in(op, k);
             shapes[k] = shape(in);
-            int cast = map.apply(shapes[k], 32);
+            int cast = map.featureMap(shapes[k], 32);
             ops.add(NpuOperation.builder(name(op) + "_cast" + k, op.index(), NpuBlockType.DEPTHWISE)
                     .ifm(op.input(k), shapes[k], bits(in)).ofm(cast, shapes[k], 32).scaled(true).build());
-            scaled[k] = map.apply(shapes[k], 32);
+            scaled[k] = map.featureMap(shapes[k], 32);
             ops.add(elementwisePart(op, "_mul" + k, Function.MUL, cast, shapes[k], 32).ifm2(map.constant(one, 32), one, 32)
                     .ofm(scaled[k], shapes[k], 32).build());
         }
         Shape4 y = shape(out(op));
-        int diff = map.apply(y, 32);
+        int diff = map.featureMap(y, 32);
         ops.add(elementwisePart(op, "_sub", Function.SUB, scaled[0], shapes[0], 32).ifm2(scaled[1], shapes[1], 32)
                 .ofm(diff, y, 32).build());
-        int squared = map.apply(y, 32);
+        int squared = map.featureMap(y, 32);
         ops.add(elementwisePart(op, "_square", Function.MUL, diff, y, 32).ifm2(diff, y, 32).ofm(squared, y, 32).build());
         ops.add(elementwisePart(op, "", Function.MUL, squared, y, 32).ifm2(map.constant(one, 32), one, 32)
                 .ofm(op.output(0), y, bits(out(op))).build());
@@ -1213,9 +1214,14 @@ public final class Lowering {
             this.internals = internals;
         }
 
-        /** A feature map between two operations of the lowering, in the arena. */
-        int apply(Shape4 shape, int bits) {
+        /** A feature map between two operations of the lowering, in the arena, its format the planner's choice. */
+        int featureMap(Shape4 shape, int bits) {
             return add(shape, bits, false, Optional.empty());
+        }
+
+        /** A feature map between two operations of the lowering, in the format Vela gives it. */
+        int featureMap(Shape4 shape, int bits, TensorFormat format) {
+            return add(shape, bits, false, Optional.of(format));
         }
 
         /** A constant operand (NHWC, in permanent storage beside the weights). */
@@ -1263,10 +1269,10 @@ public final class Lowering {
             return Result.Npu.none();
         }
         if (i.h() == 1 && i.w() == 1) {
-            int zeros = nextInternal++;
+            List<InternalTensor> zeros = new ArrayList<>();
+            int zero = new IntermediateTensors(op, zeros).constant(out, bits(ifm));
             return new Result.Npu(List.of(start(op, NpuBlockType.ELEMENTWISE).function(Function.ADD)
-                            .ifm(zeros, out, bits(ifm)).ifm2(op.input(0), i, bits(ifm)).build()),
-                    List.of(new InternalTensor(zeros, name(op) + "_zeros", out, bits(ifm), true, Optional.of(TensorFormat.NHWC))));
+                    .ifm(zero, out, bits(ifm)).ifm2(op.input(0), i, bits(ifm)).build()), zeros);
         }
         if (bilinear && o.halfPixelCenters()) {
             return halfPixelBilinear(op, i, out);
@@ -1275,12 +1281,12 @@ public final class Lowering {
         int passes = Integer.numberOfTrailingZeros(factor);
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
+        IntermediateTensors map = new IntermediateTensors(op, internals);
         int from = op.input(0);
         Shape4 fromShape = i;
         for (int k = 1; k < passes; k++) {
             Shape4 up = new Shape4(1, fromShape.h() * 2, fromShape.w() * 2, i.c());
-            int t = nextInternal++;
-            internals.add(new InternalTensor(t, name(op) + "_" + k, up, bits(ifm), false, Optional.empty()));
+            int t = map.featureMap(up, bits(ifm));
             ops.add(NpuOperation.builder(name(op) + "_" + k, op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
                     .ifm(from, fromShape, bits(ifm)).ofm(t, up, bits(ifm)).resampling(Resampling.NEAREST).build());
             from = t;
@@ -1310,8 +1316,7 @@ public final class Lowering {
     private Result halfPixelBilinear(Operator op, Shape4 i, Shape4 out) {
         int bits = bits(in(op, 0));
         List<InternalTensor> internals = new ArrayList<>();
-        int copy = nextInternal++;
-        internals.add(new InternalTensor(copy, name(op) + "_rb_init", i, bits, false, Optional.of(TensorFormat.NHCWB16)));
+        int copy = new IntermediateTensors(op, internals).featureMap(i, bits, TensorFormat.NHCWB16);
         List<NpuOperation> ops = new ArrayList<>();
         ops.add(NpuOperation.builder(name(op) + "_rb_init_avgpool", op.index(), NpuBlockType.POOLING)
                 .function(Function.AVG_POOL).ifm(op.input(0), i, bits).ofm(copy, i, bits).build());
@@ -1367,22 +1372,21 @@ public final class Lowering {
             slopeShape = shape(in(op, 1));
             slopeBits = bits(in(op, 1));
         } else {
-            slope = nextInternal++;
             slopeShape = new Shape4(1, 1, 1, 1);
             slopeBits = minForm ? minBits : bits(ifm);
-            internals.add(new InternalTensor(slope, name(op) + "_alpha", slopeShape, slopeBits, true, Optional.of(TensorFormat.NHWC)));
+            slope = map.constant(slopeShape, slopeBits);
         }
         Shape4 x = shape(ifm);
         Shape4 y = shape(ofm);
         if (!minForm) {
-            int scaled = map.apply(y, bits(ofm));
+            int scaled = map.featureMap(y, bits(ofm));
             ops.add(elementwisePart(op, "_mul_alpha", Function.MUL, op.input(0), x, bits(ifm)).ifm2(slope, slopeShape, slopeBits)
                     .ofm(scaled, y, bits(ofm)).build());
             int identity = op.input(0);
             Shape4 identityShape = x;
             int identityBits = bits(ifm);
             if (!Quantization.sameScaling(ifm.quantization(), ofm.quantization())) {
-                identity = map.apply(y, bits(ofm));
+                identity = map.featureMap(y, bits(ofm));
                 identityShape = y;
                 identityBits = bits(ofm);
                 ops.add(elementwisePart(op, "_mul_identity", Function.MUL, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
@@ -1392,13 +1396,13 @@ public final class Lowering {
                     .ofm(op.output(0), y, bits(ofm)).build());
             return new Result.Npu(ops, internals);
         }
-        int negative = map.apply(x, minBits);
+        int negative = map.featureMap(x, minBits);
         ops.add(elementwisePart(op, "_min", Function.SIMPLE, op.input(0), x, bits(ifm)).scalarIfm2(bits(ifm))
                 .ofm(negative, x, minBits).build());
-        int scaled = map.apply(y, bits(ofm));
+        int scaled = map.featureMap(y, bits(ofm));
         ops.add(elementwisePart(op, "_mul_alpha", Function.MUL, negative, x, minBits).ifm2(slope, slopeShape, slopeBits)
                 .ofm(scaled, y, bits(ofm)).build());
-        int positive = map.apply(y, bits(ofm));
+        int positive = map.featureMap(y, bits(ofm));
         ops.add(NpuOperation.builder(name(op) + "_relu", op.index(), NpuBlockType.POOLING).function(Function.AVG_POOL)
                 .ifm(op.input(0), x, bits(ifm)).ofm(positive, y, bits(ofm)).activation(ActivationKind.RELU).build());
         ops.add(elementwisePart(op, "", Function.ADD, scaled, y, bits(ofm)).ifm2(positive, y, bits(ofm))
@@ -1516,11 +1520,7 @@ public final class Lowering {
         }
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
-        IntSupplier int16 = () -> {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, name(op) + "_t" + internals.size(), row, 16, false, Optional.empty()));
-            return id;
-        };
+        IntermediateTensors map = new IntermediateTensors(op, internals);
         for (int b = 0; b < batches; b++) {
             String stateName = graph.tensor(outputState).name() + "_state#" + b;
             int cellIn = cellState;
@@ -1531,40 +1531,39 @@ public final class Lowering {
                 for (Gate gate : Gate.values()) {
                     if (gate == Gate.FORGET) {
                         // Vela emits the cell gate times the input gate before the forget gate.
-                        ci = int16.getAsInt();
+                        ci = map.featureMap(row, 16);
                         ops.add(elementwise("cell_state" + at + "_ci_mul", op, Function.MUL, gateOut[Gate.CELL.ordinal()],
                                 gateOut[Gate.INPUT.ordinal()], ci, row, 16, ActivationKind.NONE));
                     }
-                    int recurrent = int16.getAsInt();
+                    int recurrent = map.featureMap(row, 16);
                     ops.add(NpuOperation.builder(gate.label + at + ":" + stateName + "_fc", op.index(),
                                     NpuBlockType.VECTOR_PRODUCT)
                             .ifm(outputState, row, width).ofm(recurrent, row, 16).scaled(true)
                             .weights(new NpuOperation.WeightTensor(op.input(gate.recurrentWeights), false)).build());
-                    int feature = int16.getAsInt();
+                    int feature = map.featureMap(row, 16);
                     ops.add(NpuOperation.builder(gate.label + at + ":" + ifmName + "_feature" + at + "_fc", op.index(),
                                     NpuBlockType.VECTOR_PRODUCT)
                             .ifm(op.input(0), featureRow, width).ofm(feature, row, 16).scaled(true)
                             .weights(new NpuOperation.WeightTensor(op.input(gate.inputWeights), false)).build());
-                    gateOut[gate.ordinal()] = int16.getAsInt();
+                    gateOut[gate.ordinal()] = map.featureMap(row, 16);
                     ops.add(elementwise(gate.label + at + "_add", op, Function.ADD, feature, recurrent, gateOut[gate.ordinal()],
                             row, 16, ActivationKind.LUT));
                 }
                 if (t == 0) {
                     // The initial cell state is read through a copy: Vela cannot fold the read into a Mul.
-                    int copy = nextInternal++;
-                    internals.add(new InternalTensor(copy, name(op) + "_cell" + b, row, 16, false, Optional.empty()));
+                    int copy = map.featureMap(row, 16);
                     ops.add(NpuOperation.builder(graph.tensor(cellState).name() + "_state#" + b + "_avgpool", op.index(),
                                     NpuBlockType.POOLING).function(Function.AVG_POOL)
                             .ifm(cellState, row, 16).ofm(copy, row, 16).build());
                     cellIn = copy;
                 }
-                int cf = int16.getAsInt();
+                int cf = map.featureMap(row, 16);
                 ops.add(elementwise("cell_state" + at + "_cf_mul", op, Function.MUL, cellIn, gateOut[Gate.FORGET.ordinal()], cf,
                         row, 16, ActivationKind.NONE));
                 ops.add(elementwise("cell_state" + at + "_add", op, Function.ADD, cf, ci, cellState, row, 16,
                         ActivationKind.NONE));
                 cellIn = cellState;
-                int tanh = int16.getAsInt();
+                int tanh = map.featureMap(row, 16);
                 ops.add(NpuOperation.builder("output_state" + at + "_tanh", op.index(), NpuBlockType.POOLING)
                         .function(Function.AVG_POOL).ifm(cellState, row, 16).ofm(tanh, row, 16)
                         .activation(ActivationKind.LUT).build());
@@ -1657,17 +1656,12 @@ public final class Lowering {
         Shape4 sumShape = new Shape4(seen.n(), rh ? 1 : seen.h(), rw ? 1 : seen.w(), seen.c());
         List<NpuOperation> ops = new ArrayList<>();
         List<InternalTensor> internals = new ArrayList<>();
-        IntSupplier sum = () -> {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, name(op) + "_sum" + (internals.isEmpty() ? "" : internals.size()), sumShape, 32, false,
-                    Optional.of(TensorFormat.NHCWB16)));
-            return id;
-        };
+        IntermediateTensors map = new IntermediateTensors(op, internals);
         int total = -1;
         for (int k = 0; k < passes; k++) {
             int rows = Math.min(rowsPerPass, h - k * rowsPerPass);
             Shape4 read = new Shape4(seen.n(), rh ? rows : seen.h(), rw ? w : seen.w(), seen.c());
-            int part = sum.getAsInt();
+            int part = map.featureMap(sumShape, 32, TensorFormat.NHCWB16);
             // Vela names the depthwise parts "<name><name>_conv_<k>" (the operator's name, then the part's own).
             ops.add(NpuOperation.builder(name(op) + name(op) + "_conv_" + k, op.index(), NpuBlockType.DEPTHWISE)
                     .ifm(op.input(0), read, bits(ifm)).ofm(part, sumShape, 32).kernel(new Kernel(w, rows, 1, 1, 1, 1))
@@ -1675,16 +1669,14 @@ public final class Lowering {
             if (total < 0) {
                 total = part;
             } else {
-                int next = sum.getAsInt();
+                int next = map.featureMap(sumShape, 32, TensorFormat.NHCWB16);
                 ops.add(NpuOperation.builder(name(op) + "_add_" + k, op.index(), NpuBlockType.ELEMENTWISE)
                         .function(Function.ADD).ifm(total, sumShape, 32).ifm2(part, sumShape, 32).ofm(next, sumShape, 32)
                         .build());
                 total = next;
             }
         }
-        int constant = nextInternal++;
-        internals.add(new InternalTensor(constant, name(op) + "_scale", new Shape4(1, 1, 1, 1), 32, true,
-                Optional.of(TensorFormat.NHWC)));
+        int constant = map.constant(new Shape4(1, 1, 1, 1), 32);
         ops.add(NpuOperation.builder(name(op) + "_mul", op.index(), NpuBlockType.ELEMENTWISE).function(Function.MUL)
                 .ifm(total, sumShape, 32).ifm2(constant, new Shape4(1, 1, 1, 1), 32)
                 .ofm(op.output(0), sumShape, bits(out(op))).build());
@@ -1802,8 +1794,10 @@ public final class Lowering {
         final Shape4 row;
         final List<NpuOperation> ops = new ArrayList<>();
         final List<InternalTensor> internals = new ArrayList<>();
+        private final IntermediateTensors tensors;
 
         SoftmaxBuilder(Operator op) {
+            this.tensors = new IntermediateTensors(op, internals);
             this.source = op.index();
             this.base = name(op);
             Shape4 in4 = shape(in(op, 0));
@@ -1812,16 +1806,11 @@ public final class Lowering {
         }
 
         int fm(Shape4 shape, int bits, TensorFormat format) {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, base + "_t" + internals.size(), shape, bits, false, Optional.of(format)));
-            return id;
+            return tensors.featureMap(shape, bits, format);
         }
 
         int constant() {
-            int id = nextInternal++;
-            internals.add(new InternalTensor(id, base + "_c" + internals.size(), new Shape4(1, 1, 1, 1), 32, true,
-                    Optional.of(TensorFormat.NHWC)));
-            return id;
+            return tensors.constant(ONE, 32);
         }
 
         void add(NpuOperation op) {
