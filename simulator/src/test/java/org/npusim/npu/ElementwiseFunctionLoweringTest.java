@@ -278,14 +278,21 @@ final class ElementwiseFunctionLoweringTest {
 
     @Test
     void pad_ofTheDepth_orWithBatchTwo_offTheNpuByVelasRules() {
-        TestGraph g = new TestGraph(Shape.of(1, 8, 8, 16));
-        int padded = g.tensor("padded", Shape.of(1, 8, 8, 20), null);
-        g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), 0, 0, 0, 0, 0, 0, 0, 4)},
-                new int[] {padded}, new OpOptions.NoOptions());
-        g.outputs.add(padded);
-        Model m = g.model();
-        assertThat(SupportRules.check(m.main(), g.ops.get(1), org.npusim.hw.NpuVariant.ETHOS_U55_128))
+        // The depth padded by 4 (constraint_padding_dimensions); height and width padded on a batch of 2 (batch 1 only).
+        assertThat(padRule(Shape.of(1, 8, 8, 16), Shape.of(1, 8, 8, 20), 0, 0, 0, 0, 0, 0, 0, 4))
                 .isInstanceOf(SupportRules.Unsupported.class);
+        assertThat(padRule(Shape.of(2, 8, 8, 16), Shape.of(2, 10, 10, 16), 0, 0, 1, 1, 1, 1, 0, 0))
+                .isInstanceOf(SupportRules.Unsupported.class);
+    }
+
+    /** Vela's rule for a PAD of p (of {@code in}) to {@code out} by {@code pads} ([4, 2]). */
+    private static SupportRules.Decision padRule(Shape in, Shape out, int... pads) {
+        TestGraph g = new TestGraph(in);
+        int padded = g.tensor("padded", out, null);
+        g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), pads)}, new int[] {padded},
+                new OpOptions.NoOptions());
+        g.outputs.add(padded);
+        return SupportRules.check(g.model().main(), g.ops.get(1), org.npusim.hw.NpuVariant.ETHOS_U55_128);
     }
 
     @Test
