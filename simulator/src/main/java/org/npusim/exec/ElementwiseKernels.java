@@ -17,6 +17,9 @@ import org.npusim.graph.Tensor;
  * sub_common.cc computes SUB's in float; the seanet conformance vectors were generated with the double version, and
  * in float the last bit of a multiplier changes 4 of the 10,848 SUB outputs there.) MUL
  * multiplies the offset values and applies {@code s1 * s2 / sOut} once (mul_common.cc).
+ *
+ * <p>MAXIMUM and MINIMUM compare the stored values as they are, without rescaling (TFLite Micro's
+ * maximum_minimum.cc; the converter gives both inputs and the output one quantization).
  */
 final class ElementwiseKernels {
 
@@ -45,20 +48,14 @@ final class ElementwiseKernels {
             int sOut, int actMin, int actMax) {}
 
     private static Step prepare(OpBinding b, Kind kind) {
-        b.requireInputCount(2, 2);
+        Operands o = operands(b);
         Tensor a = b.input(0);
         Tensor c = b.input(1);
         Tensor out = b.output(0);
         Activation activation = activation(b);
-        ElementType t = b.requireType(out, "output", ElementType.INT8, ElementType.INT16, ElementType.INT32);
-        b.requireType(a, "input 1", t);
-        b.requireType(c, "input 2", t);
-        if (!Broadcast.broadcastsTo(a.shape(), out.shape()) || !Broadcast.broadcastsTo(c.shape(), out.shape())) {
-            throw b.fail("input shapes " + a.shape() + " and " + c.shape() + " do not broadcast to output "
-                    + out.shape());
-        }
-        int[] mapA = a.shape().equals(out.shape()) ? null : Broadcast.indexMap(a.shape(), out.shape());
-        int[] mapC = c.shape().equals(out.shape()) ? null : Broadcast.indexMap(c.shape(), out.shape());
+        ElementType t = o.type();
+        int[] mapA = o.mapA();
+        int[] mapC = o.mapC();
         int ia = b.inputIndex(0);
         int ic = b.inputIndex(1);
         int io = b.outputIndex(0);
@@ -158,5 +155,46 @@ final class ElementwiseKernels {
             int v = kind == Kind.ADD ? x1 + x2 : kind == Kind.SUB ? x1 - x2 : x1 * x2;
             y[i] = Math.min(Math.max(v, lo), hi);
         }
+    }
+
+    /**
+     * The checked operands of a binary operator: both inputs of the output's type (int8, int16 or int32), and for
+     * each input the index map of its broadcast to the output's shape (null where it has that shape).
+     */
+    private record Operands(ElementType type, int[] mapA, int[] mapC) {}
+
+    private static Operands operands(OpBinding b) {
+        b.requireInputCount(2, 2);
+        Tensor a = b.input(0);
+        Tensor c = b.input(1);
+        Tensor out = b.output(0);
+        ElementType t = b.requireType(out, "output", ElementType.INT8, ElementType.INT16, ElementType.INT32);
+        b.requireType(a, "input 1", t);
+        b.requireType(c, "input 2", t);
+        if (!Broadcast.broadcastsTo(a.shape(), out.shape()) || !Broadcast.broadcastsTo(c.shape(), out.shape())) {
+            throw b.fail("input shapes " + a.shape() + " and " + c.shape() + " do not broadcast to output "
+                    + out.shape());
+        }
+        return new Operands(t, a.shape().equals(out.shape()) ? null : Broadcast.indexMap(a.shape(), out.shape()),
+                c.shape().equals(out.shape()) ? null : Broadcast.indexMap(c.shape(), out.shape()));
+    }
+
+    /** MAXIMUM ({@code greater}) or MINIMUM of two int8, int16 or int32 tensors, with broadcasting. */
+    static Step maximumMinimum(OpBinding b, boolean greater) {
+        Operands o = operands(b);
+        int n = (int) b.output(0).elementCount();
+        int ia = b.inputIndex(0);
+        int ic = b.inputIndex(1);
+        int io = b.outputIndex(0);
+        return tensors -> {
+            TensorBuffer x = tensors[ia];
+            TensorBuffer z = tensors[ic];
+            TensorBuffer y = tensors[io];
+            for (int i = 0; i < n; i++) {
+                long v1 = x.get(o.mapA() == null ? i : o.mapA()[i]);
+                long v2 = z.get(o.mapC() == null ? i : o.mapC()[i]);
+                y.set(i, greater ? Math.max(v1, v2) : Math.min(v1, v2));
+            }
+        };
     }
 }

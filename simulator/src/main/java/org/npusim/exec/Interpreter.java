@@ -137,6 +137,12 @@ public final class Interpreter {
                 return ShapeKernels.pad(b);
             case STRIDED_SLICE:
                 return ShapeKernels.stridedSlice(b);
+            case SLICE:
+                return ShapeKernels.slice(b);
+            case MAXIMUM:
+                return ElementwiseKernels.maximumMinimum(b, true);
+            case MINIMUM:
+                return ElementwiseKernels.maximumMinimum(b, false);
             case TRANSPOSE:
                 return ShapeKernels.transpose(b);
             case MEAN:

@@ -11,8 +11,8 @@ import org.npusim.graph.SliceIndex;
 import org.npusim.graph.Tensor;
 
 /**
- * Operators that move values without arithmetic: RESHAPE, SQUEEZE, CONCATENATION, PAD/PADV2, STRIDED_SLICE and
- * TRANSPOSE. They work on any element type by copying array ranges ({@link System#arraycopy}) or by a gather
+ * Operators that move values without arithmetic: RESHAPE, SQUEEZE, CONCATENATION, PAD/PADV2, SLICE, STRIDED_SLICE
+ * and TRANSPOSE. They work on any element type by copying array ranges ({@link System#arraycopy}) or by a gather
  * through an index map computed once when the operator is prepared.
  *
  * <p>TFLite Micro's kernels for these operators do not requantize, so inputs and outputs must share quantization;
@@ -57,6 +57,19 @@ final class ShapeKernels {
                 y[i] = a[map[i]];
             }
         }
+    }
+
+    /**
+     * Checks the operands of an operator that moves values: {@code min}..{@code max} inputs, and an output of the
+     * input's type and quantization; returns the input.
+     */
+    private static Tensor movedInput(OpBinding b, int min, int max) {
+        b.requireInputCount(min, max);
+        Tensor in = b.input(0);
+        Tensor out = b.output(0);
+        b.requireType(out, "output", in.type());
+        requireSameQuantization(b, in, out);
+        return in;
     }
 
     private static void requireSameQuantization(OpBinding b, Tensor in, Tensor out) {
@@ -159,11 +172,8 @@ final class ShapeKernels {
      * is filled with the pad value and the input copied in rows of its innermost dimension.
      */
     static Step pad(OpBinding b) {
-        b.requireInputCount(2, 3);
-        Tensor in = b.input(0);
+        Tensor in = movedInput(b, 2, 3);
         Tensor out = b.output(0);
-        b.requireType(out, "output", in.type());
-        requireSameQuantization(b, in, out);
         int rank = in.shape().rank();
         int[] paddings = b.constantInts(1, "paddings");
         if (paddings.length != 2 * rank || out.shape().rank() != rank) {
@@ -242,11 +252,8 @@ final class ShapeKernels {
 
     /** TRANSPOSE: output dimension i is input dimension perm[i]. */
     static Step transpose(OpBinding b) {
-        b.requireInputCount(2, 2);
-        Tensor in = b.input(0);
+        Tensor in = movedInput(b, 2, 2);
         Tensor out = b.output(0);
-        b.requireType(out, "output", in.type());
-        requireSameQuantization(b, in, out);
         int rank = in.shape().rank();
         int[] perm = b.constantInts(1, "permutation");
         boolean[] used = new boolean[rank];
@@ -292,15 +299,12 @@ final class ShapeKernels {
      * at its begin. Ellipsis and new-axis masks are not supported.
      */
     static Step stridedSlice(OpBinding b) {
-        b.requireInputCount(4, 4);
+        Tensor in = movedInput(b, 4, 4);
+        Tensor out = b.output(0);
         OpOptions.StridedSlice o = b.options(OpOptions.StridedSlice.class, OpKind.STRIDED_SLICE);
         if (o.ellipsisMask() != 0 || o.newAxisMask() != 0) {
             throw b.fail("ellipsis and new-axis masks are not supported");
         }
-        Tensor in = b.input(0);
-        Tensor out = b.output(0);
-        b.requireType(out, "output", in.type());
-        requireSameQuantization(b, in, out);
         int rank = in.shape().rank();
         int[] begin = b.constantInts(1, "begin");
         int[] end = b.constantInts(2, "end");
@@ -329,6 +333,44 @@ final class ShapeKernels {
         int[] inStride = strides(in.shape());
         int[] map = new int[(int) count];
         fillSliceMap(map, 0, 0, 0, start, stop, stride, inStride);
+        int inIdx = b.inputIndex(0);
+        int outIdx = b.outputIndex(0);
+        return tensors -> gather(tensors[inIdx], map, tensors[outIdx]);
+    }
+
+    // ---------------------------------------------------------------------------------------------- SLICE
+
+    /**
+     * SLICE (TFLite's slice.cc): per axis {@code size} elements from {@code begin}, a size of -1 meaning to the end
+     * of the axis; the window must lie inside the input.
+     */
+    static Step slice(OpBinding b) {
+        Tensor in = movedInput(b, 3, 3);
+        Tensor out = b.output(0);
+        int rank = in.shape().rank();
+        int[] begin = b.constantInts(1, "begin");
+        int[] size = b.constantInts(2, "size");
+        if (begin.length != rank || size.length != rank) {
+            throw b.fail("begin and size must have " + rank + " values each");
+        }
+        int[] stop = new int[rank];
+        long count = 1;
+        for (int a = 0; a < rank; a++) {
+            int n = in.shape().dim(a);
+            stop[a] = size[a] == -1 ? n : begin[a] + size[a];
+            if (begin[a] < 0 || size[a] < -1 || stop[a] > n || stop[a] < begin[a]) {
+                throw b.fail("axis " + a + " of " + in.shape() + " cannot take " + size[a] + " elements from " + begin[a]);
+            }
+            count *= stop[a] - begin[a];
+        }
+        if (count != out.elementCount()) {
+            throw b.fail("the slice selects " + count + " elements but the output " + out.shape() + " holds "
+                    + out.elementCount());
+        }
+        int[] step = new int[rank];
+        Arrays.fill(step, 1);
+        int[] map = new int[(int) count];
+        fillSliceMap(map, 0, 0, 0, begin, stop, step, strides(in.shape()));
         int inIdx = b.inputIndex(0);
         int outIdx = b.outputIndex(0);
         return tensors -> gather(tensors[inIdx], map, tensors[outIdx]);

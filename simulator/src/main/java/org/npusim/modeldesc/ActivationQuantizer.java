@@ -52,17 +52,20 @@ final class ActivationQuantizer {
                     ? Quantization.perTensor(1f / 32768, 0) : Quantization.perTensor(1f / 256, -128));
             case TANH -> Optional.of(wide ? Quantization.perTensor(1f / 32768, 0) : Quantization.perTensor(1f / 128, 0));
             case CONV2D, DEPTHWISE_CONV2D, TRANSPOSE_CONV, FULLY_CONNECTED, AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL,
-                    CONCATENATION, RESHAPE, PAD, MEAN, RELU, RELU6, LEAKY_RELU, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR ->
-                    Optional.empty();
+                    CONCATENATION, RESHAPE, PAD, MEAN, RELU, RELU6, LEAKY_RELU, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR,
+                    MAXIMUM, MINIMUM, HARD_SWISH, TRANSPOSE, SLICE, STRIDED_SLICE -> Optional.empty();
         };
     }
 
     /** Returns whether {@code op}'s output shares its inputs' quantization. */
     static boolean sharesInputQuantization(LayerOp op) {
         return switch (op) {
-            case AVERAGE_POOL2D, MAX_POOL2D, RESHAPE, PAD, MEAN, CONCATENATION, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> true;
+            // TFLite's converter gives these the scale of their inputs (SameOperandsAndResultsScale): MAXIMUM and
+            // MINIMUM compare raw values, the rest move them.
+            case AVERAGE_POOL2D, MAX_POOL2D, RESHAPE, PAD, MEAN, CONCATENATION, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR,
+                    MAXIMUM, MINIMUM, TRANSPOSE, SLICE, STRIDED_SLICE -> true;
             case CONV2D, DEPTHWISE_CONV2D, TRANSPOSE_CONV, FULLY_CONNECTED, ADD, MUL, SOFTMAX, LOGISTIC, TANH, RELU,
-                    RELU6, LEAKY_RELU -> false;
+                    RELU6, LEAKY_RELU, HARD_SWISH -> false;
         };
     }
 

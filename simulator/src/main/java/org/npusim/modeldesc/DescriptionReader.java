@@ -2,6 +2,8 @@
 package org.npusim.modeldesc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,10 +175,29 @@ final class DescriptionReader {
             case MEAN -> new LayerParams.Mean(
                     f.intList("axis", Integer.MIN_VALUE, Integer.MAX_VALUE, true).orElseThrow(() -> f.error("missing key 'axis'")),
                     f.bool("keep_dims", false));
-            case LOGISTIC, TANH, RELU, RELU6 -> new LayerParams.Unary();
+            case LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, MAXIMUM, MINIMUM -> new LayerParams.Unary();
             case LEAKY_RELU -> new LayerParams.LeakyRelu(float32(f, "alpha", Fields.NumberCheck.ANY, 0.2));
             case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> resize(f);
+            case TRANSPOSE -> new LayerParams.Transpose(required(f, "perm", Integer.MIN_VALUE));
+            case SLICE -> new LayerParams.Slice(required(f, "begin", 0), required(f, "size", -1));
+            case STRIDED_SLICE -> {
+                List<Integer> begin = required(f, "begin", Integer.MIN_VALUE);
+                List<Integer> end = required(f, "end", Integer.MIN_VALUE);
+                // Steps of 1 by default; a step must move forward (a reversed slice is not describable).
+                List<Integer> strides = f.intList("strides", 1, Integer.MAX_VALUE, false).map(DescriptionReader::boxed)
+                        .orElse(Collections.nCopies(begin.size(), 1));
+                yield new LayerParams.StridedSlice(begin, end, strides);
+            }
         };
+    }
+
+    /** Returns the required list of integers {@code key}, each at least {@code min}. */
+    private static List<Integer> required(Fields f, String key, long min) {
+        return boxed(f.intList(key, min, Integer.MAX_VALUE, false).orElseThrow(() -> f.error("missing key '" + key + "'")));
+    }
+
+    private static List<Integer> boxed(int[] values) {
+        return Arrays.stream(values).boxed().toList();
     }
 
     private static LayerParams.Resize resize(Fields f) {

@@ -33,7 +33,8 @@ import org.npusim.graph.Tensor;
  * its output tensor, which carries the layer's name; the last layer's output is the model output, and every other
  * layer's output must be read by a later layer. Operators take TFLite's input order: CONV_2D, DEPTHWISE_CONV_2D and
  * FULLY_CONNECTED (input, weights, bias); TRANSPOSE_CONV (output shape, weights, input, bias); RESHAPE (input,
- * shape); PAD (input, paddings); MEAN (input, axes). Biases are zero (generated networks are untrained, and a zero
+ * shape); PAD (input, paddings); MEAN (input, axes); TRANSPOSE (input, perm); SLICE (input, begin, size);
+ * STRIDED_SLICE (input, begin, end, strides). Biases are zero (generated networks are untrained, and a zero
  * bias keeps pre-activations centred, as the range estimate assumes), int32 with scale input_scale·weight_scale
  * per channel, int64 with int16 activations (TFLite's 16x8 convention). Operator versions are those TFLite's
  * {@code op_version.cc} assigns to these operand types.
@@ -188,7 +189,10 @@ final class GraphBuilder {
                     }
                     yield RangeEstimator.activation(RangeEstimator.concat(parts, counts), activation(layer));
                 }
-                case RESHAPE, PAD, MEAN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> x;
+                case RESHAPE, PAD, MEAN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, TRANSPOSE, SLICE, STRIDED_SLICE -> x;
+                case MAXIMUM -> RangeEstimator.maximum(x, e[in[1]]);
+                case MINIMUM -> RangeEstimator.minimum(x, e[in[1]]);
+                case HARD_SWISH -> RangeEstimator.hardSwish(x);
                 case SOFTMAX -> RangeEstimator.softmax(shapes.get(in[0]).dim(-1));
                 case LOGISTIC -> RangeEstimator.logistic(x);
                 case TANH -> RangeEstimator.tanh(x);
@@ -210,7 +214,7 @@ final class GraphBuilder {
             case ADD, MUL -> ((LayerParams.Elementwise) p).activation();
             case CONCATENATION -> ((LayerParams.Concat) p).activation();
             case RESHAPE, SOFTMAX, PAD, MEAN, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, RESIZE_BILINEAR,
-                    RESIZE_NEAREST_NEIGHBOR -> Activation.NONE;
+                    RESIZE_NEAREST_NEIGHBOR, MAXIMUM, MINIMUM, HARD_SWISH, TRANSPOSE, SLICE, STRIDED_SLICE -> Activation.NONE;
         };
     }
 
@@ -295,12 +299,17 @@ final class GraphBuilder {
                     yield new int[] {inTensors[0], out.constantInt32(name + "/size", new int[] {r.height(), r.width()},
                             Shape.of(2))};
                 }
-                case AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL, CONCATENATION, SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU ->
-                        inTensors;
+                case TRANSPOSE -> {
+                    int[] perm = ((LayerParams.Transpose) layer.params()).perm().stream().mapToInt(Integer::intValue).toArray();
+                    yield new int[] {inTensors[0], out.constantInt32(name + "/perm", perm, Shape.of(perm.length))};
+                }
+                case SLICE, STRIDED_SLICE -> sliceInputs(out, layer, inTensors[0], shapes.get(in[0]));
+                case AVERAGE_POOL2D, MAX_POOL2D, ADD, MUL, CONCATENATION, SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU,
+                        MAXIMUM, MINIMUM, HARD_SWISH -> inTensors;
             };
             out.tensorOf[self] = out.add(name, type, outShape, Optional.of(quant[self]), Optional.empty());
             OperatorCode code = new OperatorCode(layer.op().builtin().code(), Optional.empty(),
-                    OperatorVersions.of(layer, type, quant, in, self));
+                    OperatorVersions.of(layer, type, quant, in, self, shapes.get(in[0]).rank()));
             out.operators.add(new Operator(layer.index(), code, opInputs, new int[] {out.tensorOf[self]}, new int[0],
                     options(layer, outShape)));
         }
@@ -308,6 +317,25 @@ final class GraphBuilder {
         Subgraph main = Subgraph.of("main", out.tensors, out.operators, new int[] {out.tensorOf[0]},
                 new int[] {out.tensorOf[last]});
         return new Model(description.name(), description.description(), TFLITE_SCHEMA_VERSION, List.of(main));
+    }
+
+    /**
+     * Returns a slice's inputs: the input and its begin and size (SLICE) or begin, end and strides (STRIDED_SLICE),
+     * resolved against the input's shape (negative indices and a size of -1 written as the indices they stand for).
+     */
+    private int[] sliceInputs(Emitter out, LayerSpec layer, int input, Shape inShape) {
+        int[][] window = new ShapeInference(source).sliceWindow(layer, inShape);
+        int rank = inShape.rank();
+        int begin = out.constantInt32(layer.name() + "/begin", window[0], Shape.of(rank));
+        if (layer.op() == LayerOp.SLICE) {
+            int[] size = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                size[d] = window[1][d] - window[0][d];
+            }
+            return new int[] {input, begin, out.constantInt32(layer.name() + "/size", size, Shape.of(rank))};
+        }
+        return new int[] {input, begin, out.constantInt32(layer.name() + "/end", window[1], Shape.of(rank)),
+                out.constantInt32(layer.name() + "/strides", window[2], Shape.of(rank))};
     }
 
     /** Adds the layer's weight and bias tensors; returns their indices. */
@@ -376,7 +404,8 @@ final class GraphBuilder {
             case RESHAPE -> new OpOptions.Reshape(outShape.dims());
             case SOFTMAX -> new OpOptions.Softmax(((LayerParams.Softmax) p).beta());
             case MEAN -> new OpOptions.Reducer(((LayerParams.Mean) p).keepDims());
-            case PAD, LOGISTIC, TANH, RELU, RELU6 -> new OpOptions.NoOptions();
+            case PAD, LOGISTIC, TANH, RELU, RELU6, MAXIMUM, MINIMUM, HARD_SWISH, TRANSPOSE, SLICE -> new OpOptions.NoOptions();
+            case STRIDED_SLICE -> new OpOptions.StridedSlice(0, 0, 0, 0, 0, false);
             case LEAKY_RELU -> new OpOptions.LeakyRelu(((LayerParams.LeakyRelu) p).alpha());
             case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> new OpOptions.Resize(((LayerParams.Resize) p).alignCorners(),
                     ((LayerParams.Resize) p).halfPixelCenters());

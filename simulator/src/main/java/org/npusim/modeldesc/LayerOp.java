@@ -38,7 +38,13 @@ enum LayerOp {
     LEAKY_RELU(BuiltinOperator.LEAKY_RELU, Arity.ONE, false, "alpha"),
     RESIZE_BILINEAR(BuiltinOperator.RESIZE_BILINEAR, Arity.ONE, false, "size", "align_corners", "half_pixel_centers"),
     RESIZE_NEAREST_NEIGHBOR(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, Arity.ONE, false, "size", "align_corners",
-            "half_pixel_centers");
+            "half_pixel_centers"),
+    MAXIMUM(BuiltinOperator.MAXIMUM, Arity.TWO, false),
+    MINIMUM(BuiltinOperator.MINIMUM, Arity.TWO, false),
+    HARD_SWISH(BuiltinOperator.HARD_SWISH, Arity.ONE, false),
+    TRANSPOSE(BuiltinOperator.TRANSPOSE, Arity.ONE, false, "perm"),
+    SLICE(BuiltinOperator.SLICE, Arity.ONE, false, "begin", "size"),
+    STRIDED_SLICE(BuiltinOperator.STRIDED_SLICE, Arity.ONE, false, "begin", "end", "strides");
 
     /** How many inputs an operation takes. */
     enum Arity {

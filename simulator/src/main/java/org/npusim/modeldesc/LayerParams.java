@@ -2,6 +2,7 @@
 package org.npusim.modeldesc;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.npusim.graph.Activation;
 
@@ -148,7 +149,7 @@ sealed interface LayerParams {
         }
     }
 
-    /** logistic, tanh, relu, relu6: no parameters. */
+    /** logistic, tanh, relu, relu6, hard_swish, maximum, minimum: no parameters. */
     record Unary() implements LayerParams {}
 
     /** leaky_relu: the slope below zero (TensorFlow's default 0.2). */
@@ -156,4 +157,31 @@ sealed interface LayerParams {
 
     /** resize_bilinear, resize_nearest_neighbor: the output's height and width, and TensorFlow's two flags. */
     record Resize(int height, int width, boolean alignCorners, boolean halfPixelCenters) implements LayerParams {}
+
+    /** transpose: output dimension i is input dimension {@code perm[i]}. */
+    record Transpose(List<Integer> perm) implements LayerParams {
+        public Transpose {
+            perm = List.copyOf(perm);
+        }
+    }
+
+    /** slice, per dimension: the first index and the size (-1: to the end), as written. */
+    record Slice(List<Integer> begin, List<Integer> size) implements LayerParams {
+        public Slice {
+            begin = List.copyOf(begin);
+            size = List.copyOf(size);
+        }
+    }
+
+    /**
+     * strided_slice, per dimension: the first index, the end (exclusive) and the step, as written (a negative index
+     * counts from the end of the dimension).
+     */
+    record StridedSlice(List<Integer> begin, List<Integer> end, List<Integer> strides) implements LayerParams {
+        public StridedSlice {
+            begin = List.copyOf(begin);
+            end = List.copyOf(end);
+            strides = List.copyOf(strides);
+        }
+    }
 }

@@ -21,8 +21,9 @@ final class OperatorVersions {
      * @param quant the quantization of every activation tensor (0: model input, i + 1: layer i)
      * @param inputs the activation tensors the layer reads
      * @param self the layer's output activation tensor
+     * @param inputRank the rank of the layer's first input
      */
-    static int of(LayerSpec layer, ElementType type, Quantization[] quant, int[] inputs, int self) {
+    static int of(LayerSpec layer, ElementType type, Quantization[] quant, int[] inputs, int self, int inputRank) {
         boolean wide = type == ElementType.INT16;
         return switch (layer.op()) {
             // int8 per-channel: 3; 16x8: 4 (the int16-activation kernel).
@@ -55,6 +56,16 @@ final class OperatorVersions {
                 LayerParams.Resize r = (LayerParams.Resize) layer.params();
                 yield wide ? 4 : r.alignCorners() || r.halfPixelCenters() ? 3 : 2;
             }
+            // op_version.cc: int16 4; int8 2.
+            case MAXIMUM, MINIMUM -> wide ? 4 : 2;
+            // op_version.cc has no case: the default, 1.
+            case HARD_SWISH -> 1;
+            // op_version.cc: int16 5; rank above 4 4; int8 2.
+            case TRANSPOSE -> wide ? 5 : inputRank > 4 ? 4 : 2;
+            // op_version.cc: rank above 4 5; int16 4; int8 2.
+            case SLICE -> inputRank > 4 ? 5 : wide ? 4 : 2;
+            // op_version.cc: rank above 4 4; int8 2; int16 has no case of its own: 1.
+            case STRIDED_SLICE -> inputRank > 4 ? 4 : wide ? 1 : 2;
         };
     }
 }

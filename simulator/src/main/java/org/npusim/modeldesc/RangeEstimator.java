@@ -33,6 +33,9 @@ import org.npusim.graph.ElementType;
  *   <li><b>Pooling, pad, reshape, mean:</b> the input's estimate (averaging nearby, correlated activations keeps
  *       most of their spread; the interval never shrinks, so nothing saturates). <b>concatenation:</b> the
  *       element-weighted moments and the union of the intervals.
+ *   <li><b>maximum, minimum:</b> Clark's moments of the greater of two independent normals (and min = a + b − max);
+ *       <b>hard_swish:</b> its moments under the normal by numerical integration; intervals are the images of the
+ *       inputs'. <b>transpose, slice, strided_slice:</b> the input's estimate.
  *   <li><b>softmax, logistic, tanh:</b> the fixed output intervals [0, 1], [0, 1], [-1, 1] that TFLite's kernels
  *       require; moments: softmax 1/n (outputs sum to 1 over n classes), logistic σ(μ) with variance
  *       min(1/12, Var/16) (the slope at 0 is 1/4), tanh tanh(μ) with variance min(1/3, Var).
@@ -199,6 +202,92 @@ final class RangeEstimator {
         double mean = StrictMath.tanh(x.mean());
         double variance = Math.min(1.0 / 3, x.variance());
         return new TensorEstimate(mean, variance + mean * mean, -1, 1);
+    }
+
+    /**
+     * Returns the estimate of max(a, b) for independent normal a and b, by Clark's moments of the greater of two
+     * normal variables (C. E. Clark, "The greatest of a finite set of random variables", Operations Research 9(2),
+     * 1961, eqs. 2 and 3): with θ² = σa² + σb² and α = (μa − μb)/θ,
+     * E[max] = μa·Φ(α) + μb·Φ(−α) + θ·φ(α) and E[max²] = (μa² + σa²)·Φ(α) + (μb² + σb²)·Φ(−α) + (μa + μb)·θ·φ(α).
+     * The interval runs from the greater low end to the greater high end.
+     */
+    static TensorEstimate maximum(TensorEstimate a, TensorEstimate b) {
+        double[] m = greaterMoments(a, b);
+        return new TensorEstimate(m[0], Math.max(m[1], m[0] * m[0]), Math.max(a.low(), b.low()),
+                Math.max(a.high(), b.high()));
+    }
+
+    /**
+     * Returns the estimate of min(a, b): min + max = a + b and min² + max² = a² + b², so its moments follow from
+     * {@link #maximum}'s. The interval runs from the lesser low end to the lesser high end.
+     */
+    static TensorEstimate minimum(TensorEstimate a, TensorEstimate b) {
+        double[] m = greaterMoments(a, b);
+        double mean = a.mean() + b.mean() - m[0];
+        double meanSquare = Math.max(0, a.meanSquare() + b.meanSquare() - m[1]);
+        return new TensorEstimate(mean, Math.max(meanSquare, mean * mean), Math.min(a.low(), b.low()),
+                Math.min(a.high(), b.high()));
+    }
+
+    /** Returns E[max(a, b)] and E[max(a, b)²] for independent normal a and b (see {@link #maximum}). */
+    private static double[] greaterMoments(TensorEstimate a, TensorEstimate b) {
+        double theta = Math.sqrt(a.variance() + b.variance());
+        if (theta == 0) {
+            double m = Math.max(a.mean(), b.mean());
+            return new double[] {m, m * m};
+        }
+        double alpha = (a.mean() - b.mean()) / theta;
+        double above = normalCdf(alpha);
+        double below = normalCdf(-alpha);
+        double density = normalPdf(alpha);
+        double mean = a.mean() * above + b.mean() * below + theta * density;
+        double meanSquare = a.meanSquare() * above + b.meanSquare() * below + (a.mean() + b.mean()) * theta * density;
+        return new double[] {mean, meanSquare};
+    }
+
+    /**
+     * Returns the estimate of hard_swish(x) = x·relu6(x + 3)/6 for x normal with {@code x}'s moments: its mean and
+     * mean square by Simpson's rule over μ ± 8σ ({@value #SIMPSON_INTERVALS} intervals; the function is smooth
+     * but for two kinks, and the normal's mass beyond 8σ is below 10⁻¹⁴). The interval is the image of x's: the
+     * function is 0 up to −3, falls to its least value −3/8 at −1.5, and rises from there.
+     */
+    static TensorEstimate hardSwish(TensorEstimate x) {
+        double mu = x.mean();
+        double sigma = x.sigma();
+        double mean;
+        double meanSquare;
+        if (sigma == 0) {
+            mean = hardSwish(mu);
+            meanSquare = mean * mean;
+        } else {
+            double from = mu - 8 * sigma;
+            double step = 16 * sigma / SIMPSON_INTERVALS;
+            double sum = 0;
+            double sumSquares = 0;
+            for (int k = 0; k <= SIMPSON_INTERVALS; k++) {
+                double v = from + k * step;
+                double weight = (k == 0 || k == SIMPSON_INTERVALS ? 1 : k % 2 == 1 ? 4 : 2)
+                        * normalPdf((v - mu) / sigma) / sigma;
+                double y = hardSwish(v);
+                sum += weight * y;
+                sumSquares += weight * y * y;
+            }
+            mean = sum * step / 3;
+            meanSquare = Math.max(0, sumSquares * step / 3);
+        }
+        double lo = Math.min(hardSwish(x.low()), hardSwish(x.high()));
+        double hi = Math.max(hardSwish(x.low()), hardSwish(x.high()));
+        if (x.low() < -1.5 && x.high() > -1.5) {
+            lo = Math.min(lo, hardSwish(-1.5));
+        }
+        return new TensorEstimate(mean, Math.max(meanSquare, mean * mean), lo, hi);
+    }
+
+    /** Simpson intervals of {@link #hardSwish(TensorEstimate)}: even. */
+    private static final int SIMPSON_INTERVALS = 512;
+
+    private static double hardSwish(double v) {
+        return v * Math.min(Math.max(v + 3, 0), 6) / 6;
     }
 
     /** Returns φ(x), the standard normal density. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.modeldesc;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Padding;
@@ -17,12 +19,14 @@ import org.npusim.graph.Shape;
  *   <li>transpose_conv, the gradient of a convolution: SAME gives in·stride, VALID (in - 1)·stride + kernel
  *       (TensorFlow's {@code conv2d_transpose} output sizes).
  *   <li>fully_connected: [batch, features] in, [batch, units] out.
- *   <li>add, mul: two inputs of the same shape (no broadcasting).
+ *   <li>add, mul, maximum, minimum: two inputs of the same shape (no broadcasting).
  *   <li>concatenation: inputs of one rank, equal except along the axis, where sizes add.
  *   <li>reshape: the new shape, one -1 inferred, the element count kept.
  *   <li>pad: each dimension grows by before + after.
  *   <li>mean: the reduced axes removed, or kept as 1 with keep_dims.
- *   <li>softmax, logistic, tanh, relu, relu6: the input shape.
+ *   <li>softmax, logistic, tanh, relu, relu6, leaky_relu, hard_swish: the input shape.
+ *   <li>transpose: dimension i of the output is dimension perm[i] of the input.
+ *   <li>slice, strided_slice: per dimension ceil((end - begin) / stride) elements, at least one, inside the input.
  * </ul>
  *
  * Weight layouts: CONV_2D and TRANSPOSE_CONV [C_out, kh, kw, C_in], DEPTHWISE_CONV_2D [1, kh, kw, C_out],
@@ -79,7 +83,7 @@ final class ShapeInference {
                     }
                     yield Shape.of(x.dim(0), ((LayerParams.Dense) layer.params()).units());
                 }
-                case ADD, MUL -> {
+                case ADD, MUL, MAXIMUM, MINIMUM -> {
                     if (!in.get(0).equals(in.get(1))) {
                         throw error(layer, "input shapes differ: " + in.get(0) + " ('" + names.get(0) + "') and "
                                 + in.get(1) + " ('" + names.get(1) + "')");
@@ -90,7 +94,16 @@ final class ShapeInference {
                 case RESHAPE -> reshape(layer, in.get(0), ((LayerParams.Reshape) layer.params()).newShape());
                 case PAD -> pad(layer, in.get(0), ((LayerParams.Pad) layer.params()).paddings());
                 case MEAN -> mean(layer, in.get(0), (LayerParams.Mean) layer.params());
-                case SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU -> in.get(0);
+                case SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH -> in.get(0);
+                case TRANSPOSE -> transpose(layer, in.get(0), ((LayerParams.Transpose) layer.params()).perm());
+                case SLICE, STRIDED_SLICE -> {
+                    int[][] window = sliceWindow(layer, in.get(0));
+                    int[] out = new int[window[0].length];
+                    for (int d = 0; d < out.length; d++) {
+                        out[d] = (window[1][d] - window[0][d] + window[2][d] - 1) / window[2][d];
+                    }
+                    yield Shape.of(out);
+                }
                 case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> {
                     LayerParams.Resize r = (LayerParams.Resize) layer.params();
                     Shape x = nhwc(layer, in.get(0), names.get(0));
@@ -241,6 +254,76 @@ final class ShapeInference {
             }
         }
         return Shape.of(out);
+    }
+
+    private Shape transpose(LayerSpec layer, Shape x, List<Integer> perm) {
+        int rank = x.rank();
+        if (perm.size() != rank) {
+            throw error(layer, "perm has " + perm.size() + " values but the input " + x + " has rank " + rank);
+        }
+        boolean[] used = new boolean[rank];
+        int[] out = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            int p = perm.get(d);
+            // TFLite's TRANSPOSE refuses a negative or repeated dimension (kernels/transpose.cc).
+            if (p < 0 || p >= rank || used[p]) {
+                throw error(layer, "perm " + perm + " is not a permutation of the dimensions 0.." + (rank - 1));
+            }
+            used[p] = true;
+            out[d] = x.dim(p);
+        }
+        return Shape.of(out);
+    }
+
+    /**
+     * Returns the window a slice or strided_slice layer selects from input {@code x}: per dimension the first
+     * index, the end (exclusive) and the step, with negative indices counted from the end and a slice's size of -1
+     * taken to the end. Every dimension must select at least one element inside the input: TensorFlow would clamp
+     * what lies outside, but in a description it is a mistake.
+     */
+    int[][] sliceWindow(LayerSpec layer, Shape x) {
+        int rank = x.rank();
+        List<Integer> begin;
+        List<Integer> end = new ArrayList<>();
+        List<Integer> strides;
+        if (layer.params() instanceof LayerParams.Slice p) {
+            begin = p.begin();
+            requireRank(layer, x, "begin", begin.size());
+            requireRank(layer, x, "size", p.size().size());
+            strides = Collections.nCopies(rank, 1);
+            for (int d = 0; d < rank; d++) {
+                int size = p.size().get(d);
+                end.add(size == -1 ? x.dim(d) : Math.addExact(begin.get(d), size));
+            }
+        } else {
+            LayerParams.StridedSlice p = (LayerParams.StridedSlice) layer.params();
+            begin = p.begin();
+            requireRank(layer, x, "begin", begin.size());
+            requireRank(layer, x, "end", p.end().size());
+            requireRank(layer, x, "strides", p.strides().size());
+            end.addAll(p.end());
+            strides = p.strides();
+        }
+        int[][] window = new int[3][rank];
+        for (int d = 0; d < rank; d++) {
+            int n = x.dim(d);
+            int first = begin.get(d) < 0 ? begin.get(d) + n : begin.get(d);
+            int last = end.get(d) < 0 ? end.get(d) + n : end.get(d);
+            if (first < 0 || first >= n || last <= first || last > n) {
+                throw error(layer, "dimension " + d + " (size " + n + ") selects [" + begin.get(d) + ", " + end.get(d)
+                        + "): expected at least one element inside the input");
+            }
+            window[0][d] = first;
+            window[1][d] = last;
+            window[2][d] = strides.get(d);
+        }
+        return window;
+    }
+
+    private void requireRank(LayerSpec layer, Shape x, String key, int count) {
+        if (count != x.rank()) {
+            throw error(layer, key + " has " + count + " values but the input " + x + " has rank " + x.rank());
+        }
     }
 
     /** Returns the weight tensor's shape of a layer with weights, whose input has shape {@code in}. */

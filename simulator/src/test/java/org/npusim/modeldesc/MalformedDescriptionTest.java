@@ -65,8 +65,9 @@ final class MalformedDescriptionTest {
                 Arguments.of("unknown op",
                         withLayers("{op: conv3d, filters: 4}"),
                         "t.yaml:6:10: layers[0].op: expected one of add, average_pool2d, concatenation, conv2d, "
-                                + "depthwise_conv2d, fully_connected, leaky_relu, logistic, max_pool2d, mean, mul, pad, relu, relu6, "
-                                + "reshape, resize_bilinear, resize_nearest_neighbor, softmax, tanh, transpose_conv, found 'conv3d'"),
+                                + "depthwise_conv2d, fully_connected, hard_swish, leaky_relu, logistic, max_pool2d, maximum, mean, "
+                                + "minimum, mul, pad, relu, relu6, reshape, resize_bilinear, resize_nearest_neighbor, slice, "
+                                + "softmax, strided_slice, tanh, transpose, transpose_conv, found 'conv3d'"),
                 Arguments.of("unknown layer key",
                         withLayers("{op: conv2d, filters: 4, kernal: 3, padding: same}"),
                         "t.yaml:6:30: layers[0] (conv2d 'conv2d_0'): unknown key 'kernal' (valid: activation, "
@@ -90,6 +91,29 @@ final class MalformedDescriptionTest {
                         withLayers("{op: leaky_relu, alpha: 1e39}"),
                         "t.yaml:6:29: layers[0] (leaky_relu 'leaky_relu_0').alpha: expected a number that a 32-bit float holds,"
                                 + " found 1.0E39"),
+                Arguments.of("transpose with a repeated dimension",
+                        withLayers("{op: transpose, perm: [0, 1, 1, 3]}"),
+                        "t.yaml:6:5: layers[0] (transpose 'transpose_0'): perm [0, 1, 1, 3] is not a permutation of the "
+                                + "dimensions 0..3"),
+                Arguments.of("transpose of another rank",
+                        withLayers("{op: transpose, perm: [1, 0]}"),
+                        "t.yaml:6:5: layers[0] (transpose 'transpose_0'): perm has 2 values but the input 1x8x8x2 has rank 4"),
+                Arguments.of("slice past the end",
+                        withLayers("{op: slice, begin: [0, 4, 0, 0], size: [1, 5, -1, -1]}"),
+                        "t.yaml:6:5: layers[0] (slice 'slice_0'): dimension 1 (size 8) selects [4, 9): expected at least "
+                                + "one element inside the input"),
+                Arguments.of("slice from a negative index",
+                        withLayers("{op: slice, begin: [0, -1, 0, 0], size: [1, 1, -1, -1]}"),
+                        "t.yaml:6:28: layers[0] (slice 'slice_0').begin[1]: expected a list of integers of at least 0, "
+                                + "found '-1'"),
+                Arguments.of("strided slice of nothing",
+                        withLayers("{op: strided_slice, begin: [0, 0, 0, 0], end: [1, 8, 8, -2], strides: [1, 2, 2, 1]}"),
+                        "t.yaml:6:5: layers[0] (strided_slice 'strided_slice_0'): dimension 3 (size 2) selects [0, -2): "
+                                + "expected at least one element inside the input"),
+                Arguments.of("strided slice with a step of 0",
+                        withLayers("{op: strided_slice, begin: [0, 0, 0, 0], end: [1, 8, 8, 2], strides: [1, 0, 1, 1]}"),
+                        "t.yaml:6:78: layers[0] (strided_slice 'strided_slice_0').strides[1]: expected a list of integers "
+                                + "of at least 1, found '0'"),
                 Arguments.of("a list item not a number",
                         withLayers("{op: mean, axis: [1, x], keep_dims: true}"),
                         "t.yaml:6:26: layers[0] (mean 'mean_0').axis[1]: expected an integer or a list of integers, found 'x'"),
