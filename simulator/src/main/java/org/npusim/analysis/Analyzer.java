@@ -61,20 +61,25 @@ public final class Analyzer {
     private final Function<HardwareConfig, SimulationResult> simulation;
     /** The model's main graph, for the per-layer weight what-if (which needs each layer's constant bytes). */
     private final Optional<Subgraph> graph;
+    /** The activations the base run keeps in its arena ({@link org.npusim.plan.ArenaUse}), for the same what-if. */
+    private final long arenaBytes;
 
     /** Creates an analyzer that measures what-ifs with {@code simulation} (the model on a description). */
     public Analyzer(Function<HardwareConfig, SimulationResult> simulation) {
         this.simulation = Objects.requireNonNull(simulation, "simulation");
         this.graph = Optional.empty();
+        this.arenaBytes = 0;
     }
 
     /**
      * Creates an analyzer that measures what-ifs with {@code simulation} of the model whose main graph is
-     * {@code graph}, the per-layer weight placement among them.
+     * {@code graph}, the per-layer weight placement among them; {@code arenaBytes} are the activations the base
+     * run's plan keeps in the arena (moving weights does not change them).
      */
-    public Analyzer(Function<HardwareConfig, SimulationResult> simulation, Subgraph graph) {
+    public Analyzer(Function<HardwareConfig, SimulationResult> simulation, Subgraph graph, long arenaBytes) {
         this.simulation = Objects.requireNonNull(simulation, "simulation");
         this.graph = Optional.of(graph);
+        this.arenaBytes = arenaBytes;
     }
 
     /** Analyses {@code base}, a run on {@code hw}, without what-ifs. */
@@ -183,7 +188,7 @@ public final class Analyzer {
         }
     }
 
-    private static List<Candidate> candidates(SimulationResult base, HardwareConfig hw, Overrides overrides,
+    private List<Candidate> candidates(SimulationResult base, HardwareConfig hw, Overrides overrides,
             Optional<Subgraph> graph) {
         List<Candidate> out = new ArrayList<>();
         Placement p = hw.placement();
@@ -241,7 +246,7 @@ public final class Analyzer {
      * there too, still fit in it (the rule the simulation's capacity check applies). Empty when none fits, or when
      * (almost) every constant would move (the all-weights what-if covers that).
      */
-    private static Optional<Candidate> layerWeightsOnChip(SimulationResult base, HardwareConfig hw, Overrides overrides,
+    private Optional<Candidate> layerWeightsOnChip(SimulationResult base, HardwareConfig hw, Overrides overrides,
             Subgraph g, String m) {
         Placement p = hw.placement();
         List<LayerResult> bound = base.layers().stream()
@@ -249,7 +254,7 @@ public final class Analyzer {
                         && weightBound(l, p))
                 .sorted(Comparator.comparingLong(LayerResult::cycles).reversed().thenComparingInt(LayerResult::index))
                 .toList();
-        long capacity = WeightFootprint.capacityBytes(g, hw, m);
+        long capacity = WeightFootprint.capacityBytes(hw, m, arenaBytes);
         SortedMap<Integer, String> layers = new TreeMap<>(p.layerWeights());
         SortedSet<Integer> moved = new TreeSet<>();
         for (LayerResult l : bound) {

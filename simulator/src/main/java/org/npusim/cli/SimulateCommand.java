@@ -33,6 +33,7 @@ import org.npusim.whatif.WeightTransforms;
 import org.npusim.errors.InputException;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
+import org.npusim.plan.ArenaUse;
 import org.npusim.plan.CachedWeightSizer;
 import org.npusim.trace.ChromeTrace;
 import picocli.CommandLine.Command;
@@ -141,7 +142,8 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationResult r = run.result();
         // A Vela-compiled model reads its weights where its command stream says: no per-layer placement to propose.
         Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).simulate(m, path, h);
-        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main());
+        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main(),
+                ArenaUse.of(run.plan()).bytes());
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);

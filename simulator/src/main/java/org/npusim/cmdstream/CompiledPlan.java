@@ -142,7 +142,7 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
             List<Subgraph> subgraphs = new ArrayList<>(model.subgraphs());
             subgraphs.set(0, expanded);
             Model m = new Model(model.name(), model.description(), model.schemaVersion(), subgraphs);
-            ExecutionPlan plan = new ExecutionPlan(m, Optional.of(target), steps, true);
+            ExecutionPlan plan = new ExecutionPlan(m, Optional.of(target), steps, true, Optional.empty());
             List<CompiledOperator> compiled = byOperator.values().stream()
                     .sorted(Comparator.comparingInt(CompiledOperator::operator)).toList();
             return new CompiledPlan(m, plan, compiled, macs);

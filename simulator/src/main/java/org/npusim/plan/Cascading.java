@@ -111,20 +111,25 @@ final class Cascading {
     }
 
     /**
-     * Returns the peak fast-storage use of the maximum-performance schedule: whole feature maps, and each
-     * operation's weight buffers ({@code bufferBytes}) while it runs.
+     * Returns the fast-storage use of the maximum-performance schedule: whole feature maps, and each operation's
+     * weight buffers ({@code bufferBytes}) while it runs; per operation, and last the peak over the schedule's time
+     * steps (those after the last operation included, where the outputs are kept).
      */
-    long peakBytes(long[] bufferBytes) {
+    long[] usageBytes(long[] bufferBytes) {
         Cost[] costs = new Cost[n];
         for (int i = 0; i < n; i++) {
             Op o = ops.get(i);
             costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), bufferBytes[i]);
         }
-        long peak = 0;
-        for (long u : snapshot(new int[n], costs, new HashMap<>()).usage) {
-            peak = Math.max(peak, u);
+        Snapshot snap = snapshot(new int[n], costs, new HashMap<>());
+        long[] out = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            out[i] = snap.usage[snap.time[i]];
         }
-        return peak;
+        for (long u : snap.usage) {
+            out[n] = Math.max(out[n], u);
+        }
+        return out;
     }
 
     /** Runs Vela's cascading and returns the final block configs, cascades and fast-storage use. */

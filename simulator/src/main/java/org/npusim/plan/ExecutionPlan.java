@@ -17,12 +17,17 @@ import org.npusim.npu.Lowering;
  * @param target the NPU system, absent on CPU-only hardware
  * @param steps the steps in execution order
  * @param weightsCompressed whether weight sizes come from the Ethos-U encoder
+ * @param fastStoragePeak the most bytes the NPU subgraphs' schedules keep in fast storage at one time (feature
+ *     maps after lowering and cascading, rolling buffers, weight buffers), as Vela's scheduler counts them; empty
+ *     where the planner does not schedule fast storage (spilling mode, a compiled command stream, no NPU)
  */
-public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> steps, boolean weightsCompressed) {
+public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> steps, boolean weightsCompressed,
+        Optional<ExecutionPlan.FastStoragePeak> fastStoragePeak) {
 
     public ExecutionPlan {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(fastStoragePeak, "fastStoragePeak");
         steps = List.copyOf(steps);
     }
 
@@ -65,6 +70,20 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
         }
     }
 
+    /**
+     * The most fast storage an NPU schedule uses at one time, and the graph operator then running.
+     *
+     * @param bytes the bytes in use
+     * @param operator the graph operator, or -1 when there is none
+     */
+    public record FastStoragePeak(long bytes, int operator) {
+
+        /** Returns the greater of the two (this one on a tie: the earlier operator). */
+        public FastStoragePeak max(FastStoragePeak other) {
+            return other.bytes > bytes ? other : this;
+        }
+    }
+
     /** Returns the NPU target; throws when the plan is for CPU-only hardware. */
     public NpuTarget npu() {
         return target.orElseThrow(() -> new IllegalStateException("the plan has no NPU"));
@@ -79,6 +98,6 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
         for (Operator op : model.main().operators()) {
             steps.add(new Step.Cpu(op.index(), op, "the hardware has no NPU"));
         }
-        return new ExecutionPlan(model, Optional.empty(), steps, false);
+        return new ExecutionPlan(model, Optional.empty(), steps, false, Optional.empty());
     }
 }

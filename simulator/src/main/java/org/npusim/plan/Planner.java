@@ -73,10 +73,11 @@ public final class Planner {
         List<Step> steps = new ArrayList<>();
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
         List<Placed> run = new ArrayList<>();
+        ExecutionPlan.FastStoragePeak fastStoragePeak = new ExecutionPlan.FastStoragePeak(0, -1);
         for (Operator op : g.operators()) {
             Lowering.Result r = lowered.get(op.index());
             if (r instanceof Lowering.Result.NotLowered n) {
-                schedule(ctx, run, steps);
+                fastStoragePeak = fastStoragePeak.max(schedule(ctx, run, steps));
                 run.clear();
                 steps.add(new Step.Cpu(op.index(), op, n.reason()));
                 continue;
@@ -95,14 +96,15 @@ public final class Planner {
                 run.add(new Placed(steps.size() - 1, npu, blockConfig(npu, tensors)));
             }
         }
-        schedule(ctx, run, steps);
+        fastStoragePeak = fastStoragePeak.max(schedule(ctx, run, steps));
         boolean compressed = false;
         for (Step s : steps) {
             if (s instanceof Step.Npu n) {
                 compressed |= n.weights().map(w -> w.encoded().compressed()).orElse(false);
             }
         }
-        return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed);
+        return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed,
+                target.spilling() ? Optional.empty() : Optional.of(fastStoragePeak));
     }
 
     /** What planning one model needs to know about its tensors. */
@@ -155,10 +157,15 @@ public final class Planner {
      * ({@link Cascading}) and buffers weights again within what fast storage has left at each operation. In
      * spilling mode there is nothing to cascade in the models npusim is checked on, and buffers are limited by
      * the cache size (feature maps are promoted to the cache only after scheduling).
+     *
+     * <p>Returns the most fast storage the chosen schedule's feature maps use at one time (with a cascade's rolling
+     * buffers and weight buffers) and the graph operator at that time; none in spilling mode, where the cache holds
+     * what fits.
      */
-    private void schedule(Context ctx, List<Placed> run, List<Step> steps) {
+    private ExecutionPlan.FastStoragePeak schedule(Context ctx, List<Placed> run, List<Step> steps) {
+        ExecutionPlan.FastStoragePeak peak = new ExecutionPlan.FastStoragePeak(0, -1);
         if (run.isEmpty()) {
-            return;
+            return peak;
         }
         int n = run.size();
         BlockConfig[] blocks = new BlockConfig[n];
@@ -175,7 +182,19 @@ public final class Planner {
             for (int k = 0; k < buffers.length; k++) {
                 buffers[k] = planned[input.positions()[k]].weights().map(Planner::bufferBytes).orElse(0L);
             }
-            if (input.cascading().peakBytes(buffers) >= target.cacheSizeBytes()) {
+            int ops = input.ops().size();
+            // The arena's need is the feature maps (weight buffers take what is left: WeightBuffering's limit); the
+            // decision to cascade counts the buffers too, as Vela's does.
+            long[] featureMaps = input.cascading().usageBytes(new long[ops]);
+            for (int k = 0; k < ops; k++) {
+                peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[k], input.ops().get(k).op().sourceOperator()));
+            }
+            // The peak may lie after the last operation (outputs kept): it is charged to that operation.
+            if (ops > 0) {
+                peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[ops],
+                        input.ops().get(ops - 1).op().sourceOperator()));
+            }
+            if (input.cascading().usageBytes(buffers)[ops] >= target.cacheSizeBytes()) {
                 Cascading.Result c = input.cascading().run();
                 for (int k = 0; k < input.ops().size(); k++) {
                     int i = input.positions()[k];
@@ -184,6 +203,11 @@ public final class Planner {
                     limits[i] = target.cacheSizeBytes() - c.fastStorageBytes()[k];
                 }
                 planned = buffer(ctx, run, blocks, cascaded, limits);
+                peak = new ExecutionPlan.FastStoragePeak(0, -1);
+                for (int k = 0; k < ops; k++) {
+                    peak = peak.max(new ExecutionPlan.FastStoragePeak(c.fastStorageBytes()[k],
+                            input.ops().get(k).op().sourceOperator()));
+                }
             }
         }
         for (int i = 0; i < n; i++) {
@@ -191,6 +215,7 @@ public final class Planner {
                 steps.set(run.get(i).slot(), planned[i]);
             }
         }
+        return peak;
     }
 
     /** The NPU operations of a subgraph as {@link Cascading} sees them, with their positions in the run. */

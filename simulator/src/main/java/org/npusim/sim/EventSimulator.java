@@ -629,15 +629,22 @@ final class EventSimulator {
             if (k == blocks - 1) {
                 recordBytes(step);
                 stepEnd[step] = Math.max(lastWrite, s.now());
-                // Writes are posted: the next step may issue as soon as the last block leaves the output stage;
-                // its reads of this OFM queue behind the writes on the channel (AXI keeps them in order).
-                if (!overlap) {
+                // Writes are posted: the next NPU step may issue as soon as the last block leaves the output
+                // stage; its reads of this OFM queue behind the writes on the channel (AXI keeps them in order). The
+                // CPU learns that the NPU is done from the job's completion, after the last write: a CPU step reads
+                // the memory directly, behind no queue, so it waits for that.
+                if (!overlap || nextIsCpu(step)) {
                     s.at(stepEnd[step], startNext, step);
                 } else if (!nextStartedEarly) {
                     s.at(s.now(), startNext, step);
                 }
             }
         }
+    }
+
+    /** Whether the step after {@code i} runs on the CPU. */
+    private boolean nextIsCpu(int i) {
+        return i + 1 < stepCount && plan.steps().get(i + 1) instanceof Step.Cpu;
     }
 
     /**

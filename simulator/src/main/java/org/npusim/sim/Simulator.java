@@ -33,6 +33,7 @@ import org.npusim.hw.Placement;
 import org.npusim.npu.BlockConfigSearch;
 import org.npusim.npu.Lowering;
 import org.npusim.npu.NpuOperation;
+import org.npusim.plan.ArenaUse;
 import org.npusim.plan.CachedWeightSizer;
 import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.NpuTarget;
@@ -341,14 +342,16 @@ public final class Simulator {
             }
         }
         MemoryConfig arena = hw.memory(placement.arena());
-        long peak = g.facts().peakActivationBytes();
-        long need = peak + weightBytes.getOrDefault(arena.name(), 0L);
-        if (weightBytes.getOrDefault(arena.name(), 0L) > WeightFootprint.capacityBytes(g, hw, arena.name())) {
-            Operator at = g.operators().isEmpty() ? null : g.operators().get(g.facts().peakActivationStep());
-            String layer = at == null ? "" : "layer " + at.index() + " (" + g.tensor(at.output(0)).name() + ")";
+        ArenaUse use = ArenaUse.of(plan);
+        long weightsThere = weightBytes.getOrDefault(arena.name(), 0L);
+        if (weightsThere > WeightFootprint.capacityBytes(hw, arena.name(), use.bytes())) {
+            long need = use.bytes() + weightsThere;
+            String layer = use.operator() < 0 ? "the model"
+                    : "layer " + use.operator() + " (" + g.tensor(g.operators().get(use.operator()).output(0)).name() + ")";
+            String what = layer + " needs " + need + " bytes of live activations" + (use.npuSchedule()
+                    ? " (the NPU schedule's feature maps, after cascading)" : "");
             throw new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
-                    + layer + " needs " + need + " bytes of live activations" + (need > peak ? " and weights" : "")
-                    + " (placement.arena)");
+                    + what + (weightsThere > 0 ? " and weights" : "") + " (placement.arena)");
         }
         if (plan.target().isPresent() && !g.operators().isEmpty()
                 && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {
@@ -414,8 +417,8 @@ public final class Simulator {
             Map<Object, Boolean> storedStreams = new HashMap<>();
             WeightSizes totalWeights = WeightSizes.NONE;
             double totalEnergy = 0;
-            long npuActivePs = 0;
-            long cpuPs = 0;
+            long npuActiveCycles = 0;
+            long cpuCycles = 0;
             long previousEnd = 0;
             long macsPerCycle = plan.target().map(t -> (long) t.variant().macsPerCycle()).orElse(1L);
             List<List<Step>> stepsOf = new ArrayList<>(ops);
@@ -473,10 +476,14 @@ public final class Simulator {
                 long durationPs = Math.max(0, end - start);
                 long exclusivePs = Math.max(0, end - Math.max(start, previousEnd));
                 previousEnd = Math.max(previousEnd, end);
+                // Counted in rounded cycles, from rounded boundaries: the exclusive spans then add up to at most the
+                // run's cycles, and a CPU layer's to at most its own.
+                long exclusiveCycles = exclusivePs == 0 ? 0
+                        : Math.round(reference.toCycles(end)) - Math.round(reference.toCycles(end - exclusivePs));
                 if (cpu) {
-                    cpuPs += exclusivePs;
+                    cpuCycles += exclusiveCycles;
                 } else {
-                    npuActivePs += exclusivePs;
+                    npuActiveCycles += exclusiveCycles;
                 }
                 // Cycles are the span of the rounded start and end, so that end − start = cycles in every output.
                 long startCycle = Math.round(reference.toCycles(start));
@@ -526,7 +533,7 @@ public final class Simulator {
             }
             long totalCycles = Math.round(reference.toCycles(makespan));
             SimulationResult.Totals totals = new SimulationResult.Totals(totalCycles, makespan * 1e-12,
-                    Math.round(reference.toCycles(npuActivePs)), Math.round(reference.toCycles(cpuPs)), totalEnergy,
+                    npuActiveCycles, cpuCycles, totalEnergy,
                     totalTraffic, totalWeights, utilization);
             List<String> notes = new ArrayList<>(planNotes);
             if (!weightsCompressed && plan.target().isPresent()) {

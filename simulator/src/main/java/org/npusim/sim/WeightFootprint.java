@@ -21,11 +21,12 @@ public final class WeightFootprint {
 
     /**
      * Returns the bytes memory {@code memory} has for constants under {@code hw}'s placement: its size, less the
-     * peak of live activations when it is also the arena. The simulation refuses a placement whose constants in a
-     * memory exceed this, and the what-ifs only propose placements within it.
+     * arena's activations ({@code arenaBytes}, {@link org.npusim.plan.ArenaUse}) when it is also the arena. The
+     * simulation refuses a placement whose constants in a memory exceed this, and the what-ifs only propose
+     * placements within it.
      */
-    public static long capacityBytes(Subgraph g, HardwareConfig hw, String memory) {
-        return hw.memory(memory).sizeBytes() - (hw.placement().arena().equals(memory) ? g.facts().peakActivationBytes() : 0);
+    public static long capacityBytes(HardwareConfig hw, String memory, long arenaBytes) {
+        return hw.memory(memory).sizeBytes() - (hw.placement().arena().equals(memory) ? arenaBytes : 0);
     }
 
     /** Returns the constant bytes per memory name; memories holding none are left out. */

@@ -172,7 +172,8 @@ final class AnalyzerTest {
     private static HardwareConfig layerWeightsWhatIf(Model m, String hwFile, Overrides overrides) {
         HardwareDocument doc = HardwareLoader.parse(hw(hwFile));
         HardwareConfig base = doc.resolve(overrides);
-        Analysis a = new Analyzer(h -> simulate(m, h), m.main()).analyze(simulate(m, base), base, doc, overrides);
+        long arena = org.npusim.plan.ArenaUse.of(Simulator.standard().run(m, m.name(), base, false).plan()).bytes();
+        Analysis a = new Analyzer(h -> simulate(m, h), m.main(), arena).analyze(simulate(m, base), base, doc, overrides);
         WhatIf w = find(a, WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP);
         System.out.println(m.name() + " on " + hwFile + ": " + w.label() + ": " + w.outcome());
         assertThat(w.arguments()).hasSize(2).first().isEqualTo("--set");

@@ -227,7 +227,7 @@ final class DmaEngineTest {
         org.npusim.plan.Step.Dma copy = new org.npusim.plan.Step.Dma(weighted.operator(), weighted.op(),
                 new org.npusim.plan.TensorPlacement(weighted.weights().get().source(), pooling.ifm().format()), pooling.ifm(), 4096);
         org.npusim.plan.ExecutionPlan test = new org.npusim.plan.ExecutionPlan(plan.model(), plan.target(),
-                List.of(ungated(pooling), copy, ungated(weighted)), plan.weightsCompressed());
+                List.of(ungated(pooling), copy, ungated(weighted)), plan.weightsCompressed(), plan.fastStoragePeak());
         Timeline timeline = new Timeline();
         new EventSimulator(test, true, true, new org.npusim.des.ClockDomain("npu", h.referenceClockHz()), c -> {
             throw new AssertionError("no CPU step");

@@ -70,6 +70,17 @@ class EveryModelOnEveryHardwareTest {
                     // One layer per operator of the model that ran: a compiled model's ethos-u operator is one
                     // layer per command of its stream.
                     assertThat(r.layers()).as(m.getKey() + " on " + file).hasSize(run.plan().model().main().operators().size());
+                    // The CPU runs between NPU subgraphs: a CPU layer starts once every earlier layer has ended
+                    // (its NPU producer's last write included), and nothing later starts before it ends.
+                    long ended = 0;
+                    for (int l = 0; l < r.layers().size(); l++) {
+                        var layer = r.layers().get(l);
+                        if (layer.unit() == org.npusim.result.Unit.CPU) {
+                            assertThat(layer.startCycle()).as(m.getKey() + " on " + file + ": CPU layer " + l
+                                    + " starts before an earlier layer ends").isGreaterThanOrEqualTo(ended);
+                        }
+                        ended = Math.max(ended, layer.endCycle());
+                    }
                     cell = String.format("%9.2f", r.total().seconds() * 1e3);
                     results++;
                     if (compiled) {

@@ -88,11 +88,13 @@ final class LayerWeightsTest {
                 .isInstanceOf(InputException.class)
                 .hasMessage("corstone-300: memory sram: holds 65536 bytes but the weights and constants placed there"
                         + " need 66560 (placement.weights, placement.layer_weights)");
-        // 96 KiB holds the weights, but not with the 55,296 bytes of peak activations.
+        // 96 KiB holds the weights, but not with the activations (the NPU stores the feature maps as NHCWB16, their
+        // depth rounded up to 16: more than the 55,296 bytes of the TFLite tensors).
         assertThatThrownBy(() -> simulate(corstone300("memories.sram.size=96 KiB", "placement.layer_weights.sram=26")))
                 .isInstanceOf(InputException.class)
                 .hasMessageContaining("memory sram")
-                .hasMessageContaining("live activations and weights (placement.arena)");
+                .hasMessageContaining("live activations (the NPU schedule's feature maps, after cascading) and weights"
+                        + " (placement.arena)");
     }
 
     @Test

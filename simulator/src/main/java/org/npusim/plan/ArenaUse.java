@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.plan;
+
+import java.util.Arrays;
+import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
+import org.npusim.graph.TensorLifetime;
+
+/**
+ * The most activation memory a plan needs in the arena at one time. Only tensors the plan materialises count: a
+ * tensor some step writes (an NPU operation's or DMA copy's output, a CPU operator's outputs), a model input, or a
+ * variable. Tensors the lowering removes (a PAD the convolution after it takes as padding, a split's parts read in
+ * place, a fused activation's input) need no memory, and a removed reshape's output shares its input's
+ * ({@link ExecutionPlan#storage}), which then lives as long as either. Each tensor has its own buffer from its first
+ * to its last use, as in {@link org.npusim.graph.SubgraphFacts}.
+ *
+ * <p>Where the planner scheduled fast storage for the NPU subgraphs ({@link ExecutionPlan#fastStoragePeak}:
+ * non-spilling modes, in which fast storage is the arena), the NPU operators need what that schedule's feature maps
+ * use: stored as the NPU stores them (NHCWB16 rounds the depth up to 16), and cut to stripes where the planner
+ * cascaded; weight buffers take what is left. The CPU operators need the tensors live at them.
+ *
+ * @param bytes the peak
+ * @param operator the graph operator at the peak (-1 for a plan without operators)
+ * @param npuSchedule whether the peak is the NPU schedule's feature maps rather than whole tensors live at a CPU
+ *     operator
+ */
+public record ArenaUse(long bytes, int operator, boolean npuSchedule) {
+
+    /** Returns the arena use of {@code plan}. */
+    public static ArenaUse of(ExecutionPlan plan) {
+        Subgraph g = plan.model().main();
+        int operators = g.operators().size();
+        int[] storage = plan.storage();
+        boolean[] held = new boolean[storage.length];
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Npu n) {
+                hold(held, n.op().tensors().ofm());
+            } else if (s instanceof Step.Dma d) {
+                hold(held, d.op().tensors().ofm());
+            } else if (s instanceof Step.Cpu c) {
+                for (int t : c.graphOperator().outputs()) {
+                    hold(held, t);
+                }
+            }
+        }
+        for (int t : g.inputs()) {
+            hold(held, t);
+        }
+        int[] first = new int[storage.length];
+        int[] last = new int[storage.length];
+        Arrays.fill(first, Integer.MAX_VALUE);
+        Arrays.fill(last, -1);
+        for (TensorLifetime l : g.facts().lifetimes()) {
+            Tensor t = g.tensor(l.tensor());
+            int root = storage[l.tensor()];
+            if (held[root] || t.variable()) {
+                first[root] = Math.min(first[root], l.firstStep());
+                last[root] = Math.max(last[root], l.lastStep());
+            }
+        }
+        long[] delta = new long[operators + 1];
+        for (int t = 0; t < storage.length; t++) {
+            if (last[t] >= 0 && operators > 0) {
+                delta[Math.max(0, first[t])] += g.tensor(t).sizeBytes();
+                delta[Math.min(operators - 1, last[t]) + 1] -= g.tensor(t).sizeBytes();
+            }
+        }
+        boolean npuScheduled = plan.fastStoragePeak().isPresent();
+        boolean[] counts = new boolean[operators];
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu && s.operator() >= 0) {
+                counts[s.operator()] = true;
+            }
+        }
+        if (!npuScheduled) {
+            Arrays.fill(counts, true);
+        }
+        long live = 0;
+        long peak = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::bytes).orElse(0L);
+        int at = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::operator).orElse(-1);
+        boolean npuSchedule = npuScheduled;
+        for (int op = 0; op < operators; op++) {
+            live += delta[op];
+            if (counts[op] && live > peak) {
+                peak = live;
+                at = op;
+                npuSchedule = false;
+            }
+        }
+        return new ArenaUse(peak, at, npuSchedule);
+    }
+
+    private static void hold(boolean[] held, int t) {
+        if (t >= 0 && t < held.length) {
+            held[t] = true;
+        }
+    }
+}
