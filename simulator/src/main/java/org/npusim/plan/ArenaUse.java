@@ -31,20 +31,11 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule) {
         Subgraph g = plan.model().main();
         int operators = g.operators().size();
         int[] storage = plan.storage();
-        boolean[] held = new boolean[storage.length];
-        for (Step s : plan.steps()) {
-            if (s instanceof Step.Npu n) {
-                hold(held, n.op().tensors().ofm());
-            } else if (s instanceof Step.Dma d) {
-                hold(held, d.op().tensors().ofm());
-            } else if (s instanceof Step.Cpu c) {
-                for (int t : c.graphOperator().outputs()) {
-                    hold(held, t);
-                }
-            }
-        }
+        boolean[] held = plan.written();
         for (int t : g.inputs()) {
-            hold(held, t);
+            if (t >= 0) {
+                held[t] = true;
+            }
         }
         int[] first = new int[storage.length];
         int[] last = new int[storage.length];
@@ -88,11 +79,5 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule) {
             }
         }
         return new ArenaUse(peak, at, npuSchedule);
-    }
-
-    private static void hold(boolean[] held, int t) {
-        if (t >= 0 && t < held.length) {
-            held[t] = true;
-        }
     }
 }

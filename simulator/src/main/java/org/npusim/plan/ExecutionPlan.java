@@ -40,10 +40,25 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
     public int[] storage() {
         Subgraph g = model.main();
         int[] storage = new int[g.tensors().size()];
-        boolean[] written = new boolean[storage.length];
+        boolean[] written = written();
         for (int t = 0; t < storage.length; t++) {
             storage[t] = t;
         }
+        for (Operator op : g.operators()) {
+            if (Lowering.isMemoryOnly(op) && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0 && op.output(0) >= 0
+                    && !written[op.output(0)]) {
+                storage[op.output(0)] = storage[op.input(0)];
+            }
+        }
+        return storage;
+    }
+
+    /**
+     * Returns, for every tensor of the main subgraph, whether a step writes it: an NPU operation's or a DMA copy's
+     * output, or a CPU operator's outputs.
+     */
+    public boolean[] written() {
+        boolean[] written = new boolean[model.main().tensors().size()];
         for (Step s : steps) {
             if (s instanceof Step.Npu n) {
                 mark(written, n.op().tensors().ofm());
@@ -55,13 +70,7 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
                 }
             }
         }
-        for (Operator op : g.operators()) {
-            if (Lowering.isMemoryOnly(op) && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0 && op.output(0) >= 0
-                    && !written[op.output(0)]) {
-                storage[op.output(0)] = storage[op.input(0)];
-            }
-        }
-        return storage;
+        return written;
     }
 
     private static void mark(boolean[] written, int t) {
