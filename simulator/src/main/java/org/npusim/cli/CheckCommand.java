@@ -62,7 +62,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(output);
+        OutputTarget.check(java.util.Arrays.asList(model, hardware.file()), output);
         Model m = ModelFiles.load(model);
         HardwareConfig hw = hardware.load();
         long invocation = CortexMCostModel.of(hw).npuInvocationCycles();

@@ -41,7 +41,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(output);
+        OutputTarget.check(java.util.Arrays.asList(a, b), output);
         if (top < 0) {
             throw new InputException("", "--top", "expected a number of layers, 0 or more; got " + top);
         }

@@ -22,7 +22,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(output);
+        OutputTarget.check(java.util.Arrays.asList(model), output);
         Model m = ModelFiles.load(model);
         OutputTarget.writeBinary(output, TfliteWriter.write(m));
         return Main.OK;

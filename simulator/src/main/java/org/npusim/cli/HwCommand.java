@@ -59,7 +59,7 @@ final class HwCommand {
 
         @Override
         public Integer call() {
-            OutputTarget.check(output);
+            OutputTarget.check(java.util.Arrays.asList(file), output);
             HardwareConfig hw = HardwareLoader.load(file, overrides.overrides());
             String text = format == Format.JSON ? ResolvedWriter.json(hw) : ResolvedWriter.yaml(hw);
             OutputTarget.write(output, spec.commandLine().getOut(), w -> w.write(text));

@@ -44,7 +44,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(output);
+        OutputTarget.check(java.util.Arrays.asList(model), output);
         NpuVariant variant = NpuVariant.fromLabel(npu).orElseThrow(() -> new InputException("", "--npu",
                 "unknown variant '" + npu + "'; expected one of " + NpuVariant.labels()));
         Model m = ModelFiles.load(model);

@@ -87,6 +87,26 @@ final class OutputTarget {
     }
 
     /**
+     * {@link #check}s {@code outputs} and that none of them is one of {@code inputs} (a file the command reads):
+     * writing over its own input would destroy it.
+     */
+    static void check(List<Path> inputs, Path... outputs) {
+        check(outputs);
+        for (Path out : outputs) {
+            if (out == null) {
+                continue;
+            }
+            Path target = resolved(out);
+            for (Path in : inputs) {
+                if (in != null && resolved(in).equals(target)) {
+                    throw new InputException(out.toString(), "", "is also an input of the command (" + in
+                            + "); write the output to another file");
+                }
+            }
+        }
+    }
+
+    /**
      * Returns where writing {@code file} goes: the absolute, normalised path, with a symbolic link (and the links on
      * its way) resolved when the file exists.
      */

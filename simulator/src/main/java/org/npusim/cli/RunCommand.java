@@ -69,7 +69,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Model m = ModelFiles.load(model);
         Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
-        OutputTarget.check(outputFiles(interpreter.outputs().size()));
+        List<Path> read = new ArrayList<>(inputs);
+        read.add(model);
+        read.add(compare);
+        OutputTarget.check(read, outputFiles(interpreter.outputs().size()));
         List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed);
         ExecutionResult result = interpreter.run(values);
         // Everything that can fail on bad input happens before anything is written.

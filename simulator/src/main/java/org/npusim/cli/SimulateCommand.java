@@ -123,7 +123,7 @@ final class SimulateCommand implements Callable<Integer> {
                     + " --cluster compare two; simulate without them for the timeline or the report");
         }
         // Every output is checked before the work, so that a bad path fails at once and nothing is half done.
-        OutputTarget.check(output, trace, report);
+        OutputTarget.check(inputFiles(), output, trace, report);
         HardwareDocument document = hardware.parse();
         Overrides overrides = hardware.overrideOptions().overrides();
         HardwareConfig hw = document.resolve(overrides);
@@ -168,7 +168,21 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Simulates the model as it is and transformed, and writes both side by side. */
+    /** The files the command reads: the model, the hardware description and the input files. */
+    private List<Path> inputFiles() {
+        List<Path> files = new ArrayList<>(inputs);
+        files.add(model);
+        files.add(hardware.file());
+        return files;
+    }
+
     private Integer weightWhatIf(Simulator simulator, Model m, HardwareConfig hw) {
+        if (CompiledOperator.any(m)) {
+            // A compiled model's weights are encoded in its command stream's buffers, not in its operators' tensors.
+            throw new InputException(model.toString(), prune != null ? "--prune" : nm != null ? "--nm" : "--cluster",
+                    "the model is compiled by Vela: its weights are already encoded in the command stream; prune or"
+                            + " cluster the model before compiling it");
+        }
         Model transformed = m;
         StringBuilder what = new StringBuilder();
         if (prune != null || nm != null) {

@@ -77,7 +77,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(output);
+        OutputTarget.check(java.util.Arrays.asList(model, hardware.file()), output);
         List<Axis> axes = new ArrayList<>();
         for (String v : vary) {
             axes.add(Axis.parse(v));

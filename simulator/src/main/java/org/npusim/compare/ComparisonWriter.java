@@ -139,7 +139,7 @@ public final class ComparisonWriter {
                 number(j, "a", ch.a());
                 number(j, "b", ch.b());
                 number(j, "delta", ch.delta());
-                number(j, "relative", ch.relative());
+                relative(j, ch.a(), ch.delta(), ch.relative());
                 j.writeEndObject();
             }
             j.writeEndArray();
@@ -153,7 +153,7 @@ public final class ComparisonWriter {
                 number(j, "seconds_a", ch.secondsA());
                 number(j, "seconds_b", ch.secondsB());
                 number(j, "delta_seconds", ch.deltaSeconds());
-                number(j, "relative", ch.relative());
+                relative(j, ch.secondsA(), ch.deltaSeconds(), ch.relative());
                 j.writeStringField("unit_a", ch.layerA().unit().label());
                 j.writeStringField("unit_b", ch.layerB().unit().label());
                 j.writeStringField("bottleneck_a", ch.layerA().bottleneck());
@@ -167,6 +167,18 @@ public final class ComparisonWriter {
             j.writeEndObject();
         }
         out.write("\n");
+    }
+
+    /**
+     * Writes the relative change: null where A is 0 and B is not (no ratio exists; 0 would read as "unchanged"), as
+     * the table prints "-".
+     */
+    private static void relative(JsonGenerator j, double base, double delta, double relative) throws IOException {
+        if (base == 0 && delta != 0) {
+            j.writeNullField("relative");
+        } else {
+            number(j, "relative", relative);
+        }
     }
 
     private static void side(JsonGenerator j, String field, SimulationResult r) throws IOException {

@@ -128,6 +128,10 @@ public final class InputFiles {
         int lo = ActivationRange.typeMin(tensor.type());
         int hi = ActivationRange.typeMax(tensor.type());
         for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new InputException(file, "value " + (i + 1), values[i] + " cannot be quantized: expected a finite"
+                        + " number");
+            }
             out.set(i, QuantizeKernels.affineQuantize(values[i], scale, zp, lo, hi));
         }
         return out;
@@ -139,6 +143,10 @@ public final class InputFiles {
     public static TensorBuffer readCsv(Path file, Tensor tensor) {
         requireSupported(tensor, file.toString());
         String text = new String(readBytes(file), StandardCharsets.UTF_8);
+        // A byte-order mark (spreadsheets save UTF-8 CSV with one) is not part of the first value.
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         String[] tokens = tokens(text);
         long n = tensor.elementCount();
         if (tokens.length != n) {

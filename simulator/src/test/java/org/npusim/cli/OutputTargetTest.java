@@ -29,6 +29,18 @@ final class OutputTargetTest {
     }
 
     @Test
+    void check_outputIsAnInput_refusedNamingTheInput() throws IOException {
+        Path model = tmp.resolve("model.yaml");
+        Files.writeString(model, "schema: npusim.model/v1\n");
+        Path sameByAnotherName = tmp.resolve("sub/../model.yaml");
+        assertThatThrownBy(() -> OutputTarget.check(List.of(tmp.resolve("hw.yaml"), model), tmp.resolve("out.json"),
+                sameByAnotherName)).isInstanceOf(InputException.class)
+                .hasMessage(sameByAnotherName + ": is also an input of the command (" + model
+                        + "); write the output to another file");
+        assertThat(Files.readString(model)).isEqualTo("schema: npusim.model/v1\n");
+    }
+
+    @Test
     void check_samePathTwice_refusedNamingBoth() {
         Path a = tmp.resolve("out.json");
         Path sameByAnotherName = tmp.resolve("sub/../out.json");

@@ -40,6 +40,17 @@ final class VelaCompiledCommandsTest {
     }
 
     @Test
+    void simulate_velaCompiledWithWeightWhatIf_refused() {
+        // Its weights are encoded in the command stream's buffers: pruning or clustering its tensors changes nothing,
+        // which was reported as a +0.0% what-if.
+        for (String[] whatIf : new String[][] {{"--prune", "0.5"}, {"--cluster", "16"}}) {
+            MainTest.Run r = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-310.yaml"), whatIf[0], whatIf[1]);
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains(whatIf[0] + ": the model is compiled by Vela");
+        }
+    }
+
+    @Test
     void inspect_velaCompiledJson_hasTheCommands() throws IOException {
         MainTest.Run r = MainTest.run("inspect", model(), "--format", "json");
         assertThat(r.code()).isZero();

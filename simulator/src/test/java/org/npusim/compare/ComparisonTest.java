@@ -78,4 +78,16 @@ final class ComparisonTest {
         assertThat(s).contains("time").contains("-50.0%").contains("Layers by time change").contains("x: mac -> output");
         assertThat(s.indexOf("Layers by time change")).isLessThan(s.indexOf("Bottleneck changes"));
     }
+
+    @Test
+    void write_json_noRatioFromZero_relativeIsNull() throws IOException {
+        // A layer that took no time in A and 50 ns in B has no relative change; 0 would read as "unchanged".
+        SimulationResult a = result(1_000_000_000L, List.of(layer(0, "x", 0, "none", Unit.NPU), layer(1, "y", 10, "mac", Unit.NPU)));
+        SimulationResult b = result(1_000_000_000L, List.of(layer(0, "x", 50, "mac", Unit.NPU), layer(1, "y", 10, "mac", Unit.NPU)));
+        StringWriter w = new StringWriter();
+        ComparisonWriter.write(Comparison.of(a, b), ComparisonWriter.Format.JSON, 20, w);
+        String s = w.toString();
+        assertThat(s).containsPattern("\"name\" ?: ?\"x\"[^}]*\"relative\" ?: ?null");
+        assertThat(s).containsPattern("\"name\" ?: ?\"y\"[^}]*\"relative\" ?: ?-?[0-9]");
+    }
 }

@@ -568,7 +568,9 @@ final class Resolver {
             for (String memory : layerMemories) {
                 npuNeeds.add(new String[] {"layer_weights", memory});
             }
-            Set<String> npuReach = Set.of(ports.get().axi0().orElseThrow(), ports.get().axi1().orElseThrow());
+            // Both ports may lead to one memory (an SRAM on both AXI ports): a set of one.
+            Set<String> npuReach = new java.util.HashSet<>(List.of(ports.get().axi0().orElseThrow(),
+                    ports.get().axi1().orElseThrow()));
             for (String[] need : npuNeeds) {
                 if (!npuReach.contains(need[1])) {
                     s.error(need[0], "memory '" + need[1] + "' is behind neither NPU port (axi0: " + ports.get().axi0().get()
@@ -621,8 +623,19 @@ final class Resolver {
                 + valid + ")"));
     }
 
+    /**
+     * The fastest clock accepted: the timeline counts picoseconds, so a 10 GHz cycle (100 ps) is resolved to 1%;
+     * faster clocks would quantise every duration (no microcontroller or its NPU comes near).
+     */
+    static final long MAX_CLOCK_HZ = 10_000_000_000L;
+
     private static long frequency(ScalarNode v) {
-        return positive(Frequency.parse(v.text()).hz(), v);
+        long hz = positive(Frequency.parse(v.text()).hz(), v);
+        if (hz > MAX_CLOCK_HZ) {
+            throw new IllegalArgumentException("'" + v.text() + "' is faster than 10 GHz, the fastest clock the"
+                    + " picosecond timeline resolves to 1%");
+        }
+        return hz;
     }
 
     private static int intBytes(ScalarNode v) {

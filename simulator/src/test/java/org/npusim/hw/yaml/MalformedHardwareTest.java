@@ -255,6 +255,9 @@ final class MalformedHardwareTest {
                         "--set npu.clock: expected key.path=value, such as npu.clock=400 MHz"),
                 withSet("--set below a value", List.of("npu.clock.hz=1"),
                         "--set npu.clock.hz=1: npu.clock: is '500 MHz', not a map, so 'npu.clock.hz' cannot be set"),
+                withSet("--set a clock the timeline cannot resolve", List.of("npu.clock=1000000 GHz"),
+                        "--set npu.clock=1000000 GHz: npu.clock: '1000000 GHz' is faster than 10 GHz, the fastest clock"
+                                + " the picosecond timeline resolves to 1%"),
                 withSet("--set with a bad value", List.of("memories.flash.size=lots"),
                         "--set memories.flash.size=lots: memories.flash.size: 'lots' is not a number with a unit; "
                                 + SIZE));

@@ -76,6 +76,16 @@ final class ShippedHardwareTest {
     }
 
     @Test
+    void corstone300_bothNpuPortsToTheSram_loads() {
+        // One SRAM behind both AXI ports is a real system: it was refused with an internal error (a set of the two
+        // port memories built with Set.of, which refuses duplicates).
+        HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"), List.of("ports.axi1=sram"),
+                Optional.empty(), Optional.empty());
+        assertThat(hw.ports().axi1()).contains("sram");
+        assertThat(hw.placement().weights()).isEqualTo("sram");
+    }
+
+    @Test
     void velaFiles_axi1Bandwidth_asVelaIniComments() {
         // Bytes per NPU cycle on the default variant = AXI width x clock scale (ethos-u-facts.md §2.4 table):
         // U55 deep 8 x 0.0625 = 0.5; U55 high-end 8 x 0.125 = 1; U65 high-end 16 x 0.234375 = 3.75;
