@@ -23,6 +23,8 @@ import org.npusim.hw.NpuVariant;
  *     where they fit (Vela's dedicated-sram mode)
  * @param layerWeights graph operators whose weights live elsewhere than {@code weights}
  *     ({@code placement.layer_weights}), with where
+ * @param inputs where the model's inputs live ({@code placement.inputs}; the arena unless placed elsewhere)
+ * @param outputs where the model's outputs live ({@code placement.outputs})
  */
 public record NpuTarget(
         NpuVariant variant,
@@ -33,7 +35,9 @@ public record NpuTarget(
         long cacheSizeBytes,
         boolean weightsNeedDma,
         boolean spilling,
-        SortedMap<Integer, LayerWeights> layerWeights) {
+        SortedMap<Integer, LayerWeights> layerWeights,
+        Channel inputs,
+        Channel outputs) {
 
     /**
      * Where one layer's weights live.
@@ -52,16 +56,19 @@ public record NpuTarget(
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(arena, "arena");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(outputs, "outputs");
         if (clockHz <= 0) {
             throw new IllegalArgumentException("NPU clock must be positive");
         }
         layerWeights = Collections.unmodifiableSortedMap(new TreeMap<>(layerWeights));
     }
 
-    /** A target whose weights all live in one memory. */
+    /** A target whose weights all live in one memory, and the model's inputs and outputs in the arena. */
     public NpuTarget(NpuVariant variant, long clockHz, Channel weights, Channel arena, Channel cache, long cacheSizeBytes,
             boolean weightsNeedDma, boolean spilling) {
-        this(variant, clockHz, weights, arena, cache, cacheSizeBytes, weightsNeedDma, spilling, new TreeMap<>());
+        this(variant, clockHz, weights, arena, cache, cacheSizeBytes, weightsNeedDma, spilling, new TreeMap<>(), arena,
+                arena);
     }
 
     /** Returns the channel through which the NPU reads the weights of graph operator {@code operator}. */

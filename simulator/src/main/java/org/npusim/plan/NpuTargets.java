@@ -38,8 +38,12 @@ public final class NpuTargets {
         SortedMap<Integer, NpuTarget.LayerWeights> layers = new TreeMap<>();
         hw.placement().layerWeights().forEach((layer, memory) ->
                 layers.put(layer, weightHome(hw, npu, memory, "layer_weights." + memory, axi0, axi1)));
+        String inputs = hw.placement().inputs();
+        String outputs = hw.placement().outputs();
+        Channel inputChannel = inputs.equals(arena) ? arenaChannel : channel(hw, npu, inputs, "inputs", axi0, axi1, false);
+        Channel outputChannel = outputs.equals(arena) ? arenaChannel : channel(hw, npu, outputs, "outputs", axi0, axi1, false);
         return Optional.of(new NpuTarget(npu.variant(), npu.clockHz(), all.channel(), arenaChannel, cacheChannel,
-                hw.placement().cacheSizeBytes(), all.needDma(), !arena.equals(cache), layers));
+                hw.placement().cacheSizeBytes(), all.needDma(), !arena.equals(cache), layers, inputChannel, outputChannel));
     }
 
     /** Returns how the NPU reads weights stored in {@code memory}. */

@@ -671,6 +671,17 @@ public final class Planner {
                 homes[t] = target.cache();
             }
         }
+        // The model's inputs and outputs live where the placement puts them (placement.inputs, .outputs).
+        for (int t : g.inputs()) {
+            if (t >= 0 && !tensors.constant[t]) {
+                homes[t] = target.inputs();
+            }
+        }
+        for (int t : g.outputs()) {
+            if (t >= 0 && !tensors.constant[t]) {
+                homes[t] = target.outputs();
+            }
+        }
         if (!target.spilling()) {
             return homes;
         }

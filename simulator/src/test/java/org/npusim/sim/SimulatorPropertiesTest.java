@@ -167,6 +167,28 @@ final class SimulatorPropertiesTest {
         }
     }
 
+    /**
+     * placement.inputs and placement.outputs move the model's input and output for the NPU as for the CPU: the first
+     * layer reads its input from DDR, the last writes its output there. They were ignored on NPU systems.
+     */
+    @Test
+    void simulate_modelInputsAndOutputsPlaced_npuReadsAndWritesThere() {
+        Model m = ModelDescriptions.load(ROOT.resolve("models/ds_cnn_small.yaml"));
+        long inputBytes = m.main().tensor(m.main().inputs()[0]).sizeBytes();
+        SimulationResult base = run(m, hw("hwconfigs/corstone-300.yaml", null, null)).result();
+        SimulationResult placed = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "placement.inputs=ddr",
+                "placement.outputs=ddr")).result();
+        LayerResult first = placed.layers().get(0);
+        LayerResult last = placed.layers().get(placed.layers().size() - 1);
+        assertThat(first.traffic().get("ddr").readBytes() - base.layers().get(0).traffic().get("ddr").readBytes())
+                .isGreaterThanOrEqualTo(inputBytes);
+        assertThat(last.traffic().get("ddr").writeBytes()).isPositive();
+        assertThat(base.layers().get(base.layers().size() - 1).traffic().getOrDefault("ddr",
+                new org.npusim.result.MemoryTraffic(0, 0)).writeBytes()).isZero();
+        assertThatThrownBy(() -> run(m, hw("hwconfigs/corstone-300.yaml", null, null, "placement.outputs=itcm")))
+                .isInstanceOf(InputException.class).hasMessageContaining("placement.outputs: memory itcm is not behind an NPU AXI port");
+    }
+
     private static String[] concat(String[] a, String b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;
