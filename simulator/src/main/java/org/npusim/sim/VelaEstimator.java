@@ -39,9 +39,15 @@ public final class VelaEstimator {
         this.shram = new MemoryTiming("shram", plan.npu().variant().axiBytesPerCycle(), 1, 0, 0);
     }
 
-    /** The estimate of one NPU step, in NPU cycles. */
+    /**
+     * The estimate of one NPU step, in NPU cycles.
+     *
+     * @param dmaCycles what the step's weight, LUT or copy transfers keep busy, for the report: the DMA engine and
+     *     the port it reads through, each for the whole transfer (Vela counts it in {@code npuCycles}, not in the
+     *     access cycles, so it takes no part in the maximum)
+     */
     public record Estimate(OpCost compute, double npuCycles, Map<String, Double> accessCycles, double totalCycles,
-            String bottleneck, ByteCounter bytes, double slackCycles) {}
+            String bottleneck, ByteCounter bytes, double slackCycles, Map<String, Double> dmaCycles) {}
 
     /**
      * Returns the estimates of every NPU step in plan order (CPU steps get none). Each step's DMA hides under the
@@ -75,13 +81,15 @@ public final class VelaEstimator {
     public Estimate estimate(Step.Dma d, double slackPrevious) {
         ByteCounter bytes = new ByteCounter();
         double npu = 0;
+        Map<String, Double> dma = new TreeMap<>();
         if (d.crossesMemories()) {
-            npu = Math.max(DmaModel.transferCycles(d.source().channel().timing(), d.destination().channel().timing(), d.bytes())
-                    - slackPrevious, 0);
+            double transfer = DmaModel.transferCycles(d.source().channel().timing(), d.destination().channel().timing(), d.bytes());
+            npu = Math.max(transfer - slackPrevious, 0);
+            dmaBusy(dma, d.source().channel(), transfer);
             bytes.read(d.source().channel().memory(), d.bytes());
             bytes.write(d.destination().channel().memory(), d.bytes());
         }
-        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, FixedResource.DMA.label(), bytes, 0);
+        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, FixedResource.DMA.label(), bytes, 0, dma);
     }
 
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */
@@ -101,10 +109,12 @@ public final class VelaEstimator {
         bytes.write(s.ofm().channel().memory(), work.ofmBytes());
 
         double dmaMisc = 0;
+        Map<String, Double> dma = new TreeMap<>();
         if (s.lutBytes() > 0) {
             // The LUT is a constant of the operator: it lives with the operator's weights.
             Channel lutSource = work.constants();
             dmaMisc += DmaModel.transferCycles(lutSource.timing(), shram, s.lutBytes());
+            dmaBusy(dma, lutSource, dmaMisc);
             bytes.read(lutSource.memory(), s.lutBytes());
         }
         double npu;
@@ -118,6 +128,7 @@ public final class VelaEstimator {
             MemoryTiming dst = w.buffer().timing();
             double first = DmaModel.transferCycles(src, dst, roundUp16(w.encoded().slice(0)));
             double full = w.fullTransferCycles();
+            dmaBusy(dma, w.source(), full);
             if (w.buffering() == WeightPlan.Buffering.DOUBLE) {
                 npu = Math.max(full - slackPrevious + slackSelf, compute.cycles() + Math.max(first - slackPrevious, 0)) + dmaMisc;
             } else {
@@ -147,7 +158,13 @@ public final class VelaEstimator {
                 bottleneck = e.getKey();
             }
         }
-        return new Estimate(compute, npu, access, total, bottleneck, bytes, slackSelf);
+        return new Estimate(compute, npu, access, total, bottleneck, bytes, slackSelf, dma);
+    }
+
+    /** Adds a transfer of {@code cycles} read from {@code source} to the DMA's busy time and the source port's. */
+    private static void dmaBusy(Map<String, Double> dma, Channel source, double cycles) {
+        dma.merge(FixedResource.DMA.label(), cycles, Double::sum);
+        dma.merge(source.label(), cycles, Double::sum);
     }
 
     private static void charge(Map<String, Double> access, Channel c, double bytes) {
@@ -167,6 +184,9 @@ public final class VelaEstimator {
         for (Map.Entry<String, Double> a : e.accessCycles().entrySet()) {
             busy.put(a.getKey(), npu.toPs(a.getValue()));
         }
+        // A transfer is busy for at most the step. (The MAC and output stages are reported as Vela counts them,
+        // stage cycles times blocks, which can exceed the step's total: Vela's total is not their sum.)
+        e.dmaCycles().forEach((r, c) -> busy.merge(r, Math.min(duration, npu.toPs(c)), (x, y) -> Math.min(duration, x + y)));
         long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration);
         return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.min(duration, bottleneckPs), busy,
                 Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);

@@ -189,6 +189,24 @@ final class SimulatorPropertiesTest {
                 .isInstanceOf(InputException.class).hasMessageContaining("placement.outputs: memory itcm is not behind an NPU AXI port");
     }
 
+    /**
+     * In the Vela-compatible mode a layer bound by its weight DMA shows the DMA, and the port it reads through, busy:
+     * both were missing from its busy cycles (and the run's), although the report named the DMA its bottleneck.
+     */
+    @Test
+    void simulate_velaMode_dmaBoundLayers_showTheDmaBusy() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "simulation.overlap=false",
+                "simulation.contention=false")).result();
+        List<LayerResult> dmaBound = r.layers().stream().filter(l -> l.bottleneck().equals("dma")).toList();
+        assertThat(dmaBound).isNotEmpty();
+        for (LayerResult l : dmaBound) {
+            assertThat(l.busyCycles().get("dma")).as("layer %d", l.index()).isPositive().isLessThanOrEqualTo(l.cycles());
+            assertThat(l.busyCycles().get("axi1:ddr")).as("layer %d", l.index()).isPositive();
+        }
+        assertThat(r.total().utilization().get("dma")).isGreaterThan(0.1);
+    }
+
     private static String[] concat(String[] a, String b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;
