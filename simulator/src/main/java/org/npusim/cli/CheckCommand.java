@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(java.util.Arrays.asList(model, hardware.file()), output);
+        OutputTarget.check(Arrays.asList(model, hardware.file()), output);
         Model m = ModelFiles.load(model);
         HardwareConfig hw = hardware.load();
         long invocation = CortexMCostModel.of(hw).npuInvocationCycles();

@@ -2,6 +2,7 @@
 package org.npusim.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.npusim.compare.Comparison;
 import org.npusim.compare.ComparisonWriter;
@@ -41,7 +42,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(java.util.Arrays.asList(a, b), output);
+        OutputTarget.check(Arrays.asList(a, b), output);
         if (top < 0) {
             throw new InputException("", "--top", "expected a number of layers, 0 or more; got " + top);
         }

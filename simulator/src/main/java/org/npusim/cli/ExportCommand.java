@@ -2,6 +2,7 @@
 package org.npusim.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.npusim.graph.Model;
 import org.npusim.tflite.TfliteWriter;
@@ -22,7 +23,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(java.util.Arrays.asList(model), output);
+        OutputTarget.check(Arrays.asList(model), output);
         Model m = ModelFiles.load(model);
         OutputTarget.writeBinary(output, TfliteWriter.write(m));
         return Main.OK;

@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -59,7 +60,7 @@ final class HwCommand {
 
         @Override
         public Integer call() {
-            OutputTarget.check(java.util.Arrays.asList(file), output);
+            OutputTarget.check(Arrays.asList(file), output);
             HardwareConfig hw = HardwareLoader.load(file, overrides.overrides());
             String text = format == Format.JSON ? ResolvedWriter.json(hw) : ResolvedWriter.yaml(hw);
             OutputTarget.write(output, spec.commandLine().getOut(), w -> w.write(text));

@@ -3,6 +3,7 @@ package org.npusim.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
@@ -44,7 +45,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(java.util.Arrays.asList(model), output);
+        OutputTarget.check(Arrays.asList(model), output);
         NpuVariant variant = NpuVariant.fromLabel(npu).orElseThrow(() -> new InputException("", "--npu",
                 "unknown variant '" + npu + "'; expected one of " + NpuVariant.labels()));
         Model m = ModelFiles.load(model);

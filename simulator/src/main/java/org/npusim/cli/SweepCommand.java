@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -77,7 +78,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputTarget.check(java.util.Arrays.asList(model, hardware.file()), output);
+        OutputTarget.check(Arrays.asList(model, hardware.file()), output);
         List<Axis> axes = new ArrayList<>();
         for (String v : vary) {
             axes.add(Axis.parse(v));

@@ -56,20 +56,18 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule) {
                 delta[Math.min(operators - 1, last[t]) + 1] -= g.tensor(t).sizeBytes();
             }
         }
-        boolean npuScheduled = plan.fastStoragePeak().isPresent();
+        // With the NPU schedule's peak known, only the CPU operators' live tensors are counted besides it.
         boolean[] counts = new boolean[operators];
+        Arrays.fill(counts, plan.fastStoragePeak().isEmpty());
         for (Step s : plan.steps()) {
             if (s instanceof Step.Cpu && s.operator() >= 0) {
                 counts[s.operator()] = true;
             }
         }
-        if (!npuScheduled) {
-            Arrays.fill(counts, true);
-        }
         long live = 0;
         long peak = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::bytes).orElse(0L);
         int at = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::operator).orElse(-1);
-        boolean npuSchedule = npuScheduled;
+        boolean npuSchedule = plan.fastStoragePeak().isPresent();
         for (int op = 0; op < operators; op++) {
             live += delta[op];
             if (counts[op] && live > peak) {

@@ -111,25 +111,46 @@ final class Cascading {
     }
 
     /**
-     * Returns the fast-storage use of the maximum-performance schedule: whole feature maps, and each operation's
-     * weight buffers ({@code bufferBytes}) while it runs; per operation, and last the peak over the schedule's time
-     * steps (those after the last operation included, where the outputs are kept).
+     * The fast-storage use of the maximum-performance schedule: whole feature maps.
+     *
+     * @param featureMapBytes per operation, the feature maps in fast storage while it runs
+     * @param peakFeatureMapBytes the most over the schedule's time steps (those after the last operation included,
+     *     where the outputs are kept)
      */
-    long[] usageBytes(long[] bufferBytes) {
+    record Usage(long[] featureMapBytes, long peakFeatureMapBytes) {
+
+        /**
+         * Returns the peak with each operation's weight buffers ({@code bufferBytes}) in use while it runs: every
+         * operation has a time step of its own in this schedule, so a buffer adds to that step only.
+         */
+        long peakBytes(long[] bufferBytes) {
+            long peak = peakFeatureMapBytes;
+            for (int i = 0; i < featureMapBytes.length; i++) {
+                if (bufferBytes[i] > 0) {
+                    peak = Math.max(peak, featureMapBytes[i] + roundUp16(bufferBytes[i]));
+                }
+            }
+            return peak;
+        }
+    }
+
+    /** Returns the fast-storage use of the maximum-performance schedule. */
+    Usage maxPerformanceUsage() {
         Cost[] costs = new Cost[n];
         for (int i = 0; i < n; i++) {
             Op o = ops.get(i);
-            costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), bufferBytes[i]);
+            costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), 0);
         }
         Snapshot snap = snapshot(new int[n], costs, new HashMap<>());
-        long[] out = new long[n + 1];
+        long[] perOp = new long[n];
         for (int i = 0; i < n; i++) {
-            out[i] = snap.usage[snap.time[i]];
+            perOp[i] = snap.usage[snap.time[i]];
         }
+        long peak = 0;
         for (long u : snap.usage) {
-            out[n] = Math.max(out[n], u);
+            peak = Math.max(peak, u);
         }
-        return out;
+        return new Usage(perOp, peak);
     }
 
     /** Runs Vela's cascading and returns the final block configs, cascades and fast-storage use. */

@@ -185,16 +185,17 @@ public final class Planner {
             int ops = input.ops().size();
             // The arena's need is the feature maps (weight buffers take what is left: WeightBuffering's limit); the
             // decision to cascade counts the buffers too, as Vela's does.
-            long[] featureMaps = input.cascading().usageBytes(new long[ops]);
+            Cascading.Usage usage = input.cascading().maxPerformanceUsage();
             for (int k = 0; k < ops; k++) {
-                peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[k], input.ops().get(k).op().sourceOperator()));
+                peak = peak.max(new ExecutionPlan.FastStoragePeak(usage.featureMapBytes()[k],
+                        input.ops().get(k).op().sourceOperator()));
             }
             // The peak may lie after the last operation (outputs kept): it is charged to that operation.
             if (ops > 0) {
-                peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[ops],
+                peak = peak.max(new ExecutionPlan.FastStoragePeak(usage.peakFeatureMapBytes(),
                         input.ops().get(ops - 1).op().sourceOperator()));
             }
-            if (input.cascading().usageBytes(buffers)[ops] >= target.cacheSizeBytes()) {
+            if (usage.peakBytes(buffers) >= target.cacheSizeBytes()) {
                 Cascading.Result c = input.cascading().run();
                 for (int k = 0; k < input.ops().size(); k++) {
                     int i = input.positions()[k];

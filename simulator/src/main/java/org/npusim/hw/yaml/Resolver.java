@@ -4,6 +4,7 @@ package org.npusim.hw.yaml;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -569,7 +570,7 @@ final class Resolver {
                 npuNeeds.add(new String[] {"layer_weights", memory});
             }
             // Both ports may lead to one memory (an SRAM on both AXI ports): a set of one.
-            Set<String> npuReach = new java.util.HashSet<>(List.of(ports.get().axi0().orElseThrow(),
+            Set<String> npuReach = new HashSet<>(List.of(ports.get().axi0().orElseThrow(),
                     ports.get().axi1().orElseThrow()));
             for (String[] need : npuNeeds) {
                 if (!npuReach.contains(need[1])) {
