@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.compression;
 
+import java.util.Arrays;
+
 /**
  * Chooses the Golomb-Rice parameters of each slice of a section (ethos-u-facts.md §5.4; Vela 3.10
  * {@code mlw_encode.c: search_grc_params}). The search is Viterbi-like: for every value and every parameter
@@ -154,21 +156,28 @@ final class GrcSearch {
         int best = 0;
         long beforeLo = BEFORE_LOW[0];
         long beforeHi = BEFORE_HIGH[0];
+        // Loop invariants between changes of the cheapest, kept in variables: the compiler does not hoist them
+        // out of a loop that changes them, and each saves an operation per value.
+        long overBaseHi = uncompressedOver + beforeHi;
+        long switchedToLo = FORTY - beforeLo;
+        long switchedToHi = FORTY - beforeHi;
+        long[] leastOf = leastTable(best, uncompressedAdd);
         for (int i = 0; i < n; i++) {
             int v = values[i] & (Palette.CODES - 1);
             long addLo = LANES_LOW[v];
             long addHi = LANES_HIGH[v] + uncompressedAdd;
             long overLo = (lo + (OVER_LOW[v] + beforeLo)) & HIGH_BITS;
-            long overHi = (hi + (OVER_HIGH[v] + uncompressedOver + beforeHi)) & HIGH_BITS;
+            long overHi = (hi + (OVER_HIGH[v] + overBaseHi)) & HIGH_BITS;
             long flags = overLo | overHi >>> 1;
             sw[i + 1] = (int) (flags | flags >>> 34);
             // The cheapest lane was 0 and did not switch, unless it cannot code the value: it now holds the
-            // value's bits, or 127. Reading the bits from the addends (87 where the value cannot be coded: lane 5,
-            // divisor 5, codes every value in at most 21 bits, so its result is negative and the test fails as it
-            // must) keeps this off the chain of dependent steps from one value to the next.
-            long least = lane(addLo, addHi, best);
-            lo = clamped(lo, overLo, FORTY - beforeLo) + (addLo - least);
-            hi = clamped(hi, overHi, FORTY - beforeHi) + (addHi - least);
+            // value's bits, or 127. Reading the bits from a table of the cheapest configuration's addends (87
+            // where the value cannot be coded: lane 5, divisor 5, codes every value in at most 21 bits, so its
+            // result is negative and the test fails as it must) keeps this off the chain of dependent steps from
+            // one value to the next, in one load.
+            long least = leastOf[v];
+            lo = clamped(lo, overLo, switchedToLo) + (addLo - least);
+            hi = clamped(hi, overHi, switchedToHi) + (addHi - least);
             if (((lo | hi) & HIGH_BITS) != 0) {
                 long afterLo = lo + least + beforeLo;
                 long afterHi = hi + least + beforeHi;
@@ -176,6 +185,10 @@ final class GrcSearch {
                 best = first(afterLo, afterHi, least);
                 beforeLo = BEFORE_LOW[best];
                 beforeHi = BEFORE_HIGH[best];
+                overBaseHi = uncompressedOver + beforeHi;
+                switchedToLo = FORTY - beforeLo;
+                switchedToHi = FORTY - beforeHi;
+                leastOf = leastTable(best, uncompressedAdd);
                 lo = afterLo - least - beforeLo;
                 hi = afterHi - least - beforeHi;
                 // The new cheapest is the one switched from in the step into position i + 2.
@@ -218,6 +231,7 @@ final class GrcSearch {
         long lanes = c < 8 ? lo : hi;
         return ((lanes >>> ((c & 7) << 3)) & 0x7F) * ONES;
     }
+
 
     /** Per configuration c: one in the lanes of the configurations before c, in the low and high long. */
     private static final long[] BEFORE_LOW = new long[16];
@@ -306,6 +320,38 @@ final class GrcSearch {
             OVER_LOW[v] = over[0];
             OVER_HIGH[v] = over[1];
         }
+    }
+
+    /**
+     * Per weight configuration c < 12 and value v: lane c of the value's addends ({@link #LANES_LOW},
+     * {@link #LANES_HIGH}) in every lane. The uncompressed configuration's addend is the same for every value and
+     * is set per search ({@link #leastTable}).
+     */
+    private static final long[][] LEAST = new long[UNCOMPRESSED][Palette.CODES];
+    /** The uncompressed configuration's addends in every lane, for the search under way. */
+    private final long[] uncompressedLeast = new long[Palette.CODES];
+    /** The addend {@link #uncompressedLeast} holds (lane 12 of the high long), or −1 before the first fill. */
+    private long uncompressedLeastFor = -1;
+
+    static {
+        for (int c = 0; c < UNCOMPRESSED; c++) {
+            for (int v = 0; v < Palette.CODES; v++) {
+                LEAST[c][v] = lane(LANES_LOW[v], LANES_HIGH[v], c);
+            }
+        }
+    }
+
+    /** Returns per value the addend of configuration {@code c} in every lane (see {@link #LEAST}). */
+    private long[] leastTable(int c, long uncompressedAdd) {
+        if (c < UNCOMPRESSED) {
+            return LEAST[c];
+        }
+        // Only reached when the uncompressed configuration becomes the cheapest: filled then, not per search.
+        if (uncompressedLeastFor != uncompressedAdd) {
+            Arrays.fill(uncompressedLeast, lane(0, uncompressedAdd, UNCOMPRESSED));
+            uncompressedLeastFor = uncompressedAdd;
+        }
+        return uncompressedLeast;
     }
 
     /**
