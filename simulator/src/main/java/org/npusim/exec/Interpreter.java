@@ -32,6 +32,13 @@ public final class Interpreter {
     private Interpreter(Model model) {
         this.model = model;
         this.graph = model.main();
+        for (Tensor t : graph.tensors()) {
+            if (!TensorBuffer.holds(t.shape())) {
+                throw new InputException(model.name(), "tensor " + t.index() + " '" + t.name() + "'", "shape " + t.shape()
+                        + " has " + t.shape().elementCount() + " elements, more than the functional executor can hold ("
+                        + (Integer.MAX_VALUE - 8) + ")");
+            }
+        }
         this.constants = decodeConstants(model.name(), graph);
         this.steps = new Step[graph.operators().size()];
         for (Operator op : graph.operators()) {

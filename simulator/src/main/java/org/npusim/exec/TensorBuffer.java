@@ -47,10 +47,15 @@ public final class TensorBuffer {
         }
     }
 
+    /** Returns whether a buffer can hold a tensor of {@code shape} (a Java array's length bounds it). */
+    static boolean holds(Shape shape) {
+        return shape.elementCount() <= Integer.MAX_VALUE - 8;
+    }
+
     /** Returns a zero-filled buffer of the given type and shape. */
     public static TensorBuffer allocate(ElementType type, Shape shape) {
         long count = shape.elementCount();
-        if (count > Integer.MAX_VALUE - 8) {
+        if (!holds(shape)) {
             throw new IllegalArgumentException("tensor of shape " + shape + " has too many elements to hold");
         }
         int n = (int) count;

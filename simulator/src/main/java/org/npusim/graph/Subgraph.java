@@ -45,9 +45,56 @@ public record Subgraph(
             checkRefs(what + "input", op.inputs(), tensors.size(), true);
             checkRefs(what + "output", op.outputs(), tensors.size(), false);
             checkRefs(what + "intermediate", op.intermediates(), tensors.size(), false);
+            checkOperands(what, op, tensors, inputs);
         }
         checkRefs("subgraph input", inputs, tensors.size(), false);
         checkRefs("subgraph output", outputs, tensors.size(), false);
+    }
+
+    /**
+     * Checks what every reader of the graph relies on: the inputs an operator cannot do without are present, and
+     * no operator writes a constant or a subgraph input. The inputs checked here are those that name the tensor an
+     * operator works on, which TFLite requires: the first input of every operator that has inputs (no builtin
+     * operator takes it as optional) and the weights of the convolutions and fully connected layers. Other
+     * operands are checked by their readers, which leave an operator they cannot read to the CPU with a reason
+     * (simulation) or refuse it naming the operand (the functional executor).
+     */
+    private static void checkOperands(String what, Operator op, List<Tensor> tensors, int[] subgraphInputs) {
+        for (int slot : requiredInputs(op)) {
+            if (op.input(slot) == Operator.OMITTED) {
+                throw new IllegalArgumentException(what + "input " + slot + " is missing");
+            }
+        }
+        for (int k = 0; k < op.outputCount(); k++) {
+            int t = op.output(k);
+            if (tensors.get(t).isConstant()) {
+                throw new IllegalArgumentException(what + "writes tensor " + t + " ('" + tensors.get(t).name()
+                        + "'), which is a constant");
+            }
+            for (int in : subgraphInputs) {
+                if (in == t) {
+                    throw new IllegalArgumentException(what + "writes tensor " + t + " ('" + tensors.get(t).name()
+                            + "'), which is a subgraph input");
+                }
+            }
+        }
+    }
+
+    private static final int[] FIRST = {0};
+    private static final int[] FIRST_TWO = {0, 1};
+    private static final int[] FIRST_THREE = {0, 1, 2};
+
+    private static int[] requiredInputs(Operator op) {
+        if (op.inputCount() == 0 || op.code().is(BuiltinOperator.CUSTOM)) {
+            return new int[0];
+        }
+        // A builtin this version does not know still takes its first input as required, as every known one does.
+        BuiltinOperator b = op.code().builtin().orElse(BuiltinOperator.CUSTOM);
+        return switch (b) {
+            case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED -> FIRST_TWO;
+            case TRANSPOSE_CONV -> FIRST_THREE;
+            default -> FIRST;
+        };
     }
 
     private static void checkRefs(String what, int[] refs, int count, boolean allowOmitted) {

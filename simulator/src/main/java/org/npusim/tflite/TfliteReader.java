@@ -284,7 +284,53 @@ public final class TfliteReader {
                         + " bytes but a " + type.label() + " tensor of shape " + shape + " needs " + expected);
             }
         }
+        if (quant.isPresent()) {
+            checkQuantization(quant.get(), type, shape, data != null);
+        }
         return new Tensor(index, name, type, shape, quant, Optional.ofNullable(data), variable);
+    }
+
+    /**
+     * Refuses quantization parameters no TFLite kernel can use: a scale that is not finite or is negative (or zero
+     * on an activation: a constant's channel of zeros may have a zero scale), a zero point outside the values of
+     * the tensor's type. (The quantized dimension is not checked: converted models carry per-channel biases
+     * whose dimension is the filter's, such as person_detect's, and TFLite reads them.)
+     */
+    private static void checkQuantization(Quantization q, ElementType type, Shape shape, boolean constant) {
+        float[] scales = q.scales();
+        for (int i = 0; i < scales.length; i++) {
+            float s = scales[i];
+            if (!Float.isFinite(s) || s < 0 || (s == 0 && !constant)) {
+                throw new FlatFormatException("quantization.scale[" + i + "]", "scale " + s + " is not a positive finite number");
+            }
+        }
+        long low;
+        long high;
+        switch (type) {
+            case INT8 -> {
+                low = Byte.MIN_VALUE;
+                high = Byte.MAX_VALUE;
+            }
+            case UINT8 -> {
+                low = 0;
+                high = 255;
+            }
+            case INT16 -> {
+                low = Short.MIN_VALUE;
+                high = Short.MAX_VALUE;
+            }
+            default -> {
+                low = Long.MIN_VALUE;
+                high = Long.MAX_VALUE;
+            }
+        }
+        long[] zeroPoints = q.zeroPoints();
+        for (int i = 0; i < zeroPoints.length; i++) {
+            if (zeroPoints[i] < low || zeroPoints[i] > high) {
+                throw new FlatFormatException("quantization.zero_point[" + i + "]", "zero point " + zeroPoints[i]
+                        + " is outside the values of a " + type.label() + " tensor (" + low + ".." + high + ")");
+            }
+        }
     }
 
     private Optional<Quantization> readQuantization(int t) {

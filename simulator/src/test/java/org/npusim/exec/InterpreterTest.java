@@ -70,6 +70,17 @@ final class InterpreterTest {
     }
 
     @Test
+    void of_tensorTooLargeToHold_isRefusedNamingTheTensor() {
+        OneOp m = new OneOp();
+        m.tensor("x", ElementType.INT8, Shape.of(1, 65536, 65536, 1), 1f, 0, null);
+        m.tensor("y", ElementType.INT8, Shape.of(1, 65536, 65536, 1), 1f, 0, null);
+        assertThatThrownBy(() -> m.build(BuiltinOperator.RELU, new OpOptions.NoOptions(), 0))
+                .isInstanceOf(InputException.class)
+                .hasMessage("test: tensor 0 'x': shape 1x65536x65536x1 has 4294967296 elements, more than the"
+                        + " functional executor can hold (2147483639)");
+    }
+
+    @Test
     void of_unsupportedOperator_namesOperatorAndLayer() {
         OneOp m = new OneOp();
         m.tensor("x", ElementType.INT8, Shape.of(4), 1f, 0, null);

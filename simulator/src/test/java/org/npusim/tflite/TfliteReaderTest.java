@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.npusim.errors.InputException;
@@ -20,7 +22,11 @@ import org.npusim.graph.Model;
 import org.npusim.graph.OpKind;
 import org.npusim.graph.OpOptions;
 import org.npusim.graph.Operator;
+import org.npusim.graph.OperatorCode;
+import org.npusim.graph.Quantization;
+import org.npusim.graph.Shape;
 import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
 import org.npusim.testsupport.SharedData;
 
 final class TfliteReaderTest {
@@ -114,6 +120,41 @@ final class TfliteReaderTest {
             }
         }
         assertThat(compared).isGreaterThanOrEqualTo(6);
+    }
+
+    /** A RELU from an int8 input with the given quantization to an ordinary int8 output, written as TFLite. */
+    private static byte[] reluWithInputQuantization(float scale, long zeroPoint) {
+        Tensor in = new Tensor(0, "in", ElementType.INT8, Shape.of(1, 4), Optional.of(Quantization.perTensor(scale, zeroPoint)),
+                Optional.empty(), false);
+        Tensor out = new Tensor(1, "out", ElementType.INT8, Shape.of(1, 4), Optional.of(Quantization.perTensor(0.1f, 0)),
+                Optional.empty(), false);
+        Operator relu = new Operator(0, OperatorCode.of(BuiltinOperator.RELU), new int[] {0}, new int[] {1}, new int[0],
+                new OpOptions.NoOptions());
+        Subgraph g = Subgraph.of("main", List.of(in, out), List.of(relu), new int[] {0}, new int[] {1});
+        return TfliteWriter.write(new Model("q", "", 3, List.of(g)));
+    }
+
+    @Test
+    void read_zeroPointOutsideTheTensorType_failsNamingTheTensor() {
+        byte[] bytes = reluWithInputQuantization(0.1f, 40_000);
+        assertThatThrownBy(() -> TfliteReader.read(ByteBuffer.wrap(bytes), "zp.tflite", "zp"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("zp.tflite: subgraphs[0].tensors[0].quantization.zero_point[0]: zero point 40000 is outside the"
+                        + " values of a int8 tensor (-128..127)");
+    }
+
+    @Test
+    void read_activationScaleNotPositiveAndFinite_fails() {
+        for (float scale : new float[] {0f, -0.5f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            byte[] bytes = reluWithInputQuantization(scale, 0);
+            assertThatThrownBy(() -> TfliteReader.read(ByteBuffer.wrap(bytes), "s.tflite", "s"))
+                    .as("scale %s", scale)
+                    .isInstanceOf(InputException.class)
+                    .hasMessage("s.tflite: subgraphs[0].tensors[0].quantization.scale[0]: scale " + scale
+                            + " is not a positive finite number");
+        }
+        assertThat(TfliteReader.read(ByteBuffer.wrap(reluWithInputQuantization(0.5f, 127)), "ok.tflite", "ok").main()
+                .operators()).hasSize(1);
     }
 
     @Test
