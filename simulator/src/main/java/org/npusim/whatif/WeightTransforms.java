@@ -62,8 +62,8 @@ public final class WeightTransforms {
      * is what the Ethos-U palette sees. A layer with no more distinct values than clusters is unchanged.
      *
      * <p>With {@code preserveSparsity}, zeros are their own cluster (counted in {@code clusters}: the non-zero
-     * weights get {@code max(1, clusters − 1)} clusters) and a non-zero weight never becomes zero (a centroid
-     * that rounds to 0 is moved to ±1), as sparsity-preserving clustering does. Without it, zeros are clustered
+     * weights get {@code max(1, clusters − 1)} clusters) and a non-zero weight never becomes zero (a cluster
+     * whose mean rounds to 0 moves as a whole to ±1, the side of its mean), as sparsity-preserving clustering does. Without it, zeros are clustered
      * like any value and may move.
      *
      * @throws InputException when {@code clusters} is outside 1…256 or a weighted layer's weights are not int8
@@ -247,6 +247,23 @@ public final class WeightTransforms {
             return;
         }
         int[] mapping = kmeans(count, effective, new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (t.index() + 1))));
+        if (preserveSparsity) {
+            // A cluster whose mean rounds to 0 moves as one to ±1, the side of its mean, so that it stays one value.
+            // 1-D k-means clusters are intervals, and without the zero bin at most one of them can have a mean
+            // within half a step of 0.
+            long sum = 0;
+            for (int b = 0; b < count.length; b++) {
+                if (mapping[b] == 0) {
+                    sum += count[b] * (b - 255);
+                }
+            }
+            int moved = sum >= 0 ? 1 : -1;
+            for (int b = 0; b < count.length; b++) {
+                if (mapping[b] == 0) {
+                    mapping[b] = moved;
+                }
+            }
+        }
         for (int k = 0; k < n; k++) {
             int zp = ch.zeroPoint[ch.channel(k)];
             int d = data[k] - zp;
@@ -254,9 +271,6 @@ public final class WeightTransforms {
                 continue;
             }
             int v = mapping[d + 255];
-            if (preserveSparsity && v == 0) {
-                v = d > 0 ? 1 : -1;
-            }
             data[k] = (byte) Math.max(-128, Math.min(127, zp + v));
         }
     }

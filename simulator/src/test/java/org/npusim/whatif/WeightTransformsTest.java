@@ -86,6 +86,24 @@ class WeightTransformsTest {
     }
 
     @Test
+    void cluster_preserveSparsity_aClusterAroundZeroStaysOneValue() {
+        // 8 zeros and ±1, ±2, ±3 four times each: with 2 clusters (the zeros and one more), the non-zero cluster's
+        // mean is 0. It must become one value (+1, its mean being on neither side), not +1 and −1 by each
+        // weight's sign, which would leave 3 values where 2 were asked for.
+        byte[] w = new byte[32];
+        int[] values = {1, -1, 2, -2, 3, -3};
+        for (int k = 0; k < 24; k++) {
+            w[k] = (byte) values[k % 6];
+        }
+        Model m = TinyGraphs.model(TinyGraphs.conv(w, 4, 1, 1, 8, 2, 2));
+        Set<Byte> after = new HashSet<>();
+        for (byte v : weights(WeightTransforms.cluster(m, 2, 7, true))) {
+            after.add(v);
+        }
+        assertThat(after).containsExactlyInAnyOrder((byte) 0, (byte) 1);
+    }
+
+    @Test
     void cluster_moreClustersThanValues_leavesTheLayerUnchanged() {
         assertThat(weights(WeightTransforms.cluster(conv32(), 256, 0, false))).containsExactly(weights(conv32()));
     }
