@@ -70,13 +70,18 @@ public final class NpuTargets {
             throw new InputException(hw.name(), "placement." + role,
                     "memory " + memory + " is not behind an NPU AXI port (axi0: " + axi0 + ", axi1: " + axi1.orElse("none") + ")");
         }
-        return new Channel(port, memory, timing(hw.memory(memory), npu.clockHz()));
+        return new Channel(port, memory, timing(hw.memory(memory), npu.clockHz(), npu.variant().axiBytesPerCycle()));
     }
 
-    /** Returns a memory's timing in NPU cycles: bandwidth per NPU cycle, latencies converted from picoseconds. */
-    public static MemoryTiming timing(MemoryConfig m, long npuClockHz) {
+    /**
+     * Returns a memory's timing in NPU cycles as the NPU sees it through an AXI port: bandwidth per NPU cycle,
+     * latencies converted from picoseconds. The port moves at most its data width per NPU cycle (8 B on U55, 16 B
+     * on U65: ethos-u-facts.md §2.2), so a wider or faster memory behind it is capped there; Vela's bandwidth,
+     * the AXI width times a clock scale of at most 1, is the same figure.
+     */
+    static MemoryTiming timing(MemoryConfig m, long npuClockHz, int axiBytesPerCycle) {
         double cyclesPerPs = npuClockHz / PS_PER_SECOND;
-        return new MemoryTiming(m.name(), m.bytesPerCycle(npuClockHz), m.burstLengthBytes(),
+        return new MemoryTiming(m.name(), Math.min(m.bytesPerCycle(npuClockHz), axiBytesPerCycle), m.burstLengthBytes(),
                 Math.round(m.readLatencyPs() * cyclesPerPs * 1e6) / 1e6, Math.round(m.writeLatencyPs() * cyclesPerPs * 1e6) / 1e6);
     }
 }
