@@ -196,6 +196,7 @@ final class SimulateCommand implements Callable<Integer> {
             what.append(what.length() > 0 ? ", " : "").append("cluster ").append(cluster)
                     .append(preserveSparsity ? " (zeros kept)" : "");
         }
+        WeightTransforms.untouched(m).ifPresent(u -> what.append("; ").append(u));
         SimulationResult baseline = simulator.simulate(m, model.toString(), hw);
         SimulationResult after = simulator.simulate(transformed, model.toString(), hw);
         String transform = what.toString();

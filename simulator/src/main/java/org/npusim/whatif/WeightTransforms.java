@@ -4,11 +4,14 @@ package org.npusim.whatif;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.npusim.compression.ModelWeights;
 import org.npusim.errors.InputException;
 import org.npusim.graph.ConstantData;
@@ -79,6 +82,45 @@ public final class WeightTransforms {
     /** Rewrites the int8 bytes of one weight tensor in place. */
     private interface TensorRewrite {
         void apply(Subgraph g, Operator op, Tensor t, byte[] data);
+    }
+
+    /**
+     * Returns what the transforms leave out, as a phrase for the what-if's title, or empty when they cover every
+     * int8 weight: the constant int8 inputs of SVDF and LSTM operators, which pruning and clustering do not touch
+     * (their weights are matrices of several gates, and the Ethos-U runs an LSTM's as fully connected products).
+     */
+    public static Optional<String> untouched(Model model) {
+        long covered = 0;
+        long left = 0;
+        TreeSet<String> kinds = new TreeSet<>();
+        for (Subgraph g : model.subgraphs()) {
+            Set<Integer> counted = new HashSet<>();
+            for (Operator op : g.operators()) {
+                Optional<Tensor> w = ModelWeights.weightTensor(g, op);
+                if (w.isPresent()) {
+                    if (counted.add(w.get().index())) {
+                        covered += w.get().elementCount();
+                    }
+                    continue;
+                }
+                OpKind kind = op.options().kind();
+                if (kind != OpKind.SVDF && kind != OpKind.SEQUENCE_LSTM) {
+                    continue;
+                }
+                for (int slot = 0; slot < op.inputCount(); slot++) {
+                    int t = op.input(slot);
+                    if (t >= 0 && g.tensor(t).isConstant() && g.tensor(t).type() == ElementType.INT8 && counted.add(t)) {
+                        left += g.tensor(t).elementCount();
+                        kinds.add(op.opName());
+                    }
+                }
+            }
+        }
+        if (left == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "%s weights untouched: %,d of %,d int8 weights", String.join(", ", kinds),
+                left, left + covered));
     }
 
     private static Model transform(Model model, TensorRewrite rewrite) {

@@ -104,6 +104,16 @@ class WeightTransformsTest {
     }
 
     @Test
+    void untouched_namesTheLstmWeightsTheTransformsLeave() {
+        Model lstm = org.npusim.tflite.TfliteReader.read(org.npusim.testsupport.SharedData.model("micro_speech_lstm"));
+        // The LSTM's gate matrices (107,840 int8 weights as the model stores them: `inspect`) stay; the fully
+        // connected layer's 11,760 are the ones pruned or clustered.
+        assertThat(WeightTransforms.untouched(lstm))
+                .contains("UNIDIRECTIONAL_SEQUENCE_LSTM weights untouched: 107,840 of 119,600 int8 weights");
+        assertThat(WeightTransforms.untouched(conv32())).isEmpty();
+    }
+
+    @Test
     void cluster_moreClustersThanValues_leavesTheLayerUnchanged() {
         assertThat(weights(WeightTransforms.cluster(conv32(), 256, 0, false))).containsExactly(weights(conv32()));
     }
