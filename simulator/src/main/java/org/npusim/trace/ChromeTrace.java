@@ -213,8 +213,8 @@ public final class ChromeTrace {
 
         /**
          * Bandwidth counters: each memory's bytes per microsecond over equal windows. Transfers come from the
-         * channel transactions; a timeline without them (the Vela-compatible mode) spreads each layer's traffic
-         * over the layer's span instead.
+         * channel transactions, which only the NPU makes; a CPU layer's traffic, and every layer's in a timeline
+         * without transactions (the Vela-compatible mode, CPU-only systems), is spread over the layer's span.
          */
         private void counters(JsonGenerator j, int pid) throws IOException {
             record Transfer(String memory, long startPs, long endPs, double bytes) {}
@@ -227,8 +227,9 @@ public final class ChromeTrace {
                     transfers.add(new Transfer(memory, s.startPs(), s.endPs(), s.bytes()));
                 }
             }
-            if (transfers.isEmpty()) {
-                for (LayerResult l : result.layers()) {
+            boolean transactions = !transfers.isEmpty();
+            for (LayerResult l : result.layers()) {
+                if (!transactions || l.unit() == Unit.CPU) {
                     long a = Math.round(l.startCycle() * psPerCycle);
                     long b = Math.round(l.endCycle() * psPerCycle);
                     endPs = Math.max(endPs, b);

@@ -23,6 +23,8 @@ import org.npusim.hw.yaml.Overrides;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.Unit;
 import org.npusim.sim.Simulator;
 import org.npusim.sim.Timeline;
 import org.npusim.testsupport.SharedData;
@@ -175,6 +177,57 @@ final class ChromeTraceTest {
                 bytes += c.get(i)[1] * (c.get(i + 1)[0] - c.get(i)[0]);
             }
             assertThat(bytes).as(m.getKey()).isCloseTo(m.getValue(), within(m.getValue() * 1e-3));
+        }
+    }
+
+    /** Returns each counter's integral over the run: bytes per memory. */
+    private static Map<String, Double> counterBytes(Traced t) {
+        Map<String, List<double[]>> counters = new HashMap<>();
+        for (JsonNode e : t.json().get("traceEvents")) {
+            if (e.get("ph").asText().equals("C")) {
+                counters.computeIfAbsent(e.get("name").asText().replace(" bandwidth", ""), k -> new ArrayList<>())
+                        .add(new double[] {e.get("ts").asDouble(), e.get("args").get("B/us").asDouble()});
+            }
+        }
+        Map<String, Double> bytes = new HashMap<>();
+        for (Map.Entry<String, List<double[]>> e : counters.entrySet()) {
+            List<double[]> c = e.getValue();
+            double sum = 0;
+            for (int i = 0; i + 1 < c.size(); i++) {
+                sum += c.get(i)[1] * (c.get(i + 1)[0] - c.get(i)[0]);
+            }
+            bytes.put(e.getKey(), sum);
+        }
+        return bytes;
+    }
+
+    @Test
+    void write_cpuLayersOnAnNpuSystem_theirTrafficInTheCounters() throws IOException {
+        // keyword_scrambled's SVDFs run on the CPU beside NPU layers; their traffic has no channel transactions and
+        // is spread over each CPU layer's span, the NPU's comes from the transactions.
+        Traced t = trace(TfliteReader.read(SharedData.model("keyword_scrambled")), "alif-e7-hp.yaml");
+        Map<String, Double> expected = new HashMap<>();
+        for (Timeline.Slice s : t.run().timeline().slices()) {
+            if (s.track().startsWith("axi")) {
+                expected.merge(s.track().substring(s.track().indexOf(':') + 1), s.bytes(), Double::sum);
+            }
+        }
+        double cpuBytes = 0;
+        for (LayerResult l : t.run().result().layers()) {
+            if (l.unit() == Unit.CPU) {
+                for (Map.Entry<String, MemoryTraffic> e : l.traffic().entrySet()) {
+                    long b = e.getValue().readBytes() + e.getValue().writeBytes();
+                    expected.merge(e.getKey(), (double) b, Double::sum);
+                    cpuBytes += b;
+                }
+            }
+        }
+        assertThat(cpuBytes).isPositive();
+        Map<String, Double> counted = counterBytes(t);
+        for (Map.Entry<String, Double> e : expected.entrySet()) {
+            if (e.getValue() > 0) {
+                assertThat(counted.get(e.getKey())).as(e.getKey()).isCloseTo(e.getValue(), within(e.getValue() * 1e-3));
+            }
         }
     }
 
