@@ -193,7 +193,7 @@ public final class ChromeTrace {
                 ends.set(lane, Math.max(ends.get(lane), l.endCycle()));
                 j.writeStartObject();
                 j.writeStringField("ph", "X");
-                j.writeStringField("name", l.name());
+                j.writeStringField("name", label(l));
                 j.writeStringField("cat", "layer");
                 j.writeNumberField("pid", pid);
                 j.writeNumberField("tid", laneTids.get(pid + "/" + lane));
@@ -321,7 +321,7 @@ public final class ChromeTrace {
             String whats = String.join(", ", b.whats());
             j.writeStartObject();
             j.writeStringField("ph", "X");
-            j.writeStringField("name", name(layer.name(), track, b));
+            j.writeStringField("name", name(label(layer), track, b));
             j.writeStringField("cat", whats);
             j.writeNumberField("pid", pid);
             j.writeNumberField("tid", tid);
@@ -444,6 +444,11 @@ public final class ChromeTrace {
      * Names a batch: the layer, the streams or stages (a MAC-array or output-stage {@code block} goes without
      * saying), and the OFM blocks it covers, or the weight slices for DMA transfers ({@code -1} is a LUT).
      */
+    /** A layer's name in the trace: its output tensor's, or "#index OP" when the model left that unnamed. */
+    static String label(LayerResult l) {
+        return l.name().isBlank() ? "#" + l.index() + " " + l.op() : l.name();
+    }
+
     static String name(String layer, String track, Batch b) {
         List<String> whats = new ArrayList<>(b.whats());
         whats.remove("block");

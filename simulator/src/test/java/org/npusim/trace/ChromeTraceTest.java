@@ -232,6 +232,20 @@ final class ChromeTraceTest {
     }
 
     @Test
+    void write_unnamedTensors_layersNamedByIndexAndOperator() throws IOException {
+        // keyword_scrambled's tensors have empty names: slices were named '' and ' block 0'.
+        for (String[] set : new String[][] {{}, {"simulation.overlap=false", "simulation.contention=false"}}) {
+            Traced t = trace(TfliteReader.read(SharedData.model("keyword_scrambled")), "alif-e7-hp.yaml", set);
+            for (JsonNode e : t.json().get("traceEvents")) {
+                if (e.get("ph").asText().equals("X")) {
+                    String name = e.get("name").asText();
+                    assertThat(name).as("event name").isNotBlank().doesNotStartWith(" ");
+                }
+            }
+        }
+    }
+
+    @Test
     void write_twice_sameBytes() throws IOException {
         assertThat(trace("corstone-300.yaml").text()).isEqualTo(trace("corstone-300.yaml").text());
     }
