@@ -179,13 +179,15 @@ public final class VelaEstimator {
     static StepOutcome outcome(int index, long startPs, Estimate e, ClockDomain npu, long macs) {
         long duration = npu.toPs(e.totalCycles());
         TreeMap<String, Long> busy = new TreeMap<>();
-        busy.put(FixedResource.MAC.label(), npu.toPs(e.compute().macStageCycles() * e.compute().blocks()));
-        busy.put(FixedResource.OUTPUT.label(), npu.toPs(e.compute().outputStageCycles() * e.compute().blocks()));
+        // The MAC and output stages as Vela counts them, stage cycles times blocks, can exceed the step's total
+        // (Vela's total is not their sum: an elementwise operation's 47,520 output cycles in a 24,576-cycle step on
+        // resnet8): a unit is reported busy for at most the step, as in the event-driven mode.
+        busy.put(FixedResource.MAC.label(), Math.min(duration, npu.toPs(e.compute().macStageCycles() * e.compute().blocks())));
+        busy.put(FixedResource.OUTPUT.label(), Math.min(duration, npu.toPs(e.compute().outputStageCycles() * e.compute().blocks())));
         for (Map.Entry<String, Double> a : e.accessCycles().entrySet()) {
             busy.put(a.getKey(), npu.toPs(a.getValue()));
         }
-        // A transfer is busy for at most the step. (The MAC and output stages are reported as Vela counts them,
-        // stage cycles times blocks, which can exceed the step's total: Vela's total is not their sum.)
+        // A transfer is busy for at most the step.
         e.dmaCycles().forEach((r, c) -> busy.merge(r, Math.min(duration, npu.toPs(c)), (x, y) -> Math.min(duration, x + y)));
         long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration);
         return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.min(duration, bottleneckPs), busy,

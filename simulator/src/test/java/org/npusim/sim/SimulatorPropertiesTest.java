@@ -207,6 +207,23 @@ final class SimulatorPropertiesTest {
         assertThat(r.total().utilization().get("dma")).isGreaterThan(0.1);
     }
 
+    /**
+     * In the Vela-compatible mode no unit is reported busy for longer than its layer: Vela's MAC and output stage
+     * cycles (stage cycles times blocks) are not its total, and resnet8's ADDs showed the output stage busy for 193%
+     * of the layer.
+     */
+    @Test
+    void simulate_velaMode_noUnitBusyLongerThanItsLayer() {
+        Model m = ModelDescriptions.load(ROOT.resolve("models/resnet8.yaml"));
+        SimulationResult r = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "simulation.overlap=false",
+                "simulation.contention=false")).result();
+        for (LayerResult l : r.layers()) {
+            for (var e : l.busyCycles().entrySet()) {
+                assertThat(e.getValue()).as("layer %d %s", l.index(), e.getKey()).isLessThanOrEqualTo(l.cycles() + 1);
+            }
+        }
+    }
+
     private static String[] concat(String[] a, String b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;
@@ -262,7 +279,7 @@ final class SimulatorPropertiesTest {
     /**
      * The MAC array's busy time is its compute, whatever it waited for: a convolution's or fully connected layer's
      * MAC busy cycles in the event-driven mode equal those of the Vela-compatible mode (Vela's MAC-stage cycles per
-     * block times the blocks), although the event-driven array is held while its operands stream in. A layer starved
+     * block times the blocks, where that is within Vela's total for the layer), although the event-driven array is held while its operands stream in. A layer starved
      * of data is then reported bound by the stream it waited on (hello_world's first layer: the flash port).
      */
     @Test
@@ -277,9 +294,17 @@ final class SimulatorPropertiesTest {
                 if (e.unit() != Unit.NPU || !List.of("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED").contains(e.op())) {
                     continue;
                 }
-                long velaMac = compatible.layers().get(i).busyCycles().getOrDefault("mac", 0L);
-                assertThat((double) e.busyCycles().getOrDefault("mac", 0L)).as("%s layer %d", m.name(), i)
-                        .isCloseTo(velaMac, within(Math.max(2, velaMac * 0.001)));
+                LayerResult v = compatible.layers().get(i);
+                long velaMac = v.busyCycles().getOrDefault("mac", 0L);
+                long eventMac = e.busyCycles().getOrDefault("mac", 0L);
+                if (velaMac >= v.cycles()) {
+                    // Vela's total is below its own MAC-stage cycles; the report caps a unit's busy time at its
+                    // layer, so here the event-driven figure is at least that.
+                    assertThat(eventMac).as("%s layer %d", m.name(), i).isGreaterThanOrEqualTo(velaMac - 2);
+                } else {
+                    assertThat((double) eventMac).as("%s layer %d", m.name(), i)
+                            .isCloseTo(velaMac, within(Math.max(2, velaMac * 0.001)));
+                }
                 checked++;
             }
         }
