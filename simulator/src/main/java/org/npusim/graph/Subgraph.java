@@ -65,6 +65,7 @@ public record Subgraph(
                 throw new IllegalArgumentException(what + "input " + slot + " is missing");
             }
         }
+        checkOutputChannels(what, op, tensors);
         for (int k = 0; k < op.outputCount(); k++) {
             int t = op.output(k);
             if (tensors.get(t).isConstant()) {
@@ -77,6 +78,30 @@ public record Subgraph(
                             + "'), which is a subgraph input");
                 }
             }
+        }
+    }
+
+    /**
+     * Checks that a convolution's or fully connected layer's output has as many channels (its last dimension) as
+     * its weights have outputs: the first dimension of OHWI and [units, inputs] weights, the last of a depthwise
+     * convolution's [1, H, W, C]. Every reader sizes the layer from one of the two.
+     */
+    private static void checkOutputChannels(String what, Operator op, List<Tensor> tensors) {
+        boolean depthwise = op.code().is(BuiltinOperator.DEPTHWISE_CONV_2D);
+        if (!depthwise && !op.code().is(BuiltinOperator.CONV_2D) && !op.code().is(BuiltinOperator.FULLY_CONNECTED)
+                && !op.code().is(BuiltinOperator.TRANSPOSE_CONV) || op.outputCount() == 0) {
+            return;
+        }
+        Shape w = tensors.get(op.input(1)).shape();
+        Shape out = tensors.get(op.output(0)).shape();
+        if (w.rank() < 2 || out.rank() < 1) {
+            return;
+        }
+        int weights = depthwise ? w.dim(w.rank() - 1) : w.dim(0);
+        int channels = out.dim(out.rank() - 1);
+        if (weights != channels) {
+            throw new IllegalArgumentException(what + "output '" + tensors.get(op.output(0)).name() + "' has " + channels
+                    + " channels but its weights '" + tensors.get(op.input(1)).name() + "' have " + weights + " (shape " + w + ")");
         }
     }
 

@@ -21,6 +21,14 @@ final class SubgraphOperandsTest {
         return i;
     }
 
+    /** Adds constant int8 weights of shape [units, inputs]. */
+    private int weights(String name, int units, int inputs) {
+        int i = tensors.size();
+        tensors.add(new Tensor(i, name, ElementType.INT8, Shape.of(units, inputs), Optional.of(Quantization.perTensor(0.1f, 0)),
+                Optional.of(ConstantData.ofInt8(new byte[units * inputs])), false));
+        return i;
+    }
+
     private Subgraph graph(BuiltinOperator op, int[] inputs, int output, int... subgraphInputs) {
         Operator o = new Operator(0, OperatorCode.of(op), inputs, new int[] {output}, new int[0], new OpOptions.NoOptions());
         return Subgraph.of("main", tensors, List.of(o), subgraphInputs, new int[] {output});
@@ -38,11 +46,21 @@ final class SubgraphOperandsTest {
     @Test
     void of_fullyConnectedWithoutWeights_isRefused_butWithoutBiasIsRead() {
         int in = tensor("in", null);
-        int w = tensor("w", ConstantData.ofInt8(new byte[16]));
+        int w = weights("w", 4, 4);
         int out = tensor("out", null);
         assertThatThrownBy(() -> graph(BuiltinOperator.FULLY_CONNECTED, new int[] {in, Operator.OMITTED, Operator.OMITTED}, out, in))
                 .hasMessage("operator 0 (FULLY_CONNECTED) input 1 is missing");
         assertThat(graph(BuiltinOperator.FULLY_CONNECTED, new int[] {in, w, Operator.OMITTED}, out, in).operators()).hasSize(1);
+    }
+
+    @Test
+    void of_fullyConnectedWhoseOutputDisagreesWithItsWeights_isRefused() {
+        int in = tensor("in", null);
+        // Weights of 8 units, an output of 4 channels.
+        int w = weights("w", 8, 4);
+        int out = tensor("out", null);
+        assertThatThrownBy(() -> graph(BuiltinOperator.FULLY_CONNECTED, new int[] {in, w, Operator.OMITTED}, out, in))
+                .hasMessage("operator 0 (FULLY_CONNECTED) output 'out' has 4 channels but its weights 'w' have 8 (shape 8x4)");
     }
 
     @Test
