@@ -48,9 +48,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--random", description = "Use uniformly random inputs instead of files.")
     boolean random;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seed of --random (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of --random (default: 1).")
+    Long seed;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write the outputs to FILE: .npy (one file per output; the second is FILE_1.npy, ...) or "
@@ -67,13 +66,16 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (seed != null && !random) {
+            throw new InputException("", "--seed", "only seeds --random inputs; add --random or drop --seed");
+        }
         Model m = ModelFiles.load(model);
         Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
         List<Path> read = new ArrayList<>(inputs);
         read.add(model);
         read.add(compare);
         OutputTarget.check(read, outputFiles(interpreter.outputs().size()));
-        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed);
+        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed == null ? 1 : seed);
         ExecutionResult result = interpreter.run(values);
         // Everything that can fail on bad input happens before anything is written.
         List<OutputComparison.Difference> diffs = compare == null ? List.of() : compareWith(interpreter, result, values);

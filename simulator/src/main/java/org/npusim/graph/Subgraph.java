@@ -84,7 +84,8 @@ public record Subgraph(
     /**
      * Checks that a convolution's or fully connected layer's output has as many channels (its last dimension) as
      * its weights have outputs: the first dimension of OHWI and [units, inputs] weights, the last of a depthwise
-     * convolution's [1, H, W, C]. Every reader sizes the layer from one of the two.
+     * convolution's [1, H, W, C]; and that a bias has a value per output channel. Every reader sizes the layer from
+     * one of these.
      */
     private static void checkOutputChannels(String what, Operator op, List<Tensor> tensors) {
         boolean depthwise = op.code().is(BuiltinOperator.DEPTHWISE_CONV_2D);
@@ -102,6 +103,13 @@ public record Subgraph(
         if (weights != channels) {
             throw new IllegalArgumentException(what + "output '" + tensors.get(op.output(0)).name() + "' has " + channels
                     + " channels but its weights '" + tensors.get(op.input(1)).name() + "' have " + weights + " (shape " + w + ")");
+        }
+        // The bias, when there is one, has a value per output channel (slot 3 of a transpose convolution, else 2).
+        int biasSlot = op.code().is(BuiltinOperator.TRANSPOSE_CONV) ? 3 : 2;
+        int bias = op.input(biasSlot);
+        if (bias != Operator.OMITTED && tensors.get(bias).shape().elementCount() != channels) {
+            throw new IllegalArgumentException(what + "bias '" + tensors.get(bias).name() + "' has "
+                    + tensors.get(bias).shape().elementCount() + " values for " + channels + " output channels");
         }
     }
 

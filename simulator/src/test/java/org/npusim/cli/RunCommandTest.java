@@ -36,6 +36,14 @@ final class RunCommandTest {
     }
 
     @Test
+    void run_seedWithoutRandom_isRefused() {
+        // It was ignored: a user seeding file inputs got the files' run and no word about the seed.
+        Run r = run("run", model(), "--seed", "5");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--seed: only seeds --random inputs; add --random or drop --seed");
+    }
+
+    @Test
     void run_npyInputAndOutput_writesNpyThatReadsBack() throws IOException {
         TensorBuffer in = TensorBuffer.allocate(ElementType.INT8, Shape.of(1, 96, 96, 1));
         Path input = Files.write(tmp.resolve("in.npy"), NpyFormat.write(in));

@@ -64,6 +64,18 @@ final class SubgraphOperandsTest {
     }
 
     @Test
+    void of_biasWithAValueCountOtherThanTheOutputChannels_isRefused() {
+        int in = tensor("in", null);
+        int w = weights("w", 4, 4);
+        int bias = tensors.size();
+        tensors.add(new Tensor(bias, "b", ElementType.INT32, Shape.of(16), Optional.empty(),
+                Optional.of(ConstantData.ofInt32(new int[16])), false));
+        int out = tensor("out", null);
+        assertThatThrownBy(() -> graph(BuiltinOperator.FULLY_CONNECTED, new int[] {in, w, bias}, out, in))
+                .hasMessage("operator 0 (FULLY_CONNECTED) bias 'b' has 16 values for 4 output channels");
+    }
+
+    @Test
     void of_splitWithoutItsAxis_isRefused() {
         int in = tensor("in", null);
         int out = tensor("out", null);
