@@ -197,8 +197,12 @@ public final class ChromeTrace {
                 j.writeStringField("cat", "layer");
                 j.writeNumberField("pid", pid);
                 j.writeNumberField("tid", laneTids.get(pid + "/" + lane));
-                writeMicros(j, "ts", l.startCycle() * psPerCycle);
-                writeMicros(j, "dur", (l.endCycle() - l.startCycle()) * psPerCycle);
+                // Both ends rounded to the picosecond before the duration is taken: a layer then ends exactly where
+                // the next one starts (rounding start and duration apart overlapped them by 1 ps).
+                long startPs = Math.round(l.startCycle() * psPerCycle);
+                long endPs = Math.round(l.endCycle() * psPerCycle);
+                writeMicros(j, "ts", startPs);
+                writeMicros(j, "dur", endPs - startPs);
                 j.writeObjectFieldStart("args");
                 j.writeNumberField("index", l.index());
                 j.writeStringField("op", l.op());

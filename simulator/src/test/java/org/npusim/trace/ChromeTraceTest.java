@@ -145,7 +145,9 @@ final class ChromeTraceTest {
     void write_personDetect_timestampsInMicrosecondsLastLayerEndsAtTheRunsEnd() throws IOException {
         Traced t = trace("corstone-300.yaml");
         double end = 0;
-        for (JsonNode e : t.json().get("traceEvents")) {
+        JsonNode exact = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(t.text());
+        for (JsonNode e : exact.get("traceEvents")) {
             if (e.get("ph").asText().equals("X") && e.get("cat").asText().equals("layer")) {
                 end = Math.max(end, e.get("ts").asDouble() + e.get("dur").asDouble());
             }
@@ -246,6 +248,28 @@ final class ChromeTraceTest {
     }
 
     @Test
+    void write_cpuOnlyBoard_layerSlicesMeetExactly() throws IOException {
+        // On cortex-m7 (280 MHz: 3571.43 ps a cycle) layer 15 began 1 ps before layer 14 ended, start and duration
+        // having been rounded apart. Compared in exact decimals, not doubles.
+        Traced t = trace("cpu-only/cortex-m7-280mhz.yaml");
+        java.math.BigDecimal end = null;
+        int layers = 0;
+        JsonNode exact = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(t.text());
+        for (JsonNode e : exact.get("traceEvents")) {
+            if (e.get("ph").asText().equals("X") && e.get("cat").asText().equals("layer")) {
+                java.math.BigDecimal ts = e.get("ts").decimalValue();
+                if (end != null) {
+                    assertThat(ts).as(e.get("name").asText()).isGreaterThanOrEqualTo(end);
+                }
+                end = ts.add(e.get("dur").decimalValue());
+                layers++;
+            }
+        }
+        assertThat(layers).isGreaterThan(20);
+    }
+
+    @Test
     void write_twice_sameBytes() throws IOException {
         assertThat(trace("corstone-300.yaml").text()).isEqualTo(trace("corstone-300.yaml").text());
     }
@@ -256,7 +280,9 @@ final class ChromeTraceTest {
         Map<String, String> threads = threads(t.json().get("traceEvents"));
         assertThat(threads).containsEntry("2/1", "CPU").doesNotContainKey("1/1");
         long cpuLayers = 0;
-        for (JsonNode e : t.json().get("traceEvents")) {
+        JsonNode exact = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(t.text());
+        for (JsonNode e : exact.get("traceEvents")) {
             if (e.get("ph").asText().equals("X") && e.get("cat").asText().equals("layer")) {
                 assertThat(e.get("pid").asInt()).isEqualTo(2);
                 cpuLayers++;
