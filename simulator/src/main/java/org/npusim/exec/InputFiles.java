@@ -270,7 +270,7 @@ public final class InputFiles {
     /** The layout of an image-shaped tensor. */
     record ImageLayout(int height, int width, int channels, boolean channelsFirst) {}
 
-    /** Returns how an image maps onto {@code shape}: [1,]H,W,C (C = 1 or 3), [1,]C,H,W, or H,W (one channel). */
+    /** Returns how an image maps onto {@code shape}: [1,]H,W,C (C = 1 or 3), [1,]C,H,W, or H,W (one channel, H and W above 1). */
     static ImageLayout imageLayout(Shape shape, String file, String name) {
         int[] d = shape.dims();
         int r = d.length;
@@ -280,11 +280,13 @@ public final class InputFiles {
         if (r >= 3 && (d[r - 3] == 1 || d[r - 3] == 3) && leadingOnes(d, r - 3)) {
             return new ImageLayout(d[r - 2], d[r - 1], d[r - 3], true);
         }
-        if (r == 2) {
+        // A rank-2 tensor is a one-channel image only when both dimensions are: [1, N] is a batch of one feature
+        // vector (micro_speech's 1x1960, hello_world's 1x1), which a picture scaled to one row would silently fill.
+        if (r == 2 && d[0] > 1 && d[1] > 1) {
             return new ImageLayout(d[0], d[1], 1, false);
         }
         throw new InputException(file, "", "input '" + name + "' has shape " + shape
-                + ", which is not an image (height x width x 1 or 3 channels)");
+                + ", which is not an image (height x width x 1 or 3 channels, or height x width both above 1)");
     }
 
     private static boolean leadingOnes(int[] d, int count) {

@@ -35,6 +35,16 @@ final class InputFilesTest {
     }
 
     @Test
+    void imageLayout_featureVector_isNotAnImage_butAPlaneIs() {
+        // A picture was scaled to one row and fed to micro_speech's 1x1960 features or hello_world's 1x1 input.
+        assertThatThrownBy(() -> InputFiles.imageLayout(Shape.of(1, 1960), "a.png", "features"))
+                .isInstanceOf(InputException.class).hasMessageContaining("which is not an image");
+        assertThatThrownBy(() -> InputFiles.imageLayout(Shape.of(1, 1), "a.png", "x")).isInstanceOf(InputException.class);
+        assertThat(InputFiles.imageLayout(Shape.of(2, 6), "a.png", "x")).isEqualTo(new InputFiles.ImageLayout(2, 6, 1, false));
+        assertThat(InputFiles.imageLayout(Shape.of(1, 96, 96, 1), "a.png", "x")).isEqualTo(new InputFiles.ImageLayout(96, 96, 1, false));
+    }
+
+    @Test
     void readCsv_byteOrderMark_ignored() throws IOException {
         Path csv = tmp.resolve("in.csv");
         Files.write(csv, "\uFEFF1,2,-3\r\n".getBytes(StandardCharsets.UTF_8));
