@@ -167,7 +167,6 @@ final class SimulateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** Simulates the model as it is and transformed, and writes both side by side. */
     /** The files the command reads: the model, the hardware description and the input files. */
     private List<Path> inputFiles() {
         List<Path> files = new ArrayList<>(inputs);
@@ -176,6 +175,7 @@ final class SimulateCommand implements Callable<Integer> {
         return files;
     }
 
+    /** Simulates the model as it is and transformed, and writes both side by side. */
     private Integer weightWhatIf(Simulator simulator, Model m, HardwareConfig hw) {
         if (CompiledOperator.any(m)) {
             // A compiled model's weights are encoded in its command stream's buffers, not in its operators' tensors.

@@ -39,31 +39,13 @@ record ActivationRange(int min, int max) {
         return zeroPoint + (int) FixedPoint.roundHalfAwayFromZero(f / scale);
     }
 
-    /** Returns the smallest value of an integer element type. */
+    /** Returns the smallest value of an integer element type ({@link ElementType#quantizedMin}, as an int). */
     static int typeMin(ElementType type) {
-        switch (type) {
-            case INT8:
-                return Byte.MIN_VALUE;
-            case UINT8:
-                return 0;
-            case INT16:
-                return Short.MIN_VALUE;
-            default:
-                return Integer.MIN_VALUE;
-        }
+        return (int) Math.max(Integer.MIN_VALUE, type.quantizedMin());
     }
 
-    /** Returns the largest value of an integer element type. */
+    /** Returns the largest value of an integer element type ({@link ElementType#quantizedMax}, as an int). */
     static int typeMax(ElementType type) {
-        switch (type) {
-            case INT8:
-                return Byte.MAX_VALUE;
-            case UINT8:
-                return 255;
-            case INT16:
-                return Short.MAX_VALUE;
-            default:
-                return Integer.MAX_VALUE;
-        }
+        return (int) Math.min(Integer.MAX_VALUE, type.quantizedMax());
     }
 }

@@ -36,7 +36,7 @@ public final class Interpreter {
             if (!TensorBuffer.holds(t.shape())) {
                 throw new InputException(model.name(), "tensor " + t.index() + " '" + t.name() + "'", "shape " + t.shape()
                         + " has " + t.shape().elementCount() + " elements, more than the functional executor can hold ("
-                        + (Integer.MAX_VALUE - 8) + ")");
+                        + TensorBuffer.MAX_ELEMENTS + ")");
             }
         }
         this.constants = decodeConstants(model.name(), graph);

@@ -47,9 +47,12 @@ public final class TensorBuffer {
         }
     }
 
-    /** Returns whether a buffer can hold a tensor of {@code shape} (a Java array's length bounds it). */
+    /** The most elements a buffer holds: a Java array's length bounds it (less a VM's header words). */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /** Returns whether a buffer can hold a tensor of {@code shape}. */
     static boolean holds(Shape shape) {
-        return shape.elementCount() <= Integer.MAX_VALUE - 8;
+        return shape.elementCount() <= MAX_ELEMENTS;
     }
 
     /** Returns a zero-filled buffer of the given type and shape. */

@@ -64,6 +64,29 @@ public enum ElementType {
         return code >= 0 && code < BY_CODE.length ? Optional.of(BY_CODE[code]) : Optional.empty();
     }
 
+    /**
+     * Returns the smallest value a quantized tensor of this type stores (and the lowest zero point it can have):
+     * −128, 0 or −32768 for int8, uint8 and int16; no bound for other types.
+     */
+    public long quantizedMin() {
+        return switch (this) {
+            case INT8 -> Byte.MIN_VALUE;
+            case UINT8 -> 0;
+            case INT16 -> Short.MIN_VALUE;
+            default -> Long.MIN_VALUE;
+        };
+    }
+
+    /** Returns the largest value a quantized tensor of this type stores: 127, 255 or 32767; no bound for others. */
+    public long quantizedMax() {
+        return switch (this) {
+            case INT8 -> Byte.MAX_VALUE;
+            case UINT8 -> 255;
+            case INT16 -> Short.MAX_VALUE;
+            default -> Long.MAX_VALUE;
+        };
+    }
+
     /** Returns the lower-case name used in model descriptions and reports ({@code int8}, {@code float32}). */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

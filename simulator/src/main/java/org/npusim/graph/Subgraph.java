@@ -113,13 +113,14 @@ public record Subgraph(
         }
     }
 
+    private static final int[] NONE = {};
     private static final int[] FIRST = {0};
     private static final int[] FIRST_TWO = {0, 1};
     private static final int[] FIRST_THREE = {0, 1, 2};
 
     private static int[] requiredInputs(Operator op) {
         if (op.inputCount() == 0 || op.code().is(BuiltinOperator.CUSTOM)) {
-            return new int[0];
+            return NONE;
         }
         // A builtin this version does not know still takes its first input as required, as every known one does.
         BuiltinOperator b = op.code().builtin().orElse(BuiltinOperator.CUSTOM);

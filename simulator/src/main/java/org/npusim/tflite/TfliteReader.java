@@ -285,7 +285,7 @@ public final class TfliteReader {
             }
         }
         if (quant.isPresent()) {
-            checkQuantization(quant.get(), type, shape, data != null);
+            checkQuantization(quant.get(), type, data != null);
         }
         return new Tensor(index, name, type, shape, quant, Optional.ofNullable(data), variable);
     }
@@ -296,7 +296,7 @@ public final class TfliteReader {
      * the tensor's type. (The quantized dimension is not checked: converted models carry per-channel biases
      * whose dimension is the filter's, such as person_detect's, and TFLite reads them.)
      */
-    private static void checkQuantization(Quantization q, ElementType type, Shape shape, boolean constant) {
+    private static void checkQuantization(Quantization q, ElementType type, boolean constant) {
         float[] scales = q.scales();
         for (int i = 0; i < scales.length; i++) {
             float s = scales[i];
@@ -304,26 +304,8 @@ public final class TfliteReader {
                 throw new FlatFormatException("quantization.scale[" + i + "]", "scale " + s + " is not a positive finite number");
             }
         }
-        long low;
-        long high;
-        switch (type) {
-            case INT8 -> {
-                low = Byte.MIN_VALUE;
-                high = Byte.MAX_VALUE;
-            }
-            case UINT8 -> {
-                low = 0;
-                high = 255;
-            }
-            case INT16 -> {
-                low = Short.MIN_VALUE;
-                high = Short.MAX_VALUE;
-            }
-            default -> {
-                low = Long.MIN_VALUE;
-                high = Long.MAX_VALUE;
-            }
-        }
+        long low = type.quantizedMin();
+        long high = type.quantizedMax();
         long[] zeroPoints = q.zeroPoints();
         for (int i = 0; i < zeroPoints.length; i++) {
             if (zeroPoints[i] < low || zeroPoints[i] > high) {

@@ -199,8 +199,8 @@ public final class ChromeTrace {
                 j.writeNumberField("tid", laneTids.get(pid + "/" + lane));
                 // Both ends rounded to the picosecond before the duration is taken: a layer then ends exactly where
                 // the next one starts (rounding start and duration apart overlapped them by 1 ps).
-                long startPs = Math.round(l.startCycle() * psPerCycle);
-                long endPs = Math.round(l.endCycle() * psPerCycle);
+                long startPs = cyclePs(l.startCycle());
+                long endPs = cyclePs(l.endCycle());
                 writeMicros(j, "ts", startPs);
                 writeMicros(j, "dur", endPs - startPs);
                 j.writeObjectFieldStart("args");
@@ -213,6 +213,11 @@ public final class ChromeTrace {
                 j.writeEndObject();
                 j.writeEndObject();
             }
+        }
+
+        /** Returns the picosecond of a result cycle (the NPU clock's, or the CPU's on CPU-only systems). */
+        private long cyclePs(long cycle) {
+            return Math.round(cycle * psPerCycle);
         }
 
         /**
@@ -234,8 +239,8 @@ public final class ChromeTrace {
             boolean transactions = !transfers.isEmpty();
             for (LayerResult l : result.layers()) {
                 if (!transactions || l.unit() == Unit.CPU) {
-                    long a = Math.round(l.startCycle() * psPerCycle);
-                    long b = Math.round(l.endCycle() * psPerCycle);
+                    long a = cyclePs(l.startCycle());
+                    long b = cyclePs(l.endCycle());
                     endPs = Math.max(endPs, b);
                     for (Map.Entry<String, MemoryTraffic> e : l.traffic().entrySet()) {
                         long bytes = e.getValue().readBytes() + e.getValue().writeBytes();
@@ -444,15 +449,15 @@ public final class ChromeTrace {
         }
     }
 
-    /**
-     * Names a batch: the layer, the streams or stages (a MAC-array or output-stage {@code block} goes without
-     * saying), and the OFM blocks it covers, or the weight slices for DMA transfers ({@code -1} is a LUT).
-     */
     /** A layer's name in the trace: its output tensor's, or "#index OP" when the model left that unnamed. */
     static String label(LayerResult l) {
         return l.name().isBlank() ? "#" + l.index() + " " + l.op() : l.name();
     }
 
+    /**
+     * Names a batch: the layer, the streams or stages (a MAC-array or output-stage {@code block} goes without
+     * saying), and the OFM blocks it covers, or the weight slices for DMA transfers ({@code -1} is a LUT).
+     */
     static String name(String layer, String track, Batch b) {
         List<String> whats = new ArrayList<>(b.whats());
         whats.remove("block");

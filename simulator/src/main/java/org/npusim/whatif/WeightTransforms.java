@@ -66,8 +66,8 @@ public final class WeightTransforms {
      *
      * <p>With {@code preserveSparsity}, zeros are their own cluster (counted in {@code clusters}: the non-zero
      * weights get {@code max(1, clusters − 1)} clusters) and a non-zero weight never becomes zero (a cluster
-     * whose mean rounds to 0 moves as a whole to ±1, the side of its mean), as sparsity-preserving clustering does. Without it, zeros are clustered
-     * like any value and may move.
+     * whose mean rounds to 0 moves as a whole to ±1, the side of its mean), as sparsity-preserving clustering
+     * does. Without it, zeros are clustered like any value and may move.
      *
      * @throws InputException when {@code clusters} is outside 1…256 or a weighted layer's weights are not int8
      */

@@ -106,8 +106,8 @@ class WeightTransformsTest {
     @Test
     void untouched_namesTheLstmWeightsTheTransformsLeave() {
         Model lstm = org.npusim.tflite.TfliteReader.read(org.npusim.testsupport.SharedData.model("micro_speech_lstm"));
-        // The LSTM's gate matrices (107,840 int8 weights as the model stores them: `inspect`) stay; the fully
-        // connected layer's 11,760 are the ones pruned or clustered.
+        // The LSTM's gate matrices stay: 4 gates × 80 units × (257 input features + 80 recurrent) = 107,840. The
+        // fully connected layer's 3,920 × 3 = 11,760 are the ones pruned or clustered: 119,600 in all.
         assertThat(WeightTransforms.untouched(lstm))
                 .contains("UNIDIRECTIONAL_SEQUENCE_LSTM weights untouched: 107,840 of 119,600 int8 weights");
         assertThat(WeightTransforms.untouched(conv32())).isEmpty();
