@@ -210,7 +210,7 @@ final class SimulateCommand implements Callable<Integer> {
         KernelChoice kernels = cpuKernels;
         Map<Integer, Double> activations = activationSparsity;
         return new Simulator(h -> {
-            CpuCostModel cpu = CortexMCostModel.of(h);
+            CortexMCostModel cpu = CortexMCostModel.of(h);
             return kernels == KernelChoice.DENSE ? cpu
                     : new VariantCpuCostModel(cpu, h.cpu().core(), kernels, activations);
         }, sizer);

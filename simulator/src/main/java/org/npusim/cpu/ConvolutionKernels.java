@@ -67,11 +67,11 @@ final class ConvolutionKernels {
         long input = pixels * k;
         long weights = (long) cout * k;
         if (isa == Isa.MVE) {
-            w.read(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 16, weights + 4L * k);
+            w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 16, weights + 4L * k);
             w.read(m.input(), input, cout, 16, 5L * k);
         } else {
             int load = isa == Isa.DSP ? 4 : 1;
-            w.read(m.weights(), weightBytes, Math.ceil(pixels / 2.0), load, 4L * k);
+            w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 2.0), load, 4L * k);
             w.read(m.input(), input, Math.ceil(cout / 2.0), load, input + 2L * k);
         }
         return w.write(m.output(), pixels * cout, 1).build();
@@ -100,7 +100,7 @@ final class ConvolutionKernels {
                 w.add(Gemm.matMultNtT(isa, pixels, cout, kPadded));
                 w.read(m.input(), g.inputElements(), (double) valid * cin / g.inputElements(), 16, inputReuse);
                 w.scratch(m.scratch(), 4 * kPadded, pixels * kPadded, pixels * cout * kPadded, 16);
-                w.read(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 16, weights + 4 * kPadded);
+                w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 16, weights + 4 * kPadded);
             }
             case DSP, SCALAR -> {
                 double elements = (double) valid * cin;
@@ -116,7 +116,7 @@ final class ConvolutionKernels {
                 w.read(m.input(), g.inputElements(), elements / g.inputElements(), load, inputReuse);
                 w.scratch(m.scratch(), 4 * k, pixels * k * 2, columnPairs * ((cout + 1) / 2) * 4 * k,
                         isa == Isa.DSP ? 4 : 2);
-                w.read(m.weights(), weightBytes, columnPairs, load, weights + 4 * k);
+                w.readWeights(m.weights(), weightBytes, columnPairs, load, weights + 4 * k);
             }
         }
         return w.write(m.output(), pixels * cout, 1).build();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.cpu;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -106,8 +107,25 @@ public final class CortexMCostModel implements CpuCostModel {
     @Override
     public CpuOpCost cost(Subgraph graph, Operator op) {
         KernelWork work = work(graph, op);
-        double compute = timing.cycles(work.mix().plus(CALL_OVERHEAD));
-        CpuMemoryModel.Result mem = memory.cost(work.traffic());
+        return cost(work.kernel(), timing.cycles(work.mix().plus(CALL_OVERHEAD)), work.traffic());
+    }
+
+    /**
+     * Returns the cost of {@code op} run by another kernel ({@link KernelSubstitution}): the instructions beyond the
+     * call overhead scaled by its ratio, the layer's weights re-encoded, and the memory waits and bytes of that
+     * traffic. (The core's timing is not linear in the instruction counts, a dual-issue core pairing them, so the
+     * ratio scales the kernel's timed cycles without the overhead rather than its instruction counts.)
+     */
+    public CpuOpCost cost(Subgraph graph, Operator op, KernelSubstitution s) {
+        KernelWork work = work(graph, op);
+        double overhead = timing.cycles(CALL_OVERHEAD);
+        double compute = overhead + (timing.cycles(work.mix().plus(CALL_OVERHEAD)) - overhead) * s.computeRatio();
+        return cost(work.kernel() + " [" + s.label() + "]", compute, work.traffic().stream().map(s::applyTo).toList());
+    }
+
+    /** Returns the cost of a kernel of {@code compute} cycles whose operands move {@code traffic}. */
+    private CpuOpCost cost(String kernel, double compute, List<Traffic> traffic) {
+        CpuMemoryModel.Result mem = memory.cost(traffic);
         double total = compute;
         String bottleneck = FixedResource.CPU.label();
         double worst = compute;
@@ -118,7 +136,7 @@ public final class CortexMCostModel implements CpuCostModel {
                 bottleneck = e.getKey();
             }
         }
-        return new CpuOpCost((long) Math.ceil(total), bottleneck, work.kernel(), mem.readBytes(), mem.writeBytes());
+        return new CpuOpCost((long) Math.ceil(total), bottleneck, kernel, mem.readBytes(), mem.writeBytes());
     }
 
     /** Returns the kernel that runs {@code op} and its work, without the per-call overhead. */

@@ -69,7 +69,7 @@ final class DepthwiseKernels {
                 .add(mix().alu(6).branch(1).build(), pixels);
         w.read(m.input(), g.inputElements(), validTaps * c / g.inputElements(), isa == Isa.DSP ? 4 : 1,
                 3L * g.inW() * c);
-        w.read(m.weights(), weightBytes, pixels, 4, weightBytes + 3L * g.inW() * c);
+        w.readWeights(m.weights(), weightBytes, pixels, 4, weightBytes + 3L * g.inW() * c);
         return w.write(m.output(), pixels * c, 1).build();
     }
 
@@ -114,7 +114,7 @@ final class DepthwiseKernels {
                     pixels * taps * (long) c, 4);
             w.read(m.input(), g.inputElements(), (double) valid * c / g.inputElements(), 16,
                     (long) g.kernelH() * g.inW() * c);
-            w.read(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 4, weightBytes + 4L * taps * c);
+            w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 4, weightBytes + 4L * taps * c);
         } else {
             double elements = (double) valid * c;
             w.add(mix().load(0.25, 0.25).alu(1.25).store(0.5).branch(0.25).build(), elements);
@@ -131,7 +131,7 @@ final class DepthwiseKernels {
             w.add(group, (double) pixels * groups).add(single, (double) pixels * rest);
             w.scratch(m.scratch(), 2L * taps * c, pixels * taps * (long) c * 2, pixels * taps * (long) c * 2, 4);
             w.read(m.input(), g.inputElements(), elements / g.inputElements(), 4, (long) g.kernelH() * g.inW() * c);
-            w.read(m.weights(), weightBytes, pixels, 4, weightBytes + 2L * taps * c);
+            w.readWeights(m.weights(), weightBytes, pixels, 4, weightBytes + 2L * taps * c);
         }
         return w.write(m.output(), pixels * c, 1).build();
     }
@@ -152,7 +152,7 @@ final class DepthwiseKernels {
         long multiplier = Math.max(1, g.outC() / g.inC());
         w.read(m.input(), g.inputElements(), (double) g.validTaps() * g.outC() / multiplier / g.inputElements(), 1,
                 (long) g.kernelH() * g.inW() * g.inC());
-        w.read(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes + (long) g.kernelH() * g.inW() * g.inC());
+        w.readWeights(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes + (long) g.kernelH() * g.inW() * g.inC());
         return w.write(m.output(), outputs, 1).build();
     }
 }

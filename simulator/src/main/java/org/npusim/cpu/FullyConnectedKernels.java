@@ -25,7 +25,7 @@ final class FullyConnectedKernels {
         KernelWork.Builder w = KernelWork.of("arm_fully_connected_s8").add(perRow, batches).add(ROW, batches);
         int load = isa == Isa.MVE ? 16 : isa == Isa.DSP ? 4 : 1;
         int rowsPerPass = isa == Isa.MVE ? 4 : isa == Isa.DSP ? 2 : 1;
-        w.read(m.weights(), weightBytes, batches, load, weightBytes + inputs);
+        w.readWeights(m.weights(), weightBytes, batches, load, weightBytes + inputs);
         w.read(m.input(), batches * inputs, Math.ceil((double) outputs / rowsPerPass), load, (long) rowsPerPass * inputs);
         return w.write(m.output(), batches * outputs, 1).build();
     }

@@ -59,6 +59,14 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
             return this;
         }
 
+        /** Adds reads of the layer's weights ({@link Traffic#weights}), as {@link #read} does. */
+        Builder readWeights(String memory, long bytes, double passes, int loadBytes, long reuseBytes) {
+            if (bytes > 0) {
+                traffic.add(Traffic.weights(memory, bytes, passes, loadBytes, reuseBytes));
+            }
+            return this;
+        }
+
         /** Adds writes of {@code bytes} bytes to {@code memory}. */
         Builder write(String memory, long bytes, int storeBytes) {
             if (bytes > 0) {

@@ -60,7 +60,7 @@ final class RecurrentKernels {
                 : stateBytes == 2 ? "arm_svdf_state_s16_s8" : "arm_svdf_s8";
         KernelWork.Builder w = KernelWork.of(name).add(perBatch, batches);
         int load = isa == Isa.MVE ? 16 : 4;
-        w.read(m.weights(), weightBytes, batches, load, weightBytes);
+        w.readWeights(m.weights(), weightBytes, batches, load, weightBytes);
         w.scratch(m.scratch(), batches * state * stateBytes, batches * state * stateBytes,
                 2 * batches * state * stateBytes, load);
         w.read(m.input(), batches * inputs, Math.ceil(features / 2.0), load, 2L * inputs);
@@ -87,7 +87,7 @@ final class RecurrentKernels {
         String name = library == KernelLibrary.REFERENCE ? "reference lstm (integer)" : "arm_lstm_unidirectional_s8";
         KernelWork.Builder w = KernelWork.of(name).add(perStep, steps);
         int load = isa == Isa.MVE ? 16 : 4;
-        w.read(m.weights(), weightBytes, steps, library == KernelLibrary.REFERENCE ? 1 : load, weightBytes);
+        w.readWeights(m.weights(), weightBytes, steps, library == KernelLibrary.REFERENCE ? 1 : load, weightBytes);
         w.read(m.input(), steps * inputs, 8, load, 2L * inputs);
         w.scratch(m.scratch(), 12L * cell, steps * 12L * cell, 3 * steps * 12L * cell, 2);
         return w.write(m.output(), steps * outputs, 1).build();

@@ -44,7 +44,7 @@ final class ReferenceKernels {
         KernelWork.Builder w = KernelWork.of("reference conv").add(output, outputs);
         w.read(m.input(), g.inputElements(), (double) g.validTaps() * weightDepth * g.outC() / g.inputElements(), 1,
                 (long) g.kernelH() * g.inW() * g.inC());
-        w.read(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes);
+        w.readWeights(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes);
         return w.write(m.output(), outputs, 1).build();
     }
 
@@ -61,7 +61,7 @@ final class ReferenceKernels {
         KernelWork.Builder w = KernelWork.of("reference depthwise_conv").add(output, outputs);
         w.read(m.input(), g.inputElements(), (double) g.validTaps() * g.outC() / g.inputElements(), 1,
                 (long) g.kernelH() * g.inW() * g.inC());
-        w.read(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes);
+        w.readWeights(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes);
         return w.write(m.output(), outputs, 1).build();
     }
 
@@ -75,7 +75,7 @@ final class ReferenceKernels {
         InstructionMix mac = mix().load(2, 1).alu(3).add(mla(isa, 1)).branch(1).build();
         InstructionMix output = mix().alu(4).load(1, 1).add(mac, inputs).add(Epilogues.PER_TENSOR).build();
         KernelWork.Builder w = KernelWork.of("reference fully_connected").add(output, batches * outputs);
-        w.read(m.weights(), weightBytes, batches, 1, weightBytes);
+        w.readWeights(m.weights(), weightBytes, batches, 1, weightBytes);
         w.read(m.input(), batches * inputs, outputs, 1, inputs);
         return w.write(m.output(), batches * outputs, 1).build();
     }

@@ -16,9 +16,11 @@ import java.util.Objects;
  *     operand between re-reads when this fits in it
  * @param writeBytes the bytes its store instructions write
  * @param storeBytes the bytes one store instruction writes
+ * @param layerWeights whether the operand is the layer's weights (with its bias), which another kernel of the
+ *     layer (a Winograd or sparse variant) stores in its own encoding ({@link KernelSubstitution})
  */
 public record Traffic(String memory, long footprintBytes, long readBytes, int loadBytes, long reuseBytes, long writeBytes,
-        int storeBytes) {
+        int storeBytes, boolean layerWeights) {
 
     /** Validates the record: no negative size, access widths of at least one byte. */
     public Traffic {
@@ -30,12 +32,21 @@ public record Traffic(String memory, long footprintBytes, long readBytes, int lo
 
     /** Returns reads of {@code bytes} distinct bytes, each read {@code passes} times, {@code loadBytes} at a time. */
     public static Traffic read(String memory, long bytes, double passes, int loadBytes, long reuseBytes) {
-        return new Traffic(memory, bytes, Math.round(bytes * Math.max(1.0, passes)), loadBytes, reuseBytes, 0, 1);
+        return new Traffic(memory, bytes, Math.round(bytes * Math.max(1.0, passes)), loadBytes, reuseBytes, 0, 1, false);
+    }
+
+    /** Returns reads of the layer's weights, as {@link #read} does (see {@link #layerWeights()}). */
+    public static Traffic weights(String memory, long bytes, double passes, int loadBytes, long reuseBytes) {
+        return read(memory, bytes, passes, loadBytes, reuseBytes).asLayerWeights();
+    }
+
+    private Traffic asLayerWeights() {
+        return new Traffic(memory, footprintBytes, readBytes, loadBytes, reuseBytes, writeBytes, storeBytes, true);
     }
 
     /** Returns writes of {@code bytes} distinct bytes, {@code storeBytes} at a time. */
     public static Traffic write(String memory, long bytes, int storeBytes) {
-        return new Traffic(memory, bytes, 0, 1, bytes, bytes, storeBytes);
+        return new Traffic(memory, bytes, 0, 1, bytes, bytes, storeBytes, false);
     }
 
     /**
@@ -44,7 +55,7 @@ public record Traffic(String memory, long footprintBytes, long readBytes, int lo
      * per instruction. A cache that holds the buffer serves every read from the written lines.
      */
     public static Traffic scratch(String memory, long footprintBytes, long writeBytes, long readBytes, int accessBytes) {
-        return new Traffic(memory, footprintBytes, readBytes, accessBytes, footprintBytes, writeBytes, accessBytes);
+        return new Traffic(memory, footprintBytes, readBytes, accessBytes, footprintBytes, writeBytes, accessBytes, false);
     }
 
     /** Returns the number of load instructions. */

@@ -152,6 +152,29 @@ public final class KernelCostModel {
         return OptionalDouble.of((atZero - dense) / (atZero - atOne));
     }
 
+    /**
+     * Returns how many times {@code variant} reads its whole encoded weights ({@link Footprint#weightBytes()}) in
+     * one inference, from the loops its cycles count:
+     * <ul>
+     *   <li>Winograd: once per output tile (every tile multiplies its t×t transformed input by all Cin×Cout
+     *       transformed filters);</li>
+     *   <li>weight-sparse: once per block of output pixels ({@code sparsePixelBlock}: 2, or 8 on Helium; one row
+     *       for a fully connected layer), each row's nonzeros scaling the block's activations;</li>
+     *   <li>zero-skip: once per output pixel for each nonzero activation, a column of weights per nonzero input
+     *       value, so the pixels times the activation density.</li>
+     * </ul>
+     * Dense kernels are the CPU model's (it knows CMSIS-NN's pixel blocking) and are not asked for.
+     */
+    public double weightPasses(LayerShape s, KernelVariant variant, Sparsity sparsity) {
+        return switch (variant) {
+            case WINOGRAD_F2, WINOGRAD_F4 -> tiles(s, WinogradTile.of(variant));
+            case SPARSE_CSR, SPARSE_BITMASK, SPARSE_NM -> s.kind() == LayerShape.Kind.CONV
+                    ? ceilDiv(s.pixels(), KernelMixes.sparsePixelBlock(isa)) : s.pixels();
+            case ZERO_SKIP -> s.pixels() * (1 - sparsity.activations());
+            case DENSE -> throw new IllegalArgumentException("the dense kernel's weight passes are the CPU model's");
+        };
+    }
+
     // ----------------------------------------------------------------------------------------- the variants
 
     private double c(InstructionMix m) {

@@ -4,20 +4,24 @@ package org.npusim.kernels;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
+import org.npusim.cpu.KernelSubstitution;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.hw.CpuCore;
 
 /**
- * A {@link CpuCostModel} that re-costs the convolution and fully connected layers of another one with a chosen
- * kernel family: the base model's cycles are scaled by this package's ratio {@code variant cycles / dense cycles}
- * for the layer's shape, its measured weight sparsity and the N:M pattern its weights follow, if any. Scaling the
- * base cost (rather than replacing it) keeps whatever the base model knows that this one does not, such as memory
- * wait states; the memory traffic is the base model's. Other operators, and layers no variant applies to, keep
- * the base cost.
+ * A {@link CpuCostModel} that re-costs the convolution and fully connected layers of the Cortex-M model with a
+ * chosen kernel family ({@link KernelSubstitution}): the layer's instructions are scaled by this package's ratio
+ * {@code variant cycles / dense cycles} for the layer's shape, its measured weight sparsity and the N:M pattern its
+ * weights follow, if any; its weights take the variant's encoded bytes (a Winograd kernel's int16 tiles, a sparse
+ * kernel's values and indices), and the base model costs the memory waits and bytes of that traffic. Scaling the
+ * base kernel's instructions (rather than replacing them) keeps what the base model knows that this one does not.
+ * Other operators, layers no variant applies to, and the NPU driver's cycles keep the base cost.
  *
  * <p>Activation sparsity is not known before a run; it is 0 unless given per operator (e.g. the zero fractions
  * of {@code npusim run --stats}), so zero-skip is chosen only where it is given.
@@ -26,13 +30,13 @@ import org.npusim.hw.CpuCore;
  */
 public final class VariantCpuCostModel implements CpuCostModel {
 
-    private final CpuCostModel base;
+    private final CortexMCostModel base;
     private final KernelCostModel model;
     private final KernelChoice choice;
     private final Map<Integer, Double> activationSparsity;
 
     /** Wraps {@code base} for {@code core} with {@code choice} and no activation sparsity. */
-    public VariantCpuCostModel(CpuCostModel base, CpuCore core, KernelChoice choice) {
+    public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice) {
         this(base, core, choice, Map.of());
     }
 
@@ -40,7 +44,7 @@ public final class VariantCpuCostModel implements CpuCostModel {
      * Wraps {@code base}; {@code activationSparsity} maps operator indices to the fraction of their input that is
      * zero.
      */
-    public VariantCpuCostModel(CpuCostModel base, CpuCore core, KernelChoice choice,
+    public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice,
             Map<Integer, Double> activationSparsity) {
         this.base = Objects.requireNonNull(base, "base");
         this.model = new KernelCostModel(core);
@@ -48,38 +52,44 @@ public final class VariantCpuCostModel implements CpuCostModel {
         this.activationSparsity = Map.copyOf(activationSparsity);
     }
 
+    /**
+     * Returns the cost of {@code op} under the cheapest applicable variant of the choice, each costed in full by the
+     * base model (instructions, and the memory waits of its own weight encoding), ties to the earlier variant; a
+     * layer no variant of the choice applies to keeps the base cost.
+     */
     @Override
     public CpuOpCost cost(Subgraph graph, Operator op) {
-        CpuOpCost b = base.cost(graph, op);
-        if (choice == KernelChoice.DENSE) {
-            return b;
-        }
-        Optional<LayerShape> shape = LayerShape.of(graph, op);
+        Optional<LayerShape> shape = choice == KernelChoice.DENSE ? Optional.empty() : LayerShape.of(graph, op);
         if (shape.isEmpty()) {
-            return b;
+            return base.cost(graph, op);
         }
         Sparsity s = sparsity(graph, op, shape.get());
-        Optional<VariantCost> chosen = choose(shape.get(), s);
-        if (chosen.isEmpty() || chosen.get().variant() == KernelVariant.DENSE) {
-            return b;
-        }
         double dense = model.cost(shape.get(), KernelVariant.DENSE, s).cycles();
-        long cycles = Math.round(b.cycles() * (chosen.get().cycles() / dense));
-        return new CpuOpCost(cycles, b.bottleneck(), b.kernel() + " [" + chosen.get().label() + "]", b.readBytes(),
-                b.writeBytes());
-    }
-
-    /** Returns the variant {@link #cost} uses for {@code op}, or empty when the layer keeps the base cost. */
-    public Optional<VariantCost> choose(Subgraph graph, Operator op, LayerShape shape) {
-        return choose(shape, sparsity(graph, op, shape));
-    }
-
-    private Optional<VariantCost> choose(LayerShape shape, Sparsity s) {
-        boolean any = choice.variants().stream().anyMatch(v -> model.notApplicable(shape, v, s).isEmpty());
-        if (!any) {
-            return Optional.empty();
+        long denseWeights = model.footprint(shape.get(), KernelVariant.DENSE, s).weightBytes();
+        Set<KernelVariant> allowed = choice.variants();
+        CpuOpCost best = null;
+        for (KernelVariant v : KernelVariant.values()) {
+            if (!allowed.contains(v) || model.notApplicable(shape.get(), v, s).isPresent()) {
+                continue;
+            }
+            CpuOpCost c;
+            if (v == KernelVariant.DENSE) {
+                c = base.cost(graph, op);
+            } else {
+                VariantCost vc = model.cost(shape.get(), v, s);
+                c = base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense, denseWeights,
+                        vc.footprint().weightBytes(), model.weightPasses(shape.get(), v, s)));
+            }
+            if (best == null || c.cycles() < best.cycles()) {
+                best = c;
+            }
         }
-        return Optional.of(model.best(shape, s, choice.variants()));
+        return best == null ? base.cost(graph, op) : best;
+    }
+
+    @Override
+    public long npuInvocationCycles() {
+        return base.npuInvocationCycles();
     }
 
     /** Returns the layer's measured weight sparsity, the tightest standard N:M pattern it follows, and its activations. */
