@@ -2,6 +2,7 @@
 package org.npusim.cpu;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -172,14 +173,14 @@ public final class CortexMCostModel implements CpuCostModel {
             case POOL_2D -> pool(o, isa, reference, m);
             case ARITHMETIC -> arithmetic(o, isa, reference, m);
             case SOFTMAX -> Optional.of(softmax(o, m));
-            case REDUCER -> Optional.of(DataMovementKernels.reduce("reference " + op.opName().toLowerCase(),
+            case REDUCER -> Optional.of(DataMovementKernels.reduce("reference " + op.opName().toLowerCase(Locale.ROOT),
                     o.in(0).elementCount(), o.out(0).elementCount(), o.elementBytes(), m));
-            case RESHAPE, SQUEEZE -> Optional.of(DataMovementKernels.copy("reference " + op.opName().toLowerCase()
+            case RESHAPE, SQUEEZE -> Optional.of(DataMovementKernels.copy("reference " + op.opName().toLowerCase(Locale.ROOT)
                     + " (memcpy)", isa, o.out(0).sizeBytes(), 1, m));
             case CONCATENATION -> Optional.of(concatenation(o, isa, m));
             case STRIDED_SLICE -> Optional.of(DataMovementKernels.elementwise("reference strided_slice",
                     o.out(0).elementCount(), 1, 6, 0, o.in(0).sizeBytes(), o.out(0).sizeBytes(), o.elementBytes(), m));
-            case SPLIT -> Optional.of(DataMovementKernels.copy("reference " + op.opName().toLowerCase(), isa,
+            case SPLIT -> Optional.of(DataMovementKernels.copy("reference " + op.opName().toLowerCase(Locale.ROOT), isa,
                     o.outputBytes(), (long) op.outputCount() * outerRuns(o), m));
             case LEAKY_RELU -> Optional.of(ElementwiseKernels.simple("reference leaky_relu", o.out(0).elementCount(), 1,
                     4, 2, o.in(0).sizeBytes(), o.out(0).sizeBytes(), m));
@@ -187,7 +188,7 @@ public final class CortexMCostModel implements CpuCostModel {
                     (int) s[3], (int) s[4], (int) s[5], o.weightBytes(), m));
             case SEQUENCE_LSTM -> o.lstm().map(s -> RecurrentKernels.lstm(isa, library, s[0], (int) s[1], (int) s[2],
                     (int) s[3], o.weightBytes(), m));
-            case RESIZE -> Optional.of(DataMovementKernels.elementwise("reference " + op.opName().toLowerCase(),
+            case RESIZE -> Optional.of(DataMovementKernels.elementwise("reference " + op.opName().toLowerCase(Locale.ROOT),
                     o.out(0).elementCount(), op.is(BuiltinOperator.RESIZE_BILINEAR) ? 4 : 1,
                     op.is(BuiltinOperator.RESIZE_BILINEAR) ? 14 : 6, op.is(BuiltinOperator.RESIZE_BILINEAR) ? 6 : 2,
                     o.in(0).sizeBytes(), o.out(0).sizeBytes(), o.elementBytes(), m));
@@ -232,10 +233,10 @@ public final class CortexMCostModel implements CpuCostModel {
         if (op.is(BuiltinOperator.ADD) || op.is(BuiltinOperator.SUB) || op.is(BuiltinOperator.MUL)) {
             KernelWork w = ElementwiseKernels.arithmetic(reference ? Isa.SCALAR : isa, op.is(BuiltinOperator.MUL), out,
                     broadcast, o.elementBytes(), a.sizeBytes(), b.sizeBytes(), m);
-            return Optional.of(reference && !broadcast ? rename(w, "reference " + op.opName().toLowerCase()) : w);
+            return Optional.of(reference && !broadcast ? rename(w, "reference " + op.opName().toLowerCase(Locale.ROOT)) : w);
         }
         // DIV and the rest: the reference loop, per element the zero points and rounding (8), a rescaling and an SDIV.
-        return Optional.of(ElementwiseKernels.simple("reference " + op.opName().toLowerCase(), out, 2, 8, 1, 1,
+        return Optional.of(ElementwiseKernels.simple("reference " + op.opName().toLowerCase(Locale.ROOT), out, 2, 8, 1, 1,
                 a.sizeBytes() + b.sizeBytes(), o.out(0).sizeBytes(), m));
     }
 
@@ -298,7 +299,7 @@ public final class CortexMCostModel implements CpuCostModel {
         Tensor in = o.in(0);
         Tensor out = o.out(0);
         long n = out.elementCount();
-        String lower = "reference " + op.opName().toLowerCase();
+        String lower = "reference " + op.opName().toLowerCase(Locale.ROOT);
         return Optional.ofNullable(switch (b.get()) {
             case PAD, PADV2, MIRROR_PAD -> {
                 int depth = (int) Math.max(1, out.shape().rank() == 0 ? 1 : out.shape().dim(-1)) * o.elementBytes();
@@ -318,9 +319,9 @@ public final class CortexMCostModel implements CpuCostModel {
                             m);
             case DEQUANTIZE -> DataMovementKernels.floatConversion("reference dequantize", isa, n, o.bytes(in),
                     o.bytes(out), m);
-            case LOGISTIC, TANH -> NonlinearKernels.logisticOrTanh(op.opName().toLowerCase(),
+            case LOGISTIC, TANH -> NonlinearKernels.logisticOrTanh(op.opName().toLowerCase(Locale.ROOT),
                     in.type() == ElementType.INT16, n, in.sizeBytes(), out.sizeBytes(), m);
-            case EXP, LOG, RSQRT, SQRT, GELU, ELU, SIN, COS -> NonlinearKernels.transcendental(op.opName().toLowerCase(),
+            case EXP, LOG, RSQRT, SQRT, GELU, ELU, SIN, COS -> NonlinearKernels.transcendental(op.opName().toLowerCase(Locale.ROOT),
                     n, in.sizeBytes(), out.sizeBytes(), m);
             case RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1 -> ElementwiseKernels.simple(lower, n, 1, 4, 1, in.sizeBytes(),
                     out.sizeBytes(), m);

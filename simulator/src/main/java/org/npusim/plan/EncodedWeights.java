@@ -36,6 +36,32 @@ public record EncodedWeights(long originalElements, long weightBytes, long scale
         return sliceBytes[i];
     }
 
+    /** Returns the bytes of the largest slice: what one buffer that holds a slice at a time needs. */
+    public long largestSliceBytes() {
+        long max = 0;
+        for (long b : sliceBytes) {
+            max = Math.max(max, b);
+        }
+        return max;
+    }
+
+    /**
+     * Returns the size two alternating buffers need: the largest even slice plus the largest odd slice (Vela's
+     * {@code double_buffer_sizes}: slice k goes to buffer k mod 2).
+     */
+    public long doubleBufferBytes() {
+        long even = 0;
+        long odd = 0;
+        for (int s = 0; s < sliceBytes.length; s++) {
+            if (s % 2 == 0) {
+                even = Math.max(even, sliceBytes[s]);
+            } else {
+                odd = Math.max(odd, sliceBytes[s]);
+            }
+        }
+        return even + odd;
+    }
+
     /** Returns encoded weight bytes per original weight element (Vela's compression ratio, §3.6). */
     public double ratio() {
         return originalElements == 0 ? 1.0 : (double) weightBytes / originalElements;

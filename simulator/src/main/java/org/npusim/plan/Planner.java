@@ -180,7 +180,7 @@ public final class Planner {
             CascadeInput input = cascadeInput(ctx, run);
             long[] buffers = new long[input.ops().size()];
             for (int k = 0; k < buffers.length; k++) {
-                buffers[k] = planned[input.positions()[k]].weights().map(Planner::bufferBytes).orElse(0L);
+                buffers[k] = planned[input.positions()[k]].weights().map(WeightPlan::bufferBytes).orElse(0L);
             }
             int ops = input.ops().size();
             // The arena's need is the feature maps (weight buffers take what is left: WeightBuffering's limit); the
@@ -373,23 +373,6 @@ public final class Planner {
 
     private static long roundUp16(long bytes) {
         return (bytes + 15) / 16 * 16;
-    }
-
-    /** Returns the fast storage the weight buffers of a plan take: one buffer, or two for double buffering. */
-    private static long bufferBytes(WeightPlan w) {
-        if (!w.buffered()) {
-            return 0;
-        }
-        long even = 0;
-        long odd = 0;
-        for (int s = 0; s < w.encoded().sliceCount(); s++) {
-            if (s % 2 == 0) {
-                even = Math.max(even, w.encoded().slice(s));
-            } else {
-                odd = Math.max(odd, w.encoded().slice(s));
-            }
-        }
-        return w.buffering() == WeightPlan.Buffering.DOUBLE ? even + odd : even;
     }
 
     /**

@@ -100,7 +100,7 @@ final class WeightBuffering {
                 bufferingDepth = step;
                 slices = slices(depth, prebufferDepth, step);
                 encoded = sizer.size(g, op, bc, target.variant(), slices);
-                if (doubleBufferBytes(encoded) <= limitBytes || prebufferDepth == SLICE_DEPTH) {
+                if (encoded.doubleBufferBytes() <= limitBytes || prebufferDepth == SLICE_DEPTH) {
                     break;
                 }
                 if (step > prebufferDepth) {
@@ -112,13 +112,12 @@ final class WeightBuffering {
             int[] last = slices.get(slices.size() - 1);
             slack = estimateAtDepth.applyAsDouble(last[1] - last[0]);
         }
-        long largestSlice = largestSlice(encoded);
-        long bufferBytes = Math.min(encoded.totalBytes(), largestSlice);
+        long bufferBytes = Math.min(encoded.totalBytes(), encoded.largestSliceBytes());
         if (bufferBytes > limitBytes) {
             // No room for a buffer: the whole stream is read from where it is stored.
             return new Decision(direct(tensor, source, full, whole), slack);
         }
-        boolean twoBuffers = doubleBufferBytes(encoded) <= limitBytes && bufferBytes < encoded.totalBytes();
+        boolean twoBuffers = encoded.doubleBufferBytes() <= limitBytes && bufferBytes < encoded.totalBytes();
         return new Decision(new WeightPlan(tensor, source, encoded,
                 twoBuffers ? WeightPlan.Buffering.DOUBLE : WeightPlan.Buffering.SINGLE, target.cache(), slices, fullTransfer),
                 slack);
@@ -138,28 +137,6 @@ final class WeightBuffering {
         }
         out.add(new int[] {from, depth});
         return out;
-    }
-
-    /** Returns the size two alternating buffers need: the largest even slice plus the largest odd slice. */
-    static long doubleBufferBytes(EncodedWeights e) {
-        long even = 0;
-        long odd = 0;
-        for (int s = 0; s < e.sliceCount(); s++) {
-            if (s % 2 == 0) {
-                even = Math.max(even, e.slice(s));
-            } else {
-                odd = Math.max(odd, e.slice(s));
-            }
-        }
-        return even + odd;
-    }
-
-    private static long largestSlice(EncodedWeights e) {
-        long max = 0;
-        for (int s = 0; s < e.sliceCount(); s++) {
-            max = Math.max(max, e.slice(s));
-        }
-        return max;
     }
 
     /** Python's {@code (a // b) * b} on a float. */

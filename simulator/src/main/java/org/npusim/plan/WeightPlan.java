@@ -43,6 +43,18 @@ public record WeightPlan(int tensor, Channel source, EncodedWeights encoded, Buf
         return buffering != Buffering.DIRECT;
     }
 
+    /**
+     * Returns the fast storage the weight buffers take while the operation runs: none when read in place, the
+     * largest slice (at most the stream) for one buffer, the largest even plus the largest odd slice for two.
+     */
+    public long bufferBytes() {
+        return switch (buffering) {
+            case DIRECT -> 0;
+            case SINGLE -> Math.min(encoded.totalBytes(), encoded.largestSliceBytes());
+            case DOUBLE -> encoded.doubleBufferBytes();
+        };
+    }
+
     /** Returns the channel the NPU reads the weights and scales through: the buffer's, or where they are stored. */
     public Channel readFrom() {
         return buffered() ? buffer : source;

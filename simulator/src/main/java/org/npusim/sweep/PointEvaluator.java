@@ -97,28 +97,13 @@ public final class PointEvaluator {
                 macs, onChip);
     }
 
-    /**
-     * Returns the largest weight buffer of the plan: the whole stream when single-buffered, the two largest
-     * consecutive slices when double-buffered (ethos-u-facts.md §3.8: two alternating buffers).
-     */
+    /** Returns the largest weight buffer of the plan ({@link WeightPlan#bufferBytes()}). */
     private static long largestWeightBuffer(Simulator.Run run) {
         long largest = 0;
         for (Step s : run.plan().steps()) {
-            if (!(s instanceof Step.Npu n) || n.weights().isEmpty() || !n.weights().get().buffered()) {
-                continue;
+            if (s instanceof Step.Npu n && n.weights().isPresent()) {
+                largest = Math.max(largest, n.weights().get().bufferBytes());
             }
-            WeightPlan w = n.weights().get();
-            long bytes;
-            if (w.buffering() == WeightPlan.Buffering.SINGLE) {
-                bytes = w.encoded().totalBytes();
-            } else {
-                bytes = 0;
-                for (int i = 0; i < w.encoded().sliceCount(); i++) {
-                    long pair = w.encoded().slice(i) + (i + 1 < w.encoded().sliceCount() ? w.encoded().slice(i + 1) : 0);
-                    bytes = Math.max(bytes, pair);
-                }
-            }
-            largest = Math.max(largest, bytes);
         }
         return largest;
     }

@@ -65,7 +65,11 @@ public final class Sweep {
         AtomicReferenceArray<PointResult> rows = new AtomicReferenceArray<>(n);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        List<RuntimeException> errors = new ArrayList<>();
+        // The failure of the lowest point index is the one rethrown, whichever thread failed first: every point
+        // below a failing one was already taken (indices are handed out in order) and is finished before its
+        // thread looks at the cancel flag, so the lowest failing index does not depend on timing.
+        RuntimeException[] error = new RuntimeException[1];
+        int[] errorIndex = {Integer.MAX_VALUE};
         Object lock = new Object();
         Runnable worker = () -> {
             while (!cancelled) {
@@ -78,7 +82,10 @@ public final class Sweep {
                     r = evaluate.apply(points.get(i));
                 } catch (RuntimeException e) {
                     synchronized (lock) {
-                        errors.add(e);
+                        if (i < errorIndex[0]) {
+                            errorIndex[0] = i;
+                            error[0] = e;
+                        }
                     }
                     cancelled = true;
                     return;
@@ -112,8 +119,8 @@ public final class Sweep {
         if (interruptedWait) {
             Thread.currentThread().interrupt();
         }
-        if (!errors.isEmpty()) {
-            throw errors.get(0);
+        if (error[0] != null) {
+            throw error[0];
         }
         List<PointResult> finished = new ArrayList<>();
         for (int i = 0; i < n; i++) {

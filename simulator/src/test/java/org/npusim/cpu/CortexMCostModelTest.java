@@ -53,6 +53,32 @@ class CortexMCostModelTest {
         assertThat(CortexMCostModel.of(hw("corstone-300.yaml")).npuInvocationCycles()).isEqualTo(6788);
     }
 
+    /**
+     * Kernel names reach the JSON and table output, which must not depend on the machine: under a Turkish default
+     * locale, "LOGISTIC".toLowerCase() is "logıstıc" (dotless i). Every operator of every shared model, costed on
+     * the reference kernels (whose names are built from operator names), keeps ASCII kernel names.
+     */
+    @Test
+    void cost_underATurkishDefaultLocale_keepsKernelNamesAscii() {
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+            CortexMCostModel cpu = CortexMCostModel.of(hw("cpu-only/cortex-m4-120mhz.yaml", "cpu.kernels=reference"));
+            int named = 0;
+            for (java.nio.file.Path p : SharedData.models()) {
+                Subgraph g = org.npusim.tflite.TfliteReader.read(p).main();
+                for (Operator op : g.operators()) {
+                    String kernel = cpu.cost(g, op).kernel();
+                    assertThat(kernel).as(p.getFileName() + " #" + op.index()).matches("\\p{ASCII}*");
+                    named += kernel.startsWith("reference ") ? 1 : 0;
+                }
+            }
+            assertThat(named).isPositive();
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
+
     @Test
     void cost_resnetOnM33_usesTheCmsisNnKernelsTheWrapperPicks() {
         Subgraph g = description("resnet8");

@@ -79,4 +79,20 @@ final class SimulationTest {
         assertThat(c.toPs(1_000_000)).isEqualTo(3_003_003_004L);
         assertThat(new ClockDomain("npu", 500_000_000L).toPs(9808)).isEqualTo(19_616_000L);
     }
+
+    /**
+     * Whole picoseconds stay whole on long runs: 36,920,047 cycles at 400 MHz are 92,300,117,500 ps exactly (2,500
+     * ps a cycle), which the double arithmetic gives as ...500.00002 and a fixed 1e-6 margin rounded up to ...501.
+     * Every whole cycle count up to 1e9 at 400 MHz (2,500 ps each, up to 2.5 s) converts exactly.
+     */
+    @Test
+    void clockDomain_longRuns_convertWholeCyclesExactly() {
+        ClockDomain c = new ClockDomain("npu", 400_000_000L);
+        assertThat(c.toPs(36_920_047)).isEqualTo(92_300_117_500L);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 100_000; i++) {
+            long cycles = r.nextLong(1_000_000_000L);
+            assertThat(c.toPs(cycles)).as("%d cycles", cycles).isEqualTo(cycles * 2_500);
+        }
+    }
 }

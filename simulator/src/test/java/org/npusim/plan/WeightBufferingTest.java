@@ -124,4 +124,21 @@ final class WeightBufferingTest {
         assertThat(s).extracting(r -> r[0] + "-" + r[1]).containsExactly("0-16", "16-48", "48-80", "80-100");
         assertThat(WeightBuffering.slices(8, 16, 16)).extracting(r -> r[0] + "-" + r[1]).containsExactly("0-8");
     }
+
+    /**
+     * The fast storage a plan's buffers take, which the planner's cascade peak and the sweep's peak on-chip bytes
+     * both read: slices of 10, 1, 1 and 10 bytes need 10 + 10 = 20 bytes in two alternating buffers (slices 0 and 3
+     * are in different buffers, so the largest consecutive pair, 11, would be too small); one buffer holds the
+     * largest slice, 10; weights read in place take none.
+     */
+    @Test
+    void bufferBytes_evenAndOddSlicesForTwoBuffers_largestSliceForOne() {
+        EncodedWeights e = new EncodedWeights(22, 22, 0, new long[] {10, 1, 1, 10}, true);
+        List<int[]> slices = List.of(new int[] {0, 10}, new int[] {10, 11}, new int[] {11, 12}, new int[] {12, 22});
+        Channel sram = new Channel(0, "sram", SRAM);
+        Channel flash = new Channel(1, "flash", FLASH);
+        assertThat(new WeightPlan(2, flash, e, WeightPlan.Buffering.DOUBLE, sram, slices, 0).bufferBytes()).isEqualTo(20);
+        assertThat(new WeightPlan(2, flash, e, WeightPlan.Buffering.SINGLE, sram, slices, 0).bufferBytes()).isEqualTo(10);
+        assertThat(new WeightPlan(2, flash, e, WeightPlan.Buffering.DIRECT, sram, slices, 0).bufferBytes()).isZero();
+    }
 }

@@ -94,6 +94,31 @@ final class SweepTest {
         assertThatThrownBy(() -> s.run((r, d, t) -> { })).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("bug at");
     }
 
+    /**
+     * With several failing points on several threads, the error reported is the lowest failing point's, whichever
+     * thread failed first: point 3 fails at once, point 1 only after a delay, so the first failure in time is a
+     * later point's.
+     */
+    @Test
+    void run_severalEvaluationsThrow_rethrowsTheLowestPointsError() {
+        for (int round = 0; round < 20; round++) {
+            Sweep s = new Sweep(points(8), p -> {
+                if (p.index() == 1) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                if (p.index() % 2 == 1) {
+                    throw new IllegalStateException("bug at " + p.index());
+                }
+                return FAKE.apply(p);
+            }, 4);
+            assertThatThrownBy(() -> s.run((r, d, t) -> { })).hasMessage("bug at 1");
+        }
+    }
+
     @Test
     void paretoFront_dominatedAndFailedPoints_notOnFront() {
         List<PointResult> rows = List.of(
