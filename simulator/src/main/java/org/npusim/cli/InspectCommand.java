@@ -39,15 +39,19 @@ final class InspectCommand implements Callable<Integer> {
             + "encoded bytes and bits per weight.")
     boolean weights;
 
-    @Option(names = "--npu", paramLabel = "VARIANT", defaultValue = "ethos-u55-128",
-            description = "Ethos-U variant for --weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--npu", paramLabel = "VARIANT",
+            description = "Ethos-U variant for --weights (default: ethos-u55-128).")
     String npu;
 
     @Override
     public Integer call() {
         OutputTarget.check(Arrays.asList(model), output);
-        NpuVariant variant = NpuVariant.fromLabel(npu).orElseThrow(() -> new InputException("", "--npu",
-                "unknown variant '" + npu + "'; expected one of " + NpuVariant.labels()));
+        if (npu != null && !weights) {
+            throw new InputException("", "--npu", "only chooses the variant of --weights; add --weights or drop --npu");
+        }
+        String label = npu == null ? NpuVariant.ETHOS_U55_128.label() : npu;
+        NpuVariant variant = NpuVariant.fromLabel(label).orElseThrow(() -> new InputException("", "--npu",
+                "unknown variant '" + label + "'; expected one of " + NpuVariant.labels()));
         Model m = ModelFiles.load(model);
         PrintWriter out = spec.commandLine().getOut();
         if (weights) {

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.npusim.errors.InputException;
 
@@ -57,6 +59,38 @@ final class OutputTarget {
     private static final AtomicLong TEMPORARIES = new AtomicLong();
 
     /**
+     * The temporary files not yet moved into place or deleted. A run stopped by Ctrl-C or SIGTERM never closes its
+     * batch, so a shutdown hook (registered with the first temporary file) deletes what is left here.
+     */
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Registers the shutdown hook once, when the class is first used for a temporary file. The command's thread goes
+     * on while the hook runs, and may create a temporary file after the hook has looked: the hook sets
+     * {@link #stopping} before it looks, and a file is registered before the flag is read, so either the hook sees
+     * the file or its creator sees the flag and deletes the file itself.
+     */
+    private static final class Cleanup {
+        private static volatile boolean stopping;
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping = true;
+                LIVE.forEach(OutputTarget::deleteQuietly);
+            }, "npusim-output-cleanup"));
+        }
+
+        /** Records {@code tmp} for the hook; throws when the process is already shutting down. */
+        static void register(Path tmp) throws IOException {
+            LIVE.add(tmp);
+            if (stopping) {
+                deleteQuietly(tmp);
+                throw new IOException("interrupted");
+            }
+        }
+    }
+
+    /**
      * Checks, before any work, that every non-null file can be written: its directory exists, it is not a
      * directory, and no two of them are the same file (one output would silently replace the other). Fails with the
      * first problem.
@@ -66,6 +100,10 @@ final class OutputTarget {
         for (Path file : files) {
             if (file == null) {
                 continue;
+            }
+            if (file.toString().equals("-")) {
+                // Not the Unix "standard output": a file named '-' would be written, which nobody wants.
+                throw new InputException("-", "", "is not an output file; leave -o out to write to standard output");
             }
             Path target = resolved(file);
             Path dir = target.getParent();
@@ -210,6 +248,7 @@ final class OutputTarget {
                 } catch (IOException e) {
                     throw new InputException(target.toString(), "", "cannot write: " + reason(e), e);
                 }
+                LIVE.remove(temporaries.get(0));
                 temporaries.remove(0);
                 targets.remove(0);
             }
@@ -235,7 +274,9 @@ final class OutputTarget {
         while (true) {
             Path tmp = dir.resolve(stem + TEMPORARIES.incrementAndGet() + ".tmp");
             try {
-                return Files.createFile(tmp);
+                Files.createFile(tmp);
+                Cleanup.register(tmp);
+                return tmp;
             } catch (FileAlreadyExistsException taken) {
                 // Left by a process that had this id before: try the next name.
             }
@@ -281,6 +322,7 @@ final class OutputTarget {
     }
 
     private static void deleteQuietly(Path tmp) {
+        LIVE.remove(tmp);
         try {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {

@@ -83,9 +83,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--preserve-sparsity", description = "With --cluster: keep zeros as their own cluster.")
     boolean preserveSparsity;
 
-    @Option(names = "--seed", defaultValue = "1",
-            description = "Seed of the clustering and of --random (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the clustering and of --random (default: 1).")
+    Long seed;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "With --cpu-kernels auto: run the model bit-exactly on these inputs (one per model"
@@ -135,6 +134,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (preserveSparsity && cluster == null) {
             throw new InputException("", "--preserve-sparsity", "needs --cluster K");
         }
+        if (seed != null && cluster == null && !random) {
+            throw new InputException("", "--seed", "only seeds --cluster and --random; add one or drop --seed");
+        }
         if (weightWhatIf) {
             return weightWhatIf(simulator(sizer), m, hw);
         }
@@ -167,6 +169,11 @@ final class SimulateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** The seed of the clustering and of --random: --seed, or 1. */
+    private long seed() {
+        return seed == null ? 1 : seed;
+    }
+
     /** The files the command reads: the model, the hardware description and the input files. */
     private List<Path> inputFiles() {
         List<Path> files = new ArrayList<>(inputs);
@@ -192,7 +199,7 @@ final class SimulateCommand implements Callable<Integer> {
             what.append("prune ").append(sparsity).append(structured.map(x -> " (" + x.n() + ":" + x.m() + ")").orElse(""));
         }
         if (cluster != null) {
-            transformed = WeightTransforms.cluster(transformed, cluster, seed, preserveSparsity);
+            transformed = WeightTransforms.cluster(transformed, cluster, seed(), preserveSparsity);
             what.append(what.length() > 0 ? ", " : "").append("cluster ").append(cluster)
                     .append(preserveSparsity ? " (zeros kept)" : "");
         }
@@ -229,7 +236,7 @@ final class SimulateCommand implements Callable<Integer> {
                     + " zero-skipping CPU kernels, which only --cpu-kernels auto considers");
         }
         Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
-        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed);
+        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed());
         return interpreter.run(values).inputZeroFractions();
     }
 }

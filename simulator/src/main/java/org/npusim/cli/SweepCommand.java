@@ -76,6 +76,25 @@ final class SweepCommand implements Callable<Integer> {
             description = "Show a progress bar on standard error (default: when standard error is a terminal).")
     Boolean progress;
 
+    /**
+     * Refuses a value that makes no valid description with the base overrides alone (a typo such as
+     * {@code npu.clock=fast} or {@code simulation.overlap=maybe}): it would fail every point it is in, which is bad
+     * input, not a result. Values that only fail in some combinations, or whose model does not fit, stay failed rows.
+     */
+    private static void checkValues(HardwareDocument document, List<Axis> axes, Overrides base) {
+        for (Axis a : axes) {
+            for (String v : a.values()) {
+                SweepPoint alone = SweepPoint.product(List.of(new Axis(a.key(), List.of(v))), base).get(0);
+                try {
+                    document.resolve(alone.overrides());
+                } catch (InputException e) {
+                    throw new InputException("", "--vary " + a.key() + "=" + v, "makes no valid description: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         OutputTarget.check(Arrays.asList(model, hardware.file()), output);
@@ -90,6 +109,7 @@ final class SweepCommand implements Callable<Integer> {
         HardwareDocument document = hardware.parse();
         Overrides base = hardware.overrideOptions().overrides();
         List<SweepPoint> points = SweepPoint.product(axes, base);
+        checkValues(document, axes, base);
         Model m = ModelFiles.load(model);
         PointEvaluator evaluator = new PointEvaluator(m, model.toString(), document);
         SweepWriter.Header header = new SweepWriter.Header(model.toString(), hardware.file().toString(), axes);

@@ -33,7 +33,10 @@ public record Axis(String key, List<String> values) {
         }
     }
 
-    /** Parses {@code KEY=V1,V2,...}; values are trimmed, and each must be non-empty and given once. */
+    /**
+     * Parses {@code KEY=V1,V2,...}, or {@code KEY=V1;V2;...} when a value holds a comma (a layer set such as
+     * {@code 3-7,12}); values are trimmed, and each must be non-empty and given once.
+     */
     public static Axis parse(String spec) {
         int eq = spec.indexOf('=');
         String where = "--vary " + spec;
@@ -47,10 +50,13 @@ public record Axis(String key, List<String> values) {
             }
         }
         LinkedHashSet<String> values = new LinkedHashSet<>();
-        for (String v : spec.substring(eq + 1).split(",", -1)) {
+        String text = spec.substring(eq + 1);
+        String separator = text.contains(";") ? ";" : ",";
+        for (String v : text.split(separator, -1)) {
             String value = v.strip();
             if (value.isEmpty()) {
-                throw new InputException("", where, "empty value; expected values separated by commas");
+                throw new InputException("", where, "empty value; expected values separated by commas (or by"
+                        + " semicolons when a value holds a comma)");
             }
             if (!values.add(value)) {
                 throw new InputException("", where, "value '" + value + "' is given twice");

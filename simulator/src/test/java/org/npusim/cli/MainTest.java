@@ -47,6 +47,36 @@ final class MainTest {
         }
     }
 
+    /**
+     * Options that would change nothing are refused rather than ignored, and '-o -' is not taken as a file named
+     * '-' (none is written in the working directory).
+     */
+    @Test
+    void optionsThatWouldBeIgnored_andDashAsOutput_exitTwoWithOneLine() {
+        String desc = SharedData.repositoryRoot().resolve("models/mobilenet_v1_025_96.yaml").toString();
+        String hw = SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
+        String[][] cases = {
+            {"simulate", desc, "--hw", hw, "--seed", "5"},
+            {"inspect", desc, "--npu", "ethos-u65-512"},
+            {"hw", "show", hw, "--set", "schema=npusim.hw/v2"},
+            {"hw", "show", hw, "--set", "extends=other.yaml"},
+            {"inspect", desc, "-o", "-"},
+        };
+        String[] expected = {
+            "--seed: only seeds --cluster and --random; add one or drop --seed",
+            "--npu: only chooses the variant of --weights; add --weights or drop --npu",
+            "schema: belongs to the file and cannot be set on the command line",
+            "extends: belongs to the file and cannot be set on the command line",
+            "-: is not an output file; leave -o out to write to standard output",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Run r = run(cases[i]);
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.err().strip()).as(String.join(" ", cases[i])).contains(expected[i]).doesNotContain("\n");
+        }
+        assertThat(Files.exists(Path.of("-"))).isFalse();
+    }
+
     @Test
     void inspect_unknownOption_exitsTwo() {
         Run r = run("inspect", SharedData.model("person_detect").toString(), "--bogus");

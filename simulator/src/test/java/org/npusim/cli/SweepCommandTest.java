@@ -73,14 +73,34 @@ final class SweepCommandTest {
     }
 
     @Test
-    void sweep_someInvalidPoints_failedRowsBesideTheOthers() {
-        // A clock that is not a frequency makes its points invalid descriptions: they fail, the rest run. (A typo in
-        // a shortcut's value, such as an unknown variant, is refused before the sweep: SweepPointTest.)
-        MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary", "npu.clock=400 MHz,fast");
+    void sweep_pointsTheModelDoesNotFit_failedRowsBesideTheOthers() {
+        // 16 KiB of SRAM is a valid description that person_detect's arena does not fit: its point fails, the rest run.
+        MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary", "memories.sram.size=4 MiB,16 KiB");
         assertThat(r.code()).as(r.err()).isZero();
         String[] lines = r.out().split("\n");
         assertThat(lines[1]).contains(",ok,");
-        assertThat(lines[2]).startsWith("1,fast,\"failed: ").contains("fast").endsWith(",no");
+        assertThat(lines[2]).startsWith("1,16 KiB,\"failed: ").contains("live activations").endsWith(",no");
+    }
+
+    @Test
+    void sweep_valueThatIsNoValidDescription_refusedBeforeTheSweep() {
+        // A clock that is not a frequency would fail every point it is in: a typo, refused with exit 2.
+        MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary", "npu.clock=400 MHz,fast");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("--vary npu.clock=fast: makes no valid description: ")
+                .contains("'fast' is not a number with a unit").doesNotContain("\n");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void sweep_valuesHoldingCommas_separatedBySemicolons() {
+        MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary",
+                "placement.layer_weights.sram=0-3,8;0-30");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[1]).startsWith("0,\"0-3,8\",ok,");
+        assertThat(lines[2]).startsWith("1,0-30,ok,");
     }
 
     @Test

@@ -102,6 +102,12 @@ final class TreeEdits {
                 problems.add(at, "", "expected key.path=value, such as npu.clock=400 MHz");
                 continue;
             }
+            if (path[0].equals("schema") || path[0].equals("extends")) {
+                // Both are read from the file before overrides apply: a change here would be silently ignored.
+                problems.add(at, path[0], "belongs to the file and cannot be set on the command line; edit the file"
+                        + " (or another that extends it)");
+                continue;
+            }
             String text = s.substring(eq + 1);
             Node value = text.isEmpty() ? new ScalarNode("", ScalarKind.STRING, at)
                     : YamlTreeReader.read(text, at.source(), false, problems, problems);
