@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * @param unit NPU or CPU
  * @param macs multiply-accumulates (counted as Vela counts them)
  * @param startCycle first cycle (NPU clock, or CPU clock on CPU-only systems)
- * @param endCycle last cycle
+ * @param endCycle the cycle the layer ends at, exclusive (its last cycle is {@code endCycle - 1})
  * @param cycles endCycle - startCycle
  * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
  *     channel ({@code axi1:flash})
