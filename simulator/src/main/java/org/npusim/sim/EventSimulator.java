@@ -79,6 +79,12 @@ final class EventSimulator {
     private final long[] stepStart;
     private final long[] stepEnd;
     private final long[][] busy;
+    /**
+     * Per step and stream, the bytes its block transfers moved (burst-efficiency scaled, as they occupy the
+     * channel): the end-of-run check compares them with the step's whole streams, so that a block that never
+     * fetched its share cannot go unnoticed.
+     */
+    private final double[][] streamBytes;
     /** Per step, busy time per channel resource and stream, at {@code resource * STREAMS.size() + stream}. */
     private final long[][] streamBusy;
     /**
@@ -243,6 +249,7 @@ final class EventSimulator {
         }
         this.busy = new long[stepCount][resources.size()];
         this.streamBusy = new long[stepCount][resources.size() * STREAMS.size()];
+        this.streamBytes = new double[stepCount][STREAMS.size()];
         this.pipelines = new Pipeline[stepCount];
         this.transferComplete = new boolean[transfers.size()];
         this.lastComputedSlice = new int[stepCount];
@@ -413,6 +420,7 @@ final class EventSimulator {
     }
 
     private long fetch(int step, int resource, Channel c, int stream, double bytes, long now, int block) {
+        streamBytes[step][stream] += bytes;
         long durationPs = transferPs(bytes, c.timing());
         return reserve(step, resource, stream, now, durationPs, durationPs, STREAMS.get(stream), block, bytes);
     }
@@ -1000,6 +1008,11 @@ final class EventSimulator {
                 if (recorded < expected) {
                     throw new IllegalStateException("NPU step " + i + " read " + recorded + " IFM bytes, expected at least " + expected);
                 }
+                StepWork w = work[i];
+                checkMoved(i, IFM, w.ifmBytes() * w.ifmEfficiency());
+                checkMoved(i, IFM2, w.ifm2Bytes() * w.ifm2Efficiency());
+                checkMoved(i, OFM, w.ofmBytes() * w.ofmEfficiency());
+                checkMoved(i, WEIGHTS, w.step().weights().isPresent() ? w.weightFetchBytes() : 0);
             }
         }
         for (int t = 0; t < transfers.size(); t++) {
@@ -1011,6 +1024,18 @@ final class EventSimulator {
         long outBlocks = resources.get(OUTPUT).transactions();
         if (macBlocks != outBlocks) {
             throw new IllegalStateException(macBlocks + " blocks entered the MAC array but " + outBlocks + " left the output stage");
+        }
+    }
+
+    /**
+     * Checks that step i's block transfers of {@code stream} add up to the whole stream, {@code expected} bytes (the
+     * shares are 1/blocks each, so only the rounding of their sum is allowed).
+     */
+    private void checkMoved(int i, int stream, double expected) {
+        double moved = streamBytes[i][stream];
+        if (Math.abs(moved - expected) > 1e-6 * Math.max(1, expected)) {
+            throw new IllegalStateException("NPU step " + i + " moved " + moved + " bytes of its " + STREAMS.get(stream)
+                    + " stream, expected " + expected);
         }
     }
 

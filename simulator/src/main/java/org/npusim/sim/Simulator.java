@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -527,6 +528,26 @@ public final class Simulator {
                         bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles, hiddenCycles, streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
+            // Conservation (design brief): the layers' steps did at least the model's MACs, in either mode; fewer
+            // means work was lost, a simulator bug. More is the lowering's own copies (a SPLIT part that a RESHAPE
+            // reads is copied by an average pool, one MAC per element as Vela counts it), which the model's count,
+            // taken from the graph, does not see: a note says which layers.
+            long simulatedMacs = layers.stream().mapToLong(LayerResult::macs).sum();
+            if (simulatedMacs < modelMacs) {
+                throw new IllegalStateException("the layers did " + simulatedMacs + " MACs, the model has " + modelMacs);
+            }
+            List<String> macNotes = new ArrayList<>();
+            if (simulatedMacs > modelMacs) {
+                List<Integer> copying = new ArrayList<>();
+                for (LayerResult l : layers) {
+                    if (l.unit() == Unit.NPU && l.macs() > g.operatorFacts(l.index()).macs()) {
+                        copying.add(l.index());
+                    }
+                }
+                macNotes.add(String.format(Locale.ROOT, "the layers do %,d MACs, %,d more than the model counts: copies"
+                        + " that their lowering adds (average pools, one MAC per element) in %s", simulatedMacs,
+                        simulatedMacs - modelMacs, layers(copying)));
+            }
             TreeMap<String, Double> utilization = new TreeMap<>();
             for (Map.Entry<String, Long> e : totalBusy.entrySet()) {
                 utilization.put(e.getKey(), makespan == 0 ? 0 : Math.min(1.0, (double) e.getValue() / makespan));
@@ -536,6 +557,7 @@ public final class Simulator {
                     npuActiveCycles, cpuCycles, totalEnergy,
                     totalTraffic, totalWeights, utilization);
             List<String> notes = new ArrayList<>(planNotes);
+            notes.addAll(macNotes);
             if (!weightsCompressed && plan.target().isPresent()) {
                 notes.add("weight sizes are uncompressed int8 (the Ethos-U weight encoder is not applied yet)");
             }

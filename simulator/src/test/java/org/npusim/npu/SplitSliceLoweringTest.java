@@ -96,6 +96,9 @@ final class SplitSliceLoweringTest {
         SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(r.layers()).allMatch(l -> l.unit() == Unit.NPU);
         assertThat(r.layers().get(1).cycles()).isPositive();
+        // The graph counts a SPLIT as no MACs; its copy is 1,024: the result says where the extra MACs come from.
+        assertThat(r.notes()).contains("the layers do 5,120 MACs, 1,024 more than the model counts: copies that their"
+                + " lowering adds (average pools, one MAC per element) in layer 1");
     }
 
     @Test
@@ -227,6 +230,8 @@ final class SplitSliceLoweringTest {
         SimulationResult r = Simulator.standard().simulate(m, m.name(), CORSTONE_300);
         assertThat(r.layers()).allMatch(l -> l.unit() == Unit.NPU);
         assertThat(r.notes()).noneMatch(n -> n.startsWith("on the CPU"));
+        // The copy's 4x16 average pool: 64 MACs the graph does not count for a STRIDED_SLICE.
+        assertThat(r.notes()).anyMatch(n -> n.contains("64 more than the model counts") && n.endsWith("in layer 1"));
     }
 
     @Test
