@@ -116,6 +116,32 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return simulate();
+        } catch (InputException e) {
+            throw inHardwareFile(e);
+        }
+    }
+
+    /** The description's name, which the simulator names in capacity and placement errors; set once resolved. */
+    private String hardwareName;
+
+    /**
+     * Returns {@code e} naming the hardware file instead of the description's name, which the simulator gives as the
+     * "file" of what it finds wrong with the hardware (a memory too small, a placement the model cannot use): the
+     * user edits the file, or the overrides given with it, which the message then says.
+     */
+    private InputException inHardwareFile(InputException e) {
+        if (hardwareName == null || !e.file().equals(hardwareName)) {
+            return e;
+        }
+        Overrides o = hardware.overrideOptions().overrides();
+        boolean overridden = !o.set().isEmpty() || o.npu().isPresent() || o.memoryMode().isPresent();
+        return new InputException(hardware.file().toString(), e.place(), e.problem()
+                + (overridden ? " (with the --set, --npu or --memory-mode given)" : ""), e);
+    }
+
+    private Integer simulate() {
         boolean weightWhatIf = prune != null || cluster != null || nm != null;
         if (weightWhatIf && (trace != null || report != null)) {
             throw new InputException("", trace != null ? "--trace" : "--report", "describes one run, and --prune, --nm and"
@@ -126,6 +152,7 @@ final class SimulateCommand implements Callable<Integer> {
         HardwareDocument document = hardware.parse();
         Overrides overrides = hardware.overrideOptions().overrides();
         HardwareConfig hw = document.resolve(overrides);
+        hardwareName = hw.name();
         Model m = ModelFiles.load(model);
         String path = model.toString();
         activationSparsity = measureActivationSparsity(m);

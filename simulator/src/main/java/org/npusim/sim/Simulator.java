@@ -171,6 +171,9 @@ public final class Simulator {
         if (target.isPresent()) {
             notes.addAll(cpuLayerNotes(plan));
             notes.addAll(noWorkNotes(plan));
+            if (sizer.compressed()) {
+                notes.addAll(uncompressedNotes(plan));
+            }
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, modelMacs, notes).assemble(outcomes);
@@ -193,6 +196,25 @@ public final class Simulator {
     private static ExecutionPlan plan(Model model, NpuTarget target, WeightSizer sizer) {
         encodeInParallel(model, target, sizer);
         return new Planner(target, sizer).plan(model);
+    }
+
+    /**
+     * Names the layers whose weights the Ethos-U encoder did not take (weights that are not constant 8-bit values,
+     * or a stream it cannot code) and that are therefore sized as uncompressed int8: their weight bytes and the time
+     * to fetch them are an estimate, not the encoder's.
+     */
+    private static List<String> uncompressedNotes(ExecutionPlan plan) {
+        List<Integer> layers = new ArrayList<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Npu n && n.weights().isPresent() && !n.weights().get().encoded().compressed()
+                    && !layers.contains(n.operator())) {
+                layers.add(n.operator());
+            }
+        }
+        if (layers.isEmpty()) {
+            return List.of();
+        }
+        return List.of("weights sized as uncompressed int8, the Ethos-U encoder not taking them: " + layers(layers));
     }
 
     /**

@@ -38,6 +38,18 @@ final class SimulateCommandTest {
         return k;
     }
 
+    /**
+     * A memory too small for the model is an error in the hardware file (or the overrides given with it), named as
+     * such, not under the description's name, which may be anything ("My board").
+     */
+    @Test
+    void simulate_memoryTooSmall_errorNamesTheHardwareFileAndTheOverrides() {
+        Run r = run("simulate", model(), "--hw", hw(), "--set", "memories.sram.size=16 KiB");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith(hw() + ": memory sram: holds 16384 bytes but layer ")
+                .endsWith("(with the --set, --npu or --memory-mode given)").doesNotContain("\n");
+    }
+
     @Test
     void simulate_json_resultFieldsUnchangedWithAnalysisAfterThem() throws IOException {
         Run r = run("simulate", model(), "--hw", hw(), "--format", "json");

@@ -358,6 +358,33 @@ final class SimulatorPropertiesTest {
         assertThat(serial.layers().stream().mapToLong(l -> l.busyCycles().getOrDefault("dma", 0L)).sum()).isPositive();
     }
 
+    /**
+     * A layer whose weights the encoder does not take falls back to uncompressed sizes; the result names it, since
+     * its weight bytes and fetch time are then an estimate (the fallback was silent). Here a sizer that refuses
+     * layer 3's weights stands in for such a layer.
+     */
+    @Test
+    void simulate_weightsTheEncoderDoesNotTake_noteNamesTheLayers() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        org.npusim.plan.WeightSizer encoder = new org.npusim.plan.EthosUWeightSizer();
+        org.npusim.plan.WeightSizer refusingLayer3 = new org.npusim.plan.WeightSizer() {
+            @Override
+            public org.npusim.plan.EncodedWeights size(org.npusim.graph.Subgraph g, org.npusim.npu.NpuOperation op,
+                    org.npusim.npu.BlockConfig bc, org.npusim.hw.NpuVariant v, List<int[]> slices) {
+                return (op.sourceOperator() == 3 ? UNCOMPRESSED : encoder).size(g, op, bc, v, slices);
+            }
+
+            @Override
+            public boolean compressed() {
+                return true;
+            }
+        };
+        HardwareConfig h = hw(VELA_U55, "ethos-u55-128", "shared-sram");
+        SimulationResult r = new Simulator(org.npusim.cpu.CortexMCostModel::of, refusingLayer3).simulate(m, m.name(), h);
+        assertThat(r.notes()).contains("weights sized as uncompressed int8, the Ethos-U encoder not taking them: layer 3");
+        assertThat(Simulator.standard().simulate(m, m.name(), h).notes()).noneMatch(n -> n.contains("uncompressed"));
+    }
+
     /** Simulated MACs equal the graph's; every layer's bytes are accounted per memory. */
     @Test
     void simulate_conservation_macsAndTraffic() {
