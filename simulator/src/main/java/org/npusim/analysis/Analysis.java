@@ -4,8 +4,6 @@ package org.npusim.analysis;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The bottleneck analysis of a run.
@@ -24,10 +22,5 @@ public record Analysis(List<LayerBottleneck> topLayers, Map<String, Double> util
         utilization = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(utilization));
         Objects.requireNonNull(energy, "energy");
         whatIfs = List.copyOf(whatIfs);
-    }
-
-    /** Returns the utilization sorted by resource name, for writers that want a stable key order. */
-    public SortedMap<String, Double> utilizationByName() {
-        return new TreeMap<>(utilization);
     }
 }

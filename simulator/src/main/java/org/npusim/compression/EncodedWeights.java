@@ -49,15 +49,6 @@ public record EncodedWeights(long originalWeights, int cores, WeightTraversal tr
         return t;
     }
 
-    /** Returns the values the weight decoders produce, padding included. */
-    public long decodedWeights() {
-        long t = 0;
-        for (EncodedRange r : ranges) {
-            t += r.weights();
-        }
-        return t;
-    }
-
     /** Returns how many of the decoded values are zeros sent as zero-run lengths. */
     public long zeroRunZeros() {
         long t = 0;

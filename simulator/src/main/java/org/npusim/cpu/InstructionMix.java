@@ -63,11 +63,6 @@ public record InstructionMix(
                 branch * n, vecLoad * n, vecStore * n, vecAlu * n, vecMul * n);
     }
 
-    /** Returns the number of scalar instructions. */
-    public double scalarInstructions() {
-        return alu + load + store + mul + mul64 + div + branch;
-    }
-
     /** Returns the number of vector instructions. */
     public double vectorInstructions() {
         return vecLoad + vecStore + vecAlu + vecMul;

@@ -11,9 +11,4 @@ package org.npusim.graph;
  * @param lastStep last operator index at which the tensor is live (inclusive)
  */
 public record TensorLifetime(int tensor, int firstStep, int lastStep) {
-
-    /** Returns whether the tensor is live during operator {@code step}. */
-    public boolean liveAt(int step) {
-        return step >= firstStep && step <= lastStep;
-    }
 }

@@ -189,11 +189,6 @@ public enum WinogradTile {
         return ops;
     }
 
-    /** Returns the transformed weights' size relative to the 3x3 filter's: t² int16 values for 9 int8 values. */
-    public double weightExpansion() {
-        return inputEdge() * inputEdge() * 2 / 9.0;
-    }
-
     /** Returns the exact quotient of {@code scaled} (which is L² s modulo 2³²) by L². */
     int divideExactly(int scaled) {
         return (scaled * oddInverse) >> shift;

@@ -475,7 +475,7 @@ final class EventSimulator {
             // slice), so a step with fewer OFM blocks than slices (a block config deeper than the slices, on a small
             // OFM) runs as one block per slice; the step's compute time is spread over them unchanged.
             long computeBlocks = Math.max(1, work.compute().blocks());
-            this.blocks = (int) Math.max(computeBlocks, sliceCount);
+            this.blocks = Math.toIntExact(Math.max(computeBlocks, sliceCount));
             double blocksPerPipelineBlock = (double) computeBlocks / blocks;
             this.outEnd = new long[blocks];
             // The last block's end is read before it is known (by earliestNextStart): "not yet" is the end of time.
@@ -781,7 +781,7 @@ final class EventSimulator {
         dmaSlice = slice;
         dmaWhat = what;
         dmaStartPs = sim.now();
-        dmaTrainsLeft = (int) Math.max(1, jobBytes / DMA_TRAIN_BYTES);
+        dmaTrainsLeft = Math.toIntExact(Math.max(1, jobBytes / DMA_TRAIN_BYTES));
         dmaTrainBytes = (double) jobBytes / dmaTrainsLeft;
         dmaTrainReadPs = transferPs(dmaTrainBytes, source.timing());
         dmaTrainWritePs = destination == null ? 0 : transferPs(dmaTrainBytes, destination.timing());

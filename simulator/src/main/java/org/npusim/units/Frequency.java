@@ -26,11 +26,6 @@ public record Frequency(long hz) {
         return new Frequency(QuantityParser.toLong(QuantityParser.parse(text, KIND), text, KIND));
     }
 
-    /** Returns the period in picoseconds, rounded to the nearest picosecond (1e12 / hz). */
-    public long periodPs() {
-        return Math.round(1e12 / hz);
-    }
-
     /** Prints the frequency in the largest unit that keeps it exact within three decimals: {@code 62.5 MHz}. */
     @Override
     public String toString() {
