@@ -69,6 +69,10 @@ public final class ResultReader {
             throw problem("", "expected a JSON object with \"schema\": \"" + SCHEMA + "\" (npusim simulate --format json)");
         }
         String schema = root.path("schema").asText("");
+        if (schema.equals("npusim.whatif/v1")) {
+            throw problem("schema", "a weight what-if (simulate --prune, --nm or --cluster) holds two runs and compares"
+                    + " them itself; compare takes results of simulate without those options (--format json)");
+        }
         if (!schema.equals(SCHEMA)) {
             throw problem("schema", "expected \"" + SCHEMA + "\", got " + (root.has("schema") ? root.get("schema").toString() : "none")
                     + " (write results with npusim simulate --format json)");

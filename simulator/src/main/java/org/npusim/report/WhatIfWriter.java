@@ -83,10 +83,12 @@ public final class WhatIfWriter {
         for (int i = 0; i < a.layers().size(); i++) {
             LayerResult x = a.layers().get(i);
             LayerResult y = b.layers().get(i);
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%.6g,%.6g,%s,%s%n", x.index(),
+            // Reals as the result's CSV writes them (Json.number: 9 significant digits, no exponent).
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%s,%s%n", x.index(),
                     Csv.field(x.name()), Csv.field(x.op()), x.unit().label(),
-                    x.weights().encodedBytes(), y.weights().encodedBytes(), x.cycles(), y.cycles(), x.energyJoules(),
-                    y.energyJoules(), Csv.field(x.bottleneck()), Csv.field(y.bottleneck())));
+                    x.weights().encodedBytes(), y.weights().encodedBytes(), x.cycles(), y.cycles(),
+                    Json.number(x.energyJoules()), Json.number(y.energyJoules()), Csv.field(x.bottleneck()),
+                    Csv.field(y.bottleneck())));
         }
     }
 

@@ -65,6 +65,11 @@ final class CompareCommandTest {
         MainTest.Run r = MainTest.run("compare", a.toString(), bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo(bad + ": model: expected an object, got number");
+        Path whatIf = Files.writeString(tmp.resolve("whatif.json"), "{\"schema\": \"npusim.whatif/v1\"}");
+        MainTest.Run w = MainTest.run("compare", a.toString(), whatIf.toString());
+        assertThat(w.code()).isEqualTo(2);
+        assertThat(w.err().strip()).startsWith(whatIf + ": schema: a weight what-if (simulate --prune, --nm or"
+                + " --cluster) holds two runs");
         MainTest.Run missing = MainTest.run("compare", a.toString(), tmp.resolve("none.json").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).endsWith("none.json: no such file");

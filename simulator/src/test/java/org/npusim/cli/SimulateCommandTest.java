@@ -42,6 +42,21 @@ final class SimulateCommandTest {
      * A memory too small for the model is an error in the hardware file (or the overrides given with it), named as
      * such, not under the description's name, which may be anything ("My board").
      */
+    /** The what-if CSV writes reals as the result's CSV does: plain decimals, never an exponent (2.97904e-06). */
+    @Test
+    void simulate_pruneWhatIfCsv_energiesArePlainDecimals() {
+        String resnet = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        Run r = run("simulate", resnet, "--hw", hw(), "--prune", "0.5", "--format", "csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).contains("energy_joules,whatif_energy_joules");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            assertThat(f[f.length - 4]).as(line).matches("[0-9]+(\\.[0-9]+)?");
+            assertThat(f[f.length - 3]).as(line).matches("[0-9]+(\\.[0-9]+)?");
+        }
+    }
+
     @Test
     void simulate_memoryTooSmall_errorNamesTheHardwareFileAndTheOverrides() {
         Run r = run("simulate", model(), "--hw", hw(), "--set", "memories.sram.size=16 KiB");
