@@ -4,11 +4,13 @@ package org.npusim.sim;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
@@ -437,7 +439,7 @@ public final class Simulator {
             TreeMap<String, MemoryTraffic> totalTraffic = new TreeMap<>();
             TreeMap<String, Long> totalBusy = new TreeMap<>();
             // Streams counted so far, for the total: a weight stream that several layers read is stored once.
-            Map<Object, Boolean> storedStreams = new HashMap<>();
+            Set<StreamKey> storedStreams = new HashSet<>();
             WeightSizes totalWeights = WeightSizes.NONE;
             double totalEnergy = 0;
             long npuActiveCycles = 0;
@@ -530,8 +532,8 @@ public final class Simulator {
                 energyPj += staticMw * 1e-3 * exclusivePs * 1e-12 * 1e12;
                 double energyJ = energyPj * 1e-12;
                 totalEnergy += energyJ;
-                WeightSizes[] w = weights(op, steps, storedStreams);
-                totalWeights = totalWeights.plus(w[1]);
+                LayerWeights w = weights(op, steps, storedStreams);
+                totalWeights = totalWeights.plus(w.newToRun());
                 TreeMap<String, Long> busyCycles = new TreeMap<>();
                 busyPs.forEach((r, b) -> {
                     busyCycles.put(r, Math.round(reference.toCycles(b)));
@@ -547,7 +549,7 @@ public final class Simulator {
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, startCycle, endCycle, cycles,
-                        bottleneck, share, utilization, traffic, energyJ, w[0], busyCycles, hiddenCycles, streamCycles,
+                        bottleneck, share, utilization, traffic, energyJ, w.layer(), busyCycles, hiddenCycles, streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             // Conservation (design brief): the layers' steps did at least the model's MACs, in either mode; fewer
@@ -613,41 +615,66 @@ public final class Simulator {
          * compiled command stream's) is a stream of its own. A CPU layer's weights are its constant inputs, stored
          * unencoded (original and encoded bytes equal).
          */
-        private WeightSizes[] weights(Operator op, List<Step> steps, Map<Object, Boolean> stored) {
-            Map<Object, Boolean> layer = new HashMap<>();
-            long[] sizes = new long[4]; // original and encoded: the layer's, then those new to the run
-            for (Step s : steps) {
+        private LayerWeights weights(Operator op, List<Step> steps, Set<StreamKey> stored) {
+            Set<StreamKey> layer = new HashSet<>();
+            WeightCount count = new WeightCount();
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
                 if (s instanceof Step.Npu n && n.weights().isPresent()) {
                     boolean identified = n.op().weights().isPresent() && plan.target().isPresent();
-                    Object key = !identified ? null : List.of(
-                            WeightEncoder.Inputs.of(n.op(), n.blockConfig(), plan.target().get().variant()),
-                            sliceList(n.weights().get().slices()));
-                    count(key, layer, stored, n.weights().get().encoded().originalElements(),
-                            n.weights().get().encoded().totalBytes(), sizes);
+                    StreamKey key = identified ? new StreamKey.Encoded(WeightEncoder.Inputs.of(n.op(), n.blockConfig(),
+                            plan.target().get().variant()), sliceList(n.weights().get().slices()))
+                            : new StreamKey.Unidentified(op.index(), i);
+                    count.add(key, layer, stored, n.weights().get().encoded().originalElements(),
+                            n.weights().get().encoded().totalBytes());
                 } else if (s instanceof Step.Cpu) {
                     // A CPU kernel reads its constants (weights, biases, tables) as they are stored, unencoded.
                     Subgraph g = model.main();
                     for (int t : op.inputs()) {
                         if (t >= 0 && g.tensor(t).isConstant()) {
-                            count(List.of("constant", t), layer, stored, g.tensor(t).sizeBytes(), g.tensor(t).sizeBytes(),
-                                    sizes);
+                            count.add(new StreamKey.Constant(t), layer, stored, g.tensor(t).sizeBytes(),
+                                    g.tensor(t).sizeBytes());
                         }
                     }
                 }
             }
-            return new WeightSizes[] {new WeightSizes(sizes[0], sizes[1]), new WeightSizes(sizes[2], sizes[3])};
+            return new LayerWeights(new WeightSizes(count.layerOriginal, count.layerEncoded),
+                    new WeightSizes(count.runOriginal, count.runEncoded));
         }
 
-        /** Adds a stream to the layer's sizes unless the layer has it, and to the run's unless the run has it. */
-        private static void count(Object key, Map<Object, Boolean> layer, Map<Object, Boolean> stored, long original,
-                long encoded, long[] sizes) {
-            if (key == null || layer.putIfAbsent(key, Boolean.TRUE) == null) {
-                sizes[0] += original;
-                sizes[1] += encoded;
-            }
-            if (key == null || stored.putIfAbsent(key, Boolean.TRUE) == null) {
-                sizes[2] += original;
-                sizes[3] += encoded;
+        /**
+         * What identifies a stored weight stream: an encoded stream by its encoder inputs and slices, a CPU layer's
+         * constant by its tensor; a stream without a graph weight tensor (a compiled command stream's) is one of its
+         * own, identified by its layer and step.
+         */
+        private sealed interface StreamKey {
+            record Encoded(WeightEncoder.Inputs inputs, List<List<Integer>> slices) implements StreamKey {}
+
+            record Constant(int tensor) implements StreamKey {}
+
+            record Unidentified(int layer, int step) implements StreamKey {}
+        }
+
+        /** A layer's weights, and the part of them new to the run (the run's total counts that). */
+        private record LayerWeights(WeightSizes layer, WeightSizes newToRun) {}
+
+        /** Sums a layer's streams: its own, and those new to the run. */
+        private static final class WeightCount {
+            long layerOriginal;
+            long layerEncoded;
+            long runOriginal;
+            long runEncoded;
+
+            /** Adds a stream to the layer's sizes unless the layer has it, and to the run's unless the run has it. */
+            void add(StreamKey key, Set<StreamKey> layer, Set<StreamKey> stored, long original, long encoded) {
+                if (layer.add(key)) {
+                    layerOriginal += original;
+                    layerEncoded += encoded;
+                }
+                if (stored.add(key)) {
+                    runOriginal += original;
+                    runEncoded += encoded;
+                }
             }
         }
 
