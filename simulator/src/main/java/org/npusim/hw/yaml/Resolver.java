@@ -172,14 +172,18 @@ final class Resolver {
         }
         Section s = section.get();
         boolean ok = true;
-        Optional<Double> mac = s.value("npu_mac_energy", false, v -> Energy.parse(v.text()).picojoules());
+        Optional<Double> mac = s.value("npu_mac_energy", false,
+                v -> atMost(Energy.parse(v.text()).picojoules(), MAX_ENERGY_PJ, "1 uJ", v));
         ok &= mac.isPresent() || !s.has("npu_mac_energy");
-        Optional<Double> npuStatic = s.value("npu_static_power", false, v -> Power.parse(v.text()).milliwatts());
+        Optional<Double> npuStatic = s.value("npu_static_power", false,
+                v -> atMost(Power.parse(v.text()).milliwatts(), MAX_POWER_MW, "1 kW", v));
         ok &= npuStatic.isPresent() || !s.has("npu_static_power");
         Optional<Double> current = s.value("cpu_current", false,
-                v -> CurrentPerFrequency.parse(v.text()).microampsPerMegahertz());
+                v -> atMost(CurrentPerFrequency.parse(v.text()).microampsPerMegahertz(), MAX_CURRENT_UA_PER_MHZ,
+                        "1 A/MHz", v));
         ok &= current.isPresent() || !s.has("cpu_current");
-        Optional<Double> volts = s.value("cpu_voltage", false, v -> positive(Voltage.parse(v.text()).volts(), v));
+        Optional<Double> volts = s.value("cpu_voltage", false,
+                v -> atMost(positive(Voltage.parse(v.text()).volts(), v), MAX_VOLTS, "100 V", v));
         ok &= volts.isPresent() || !s.has("cpu_voltage");
         if (!ok) {
             return Optional.empty();
@@ -228,10 +232,12 @@ final class Resolver {
         Optional<Integer> burst = s.value("burst_length", true, v -> intBytes(v));
         Optional<Long> read = s.valueIfKnown("read_latency", true, v -> latency(v, cycleClockHz, cycleClockName));
         Optional<Long> write = s.valueIfKnown("write_latency", true, v -> latency(v, cycleClockHz, cycleClockName));
-        Optional<Double> readEnergy = s.value("read_energy", false, v -> EnergyPerByte.parse(v.text()).picojoulesPerByte());
+        Optional<Double> readEnergy = s.value("read_energy", false,
+                v -> atMost(EnergyPerByte.parse(v.text()).picojoulesPerByte(), MAX_ENERGY_PJ, "1 uJ/B", v));
         Optional<Double> writeEnergy = s.value("write_energy", false,
-                v -> EnergyPerByte.parse(v.text()).picojoulesPerByte());
-        Optional<Double> staticPower = s.value("static_power", false, v -> Power.parse(v.text()).milliwatts());
+                v -> atMost(EnergyPerByte.parse(v.text()).picojoulesPerByte(), MAX_ENERGY_PJ, "1 uJ/B", v));
+        Optional<Double> staticPower = s.value("static_power", false,
+                v -> atMost(Power.parse(v.text()).milliwatts(), MAX_POWER_MW, "1 kW", v));
         if (kind.isEmpty() || size.isEmpty() || clock.isEmpty() || width.isEmpty() || burst.isEmpty() || read.isEmpty()
                 || write.isEmpty() || (s.has("read_energy") && readEnergy.isEmpty())
                 || (s.has("write_energy") && writeEnergy.isEmpty()) || (s.has("static_power") && staticPower.isEmpty())) {
@@ -650,6 +656,23 @@ final class Resolver {
     private static long positive(long value, ScalarNode v) {
         if (value <= 0) {
             throw new IllegalArgumentException("must be positive, got '" + v.text() + "'");
+        }
+        return value;
+    }
+
+    /**
+     * Upper bounds of the energy keys, far above any real part (a MAC or a byte at 1 uJ, 1 kW of static power,
+     * 1 A/MHz, 100 V): a value beyond them is a unit mistake, and one near the double's range (1e308 pJ) would make
+     * the energies infinite and the result unwritable.
+     */
+    static final double MAX_ENERGY_PJ = 1e6;
+    static final double MAX_POWER_MW = 1e6;
+    static final double MAX_CURRENT_UA_PER_MHZ = 1e6;
+    static final double MAX_VOLTS = 100;
+
+    private static double atMost(double value, double max, String maxText, ScalarNode v) {
+        if (value > max) {
+            throw new IllegalArgumentException("must be at most " + maxText + ", got '" + v.text() + "'");
         }
         return value;
     }

@@ -210,6 +210,9 @@ final class MalformedHardwareTest {
                         "bad.yaml:33:19: energy.profile: unknown technology profile 'h22' (valid: h45, cacti28)"),
                 c("zero supply voltage", append("energy: {cpu_voltage: 0 V}"),
                         "bad.yaml:33:23: energy.cpu_voltage: must be positive, got '0 V'"),
+                // A value near the double's range made every energy infinite and the JSON writer fail (exit 1).
+                c("energy per MAC beyond any part", append("energy: {npu_mac_energy: 1e308 pJ}"),
+                        "bad.yaml:33:26: energy.npu_mac_energy: must be at most 1 uJ, got '1e308 pJ'"),
                 c("NPU keys without an NPU", edit(3, "# 3", 4, "# 4", 5, "# 5"),
                         "bad.yaml:13:18: memories.sram.clock_scale: clock_scale is a fraction of the NPU clock and needs"
                                 + " an npu section; give clock instead",
