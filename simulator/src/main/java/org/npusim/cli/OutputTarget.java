@@ -160,14 +160,17 @@ final class OutputTarget {
         return abs;
     }
 
-    /** Writes {@code content} to {@code file}, or to {@code out} when {@code file} is null. */
+    /** Writes {@code content} to {@code file}, or to {@code out} when {@code file} is null (once it is complete). */
     static void write(Path file, PrintWriter out, Content content) {
         if (file == null) {
+            // Written whole or not at all, as files are: a writer that fails half-way prints nothing.
+            java.io.StringWriter whole = new java.io.StringWriter();
             try {
-                content.writeTo(out);
+                content.writeTo(whole);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            out.write(whole.toString());
             out.flush();
             return;
         }

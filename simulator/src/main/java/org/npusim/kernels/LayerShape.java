@@ -139,16 +139,41 @@ public record LayerShape(Kind kind, int batches, int inH, int inW, int inC, int 
                     throw new InputException("", place, "a " + kH + "x" + kW + " kernel does not fit a VALID "
                             + inH + "x" + inW + " input");
                 }
-                return conv(inH, inW, size(c.group(4)), size(c.group(5)), kH, kW, stride, padding);
+                return withinLimits(conv(inH, inW, size(c.group(4)), size(c.group(5)), kH, kW, stride, padding), place);
             }
             Matcher f = FC.matcher(t);
             if (f.matches()) {
-                return fullyConnected(f.group(3) == null ? 1 : size(f.group(3)), size(f.group(1)), size(f.group(2)));
+                return withinLimits(fullyConnected(f.group(3) == null ? 1 : size(f.group(3)), size(f.group(1)),
+                        size(f.group(2))), place);
             }
         } catch (NumberFormatException e) {
             throw new InputException("", place, "sizes must be from 1 to " + MAX_SIZE + "; " + expected);
         }
         throw new InputException("", place, expected);
+    }
+
+    /** The most MACs a parsed layer may have: 2^40, hours of work for any Cortex-M, far below a long's range. */
+    static final long MAX_MACS = 1L << 40;
+
+    /**
+     * Returns {@code s} when its filter length fits an int and its MACs are at most {@link #MAX_MACS}; each size
+     * alone may be 65,536, but their products overflowed (a 65536x65536 kernel printed 0 MACs and saturated cycles).
+     */
+    private static LayerShape withinLimits(LayerShape s, String place) {
+        long reduction = (long) s.kH() * s.kW() * s.inC();
+        boolean fits = reduction <= Integer.MAX_VALUE;
+        if (fits) {
+            try {
+                fits = Math.multiplyExact(Math.multiplyExact(s.pixels(), (long) s.outC()), reduction) <= MAX_MACS;
+            } catch (ArithmeticException overflow) {
+                fits = false;
+            }
+        }
+        if (!fits) {
+            throw new InputException("", place, "the layer '" + s.label() + "' is too large: at most 2^31 - 1"
+                    + " weights per filter and 2^40 MACs");
+        }
+        return s;
     }
 
     private static int size(String digits) {

@@ -42,6 +42,13 @@ final class LayerShapeTest {
         }
         assertThatThrownBy(() -> LayerShape.parse("conv 5x5 s1 3->8 4x4 valid", "--layer"))
                 .isInstanceOf(InputException.class).hasMessageContaining("does not fit");
+        // Each size is allowed alone; their products overflowed into "0 MACs" and saturated cycles.
+        for (String huge : new String[] {"conv 65536x65536 s1 1->1 65536x65536 valid", "conv 3x3 s1 65536->65536 65536x65536",
+            "fc 65536->65536 b65536"}) {
+            assertThatThrownBy(() -> LayerShape.parse(huge, "--layer")).as(huge).isInstanceOf(InputException.class)
+                    .hasMessageEndingWith("is too large: at most 2^31 - 1 weights per filter and 2^40 MACs");
+        }
+        assertThat(LayerShape.parse("fc 65536->65536 b256", "--layer").macs()).isEqualTo(1L << 40);
     }
 
     @Test
