@@ -23,11 +23,13 @@ public record ClockDomain(String name, long hz) {
     public long toPs(double cycles) {
         // The product and the quotient are each rounded to the nearest double, so a whole number of picoseconds
         // can come out up to about one unit in the last place above itself: 36,920,047 cycles at 400 MHz give
-        // 92,300,117,500.00002 ps. Such an excess must not round up to the next picosecond. One ulp is 1.5e-5 ps at
-        // 1e11 ps (0.1 s), so a margin of 4 ulps (and at least 1e-6 ps, for cycle counts summed from fractions)
-        // drops the rounding error and nothing a real duration holds.
+        // 92,300,117,500.00002 ps. Such an excess must not round up to the next picosecond. One ulp is at most
+        // 2.2e-16 of the value (1.5e-5 ps at 1e11 ps, 0.1 s), so a relative margin of 1e-15, about 4.5 ulps (and at
+        // least 1e-6 ps, for cycle counts summed from fractions), drops the rounding error and nothing a real
+        // duration holds. (A multiply, not Math.ulp: this runs for every event.)
         double exact = cycles * PS_PER_SECOND / hz;
-        double ps = Math.ceil(exact - Math.max(1e-6, 4 * Math.ulp(exact)));
+        double margin = exact * 1e-15;
+        double ps = Math.ceil(exact - (margin > 1e-6 ? margin : 1e-6));
         if (!(ps <= TimeLimitExceeded.LIMIT_PS)) {
             throw new TimeLimitExceeded(cycles + " cycles of the " + name + " clock at " + hz + " Hz");
         }
