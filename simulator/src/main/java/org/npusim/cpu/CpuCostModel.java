@@ -16,6 +16,15 @@ public interface CpuCostModel {
     /** Returns the cost of running {@code op} of {@code graph} on the CPU. */
     CpuOpCost cost(Subgraph graph, Operator op);
 
+    /**
+     * Returns the bytes {@code op}'s kernel stores its weights in beyond the weight tensor's own size (negative when
+     * it stores fewer): a Winograd kernel keeps transformed int16 tiles, a sparse one values and indices. The
+     * memory the layer's weights live in must hold them; 0 for kernels that read the model's weights as stored.
+     */
+    default long extraWeightBytes(Subgraph graph, Operator op) {
+        return 0;
+    }
+
     /** Returns the CPU cycles the NPU driver spends to start each NPU subgraph (0 when not modelled). */
     default long npuInvocationCycles() {
         return 0;

@@ -59,32 +59,46 @@ public final class VariantCpuCostModel implements CpuCostModel {
      */
     @Override
     public CpuOpCost cost(Subgraph graph, Operator op) {
+        return chosen(graph, op).cost();
+    }
+
+    /** Returns the chosen variant's weight bytes less the dense kernel's (0 where the base kernel runs). */
+    @Override
+    public long extraWeightBytes(Subgraph graph, Operator op) {
+        return chosen(graph, op).extraWeightBytes();
+    }
+
+    /** The kernel a layer runs: its cost, and the weight bytes its encoding adds to the dense one's. */
+    private record Chosen(CpuOpCost cost, long extraWeightBytes) {}
+
+    private Chosen chosen(Subgraph graph, Operator op) {
         Optional<LayerShape> shape = choice == KernelChoice.DENSE ? Optional.empty() : LayerShape.of(graph, op);
         if (shape.isEmpty()) {
-            return base.cost(graph, op);
+            return new Chosen(base.cost(graph, op), 0);
         }
         Sparsity s = sparsity(graph, op, shape.get());
         double dense = model.cost(shape.get(), KernelVariant.DENSE, s).cycles();
         long denseWeights = model.footprint(shape.get(), KernelVariant.DENSE, s).weightBytes();
         Set<KernelVariant> allowed = choice.variants();
-        CpuOpCost best = null;
+        Chosen best = null;
         for (KernelVariant v : KernelVariant.values()) {
             if (!allowed.contains(v) || model.notApplicable(shape.get(), v, s).isPresent()) {
                 continue;
             }
-            CpuOpCost c;
+            Chosen c;
             if (v == KernelVariant.DENSE) {
-                c = base.cost(graph, op);
+                c = new Chosen(base.cost(graph, op), 0);
             } else {
                 VariantCost vc = model.cost(shape.get(), v, s);
-                c = base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense, denseWeights,
-                        vc.footprint().weightBytes(), model.weightPasses(shape.get(), v, s)));
+                long weights = vc.footprint().weightBytes();
+                c = new Chosen(base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense, denseWeights,
+                        weights, model.weightPasses(shape.get(), v, s))), weights - denseWeights);
             }
-            if (best == null || c.cycles() < best.cycles()) {
+            if (best == null || c.cost().cycles() < best.cost().cycles()) {
                 best = c;
             }
         }
-        return best == null ? base.cost(graph, op) : best;
+        return best == null ? new Chosen(base.cost(graph, op), 0) : best;
     }
 
     @Override

@@ -135,13 +135,23 @@ public final class Simulator {
                             : plan(model, t, sizer))
                     .orElseGet(() -> ExecutionPlan.cpuOnly(model));
         }
-        checkCapacity(model, hw, plan);
-        boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
-        ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
-        ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
         Model planned = plan.model();
         Subgraph g = planned.main();
         CpuCostModel cpu = cpuModels.apply(hw);
+        // What the CPU layers' kernels store beyond their weight tensors (Winograd tiles, sparse indices), by layer.
+        Map<Integer, Long> cpuExtraWeights = new HashMap<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu c) {
+                long extra = cpu.extraWeightBytes(g, c.graphOperator());
+                if (extra != 0) {
+                    cpuExtraWeights.put(c.graphOperator().index(), extra);
+                }
+            }
+        }
+        checkCapacity(model, hw, plan, cpuExtraWeights);
+        boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
+        ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
+        ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
         // The kernel each CPU layer runs, for the result; filled as CPU steps are costed.
         Map<Integer, String> cpuKernels = new HashMap<>();
         CpuCost cpuCost = step -> {
@@ -178,7 +188,7 @@ public final class Simulator {
             }
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
-                compiled.isPresent() || sizer.compressed(), cpuKernels, modelMacs, notes).assemble(outcomes);
+                compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
         return new Run(result, plan, timeline);
     }
 
@@ -352,17 +362,23 @@ public final class Simulator {
      * Checks that the memories hold what the plan puts in them: the weights in the weights memory, and the peak of
      * live activations in the arena (a memory too small is bad input, named with the layer at the peak).
      */
-    private static void checkCapacity(Model model, HardwareConfig hw, ExecutionPlan plan) {
+    private static void checkCapacity(Model model, HardwareConfig hw, ExecutionPlan plan,
+            Map<Integer, Long> cpuExtraWeights) {
         Subgraph g = model.main();
         Placement placement = hw.placement();
-        SortedMap<String, Long> weightBytes = WeightFootprint.bytesByMemory(g, placement);
+        SortedMap<String, Long> weightBytes = WeightFootprint.bytesByMemory(g, placement, cpuExtraWeights);
         for (Map.Entry<String, Long> e : weightBytes.entrySet()) {
             MemoryConfig m = hw.memory(e.getKey());
             if (e.getValue() > m.sizeBytes()) {
-                String what = placement.layerWeights().isEmpty()
-                        ? "the model's weights and constants need " + e.getValue() + " (placement.weights)"
-                        : "the weights and constants placed there need " + e.getValue()
-                                + " (placement.weights, placement.layer_weights)";
+                String what = (placement.layerWeights().isEmpty()
+                        ? "the model's weights and constants need " + e.getValue()
+                        : "the weights and constants placed there need " + e.getValue())
+                        + (cpuExtraWeights.isEmpty() ? "" : ", the CPU kernel variants' weight encodings included"
+                                + " (--cpu-kernels dense stores " + (e.getValue() - cpuExtraWeights.entrySet().stream()
+                                        .filter(x -> placement.weightsOf(x.getKey()).equals(m.name()))
+                                        .mapToLong(Map.Entry::getValue).sum()) + ")")
+                        + (placement.layerWeights().isEmpty() ? " (placement.weights)"
+                                : " (placement.weights, placement.layer_weights)");
                 throw new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what);
             }
         }
@@ -398,12 +414,15 @@ public final class Simulator {
         private final boolean velaMode;
         private final boolean weightsCompressed;
         private final Map<Integer, String> cpuKernels;
+        /** Per CPU layer, what its kernel stores beyond its weight tensor (CpuCostModel.extraWeightBytes). */
+        private final Map<Integer, Long> cpuExtraWeights;
         private final long modelMacs;
         private final List<String> planNotes;
 
         ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
                 ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed, Map<Integer, String> cpuKernels,
-                long modelMacs, List<String> planNotes) {
+                Map<Integer, Long> cpuExtraWeights, long modelMacs, List<String> planNotes) {
+            this.cpuExtraWeights = Map.copyOf(cpuExtraWeights);
             this.modelMacs = modelMacs;
             this.planNotes = List.copyOf(planNotes);
             this.weightsCompressed = weightsCompressed;
@@ -613,7 +632,8 @@ public final class Simulator {
          * encoded once however many operations read it). Two steps share a stream when they encode the same
          * weight tensor from the same inputs into the same slices; a step without a graph weight tensor (a
          * compiled command stream's) is a stream of its own. A CPU layer's weights are its constant inputs, stored
-         * unencoded (original and encoded bytes equal).
+         * unencoded (original and encoded bytes equal), unless a kernel variant keeps its weight tensor in its own
+         * encoding (encoded bytes then the variant's: Winograd tiles, sparse values and indices).
          */
         private LayerWeights weights(Operator op, List<Step> steps, Set<StreamKey> stored) {
             Set<StreamKey> layer = new HashSet<>();
@@ -628,12 +648,15 @@ public final class Simulator {
                     count.add(key, layer, stored, n.weights().get().encoded().originalElements(),
                             n.weights().get().encoded().totalBytes());
                 } else if (s instanceof Step.Cpu) {
-                    // A CPU kernel reads its constants (weights, biases, tables) as they are stored, unencoded.
+                    // A CPU kernel reads its constants (weights, biases, tables) as they are stored, unencoded; a
+                    // kernel variant keeps the weight tensor (input 1) in its own encoding, extra bytes beyond it.
                     Subgraph g = model.main();
-                    for (int t : op.inputs()) {
+                    long extra = cpuExtraWeights.getOrDefault(op.index(), 0L);
+                    for (int slot = 0; slot < op.inputCount(); slot++) {
+                        int t = op.input(slot);
                         if (t >= 0 && g.tensor(t).isConstant()) {
-                            count.add(new StreamKey.Constant(t), layer, stored, g.tensor(t).sizeBytes(),
-                                    g.tensor(t).sizeBytes());
+                            long bytes = g.tensor(t).sizeBytes();
+                            count.add(new StreamKey.Constant(t), layer, stored, bytes, bytes + (slot == 1 ? extra : 0));
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sim;
 
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.npusim.graph.Operator;
@@ -31,7 +32,17 @@ public final class WeightFootprint {
 
     /** Returns the constant bytes per memory name; memories holding none are left out. */
     public static SortedMap<String, Long> bytesByMemory(Subgraph g, Placement p) {
+        return bytesByMemory(g, p, Map.of());
+    }
+
+    /**
+     * Returns the constant bytes per memory name, with {@code extraBytes} (by operator index) added in the memory
+     * of each layer's weights: what a CPU kernel stores beyond the weight tensor's size (Winograd tiles, sparse
+     * indices; {@link org.npusim.cpu.CpuCostModel#extraWeightBytes}).
+     */
+    public static SortedMap<String, Long> bytesByMemory(Subgraph g, Placement p, Map<Integer, Long> extraBytes) {
         SortedMap<String, Long> out = new TreeMap<>();
+        extraBytes.forEach((op, extra) -> out.merge(p.weightsOf(op), extra, Long::sum));
         boolean[] counted = new boolean[g.tensors().size()];
         for (Operator op : g.operators()) {
             String memory = p.weightsOf(op.index());

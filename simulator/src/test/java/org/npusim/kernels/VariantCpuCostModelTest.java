@@ -15,6 +15,7 @@ import org.npusim.hw.CpuCore;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.modeldesc.ModelDescriptions;
+import org.npusim.plan.WeightSizer;
 import org.npusim.testsupport.SharedData;
 import org.npusim.testsupport.ShippedHardware;
 
@@ -106,5 +107,42 @@ final class VariantCpuCostModelTest {
         // The driver's work per NPU invocation does not depend on the CPU's convolution kernels (it was lost, 6,788
         // NPU cycles on MobileNet v1 on corstone-300, when the wrapper took the interface's default of 0).
         assertThat(w.npuInvocationCycles()).isEqualTo(m55.npuInvocationCycles()).isPositive();
+    }
+
+    /**
+     * A Winograd kernel stores transformed int16 tiles, t·t·Cin·Cout·2 bytes where the model holds Cin·Cout·9: the
+     * weights memory must hold them. resnet8 on the Cortex-M4 board: 78,752 bytes of constants dense, 436,592 with
+     * Winograd; a 200 KiB flash holds the first and not the second.
+     */
+    @Test
+    void winogradWeights_countInTheWeightsAndInTheFlashCapacity() {
+        Subgraph g = resnet8();
+        VariantCpuCostModel w = new VariantCpuCostModel(BASE, CpuCore.CORTEX_M4, KernelChoice.WINOGRAD);
+        KernelCostModel model = new KernelCostModel(CpuCore.CORTEX_M4);
+        for (Operator op : g.operators()) {
+            var shape = LayerShape.of(g, op);
+            long extra = w.extraWeightBytes(g, op);
+            if (shape.isPresent() && shape.get().isWinogradShape()) {
+                KernelVariant v = w.cost(g, op).kernel().endsWith("[winograd-f2]") ? KernelVariant.WINOGRAD_F2
+                        : KernelVariant.WINOGRAD_F4;
+                assertThat(extra).isEqualTo(model.footprint(shape.get(), v, Sparsity.ofWeights(0)).weightBytes()
+                        - shape.get().weightCount());
+            } else {
+                assertThat(extra).isZero();
+            }
+        }
+        org.npusim.graph.Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/resnet8.yaml"));
+        org.npusim.sim.Simulator winograd = new org.npusim.sim.Simulator(h -> new VariantCpuCostModel(
+                CortexMCostModel.of(h), h.cpu().core(), KernelChoice.WINOGRAD), WeightSizer.UNCOMPRESSED);
+        org.npusim.sim.Simulator dense = new org.npusim.sim.Simulator(CortexMCostModel::of, WeightSizer.UNCOMPRESSED);
+        assertThat(winograd.simulate(m, "resnet8", M4).total().weights().encodedBytes()).isEqualTo(436_592);
+        assertThat(dense.simulate(m, "resnet8", M4).total().weights().encodedBytes()).isEqualTo(78_752);
+        HardwareConfig small = HardwareLoader.load(ShippedHardware.file("cpu-only/cortex-m4-120mhz.yaml"),
+                java.util.List.of("memories.flash.size=200 KiB"), java.util.Optional.empty(), java.util.Optional.empty());
+        assertThat(dense.simulate(m, "resnet8", small).total().cycles()).isPositive();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> winograd.simulate(m, "resnet8", small))
+                .isInstanceOf(org.npusim.errors.InputException.class)
+                .hasMessageContaining("holds 204800 bytes but the model's weights and constants need 436592, the CPU"
+                        + " kernel variants' weight encodings included (--cpu-kernels dense stores 78752)");
     }
 }
