@@ -31,6 +31,8 @@ import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
+import org.npusim.hw.TechnologyProfile;
+import org.npusim.hw.MemoryKind;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.hw.Placement;
 import org.npusim.npu.BlockConfigSearch;
@@ -579,7 +581,7 @@ public final class Simulator {
             if (simulatedMacs < modelMacs) {
                 throw new IllegalStateException("the layers did " + simulatedMacs + " MACs, the model has " + modelMacs);
             }
-            List<String> macNotes = new ArrayList<>();
+            List<String> resultNotes = new ArrayList<>();
             if (simulatedMacs > modelMacs) {
                 List<Integer> copying = new ArrayList<>();
                 for (LayerResult l : layers) {
@@ -587,10 +589,11 @@ public final class Simulator {
                         copying.add(l.index());
                     }
                 }
-                macNotes.add(String.format(Locale.ROOT, "the layers do %,d MACs, %,d more than the model counts: copies"
+                resultNotes.add(String.format(Locale.ROOT, "the layers do %,d MACs, %,d more than the model counts: copies"
                         + " that their lowering adds (average pools, one MAC per element) in %s", simulatedMacs,
                         simulatedMacs - modelMacs, layers(copying)));
             }
+            resultNotes.addAll(defaultFlashEnergyNotes(totalTraffic, totalEnergy));
             TreeMap<String, Double> utilization = new TreeMap<>();
             for (Map.Entry<String, Long> e : totalBusy.entrySet()) {
                 utilization.put(e.getKey(), makespan == 0 ? 0 : Math.min(1.0, (double) e.getValue() / makespan));
@@ -600,7 +603,7 @@ public final class Simulator {
                     npuActiveCycles, cpuCycles, totalEnergy,
                     totalTraffic, totalWeights, utilization);
             List<String> notes = new ArrayList<>(planNotes);
-            notes.addAll(macNotes);
+            notes.addAll(resultNotes);
             if (!weightsCompressed && plan.target().isPresent()) {
                 notes.add("weight sizes are uncompressed int8 (the Ethos-U weight encoder is not applied yet)");
             }
@@ -617,6 +620,27 @@ public final class Simulator {
                                     + onOff(hw.simulation().contention()) + ")"));
             return new SimulationResult(new SimulationResult.ModelInfo(model.name(), path, modelMacs), hi, totals,
                     layers, notes);
+        }
+
+        /**
+         * Says so when a flash memory read at the profiles' default energy, a 20 MHz serial NOR's (AT45DB081B, 4,300
+         * pJ/B: no public figure exists for on-chip, quad or octal flash), makes up at least half of the run's energy:
+         * the energy then mostly measures that assumption, which the part's datasheet should replace.
+         */
+        private List<String> defaultFlashEnergyNotes(SortedMap<String, MemoryTraffic> traffic, double totalEnergyJ) {
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<String, MemoryTraffic> e : traffic.entrySet()) {
+                MemoryConfig m = hw.memory(e.getKey());
+                double readJ = e.getValue().readBytes() * m.readEnergyPjPerByte() * 1e-12;
+                if (m.kind() == MemoryKind.FLASH && m.readEnergyPjPerByte() == TechnologyProfile.FLASH_PJ_PER_BYTE
+                        && totalEnergyJ > 0 && readJ >= 0.5 * totalEnergyJ) {
+                    out.add(String.format(Locale.ROOT, "%s reads are %.0f%% of the energy at the default %,.0f pJ/B of"
+                            + " a 20 MHz serial NOR flash (AT45DB081B); set memories.%s.read_energy from the part's"
+                            + " datasheet (read current x voltage / bytes per second)", m.name(), 100 * readJ / totalEnergyJ,
+                            TechnologyProfile.FLASH_PJ_PER_BYTE, m.name()));
+                }
+            }
+            return out;
         }
 
         private static String onOff(boolean b) {

@@ -385,6 +385,22 @@ final class SimulatorPropertiesTest {
         assertThat(Simulator.standard().simulate(m, m.name(), h).notes()).noneMatch(n -> n.contains("uncompressed"));
     }
 
+    /**
+     * On Vela's U55 high-end embedded system every weight byte comes from flash at the default 4,300 pJ/B of a 20 MHz
+     * serial NOR, which then makes up all the energy: the result says so and names the key to set; with the flash's
+     * energy given, it does not.
+     */
+    @Test
+    void simulate_flashAtTheDefaultSerialNorEnergyDominates_noteNamesTheKey() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        SimulationResult r = run(m, hw(VELA_U55, "ethos-u55-128", "shared-sram")).result();
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("flash reads are ") && n.contains("the default 4,300 pJ/B")
+                && n.contains("set memories.flash.read_energy"));
+        SimulationResult given = run(m, hw(VELA_U55, "ethos-u55-128", "shared-sram", "memories.flash.read_energy=50 pJ/B"))
+                .result();
+        assertThat(given.notes()).noneMatch(n -> n.startsWith("flash reads are "));
+    }
+
     /** Simulated MACs equal the graph's; every layer's bytes are accounted per memory. */
     @Test
     void simulate_conservation_macsAndTraffic() {
