@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.npusim.errors.InputException;
 
@@ -57,38 +55,6 @@ final class OutputTarget {
 
     /** Distinguishes the temporary files of one process. */
     private static final AtomicLong TEMPORARIES = new AtomicLong();
-
-    /**
-     * The temporary files not yet moved into place or deleted. A run stopped by Ctrl-C or SIGTERM never closes its
-     * batch, so a shutdown hook (registered with the first temporary file) deletes what is left here.
-     */
-    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-
-    /**
-     * Registers the shutdown hook once, when the class is first used for a temporary file. The command's thread goes
-     * on while the hook runs, and may create a temporary file after the hook has looked: the hook sets
-     * {@link #stopping} before it looks, and a file is registered before the flag is read, so either the hook sees
-     * the file or its creator sees the flag and deletes the file itself.
-     */
-    private static final class Cleanup {
-        private static volatile boolean stopping;
-
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopping = true;
-                LIVE.forEach(OutputTarget::deleteQuietly);
-            }, "npusim-output-cleanup"));
-        }
-
-        /** Records {@code tmp} for the hook; throws when the process is already shutting down. */
-        static void register(Path tmp) throws IOException {
-            LIVE.add(tmp);
-            if (stopping) {
-                deleteQuietly(tmp);
-                throw new IOException("interrupted");
-            }
-        }
-    }
 
     /**
      * Checks, before any work, that every non-null file can be written: its directory exists, it is not a
@@ -251,7 +217,6 @@ final class OutputTarget {
                 } catch (IOException e) {
                     throw new InputException(target.toString(), "", "cannot write: " + reason(e), e);
                 }
-                LIVE.remove(temporaries.get(0));
                 temporaries.remove(0);
                 targets.remove(0);
             }
@@ -276,10 +241,17 @@ final class OutputTarget {
         String stem = "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".";
         while (true) {
             Path tmp = dir.resolve(stem + TEMPORARIES.incrementAndGet() + ".tmp");
+            // A run stopped by Ctrl-C or SIGTERM never closes its batch: the JVM deletes the file at exit, after the
+            // application's shutdown hooks (a sweep's hook writes its finished rows through this class, so the files
+            // must live until it is done; java.io.DeleteOnExitHook runs after them). Registered before the file
+            // exists, so that a file created once the JVM has begun to delete is never made.
             try {
-                Files.createFile(tmp);
-                Cleanup.register(tmp);
-                return tmp;
+                tmp.toFile().deleteOnExit();
+            } catch (IllegalStateException shuttingDown) {
+                throw new IOException("interrupted");
+            }
+            try {
+                return Files.createFile(tmp);
             } catch (FileAlreadyExistsException taken) {
                 // Left by a process that had this id before: try the next name.
             }
@@ -325,7 +297,6 @@ final class OutputTarget {
     }
 
     private static void deleteQuietly(Path tmp) {
-        LIVE.remove(tmp);
         try {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {

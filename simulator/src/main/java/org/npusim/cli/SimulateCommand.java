@@ -138,7 +138,7 @@ final class SimulateCommand implements Callable<Integer> {
         Overrides o = hardware.overrideOptions().overrides();
         boolean overridden = !o.set().isEmpty() || o.npu().isPresent() || o.memoryMode().isPresent();
         return new InputException(hardware.file().toString(), e.place(), e.problem()
-                + (overridden ? " (with the --set, --npu or --memory-mode given)" : ""), e);
+                + (overridden ? "; with the --set, --npu or --memory-mode given" : ""), e);
     }
 
     private Integer simulate() {
@@ -146,6 +146,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (weightWhatIf && (trace != null || report != null)) {
             throw new InputException("", trace != null ? "--trace" : "--report", "describes one run, and --prune, --nm and"
                     + " --cluster compare two; simulate without them for the timeline or the report");
+        }
+        if (preserveSparsity && cluster == null) {
+            throw new InputException("", "--preserve-sparsity", "needs --cluster K");
+        }
+        if (seed != null && cluster == null && !random) {
+            throw new InputException("", "--seed", "only seeds --cluster and --random; add one or drop --seed");
         }
         // Every output is checked before the work, so that a bad path fails at once and nothing is half done.
         OutputTarget.check(inputFiles(), output, trace, report);
@@ -158,12 +164,6 @@ final class SimulateCommand implements Callable<Integer> {
         activationSparsity = measureActivationSparsity(m);
         // One sizer for the run and its what-ifs: a what-if encodes only the weight streams it changes.
         WeightSizer sizer = new CachedWeightSizer(new EthosUWeightSizer());
-        if (preserveSparsity && cluster == null) {
-            throw new InputException("", "--preserve-sparsity", "needs --cluster K");
-        }
-        if (seed != null && cluster == null && !random) {
-            throw new InputException("", "--seed", "only seeds --cluster and --random; add one or drop --seed");
-        }
         if (weightWhatIf) {
             return weightWhatIf(simulator(sizer), m, hw);
         }

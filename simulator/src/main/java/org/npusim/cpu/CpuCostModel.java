@@ -25,6 +25,14 @@ public interface CpuCostModel {
         return 0;
     }
 
+    /**
+     * Returns a model whose kernels store no more weight bytes than the dense ones, for when this one's do not fit
+     * the memory; this model itself when it has no other choice (dense kernels, or kernels the user forced).
+     */
+    default CpuCostModel withinDenseWeights() {
+        return this;
+    }
+
     /** Returns the CPU cycles the NPU driver spends to start each NPU subgraph (0 when not modelled). */
     default long npuInvocationCycles() {
         return 0;

@@ -24,15 +24,17 @@ import java.util.Objects;
  * @param denseWeightBytes bytes of the layer's weights as the dense kernel stores them (one per int8 value)
  * @param weightBytes bytes of the layer's weights in the variant's encoding
  * @param weightPasses how many times the variant reads its whole weights in one inference, {@code >= 0}
+ * @param weightElementBytes bytes of one stored weight value (2 for Winograd's int16 tiles, else 1): a load of the
+ *     weights reads at least that many bytes
  */
 public record KernelSubstitution(String label, double computeRatio, long denseWeightBytes, long weightBytes,
-        double weightPasses) {
+        double weightPasses, int weightElementBytes) {
 
     /** Validates the record. */
     public KernelSubstitution {
         Objects.requireNonNull(label, "label");
         if (!(computeRatio >= 0) || !Double.isFinite(computeRatio) || !(weightPasses >= 0)
-                || !Double.isFinite(weightPasses) || denseWeightBytes < 0 || weightBytes < 0) {
+                || !Double.isFinite(weightPasses) || denseWeightBytes < 0 || weightBytes < 0 || weightElementBytes < 1) {
             throw new IllegalArgumentException("a substitution needs a finite ratio and passes, and sizes of at least 0");
         }
     }
@@ -41,9 +43,10 @@ public record KernelSubstitution(String label, double computeRatio, long denseWe
      * Returns {@code t} as the variant makes it: the layer's weights re-encoded, any other operand unchanged. With
      * F the operand's bytes (weights and the rest, such as the bias), the rest R = F − dense stays and is read as
      * before ({@code readBytes·R/F}), and the variant adds its weights, {@code weightBytes·weightPasses} bytes read,
-     * for a footprint F' = R + weightBytes. Where the kernel touches the whole operand between two reads of a byte
-     * (reuse ≥ F), that distance changes by the same F' − F; a shorter distance (a row of the weights at a time)
-     * is left as it is.
+     * for a footprint F' = R + weightBytes. Where the kernel touches all its weights between two reads of a byte
+     * (reuse ≥ the dense weights: CMSIS-NN's GEMM walks every filter per block of output pixels), that distance
+     * changes by the same F' − F; a shorter distance (a row of the weights at a time) is left as it is. Loads read
+     * at least one stored value (an int16 tile value on a core that loaded int8 weights a byte at a time).
      */
     Traffic applyTo(Traffic t) {
         if (!t.layerWeights() || t.footprintBytes() == 0) {
@@ -52,8 +55,9 @@ public record KernelSubstitution(String label, double computeRatio, long denseWe
         long rest = Math.max(0, t.footprintBytes() - denseWeightBytes);
         long footprint = rest + weightBytes;
         long reads = Math.round((double) t.readBytes() * rest / t.footprintBytes() + weightBytes * weightPasses);
-        long reuse = t.reuseBytes() >= t.footprintBytes() ? t.reuseBytes() - t.footprintBytes() + footprint
+        long reuse = t.reuseBytes() >= denseWeightBytes ? Math.max(1, t.reuseBytes() - t.footprintBytes() + footprint)
                 : t.reuseBytes();
-        return new Traffic(t.memory(), footprint, reads, t.loadBytes(), reuse, t.writeBytes(), t.storeBytes(), true);
+        return new Traffic(t.memory(), footprint, reads, Math.max(t.loadBytes(), weightElementBytes), reuse,
+                t.writeBytes(), t.storeBytes(), true);
     }
 }

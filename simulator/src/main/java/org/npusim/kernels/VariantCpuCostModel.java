@@ -34,6 +34,8 @@ public final class VariantCpuCostModel implements CpuCostModel {
     private final KernelCostModel model;
     private final KernelChoice choice;
     private final Map<Integer, Double> activationSparsity;
+    /** Whether only variants storing at most the dense weight bytes may be chosen ({@link #withinDenseWeights}). */
+    private final boolean withinDense;
 
     /** Wraps {@code base} for {@code core} with {@code choice} and no activation sparsity. */
     public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice) {
@@ -46,10 +48,27 @@ public final class VariantCpuCostModel implements CpuCostModel {
      */
     public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice,
             Map<Integer, Double> activationSparsity) {
+        this(base, new KernelCostModel(core), choice, activationSparsity, false);
+    }
+
+    private VariantCpuCostModel(CortexMCostModel base, KernelCostModel model, KernelChoice choice,
+            Map<Integer, Double> activationSparsity, boolean withinDense) {
         this.base = Objects.requireNonNull(base, "base");
-        this.model = new KernelCostModel(core);
+        this.model = model;
         this.choice = Objects.requireNonNull(choice, "choice");
         this.activationSparsity = Map.copyOf(activationSparsity);
+        this.withinDense = withinDense;
+    }
+
+    /**
+     * For {@code auto}, the same choice among the variants that store no more weight bytes than dense (sparse
+     * encodings that shrink, zero-skip), so that a model whose Winograd tiles do not fit runs with the fastest
+     * kernels that do; a forced family is kept as the user asked.
+     */
+    @Override
+    public CpuCostModel withinDenseWeights() {
+        return choice == KernelChoice.AUTO && !withinDense
+                ? new VariantCpuCostModel(base, model, choice, activationSparsity, true) : this;
     }
 
     /**
@@ -91,8 +110,12 @@ public final class VariantCpuCostModel implements CpuCostModel {
             } else {
                 VariantCost vc = model.cost(shape.get(), v, s);
                 long weights = vc.footprint().weightBytes();
+                if (withinDense && weights > denseWeights) {
+                    continue;
+                }
+                boolean int16Tiles = v == KernelVariant.WINOGRAD_F2 || v == KernelVariant.WINOGRAD_F4;
                 c = new Chosen(base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense, denseWeights,
-                        weights, model.weightPasses(shape.get(), v, s))), weights - denseWeights);
+                        weights, model.weightPasses(shape.get(), v, s), int16Tiles ? 2 : 1)), weights - denseWeights);
             }
             if (best == null || c.cost().cycles() < best.cost().cycles()) {
                 best = c;

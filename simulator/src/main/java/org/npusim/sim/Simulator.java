@@ -139,18 +139,25 @@ public final class Simulator {
         }
         Model planned = plan.model();
         Subgraph g = planned.main();
-        CpuCostModel cpu = cpuModels.apply(hw);
-        // What the CPU layers' kernels store beyond their weight tensors (Winograd tiles, sparse indices), by layer.
-        Map<Integer, Long> cpuExtraWeights = new HashMap<>();
-        for (Step s : plan.steps()) {
-            if (s instanceof Step.Cpu c) {
-                long extra = cpu.extraWeightBytes(g, c.graphOperator());
-                if (extra != 0) {
-                    cpuExtraWeights.put(c.graphOperator().index(), extra);
-                }
+        CpuCostModel chosenCpu = cpuModels.apply(hw);
+        Map<Integer, Long> cpuExtraWeights = extraWeights(chosenCpu, g, plan);
+        String kernelNote = null;
+        try {
+            checkCapacity(model, hw, plan, cpuExtraWeights);
+        } catch (InputException tooLarge) {
+            // Kernels chosen for speed alone may store more than the memory holds where dense kernels fit: a
+            // model that offers kernels storing no more than dense (--cpu-kernels auto) takes those instead.
+            CpuCostModel smaller = chosenCpu.withinDenseWeights();
+            if (cpuExtraWeights.isEmpty() || smaller == chosenCpu) {
+                throw tooLarge;
             }
+            chosenCpu = smaller;
+            cpuExtraWeights = extraWeights(chosenCpu, g, plan);
+            checkCapacity(model, hw, plan, cpuExtraWeights);
+            kernelNote = "CPU kernels that store more weight bytes than dense (Winograd tiles) left out, as they do not"
+                    + " fit: " + tooLarge.place() + " " + tooLarge.problem();
         }
-        checkCapacity(model, hw, plan, cpuExtraWeights);
+        CpuCostModel cpu = chosenCpu;
         boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
         ClockDomain reference = new ClockDomain(target.isPresent() ? "npu" : "cpu", hw.referenceClockHz());
         ClockDomain cpuClock = new ClockDomain("cpu", hw.cpu().clockHz());
@@ -182,6 +189,9 @@ public final class Simulator {
         }
         long modelMacs = compiled.map(CompiledPlan::macs).orElse(g.facts().totalMacs());
         List<String> notes = new ArrayList<>(compiled.map(Simulator::compiledNotes).orElse(List.of()));
+        if (kernelNote != null) {
+            notes.add(kernelNote);
+        }
         if (target.isPresent()) {
             notes.addAll(cpuLayerNotes(plan));
             notes.addAll(noWorkNotes(plan));
@@ -356,6 +366,25 @@ public final class Simulator {
                 t = o.endPs();
             }
             TimeLimitExceeded.check(t, "the run's end", "");
+        }
+        return out;
+    }
+
+    /**
+     * Returns, by layer, what the CPU layers' kernels store beyond their weight tensors (Winograd tiles, sparse
+     * indices); a weight tensor that several layers read is stored once, in the encoding of the first that
+     * re-encodes it.
+     */
+    private static Map<Integer, Long> extraWeights(CpuCostModel cpu, Subgraph g, ExecutionPlan plan) {
+        Map<Integer, Long> out = new HashMap<>();
+        Set<Integer> reencoded = new HashSet<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu c) {
+                long extra = cpu.extraWeightBytes(g, c.graphOperator());
+                if (extra != 0 && reencoded.add(c.graphOperator().input(1))) {
+                    out.put(c.graphOperator().index(), extra);
+                }
+            }
         }
         return out;
     }

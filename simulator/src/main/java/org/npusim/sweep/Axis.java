@@ -35,7 +35,8 @@ public record Axis(String key, List<String> values) {
 
     /**
      * Parses {@code KEY=V1,V2,...}, or {@code KEY=V1;V2;...} when a value holds a comma (a layer set such as
-     * {@code 3-7,12}); values are trimmed, and each must be non-empty and given once.
+     * {@code 3-7,12}; a single such value ends with a semicolon: {@code KEY=3-7,12;}); values are trimmed, and
+     * each must be non-empty and given once.
      */
     public static Axis parse(String spec) {
         int eq = spec.indexOf('=');
@@ -52,6 +53,10 @@ public record Axis(String key, List<String> values) {
         LinkedHashSet<String> values = new LinkedHashSet<>();
         String text = spec.substring(eq + 1);
         String separator = text.contains(";") ? ";" : ",";
+        if (text.endsWith(";")) {
+            // One value holding a comma: KEY=0-3,8; (a trailing semicolon says the separator is ';').
+            text = text.substring(0, text.length() - 1);
+        }
         for (String v : text.split(separator, -1)) {
             String value = v.strip();
             if (value.isEmpty()) {

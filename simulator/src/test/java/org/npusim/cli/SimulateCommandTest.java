@@ -62,7 +62,7 @@ final class SimulateCommandTest {
         Run r = run("simulate", model(), "--hw", hw(), "--set", "memories.sram.size=16 KiB");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith(hw() + ": memory sram: holds 16384 bytes but layer ")
-                .endsWith("(with the --set, --npu or --memory-mode given)").doesNotContain("\n");
+                .endsWith("(placement.arena); with the --set, --npu or --memory-mode given").doesNotContain("\n");
     }
 
     @Test

@@ -26,6 +26,9 @@ final class SweepPointTest {
         assertThatThrownBy(() -> Axis.parse("npu..clock=1")).isInstanceOf(InputException.class).hasMessageContaining("not a key path");
         assertThatThrownBy(() -> Axis.parse("npu.clock=1MHz,,2MHz")).isInstanceOf(InputException.class).hasMessageContaining("empty value");
         assertThatThrownBy(() -> Axis.parse("npu.clock=1MHz,1MHz")).isInstanceOf(InputException.class).hasMessageContaining("given twice");
+        // Semicolons separate values that hold commas; a trailing one marks a single such value.
+        assertThat(Axis.parse("placement.layer_weights.sram=0-3,8;0-30").values()).containsExactly("0-3,8", "0-30");
+        assertThat(Axis.parse("placement.layer_weights.sram=0-3,8;").values()).containsExactly("0-3,8");
         // The shortcuts' values come from fixed lists: a typo fails the sweep up front, not as a failed point.
         assertThatThrownBy(() -> Axis.parse("npu.variant=ethos-u55-128,bogus")).isInstanceOf(InputException.class)
                 .hasMessageStartingWith("--vary npu.variant=ethos-u55-128,bogus: unknown NPU variant 'bogus'");
