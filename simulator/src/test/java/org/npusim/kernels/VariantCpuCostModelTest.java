@@ -155,4 +155,45 @@ final class VariantCpuCostModelTest {
                 + " (Winograd tiles) left out, as they do not fit: memory flash holds 204800 bytes"));
         assertThat(auto.simulate(m, "resnet8", M4).total().weights().encodedBytes()).isEqualTo(436_592);
     }
+
+    /**
+     * Over the shipped model descriptions (MobileNet v2 aside: its weights do not fit these boards' flash dense) on
+     * every CPU-only board: every kernel choice either simulates or refuses with a capacity error, never anything
+     * else; wherever dense runs, auto runs too (falling back to kernels that store no more than dense when its
+     * fastest do not fit) and is never slower.
+     */
+    @Test
+    void everyChoiceOnEveryCpuBoard_runsOrRefusesCleanly_autoRunsWhereDenseRuns() {
+        int runs = 0;
+        for (String name : new String[] {"autoencoder_ad", "ds_cnn_small", "mobilenet_v1_025_96", "resnet8"}) {
+            org.npusim.graph.Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/" + name + ".yaml"));
+            for (String board : new String[] {"cortex-m4-120mhz", "cortex-m7-280mhz", "cortex-m33-200mhz",
+                "cortex-m55-400mhz", "cortex-m85-480mhz"}) {
+                HardwareConfig h = HardwareLoader.load(ShippedHardware.file("cpu-only/" + board + ".yaml"));
+                long dense = -1;
+                for (KernelChoice choice : KernelChoice.values()) {
+                    org.npusim.sim.Simulator sim = new org.npusim.sim.Simulator(hw -> choice == KernelChoice.DENSE
+                            ? CortexMCostModel.of(hw)
+                            : new VariantCpuCostModel(CortexMCostModel.of(hw), hw.cpu().core(), choice),
+                            WeightSizer.UNCOMPRESSED);
+                    try {
+                        long cycles = sim.simulate(m, name, h).total().cycles();
+                        runs++;
+                        if (choice == KernelChoice.DENSE) {
+                            dense = cycles;
+                        } else if (choice == KernelChoice.AUTO && dense >= 0) {
+                            assertThat(cycles).as(name + " on " + board).isLessThanOrEqualTo(dense);
+                        }
+                    } catch (org.npusim.errors.InputException tooLarge) {
+                        assertThat(tooLarge.getMessage()).as(name + " on " + board + ", " + choice.label())
+                                .contains("holds").contains("bytes but");
+                        assertThat(choice == KernelChoice.AUTO && dense >= 0).as(name + " on " + board
+                                + ": auto refused where dense runs").isFalse();
+                    }
+                }
+            }
+        }
+        System.out.println("kernel choices on CPU-only boards: " + runs + " runs");
+        assertThat(runs).isGreaterThan(60);
+    }
 }
