@@ -13,8 +13,9 @@
  * {@link org.npusim.kernels.KernelVariant} on every {@link org.npusim.hw.CpuCore}, from the instruction structure
  * of each kernel ({@link org.npusim.kernels.KernelMixes}) and per-core instruction timings
  * ({@link org.npusim.kernels.CoreTiming}), after ../shared/docs/cortex-m-kernel-facts.md.
- * {@link org.npusim.kernels.VariantCpuCostModel} re-costs the convolution and fully connected layers of any
- * {@link org.npusim.cpu.CpuCostModel} with a chosen variant.
+ * {@link org.npusim.kernels.VariantCpuCostModel} re-costs the convolution and fully connected layers of the
+ * Cortex-M model ({@link org.npusim.cpu.CortexMCostModel}) with a chosen variant: its compute ratio to dense, and
+ * its own weight encoding read as often as its loops read it.
  *
  * <p>The NPU side is deliberately absent: Ethos-U does not skip zero weights in compute (Vela's cycle formulas
  * depend only on block geometry and kernel size, cortex-m-kernel-facts.md §5), and it has no Winograd mode. Its
