@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.kernels;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +38,13 @@ public final class VariantCpuCostModel implements CpuCostModel {
     private final Map<Integer, Double> activationSparsity;
     /** Whether only variants storing at most the dense weight bytes may be chosen ({@link #withinDenseWeights}). */
     private final boolean withinDense;
+
+    /**
+     * The choice per operator, made once: a run asks for a layer's extra weight bytes (capacity) and later for its
+     * cost, and each choice costs every variant in full and scans the weights for their sparsity. Keyed by the
+     * operator object, which belongs to one graph.
+     */
+    private final Map<Operator, Chosen> chosenByOperator = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** Wraps {@code base} for {@code core} with {@code choice} and no activation sparsity. */
     public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice) {
@@ -91,6 +100,10 @@ public final class VariantCpuCostModel implements CpuCostModel {
     private record Chosen(CpuOpCost cost, long extraWeightBytes) {}
 
     private Chosen chosen(Subgraph graph, Operator op) {
+        return chosenByOperator.computeIfAbsent(op, o -> choose(graph, o));
+    }
+
+    private Chosen choose(Subgraph graph, Operator op) {
         Optional<LayerShape> shape = choice == KernelChoice.DENSE ? Optional.empty() : LayerShape.of(graph, op);
         if (shape.isEmpty()) {
             return new Chosen(base.cost(graph, op), 0);

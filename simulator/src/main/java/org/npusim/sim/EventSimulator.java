@@ -984,8 +984,8 @@ final class EventSimulator {
 
     /**
      * Checks at the end of a run that nothing was lost: every step started and ended, every DMA transfer completed,
-     * every block of every NPU step went through the MAC array and the output stage, and the bytes recorded per
-     * step equal the bytes its streams move. A violation is a simulator bug, not bad input.
+     * every block of every NPU step went through the MAC array and the output stage, and its blocks' transfers
+     * add up to its whole IFM, IFM2, OFM and weight streams. A violation is a simulator bug, not bad input.
      */
     private void checkConservation() {
         for (int i = 0; i < stepCount; i++) {
@@ -1001,12 +1001,6 @@ final class EventSimulator {
                     if (left != 0) {
                         throw new IllegalStateException("NPU step " + i + " left " + left + " blocks unfinished");
                     }
-                }
-                long expected = work[i].ifmBytes() + (work[i].ifm2Bytes() > 0 && !work[i].ifm2Channel().memory().equals(
-                        work[i].step().ifm().channel().memory()) ? 0 : work[i].ifm2Bytes());
-                long recorded = bytes[i].read.getOrDefault(work[i].step().ifm().channel().memory(), 0L);
-                if (recorded < expected) {
-                    throw new IllegalStateException("NPU step " + i + " read " + recorded + " IFM bytes, expected at least " + expected);
                 }
                 StepWork w = work[i];
                 checkMoved(i, IFM, w.ifmBytes() * w.ifmEfficiency());
