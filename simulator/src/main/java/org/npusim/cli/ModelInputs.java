@@ -16,6 +16,14 @@ import org.npusim.graph.Tensor;
  */
 final class ModelInputs {
 
+    /** The seed of random inputs (and of clustering) when {@code --seed} is not given. */
+    static final long DEFAULT_SEED = 1;
+
+    /** Returns {@code --seed} when given, else {@link #DEFAULT_SEED}. */
+    static long seed(Long given) {
+        return given == null ? DEFAULT_SEED : given;
+    }
+
     private ModelInputs() {
     }
 

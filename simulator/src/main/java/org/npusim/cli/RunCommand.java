@@ -75,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         read.add(model);
         read.add(compare);
         OutputTarget.check(read, outputFiles(interpreter.outputs().size()));
-        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed == null ? 1 : seed);
+        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, ModelInputs.seed(seed));
         ExecutionResult result = interpreter.run(values);
         // Everything that can fail on bad input happens before anything is written.
         List<OutputComparison.Difference> diffs = compare == null ? List.of() : compareWith(interpreter, result, values);

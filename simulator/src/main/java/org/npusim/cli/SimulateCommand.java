@@ -196,11 +196,6 @@ final class SimulateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The seed of the clustering and of --random: --seed, or 1. */
-    private long seed() {
-        return seed == null ? 1 : seed;
-    }
-
     /** The files the command reads: the model, the hardware description and the input files. */
     private List<Path> inputFiles() {
         List<Path> files = new ArrayList<>(inputs);
@@ -226,7 +221,7 @@ final class SimulateCommand implements Callable<Integer> {
             what.append("prune ").append(sparsity).append(structured.map(x -> " (" + x.n() + ":" + x.m() + ")").orElse(""));
         }
         if (cluster != null) {
-            transformed = WeightTransforms.cluster(transformed, cluster, seed(), preserveSparsity);
+            transformed = WeightTransforms.cluster(transformed, cluster, ModelInputs.seed(seed), preserveSparsity);
             what.append(what.length() > 0 ? ", " : "").append("cluster ").append(cluster)
                     .append(preserveSparsity ? " (zeros kept)" : "");
         }
@@ -263,7 +258,7 @@ final class SimulateCommand implements Callable<Integer> {
                     + " zero-skipping CPU kernels, which only --cpu-kernels auto considers");
         }
         Interpreter interpreter = Interpreter.of(m.withName(model.toString()));
-        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, seed());
+        List<TensorBuffer> values = ModelInputs.values(interpreter, model.toString(), inputs, random, ModelInputs.seed(seed));
         return interpreter.run(values).inputZeroFractions();
     }
 }
