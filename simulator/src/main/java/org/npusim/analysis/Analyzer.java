@@ -153,11 +153,16 @@ public final class Analyzer {
     }
 
     /**
-     * The streams that shared a layer's bottleneck port, each with its share of the port's busy time, largest first
-     * (ties by name); empty when the bottleneck is not a port or one stream had it to itself.
+     * The streams that shared a layer's bottleneck port, each with its share of the layer's time there, largest first
+     * (ties by name): its own streams' busy time, and as {@link #OTHER_LAYERS} the time it queued behind other layers'
+     * transactions on the port; empty when the bottleneck is not a port or one stream had it to itself.
      */
     static Map<String, Double> streamsOf(LayerResult l) {
-        Map<String, Long> streams = l.streamCycles().getOrDefault(l.bottleneck(), java.util.Collections.emptySortedMap());
+        TreeMap<String, Long> streams = new TreeMap<>(l.streamCycles().getOrDefault(l.bottleneck(), java.util.Collections.emptySortedMap()));
+        long queued = l.queuedCycles().getOrDefault(l.bottleneck(), 0L);
+        if (!streams.isEmpty() && queued > 0) {
+            streams.put(OTHER_LAYERS, queued);
+        }
         long total = streams.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Double> out = new LinkedHashMap<>();
         if (streams.size() < 2 || total == 0) {
@@ -166,6 +171,9 @@ public final class Analyzer {
         byValueDescending(streams).forEach((stream, cycles) -> out.put(stream, (double) cycles / total));
         return out;
     }
+
+    /** The name under which a port's time spent on other layers while the layer waited is listed among its streams. */
+    static final String OTHER_LAYERS = "other layers";
 
     /** Returns the run's utilization, busiest first (ties by name). */
     static Map<String, Double> utilization(SimulationResult r) {

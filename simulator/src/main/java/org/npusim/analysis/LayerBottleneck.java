@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param bottleneckShare that resource's busy time as a share of the layer's time
  * @param bottleneckDescription the resource in words ({@code AXI1 port to flash (flash)})
  * @param bottleneckStreams when the bottleneck is a port that several streams shared (the issue's "a port shared by
- *     two streams"), each stream's share of its busy time, largest first ({@code weights 0.41, ifm 0.30, ...}); else
- *     empty
+ *     two streams"), each stream's share of the layer's time there, largest first ({@code weights 0.41, ifm 0.30,
+ *     ...}), with {@code other layers} for the time the layer queued behind other layers' transactions; else empty
  */
 public record LayerBottleneck(int index, String name, String op, String unit, long cycles, double seconds, double shareOfRun,
         String bottleneck, double bottleneckShare, String bottleneckDescription, Map<String, Double> bottleneckStreams) {

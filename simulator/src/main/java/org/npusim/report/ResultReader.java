@@ -124,6 +124,7 @@ public final class ResultReader {
         }
         TreeMap<String, Long> busy = cycleMap(l, "busy_cycles", at);
         TreeMap<String, Long> hidden = cycleMap(l, "hidden_cycles", at);
+        TreeMap<String, Long> queued = cycleMap(l, "queued_cycles", at);
         TreeMap<String, java.util.SortedMap<String, Long>> streams = new TreeMap<>();
         if (l.has("stream_cycles")) {
             JsonNode ports = object(l, "stream_cycles", at + ".stream_cycles");
@@ -137,11 +138,13 @@ public final class ResultReader {
                 integer(l, "start_cycle", at + ".start_cycle"), integer(l, "end_cycle", at + ".end_cycle"),
                 integer(l, "cycles", at + ".cycles"), text(l, "bottleneck", at + ".bottleneck"),
                 number(l, "bottleneck_share", at + ".bottleneck_share"), number(l, "utilization", at + ".utilization"),
-                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden, streams,
+                traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden, queued,
+                streams,
                 l.has("kernel") ? text(l, "kernel", at + ".kernel") : "");
     }
 
-    /** Reads an optional object of cycles per resource ({@code busy_cycles}, {@code hidden_cycles}). */
+    /** Reads an optional object of cycles per resource ({@code busy_cycles}, {@code hidden_cycles},
+     * {@code queued_cycles}). */
     private TreeMap<String, Long> cycleMap(JsonNode l, String field, String at) {
         TreeMap<String, Long> out = new TreeMap<>();
         if (l.has(field)) {

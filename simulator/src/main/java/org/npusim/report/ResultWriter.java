@@ -60,7 +60,7 @@ public final class ResultWriter {
         // The kernel column names the CPU kernels; runs with every layer on the NPU leave it out.
         boolean kernels = r.layers().stream().anyMatch(l -> !l.kernel().isEmpty());
         String[] header = {"#", "op", "name", "unit", "cycles", "time", "MACs", "util", "bottleneck", "share", "hidden cycles",
-            "kernel"};
+            "queued cycles", "kernel"};
         Table t = new Table(kernels ? header : java.util.Arrays.copyOf(header, header.length - 1));
         t.alignRight(0, 4, 5, 6, 7, 9);
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
@@ -68,8 +68,8 @@ public final class ResultWriter {
             String name = l.name().length() > 48 ? "…" + l.name().substring(l.name().length() - 47) : l.name();
             String[] cells = {String.valueOf(l.index()), l.op(), name, l.unit().label(), Table.grouped(l.cycles()),
                 String.format(Locale.ROOT, "%.1f us", l.cycles() * secondsPerCycle * 1e6), Table.grouped(l.macs()),
-                Table.percent(l.utilization()), Resources.bottleneckLabel(l), Table.percent(l.bottleneckShare()), hidden(l),
-                l.kernel()};
+                Table.percent(l.utilization()), Resources.bottleneckLabel(l), Table.percent(l.bottleneckShare()),
+                Largest.hidden(l).cell(), Largest.queued(l).cell(), l.kernel()};
             t.row(kernels ? cells : java.util.Arrays.copyOf(cells, cells.length - 1));
         }
         t.writeTo(out);
@@ -92,29 +92,42 @@ public final class ResultWriter {
     }
 
     /**
-     * The layer's work done under earlier layers, by the resource that did most of it: the cycles a layer-by-layer
-     * estimate would have charged to this layer and the simulation overlapped instead. No hidden work: ("", 0).
+     * The resource with the most cycles in one of a layer's per-resource figures, and those cycles; ("", 0) when
+     * there are none.
      */
-    private record Hidden(String resource, long cycles) {
+    private record Largest(String resource, long cycles) {
 
-        static Hidden of(LayerResult l) {
+        /**
+         * The layer's work done under earlier layers, by the resource that did most of it: the cycles a
+         * layer-by-layer estimate would have charged to this layer and the simulation overlapped instead.
+         */
+        static Largest hidden(LayerResult l) {
             // A prefetch keeps the DMA and the ports it reads and writes equally busy; the DMA names it best.
-            String most = FixedResource.DMA.label();
-            long cycles = l.hiddenCycles().getOrDefault(most, 0L);
-            for (Map.Entry<String, Long> e : l.hiddenCycles().entrySet()) {
-                if (e.getValue() > cycles) {
-                    cycles = e.getValue();
+            return of(l.hiddenCycles(), FixedResource.DMA.label());
+        }
+
+        /** The time the layer waited behind other layers' transactions, on the resource it waited on most. */
+        static Largest queued(LayerResult l) {
+            return of(l.queuedCycles(), "");
+        }
+
+        /** The largest entry, {@code preferred} on a tie, else the first in name order. */
+        private static Largest of(Map<String, Long> cycles, String preferred) {
+            String most = preferred;
+            long best = cycles.getOrDefault(preferred, 0L);
+            for (Map.Entry<String, Long> e : cycles.entrySet()) {
+                if (e.getValue() > best) {
+                    best = e.getValue();
                     most = e.getKey();
                 }
             }
-            return cycles == 0 ? new Hidden("", 0) : new Hidden(most, cycles);
+            return best == 0 ? new Largest("", 0) : new Largest(most, best);
         }
-    }
 
-    /** The table's cell for {@link Hidden}: {@code dma 2,960}, or empty. */
-    private static String hidden(LayerResult l) {
-        Hidden h = Hidden.of(l);
-        return h.cycles() == 0 ? "" : h.resource() + " " + Table.grouped(h.cycles());
+        /** The table's cell: {@code dma 2,960}, or empty. */
+        String cell() {
+            return cycles == 0 ? "" : resource + " " + Table.grouped(cycles);
+        }
     }
 
     private static String mhz(long hz) {
@@ -124,7 +137,7 @@ public final class ResultWriter {
     private static void csv(SimulationResult r, Writer out) throws IOException {
         out.write("index,name,op,unit,macs,start_cycle,end_cycle,cycles,seconds,bottleneck,bottleneck_share,utilization,"
                 + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes,kernel,hidden_resource,"
-                + "hidden_cycles\n");
+                + "hidden_cycles,queued_resource,queued_cycles\n");
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             long read = 0;
@@ -133,13 +146,14 @@ public final class ResultWriter {
                 read += m.readBytes();
                 write += m.writeBytes();
             }
-            Hidden h = Hidden.of(l);
+            Largest h = Largest.hidden(l);
+            Largest q = Largest.queued(l);
             // Seconds and joules as in the JSON (9 significant digits, never in exponent form): one style per column.
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d%n", l.index(),
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d,%s,%d%n", l.index(),
                     Csv.field(l.name()), Csv.field(l.op()), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
                     Json.number(l.cycles() * secondsPerCycle), Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
                     Json.number(l.energyJoules()), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
-                    Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles()));
+                    Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles(), Csv.field(q.resource()), q.cycles()));
         }
     }
 
@@ -196,6 +210,9 @@ public final class ResultWriter {
                 Json.longs(j, "busy_cycles", l.busyCycles());
                 if (!l.hiddenCycles().isEmpty()) {
                     Json.longs(j, "hidden_cycles", l.hiddenCycles());
+                }
+                if (!l.queuedCycles().isEmpty()) {
+                    Json.longs(j, "queued_cycles", l.queuedCycles());
                 }
                 if (!l.streamCycles().isEmpty()) {
                     j.writeObjectFieldStart("stream_cycles");

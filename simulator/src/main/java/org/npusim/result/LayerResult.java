@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * @param cycles endCycle - startCycle
  * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
  *     channel ({@code axi1:flash})
- * @param bottleneckShare that resource's busy time as a share of the layer's time
+ * @param bottleneckShare that resource's busy time not hidden under earlier layers, plus the time the layer queued
+ *     for it behind other layers, as a share of the layer's time
  * @param utilization MACs / (cycles × MACs per cycle of the unit)
  * @param traffic bytes per memory
  * @param energyJoules dynamic and static energy attributed to the layer
@@ -27,6 +28,9 @@ import java.util.TreeMap;
  * @param hiddenCycles the part of {@code busyCycles} that ran before the layer started, overlapped with earlier
  *     layers (weights or a LUT prefetched by the DMA, and the ports it used): work the
  *     layer did not wait on, and why it can be faster than a layer-by-layer estimate such as Vela's
+ * @param queuedCycles per resource, the cycles the layer's transactions waited for it behind other layers'
+ *     transactions (behind the next layer's weight prefetch on a shared port, say), counted once: time the layer
+ *     spent on that resource beyond its own busy time, and why it can be slower than its own work explains
  * @param streamCycles per channel (AXI port and memory), its busy cycles per stream ({@code ifm}, {@code ifm2},
  *     {@code ofm}, {@code weights}, {@code dma-read}, {@code dma-write}): which streams shared the port
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers
@@ -48,6 +52,7 @@ public record LayerResult(
         WeightSizes weights,
         SortedMap<String, Long> busyCycles,
         SortedMap<String, Long> hiddenCycles,
+        SortedMap<String, Long> queuedCycles,
         SortedMap<String, SortedMap<String, Long>> streamCycles,
         String kernel) {
 
@@ -58,6 +63,7 @@ public record LayerResult(
         traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
         busyCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(busyCycles));
         hiddenCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(hiddenCycles));
+        queuedCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(queuedCycles));
         TreeMap<String, SortedMap<String, Long>> streams = new TreeMap<>();
         streamCycles.forEach((c, m) -> streams.put(c, java.util.Collections.unmodifiableSortedMap(new TreeMap<>(m))));
         streamCycles = java.util.Collections.unmodifiableSortedMap(streams);

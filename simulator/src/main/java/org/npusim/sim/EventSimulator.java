@@ -94,6 +94,32 @@ final class EventSimulator {
      */
     private final LongArrayList aheadSlots = new LongArrayList();
     /**
+     * Per step and resource, the time its transactions waited in the resource's queue behind other layers'
+     * transactions, counted once however many of its own transactions waited (the union of those waits), within
+     * its layer: a layer that waits behind the next layer's weight prefetch on a shared port is bound by that port
+     * though its own busy time there is small. Waits behind its own layer's transactions are not counted: that
+     * time is already the layer's busy time of the resource.
+     */
+    private final long[][] queued;
+    /** Per step and resource, up to when its waits are counted in {@link #queued} (so that none counts twice). */
+    private final long[][] queueCountedUntil;
+    /**
+     * Waits behind other layers that may have begun before the waiting step's layer started (a prefetch queued
+     * under an earlier layer), flattened as (step, resource, from, to): clipped to the layer's start at the end of
+     * the run, as {@link #aheadSlots} are.
+     */
+    private final LongArrayList earlyWaits = new LongArrayList();
+    /**
+     * The last {@link #RECENT} reservations of each resource, a ring per resource: start, end and the layer they
+     * were made for ({@link #layerKey}). A FIFO resource serves reservations in arrival order, so a new reservation
+     * that waits, waits exactly for the reservations that end after it was ready; these say whose they were.
+     */
+    private static final int RECENT = 64;
+    private final long[][] recentStart;
+    private final long[][] recentEnd;
+    private final int[][] recentLayer;
+    private final int[] recentCount;
+    /**
      * Per operator, when its first step started ({@code Long.MAX_VALUE} until then: time only moves forward, so the
      * first start is the earliest); steps without an operator answer for themselves.
      */
@@ -248,6 +274,12 @@ final class EventSimulator {
             }
         }
         this.busy = new long[stepCount][resources.size()];
+        this.queued = new long[stepCount][resources.size()];
+        this.queueCountedUntil = new long[stepCount][resources.size()];
+        this.recentStart = new long[resources.size()][RECENT];
+        this.recentEnd = new long[resources.size()][RECENT];
+        this.recentLayer = new int[resources.size()][RECENT];
+        this.recentCount = new int[resources.size()];
         this.streamBusy = new long[stepCount][resources.size() * STREAMS.size()];
         this.streamBytes = new double[stepCount][STREAMS.size()];
         this.pipelines = new Pipeline[stepCount];
@@ -328,6 +360,7 @@ final class EventSimulator {
         sim.run();
         checkConservation();
         long[][] hidden = hiddenBusy();
+        addEarlyWaits();
         List<StepOutcome> out = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
             out.add(outcome(i, hidden[i]));
@@ -909,6 +942,15 @@ final class EventSimulator {
             double bytes) {
         Resource r = resources.get(resource);
         long end = r.reserve(ready, durationPs);
+        long start = end - durationPs;
+        int layer = layerKey(step);
+        if (start > ready) {
+            countWait(step, resource, layer, ready, start);
+        }
+        int slot = recentCount[resource]++ % RECENT;
+        recentStart[resource][slot] = start;
+        recentEnd[resource][slot] = end;
+        recentLayer[resource][slot] = layer;
         busy[step][resource] += busyPs;
         if (stream != NO_STREAM) {
             streamBusy[step][resource * STREAMS.size() + stream] += busyPs;
@@ -925,6 +967,64 @@ final class EventSimulator {
             timeline.add(new Timeline.Slice(resourceTracks.get(resource), step, what, block, end - durationPs, end, bytes));
         }
         return end;
+    }
+
+    /** Returns the layer a step belongs to: its operator, or for a step without one a key of its own (negative). */
+    private int layerKey(int step) {
+        int op = operatorOf[step];
+        return op >= 0 ? op : -1 - step;
+    }
+
+    /**
+     * Counts the part of a wait of step {@code step} for {@code resource}, from {@code readyPs} to {@code startPs},
+     * that the resource spent on other layers' reservations (the recent ones that end after the wait began). Older
+     * reservations than the ring holds are not counted: that needs more than {@link #RECENT} reservations queued
+     * ahead of one, which the DMA's bounded trains and the pipeline's block-by-block fetches do not make.
+     */
+    private void countWait(int step, int resource, int layer, long readyPs, long startPs) {
+        long from = Math.max(readyPs, queueCountedUntil[step][resource]);
+        if (from >= startPs) {
+            return;
+        }
+        queueCountedUntil[step][resource] = startPs;
+        int op = operatorOf[step];
+        long layerStart = op >= 0 ? layerStartPs[op] : (stepStart[step] >= 0 ? stepStart[step] : Long.MAX_VALUE);
+        boolean withinLayer = layerStart <= from;
+        int count = recentCount[resource];
+        for (int k = count - 1; k >= Math.max(0, count - RECENT); k--) {
+            int slot = k % RECENT;
+            long end = recentEnd[resource][slot];
+            if (end <= from) {
+                break;
+            }
+            if (recentLayer[resource][slot] == layer) {
+                continue;
+            }
+            long lo = Math.max(from, recentStart[resource][slot]);
+            long hi = Math.min(startPs, end);
+            if (hi <= lo) {
+                continue;
+            }
+            if (withinLayer) {
+                queued[step][resource] += hi - lo;
+            } else {
+                earlyWaits.add(step);
+                earlyWaits.add(resource);
+                earlyWaits.add(lo);
+                earlyWaits.add(hi);
+            }
+        }
+    }
+
+    /** Adds to {@link #queued} the part of each early wait after its step's layer started. */
+    private void addEarlyWaits() {
+        for (int k = 0; k < earlyWaits.size(); k += 4) {
+            int step = (int) earlyWaits.getLong(k);
+            int op = operatorOf[step];
+            long layerStart = op >= 0 ? layerStartPs[op] : stepStart[step];
+            long lo = Math.max(earlyWaits.getLong(k + 2), layerStart);
+            queued[step][(int) earlyWaits.getLong(k + 1)] += Math.max(0, earlyWaits.getLong(k + 3) - lo);
+        }
     }
 
     /**
@@ -948,10 +1048,11 @@ final class EventSimulator {
     private StepOutcome outcome(int i, long[] hidden) {
         TreeMap<String, Long> busyMap = new TreeMap<>();
         TreeMap<String, Long> hiddenMap = new TreeMap<>();
+        TreeMap<String, Long> queuedMap = new TreeMap<>();
         TreeMap<String, Map<String, Long>> streamMap = new TreeMap<>();
         for (int r = 0; r < resources.size(); r++) {
             long b = busy[i][r];
-            if (b == 0) {
+            if (b == 0 && queued[i][r] == 0) {
                 continue;
             }
             // Without contention a channel has a resource per stream; the step's figures merge them by track (with
@@ -961,6 +1062,9 @@ final class EventSimulator {
             if (hidden[r] > 0) {
                 hiddenMap.merge(label, hidden[r], Long::sum);
             }
+            if (queued[i][r] > 0) {
+                queuedMap.merge(label, queued[i][r], Long::sum);
+            }
             for (int k = 0; k < STREAMS.size(); k++) {
                 long sb = streamBusy[i][r * STREAMS.size() + k];
                 if (sb > 0) {
@@ -968,8 +1072,9 @@ final class EventSimulator {
                 }
             }
         }
-        // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones.
-        Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap);
+        // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones,
+        // and the time it queued behind other layers' work there.
+        Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap, queuedMap);
         String bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
         long best = busiest == null ? -1 : busiest.getValue();
         if (cpuBottleneck[i] != null) {
@@ -978,7 +1083,8 @@ final class EventSimulator {
         long start = Math.max(0, stepStart[i]);
         long end = Math.max(start, stepEnd[i]);
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
-        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap, streamMap,
+        return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap, queuedMap,
+                streamMap,
                 bytes[i].read, bytes[i].write, macs);
     }
 

@@ -357,7 +357,7 @@ public final class Simulator {
             if (s instanceof Step.Cpu c) {
                 CpuCost.Cost cost = cpuCost.of(c);
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
-                        Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
+                        Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
@@ -514,6 +514,7 @@ public final class Simulator {
                 TreeMap<String, MemoryTraffic> traffic = new TreeMap<>();
                 TreeMap<String, Long> busyPs = new TreeMap<>();
                 TreeMap<String, Long> hiddenPs = new TreeMap<>();
+                TreeMap<String, Long> queuedPs = new TreeMap<>();
                 TreeMap<String, TreeMap<String, Long>> streamPs = new TreeMap<>();
                 long macs = 0;
                 String bottleneck = parts.isEmpty() ? FixedResource.NONE.label() : parts.get(0).bottleneck();
@@ -526,6 +527,7 @@ public final class Simulator {
                     o.writeBytes().forEach((m, b) -> traffic.merge(m, new MemoryTraffic(0, b), MemoryTraffic::plus));
                     o.busyPs().forEach((r, b) -> busyPs.merge(r, b, Long::sum));
                     o.hiddenPs().forEach((r, b) -> hiddenPs.merge(r, b, Long::sum));
+                    o.queuedPs().forEach((r, b) -> queuedPs.merge(r, b, Long::sum));
                     o.streamPs().forEach((c, m) -> m.forEach((st, b) ->
                             streamPs.computeIfAbsent(c, x -> new TreeMap<>()).merge(st, b, Long::sum)));
                     if (o.bottleneckPs() > bottleneckPs) {
@@ -538,7 +540,7 @@ public final class Simulator {
                     // passes) is bound by what is busiest over all of them within the layer, not by the busiest
                     // resource of its busiest step: that one step is a small part of the layer, so its share said
                     // nothing. With one step this is the step's own choice (same maps, same first-largest rule).
-                    Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyPs, hiddenPs);
+                    Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyPs, hiddenPs, queuedPs);
                     bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
                     bottleneckPs = busiest == null ? -1 : busiest.getValue();
                 }
@@ -591,6 +593,8 @@ public final class Simulator {
                 });
                 TreeMap<String, Long> hiddenCycles = new TreeMap<>();
                 hiddenPs.forEach((r, b) -> hiddenCycles.put(r, Math.round(reference.toCycles(b))));
+                TreeMap<String, Long> queuedCycles = new TreeMap<>();
+                queuedPs.forEach((r, b) -> queuedCycles.put(r, Math.round(reference.toCycles(b))));
                 TreeMap<String, java.util.SortedMap<String, Long>> streamCycles = new TreeMap<>();
                 streamPs.forEach((c, m) -> {
                     TreeMap<String, Long> perStream = new TreeMap<>();
@@ -599,7 +603,8 @@ public final class Simulator {
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, startCycle, endCycle, cycles,
-                        bottleneck, share, utilization, traffic, energyJ, w.layer(), busyCycles, hiddenCycles, streamCycles,
+                        bottleneck, share, utilization, traffic, energyJ, w.layer(), busyCycles, hiddenCycles, queuedCycles,
+                        streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             // Conservation (design brief): the layers' steps did at least the model's MACs, in either mode; fewer

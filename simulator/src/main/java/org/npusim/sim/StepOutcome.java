@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param busyPs busy time per resource for the step
  * @param hiddenPs the part of {@code busyPs} that ran before the step's layer started, under earlier layers (a
  *     prefetched weight or LUT transfer); the layer never waited on it
+ * @param queuedPs per resource, the time the step's transactions waited for it behind other layers' transactions
+ *     (the next layer's weight prefetch on a shared port), within its layer and counted once
  * @param streamPs per channel, its busy time per stream ({@code ifm}, {@code ofm}, {@code weights},
  *     {@code dma-write}, ...): which streams shared the port
  * @param readBytes bytes read per memory
@@ -32,6 +34,7 @@ public record StepOutcome(
         long bottleneckPs,
         Map<String, Long> busyPs,
         Map<String, Long> hiddenPs,
+        Map<String, Long> queuedPs,
         Map<String, Map<String, Long>> streamPs,
         Map<String, Long> readBytes,
         Map<String, Long> writeBytes,
@@ -41,6 +44,7 @@ public record StepOutcome(
         Objects.requireNonNull(bottleneck, "bottleneck");
         busyPs = new TreeMap<>(busyPs);
         hiddenPs = new TreeMap<>(hiddenPs);
+        queuedPs = new TreeMap<>(queuedPs);
         TreeMap<String, Map<String, Long>> streams = new TreeMap<>();
         streamPs.forEach((c, m) -> streams.put(c, java.util.Collections.unmodifiableMap(new TreeMap<>(m))));
         streamPs = java.util.Collections.unmodifiableMap(streams);
@@ -49,13 +53,16 @@ public record StepOutcome(
     }
 
     /**
-     * Returns the resource busiest within its step or layer, with that time: the first (in name order) with the most
-     * busy time less its time hidden under earlier layers; null when nothing was busy.
+     * Returns the resource the step or layer spent most time on, with that time: the first (in name order) with the
+     * most busy time less its time hidden under earlier layers, plus the time it queued there behind other layers;
+     * null when nothing was busy. Busy and queued time of one resource never overlap (the resource serves one
+     * reservation at a time), so their sum is at most the time it spans.
      */
-    static Map.Entry<String, Long> busiestWithin(java.util.SortedMap<String, Long> busyPs, Map<String, Long> hiddenPs) {
+    static Map.Entry<String, Long> busiestWithin(java.util.SortedMap<String, Long> busyPs, Map<String, Long> hiddenPs,
+            Map<String, Long> queuedPs) {
         Map.Entry<String, Long> best = null;
         for (Map.Entry<String, Long> e : busyPs.entrySet()) {
-            long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L);
+            long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L) + queuedPs.getOrDefault(e.getKey(), 0L);
             if (best == null || exposed > best.getValue()) {
                 best = Map.entry(e.getKey(), exposed);
             }

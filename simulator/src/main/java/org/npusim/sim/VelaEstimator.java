@@ -191,6 +191,6 @@ public final class VelaEstimator {
         e.dmaCycles().forEach((r, c) -> busy.merge(r, Math.min(duration, npu.toPs(c)), (x, y) -> Math.min(duration, x + y)));
         long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration);
         return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.min(duration, bottleneckPs), busy,
-                Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
+                Map.of(), Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
     }
 }

@@ -13,6 +13,7 @@ import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.plan.EthosUWeightSizer;
+import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 import org.npusim.testsupport.SharedData;
@@ -38,8 +39,10 @@ final class ResultReaderTest {
     @Test
     void read_writtenResult_writesBackTheSameBytes() throws IOException {
         String written = json(personDetect());
-        // Both per-resource maps are carried: weights prefetched under earlier layers appear as hidden cycles.
-        assertThat(written).contains("\"busy_cycles\"").contains("\"hidden_cycles\"").contains("\"stream_cycles\"");
+        // The per-resource maps are carried: weights prefetched under earlier layers appear as hidden cycles, and
+        // the time a layer waited behind them on a shared port as queued cycles.
+        assertThat(written).contains("\"busy_cycles\"").contains("\"hidden_cycles\"").contains("\"queued_cycles\"")
+                .contains("\"stream_cycles\"");
         SimulationResult read = ResultReader.read(written, "a.json");
         assertThat(json(read)).isEqualTo(written);
         assertThat(read.layers()).hasSize(31);
@@ -57,31 +60,45 @@ final class ResultReaderTest {
     }
 
     /**
-     * The CSV carries the hidden work the table shows: person_detect on Corstone-300 prefetches its weights from
-     * flash under earlier layers, so some rows name the DMA with the cycles hidden, equal to the JSON's.
+     * The CSV carries the hidden and queued work the table shows: person_detect on Corstone-300 prefetches its
+     * weights from flash under earlier layers, so some rows name the DMA with the cycles hidden, equal to the JSON's;
+     * and its layers wait behind those prefetches on the SRAM port, so rows name the resource waited on most with
+     * its queued cycles.
      */
     @Test
-    void write_csv_hiddenColumnsMatchTheResult() throws IOException {
+    void write_csv_hiddenAndQueuedColumnsMatchTheResult() throws IOException {
         SimulationResult r = personDetect();
         StringWriter w = new StringWriter();
         ResultWriter.write(r, ResultFormat.CSV, w);
         String[] lines = w.toString().split("\n");
-        assertThat(lines[0]).endsWith(",kernel,hidden_resource,hidden_cycles");
+        assertThat(lines[0]).endsWith(",kernel,hidden_resource,hidden_cycles,queued_resource,queued_cycles");
         int withHidden = 0;
+        int withQueued = 0;
         for (int i = 1; i < lines.length; i++) {
-            String[] cells = lines[i].split(",");
-            long cycles = Long.parseLong(cells[cells.length - 1]);
-            long dma = r.layers().get(i - 1).hiddenCycles().getOrDefault("dma", 0L);
+            String[] cells = lines[i].split(",", -1);
+            LayerResult l = r.layers().get(i - 1);
+            long cycles = Long.parseLong(cells[cells.length - 3]);
+            long dma = l.hiddenCycles().getOrDefault("dma", 0L);
             if (dma > 0) {
-                assertThat(cells[cells.length - 2]).isEqualTo("dma");
+                assertThat(cells[cells.length - 4]).isEqualTo("dma");
                 assertThat(cycles).isEqualTo(dma);
                 withHidden++;
-            } else if (r.layers().get(i - 1).hiddenCycles().isEmpty()) {
-                assertThat(cells[cells.length - 2]).isEmpty();
+            } else if (l.hiddenCycles().isEmpty()) {
+                assertThat(cells[cells.length - 4]).isEmpty();
                 assertThat(cycles).isZero();
+            }
+            long queued = Long.parseLong(cells[cells.length - 1]);
+            long most = l.queuedCycles().values().stream().mapToLong(Long::longValue).max().orElse(0);
+            assertThat(queued).isEqualTo(most);
+            if (most > 0) {
+                assertThat(l.queuedCycles().get(cells[cells.length - 2])).isEqualTo(most);
+                withQueued++;
+            } else {
+                assertThat(cells[cells.length - 2]).isEmpty();
             }
         }
         assertThat(lines).hasSize(r.layers().size() + 1);
         assertThat(withHidden).isGreaterThan(5);
+        assertThat(withQueued).isGreaterThan(5);
     }
 }

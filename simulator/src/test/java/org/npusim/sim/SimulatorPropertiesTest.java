@@ -231,15 +231,17 @@ final class SimulatorPropertiesTest {
     }
 
     /**
-     * A layer's bottleneck is the resource busiest within the layer: busy time less the part hidden under earlier
-     * layers (a prefetch), which is never more than the busy time. No resource is busy within a layer for longer
-     * than the layer lasts (with contention on, the default, each is one queue), and the share is the bottleneck's time within the layer over the
-     * layer's time. Cycles are rounded per resource, hence the slack of two.
+     * A layer's bottleneck is the resource it spent most time on within the layer: busy time less the part hidden
+     * under earlier layers (a prefetch), which is never more than the busy time, plus the time it queued there behind
+     * other layers' transactions. No resource is busy and queued within a layer for longer than the layer lasts (with
+     * contention on, the default, each is one queue serving one transaction at a time), and the share is the
+     * bottleneck's time within the layer over the layer's time. Cycles are rounded per resource, hence the slack.
      */
     @Test
     void simulate_everyLayer_bottleneckIsBusiestResourceWithinTheLayer() {
         int checked = 0;
         int withHidden = 0;
+        int withQueued = 0;
         for (Model m : models()) {
             for (String[] cfg : new String[][] {{VELA_U55, "ethos-u55-128", "shared-sram"},
                 {"hwconfigs/vela/ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram"}}) {
@@ -255,25 +257,32 @@ final class SimulatorPropertiesTest {
                         assertThat((double) streams).as("%s %s streams", at, port.getKey())
                                 .isCloseTo(l.busyCycles().get(port.getKey()), within(STREAM_ROUNDING));
                     }
+                    assertThat(l.busyCycles().keySet()).as("%s queued resources", at).containsAll(l.queuedCycles().keySet());
                     long most = -1;
                     for (var e : l.busyCycles().entrySet()) {
                         long hidden = l.hiddenCycles().getOrDefault(e.getKey(), 0L);
+                        long queued = l.queuedCycles().getOrDefault(e.getKey(), 0L);
                         assertThat(hidden).as("%s %s hidden", at, e.getKey()).isBetween(0L, e.getValue());
-                        long exposed = e.getValue() - hidden;
-                        assertThat(exposed).as("%s %s within the layer", at, e.getKey()).isLessThanOrEqualTo(l.cycles() + 2);
-                        most = Math.max(most, exposed);
+                        assertThat(queued).as("%s %s queued", at, e.getKey()).isNotNegative();
+                        long spent = e.getValue() - hidden + queued;
+                        assertThat(spent).as("%s %s within the layer", at, e.getKey()).isLessThanOrEqualTo(l.cycles() + 3);
+                        most = Math.max(most, spent);
                     }
-                    long bottleneck = l.busyCycles().get(l.bottleneck()) - l.hiddenCycles().getOrDefault(l.bottleneck(), 0L);
-                    assertThat(bottleneck).as("%s bottleneck %s", at, l.bottleneck()).isGreaterThanOrEqualTo(most - 2);
-                    assertThat(l.bottleneckShare() * l.cycles()).as("%s share", at).isCloseTo(bottleneck, within(2.0));
+                    long bottleneck = l.busyCycles().get(l.bottleneck()) - l.hiddenCycles().getOrDefault(l.bottleneck(), 0L)
+                            + l.queuedCycles().getOrDefault(l.bottleneck(), 0L);
+                    assertThat(bottleneck).as("%s bottleneck %s", at, l.bottleneck()).isGreaterThanOrEqualTo(most - 3);
+                    assertThat(l.bottleneckShare() * l.cycles()).as("%s share", at).isCloseTo(bottleneck, within(3.0));
                     withHidden += l.hiddenCycles().isEmpty() ? 0 : 1;
+                    withQueued += l.queuedCycles().isEmpty() ? 0 : 1;
                     checked++;
                 }
             }
         }
-        System.out.printf("bottlenecks: %d NPU layers checked, %d with work hidden under earlier layers%n", checked, withHidden);
+        System.out.printf("bottlenecks: %d NPU layers checked, %d with work hidden under earlier layers, %d queued behind"
+                + " other layers%n", checked, withHidden, withQueued);
         assertThat(checked).isGreaterThan(100);
         assertThat(withHidden).isGreaterThan(10);
+        assertThat(withQueued).isGreaterThan(10);
     }
 
     /**
@@ -356,6 +365,31 @@ final class SimulatorPropertiesTest {
         SimulationResult serial = run(m, hw("hwconfigs/corstone-300.yaml", null, null, "simulation.overlap=false")).result();
         assertThat(serial.layers()).allMatch(l -> l.hiddenCycles().isEmpty());
         assertThat(serial.layers().stream().mapToLong(l -> l.busyCycles().getOrDefault("dma", 0L)).sum()).isPositive();
+    }
+
+    /**
+     * A layer that waits behind another layer's transfers on a shared port is reported bound by that port, though
+     * its own busy time there is small. person_detect on the Alif E7 HE core with a 16-byte MRAM interface: layer
+     * 23 (a depthwise convolution) takes 3,372 cycles against 2,705 with the default width, with its own busy
+     * counts unchanged, because its IFM reads queue on the SRAM port behind the next layer's weight prefetch, slower
+     * now from the narrower MRAM. By its own busy time alone it was labelled {@code mac}. With overlap off, no
+     * layer's transfers run beside another's, so nothing queues behind another layer.
+     */
+    @Test
+    void simulate_layerWaitingBehindNextLayersPrefetch_boundByTheSharedPort() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        LayerResult l = run(m, hw("hwconfigs/alif-e7-he.yaml", null, null, "memories.mram.data_width=16B")).result().layers().get(23);
+        long queued = l.queuedCycles().getOrDefault("axi0:sram6", 0L);
+        System.out.printf("person_detect alif-e7-he mram 16 B, layer 23: %d cycles, bottleneck %s %.2f, queued %s, busy %s%n",
+                l.cycles(), l.bottleneck(), l.bottleneckShare(), l.queuedCycles(), l.busyCycles());
+        assertThat(l.busyCycles().get("axi0:sram6")).isLessThan(l.busyCycles().get("mac"));
+        assertThat(queued).isPositive();
+        assertThat(l.bottleneck()).isEqualTo("axi0:sram6");
+        long hidden = l.hiddenCycles().getOrDefault("axi0:sram6", 0L);
+        assertThat(l.bottleneckShare() * l.cycles()).isCloseTo(l.busyCycles().get("axi0:sram6") - hidden + queued, within(2.0));
+        SimulationResult serial = run(m, hw("hwconfigs/alif-e7-he.yaml", null, null, "memories.mram.data_width=16B",
+                "simulation.overlap=false")).result();
+        assertThat(serial.layers()).allMatch(x -> x.queuedCycles().isEmpty());
     }
 
     /**
