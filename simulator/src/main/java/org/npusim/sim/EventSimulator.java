@@ -486,6 +486,8 @@ final class EventSimulator {
         final int weightsResource;
         long lastWrite;
         int waitingBlock = -1;
+        /** Since when {@link #waitingBlock} has waited for its weight slice's transfer. */
+        long waitingSincePs;
         /** A block whose scale fetch waits for its weight slice's transfer, or -1. */
         int scalesWaiting = -1;
         /** A block whose weight read from the buffer waits for its weight slice's transfer, or -1. */
@@ -613,6 +615,7 @@ final class EventSimulator {
             }
             if (!sliceReady(step, blockSlice[k])) {
                 waitingBlock = k;
+                waitingSincePs = now;
                 return;
             }
             // The array is held while it waits for the block's last IFM byte or decoded weight, but that wait is the
@@ -664,6 +667,9 @@ final class EventSimulator {
             if (waitingBlock >= 0 && sliceReady(step, blockSlice[waitingBlock])) {
                 int k = waitingBlock;
                 waitingBlock = -1;
+                // A block that waited for its weights waited on the DMA engine: for the part of the wait that the
+                // engine moved other layers' transfers (it moves one at a time), the layer queued behind them.
+                countWait(step, DMA, layerKey(step), waitingSincePs, s.now());
                 s.at(s.now(), mac, k);
             }
         }
