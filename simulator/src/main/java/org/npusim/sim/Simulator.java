@@ -409,7 +409,8 @@ public final class Simulator {
                                         .filter(x -> placement.weightsOf(x.getKey()).equals(m.name()))
                                         .mapToLong(Map.Entry::getValue).sum()) + ")")
                         + (placement.layerWeights().isEmpty() ? " (placement.weights)"
-                                : " (placement.weights, placement.layer_weights)");
+                                : " (placement.weights, placement.layer_weights)")
+                        + largestLayer(g, placement, cpuExtraWeights, m.name());
                 throw new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what);
             }
         }
@@ -432,6 +433,13 @@ public final class Simulator {
                     "no operator runs on the NPU of " + hw.name() + " (" + first.reason()
                             + "); simulate on a CPU-only description instead");
         }
+    }
+
+    /** Returns the capacity error's words for the layer with most constants in {@code memory}: "; the largest, ...". */
+    private static String largestLayer(Subgraph g, Placement placement, Map<Integer, Long> extras, String memory) {
+        Map.Entry<Integer, Long> largest = WeightFootprint.largestLayerIn(g, placement, extras, memory);
+        return largest == null ? "" : "; the largest is layer " + largest.getKey() + " ("
+                + g.tensor(g.operators().get(largest.getKey()).output(0)).name() + "), " + largest.getValue() + " bytes";
     }
 
     /** Builds the result records from the step outcomes. */

@@ -45,9 +45,11 @@ public final class VelaEstimator {
      * @param dmaCycles what the step's weight, LUT or copy transfers keep busy, for the report: the DMA engine and
      *     the port it reads through, each for the whole transfer (Vela counts it in {@code npuCycles}, not in the
      *     access cycles, so it takes no part in the maximum)
+     * @param hiddenDmaCycles the part of those transfers that runs under the previous step's slack, before this step
+     *     (Vela subtracts it from {@code npuCycles}): reported as hidden, as the event-driven mode reports a prefetch
      */
     public record Estimate(OpCost compute, double npuCycles, Map<String, Double> accessCycles, double totalCycles,
-            String bottleneck, ByteCounter bytes, double slackCycles, Map<String, Double> dmaCycles) {}
+            String bottleneck, ByteCounter bytes, double slackCycles, Map<String, Double> dmaCycles, double hiddenDmaCycles) {}
 
     /**
      * Returns the estimates of every NPU step in plan order (CPU steps get none). Each step's DMA hides under the
@@ -81,15 +83,18 @@ public final class VelaEstimator {
     public Estimate estimate(Step.Dma d, double slackPrevious) {
         ByteCounter bytes = new ByteCounter();
         double npu = 0;
+        double hidden = 0;
         Map<String, Double> dma = new TreeMap<>();
         if (d.crossesMemories()) {
             double transfer = DmaModel.transferCycles(d.source().channel().timing(), d.destination().channel().timing(), d.bytes());
             npu = Math.max(transfer - slackPrevious, 0);
+            hidden = transfer - npu;
             dmaBusy(dma, d.source().channel(), transfer);
             bytes.read(d.source().channel().memory(), d.bytes());
             bytes.write(d.destination().channel().memory(), d.bytes());
         }
-        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, FixedResource.DMA.label(), bytes, 0, dma);
+        return new Estimate(new OpCost(0, 0, 0, 0, 0, 0), npu, new TreeMap<>(), npu, FixedResource.DMA.label(), bytes, 0, dma,
+                hidden);
     }
 
     /** Estimates one NPU step given the previous NPU step's slack (its compute that can hide DMA). */
@@ -118,6 +123,7 @@ public final class VelaEstimator {
             bytes.read(lutSource.memory(), s.lutBytes());
         }
         double npu;
+        double hidden;
         double slackSelf = s.slackCycles();
         if (s.weights().isPresent() && s.weights().get().buffered()) {
             // npu_performance.estimate_full_op_performance: the first slice must arrive before the MAC array
@@ -129,16 +135,21 @@ public final class VelaEstimator {
             double first = DmaModel.transferCycles(src, dst, roundUp16(w.encoded().slice(0)));
             double full = w.fullTransferCycles();
             dmaBusy(dma, w.source(), full);
+            // The transfer starts the previous step's slack before this step: that much of it is hidden (with one
+            // buffer, no more than its first slice, as Vela subtracts).
             if (w.buffering() == WeightPlan.Buffering.DOUBLE) {
                 npu = Math.max(full - slackPrevious + slackSelf, compute.cycles() + Math.max(first - slackPrevious, 0)) + dmaMisc;
+                hidden = Math.min(full, slackPrevious);
             } else {
                 npu = compute.cycles() + full - Math.min(first, slackPrevious) + dmaMisc;
+                hidden = Math.min(first, slackPrevious);
             }
             bytes.read(w.source().memory(), w.encoded().totalBytes());
             bytes.write(w.buffer().memory(), w.encoded().totalBytes());
             bytes.read(w.buffer().memory(), (long) Math.ceil(work.weightFetchBytes()));
         } else {
             npu = compute.cycles() + Math.max(dmaMisc - slackPrevious, 0);
+            hidden = Math.min(dmaMisc, slackPrevious);
             if (s.weights().isPresent()) {
                 WeightPlan w = s.weights().get();
                 charge(access, w.source(), work.weightFetchBytes());
@@ -158,7 +169,7 @@ public final class VelaEstimator {
                 bottleneck = e.getKey();
             }
         }
-        return new Estimate(compute, npu, access, total, bottleneck, bytes, slackSelf, dma);
+        return new Estimate(compute, npu, access, total, bottleneck, bytes, slackSelf, dma, hidden);
     }
 
     /** Adds a transfer of {@code cycles} read from {@code source} to the DMA's busy time and the source port's. */
@@ -187,10 +198,18 @@ public final class VelaEstimator {
         for (Map.Entry<String, Double> a : e.accessCycles().entrySet()) {
             busy.put(a.getKey(), npu.toPs(a.getValue()));
         }
-        // A transfer is busy for at most the step.
-        e.dmaCycles().forEach((r, c) -> busy.merge(r, Math.min(duration, npu.toPs(c)), (x, y) -> Math.min(duration, x + y)));
-        long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration);
-        return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.min(duration, bottleneckPs), busy,
-                Map.of(), Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
+        // A transfer is busy for at most the step, and the part of it hidden under the previous step's slack.
+        TreeMap<String, Long> hidden = new TreeMap<>();
+        for (Map.Entry<String, Double> d : e.dmaCycles().entrySet()) {
+            long transferPs = npu.toPs(d.getValue());
+            long hiddenPs = Math.min(transferPs, npu.toPs(e.hiddenDmaCycles()));
+            busy.merge(d.getKey(), Math.min(duration + hiddenPs, transferPs), (x, y) -> Math.min(duration + hiddenPs, x + y));
+            if (hiddenPs > 0) {
+                hidden.merge(d.getKey(), hiddenPs, (x, y) -> Math.min(busy.get(d.getKey()), x + y));
+            }
+        }
+        long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration) - hidden.getOrDefault(e.bottleneck(), 0L);
+        return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.max(0, Math.min(duration, bottleneckPs)), busy,
+                hidden, Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
     }
 }

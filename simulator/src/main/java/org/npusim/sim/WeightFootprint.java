@@ -42,14 +42,42 @@ public final class WeightFootprint {
      */
     public static SortedMap<String, Long> bytesByMemory(Subgraph g, Placement p, Map<Integer, Long> extraBytes) {
         SortedMap<String, Long> out = new TreeMap<>();
-        extraBytes.forEach((op, extra) -> out.merge(p.weightsOf(op), extra, Long::sum));
+        long[] byLayer = bytesByLayer(g, extraBytes);
+        for (Operator op : g.operators()) {
+            if (byLayer[op.index()] > 0) {
+                out.merge(p.weightsOf(op.index()), byLayer[op.index()], Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Returns the layer whose constants take the most bytes of {@code memory} (the first on a tie), with those
+     * bytes; or null when no layer keeps constants there. A capacity error names it, so that a user knows which
+     * layer's weights to move ({@code placement.layer_weights}) or prune.
+     */
+    public static Map.Entry<Integer, Long> largestLayerIn(Subgraph g, Placement p, Map<Integer, Long> extraBytes, String memory) {
+        long[] byLayer = bytesByLayer(g, extraBytes);
+        Map.Entry<Integer, Long> best = null;
+        for (Operator op : g.operators()) {
+            long b = byLayer[op.index()];
+            if (b > 0 && p.weightsOf(op.index()).equals(memory) && (best == null || b > best.getValue())) {
+                best = Map.entry(op.index(), b);
+            }
+        }
+        return best;
+    }
+
+    /** Returns, by operator index, the constant bytes counted with each layer (the first that reads a constant), extras included. */
+    private static long[] bytesByLayer(Subgraph g, Map<Integer, Long> extraBytes) {
+        long[] out = new long[g.operators().size()];
+        extraBytes.forEach((op, extra) -> out[op] += extra);
         boolean[] counted = new boolean[g.tensors().size()];
         for (Operator op : g.operators()) {
-            String memory = p.weightsOf(op.index());
             for (int t : op.inputs()) {
                 if (t >= 0 && !counted[t] && g.tensor(t).isConstant()) {
                     counted[t] = true;
-                    out.merge(memory, g.tensor(t).sizeBytes(), Long::sum);
+                    out[op.index()] += g.tensor(t).sizeBytes();
                 }
             }
         }

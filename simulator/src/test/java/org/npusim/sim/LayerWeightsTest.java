@@ -87,7 +87,8 @@ final class LayerWeightsTest {
         assertThatThrownBy(() -> simulate(corstone300("memories.sram.size=64 KiB", "placement.layer_weights.sram=26")))
                 .isInstanceOf(InputException.class)
                 .hasMessage("corstone-300: memory sram: holds 65536 bytes but the weights and constants placed there"
-                        + " need 66560 (placement.weights, placement.layer_weights)");
+                        + " need 66560 (placement.weights, placement.layer_weights); the largest is layer 26 (conv_13_pointwise),"
+                        + " 66560 bytes");
         // 96 KiB holds the weights, but not with the activations (the NPU stores the feature maps as NHCWB16, their
         // depth rounded up to 16: more than the 55,296 bytes of the TFLite tensors).
         assertThatThrownBy(() -> simulate(corstone300("memories.sram.size=96 KiB", "placement.layer_weights.sram=26")))

@@ -22,6 +22,8 @@ import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.npu.CostModel;
+import org.npusim.plan.Channel;
+import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.Step;
 import org.npusim.report.ResultFormat;
 import org.npusim.report.ResultWriter;
@@ -82,9 +84,13 @@ final class SimulatorPropertiesTest {
     }
 
     /**
-     * No NPU layer is faster than its MACs at the array's peak rate, nor than its IFM and OFM bytes over the
-     * bandwidth of the memory they are in (the event-driven mode; weights prefetched under earlier layers are
-     * excluded because the DMA moves them before the layer starts).
+     * No layer runs faster than the hardware allows, on every model and three variants, in the event-driven mode: an
+     * NPU layer takes at least its MACs at the array's peak rate, and for each memory at least the bytes it read and
+     * wrote there (feature maps, weights, LUTs, DMA copies) over the bandwidth of the ports that reach it, less what
+     * moved under earlier layers (its {@code hidden_cycles} on those ports). Slack: a cycle of rounding per figure.
+     * The Vela-compatible mode takes Vela's figures, which undercut both: Vela puts MobileNet v2's layer 9 on U55-128
+     * at 103.4% utilization, and its per-memory access time is below the bytes over the bandwidth on 146 of 816
+     * layers here (by up to 63%, MobileNet v2's SRAM on U55-256).
      */
     @Test
     void simulate_everyModelAndVariant_respectsAnalyticLowerBounds() {
@@ -92,34 +98,58 @@ final class SimulatorPropertiesTest {
         for (Model m : models()) {
             for (String variant : new String[] {"ethos-u55-64", "ethos-u55-256", "ethos-u65-512"}) {
                 String file = variant.startsWith("ethos-u65") ? "hwconfigs/vela/ethos-u65-high-end.yaml" : VELA_U55;
-                HardwareConfig h = hw(file, variant, variant.startsWith("ethos-u65") ? "dedicated-sram" : "shared-sram");
-                Simulator.Run run = run(m, h);
-                ClockDomain clock = new ClockDomain("npu", h.referenceClockHz());
-                CostModel costs = new CostModel(run.plan().npu().variant());
+                String mode = variant.startsWith("ethos-u65") ? "dedicated-sram" : "shared-sram";
+                Simulator.Run run = run(m, hw(file, variant, mode));
+                java.util.Map<String, java.util.Set<Channel>> channels = channelsByMemory(run.plan());
                 for (LayerResult l : run.result().layers()) {
                     if (l.unit() != Unit.NPU) {
                         continue;
                     }
+                    String at = m.name() + " " + variant + " layer " + l.index();
                     long macBound = (long) Math.ceil((double) l.macs() / run.plan().npu().variant().macsPerCycle());
-                    assertThat(l.cycles() + 1).as("%s %s layer %d MAC bound", m.name(), variant, l.index()).isGreaterThanOrEqualTo(macBound);
-                    for (Step s : run.plan().steps()) {
-                        if (s.operator() == l.index() && s instanceof Step.Npu n) {
-                            StepWork w = StepWork.of(n, costs, run.plan().npu());
-                            double ifmCycles = w.ifmBytes() / n.ifm().channel().timing().bytesPerCycle();
-                            double ofmCycles = w.ofmBytes() / n.ofm().channel().timing().bytesPerCycle();
-                            if (n.ifm().channel().equals(n.ofm().channel())) {
-                                ifmCycles += ofmCycles;
-                            }
-                            assertThat((double) l.cycles() + 1).as("%s %s layer %d bandwidth bound", m.name(), variant, l.index())
-                                    .isGreaterThanOrEqualTo(Math.max(ifmCycles, ofmCycles) * 0.999);
+                    assertThat(l.cycles() + 1).as("%s MAC bound", at).isGreaterThanOrEqualTo(macBound);
+                    for (var t : l.traffic().entrySet()) {
+                        double bytesPerCycle = 0;
+                        long hidden = 0;
+                        for (Channel c : channels.getOrDefault(t.getKey(), java.util.Set.of())) {
+                            bytesPerCycle += c.timing().bytesPerCycle();
+                            hidden += l.hiddenCycles().getOrDefault(c.label(), 0L);
                         }
+                        assertThat(bytesPerCycle).as("%s: a port to %s", at, t.getKey()).isPositive();
+                        double bound = (t.getValue().readBytes() + t.getValue().writeBytes()) / bytesPerCycle;
+                        assertThat((double) l.cycles() + hidden + 2).as("%s bandwidth bound of %s", at, t.getKey())
+                                .isGreaterThanOrEqualTo(bound);
                     }
                     checked++;
                 }
             }
         }
-        System.out.println("analytic bounds: " + checked + " NPU layers checked");
+        System.out.println("analytic bounds: " + checked + " NPU layers checked, every memory's bytes");
         assertThat(checked).isGreaterThan(500);
+    }
+
+    /** Returns the channels (AXI port and memory) through which the plan's NPU steps and DMA reach each memory. */
+    private static java.util.Map<String, java.util.Set<Channel>> channelsByMemory(ExecutionPlan plan) {
+        java.util.Map<String, java.util.Set<Channel>> out = new java.util.HashMap<>();
+        java.util.function.Consumer<Channel> add = c -> out.computeIfAbsent(c.memory(), x -> new java.util.HashSet<>()).add(c);
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Npu n) {
+                add.accept(n.ifm().channel());
+                n.ifm2().ifPresent(i -> add.accept(i.channel()));
+                add.accept(n.ofm().channel());
+                n.weights().ifPresent(w -> {
+                    add.accept(w.source());
+                    add.accept(w.readFrom());
+                    if (w.buffer() != null) {
+                        add.accept(w.buffer());
+                    }
+                });
+            } else if (s instanceof Step.Dma d) {
+                add.accept(d.source().channel());
+                add.accept(d.destination().channel());
+            }
+        }
+        return out;
     }
 
     /**
@@ -268,14 +298,16 @@ final class SimulatorPropertiesTest {
         List<LayerResult> dmaBound = r.layers().stream().filter(l -> l.bottleneck().equals("dma")).toList();
         assertThat(dmaBound).isNotEmpty();
         for (LayerResult l : dmaBound) {
-            assertThat(l.busyCycles().get("dma")).as("layer %d", l.index()).isPositive().isLessThanOrEqualTo(l.cycles());
+            assertThat(l.busyCycles().get("dma") - l.hiddenCycles().getOrDefault("dma", 0L)).as("layer %d", l.index())
+                    .isPositive().isLessThanOrEqualTo(l.cycles());
             assertThat(l.busyCycles().get("axi1:ddr")).as("layer %d", l.index()).isPositive();
         }
         assertThat(r.total().utilization().get("dma")).isGreaterThan(0.1);
     }
 
     /**
-     * In the Vela-compatible mode no unit is reported busy for longer than its layer: Vela's MAC and output stage
+     * In the Vela-compatible mode no unit is reported busy for longer than its layer, less what it did under the
+     * previous layer's slack (a weight transfer Vela hides there, reported hidden): Vela's MAC and output stage
      * cycles (stage cycles times blocks) are not its total, and resnet8's ADDs showed the output stage busy for 193%
      * of the layer.
      */
@@ -286,7 +318,8 @@ final class SimulatorPropertiesTest {
                 "simulation.contention=false")).result();
         for (LayerResult l : r.layers()) {
             for (var e : l.busyCycles().entrySet()) {
-                assertThat(e.getValue()).as("layer %d %s", l.index(), e.getKey()).isLessThanOrEqualTo(l.cycles() + 1);
+                assertThat(e.getValue() - l.hiddenCycles().getOrDefault(e.getKey(), 0L)).as("layer %d %s", l.index(), e.getKey())
+                        .isLessThanOrEqualTo(l.cycles() + 1);
             }
         }
     }
