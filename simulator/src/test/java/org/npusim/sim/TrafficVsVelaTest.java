@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.npusim.graph.Model;
+import org.npusim.result.LayerResult;
+import org.npusim.result.MemoryTraffic;
+import org.npusim.result.SimulationResult;
+import org.npusim.result.Unit;
+import org.npusim.testsupport.SharedData;
+import org.npusim.testsupport.VelaReference;
+import org.npusim.tflite.TfliteReader;
+
+/**
+ * Conservation of bytes against an outside count: the bytes the NPU layers read and wrote in each memory equal
+ * Vela 3.10's ({@code sram_total_bytes}, {@code dram_total_bytes}, {@code off_chip_flash_total_bytes}) on every
+ * reference configuration, in the default mode, where the traffic comes out of the simulated transfers: what the
+ * plan placed in a memory and fetched, no more and no less. Vela counts the NPU's operators only, so a model with CPU
+ * layers compares its NPU layers. Left out: the Sram_Only configurations, whose summaries count no weight bytes at
+ * all (hello_world: 66 bytes of SRAM, its feature maps, without the 752 bytes of weights it reads from SRAM).
+ */
+final class TrafficVsVelaTest {
+
+    private static final Map<String, String> AREAS = Map.of("sram", "sram", "dram", "dram", "off_chip_flash", "flash");
+
+    @Test
+    void simulate_everyReferenceConfiguration_bytesPerMemoryAsVelaCounts() {
+        List<String> lines = new ArrayList<>();
+        double worst = 0;
+        int compared = 0;
+        for (Path p : SharedData.models()) {
+            String name = p.getFileName().toString().replace(".tflite", "");
+            List<VelaReference.Config> configs = VelaReference.configs(name);
+            if (configs.isEmpty()) {
+                continue;
+            }
+            Model m = TfliteReader.read(p);
+            for (VelaReference.Config c : configs) {
+                if (c.memoryMode().equals("Sram_Only")) {
+                    continue;
+                }
+                SimulationResult r = Simulator.standard().simulate(m, name, VelaConfigs.hardware(c, List.of()));
+                for (Map.Entry<String, String> area : AREAS.entrySet()) {
+                    long vela = c.summary().get(area.getKey() + "_total_bytes").asLong();
+                    long npusim = 0;
+                    for (LayerResult l : r.layers()) {
+                        if (l.unit() == Unit.NPU) {
+                            MemoryTraffic t = l.traffic().getOrDefault(area.getValue(), new MemoryTraffic(0, 0));
+                            npusim += t.readBytes() + t.writeBytes();
+                        }
+                    }
+                    double diff = vela == 0 ? (npusim == 0 ? 0 : 1) : Math.abs(npusim - vela) / (double) vela;
+                    worst = Math.max(worst, diff);
+                    if (diff > 0.001) {
+                        lines.add(String.format("%s %s: npusim %d, Vela %d (%+.2f%%)", c.tag(), area.getValue(), npusim, vela,
+                                100.0 * (npusim - vela) / vela));
+                    }
+                    compared++;
+                }
+            }
+        }
+        System.out.printf("bytes per memory against Vela: %d compared, worst %.2f%%; beyond 0.1%%:%n  %s%n", compared, worst * 100,
+                String.join("\n  ", lines));
+        assertThat(compared).isGreaterThan(100);
+        assertThat(worst).isLessThan(0.01);
+    }
+}
