@@ -78,6 +78,12 @@ public final class ResultWriter {
         out.write(String.format(Locale.ROOT, "total        %s cycles, %s%n", Table.grouped(tot.cycles()), ms(tot.seconds())));
         out.write(String.format(Locale.ROOT, "NPU layers   %s cycles; CPU layers %s cycles%n", Table.grouped(tot.npuActiveCycles()),
                 Table.grouped(tot.cpuCycles())));
+        long overlap = r.layers().stream().mapToLong(LayerResult::overlapCycles).sum();
+        if (overlap > 0) {
+            // Why the layers' cycles add up to more than the run, and a layer-by-layer estimate to more than this one.
+            out.write(String.format(Locale.ROOT, "overlap      %s cycles of the layers ran beside earlier layers%n",
+                    Table.grouped(overlap)));
+        }
         out.write(String.format(Locale.ROOT, "energy       %.3f mJ%n", tot.energyJoules() * 1e3));
         for (Map.Entry<String, MemoryTraffic> e : tot.traffic().entrySet()) {
             out.write(String.format(Locale.ROOT, "traffic      %-10s read %s B, written %s B%n", e.getKey(),
@@ -137,7 +143,7 @@ public final class ResultWriter {
     private static void csv(SimulationResult r, Writer out) throws IOException {
         out.write("index,name,op,unit,macs,start_cycle,end_cycle,cycles,seconds,bottleneck,bottleneck_share,utilization,"
                 + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes,kernel,hidden_resource,"
-                + "hidden_cycles,queued_resource,queued_cycles\n");
+                + "hidden_cycles,queued_resource,queued_cycles,overlap_cycles\n");
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             long read = 0;
@@ -149,11 +155,12 @@ public final class ResultWriter {
             Largest h = Largest.hidden(l);
             Largest q = Largest.queued(l);
             // Seconds and joules as in the JSON (9 significant digits, never in exponent form): one style per column.
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d,%s,%d%n", l.index(),
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d,%s,%d,%d%n", l.index(),
                     Csv.field(l.name()), Csv.field(l.op()), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
                     Json.number(l.cycles() * secondsPerCycle), Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
                     Json.number(l.energyJoules()), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
-                    Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles(), Csv.field(q.resource()), q.cycles()));
+                    Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles(), Csv.field(q.resource()), q.cycles(),
+                    l.overlapCycles()));
         }
     }
 
@@ -198,6 +205,9 @@ public final class ResultWriter {
                 j.writeNumberField("start_cycle", l.startCycle());
                 j.writeNumberField("end_cycle", l.endCycle());
                 j.writeNumberField("cycles", l.cycles());
+                if (l.overlapCycles() > 0) {
+                    j.writeNumberField("overlap_cycles", l.overlapCycles());
+                }
                 j.writeStringField("bottleneck", l.bottleneck());
                 if (!l.kernel().isEmpty()) {
                     j.writeStringField("kernel", l.kernel());

@@ -16,6 +16,10 @@ import java.util.TreeMap;
  * @param startCycle first cycle (NPU clock, or CPU clock on CPU-only systems)
  * @param endCycle the cycle the layer ends at, exclusive (its last cycle is {@code endCycle - 1})
  * @param cycles endCycle - startCycle
+ * @param overlapCycles the part of {@code cycles} during which an earlier layer was still running (the layer starts
+ *     while the one before drains its output stage, or a layer lowered beside another): the layers' cycles less
+ *     their overlap add up to the run, and the overlap is time a layer-by-layer estimate such as Vela's adds up
+ *     where the simulation does not
  * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
  *     channel ({@code axi1:flash})
  * @param bottleneckShare that resource's busy time not hidden under earlier layers, plus the time the layer queued
@@ -44,6 +48,7 @@ public record LayerResult(
         long startCycle,
         long endCycle,
         long cycles,
+        long overlapCycles,
         String bottleneck,
         double bottleneckShare,
         double utilization,

@@ -610,7 +610,7 @@ public final class Simulator {
                     streamCycles.put(c, perStream);
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
-                        macs, startCycle, endCycle, cycles,
+                        macs, startCycle, endCycle, cycles, Math.max(0, cycles - exclusiveCycles),
                         bottleneck, share, utilization, traffic, energyJ, w.layer(), busyCycles, hiddenCycles, queuedCycles,
                         streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
