@@ -148,7 +148,8 @@ public final class Analyzer {
                 .limit(TOP_LAYERS)
                 .map(l -> new LayerBottleneck(l.index(), l.name(), l.op(), l.unit().label(), l.cycles(),
                         l.cycles() * secondsPerCycle, r.total().cycles() == 0 ? 0 : (double) l.cycles() / r.total().cycles(),
-                        l.bottleneck(), l.bottleneckShare(), Resources.describeBottleneck(l, hw), streamsOf(l)))
+                        l.bottleneck(), l.bottleneckShare(), Resources.describeBottleneck(l, hw), streamsOf(l),
+                        criticalPathOf(l)))
                 .toList();
     }
 
@@ -169,6 +170,16 @@ public final class Analyzer {
             return out;
         }
         byValueDescending(streams).forEach((stream, cycles) -> out.put(stream, (double) cycles / total));
+        return out;
+    }
+
+    /** A layer's critical path as shares of its time, largest first (ties by name); empty without one. */
+    static Map<String, Double> criticalPathOf(LayerResult l) {
+        long total = l.criticalCycles().values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (total > 0) {
+            byValueDescending(l.criticalCycles()).forEach((r, cycles) -> out.put(r, (double) cycles / total));
+        }
         return out;
     }
 

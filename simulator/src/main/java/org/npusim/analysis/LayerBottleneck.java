@@ -20,9 +20,12 @@ import java.util.Objects;
  * @param bottleneckStreams when the bottleneck is a port that several streams shared (the issue's "a port shared by
  *     two streams"), each stream's share of the layer's time there, largest first ({@code weights 0.41, ifm 0.30,
  *     ...}), with {@code other layers} for the time the layer queued behind other layers' transactions; else empty
+ * @param criticalPath where the layer's time went, by resource on its critical path ({@code idle} where it waited on
+ *     no work of its own), as shares of its time, largest first; empty in the Vela-compatible mode
  */
 public record LayerBottleneck(int index, String name, String op, String unit, long cycles, double seconds, double shareOfRun,
-        String bottleneck, double bottleneckShare, String bottleneckDescription, Map<String, Double> bottleneckStreams) {
+        String bottleneck, double bottleneckShare, String bottleneckDescription, Map<String, Double> bottleneckStreams,
+        Map<String, Double> criticalPath) {
 
     public LayerBottleneck {
         Objects.requireNonNull(name, "name");
@@ -31,5 +34,6 @@ public record LayerBottleneck(int index, String name, String op, String unit, lo
         Objects.requireNonNull(bottleneck, "bottleneck");
         Objects.requireNonNull(bottleneckDescription, "bottleneckDescription");
         bottleneckStreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bottleneckStreams));
+        criticalPath = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(criticalPath));
     }
 }

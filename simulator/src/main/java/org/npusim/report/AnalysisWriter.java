@@ -22,13 +22,13 @@ final class AnalysisWriter {
 
     static void table(Analysis a, Writer out) throws IOException {
         out.write("\nSlowest layers\n");
-        Table t = new Table("#", "op", "name", "time", "of run", "bound by", "share", "port shared by");
+        Table t = new Table("#", "op", "name", "time", "of run", "bound by", "share", "time went to", "port shared by");
         t.alignRight(0, 3, 4, 6);
         for (LayerBottleneck l : a.topLayers()) {
             String name = l.name().length() > 40 ? "…" + l.name().substring(l.name().length() - 39) : l.name();
             t.row(String.valueOf(l.index()), l.op(), name, String.format(Locale.ROOT, "%.1f us", l.seconds() * 1e6),
                     pct1(l.shareOfRun()), l.bottleneckDescription(), Table.percent(l.bottleneckShare()),
-                    Table.shares(l.bottleneckStreams()));
+                    Table.shares(largest(l.criticalPath(), 3)), Table.shares(l.bottleneckStreams()));
         }
         t.writeTo(out);
 
@@ -111,6 +111,13 @@ final class AnalysisWriter {
         return s.equals("-0.0%") ? "+0.0%" : s;
     }
 
+    /** The first {@code n} entries of an ordered map (the largest, for a map ordered largest first). */
+    private static Map<String, Double> largest(Map<String, Double> shares, int n) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        shares.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     static void json(Analysis a, JsonGenerator j) throws IOException {
         j.writeObjectFieldStart("analysis");
         j.writeArrayFieldStart("top_layers");
@@ -128,6 +135,9 @@ final class AnalysisWriter {
             j.writeStringField("bound_by", l.bottleneckDescription());
             if (!l.bottleneckStreams().isEmpty()) {
                 Json.numbers(j, "bottleneck_streams", l.bottleneckStreams());
+            }
+            if (!l.criticalPath().isEmpty()) {
+                Json.numbers(j, "critical_path", l.criticalPath());
             }
             j.writeEndObject();
         }

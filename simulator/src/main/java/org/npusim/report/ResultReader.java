@@ -125,6 +125,7 @@ public final class ResultReader {
         TreeMap<String, Long> busy = cycleMap(l, "busy_cycles", at);
         TreeMap<String, Long> hidden = cycleMap(l, "hidden_cycles", at);
         TreeMap<String, Long> queued = cycleMap(l, "queued_cycles", at);
+        TreeMap<String, Long> critical = cycleMap(l, "critical_cycles", at);
         TreeMap<String, java.util.SortedMap<String, Long>> streams = new TreeMap<>();
         if (l.has("stream_cycles")) {
             JsonNode ports = object(l, "stream_cycles", at + ".stream_cycles");
@@ -140,7 +141,7 @@ public final class ResultReader {
                 text(l, "bottleneck", at + ".bottleneck"),
                 number(l, "bottleneck_share", at + ".bottleneck_share"), number(l, "utilization", at + ".utilization"),
                 traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden, queued,
-                streams,
+                critical, streams,
                 l.has("kernel") ? text(l, "kernel", at + ".kernel") : "");
     }
 

@@ -224,6 +224,9 @@ public final class ResultWriter {
                 if (!l.queuedCycles().isEmpty()) {
                     Json.longs(j, "queued_cycles", l.queuedCycles());
                 }
+                if (!l.criticalCycles().isEmpty()) {
+                    Json.longs(j, "critical_cycles", l.criticalCycles());
+                }
                 if (!l.streamCycles().isEmpty()) {
                     j.writeObjectFieldStart("stream_cycles");
                     for (Map.Entry<String, java.util.SortedMap<String, Long>> port : l.streamCycles().entrySet()) {

@@ -35,6 +35,9 @@ import java.util.TreeMap;
  * @param queuedCycles per resource, the cycles the layer's transactions waited for it behind other layers'
  *     transactions (behind the next layer's weight prefetch on a shared port, say), counted once: time the layer
  *     spent on that resource beyond its own busy time, and why it can be slower than its own work explains
+ * @param criticalCycles the layer's critical path: its cycles from start to end by the resource it waited on there,
+ *     walking back from its end through the work that ended last ({@code idle} where none of its work ended: a
+ *     dependency or a latency); it adds up to {@code cycles}. Empty in the Vela-compatible mode
  * @param streamCycles per channel (AXI port and memory), its busy cycles per stream ({@code ifm}, {@code ifm2},
  *     {@code ofm}, {@code weights}, {@code dma-read}, {@code dma-write}): which streams shared the port
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers
@@ -58,6 +61,7 @@ public record LayerResult(
         SortedMap<String, Long> busyCycles,
         SortedMap<String, Long> hiddenCycles,
         SortedMap<String, Long> queuedCycles,
+        SortedMap<String, Long> criticalCycles,
         SortedMap<String, SortedMap<String, Long>> streamCycles,
         String kernel) {
 
@@ -69,6 +73,7 @@ public record LayerResult(
         busyCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(busyCycles));
         hiddenCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(hiddenCycles));
         queuedCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(queuedCycles));
+        criticalCycles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(criticalCycles));
         TreeMap<String, SortedMap<String, Long>> streams = new TreeMap<>();
         streamCycles.forEach((c, m) -> streams.put(c, java.util.Collections.unmodifiableSortedMap(new TreeMap<>(m))));
         streamCycles = java.util.Collections.unmodifiableSortedMap(streams);

@@ -110,6 +110,12 @@ final class EventSimulator {
      */
     private final LongArrayList earlyWaits = new LongArrayList();
     /**
+     * Every reservation, for the layers' critical paths ({@link #criticalPaths}), flattened as (step and resource
+     * packed by {@link #slotKey}, ready, end of its work): for the MAC array, held while its operands stream in, the
+     * end of its compute, so that a block that waited for its operands leads the path to the fetch that ended last.
+     */
+    private final LongArrayList slots = new LongArrayList();
+    /**
      * The last {@link #RECENT} reservations of each resource, a ring per resource: start, end and the layer they
      * were made for ({@link #layerKey}). A FIFO resource serves reservations in arrival order, so a new reservation
      * that waits, waits exactly for the reservations that end after it was ready; these say whose they were.
@@ -361,9 +367,10 @@ final class EventSimulator {
         checkConservation();
         long[][] hidden = hiddenBusy();
         addEarlyWaits();
+        List<Map<String, Long>> critical = criticalPaths();
         List<StepOutcome> out = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
-            out.add(outcome(i, hidden[i]));
+            out.add(outcome(i, hidden[i], critical.get(i)));
         }
         return out;
     }
@@ -953,6 +960,9 @@ final class EventSimulator {
         if (start > ready) {
             countWait(step, resource, layer, ready, start);
         }
+        slots.add(slotKey(step, resource));
+        slots.add(ready);
+        slots.add(start + busyPs);
         int slot = recentCount[resource]++ % RECENT;
         recentStart[resource][slot] = start;
         recentEnd[resource][slot] = end;
@@ -1022,6 +1032,120 @@ final class EventSimulator {
         }
     }
 
+    private static long slotKey(int step, int resource) {
+        return ((long) step << 20) | resource;
+    }
+
+    /** Returns the index of the layer of a step among operators then steps without one (for per-layer arrays). */
+    private int layerIndex(int step) {
+        int op = operatorOf[step];
+        return op >= 0 ? op : layerStartPs.length + step;
+    }
+
+    /**
+     * Returns, per step, the critical path of its layer when it is the layer's last step (empty otherwise): where the
+     * layer's time went, from its start to its end, by resource. Walking back from the layer's end, the work that
+     * ended last before the current time is what the layer waited on there: its time from ready (queue included) to
+     * end goes to its resource, and the walk goes on from its ready; time that no work of the layer ends into is
+     * {@link #IDLE}. Each resource serves its reservations in order, so its ends rise with them, and the walk keeps
+     * one pointer per resource: linear in the reservations times the resources.
+     */
+    private List<Map<String, Long>> criticalPaths() {
+        int n = slots.size() / 3;
+        int layers = layerStartPs.length + stepCount;
+        int width = resources.size();
+        // Counting sort of the reservations by (layer, resource), keeping their order.
+        int[] first = new int[layers * width + 1];
+        for (int k = 0; k < n; k++) {
+            long key = slots.getLong(3 * k);
+            first[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF) + 1]++;
+        }
+        for (int b = 0; b < layers * width; b++) {
+            first[b + 1] += first[b];
+        }
+        int[] order = new int[n];
+        int[] fill = Arrays.copyOf(first, first.length);
+        for (int k = 0; k < n; k++) {
+            long key = slots.getLong(3 * k);
+            order[fill[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF)]++] = k;
+        }
+        long[] layerEnd = new long[layers];
+        long[] layerStart = new long[layers];
+        int[] lastStep = new int[layers];
+        Arrays.fill(layerStart, Long.MAX_VALUE);
+        Arrays.fill(lastStep, -1);
+        for (int i = 0; i < stepCount; i++) {
+            int l = layerIndex(i);
+            layerEnd[l] = Math.max(layerEnd[l], Math.max(0, stepEnd[i]));
+            layerStart[l] = Math.min(layerStart[l], Math.max(0, stepStart[i]));
+            lastStep[l] = i;
+        }
+        List<Map<String, Long>> out = new ArrayList<>(java.util.Collections.nCopies(stepCount, Map.<String, Long>of()));
+        long[] slot = slots.elements();
+        int[] pointer = new int[width];
+        int[] low = new int[width];
+        int[] used = new int[width];
+        long[] onPath = new long[width];
+        for (int l = 0; l < layers; l++) {
+            if (lastStep[l] < 0 || layerEnd[l] <= layerStart[l]) {
+                continue;
+            }
+            // The resources the layer reserved, each with its reservations from low to pointer (latest first).
+            int count = 0;
+            for (int r = 0; r < width; r++) {
+                int lo = first[l * width + r];
+                int hi = first[l * width + r + 1];
+                if (hi > lo) {
+                    used[count] = r;
+                    low[count] = lo;
+                    pointer[count] = hi - 1;
+                    onPath[count] = 0;
+                    count++;
+                }
+            }
+            long idle = 0;
+            long t = layerEnd[l];
+            while (t > layerStart[l]) {
+                int best = -1;
+                long bestEnd = Long.MIN_VALUE;
+                for (int u = 0; u < count; u++) {
+                    int p = pointer[u];
+                    while (p >= low[u] && slot[3 * order[p] + 2] > t) {
+                        p--;
+                    }
+                    pointer[u] = p;
+                    if (p >= low[u] && slot[3 * order[p] + 2] > bestEnd) {
+                        bestEnd = slot[3 * order[p] + 2];
+                        best = u;
+                    }
+                }
+                if (best < 0 || bestEnd <= layerStart[l]) {
+                    idle += t - layerStart[l];
+                    break;
+                }
+                idle += t - bestEnd;
+                long ready = Math.max(layerStart[l], slot[3 * order[pointer[best]] + 1]);
+                onPath[best] += Math.max(0, bestEnd - ready);
+                t = Math.min(bestEnd, ready);
+                pointer[best]--;
+            }
+            TreeMap<String, Long> path = new TreeMap<>();
+            for (int u = 0; u < count; u++) {
+                if (onPath[u] > 0) {
+                    path.merge(resourceTracks.get(used[u]), onPath[u], Long::sum);
+                }
+            }
+            if (idle > 0) {
+                path.put(IDLE, idle);
+            }
+            out.set(lastStep[l], path);
+        }
+        return out;
+    }
+
+    /** The critical path's name for time that no work of the layer ended into (a dependency, a latency). */
+    static final String IDLE = "idle";
+
     /** Adds to {@link #queued} the part of each early wait after its step's layer started. */
     private void addEarlyWaits() {
         for (int k = 0; k < earlyWaits.size(); k += 4) {
@@ -1051,7 +1175,7 @@ final class EventSimulator {
         return hidden;
     }
 
-    private StepOutcome outcome(int i, long[] hidden) {
+    private StepOutcome outcome(int i, long[] hidden, Map<String, Long> critical) {
         TreeMap<String, Long> busyMap = new TreeMap<>();
         TreeMap<String, Long> hiddenMap = new TreeMap<>();
         TreeMap<String, Long> queuedMap = new TreeMap<>();
@@ -1090,7 +1214,7 @@ final class EventSimulator {
         long end = Math.max(start, stepEnd[i]);
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
         return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap, queuedMap,
-                streamMap,
+                critical, streamMap,
                 bytes[i].read, bytes[i].write, macs);
     }
 

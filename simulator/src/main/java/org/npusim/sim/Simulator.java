@@ -357,7 +357,7 @@ public final class Simulator {
             if (s instanceof Step.Cpu c) {
                 CpuCost.Cost cost = cpuCost.of(c);
                 out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
-                        Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
+                        Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
@@ -523,6 +523,7 @@ public final class Simulator {
                 TreeMap<String, Long> busyPs = new TreeMap<>();
                 TreeMap<String, Long> hiddenPs = new TreeMap<>();
                 TreeMap<String, Long> queuedPs = new TreeMap<>();
+                TreeMap<String, Long> criticalPs = new TreeMap<>();
                 TreeMap<String, TreeMap<String, Long>> streamPs = new TreeMap<>();
                 long macs = 0;
                 String bottleneck = parts.isEmpty() ? FixedResource.NONE.label() : parts.get(0).bottleneck();
@@ -536,6 +537,7 @@ public final class Simulator {
                     o.busyPs().forEach((r, b) -> busyPs.merge(r, b, Long::sum));
                     o.hiddenPs().forEach((r, b) -> hiddenPs.merge(r, b, Long::sum));
                     o.queuedPs().forEach((r, b) -> queuedPs.merge(r, b, Long::sum));
+                    o.criticalPs().forEach((r, b) -> criticalPs.merge(r, b, Long::sum));
                     o.streamPs().forEach((c, m) -> m.forEach((st, b) ->
                             streamPs.computeIfAbsent(c, x -> new TreeMap<>()).merge(st, b, Long::sum)));
                     if (o.bottleneckPs() > bottleneckPs) {
@@ -603,6 +605,8 @@ public final class Simulator {
                 hiddenPs.forEach((r, b) -> hiddenCycles.put(r, Math.round(reference.toCycles(b))));
                 TreeMap<String, Long> queuedCycles = new TreeMap<>();
                 queuedPs.forEach((r, b) -> queuedCycles.put(r, Math.round(reference.toCycles(b))));
+                TreeMap<String, Long> criticalCycles = new TreeMap<>();
+                criticalPs.forEach((r, b) -> criticalCycles.put(r, Math.round(reference.toCycles(b))));
                 TreeMap<String, java.util.SortedMap<String, Long>> streamCycles = new TreeMap<>();
                 streamPs.forEach((c, m) -> {
                     TreeMap<String, Long> perStream = new TreeMap<>();
@@ -612,7 +616,7 @@ public final class Simulator {
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, startCycle, endCycle, cycles, Math.max(0, cycles - exclusiveCycles),
                         bottleneck, share, utilization, traffic, energyJ, w.layer(), busyCycles, hiddenCycles, queuedCycles,
-                        streamCycles,
+                        criticalCycles, streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));
             }
             // Conservation (design brief): the layers' steps did at least the model's MACs, in either mode; fewer

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  *     prefetched weight or LUT transfer); the layer never waited on it
  * @param queuedPs per resource, the time the step's transactions waited for it behind other layers' transactions
  *     (the next layer's weight prefetch on a shared port), within its layer and counted once
+ * @param criticalPs on the last step of a layer, the layer's critical path: its time from start to end by the resource
+ *     it waited on ({@code idle} where no work of the layer ended); empty on other steps
  * @param streamPs per channel, its busy time per stream ({@code ifm}, {@code ofm}, {@code weights},
  *     {@code dma-write}, ...): which streams shared the port
  * @param readBytes bytes read per memory
@@ -35,6 +37,7 @@ public record StepOutcome(
         Map<String, Long> busyPs,
         Map<String, Long> hiddenPs,
         Map<String, Long> queuedPs,
+        Map<String, Long> criticalPs,
         Map<String, Map<String, Long>> streamPs,
         Map<String, Long> readBytes,
         Map<String, Long> writeBytes,
@@ -45,6 +48,7 @@ public record StepOutcome(
         busyPs = new TreeMap<>(busyPs);
         hiddenPs = new TreeMap<>(hiddenPs);
         queuedPs = new TreeMap<>(queuedPs);
+        criticalPs = new TreeMap<>(criticalPs);
         TreeMap<String, Map<String, Long>> streams = new TreeMap<>();
         streamPs.forEach((c, m) -> streams.put(c, java.util.Collections.unmodifiableMap(new TreeMap<>(m))));
         streamPs = java.util.Collections.unmodifiableMap(streams);

@@ -210,6 +210,6 @@ public final class VelaEstimator {
         }
         long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration) - hidden.getOrDefault(e.bottleneck(), 0L);
         return new StepOutcome(index, startPs, startPs + duration, e.bottleneck(), Math.max(0, Math.min(duration, bottleneckPs)), busy,
-                hidden, Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
+                hidden, Map.of(), Map.of(), Map.of(), e.bytes().read, e.bytes().write, macs);
     }
 }

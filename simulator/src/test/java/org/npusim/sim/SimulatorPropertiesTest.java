@@ -372,6 +372,10 @@ final class SimulatorPropertiesTest {
                             + l.queuedCycles().getOrDefault(l.bottleneck(), 0L);
                     assertThat(bottleneck).as("%s bottleneck %s", at, l.bottleneck()).isGreaterThanOrEqualTo(most - 3);
                     assertThat(l.bottleneckShare() * l.cycles()).as("%s share", at).isCloseTo(bottleneck, within(3.0));
+                    // The critical path adds up to the layer's cycles (each entry rounded on its own).
+                    long critical = l.criticalCycles().values().stream().mapToLong(Long::longValue).sum();
+                    assertThat((double) critical).as("%s critical path %s", at, l.criticalCycles())
+                            .isCloseTo(l.cycles(), within(1.0 + l.criticalCycles().size()));
                     withHidden += l.hiddenCycles().isEmpty() ? 0 : 1;
                     withQueued += l.queuedCycles().isEmpty() ? 0 : 1;
                     checked++;
@@ -490,6 +494,31 @@ final class SimulatorPropertiesTest {
             }
         }
         assertThat(runs).isGreaterThan(10);
+    }
+
+    /**
+     * The critical path says why a layer differs from Vela where the bottleneck alone cannot. hello_world on U55-64,
+     * high-end embedded, shared SRAM, is 15% over Vela: each fully connected layer is one block, whose weights stream
+     * from flash for as long as Vela's whole layer, and whose output stage then drains after them where Vela's max()
+     * hides it. The path gives the flash exactly the Vela-compatible layer's cycles and the output stage most of the
+     * rest.
+     */
+    @Test
+    void simulate_criticalPath_showsTheSerialOutputStageVelaHides() {
+        Model m = TfliteReader.read(SharedData.model("hello_world_int8"));
+        SimulationResult event = run(m, hw(VELA_U55, "ethos-u55-64", "shared-sram")).result();
+        SimulationResult vela = run(m, hw(VELA_U55, "ethos-u55-64", "shared-sram", "simulation.overlap=false",
+                "simulation.contention=false")).result();
+        for (int i = 0; i < event.layers().size(); i++) {
+            LayerResult e = event.layers().get(i);
+            LayerResult v = vela.layers().get(i);
+            System.out.printf("hello_world U55-64 layer %d: %d cycles against Vela's %d, critical path %s%n", i, e.cycles(),
+                    v.cycles(), e.criticalCycles());
+            assertThat(e.criticalCycles().get("axi1:flash")).as("layer %d", i).isCloseTo(v.cycles(), within(1L));
+            assertThat(e.criticalCycles().get("output")).as("layer %d", i)
+                    .isGreaterThanOrEqualTo((e.cycles() - v.cycles()) * 3 / 4);
+            assertThat(v.criticalCycles()).isEmpty();
+        }
     }
 
     /**
