@@ -138,6 +138,8 @@ final class EventSimulator {
     private final int[] subgraphFirst;
     private final ByteCounter[] bytes;
     private final String[] cpuBottleneck;
+    /** Per step, whether it is a CPU layer's kernel call. */
+    private final boolean[] cpuStep;
 
     // DMA transfers in plan order.
     private final List<Transfer> transfers = new ArrayList<>();
@@ -253,8 +255,10 @@ final class EventSimulator {
         }
         this.bytes = new ByteCounter[stepCount];
         this.cpuBottleneck = new String[stepCount];
+        this.cpuStep = new boolean[stepCount];
         for (int i = 0; i < stepCount; i++) {
             bytes[i] = new ByteCounter();
+            cpuStep[i] = plan.steps().get(i) instanceof Step.Cpu;
             if (plan.steps().get(i) instanceof Step.Npu n) {
                 work[i] = StepWork.of(n, costs, plan.npu());
                 planTransfers(i, n, work[i].constants());
@@ -960,9 +964,13 @@ final class EventSimulator {
         if (start > ready) {
             countWait(step, resource, layer, ready, start);
         }
-        slots.add(slotKey(step, resource));
-        slots.add(ready);
-        slots.add(start + busyPs);
+        if (resource != DMA && !cpuStep[step]) {
+            // The DMA engine's reservation sums a job whose trains the ports carry (the path follows them, and the
+            // source's read latency is idle time); a CPU layer is one kernel call, whose parts the CPU model gives.
+            slots.add(slotKey(step, resource));
+            slots.add(ready);
+            slots.add(start + busyPs);
+        }
         int slot = recentCount[resource]++ % RECENT;
         recentStart[resource][slot] = start;
         recentEnd[resource][slot] = end;
@@ -1072,6 +1080,7 @@ final class EventSimulator {
         long[] layerEnd = new long[layers];
         long[] layerStart = new long[layers];
         int[] lastStep = new int[layers];
+        boolean[] onCpu = new boolean[layers];
         Arrays.fill(layerStart, Long.MAX_VALUE);
         Arrays.fill(lastStep, -1);
         for (int i = 0; i < stepCount; i++) {
@@ -1079,6 +1088,7 @@ final class EventSimulator {
             layerEnd[l] = Math.max(layerEnd[l], Math.max(0, stepEnd[i]));
             layerStart[l] = Math.min(layerStart[l], Math.max(0, stepStart[i]));
             lastStep[l] = i;
+            onCpu[l] |= cpuStep[i];
         }
         List<Map<String, Long>> out = new ArrayList<>(java.util.Collections.nCopies(stepCount, Map.<String, Long>of()));
         long[] slot = slots.elements();
@@ -1087,7 +1097,7 @@ final class EventSimulator {
         int[] used = new int[width];
         long[] onPath = new long[width];
         for (int l = 0; l < layers; l++) {
-            if (lastStep[l] < 0 || layerEnd[l] <= layerStart[l]) {
+            if (lastStep[l] < 0 || onCpu[l] || layerEnd[l] <= layerStart[l]) {
                 continue;
             }
             // The resources the layer reserved, each with its reservations from low to pointer (latest first).

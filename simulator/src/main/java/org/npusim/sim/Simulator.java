@@ -554,6 +554,13 @@ public final class Simulator {
                     bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
                     bottleneckPs = busiest == null ? -1 : busiest.getValue();
                 }
+                Map.Entry<String, Long> onPath = StepOutcome.mostOnPath(criticalPs);
+                if (!cpu && onPath != null) {
+                    // What the layer waited on most is the resource with most time on its critical path: a port that
+                    // was busy beneath the MAC array's compute is not, a port whose late write held up the end is.
+                    bottleneck = onPath.getKey();
+                    bottleneckPs = onPath.getValue();
+                }
                 if (cpu) {
                     macs = g.operatorFacts(op.index()).macs();
                 }

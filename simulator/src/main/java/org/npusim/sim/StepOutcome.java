@@ -74,6 +74,20 @@ public record StepOutcome(
         return best;
     }
 
+    /**
+     * Returns the resource with the most time on a critical path, with that time: the first in name order among the
+     * largest, {@code idle} left out (it is no resource); null when the path has none.
+     */
+    static Map.Entry<String, Long> mostOnPath(Map<String, Long> criticalPs) {
+        Map.Entry<String, Long> best = null;
+        for (Map.Entry<String, Long> e : new TreeMap<>(criticalPs).entrySet()) {
+            if (!e.getKey().equals(EventSimulator.IDLE) && (best == null || e.getValue() > best.getValue())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
     /** Returns endPs - startPs. */
     public long durationPs() {
         return endPs - startPs;

@@ -331,14 +331,14 @@ final class SimulatorPropertiesTest {
     }
 
     /**
-     * A layer's bottleneck is the resource it spent most time on within the layer: busy time less the part hidden
-     * under earlier layers (a prefetch), which is never more than the busy time, plus the time it queued there behind
-     * other layers' transactions. No resource is busy and queued within a layer for longer than the layer lasts (with
-     * contention on, the default, each is one queue serving one transaction at a time), and the share is the
-     * bottleneck's time within the layer over the layer's time. Cycles are rounded per resource, hence the slack.
+     * A layer's bottleneck is the resource with most time on its critical path, which adds up to the layer's cycles,
+     * and its share is that time over the layer's. The other figures stay within the layer: busy time less the part
+     * hidden under earlier layers (a prefetch, never more than the busy time), plus the time queued behind other
+     * layers' transactions, is no longer than the layer (with contention on, the default, each resource is one queue
+     * serving one transaction at a time). Cycles are rounded per resource, hence the slack.
      */
     @Test
-    void simulate_everyLayer_bottleneckIsBusiestResourceWithinTheLayer() {
+    void simulate_everyLayer_bottleneckIsMostOnTheCriticalPath() {
         int checked = 0;
         int withHidden = 0;
         int withQueued = 0;
@@ -358,7 +358,6 @@ final class SimulatorPropertiesTest {
                                 .isCloseTo(l.busyCycles().get(port.getKey()), within(STREAM_ROUNDING));
                     }
                     assertThat(l.busyCycles().keySet()).as("%s queued resources", at).containsAll(l.queuedCycles().keySet());
-                    long most = -1;
                     for (var e : l.busyCycles().entrySet()) {
                         long hidden = l.hiddenCycles().getOrDefault(e.getKey(), 0L);
                         long queued = l.queuedCycles().getOrDefault(e.getKey(), 0L);
@@ -366,16 +365,15 @@ final class SimulatorPropertiesTest {
                         assertThat(queued).as("%s %s queued", at, e.getKey()).isNotNegative();
                         long spent = e.getValue() - hidden + queued;
                         assertThat(spent).as("%s %s within the layer", at, e.getKey()).isLessThanOrEqualTo(l.cycles() + 3);
-                        most = Math.max(most, spent);
                     }
-                    long bottleneck = l.busyCycles().get(l.bottleneck()) - l.hiddenCycles().getOrDefault(l.bottleneck(), 0L)
-                            + l.queuedCycles().getOrDefault(l.bottleneck(), 0L);
-                    assertThat(bottleneck).as("%s bottleneck %s", at, l.bottleneck()).isGreaterThanOrEqualTo(most - 3);
-                    assertThat(l.bottleneckShare() * l.cycles()).as("%s share", at).isCloseTo(bottleneck, within(3.0));
                     // The critical path adds up to the layer's cycles (each entry rounded on its own).
                     long critical = l.criticalCycles().values().stream().mapToLong(Long::longValue).sum();
                     assertThat((double) critical).as("%s critical path %s", at, l.criticalCycles())
                             .isCloseTo(l.cycles(), within(1.0 + l.criticalCycles().size()));
+                    long most = l.criticalCycles().entrySet().stream().filter(e -> !e.getKey().equals("idle"))
+                            .mapToLong(java.util.Map.Entry::getValue).max().orElseThrow();
+                    assertThat(l.criticalCycles().get(l.bottleneck())).as("%s bottleneck %s", at, l.bottleneck()).isEqualTo(most);
+                    assertThat(l.bottleneckShare() * l.cycles()).as("%s share", at).isCloseTo(most, within(3.0));
                     withHidden += l.hiddenCycles().isEmpty() ? 0 : 1;
                     withQueued += l.queuedCycles().isEmpty() ? 0 : 1;
                     checked++;
@@ -430,9 +428,11 @@ final class SimulatorPropertiesTest {
     }
 
     /**
-     * An LSTM lowered to hundreds of NPU steps is bound by what is busiest over all of them: on U65-256 its gate
-     * products keep the scale fetch and the output stage each busy more than half the layer, the MAC array more than
-     * a third. (Before, the layer took the busiest resource of its busiest step and reported it with a share of 0%.)
+     * An LSTM lowered to hundreds of NPU steps is bound by what its critical path spends most on over all of them:
+     * on U65-256 the scale fetch, 43% of the layer, with the MAC array and the output stage over a quarter each; its
+     * gate products keep the scale fetch and the output stage each busy more than half the layer, the MAC array more
+     * than a third. (Before, the layer took the busiest resource of its busiest step and reported it with a share of
+     * 0%.)
      */
     @Test
     void simulate_lstmLoweredToManySteps_bottleneckShareCoversTheWholeLayer() {
@@ -443,7 +443,9 @@ final class SimulatorPropertiesTest {
                 lstm.bottleneck(), lstm.bottleneckShare() * 100, lstm.busyCycles());
         assertThat(lstm.op()).isEqualTo("UNIDIRECTIONAL_SEQUENCE_LSTM");
         assertThat(lstm.bottleneck()).isEqualTo("scale-fetch");
-        assertThat(lstm.bottleneckShare()).isGreaterThan(0.5);
+        assertThat(lstm.bottleneckShare()).isGreaterThan(0.4);
+        assertThat(lstm.criticalCycles().get("mac")).isGreaterThan(lstm.cycles() / 4);
+        assertThat(lstm.criticalCycles().get("output")).isGreaterThan(lstm.cycles() / 4);
         assertThat(lstm.busyCycles().get("scale-fetch")).isGreaterThan(lstm.cycles() / 2);
         assertThat(lstm.busyCycles().get("output")).isGreaterThan(lstm.cycles() / 2);
         assertThat(lstm.busyCycles().get("mac")).isGreaterThan(lstm.cycles() / 3);
@@ -522,25 +524,30 @@ final class SimulatorPropertiesTest {
     }
 
     /**
-     * A layer that waits behind another layer's transfers on a shared port is reported bound by that port, though
-     * its own busy time there is small. person_detect on the Alif E7 HE core with a 16-byte MRAM interface: layer
-     * 23 (a depthwise convolution) takes 3,372 cycles against 2,705 with the default width, with its own busy
-     * counts unchanged, because its IFM reads queue on the SRAM port behind the next layer's weight prefetch, slower
-     * now from the narrower MRAM. By its own busy time alone it was labelled {@code mac}. With overlap off, no
-     * layer's transfers run beside another's, so nothing queues behind another layer.
+     * A layer that waits behind another layer's transfers on a shared port shows it: person_detect on the Alif E7 HE
+     * core with a 16-byte MRAM interface, twice the default (the AXI's 8 bytes). Layer 23 (a depthwise convolution)
+     * takes 3,372 cycles against 2,705, with its SRAM, MAC and output busy counts unchanged, because the faster MRAM
+     * feeds the next layer's weight prefetch into the shared SRAM port sooner and its own transfers queue behind it:
+     * it queued there for more than it grew, and the port holds more than the growth on its critical path, beside the
+     * MAC array's compute that bounds it. With overlap
+     * off, no layer's transfers run beside another's, so nothing queues behind another layer.
      */
     @Test
-    void simulate_layerWaitingBehindNextLayersPrefetch_boundByTheSharedPort() {
+    void simulate_layerWaitingBehindNextLayersPrefetch_portOnItsCriticalPath() {
         Model m = TfliteReader.read(SharedData.model("person_detect"));
+        LayerResult narrow = run(m, hw("hwconfigs/alif-e7-he.yaml", null, null)).result().layers().get(23);
         LayerResult l = run(m, hw("hwconfigs/alif-e7-he.yaml", null, null, "memories.mram.data_width=16B")).result().layers().get(23);
-        long queued = l.queuedCycles().getOrDefault("axi0:sram6", 0L);
-        System.out.printf("person_detect alif-e7-he mram 16 B, layer 23: %d cycles, bottleneck %s %.2f, queued %s, busy %s%n",
-                l.cycles(), l.bottleneck(), l.bottleneckShare(), l.queuedCycles(), l.busyCycles());
-        assertThat(l.busyCycles().get("axi0:sram6")).isLessThan(l.busyCycles().get("mac"));
-        assertThat(queued).isPositive();
-        assertThat(l.bottleneck()).isEqualTo("axi0:sram6");
-        long hidden = l.hiddenCycles().getOrDefault("axi0:sram6", 0L);
-        assertThat(l.bottleneckShare() * l.cycles()).isCloseTo(l.busyCycles().get("axi0:sram6") - hidden + queued, within(2.0));
+        long grew = l.cycles() - narrow.cycles();
+        System.out.printf("person_detect alif-e7-he mram 16 B, layer 23: %d cycles (%d with the default 8 bytes), bottleneck %s"
+                + " %.2f, critical path %s, queued %s%n", l.cycles(), narrow.cycles(), l.bottleneck(), l.bottleneckShare(),
+                l.criticalCycles(), l.queuedCycles());
+        for (String r : new String[] {"axi0:sram6", "mac", "output"}) {
+            assertThat(l.busyCycles().get(r)).as(r).isEqualTo(narrow.busyCycles().get(r));
+        }
+        assertThat(l.queuedCycles().getOrDefault("axi0:sram6", 0L)).isGreaterThan(grew);
+        assertThat(l.criticalCycles().get("axi0:sram6") - narrow.criticalCycles().getOrDefault("axi0:sram6", 0L))
+                .isGreaterThanOrEqualTo(grew);
+        assertThat(l.bottleneck()).isEqualTo("mac");
         SimulationResult serial = run(m, hw("hwconfigs/alif-e7-he.yaml", null, null, "memories.mram.data_width=16B",
                 "simulation.overlap=false")).result();
         assertThat(serial.layers()).allMatch(x -> x.queuedCycles().isEmpty());
