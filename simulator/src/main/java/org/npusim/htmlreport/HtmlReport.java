@@ -149,6 +149,7 @@ public final class HtmlReport {
                 number(j, "energyJoules", l.energyJoules());
                 seconds(j, "busySeconds", l.busyCycles(), referenceHz);
                 seconds(j, "hiddenSeconds", l.hiddenCycles(), referenceHz);
+                seconds(j, "criticalSeconds", l.criticalCycles(), referenceHz);
                 traffic(j, l.traffic());
                 Compatibility c = compat.get(l.index());
                 j.writeStringField("where", c.where());
@@ -176,6 +177,11 @@ public final class HtmlReport {
                 number(j, "shareOfRun", b.shareOfRun());
                 j.writeStringField("boundBy", b.bottleneckDescription());
                 number(j, "bottleneckShare", b.bottleneckShare());
+                j.writeObjectFieldStart("criticalPath");
+                for (Map.Entry<String, Double> e : b.criticalPath().entrySet()) {
+                    number(j, e.getKey(), e.getValue());
+                }
+                j.writeEndObject();
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -111,10 +111,12 @@ final class AnalysisWriter {
         return s.equals("-0.0%") ? "+0.0%" : s;
     }
 
-    /** The first {@code n} entries of an ordered map (the largest, for a map ordered largest first). */
+    /**
+     * The first {@code n} entries of a map ordered largest first, without those under 1% (they would print as 0%).
+     */
     private static Map<String, Double> largest(Map<String, Double> shares, int n) {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
-        shares.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
+        shares.entrySet().stream().filter(e -> e.getValue() >= 0.01).limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

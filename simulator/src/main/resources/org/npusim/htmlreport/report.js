@@ -312,7 +312,9 @@
           .map(function (r) {
             var hidden = l.hiddenSeconds[r] || 0;
             return r + ' ' + fmtTime(l.busySeconds[r]) + (hidden > 0 ? ' (' + fmtTime(hidden) + ' under earlier layers)' : '');
-          }).join('\n'));
+          }).join('\n')
+        + (Object.keys(l.criticalSeconds).length ? '\ntime went to ' + Object.keys(l.criticalSeconds)
+          .map(function (r) { return r + ' ' + fmtTime(l.criticalSeconds[r]); }).join(', ') : ''));
     });
     layerTicks(svg, box, layers, barW);
     var items = resources.map(function (r) { return { color: colorOf(r), label: r }; });
@@ -494,9 +496,11 @@
   }
 
   function bottlenecks(D, el) {
-    table(el, ['#', 'layer', 'op', 'time', 'of run', 'bound by', 'share'], D.topLayers.map(function (l) {
-      return { cells: [String(l.index), l.name, l.op, fmtTime(l.seconds), fmtPct(l.shareOfRun, 1), l.boundBy, fmtPct(l.bottleneckShare)] };
-    }), [true, false, false, true, true, false, true]);
+    table(el, ['#', 'layer', 'op', 'time', 'of run', 'bound by', 'share', 'time went to'], D.topLayers.map(function (l) {
+      // The critical path's three largest parts from 1%, as the text report's "time went to" (the server orders them).
+      var path = Object.keys(l.criticalPath).filter(function (r) { return l.criticalPath[r] >= 0.01; }).slice(0, 3).map(function (r) { return r + ' ' + fmtPct(l.criticalPath[r]); }).join(', ');
+      return { cells: [String(l.index), l.name, l.op, fmtTime(l.seconds), fmtPct(l.shareOfRun, 1), l.boundBy, fmtPct(l.bottleneckShare), path] };
+    }), [true, false, false, true, true, false, true, false]);
   }
 
   function whatIfs(D, el) {
