@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param seconds the layer's time
  * @param shareOfRun the layer's share of the run's time
  * @param bottleneck the resource label that bound it ({@code mac}, {@code axi1:flash}, ...)
- * @param bottleneckShare that resource's busy time as a share of the layer's time
+ * @param bottleneckShare that resource's share of the layer's time ({@link org.npusim.result.LayerResult#bottleneckShare})
  * @param bottleneckDescription the resource in words ({@code AXI1 port to flash (flash)})
  * @param bottleneckStreams when the bottleneck is a port that several streams shared (the issue's "a port shared by
  *     two streams"), each stream's share of the layer's time there, largest first ({@code weights 0.41, ifm 0.30,

@@ -22,8 +22,8 @@ import java.util.TreeMap;
  *     where the simulation does not
  * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
  *     channel ({@code axi1:flash})
- * @param bottleneckShare that resource's busy time not hidden under earlier layers, plus the time the layer queued
- *     for it behind other layers, as a share of the layer's time
+ * @param bottleneckShare that resource's time on the layer's critical path as a share of the layer's time (for a CPU
+ *     layer, of the CPU model's bottleneck; in the Vela-compatible mode, its time in Vela's estimate)
  * @param utilization MACs / (cycles × MACs per cycle of the unit)
  * @param traffic bytes per memory
  * @param energyJoules dynamic and static energy attributed to the layer
@@ -37,7 +37,8 @@ import java.util.TreeMap;
  *     spent on that resource beyond its own busy time, and why it can be slower than its own work explains
  * @param criticalCycles the layer's critical path: its cycles from start to end by the resource it waited on there,
  *     walking back from its end through the work that ended last ({@code idle} where none of its work ended: a
- *     dependency or a latency); it adds up to {@code cycles}. Empty in the Vela-compatible mode
+ *     dependency or a latency); it adds up to {@code cycles}. Empty for CPU layers (one kernel call) and in the
+ *     Vela-compatible mode
  * @param streamCycles per channel (AXI port and memory), its busy cycles per stream ({@code ifm}, {@code ifm2},
  *     {@code ofm}, {@code weights}, {@code dma-read}, {@code dma-write}): which streams shared the port
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers

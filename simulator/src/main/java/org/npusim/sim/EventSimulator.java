@@ -116,15 +116,18 @@ final class EventSimulator {
      */
     private final LongArrayList slots = new LongArrayList();
     /**
-     * The last {@link #RECENT} reservations of each resource, a ring per resource: start, end and the layer they
-     * were made for ({@link #layerKey}). A FIFO resource serves reservations in arrival order, so a new reservation
-     * that waits, waits exactly for the reservations that end after it was ready; these say whose they were.
+     * Per resource, the reservations not yet over when last pruned, oldest first, as a circular queue that grows when
+     * full: start, end and the layer each was made for ({@link #layerKey}). A FIFO resource serves reservations in
+     * arrival order, so a new reservation that waits, waits exactly for the queued ones that end after it was ready;
+     * these say whose they were. Those that ended by the current time, or by the new reservation's ready if that is
+     * earlier, are dropped first: no later wait reaches back before either (reservations are made from event
+     * handlers, in time order).
      */
-    private static final int RECENT = 64;
-    private final long[][] recentStart;
-    private final long[][] recentEnd;
-    private final int[][] recentLayer;
-    private final int[] recentCount;
+    private final long[][] pendingStart;
+    private final long[][] pendingEnd;
+    private final int[][] pendingLayer;
+    private final int[] pendingHead;
+    private final int[] pendingSize;
     /**
      * Per operator, when its first step started ({@code Long.MAX_VALUE} until then: time only moves forward, so the
      * first start is the earliest); steps without an operator answer for themselves.
@@ -286,10 +289,11 @@ final class EventSimulator {
         this.busy = new long[stepCount][resources.size()];
         this.queued = new long[stepCount][resources.size()];
         this.queueCountedUntil = new long[stepCount][resources.size()];
-        this.recentStart = new long[resources.size()][RECENT];
-        this.recentEnd = new long[resources.size()][RECENT];
-        this.recentLayer = new int[resources.size()][RECENT];
-        this.recentCount = new int[resources.size()];
+        this.pendingStart = new long[resources.size()][16];
+        this.pendingEnd = new long[resources.size()][16];
+        this.pendingLayer = new int[resources.size()][16];
+        this.pendingHead = new int[resources.size()];
+        this.pendingSize = new int[resources.size()];
         this.streamBusy = new long[stepCount][resources.size() * STREAMS.size()];
         this.streamBytes = new double[stepCount][STREAMS.size()];
         this.pipelines = new Pipeline[stepCount];
@@ -497,8 +501,6 @@ final class EventSimulator {
         final int weightsResource;
         long lastWrite;
         int waitingBlock = -1;
-        /** Since when {@link #waitingBlock} has waited for its weight slice's transfer. */
-        long waitingSincePs;
         /** A block whose scale fetch waits for its weight slice's transfer, or -1. */
         int scalesWaiting = -1;
         /** A block whose weight read from the buffer waits for its weight slice's transfer, or -1. */
@@ -626,7 +628,6 @@ final class EventSimulator {
             }
             if (!sliceReady(step, blockSlice[k])) {
                 waitingBlock = k;
-                waitingSincePs = now;
                 return;
             }
             // The array is held while it waits for the block's last IFM byte or decoded weight, but that wait is the
@@ -678,9 +679,6 @@ final class EventSimulator {
             if (waitingBlock >= 0 && sliceReady(step, blockSlice[waitingBlock])) {
                 int k = waitingBlock;
                 waitingBlock = -1;
-                // A block that waited for its weights waited on the DMA engine: for the part of the wait that the
-                // engine moved other layers' transfers (it moves one at a time), the layer queued behind them.
-                countWait(step, DMA, layerKey(step), waitingSincePs, s.now());
                 s.at(s.now(), mac, k);
             }
         }
@@ -961,6 +959,7 @@ final class EventSimulator {
         long end = r.reserve(ready, durationPs);
         long start = end - durationPs;
         int layer = layerKey(step);
+        prunePending(resource, Math.min(ready, sim.now()));
         if (start > ready) {
             countWait(step, resource, layer, ready, start);
         }
@@ -971,10 +970,7 @@ final class EventSimulator {
             slots.add(ready);
             slots.add(start + busyPs);
         }
-        int slot = recentCount[resource]++ % RECENT;
-        recentStart[resource][slot] = start;
-        recentEnd[resource][slot] = end;
-        recentLayer[resource][slot] = layer;
+        addPending(resource, start, end, layer);
         busy[step][resource] += busyPs;
         if (stream != NO_STREAM) {
             streamBusy[step][resource * STREAMS.size() + stream] += busyPs;
@@ -1001,9 +997,7 @@ final class EventSimulator {
 
     /**
      * Counts the part of a wait of step {@code step} for {@code resource}, from {@code readyPs} to {@code startPs},
-     * that the resource spent on other layers' reservations (the recent ones that end after the wait began). Older
-     * reservations than the ring holds are not counted: that needs more than {@link #RECENT} reservations queued
-     * ahead of one, which the DMA's bounded trains and the pipeline's block-by-block fetches do not make.
+     * that the resource spent on other layers' reservations: the pending ones that end after the wait began.
      */
     private void countWait(int step, int resource, int layer, long readyPs, long startPs) {
         long from = Math.max(readyPs, queueCountedUntil[step][resource]);
@@ -1014,17 +1008,20 @@ final class EventSimulator {
         int op = operatorOf[step];
         long layerStart = op >= 0 ? layerStartPs[op] : (stepStart[step] >= 0 ? stepStart[step] : Long.MAX_VALUE);
         boolean withinLayer = layerStart <= from;
-        int count = recentCount[resource];
-        for (int k = count - 1; k >= Math.max(0, count - RECENT); k--) {
-            int slot = k % RECENT;
-            long end = recentEnd[resource][slot];
+        long[] starts = pendingStart[resource];
+        long[] ends = pendingEnd[resource];
+        int[] layers = pendingLayer[resource];
+        int mask = starts.length - 1;
+        for (int k = pendingSize[resource] - 1; k >= 0; k--) {
+            int slot = (pendingHead[resource] + k) & mask;
+            long end = ends[slot];
             if (end <= from) {
                 break;
             }
-            if (recentLayer[resource][slot] == layer) {
+            if (layers[slot] == layer) {
                 continue;
             }
-            long lo = Math.max(from, recentStart[resource][slot]);
+            long lo = Math.max(from, starts[slot]);
             long hi = Math.min(startPs, end);
             if (hi <= lo) {
                 continue;
@@ -1038,6 +1035,41 @@ final class EventSimulator {
                 earlyWaits.add(hi);
             }
         }
+    }
+
+    /** Drops the pending reservations of {@code resource} that ended by {@code nowPs}. */
+    private void prunePending(int resource, long nowPs) {
+        int mask = pendingEnd[resource].length - 1;
+        while (pendingSize[resource] > 0 && pendingEnd[resource][pendingHead[resource]] <= nowPs) {
+            pendingHead[resource] = (pendingHead[resource] + 1) & mask;
+            pendingSize[resource]--;
+        }
+    }
+
+    /** Appends a reservation to {@code resource}'s pending queue, doubling the queue when it is full. */
+    private void addPending(int resource, long startPs, long endPs, int layer) {
+        int capacity = pendingEnd[resource].length;
+        if (pendingSize[resource] == capacity) {
+            long[] starts = new long[2 * capacity];
+            long[] ends = new long[2 * capacity];
+            int[] layers = new int[2 * capacity];
+            for (int k = 0; k < capacity; k++) {
+                int slot = (pendingHead[resource] + k) & (capacity - 1);
+                starts[k] = pendingStart[resource][slot];
+                ends[k] = pendingEnd[resource][slot];
+                layers[k] = pendingLayer[resource][slot];
+            }
+            pendingStart[resource] = starts;
+            pendingEnd[resource] = ends;
+            pendingLayer[resource] = layers;
+            pendingHead[resource] = 0;
+            capacity *= 2;
+        }
+        int slot = (pendingHead[resource] + pendingSize[resource]) & (capacity - 1);
+        pendingStart[resource][slot] = startPs;
+        pendingEnd[resource][slot] = endPs;
+        pendingLayer[resource][slot] = layer;
+        pendingSize[resource]++;
     }
 
     private static long slotKey(int step, int resource) {

@@ -59,8 +59,9 @@ public record StepOutcome(
     /**
      * Returns the resource the step or layer spent most time on, with that time: the first (in name order) with the
      * most busy time less its time hidden under earlier layers, plus the time it queued there behind other layers;
-     * null when nothing was busy. Busy and queued time of one resource never overlap (the resource serves one
-     * reservation at a time), so their sum is at most the time it spans.
+     * null when nothing was busy. Busy and queued time of one resource never overlap with contention on (the
+     * resource serves one reservation at a time), so their sum is at most the time it spans; without contention a
+     * channel's track merges one resource per stream, and it may exceed it.
      */
     static Map.Entry<String, Long> busiestWithin(java.util.SortedMap<String, Long> busyPs, Map<String, Long> hiddenPs,
             Map<String, Long> queuedPs) {

@@ -18,9 +18,9 @@ import org.npusim.testsupport.VelaReference;
 import org.npusim.tflite.TfliteReader;
 
 /**
- * Conservation of bytes against an outside count: the bytes the NPU layers read and wrote in each memory equal
- * Vela 3.10's ({@code sram_total_bytes}, {@code dram_total_bytes}, {@code off_chip_flash_total_bytes}) on every
- * reference configuration, in the default mode, where the traffic comes out of the simulated transfers: what the
+ * Conservation of bytes against an outside count: the bytes the NPU layers read and wrote in each memory match
+ * Vela 3.10's ({@code sram_total_bytes}, {@code dram_total_bytes}, {@code off_chip_flash_total_bytes}) within 1%
+ * (within 0.2% but for MobileNet v2's flash, 0.64%) on every reference configuration, in the default mode, where the traffic comes out of the simulated transfers: what the
  * plan placed in a memory and fetched, no more and no less. Vela counts the NPU's operators only, so a model with CPU
  * layers compares its NPU layers. Left out: the Sram_Only configurations, whose summaries count no weight bytes at
  * all (hello_world: 66 bytes of SRAM, its feature maps, without the 752 bytes of weights it reads from SRAM).
@@ -34,6 +34,7 @@ final class TrafficVsVelaTest {
         List<String> lines = new ArrayList<>();
         double worst = 0;
         int compared = 0;
+        int bothZero = 0;
         for (Path p : SharedData.models()) {
             String name = p.getFileName().toString().replace(".tflite", "");
             List<VelaReference.Config> configs = VelaReference.configs(name);
@@ -62,12 +63,13 @@ final class TrafficVsVelaTest {
                                 100.0 * (npusim - vela) / vela));
                     }
                     compared++;
+                    bothZero += vela == 0 && npusim == 0 ? 1 : 0;
                 }
             }
         }
-        System.out.printf("bytes per memory against Vela: %d compared, worst %.2f%%; beyond 0.1%%:%n  %s%n", compared, worst * 100,
-                String.join("\n  ", lines));
-        assertThat(compared).isGreaterThan(100);
+        System.out.printf("bytes per memory against Vela: %d compared (%d with no bytes on either side), worst %.2f%%; beyond"
+                + " 0.1%%:%n  %s%n", compared, bothZero, worst * 100, String.join("\n  ", lines));
+        assertThat(compared - bothZero).isGreaterThan(100);
         assertThat(worst).isLessThan(0.01);
     }
 }
