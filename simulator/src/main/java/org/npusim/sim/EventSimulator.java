@@ -1095,19 +1095,24 @@ final class EventSimulator {
         int layers = layerStartPs.length + stepCount;
         int width = resources.size();
         // Counting sort of the reservations by (layer, resource), keeping their order.
+        long[] slot = slots.elements();
         int[] first = new int[layers * width + 1];
         for (int k = 0; k < n; k++) {
-            long key = slots.getLong(3 * k);
+            long key = slot[3 * k];
             first[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF) + 1]++;
         }
         for (int b = 0; b < layers * width; b++) {
             first[b + 1] += first[b];
         }
-        int[] order = new int[n];
+        // Each reservation's ready and end, in that order, copied out so that the walk reads them in sequence.
+        long[] readyOf = new long[n];
+        long[] endOf = new long[n];
         int[] fill = Arrays.copyOf(first, first.length);
         for (int k = 0; k < n; k++) {
-            long key = slots.getLong(3 * k);
-            order[fill[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF)]++] = k;
+            long key = slot[3 * k];
+            int at = fill[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF)]++;
+            readyOf[at] = slot[3 * k + 1];
+            endOf[at] = slot[3 * k + 2];
         }
         long[] layerEnd = new long[layers];
         long[] layerStart = new long[layers];
@@ -1123,7 +1128,6 @@ final class EventSimulator {
             onCpu[l] |= cpuStep[i];
         }
         List<Map<String, Long>> out = new ArrayList<>(java.util.Collections.nCopies(stepCount, Map.<String, Long>of()));
-        long[] slot = slots.elements();
         int[] pointer = new int[width];
         int[] low = new int[width];
         int[] used = new int[width];
@@ -1152,12 +1156,12 @@ final class EventSimulator {
                 long bestEnd = Long.MIN_VALUE;
                 for (int u = 0; u < count; u++) {
                     int p = pointer[u];
-                    while (p >= low[u] && slot[3 * order[p] + 2] > t) {
+                    while (p >= low[u] && endOf[p] > t) {
                         p--;
                     }
                     pointer[u] = p;
-                    if (p >= low[u] && slot[3 * order[p] + 2] > bestEnd) {
-                        bestEnd = slot[3 * order[p] + 2];
+                    if (p >= low[u] && endOf[p] > bestEnd) {
+                        bestEnd = endOf[p];
                         best = u;
                     }
                 }
@@ -1166,7 +1170,7 @@ final class EventSimulator {
                     break;
                 }
                 idle += t - bestEnd;
-                long ready = Math.max(layerStart[l], slot[3 * order[pointer[best]] + 1]);
+                long ready = Math.max(layerStart[l], readyOf[pointer[best]]);
                 onPath[best] += Math.max(0, bestEnd - ready);
                 t = Math.min(bestEnd, ready);
                 pointer[best]--;
