@@ -138,6 +138,7 @@ public final class ResultReader {
                 unit.equals("npu") ? Unit.NPU : Unit.CPU, integer(l, "macs", at + ".macs"),
                 integer(l, "start_cycle", at + ".start_cycle"), integer(l, "end_cycle", at + ".end_cycle"),
                 integer(l, "cycles", at + ".cycles"), l.has("overlap_cycles") ? integer(l, "overlap_cycles", at + ".overlap_cycles") : 0,
+                l.has("step_overlap_cycles") ? integer(l, "step_overlap_cycles", at + ".step_overlap_cycles") : 0,
                 text(l, "bottleneck", at + ".bottleneck"),
                 number(l, "bottleneck_share", at + ".bottleneck_share"), number(l, "utilization", at + ".utilization"),
                 traffic(l, at), number(l, "energy_joules", at + ".energy_joules"), weights(l, at), busy, hidden, queued,

@@ -143,7 +143,7 @@ public final class ResultWriter {
     private static void csv(SimulationResult r, Writer out) throws IOException {
         out.write("index,name,op,unit,macs,start_cycle,end_cycle,cycles,seconds,bottleneck,bottleneck_share,utilization,"
                 + "energy_joules,weights_original_bytes,weights_encoded_bytes,read_bytes,write_bytes,kernel,hidden_resource,"
-                + "hidden_cycles,queued_resource,queued_cycles,overlap_cycles\n");
+                + "hidden_cycles,queued_resource,queued_cycles,overlap_cycles,step_overlap_cycles\n");
         double secondsPerCycle = r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
         for (LayerResult l : r.layers()) {
             long read = 0;
@@ -155,12 +155,12 @@ public final class ResultWriter {
             Largest h = Largest.hidden(l);
             Largest q = Largest.queued(l);
             // Seconds and joules as in the JSON (9 significant digits, never in exponent form): one style per column.
-            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d,%s,%d,%d%n", l.index(),
+            out.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%d,%d,%s,%s,%.4f,%.4f,%s,%d,%d,%d,%d,%s,%s,%d,%s,%d,%d,%d%n", l.index(),
                     Csv.field(l.name()), Csv.field(l.op()), l.unit().label(), l.macs(), l.startCycle(), l.endCycle(), l.cycles(),
                     Json.number(l.cycles() * secondsPerCycle), Csv.field(l.bottleneck()), l.bottleneckShare(), l.utilization(),
                     Json.number(l.energyJoules()), l.weights().originalBytes(), l.weights().encodedBytes(), read, write,
                     Csv.field(l.kernel()), Csv.field(h.resource()), h.cycles(), Csv.field(q.resource()), q.cycles(),
-                    l.overlapCycles()));
+                    l.overlapCycles(), l.stepOverlapCycles()));
         }
     }
 
@@ -207,6 +207,9 @@ public final class ResultWriter {
                 j.writeNumberField("cycles", l.cycles());
                 if (l.overlapCycles() > 0) {
                     j.writeNumberField("overlap_cycles", l.overlapCycles());
+                }
+                if (l.stepOverlapCycles() > 0) {
+                    j.writeNumberField("step_overlap_cycles", l.stepOverlapCycles());
                 }
                 j.writeStringField("bottleneck", l.bottleneck());
                 if (!l.kernel().isEmpty()) {

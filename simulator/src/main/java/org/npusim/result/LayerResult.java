@@ -20,6 +20,9 @@ import java.util.TreeMap;
  *     while the one before drains its output stage, or a layer lowered beside another): the layers' cycles less
  *     their overlap add up to the run, and the overlap is time a layer-by-layer estimate such as Vela's adds up
  *     where the simulation does not
+ * @param stepOverlapCycles for a layer lowered to several steps (an LSTM's gate products, a softmax's passes), the
+ *     cycles its steps ran beside one another: their spans add up to {@code cycles} plus this, where a layer-by-layer
+ *     estimate such as Vela's adds the steps up one after the other
  * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
  *     channel ({@code axi1:flash})
  * @param bottleneckShare that resource's time on the layer's critical path as a share of the layer's time (for a CPU
@@ -53,6 +56,7 @@ public record LayerResult(
         long endCycle,
         long cycles,
         long overlapCycles,
+        long stepOverlapCycles,
         String bottleneck,
         double bottleneckShare,
         double utilization,

@@ -528,7 +528,14 @@ public final class Simulator {
                 long macs = 0;
                 String bottleneck = parts.isEmpty() ? FixedResource.NONE.label() : parts.get(0).bottleneck();
                 long bottleneckPs = -1;
+                // The steps' spans beyond their union: the time steps of this layer ran beside one another.
+                long stepsPs = 0;
+                long unionPs = 0;
+                long coveredUntil = Long.MIN_VALUE;
                 for (StepOutcome o : parts) {
+                    stepsPs += o.durationPs();
+                    unionPs += Math.max(0, o.endPs() - Math.max(o.startPs(), coveredUntil));
+                    coveredUntil = Math.max(coveredUntil, o.endPs());
                     start = Math.min(start, o.startPs());
                     end = Math.max(end, o.endPs());
                     macs += o.macs();
@@ -622,6 +629,7 @@ public final class Simulator {
                 });
                 layers.add(new LayerResult(op.index(), g.tensor(op.output(0)).name(), op.opName(), cpu ? Unit.CPU : Unit.NPU,
                         macs, startCycle, endCycle, cycles, Math.max(0, cycles - exclusiveCycles),
+                        Math.round(reference.toCycles(stepsPs - unionPs)),
                         bottleneck, share, utilization, traffic, energyJ, w.layer(), busyCycles, hiddenCycles, queuedCycles,
                         criticalCycles, streamCycles,
                         cpu ? cpuKernels.getOrDefault(op.index(), "") : ""));

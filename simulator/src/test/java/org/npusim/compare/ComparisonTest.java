@@ -19,7 +19,7 @@ import org.npusim.result.WeightSizes;
 final class ComparisonTest {
 
     private static LayerResult layer(int index, String name, long cycles, String bottleneck, Unit unit) {
-        return new LayerResult(index, name, "CONV_2D", unit, 1000, 0, cycles, cycles, 0, bottleneck, 1.0, 0.5,
+        return new LayerResult(index, name, "CONV_2D", unit, 1000, 0, cycles, cycles, 0, 0, bottleneck, 1.0, 0.5,
                 new TreeMap<>(Map.of("sram", new MemoryTraffic(100, 50))), 1e-6, WeightSizes.NONE, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
                 new TreeMap<>(), new TreeMap<>(), "");
     }

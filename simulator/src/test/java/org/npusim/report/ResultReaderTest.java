@@ -71,31 +71,33 @@ final class ResultReaderTest {
         StringWriter w = new StringWriter();
         ResultWriter.write(r, ResultFormat.CSV, w);
         String[] lines = w.toString().split("\n");
-        assertThat(lines[0]).endsWith(",kernel,hidden_resource,hidden_cycles,queued_resource,queued_cycles,overlap_cycles");
+        assertThat(lines[0]).endsWith(",kernel,hidden_resource,hidden_cycles,queued_resource,queued_cycles,overlap_cycles,"
+                + "step_overlap_cycles");
         int withHidden = 0;
         int withQueued = 0;
         for (int i = 1; i < lines.length; i++) {
             String[] cells = lines[i].split(",", -1);
             LayerResult l = r.layers().get(i - 1);
-            long cycles = Long.parseLong(cells[cells.length - 4]);
+            long cycles = Long.parseLong(cells[cells.length - 5]);
             long dma = l.hiddenCycles().getOrDefault("dma", 0L);
             if (dma > 0) {
-                assertThat(cells[cells.length - 5]).isEqualTo("dma");
+                assertThat(cells[cells.length - 6]).isEqualTo("dma");
                 assertThat(cycles).isEqualTo(dma);
                 withHidden++;
             } else if (l.hiddenCycles().isEmpty()) {
-                assertThat(cells[cells.length - 5]).isEmpty();
+                assertThat(cells[cells.length - 6]).isEmpty();
                 assertThat(cycles).isZero();
             }
-            long queued = Long.parseLong(cells[cells.length - 2]);
-            assertThat(Long.parseLong(cells[cells.length - 1])).isEqualTo(l.overlapCycles());
+            long queued = Long.parseLong(cells[cells.length - 3]);
+            assertThat(Long.parseLong(cells[cells.length - 2])).isEqualTo(l.overlapCycles());
+            assertThat(Long.parseLong(cells[cells.length - 1])).isEqualTo(l.stepOverlapCycles());
             long most = l.queuedCycles().values().stream().mapToLong(Long::longValue).max().orElse(0);
             assertThat(queued).isEqualTo(most);
             if (most > 0) {
-                assertThat(l.queuedCycles().get(cells[cells.length - 3])).isEqualTo(most);
+                assertThat(l.queuedCycles().get(cells[cells.length - 4])).isEqualTo(most);
                 withQueued++;
             } else {
-                assertThat(cells[cells.length - 3]).isEmpty();
+                assertThat(cells[cells.length - 4]).isEmpty();
             }
         }
         assertThat(lines).hasSize(r.layers().size() + 1);
