@@ -505,6 +505,36 @@ final class SimulatorPropertiesTest {
     }
 
     /**
+     * The critical path holds in every setting of the event-driven engine, not only the default: with contention off
+     * (each stream its own resource) and with overlap off, on the shipped models and three real systems, it adds up
+     * to each NPU layer's cycles and the bottleneck is its largest entry.
+     */
+    @Test
+    void simulate_criticalPath_addsUpWithContentionOrOverlapOff() {
+        int layers = 0;
+        for (String d : new String[] {"ds_cnn_small", "mobilenet_v1_025_96", "resnet8", "autoencoder_ad"}) {
+            Model m = ModelDescriptions.load(ROOT.resolve("models/" + d + ".yaml"));
+            for (String file : new String[] {"hwconfigs/corstone-300.yaml", "hwconfigs/alif-e7-hp.yaml", "hwconfigs/himax-we2.yaml"}) {
+                for (String setting : new String[] {"simulation.contention=false", "simulation.overlap=false"}) {
+                    for (LayerResult l : run(m, hw(file, null, null, setting)).result().layers()) {
+                        if (l.unit() != Unit.NPU || l.cycles() == 0) {
+                            continue;
+                        }
+                        String at = d + " " + file + " " + setting + " layer " + l.index();
+                        long sum = l.criticalCycles().values().stream().mapToLong(Long::longValue).sum();
+                        assertThat((double) sum).as(at).isCloseTo(l.cycles(), within(1.0 + l.criticalCycles().size()));
+                        long most = l.criticalCycles().entrySet().stream().filter(e -> !e.getKey().equals("idle"))
+                                .mapToLong(java.util.Map.Entry::getValue).max().orElseThrow();
+                        assertThat(l.criticalCycles().get(l.bottleneck())).as(at).isEqualTo(most);
+                        layers++;
+                    }
+                }
+            }
+        }
+        assertThat(layers).isGreaterThan(300);
+    }
+
+    /**
      * The critical path says why a layer differs from Vela where the bottleneck alone cannot. hello_world on U55-64,
      * high-end embedded, shared SRAM, is 15% over Vela: each fully connected layer is one block, whose weights stream
      * from flash for as long as Vela's whole layer, and whose output stage then drains after them where Vela's max()
