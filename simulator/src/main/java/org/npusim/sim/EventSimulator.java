@@ -115,6 +115,8 @@ final class EventSimulator {
      * end of its compute, so that a block that waited for its operands leads the path to the fetch that ended last.
      */
     private final LongArrayList slots;
+    /** Whether queued time and critical paths are kept (see the constructor). */
+    private final boolean layerDetail;
     /**
      * Per resource, the reservations not yet over when last pruned, oldest first, as a circular queue that grows when
      * full: start, end and the layer each was made for ({@link #layerKey}). A FIFO resource serves reservations in
@@ -223,6 +225,16 @@ final class EventSimulator {
 
     EventSimulator(ExecutionPlan plan, boolean overlap, boolean contention, ClockDomain clock, CpuCost cpuCost,
             double decoderWeightsPerCycle, long npuInvocationPs, Timeline timeline) {
+        this(plan, overlap, contention, clock, cpuCost, decoderWeightsPerCycle, npuInvocationPs, timeline, true);
+    }
+
+    /**
+     * Creates the engine; without {@code layerDetail} it keeps no record of queues and reservations, so its outcomes
+     * have no queued time and no critical path (a sweep's points, which report totals only).
+     */
+    EventSimulator(ExecutionPlan plan, boolean overlap, boolean contention, ClockDomain clock, CpuCost cpuCost,
+            double decoderWeightsPerCycle, long npuInvocationPs, Timeline timeline, boolean layerDetail) {
+        this.layerDetail = layerDetail;
         this.timeline = timeline;
         this.npuInvocationPs = npuInvocationPs;
         this.plan = plan;
@@ -301,7 +313,7 @@ final class EventSimulator {
         this.lastComputedSlice = new int[stepCount];
         this.computed = new boolean[stepCount];
         Arrays.fill(lastComputedSlice, -1);
-        this.slots = new LongArrayList(3 * expectedReservations());
+        this.slots = layerDetail ? new LongArrayList(3 * expectedReservations()) : new LongArrayList();
         this.stepTransfers = new int[stepCount][];
         int[] counts = new int[stepCount];
         for (Transfer t : transfers) {
@@ -394,7 +406,8 @@ final class EventSimulator {
         checkConservation();
         long[][] hidden = hiddenBusy();
         addEarlyWaits();
-        List<Map<String, Long>> critical = criticalPaths();
+        List<Map<String, Long>> critical = layerDetail ? criticalPaths()
+                : java.util.Collections.nCopies(stepCount, Map.<String, Long>of());
         List<StepOutcome> out = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
             out.add(outcome(i, hidden[i], critical.get(i)));
@@ -977,19 +990,22 @@ final class EventSimulator {
         Resource r = resources.get(resource);
         long end = r.reserve(ready, durationPs);
         long start = end - durationPs;
-        int layer = layerKey(step);
-        prunePending(resource, Math.min(ready, sim.now()));
-        if (start > ready) {
-            countWait(step, resource, layer, ready, start);
+        if (layerDetail) {
+            int layer = layerKey(step);
+            prunePending(resource, Math.min(ready, sim.now()));
+            if (start > ready) {
+                countWait(step, resource, layer, ready, start);
+            }
+            if (resource != DMA && !cpuStep[step]) {
+                // The DMA engine's reservation sums a job whose trains the ports carry (the path follows them, and
+                // the source's read latency is idle time); a CPU layer is one kernel call, whose parts the CPU model
+                // gives.
+                slots.add(slotKey(step, resource));
+                slots.add(ready);
+                slots.add(start + busyPs);
+            }
+            addPending(resource, start, end, layer);
         }
-        if (resource != DMA && !cpuStep[step]) {
-            // The DMA engine's reservation sums a job whose trains the ports carry (the path follows them, and the
-            // source's read latency is idle time); a CPU layer is one kernel call, whose parts the CPU model gives.
-            slots.add(slotKey(step, resource));
-            slots.add(ready);
-            slots.add(start + busyPs);
-        }
-        addPending(resource, start, end, layer);
         busy[step][resource] += busyPs;
         if (stream != NO_STREAM) {
             streamBusy[step][resource * STREAMS.size() + stream] += busyPs;

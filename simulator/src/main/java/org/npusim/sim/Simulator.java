@@ -65,15 +65,26 @@ public final class Simulator {
     private final WeightSizer weights;
     /** Plans shared with other simulators (a sweep's points); absent: each run plans. */
     private final Optional<PlanCache> plans;
+    /**
+     * Whether each layer gets its queued time and critical path (and the bottleneck from it); off for runs whose
+     * totals alone are used ({@link #totalsOnly}).
+     */
+    private final boolean layerDetail;
 
     /**
      * Creates a simulator costing CPU operators with the model {@code cpuModels} gives for each hardware description,
      * and sizing weight streams with {@code weights}.
      */
     public Simulator(Function<HardwareConfig, CpuCostModel> cpuModels, WeightSizer weights) {
+        this(cpuModels, weights, Optional.empty(), true);
+    }
+
+    private Simulator(Function<HardwareConfig, CpuCostModel> cpuModels, WeightSizer weights, Optional<PlanCache> plans,
+            boolean layerDetail) {
         this.cpuModels = cpuModels;
         this.weights = weights;
-        this.plans = Optional.empty();
+        this.plans = plans;
+        this.layerDetail = layerDetail;
     }
 
     /**
@@ -81,9 +92,16 @@ public final class Simulator {
      * sizes weight streams with the cache's sizer: runs whose NPU targets are equal share one plan.
      */
     public Simulator(Function<HardwareConfig, CpuCostModel> cpuModels, PlanCache plans) {
-        this.cpuModels = cpuModels;
-        this.weights = plans.sizer();
-        this.plans = Optional.of(plans);
+        this(cpuModels, plans.sizer(), Optional.of(plans), true);
+    }
+
+    /**
+     * Returns this simulator keeping no per-layer queue or critical-path records: the same times, energy and traffic,
+     * but no {@code queued_cycles} or {@code critical_cycles}, and each layer's bottleneck by its busy time. For runs
+     * whose totals alone are used (a sweep's points): the records cost about a third of a cached run.
+     */
+    public Simulator totalsOnly() {
+        return new Simulator(cpuModels, weights, plans, false);
     }
 
     /** Returns the standard simulator: the Cortex-M kernel cost model and the Ethos-U weight encoder. */
@@ -185,7 +203,8 @@ public final class Simulator {
             double decoder = target.map(t -> WeightDecoderModel.of(t.variant()).weightsPerCyclePerCore() * t.variant().cores())
                     .orElse(1.0);
             outcomes = new EventSimulator(plan, hw.simulation().overlap(), hw.simulation().contention(), reference, cpuCost,
-                    decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline).run();
+                    decoder, hw.simulation().driverOverhead() ? cpuClock.toPs(cpu.npuInvocationCycles()) : 0, timeline,
+                    layerDetail).run();
         }
         long modelMacs = compiled.map(CompiledPlan::macs).orElse(g.facts().totalMacs());
         List<String> notes = new ArrayList<>(compiled.map(Simulator::compiledNotes).orElse(List.of()));

@@ -60,7 +60,8 @@ public final class PointEvaluator {
 
     /** Simulates {@code model} on {@code hw} with a plan from {@code plans}, and returns the sweep's metrics. */
     public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, PlanCache plans) {
-        Simulator.Run run = new Simulator(CortexMCostModel::of, plans).run(model, modelPath, hw, false);
+        // A point reports totals only: no per-layer queue or critical-path records.
+        Simulator.Run run = new Simulator(CortexMCostModel::of, plans).totalsOnly().run(model, modelPath, hw, false);
         SimulationResult r = run.result();
         long flash = 0;
         long dram = 0;

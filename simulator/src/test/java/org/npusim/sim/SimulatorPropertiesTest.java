@@ -535,6 +535,27 @@ final class SimulatorPropertiesTest {
     }
 
     /**
+     * A simulator for totals only (a sweep's points) times the run exactly as the full one: the same totals and the
+     * same cycles per layer, only without the per-layer queue and critical-path records.
+     */
+    @Test
+    void simulate_totalsOnly_sameTimesWithoutLayerRecords() {
+        for (String d : new String[] {"ds_cnn_small", "mobilenet_v1_025_96", "resnet8"}) {
+            Model m = ModelDescriptions.load(ROOT.resolve("models/" + d + ".yaml"));
+            for (String file : new String[] {"hwconfigs/corstone-300.yaml", "hwconfigs/alif-e7-hp.yaml"}) {
+                HardwareConfig h = hw(file, null, null);
+                SimulationResult full = Simulator.standard().simulate(m, d, h);
+                SimulationResult totals = Simulator.standard().totalsOnly().simulate(m, d, h);
+                assertThat(totals.total()).as("%s on %s", d, file).isEqualTo(full.total());
+                assertThat(totals.layers()).extracting(LayerResult::cycles)
+                        .containsExactlyElementsOf(full.layers().stream().map(LayerResult::cycles).toList());
+                assertThat(totals.layers()).allMatch(l -> l.criticalCycles().isEmpty() && l.queuedCycles().isEmpty());
+                assertThat(full.layers()).anyMatch(l -> !l.criticalCycles().isEmpty());
+            }
+        }
+    }
+
+    /**
      * The critical path says why a layer differs from Vela where the bottleneck alone cannot. hello_world on U55-64,
      * high-end embedded, shared SRAM, is 15% over Vela: each fully connected layer is one block, whose weights stream
      * from flash for as long as Vela's whole layer, and whose output stage then drains after them where Vela's max()
