@@ -170,7 +170,8 @@ final class SimulateCommand implements Callable<Integer> {
         Simulator.Run run = simulator(sizer).run(m, path, hw, trace != null);
         SimulationResult r = run.result();
         // A Vela-compiled model reads its weights where its command stream says: no per-layer placement to propose.
-        Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).simulate(m, path, h);
+        // A what-if is measured by its totals: its runs keep no per-layer queue or critical-path records.
+        Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).totalsOnly().simulate(m, path, h);
         Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main(),
                 ArenaUse.of(run.plan()).bytes());
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
