@@ -3,20 +3,13 @@ package org.npusim.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
-import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
-import org.npusim.testsupport.SharedData;
 import org.npusim.testsupport.VelaReference;
-import org.npusim.tflite.TfliteReader;
 
 /**
  * The default, event-driven simulation against Vela 3.10's totals on every reference configuration: the time of
@@ -26,44 +19,27 @@ import org.npusim.tflite.TfliteReader;
  */
 final class DefaultModeVsVelaTest {
 
-    static final Map<String, String> FILES = Map.of(
-            "Ethos_U55_High_End_Embedded", "hwconfigs/vela/ethos-u55-high-end-embedded.yaml",
-            "Ethos_U55_Deep_Embedded", "hwconfigs/vela/ethos-u55-deep-embedded.yaml",
-            "Ethos_U65_High_End", "hwconfigs/vela/ethos-u65-high-end.yaml",
-            "Ethos_U65_Mid_End", "hwconfigs/vela/ethos-u65-mid-end.yaml");
-    static final Map<String, String> MODES = Map.of("Sram_Only", "sram-only", "Shared_Sram", "shared-sram",
-            "Dedicated_Sram", "dedicated-sram");
-
     @Test
     void simulate_everyReferenceConfiguration_totalsNearVela() {
-        Path root = SharedData.repositoryRoot();
         List<Double> npuOnly = new ArrayList<>();
         List<String> over = new ArrayList<>();
-        for (Path p : SharedData.models()) {
-            String name = p.getFileName().toString().replace(".tflite", "");
-            List<VelaReference.Config> configs = VelaReference.configs(name);
-            if (configs.isEmpty()) {
-                continue;
-            }
-            Model m = TfliteReader.read(p);
-            for (VelaReference.Config c : configs) {
-                HardwareConfig hw = HardwareLoader.load(root.resolve(FILES.get(c.systemConfig())), List.of(),
-                        Optional.of(c.accelerator()), Optional.of(MODES.get(c.memoryMode())));
-                SimulationResult r = Simulator.standard().simulate(m, name, hw);
-                boolean cpuLayers = r.layers().stream().anyMatch(l -> l.unit() == Unit.CPU);
-                double seconds = cpuLayers
-                        ? r.layers().stream().filter(l -> l.unit() == Unit.NPU).mapToLong(l -> l.cycles()).sum()
-                                / (double) hw.referenceClockHz()
-                        : r.total().seconds();
-                double vela = c.summary().get("inference_time").asDouble();
-                double err = 100 * (seconds - vela) / vela;
-                System.out.printf("%-85s npusim %9.3f ms  vela %9.3f ms  %+7.1f%%%s%n", c.tag(), seconds * 1e3, vela * 1e3, err,
-                        cpuLayers ? "  (CPU layers: NPU layers compared)" : "");
-                if (!cpuLayers) {
-                    npuOnly.add(Math.abs(err));
-                    if (Math.abs(err) > 15) {
-                        over.add(c.tag() + String.format(" %+.1f%%", err));
-                    }
+        for (VelaConfigs.Case k : VelaConfigs.all()) {
+            VelaReference.Config c = k.config();
+            HardwareConfig hw = VelaConfigs.hardware(c, List.of());
+            SimulationResult r = Simulator.standard().simulate(k.model(), k.name(), hw);
+            boolean cpuLayers = r.layers().stream().anyMatch(l -> l.unit() == Unit.CPU);
+            double seconds = cpuLayers
+                    ? r.layers().stream().filter(l -> l.unit() == Unit.NPU).mapToLong(l -> l.cycles()).sum()
+                            / (double) hw.referenceClockHz()
+                    : r.total().seconds();
+            double vela = c.summary().get("inference_time").asDouble();
+            double err = 100 * (seconds - vela) / vela;
+            System.out.printf("%-85s npusim %9.3f ms  vela %9.3f ms  %+7.1f%%%s%n", c.tag(), seconds * 1e3, vela * 1e3, err,
+                    cpuLayers ? "  (CPU layers: NPU layers compared)" : "");
+            if (!cpuLayers) {
+                npuOnly.add(Math.abs(err));
+                if (Math.abs(err) > 15) {
+                    over.add(c.tag() + String.format(" %+.1f%%", err));
                 }
             }
         }

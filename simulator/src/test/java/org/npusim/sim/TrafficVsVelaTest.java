@@ -3,19 +3,15 @@ package org.npusim.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.npusim.graph.Model;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
-import org.npusim.testsupport.SharedData;
 import org.npusim.testsupport.VelaReference;
-import org.npusim.tflite.TfliteReader;
 
 /**
  * Conservation of bytes against an outside count: the bytes the NPU layers read and wrote in each memory match
@@ -35,18 +31,10 @@ final class TrafficVsVelaTest {
         double worst = 0;
         int compared = 0;
         int bothZero = 0;
-        for (Path p : SharedData.models()) {
-            String name = p.getFileName().toString().replace(".tflite", "");
-            List<VelaReference.Config> configs = VelaReference.configs(name);
-            if (configs.isEmpty()) {
-                continue;
-            }
-            Model m = TfliteReader.read(p);
-            for (VelaReference.Config c : configs) {
-                if (c.memoryMode().equals("Sram_Only")) {
-                    continue;
-                }
-                SimulationResult r = Simulator.standard().simulate(m, name, VelaConfigs.hardware(c, List.of()));
+        for (VelaConfigs.Case k : VelaConfigs.all()) {
+            VelaReference.Config c = k.config();
+            if (!c.memoryMode().equals("Sram_Only")) {
+                SimulationResult r = Simulator.standard().simulate(k.model(), k.name(), VelaConfigs.hardware(c, List.of()));
                 for (Map.Entry<String, String> area : AREAS.entrySet()) {
                     long vela = c.summary().get(area.getKey() + "_total_bytes").asLong();
                     long npusim = 0;

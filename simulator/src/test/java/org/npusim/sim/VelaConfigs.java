@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.npusim.graph.Model;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.testsupport.SharedData;
 import org.npusim.testsupport.VelaReference;
+import org.npusim.tflite.TfliteReader;
 
 /**
  * The shipped hardware descriptions of Vela's system configurations ({@code hwconfigs/vela}), loaded for a
@@ -32,6 +34,23 @@ final class VelaConfigs {
             "Dedicated_Sram", "dedicated-sram");
 
     private VelaConfigs() {}
+
+    /** A shared model (its file name without {@code .tflite}, read) with one configuration Vela compiled it for. */
+    record Case(String name, Model model, VelaReference.Config config) {}
+
+    /** Returns every shared model with a Vela reference, once per configuration Vela compiled, in file order. */
+    static List<Case> all() {
+        List<Case> out = new ArrayList<>();
+        for (Path p : SharedData.models()) {
+            String name = p.getFileName().toString().replace(".tflite", "");
+            List<VelaReference.Config> configs = VelaReference.configs(name);
+            if (!configs.isEmpty()) {
+                Model m = TfliteReader.read(p);
+                configs.forEach(c -> out.add(new Case(name, m, c)));
+            }
+        }
+        return out;
+    }
 
     /** Returns the hardware of reference configuration {@code c} with the extra {@code settings}. */
     static HardwareConfig hardware(VelaReference.Config c, List<String> settings) {
