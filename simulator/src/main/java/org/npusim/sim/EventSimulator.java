@@ -119,7 +119,7 @@ final class EventSimulator {
     private final boolean layerDetail;
     /**
      * Per resource, the reservations not yet over when last pruned, oldest first, as a circular queue that grows when
-     * full: start, end and the layer each was made for ({@link #layerKey}). A FIFO resource serves reservations in
+     * full: start, end and the layer each was made for ({@link #layerIndex}). A FIFO resource serves reservations in
      * arrival order, so a new reservation that waits, waits exactly for the queued ones that end after it was ready;
      * these say whose they were. Those that ended by the current time, or by the new reservation's ready if that is
      * earlier, are dropped first: no later wait reaches back before either (reservations are made from event
@@ -440,8 +440,13 @@ final class EventSimulator {
 
     /** Whether the layer of step {@code i} has started (a step without an operator is its own layer). */
     private boolean layerStarted(int i) {
+        return layerStartOf(i) != Long.MAX_VALUE;
+    }
+
+    /** Returns when the layer of step {@code i} started ({@code Long.MAX_VALUE} until it has). */
+    private long layerStartOf(int i) {
         int op = operatorOf[i];
-        return op >= 0 ? layerStartPs[op] != Long.MAX_VALUE : stepStart[i] >= 0;
+        return op >= 0 ? layerStartPs[op] : (stepStart[i] >= 0 ? stepStart[i] : Long.MAX_VALUE);
     }
 
     private void onResume(Simulation s, int i) {
@@ -991,7 +996,7 @@ final class EventSimulator {
         long end = r.reserve(ready, durationPs);
         long start = end - durationPs;
         if (layerDetail) {
-            int layer = layerKey(step);
+            int layer = layerIndex(step);
             prunePending(resource, Math.min(ready, sim.now()));
             if (start > ready) {
                 countWait(step, resource, layer, ready, start);
@@ -1024,12 +1029,6 @@ final class EventSimulator {
         return end;
     }
 
-    /** Returns the layer a step belongs to: its operator, or for a step without one a key of its own (negative). */
-    private int layerKey(int step) {
-        int op = operatorOf[step];
-        return op >= 0 ? op : -1 - step;
-    }
-
     /**
      * Counts the part of a wait of step {@code step} for {@code resource}, from {@code readyPs} to {@code startPs},
      * that the resource spent on other layers' reservations: the pending ones that end after the wait began.
@@ -1040,9 +1039,7 @@ final class EventSimulator {
             return;
         }
         queueCountedUntil[step][resource] = startPs;
-        int op = operatorOf[step];
-        long layerStart = op >= 0 ? layerStartPs[op] : (stepStart[step] >= 0 ? stepStart[step] : Long.MAX_VALUE);
-        boolean withinLayer = layerStart <= from;
+        boolean withinLayer = layerStartOf(step) <= from;
         long[] starts = pendingStart[resource];
         long[] ends = pendingEnd[resource];
         int[] layers = pendingLayer[resource];
@@ -1111,7 +1108,10 @@ final class EventSimulator {
         return ((long) step << 20) | resource;
     }
 
-    /** Returns the index of the layer of a step among operators then steps without one (for per-layer arrays). */
+    /**
+     * Returns the index of the layer of a step among operators then steps without one: for per-layer arrays, and the
+     * layer a pending reservation was made for.
+     */
     private int layerIndex(int step) {
         int op = operatorOf[step];
         return op >= 0 ? op : layerStartPs.length + step;
@@ -1231,9 +1231,7 @@ final class EventSimulator {
     private void addEarlyWaits() {
         for (int k = 0; k < earlyWaits.size(); k += 4) {
             int step = (int) earlyWaits.getLong(k);
-            int op = operatorOf[step];
-            long layerStart = op >= 0 ? layerStartPs[op] : stepStart[step];
-            long lo = Math.max(earlyWaits.getLong(k + 2), layerStart);
+            long lo = Math.max(earlyWaits.getLong(k + 2), layerStartOf(step));
             queued[step][(int) earlyWaits.getLong(k + 1)] += Math.max(0, earlyWaits.getLong(k + 3) - lo);
         }
     }
@@ -1247,8 +1245,7 @@ final class EventSimulator {
         long[][] hidden = new long[stepCount][resources.size()];
         for (int k = 0; k < aheadSlots.size(); k += 4) {
             int step = (int) aheadSlots.getLong(k);
-            int op = operatorOf[step];
-            long layerStart = op >= 0 ? layerStartPs[op] : stepStart[step];
+            long layerStart = layerStartOf(step);
             long slotStart = aheadSlots.getLong(k + 2);
             long slotEnd = aheadSlots.getLong(k + 3);
             hidden[step][(int) aheadSlots.getLong(k + 1)] += Math.max(0, Math.min(slotEnd, layerStart) - slotStart);
@@ -1283,9 +1280,9 @@ final class EventSimulator {
                 }
             }
         }
-        // The bottleneck is what the step waited on: busy time within its layer, not work hidden under earlier ones,
-        // and the time it queued behind other layers' work there.
-        Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap, queuedMap);
+        // Without a critical path (a run for totals only), the step is bound by its busy time within its layer, not
+        // work hidden under earlier ones; the layer's critical path, where there is one, decides instead.
+        Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap);
         String bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
         long best = busiest == null ? -1 : busiest.getValue();
         if (cpuBottleneck[i] != null) {

@@ -576,7 +576,7 @@ public final class Simulator {
                     // passes) is bound by what is busiest over all of them within the layer, not by the busiest
                     // resource of its busiest step: that one step is a small part of the layer, so its share said
                     // nothing. With one step this is the step's own choice (same maps, same first-largest rule).
-                    Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyPs, hiddenPs, queuedPs);
+                    Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyPs, hiddenPs);
                     bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
                     bottleneckPs = busiest == null ? -1 : busiest.getValue();
                 }

@@ -57,17 +57,14 @@ public record StepOutcome(
     }
 
     /**
-     * Returns the resource the step or layer spent most time on, with that time: the first (in name order) with the
-     * most busy time less its time hidden under earlier layers, plus the time it queued there behind other layers;
-     * null when nothing was busy. Busy and queued time of one resource never overlap with contention on (the
-     * resource serves one reservation at a time), so their sum is at most the time it spans; without contention a
-     * channel's track merges one resource per stream, and it may exceed it.
+     * Returns the resource busiest within its step or layer, with that time: the first (in name order) with the most
+     * busy time less its time hidden under earlier layers; null when nothing was busy. It binds a layer that has no
+     * critical path ({@link #mostOnPath}): a CPU step's outcome, or a run for totals only.
      */
-    static Map.Entry<String, Long> busiestWithin(java.util.SortedMap<String, Long> busyPs, Map<String, Long> hiddenPs,
-            Map<String, Long> queuedPs) {
+    static Map.Entry<String, Long> busiestWithin(java.util.SortedMap<String, Long> busyPs, Map<String, Long> hiddenPs) {
         Map.Entry<String, Long> best = null;
         for (Map.Entry<String, Long> e : busyPs.entrySet()) {
-            long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L) + queuedPs.getOrDefault(e.getKey(), 0L);
+            long exposed = e.getValue() - hiddenPs.getOrDefault(e.getKey(), 0L);
             if (best == null || exposed > best.getValue()) {
                 best = Map.entry(e.getKey(), exposed);
             }
