@@ -205,7 +205,9 @@ public final class VelaEstimator {
             long hiddenPs = Math.min(transferPs, npu.toPs(e.hiddenDmaCycles()));
             busy.merge(d.getKey(), Math.min(duration + hiddenPs, transferPs), (x, y) -> Math.min(duration + hiddenPs, x + y));
             if (hiddenPs > 0) {
-                hidden.merge(d.getKey(), hiddenPs, (x, y) -> Math.min(busy.get(d.getKey()), x + y));
+                // Each resource appears once among the transfers' (the DMA, the port they read through), and its
+                // busy time holds at least the hidden part (hiddenPs <= transferPs, and duration >= 0).
+                hidden.put(d.getKey(), hiddenPs);
             }
         }
         long bottleneckPs = busy.getOrDefault(e.bottleneck(), duration) - hidden.getOrDefault(e.bottleneck(), 0L);

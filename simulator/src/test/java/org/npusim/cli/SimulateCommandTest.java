@@ -68,14 +68,18 @@ final class SimulateCommandTest {
     /**
      * Weights that do not fit name the memory and the layer with most constants there (resnet8's stack3_conv_b: 3x3,
      * 64 -> 64 int8 weights and 64 int32 biases, 36,864 + 256 = 37,120 bytes), so the user knows what to move or prune.
+     * The memory needs the model's parameter bytes, all of them in DDR on Corstone-300.
      */
     @Test
     void simulate_weightsTooBig_errorNamesTheMemoryAndTheLargestLayer() {
-        Run r = run("simulate", SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString(), "--hw", hw(), "--set", "memories.ddr.size=50 KiB");
+        Path resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml");
+        long parameterBytes = org.npusim.modeldesc.ModelDescriptions.load(resnet8).main().facts().parameterBytes();
+        long stack3ConvB = 3 * 3 * 64 * 64 + 64 * 4;
+        Run r = run("simulate", resnet8.toString(), "--hw", hw(), "--set", "memories.ddr.size=50 KiB");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo(hw() + ": memory ddr: holds 51200 bytes but the model's weights and constants need"
-                + " 78752 (placement.weights); the largest is layer 9 (stack3_conv_b), 37120 bytes; with the --set, --npu or"
-                + " --memory-mode given");
+        assertThat(r.err().strip()).isEqualTo(hw() + ": memory ddr: holds " + 50 * 1024 + " bytes but the model's weights and"
+                + " constants need " + parameterBytes + " (placement.weights); the largest is layer 9 (stack3_conv_b), "
+                + stack3ConvB + " bytes; with the --set, --npu or --memory-mode given");
     }
 
     @Test
