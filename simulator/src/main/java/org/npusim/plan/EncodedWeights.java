@@ -36,13 +36,15 @@ public record EncodedWeights(long originalElements, long weightBytes, long scale
         return sliceBytes[i];
     }
 
-    /** Returns the bytes of the largest slice: what one buffer that holds a slice at a time needs. */
-    public long largestSliceBytes() {
+    /**
+     * Returns the size one buffer needs, holding a slice at a time: the largest slice, and no more than the stream.
+     */
+    public long singleBufferBytes() {
         long max = 0;
         for (long b : sliceBytes) {
             max = Math.max(max, b);
         }
-        return max;
+        return Math.min(totalBytes(), max);
     }
 
     /**

@@ -112,7 +112,7 @@ final class WeightBuffering {
             int[] last = slices.get(slices.size() - 1);
             slack = estimateAtDepth.applyAsDouble(last[1] - last[0]);
         }
-        long bufferBytes = Math.min(encoded.totalBytes(), encoded.largestSliceBytes());
+        long bufferBytes = encoded.singleBufferBytes();
         if (bufferBytes > limitBytes) {
             // No room for a buffer: the whole stream is read from where it is stored.
             return new Decision(direct(tensor, source, full, whole), slack);

@@ -50,7 +50,7 @@ public record WeightPlan(int tensor, Channel source, EncodedWeights encoded, Buf
     public long bufferBytes() {
         return switch (buffering) {
             case DIRECT -> 0;
-            case SINGLE -> Math.min(encoded.totalBytes(), encoded.largestSliceBytes());
+            case SINGLE -> encoded.singleBufferBytes();
             case DOUBLE -> encoded.doubleBufferBytes();
         };
     }
