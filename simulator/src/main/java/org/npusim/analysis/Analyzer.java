@@ -119,20 +119,49 @@ public final class Analyzer {
             if (!c.detail().isEmpty() && (!placementKind || weightsMoved || layersMoved)) {
                 detail.add(c.detail());
             }
-            whatIfs.add(new WhatIf(c.kind(), c.label(), String.join("; ", detail), c.arguments(), measure(base, changed)));
+            SimulationResult r;
+            try {
+                r = simulation.apply(changed);
+            } catch (InputException e) {
+                whatIfs.add(new WhatIf(c.kind(), c.label(), String.join("; ", detail), c.arguments(),
+                        new WhatIf.Infeasible(e.getMessage())));
+                continue;
+            }
+            if (c.kind() == WhatIf.Kind.FASTER_NPU_CLOCK || c.kind() == WhatIf.Kind.FASTER_CPU_CLOCK) {
+                String replanned = replanned(base, r);
+                if (!replanned.isEmpty()) {
+                    detail.add(replanned);
+                }
+            }
+            whatIfs.add(new WhatIf(c.kind(), c.label(), String.join("; ", detail), c.arguments(),
+                    new WhatIf.Measured(r.total().seconds(), r.total().energyJoules(), change(base.total().seconds(),
+                            r.total().seconds()), change(base.total().energyJoules(), r.total().energyJoules()))));
         }
         return new Analysis(topLayers(base, hw), utilization(base), EnergySplit.of(base, hw), whatIfs, true);
     }
 
-    private WhatIf.Outcome measure(SimulationResult base, HardwareConfig changed) {
-        SimulationResult r;
-        try {
-            r = simulation.apply(changed);
-        } catch (InputException e) {
-            return new WhatIf.Infeasible(e.getMessage());
+    /**
+     * Names the layers that a clock change planned differently: those whose bytes per memory or encoded weights
+     * differ from the base run's. A clock moves no bytes by itself, but the planner's choices follow Vela's scheduler,
+     * whose cycle estimates (a memory's bytes per NPU cycle fall as the NPU clock rises) decide how weights are sliced
+     * and buffered; a run can then be slower at a faster clock, and the what-if says why instead of leaving a bare
+     * slowdown. Empty when no layer changed.
+     */
+    static String replanned(SimulationResult base, SimulationResult changed) {
+        List<Integer> layers = new ArrayList<>();
+        int n = Math.min(base.layers().size(), changed.layers().size());
+        for (int i = 0; i < n; i++) {
+            LayerResult a = base.layers().get(i);
+            LayerResult b = changed.layers().get(i);
+            if (!a.traffic().equals(b.traffic()) || !a.weights().equals(b.weights())) {
+                layers.add(a.index());
+            }
         }
-        return new WhatIf.Measured(r.total().seconds(), r.total().energyJoules(),
-                change(base.total().seconds(), r.total().seconds()), change(base.total().energyJoules(), r.total().energyJoules()));
+        if (layers.isEmpty()) {
+            return "";
+        }
+        return "planned differently at this clock (other bytes moved, as Vela's scheduler weighs transfers against"
+                + " its cycle estimates): layer" + (layers.size() > 1 ? "s " : " ") + ranges(layers);
     }
 
     private static double change(double base, double changed) {

@@ -71,7 +71,12 @@ public final class Main {
             }
             code = INTERNAL_ERROR;
         }
-        out.flush();
+        // A PrintWriter swallows write errors: without this check, output lost to a full disk or a closed pipe would
+        // end in exit 0 with nothing said.
+        if (out.checkError() && code == OK) {
+            err.println("npusim: standard output: cannot write (a full disk or a closed pipe): the output is incomplete");
+            code = BAD_INPUT;
+        }
         err.flush();
         return code;
     }

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.npusim.cpu.CoreTiming.Isa;
 import org.npusim.graph.BuiltinOperator;
 import org.npusim.graph.ElementType;
@@ -137,7 +139,32 @@ public final class CortexMCostModel implements CpuCostModel {
                 bottleneck = e.getKey();
             }
         }
-        return new CpuOpCost((long) Math.ceil(total), bottleneck, kernel, mem.readBytes(), mem.writeBytes());
+        long cycles = (long) Math.ceil(total);
+        return new CpuOpCost(cycles, bottleneck, kernel, mem.readBytes(), mem.writeBytes(),
+                parts(compute, mem.stallCycles(), cycles));
+    }
+
+    /**
+     * Returns the whole cycles of the instructions ({@code cpu}) and of each memory's stalls, adding up to
+     * {@code cycles} (the ceiling of their sum): each part is the difference of the rounded running sums, so the
+     * rounding never adds up, and every part is at least 0 (the last boundary, the ceiling, is at least the rounded
+     * sum before it).
+     */
+    private static SortedMap<String, Long> parts(double compute, SortedMap<String, Double> stalls, long cycles) {
+        SortedMap<String, Long> out = new TreeMap<>();
+        double sum = compute;
+        long before = Math.round(sum);
+        out.put(FixedResource.CPU.label(), before);
+        for (Map.Entry<String, Double> e : stalls.entrySet()) {
+            sum += e.getValue();
+            long upTo = Math.round(sum);
+            out.merge(e.getKey(), upTo - before, Long::sum);
+            before = upTo;
+        }
+        // The last part ends at the ceiling instead of the rounded sum.
+        String last = stalls.isEmpty() ? FixedResource.CPU.label() : stalls.lastKey();
+        out.merge(last, cycles - before, Long::sum);
+        return out;
     }
 
     /** Returns the kernel that runs {@code op} and its work, without the per-call overhead. */

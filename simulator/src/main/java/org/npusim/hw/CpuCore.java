@@ -50,6 +50,17 @@ public enum CpuCore {
         return helium;
     }
 
+    /**
+     * Returns the int8 MACs per cycle of the core's multiply-accumulate primitive at its peak issue rate, the
+     * denominator of a CPU layer's utilization (cortex-m-kernel-facts.md §1): on the M0+ a MULS and an ADDS per MAC, one
+     * cycle each (0.5); with the DSP extension an SMLAD, two 16×16 MACs, issued once per cycle (2; the M7 issues two
+     * instructions per cycle but has one MAC pipe); with Helium a VMLADAV of 16 int8 products every 2 cycles on a
+     * dual-beat core (8; the M85 too, whose vector instructions still take 2 cycles).
+     */
+    public double peakMacsPerCycle() {
+        return helium ? 8 : dsp ? 2 : 0.5;
+    }
+
     /** Returns the core named {@code label}. */
     public static Optional<CpuCore> fromLabel(String label) {
         return Arrays.stream(values()).filter(c -> c.label.equals(label)).findFirst();

@@ -25,9 +25,10 @@ import java.util.TreeMap;
  *     estimate such as Vela's adds the steps up one after the other
  * @param bottleneck the resource that bound the layer: a {@link FixedResource} label ({@code mac}, {@code dma}, …), or a
  *     channel ({@code axi1:flash})
- * @param bottleneckShare that resource's time on the layer's critical path as a share of the layer's time (for a CPU
- *     layer, of the CPU model's bottleneck; in the Vela-compatible mode, its time in Vela's estimate)
- * @param utilization MACs / (cycles × MACs per cycle of the unit)
+ * @param bottleneckShare that resource's cycles on the layer's critical path over the layer's cycles (in the
+ *     Vela-compatible mode, its time in Vela's estimate over the layer's)
+ * @param utilization MACs / (cycles × MACs per cycle of the unit): for an NPU layer the array's MACs per cycle, for a
+ *     CPU layer the core's peak ({@link org.npusim.hw.CpuCore#peakMacsPerCycle}) over the CPU's own cycles
  * @param traffic bytes per memory
  * @param energyJoules dynamic and static energy attributed to the layer
  * @param weights weight sizes of the layer
@@ -40,8 +41,8 @@ import java.util.TreeMap;
  *     spent on that resource beyond its own busy time, and why it can be slower than its own work explains
  * @param criticalCycles the layer's critical path: its cycles from start to end by the resource it waited on there,
  *     walking back from its end through the work that ended last ({@code idle} where none of its work ended: a
- *     dependency or a latency); it adds up to {@code cycles}. Empty for CPU layers (one kernel call) and in the
- *     Vela-compatible mode
+ *     dependency or a latency); it adds up to {@code cycles}. For a CPU layer its instructions ({@code cpu}) and each
+ *     memory's stalls, one after the other on an in-order core. Empty for NPU layers in the Vela-compatible mode
  * @param streamCycles per channel (AXI port and memory), its busy cycles per stream ({@code ifm}, {@code ifm2},
  *     {@code ofm}, {@code weights}, {@code dma-read}, {@code dma-write}): which streams shared the port
  * @param kernel the CPU kernel that runs a CPU layer ({@code arm_convolve_s8 [zero-skip]}); empty for NPU layers

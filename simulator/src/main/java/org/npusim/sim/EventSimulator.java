@@ -142,7 +142,8 @@ final class EventSimulator {
     /** Per NPU step, the first step of its NPU subgraph (the run of non-CPU steps it is in). */
     private final int[] subgraphFirst;
     private final ByteCounter[] bytes;
-    private final String[] cpuBottleneck;
+    /** Per CPU step, what the CPU model said it costs (null for other steps): its bottleneck and where its time went. */
+    private final CpuCost.Cost[] cpuCosts;
     /** Per step, whether it is a CPU layer's kernel call. */
     private final boolean[] cpuStep;
 
@@ -269,7 +270,7 @@ final class EventSimulator {
             subgraphFirst[i] = first ? i : subgraphFirst[i - 1];
         }
         this.bytes = new ByteCounter[stepCount];
-        this.cpuBottleneck = new String[stepCount];
+        this.cpuCosts = new CpuCost.Cost[stepCount];
         this.cpuStep = new boolean[stepCount];
         for (int i = 0; i < stepCount; i++) {
             bytes[i] = new ByteCounter();
@@ -460,7 +461,7 @@ final class EventSimulator {
         if (step instanceof Step.Cpu c) {
             CpuCost.Cost cost = cpuCost.of(c);
             long end = reserve(i, CPU, s.now(), cost.durationPs(), FixedResource.CPU.label(), -1, 0);
-            cpuBottleneck[i] = cost.bottleneck();
+            cpuCosts[i] = cost;
             cost.readBytes().forEach(bytes[i]::read);
             cost.writeBytes().forEach(bytes[i]::write);
             s.at(end, finishStep, i);
@@ -1285,11 +1286,24 @@ final class EventSimulator {
         Map.Entry<String, Long> busiest = StepOutcome.busiestWithin(busyMap, hiddenMap);
         String bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
         long best = busiest == null ? -1 : busiest.getValue();
-        if (cpuBottleneck[i] != null) {
-            bottleneck = cpuBottleneck[i];
-        }
         long start = Math.max(0, stepStart[i]);
         long end = Math.max(start, stepEnd[i]);
+        if (cpuCosts[i] != null) {
+            // An in-order core's time is its instructions then its stalls, one after the other: that is its critical
+            // path (kept with the other layers' paths), and the CPU model's bottleneck is the largest part. Time the
+            // step waited for the CPU before its kernel ran (the driver's work) is idle.
+            CpuCost.Cost cost = cpuCosts[i];
+            bottleneck = cost.bottleneck();
+            best = cost.partsPs().getOrDefault(bottleneck, 0L);
+            if (layerDetail) {
+                TreeMap<String, Long> path = new TreeMap<>(cost.partsPs());
+                long waited = end - start - cost.durationPs();
+                if (waited > 0) {
+                    path.merge(IDLE, waited, Long::sum);
+                }
+                critical = path;
+            }
+        }
         long macs = work[i] == null ? 0 : work[i].step().op().macs();
         return new StepOutcome(i, start, end, bottleneck, Math.min(end - start, Math.max(0, best)), busyMap, hiddenMap, queuedMap,
                 critical, streamMap,

@@ -184,7 +184,14 @@ public final class Simulator {
         CpuCost cpuCost = step -> {
             CpuOpCost c = cpu.cost(g, step.graphOperator());
             cpuKernels.put(step.graphOperator().index(), c.kernel());
-            return new CpuCost.Cost(cpuClock.toPs(c.cycles()), c.bottleneck(), c.readBytes(), c.writeBytes());
+            // Each part is the difference of its running sum's picoseconds, so that they add up to the duration.
+            TreeMap<String, Long> partsPs = new TreeMap<>();
+            long cyclesBefore = 0;
+            for (Map.Entry<String, Long> e : c.partCycles().entrySet()) {
+                partsPs.put(e.getKey(), cpuClock.toPs(cyclesBefore + e.getValue()) - cpuClock.toPs(cyclesBefore));
+                cyclesBefore += e.getValue();
+            }
+            return new CpuCost.Cost(cpuClock.toPs(c.cycles()), c.bottleneck(), c.readBytes(), c.writeBytes(), partsPs);
         };
         List<StepOutcome> outcomes;
         Timeline timeline = withTimeline ? new Timeline() : null;
@@ -375,8 +382,9 @@ public final class Simulator {
             Step s = plan.steps().get(i);
             if (s instanceof Step.Cpu c) {
                 CpuCost.Cost cost = cpuCost.of(c);
-                out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(), cost.durationPs(),
-                        Map.of(FixedResource.CPU.label(), cost.durationPs()), Map.of(), Map.of(), Map.of(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
+                out.add(new StepOutcome(i, t, t + cost.durationPs(), cost.bottleneck(),
+                        cost.partsPs().getOrDefault(cost.bottleneck(), 0L), Map.of(FixedResource.CPU.label(), cost.durationPs()),
+                        Map.of(), Map.of(), cost.partsPs(), Map.of(), cost.readBytes(), cost.writeBytes(), 0));
                 t += cost.durationPs();
             } else {
                 long macs = s instanceof Step.Npu n ? n.op().macs() : 0;
@@ -523,6 +531,7 @@ public final class Simulator {
             long cpuCycles = 0;
             long previousEnd = 0;
             long macsPerCycle = plan.target().map(t -> (long) t.variant().macsPerCycle()).orElse(1L);
+            double cpuPeakMacsPerCycle = hw.cpu().core().peakMacsPerCycle();
             List<List<Step>> stepsOf = new ArrayList<>(ops);
             for (int i = 0; i < ops; i++) {
                 stepsOf.add(new ArrayList<>());
@@ -580,13 +589,6 @@ public final class Simulator {
                     bottleneck = busiest == null ? FixedResource.NONE.label() : busiest.getKey();
                     bottleneckPs = busiest == null ? -1 : busiest.getValue();
                 }
-                Map.Entry<String, Long> onPath = StepOutcome.mostOnPath(criticalPs);
-                if (!cpu && onPath != null) {
-                    // What the layer waited on most is the resource with most time on its critical path: a port that
-                    // was busy beneath the MAC array's compute is not, a port whose late write held up the end is.
-                    bottleneck = onPath.getKey();
-                    bottleneckPs = onPath.getValue();
-                }
                 if (cpu) {
                     macs = g.operatorFacts(op.index()).macs();
                 }
@@ -609,7 +611,10 @@ public final class Simulator {
                 long startCycle = Math.round(reference.toCycles(start));
                 long endCycle = Math.round(reference.toCycles(end));
                 long cycles = Math.max(0, endCycle - startCycle);
-                double utilization = cpu || cycles == 0 ? 0 : (double) macs / ((double) cycles * macsPerCycle);
+                // A CPU layer's utilization counts its own clock's cycles against the core's peak MAC rate.
+                double utilization = cycles == 0 || durationPs == 0 ? 0
+                        : cpu ? macs / (cpuClock.toCycles(durationPs) * cpuPeakMacsPerCycle)
+                        : (double) macs / ((double) cycles * macsPerCycle);
                 double share = durationPs == 0 ? 0 : Math.min(1.0, (double) Math.max(0, bottleneckPs) / durationPs);
                 // The CPU's energy is its busy time: a CPU layer's kernel, and for an NPU layer the driver's work that
                 // invokes the NPU (charged to the layer it starts).
@@ -638,8 +643,27 @@ public final class Simulator {
                 hiddenPs.forEach((r, b) -> hiddenCycles.put(r, Math.round(reference.toCycles(b))));
                 TreeMap<String, Long> queuedCycles = new TreeMap<>();
                 queuedPs.forEach((r, b) -> queuedCycles.put(r, Math.round(reference.toCycles(b))));
+                // Each part of the path is the difference of the rounded cycles of its running sum from the layer's
+                // start, so that the parts add up to the layer's cycles (its rounded end less its rounded start),
+                // which rounding each part on its own misses by a cycle or two on about a fifth of the layers.
                 TreeMap<String, Long> criticalCycles = new TreeMap<>();
-                criticalPs.forEach((r, b) -> criticalCycles.put(r, Math.round(reference.toCycles(b))));
+                long pathPs = start;
+                long pathCycles = startCycle;
+                for (Map.Entry<String, Long> e : criticalPs.entrySet()) {
+                    pathPs += e.getValue();
+                    long upTo = Math.round(reference.toCycles(pathPs));
+                    criticalCycles.put(e.getKey(), upTo - pathCycles);
+                    pathCycles = upTo;
+                }
+                Map.Entry<String, Long> onPath = StepOutcome.mostOnPath(criticalCycles);
+                if (onPath != null && cycles > 0) {
+                    // What the layer waited on most is the resource with most time on its critical path: a port that
+                    // was busy beneath the MAC array's compute is not, a port whose late write held up the end is (a
+                    // CPU layer's path is the CPU model's parts, of which it chose the largest). Read off the path as
+                    // printed, so that the bottleneck is its largest entry and the share that entry over the cycles.
+                    bottleneck = onPath.getKey();
+                    share = Math.min(1.0, (double) onPath.getValue() / cycles);
+                }
                 TreeMap<String, java.util.SortedMap<String, Long>> streamCycles = new TreeMap<>();
                 streamPs.forEach((c, m) -> {
                     TreeMap<String, Long> perStream = new TreeMap<>();

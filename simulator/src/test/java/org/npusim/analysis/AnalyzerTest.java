@@ -72,6 +72,39 @@ final class AnalyzerTest {
         assertThat(find(a, WhatIf.Kind.LARGER_NPU).arguments()).containsExactly("--npu", "ethos-u55-256");
     }
 
+    /**
+     * A clock moves no bytes by itself; where a faster NPU clock makes the run slower, it is because the planner
+     * (Vela's scheduler, whose estimates count memory bytes per NPU cycle) chose other weight slices, and the what-if
+     * names the layers that moved other bytes. person_detect on the Alif E7 HP core at 800 MHz: 1 GHz is about 2%
+     * slower. A clock change that keeps the plan (the CPU clock, which no NPU layer's plan reads) says nothing.
+     */
+    @Test
+    void analyze_fasterClockReplans_whatIfNamesTheLayersPlannedDifferently() {
+        Model m = personDetect();
+        Overrides at800 = Overrides.of("npu.clock=800 MHz");
+        Analysis a = analyze(m, "alif-e7-hp.yaml", at800);
+        WhatIf faster = find(a, WhatIf.Kind.FASTER_NPU_CLOCK);
+        System.out.println("person_detect alif-e7-hp 800 MHz: " + faster);
+        assertThat(((WhatIf.Measured) faster.outcome()).timeChange()).isPositive();
+        HardwareDocument doc = HardwareLoader.parse(hw("alif-e7-hp.yaml"));
+        SimulationResult base = simulate(m, doc.resolve(at800));
+        SimulationResult changed = simulate(m, doc.resolve(Overrides.of("npu.clock=1 GHz")));
+        List<Integer> differ = new ArrayList<>();
+        for (int i = 0; i < base.layers().size(); i++) {
+            LayerResult x = base.layers().get(i);
+            LayerResult y = changed.layers().get(i);
+            if (!x.traffic().equals(y.traffic()) || !x.weights().equals(y.weights())) {
+                differ.add(i);
+            }
+        }
+        assertThat(differ).isNotEmpty();
+        assertThat(faster.detail()).startsWith("planned differently at this clock")
+                .endsWith(": layer" + (differ.size() > 1 ? "s " : " ") + Analyzer.ranges(differ));
+        assertThat(Analyzer.replanned(base, base)).isEmpty();
+        assertThat(Analyzer.replanned(base, simulate(m, doc.resolve(Overrides.of("npu.clock=800 MHz", "cpu.clock=500 MHz")))))
+                .isEmpty();
+    }
+
     @Test
     void analyze_sramTooSmallForAllWeights_layerWeightsWhatIfMovesTheSlowestThatFitAndIsMeasured() {
         // MobileNet v1 0.25 96: 218,928 bytes of constants, 55,296 of peak activations. With 160 KiB of SRAM only

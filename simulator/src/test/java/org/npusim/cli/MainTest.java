@@ -33,6 +33,23 @@ final class MainTest {
         assertThat(r.out()).contains("MACs             7,215,492").contains("CONV_2D");
     }
 
+    /** Standard output that cannot be written (a full disk, /dev/full) is an error, not a silent exit 0. */
+    @Test
+    void stdoutWriteFails_exitTwoWithOneLine() {
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"inspect", SharedData.model("hello_world_int8").toString()},
+                new PrintWriter(new java.io.PrintStream(full), true), new PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo(
+                "npusim: standard output: cannot write (a full disk or a closed pipe): the output is incomplete");
+    }
+
     @Test
     void inspect_badFiles_exitTwoWithOneLineAndNoStackTrace() throws IOException {
         Path empty = Files.createFile(tmp.resolve("empty.tflite"));
