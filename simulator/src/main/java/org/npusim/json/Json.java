@@ -54,6 +54,13 @@ public final class Json {
 
     /** Returns a double with 9 significant digits, trailing zeros stripped, never in exponent form. */
     public static String number(double v) {
-        return new BigDecimal(v).round(new MathContext(9)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v).round(SIGNIFICANT).stripTrailingZeros().toPlainString();
     }
+
+    /** Returns the finite double {@code v} as {@link #number} prints it: rounded to 9 significant digits. */
+    public static double printed(double v) {
+        return new BigDecimal(v).round(SIGNIFICANT).doubleValue();
+    }
+
+    private static final MathContext SIGNIFICANT = new MathContext(9);
 }

@@ -138,6 +138,21 @@ final class SweepTest {
         assertThat(front.stream().boxed().toList()).containsExactly(0, 2, 3, 4);
     }
 
+    /**
+     * Energies that print equal are equal: the same energy summed in another order (0.012224423988 against
+     * 0.012224423988887038 J, resnet8 on the M7 board at 100 and 280 MHz) must not keep the point 2.8 times slower on
+     * the front.
+     */
+    @Test
+    void paretoFront_energiesEqualAsPrinted_slowerPointDominated() {
+        List<PointResult> rows = List.of(
+                row(0, metrics(2.8e-3, 0.012224423988, 0, 100)),
+                row(1, metrics(1.0e-3, 0.012224423988887038, 0, 100)));
+        assertThat(ParetoFront.of(rows).stream().boxed().toList()).containsExactly(1);
+        assertThat(((PointResult.Metrics) rows.get(0).outcome()).energyJoules())
+                .isEqualTo(((PointResult.Metrics) rows.get(1).outcome()).energyJoules());
+    }
+
     @Test
     void paretoFront_sortedWalk_sameAsEveryPairCompared() {
         // Random points on small grids, so that ties (in some or all objectives) are common, and a pass of 90,000
