@@ -85,7 +85,8 @@ final class HwCommand {
         public Integer call() throws IOException {
             Path root = dir != null ? dir : library();
             if (!Files.isDirectory(root)) {
-                throw new InputException(root.toString(), "", "no such directory");
+                throw new InputException(root.toString(), "", Files.exists(root)
+                        ? "is a file; --dir takes a directory of hardware descriptions" : "no such directory");
             }
             List<Path> files;
             try (Stream<Path> s = Files.walk(root)) {

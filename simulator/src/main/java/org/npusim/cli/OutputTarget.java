@@ -74,7 +74,8 @@ final class OutputTarget {
             Path target = resolved(file);
             Path dir = target.getParent();
             if (dir == null || !Files.isDirectory(dir)) {
-                throw new InputException(file.toString(), "", "output directory " + dir + " does not exist");
+                throw new InputException(file.toString(), "", "output directory " + dir
+                        + (dir != null && Files.exists(dir) ? " is a file" : " does not exist"));
             }
             if (Files.isDirectory(target)) {
                 throw new InputException(file.toString(), "", "is a directory; give a file name to write to");

@@ -85,9 +85,14 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
             return secondsA == 0 ? 0 : (secondsB - secondsA) / secondsA;
         }
 
-        /** Returns whether what bound the layer, or where it ran, differs. */
+        /** Returns whether what bound the layer differs (its label; {@link #unitChanged} says where it ran). */
         public boolean bottleneckChanged() {
-            return !layerA.bottleneck().equals(layerB.bottleneck()) || layerA.unit() != layerB.unit();
+            return !layerA.bottleneck().equals(layerB.bottleneck());
+        }
+
+        /** Returns whether the layer ran on another unit (the NPU in A, the CPU in B, or the reverse). */
+        public boolean unitChanged() {
+            return layerA.unit() != layerB.unit();
         }
     }
 
@@ -151,7 +156,7 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
     public List<LayerChange> bottleneckChanges() {
         TreeMap<Integer, LayerChange> byIndex = new TreeMap<>();
         for (LayerChange c : layers) {
-            if (c.bottleneckChanged()) {
+            if (c.bottleneckChanged() || c.unitChanged()) {
                 byIndex.put(c.layerA().index(), c);
             }
         }

@@ -38,6 +38,14 @@ public final class ComparisonWriter {
         if (!c.a().model().name().equals(c.b().model().name())) {
             out.write("note: A and B simulate different models; their layers are matched by name\n");
         }
+        double hzA = cycleClockHz(c.a());
+        double hzB = cycleClockHz(c.b());
+        if (hzA > 0 && hzB > 0 && Math.abs(hzA - hzB) > 1e-6 * hzA) {
+            // Every cycle figure of a result counts its reference clock (the NPU's, or the CPU's without an NPU):
+            // cycles of two clocks do not subtract into time.
+            out.write(String.format(Locale.ROOT, "note: A counts cycles of a %s clock and B of a %s clock; compare their"
+                    + " times%n", megahertz(hzA), megahertz(hzB)));
+        }
         out.write("\n");
         Table t = new Table("total", "A", "B", "B - A", "change");
         t.alignRight(1, 2, 3, 4);
@@ -56,15 +64,17 @@ public final class ComparisonWriter {
         for (Comparison.LayerChange ch : layers.subList(0, shown)) {
             l.row(String.valueOf(ch.layerA().index()), String.valueOf(ch.layerB().index()), shorten(ch.layerA().name()),
                     ch.layerA().op(), us(ch.secondsA()), us(ch.secondsB()), signedUs(ch.deltaSeconds()),
-                    percent(ch.secondsA(), ch.relative()), where(ch.layerA()), where(ch.layerB()));
+                    percent(ch.secondsA(), ch.relative()), where(ch.layerA(), ch.layerB()), where(ch.layerB(), ch.layerA()));
         }
         l.writeTo(out);
 
         List<Comparison.LayerChange> moved = c.bottleneckChanges();
-        out.write("\nBottleneck changes: " + (moved.isEmpty() ? "none" : moved.size() + " layers") + "\n");
+        long units = moved.stream().filter(Comparison.LayerChange::unitChanged).count();
+        out.write("\nBottleneck changes: " + (moved.isEmpty() ? "none" : layers(moved.size())
+                + (units == 0 ? "" : ", " + units + " of them on another unit")) + "\n");
         for (Comparison.LayerChange ch : moved) {
             out.write(String.format(Locale.ROOT, "  %d %s: %s -> %s (%s)%n", ch.layerA().index(), ch.layerA().name(),
-                    where(ch.layerA()), where(ch.layerB()), signedUs(ch.deltaSeconds())));
+                    where(ch.layerA(), ch.layerB()), where(ch.layerB(), ch.layerA()), signedUs(ch.deltaSeconds())));
         }
         onlyIn(out, "A", c.onlyInA());
         onlyIn(out, "B", c.onlyInB());
@@ -74,7 +84,7 @@ public final class ComparisonWriter {
         if (layers.isEmpty()) {
             return;
         }
-        out.write("\nOnly in " + side + ": " + layers.size() + " layers\n");
+        out.write("\nOnly in " + side + ": " + layers(layers.size()) + "\n");
         for (LayerResult l : layers) {
             out.write("  " + l.index() + " " + l.name() + " (" + l.op() + ")\n");
         }
@@ -85,11 +95,30 @@ public final class ComparisonWriter {
         return r.model().name() + " on " + h.name() + " (" + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + h.npuClockHz() / 1_000_000 + " MHz")
                 + ", " + h.cpu() + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
                 + (h.simulationMode().isEmpty() ? "" : ", " + h.simulationMode()) + "): "
-                + String.format(Locale.ROOT, "%.3f ms, %.3f mJ", r.total().seconds() * 1e3, r.total().energyJoules() * 1e3);
+                + scaled(r.total().seconds(), "s") + ", " + scaled(r.total().energyJoules(), "J");
     }
 
-    private static String where(LayerResult l) {
-        return l.unit() == org.npusim.result.Unit.CPU ? "cpu: " + l.bottleneck() : l.bottleneck();
+    /**
+     * What bound {@code l}, with the unit it ran on where that is the CPU or differs from {@code other}'s: an NPU
+     * layer bound by the CPU (its driver) and a CPU layer read {@code cpu} and {@code cpu: cpu} apart, and a layer
+     * that moved between the units says so ({@code npu: cpu -> cpu: cpu}).
+     */
+    private static String where(LayerResult l, LayerResult other) {
+        return l.unit() == org.npusim.result.Unit.CPU || l.unit() != other.unit()
+                ? l.unit().label() + ": " + l.bottleneck() : l.bottleneck();
+    }
+
+    private static String layers(long n) {
+        return n + (n == 1 ? " layer" : " layers");
+    }
+
+    /** The clock a result's cycles count: its time over its cycles; 0 when it has none. */
+    private static double cycleClockHz(SimulationResult r) {
+        return r.total().seconds() == 0 ? 0 : r.total().cycles() / r.total().seconds();
+    }
+
+    private static String megahertz(double hz) {
+        return Json.number(hz / 1e6) + " MHz";
     }
 
     private static String shorten(String name) {
@@ -98,10 +127,33 @@ public final class ComparisonWriter {
 
     private static String format(Comparison.Quantity q, double v) {
         return switch (q) {
-            case SECONDS -> String.format(Locale.ROOT, "%.3f ms", v * 1e3);
+            case SECONDS -> scaled(v, "s");
             case CYCLES, BYTES -> Table.grouped(Math.round(v));
-            case JOULES -> String.format(Locale.ROOT, "%.3f mJ", v * 1e3);
+            case JOULES -> scaled(v, "J");
         };
+    }
+
+    /**
+     * Returns {@code v} with 4 significant digits in the milli, micro or nano form of {@code unit} that its size
+     * calls for: a tiny model's 0.044 mJ and a change of 0.26 uJ both keep their digits (a fixed "%.3f mJ" printed
+     * the change as -0.000 mJ).
+     */
+    static String scaled(double v, String unit) {
+        double magnitude = Math.abs(v);
+        String prefix;
+        double factor;
+        if (magnitude >= 1e-3 || v == 0) {
+            prefix = "m";
+            factor = 1e3;
+        } else if (magnitude >= 1e-6) {
+            prefix = "u";
+            factor = 1e6;
+        } else {
+            prefix = "n";
+            factor = 1e9;
+        }
+        String digits = new java.math.BigDecimal(v * factor).round(new java.math.MathContext(4)).toPlainString();
+        return digits + " " + prefix + unit;
     }
 
     private static String signed(Comparison.Quantity q, double v) {
@@ -159,6 +211,7 @@ public final class ComparisonWriter {
                 j.writeStringField("bottleneck_a", ch.layerA().bottleneck());
                 j.writeStringField("bottleneck_b", ch.layerB().bottleneck());
                 j.writeBooleanField("bottleneck_changed", ch.bottleneckChanged());
+                j.writeBooleanField("unit_changed", ch.unitChanged());
                 j.writeEndObject();
             }
             j.writeEndArray();

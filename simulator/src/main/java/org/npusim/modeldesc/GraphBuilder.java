@@ -167,41 +167,54 @@ final class GraphBuilder {
         TensorEstimate[] e = new TensorEstimate[layers.size() + 1];
         e[0] = RangeEstimator.input(description.input());
         for (LayerSpec layer : layers) {
-            int[] in = layerInputs.get(layer.index());
-            TensorEstimate x = e[in[0]];
-            e[layer.index() + 1] = switch (layer.op()) {
-                case CONV2D, FULLY_CONNECTED, DEPTHWISE_CONV2D ->
-                        RangeEstimator.activation(RangeEstimator.linear(weights.get(layer.index()), x, 1), activation(layer));
-                case TRANSPOSE_CONV -> {
-                    Window w = ((LayerParams.Conv) layer.params()).window();
-                    yield RangeEstimator.activation(RangeEstimator.linear(weights.get(layer.index()), x,
-                            1.0 / ((double) w.strideH() * w.strideW())), activation(layer));
-                }
-                case AVERAGE_POOL2D, MAX_POOL2D -> RangeEstimator.activation(x, activation(layer));
-                case ADD -> RangeEstimator.activation(RangeEstimator.add(x, e[in[1]]), activation(layer));
-                case MUL -> RangeEstimator.activation(RangeEstimator.mul(x, e[in[1]]), activation(layer));
-                case CONCATENATION -> {
-                    List<TensorEstimate> parts = new ArrayList<>();
-                    List<Long> counts = new ArrayList<>();
-                    for (int a : in) {
-                        parts.add(e[a]);
-                        counts.add(shapes.get(a).elementCount());
-                    }
-                    yield RangeEstimator.activation(RangeEstimator.concat(parts, counts), activation(layer));
-                }
-                case RESHAPE, PAD, MEAN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, TRANSPOSE, SLICE, STRIDED_SLICE -> x;
-                case MAXIMUM -> RangeEstimator.maximum(x, e[in[1]]);
-                case MINIMUM -> RangeEstimator.minimum(x, e[in[1]]);
-                case HARD_SWISH -> RangeEstimator.hardSwish(x);
-                case SOFTMAX -> RangeEstimator.softmax(shapes.get(in[0]).dim(-1));
-                case LOGISTIC -> RangeEstimator.logistic(x);
-                case TANH -> RangeEstimator.tanh(x);
-                case RELU -> RangeEstimator.rectify(x, Double.POSITIVE_INFINITY);
-                case RELU6 -> RangeEstimator.rectify(x, 6);
-                case LEAKY_RELU -> RangeEstimator.leaky(x, ((LayerParams.LeakyRelu) layer.params()).alpha());
-            };
+            try {
+                e[layer.index() + 1] = estimate(layer, e);
+            } catch (IllegalArgumentException notFinite) {
+                // The estimate's interval or moments overflowed: a deep stack of layers without an activation
+                // multiplies the spread of its values at every layer (1,600 3x3 convolutions of 8 channels reach
+                // infinity), and no int8 scale can cover that.
+                throw error(layer, "the estimated range of its output values is not finite: the layers before it"
+                        + " grow the values without bound, so no scale can represent them");
+            }
         }
         return e;
+    }
+
+    /** Returns the range estimate of {@code layer}'s output, from the estimates {@code e} of the tensors before it. */
+    private TensorEstimate estimate(LayerSpec layer, TensorEstimate[] e) {
+        int[] in = layerInputs.get(layer.index());
+        TensorEstimate x = e[in[0]];
+        return switch (layer.op()) {
+            case CONV2D, FULLY_CONNECTED, DEPTHWISE_CONV2D ->
+                    RangeEstimator.activation(RangeEstimator.linear(weights.get(layer.index()), x, 1), activation(layer));
+            case TRANSPOSE_CONV -> {
+                Window w = ((LayerParams.Conv) layer.params()).window();
+                yield RangeEstimator.activation(RangeEstimator.linear(weights.get(layer.index()), x,
+                        1.0 / ((double) w.strideH() * w.strideW())), activation(layer));
+            }
+            case AVERAGE_POOL2D, MAX_POOL2D -> RangeEstimator.activation(x, activation(layer));
+            case ADD -> RangeEstimator.activation(RangeEstimator.add(x, e[in[1]]), activation(layer));
+            case MUL -> RangeEstimator.activation(RangeEstimator.mul(x, e[in[1]]), activation(layer));
+            case CONCATENATION -> {
+                List<TensorEstimate> parts = new ArrayList<>();
+                List<Long> counts = new ArrayList<>();
+                for (int a : in) {
+                    parts.add(e[a]);
+                    counts.add(shapes.get(a).elementCount());
+                }
+                yield RangeEstimator.activation(RangeEstimator.concat(parts, counts), activation(layer));
+            }
+            case RESHAPE, PAD, MEAN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, TRANSPOSE, SLICE, STRIDED_SLICE -> x;
+            case MAXIMUM -> RangeEstimator.maximum(x, e[in[1]]);
+            case MINIMUM -> RangeEstimator.minimum(x, e[in[1]]);
+            case HARD_SWISH -> RangeEstimator.hardSwish(x);
+            case SOFTMAX -> RangeEstimator.softmax(shapes.get(in[0]).dim(-1));
+            case LOGISTIC -> RangeEstimator.logistic(x);
+            case TANH -> RangeEstimator.tanh(x);
+            case RELU -> RangeEstimator.rectify(x, Double.POSITIVE_INFINITY);
+            case RELU6 -> RangeEstimator.rectify(x, 6);
+            case LEAKY_RELU -> RangeEstimator.leaky(x, ((LayerParams.LeakyRelu) layer.params()).alpha());
+        };
     }
 
     private static Activation activation(LayerSpec layer) {
@@ -236,7 +249,17 @@ final class GraphBuilder {
                 }
             }
         }
-        return q.resolve(estimates, type);
+        Quantization[] out = q.resolve(estimates, type);
+        // A scale derived from a range near the float limit rounds to infinity (an input scale of 3e38 times the
+        // 255 steps of int8): the model would be written, and every reader would refuse it.
+        for (LayerSpec layer : layers) {
+            float scale = out[layer.index() + 1].scale(0);
+            if (!(scale > 0) || Float.isInfinite(scale)) {
+                throw error(layer, "its output's quantization scale comes out as " + scale + ": the range it must"
+                        + " cover is too wide for a 32-bit float (the model input's scale is " + input.scale() + ")");
+            }
+        }
+        return out;
     }
 
     /** Collects tensors and operators in order. */

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.npusim.yamlsyntax.YamlSyntax;
 
 /**
  * Reads YAML text into {@link YamlNode}s with the line and column of every key and value, using Jackson's
@@ -22,8 +22,6 @@ final class YamlTree {
     /** Model descriptions are at most four levels deep; anything beyond this bound is a malformed file. */
     static final int MAX_DEPTH = 32;
 
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
-
     private final Source source;
     private final JsonParser parser;
 
@@ -34,7 +32,7 @@ final class YamlTree {
 
     /** Parses {@code text}; errors name {@code source}'s file. */
     static YamlNode parse(String text, Source source) {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = YamlSyntax.parser(text)) {
             YamlTree tree = new YamlTree(source, p);
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -50,24 +48,10 @@ final class YamlTree {
             JsonLocation loc = e.getLocation();
             Position at = loc == null || loc.getLineNr() < 1 ? Position.START
                     : new Position(loc.getLineNr(), Math.max(1, loc.getColumnNr()));
-            throw source.error(at, "", "not valid YAML: " + headline(e.getOriginalMessage()));
+            throw source.error(at, "", "invalid YAML: " + YamlSyntax.message(e));
         } catch (IOException e) {
             throw source.error(Position.START, "", "cannot read: " + e.getMessage());
         }
-    }
-
-    /**
-     * Returns the lines of a SnakeYAML message that say what is wrong, without the quoted source lines and
-     * markers (indented), which the position already gives.
-     */
-    private static String headline(String message) {
-        StringBuilder b = new StringBuilder();
-        for (String line : message.split("\n")) {
-            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
-                b.append(b.length() == 0 ? "" : "; ").append(line.trim());
-            }
-        }
-        return b.length() == 0 ? message.replace('\n', ' ').trim() : b.toString();
     }
 
     private Position position() {
@@ -79,6 +63,10 @@ final class YamlTree {
         Position at = position();
         if (depth > MAX_DEPTH) {
             throw source.error(at, "", "the document is nested deeper than " + MAX_DEPTH + " levels");
+        }
+        java.util.Optional<String> refused = YamlSyntax.unsupported(parser);
+        if (refused.isPresent()) {
+            throw source.error(at, "", refused.get());
         }
         return switch (token) {
             case START_OBJECT -> mapping(at, depth);

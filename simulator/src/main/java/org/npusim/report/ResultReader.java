@@ -46,6 +46,9 @@ public final class ResultReader {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InputException(path.toString(), "", "no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new InputException(path.toString(), "", "not UTF-8 text; expected an npusim.result/v1 result (npusim"
+                    + " simulate --format json)", e);
         } catch (IOException e) {
             throw new InputException(path.toString(), "", "cannot read: " + e.getMessage(), e);
         }

@@ -46,6 +46,38 @@ final class CompareCommandTest {
         assertThat(table.out()).contains("(5 of 31)").contains("Bottleneck changes");
     }
 
+    /**
+     * keyword_scrambled on Corstone-300 (six layers on the NPU, some bound by the CPU's driver work) against the M55
+     * board without an NPU: the layers that moved to the CPU are told apart from bottleneck changes (one bound by
+     * the CPU on both sides is a move, not a change of bottleneck), the cycle rows are flagged as counting two
+     * clocks, and energies keep their digits.
+     */
+    @Test
+    void compare_npuAgainstCpuOnly_unitMovesAndClocksSaid() throws IOException {
+        Path a = tmp.resolve("a.json");
+        Path b = tmp.resolve("b.json");
+        String model = SharedData.model("keyword_scrambled").toString();
+        assertThat(MainTest.run("simulate", model, "--hw", SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml")
+                .toString(), "--format", "json", "--no-what-if", "-o", a.toString()).code()).isZero();
+        assertThat(MainTest.run("simulate", model, "--hw", SharedData.repositoryRoot()
+                .resolve("hwconfigs/cpu-only/cortex-m55-400mhz.yaml").toString(), "--format", "json", "--no-what-if", "-o",
+                b.toString()).code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(MainTest.run("compare", a.toString(), b.toString(), "--format", "json").out());
+        int moved = 0;
+        for (JsonNode l : j.get("layers")) {
+            boolean unitChanged = !l.get("unit_a").asText().equals(l.get("unit_b").asText());
+            assertThat(l.get("unit_changed").asBoolean()).isEqualTo(unitChanged);
+            assertThat(l.get("bottleneck_changed").asBoolean())
+                    .isEqualTo(!l.get("bottleneck_a").asText().equals(l.get("bottleneck_b").asText()));
+            moved += unitChanged ? 1 : 0;
+        }
+        assertThat(moved).isEqualTo(6);
+        String table = MainTest.run("compare", a.toString(), b.toString()).out();
+        System.out.println(table);
+        assertThat(table).contains("note: A counts cycles of a 500 MHz clock and B of a 400 MHz clock; compare their times")
+                .contains(", 6 of them on another unit").contains("npu: ").doesNotContain("0.000 mJ").doesNotContain("1 layers");
+    }
+
     @Test
     void compare_sameResult_noChanges() {
         Path a = result("a.json");

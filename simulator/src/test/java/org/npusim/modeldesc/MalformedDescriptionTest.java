@@ -37,6 +37,21 @@ final class MalformedDescriptionTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
+                Arguments.of("input scale that derived scales overflow",
+                        HEAD.replace("scale: 0.05", "scale: 3e38") + "  - {op: conv2d, filters: 4, kernel: 3, padding: same}\n",
+                        "t.yaml:6:5: layers[0] (conv2d 'conv2d_0'): its output's quantization scale comes out as Infinity:"
+                                + " the range it must cover is too wide for a 32-bit float (the model input's scale is 3.0E38)"),
+                Arguments.of("a stack deep enough that the range estimate overflows",
+                        HEAD + "  - {op: conv2d, filters: 2, kernel: 3, padding: same}\n".repeat(1600),
+                        "t.yaml:1093:5: layers[1087] (conv2d 'conv2d_1087'): the estimated range of its output values is"
+                                + " not finite: the layers before it grow the values without bound, so no scale can"
+                                + " represent them"),
+                Arguments.of("YAML alias (Jackson would hand over its name as text)",
+                        HEAD.replace("name: tiny", "name: &n tiny") + "  - {op: relu, name: *n}\n",
+                        "t.yaml:6:22: YAML aliases (*n) are not supported; write the value out"),
+                Arguments.of("YAML tag",
+                        HEAD + "  - {op: relu, name: !!binary aGVsbG8=}\n",
+                        "t.yaml:6:22: YAML tags (!!binary) are not supported; write the plain value"),
                 Arguments.of("unknown top-level key",
                         "schema: npusim.model/v1\nnme: tiny\n",
                         "t.yaml:2:1: unknown key 'nme' (valid: description, input, layers, name, schema, weights)"),
@@ -194,7 +209,7 @@ final class MalformedDescriptionTest {
     void parse_invalidYamlSyntax_namesTheLine() {
         assertThatThrownBy(() -> ModelDescriptions.parse("schema: npusim.model/v1\nname: [unclosed\n", "t.yaml"))
                 .isInstanceOf(InputException.class)
-                .hasMessage("t.yaml:2:16: not valid YAML: while parsing a flow sequence; expected ',' or ']', but got <stream end>")
+                .hasMessage("t.yaml:2:16: invalid YAML: while parsing a flow sequence; expected ',' or ']', but got <stream end>")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 

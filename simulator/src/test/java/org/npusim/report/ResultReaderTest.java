@@ -57,6 +57,16 @@ final class ResultReaderTest {
         String broken = json(personDetect()).replaceFirst("\"cycles\" : (\\d+),\n(\\s+)\"bottleneck\"", "\"cycles\" : \"many\",\n$2\"bottleneck\"");
         assertThatThrownBy(() -> ResultReader.read(broken, "a.json")).isInstanceOf(InputException.class)
                 .hasMessage("a.json: layers[0].cycles: expected an integer, got \"many\"");
+        // A binary file (a .tflite given by mistake) says what was expected, not the decoder's "Input length = 1".
+        java.nio.file.Path binary = java.nio.file.Files.write(java.nio.file.Files.createTempFile("npusim", ".json"),
+                new byte[] {(byte) 0xff, (byte) 0xfe});
+        try {
+            assertThatThrownBy(() -> ResultReader.read(binary)).isInstanceOf(InputException.class)
+                    .hasMessage(binary + ": not UTF-8 text; expected an npusim.result/v1 result (npusim simulate"
+                            + " --format json)");
+        } finally {
+            java.nio.file.Files.delete(binary);
+        }
     }
 
     /**

@@ -91,11 +91,15 @@ final class TreeEdits {
         return new MapNode(out, map.location());
     }
 
+    /** The most characters of a --set argument an error message repeats. */
+    static final int MAX_ECHOED = 80;
+
     /** Applies {@code overrides} to the normal-form {@code root}; malformed overrides go to {@code problems}. */
     static MapNode apply(MapNode root, Overrides overrides, Problems problems) {
         MapNode r = root;
         for (String s : overrides.set()) {
-            Location at = Location.of("--set " + s);
+            // A value too long to read in one line of error (a pasted document) is cut in the message.
+            Location at = Location.of("--set " + (s.length() > MAX_ECHOED ? s.substring(0, MAX_ECHOED) + "..." : s));
             int eq = s.indexOf('=');
             String[] path = eq <= 0 ? new String[0] : s.substring(0, eq).split("\\.", -1);
             if (eq <= 0 || Arrays.stream(path).anyMatch(String::isBlank)) {

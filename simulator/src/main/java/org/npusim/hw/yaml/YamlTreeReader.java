@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import org.npusim.hw.yaml.Node.ListNode;
 import org.npusim.hw.yaml.Node.MapNode;
 import org.npusim.hw.yaml.Node.ScalarKind;
 import org.npusim.hw.yaml.Node.ScalarNode;
+import org.npusim.yamlsyntax.YamlSyntax;
 
 /**
  * Reads one YAML document into {@link Node}s with the line and column of every key and value, using the streaming
@@ -26,8 +26,8 @@ import org.npusim.hw.yaml.Node.ScalarNode;
  */
 final class YamlTreeReader {
 
-    /** Thread-safe and costly to create: one for the process. */
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /** Hardware descriptions are a few levels deep; anything beyond this bound is a malformed file. */
+    static final int MAX_DEPTH = 32;
     private static final Pattern MARK = Pattern.compile("line (\\d+), column (\\d+)");
 
     private final String source;
@@ -53,12 +53,12 @@ final class YamlTreeReader {
     }
 
     private Node document(String text) {
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = YamlSyntax.parser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return new ScalarNode("", ScalarKind.NULL, Location.of(source));
             }
-            Node root = node(p, first, "");
+            Node root = node(p, first, "", 0);
             JsonToken next = p.nextToken();
             if (next != null) {
                 problems.add(location(p.currentTokenLocation()), "",
@@ -67,22 +67,42 @@ final class YamlTreeReader {
             }
             return root;
         } catch (JsonProcessingException e) {
-            problems.add(syntaxLocation(e), "", "invalid YAML: " + syntaxMessage(e));
+            problems.add(syntaxLocation(e), "", "invalid YAML: " + YamlSyntax.message(e));
+            return null;
+        } catch (Refused e) {
+            problems.add(e.at, "", e.getMessage());
             return null;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private Node node(JsonParser p, JsonToken t, String path) throws IOException {
+    /** A YAML feature or nesting the reader refuses, where it occurs. */
+    private static final class Refused extends IOException {
+        final Location at;
+
+        Refused(Location at, String problem) {
+            super(problem);
+            this.at = at;
+        }
+    }
+
+    private Node node(JsonParser p, JsonToken t, String path, int depth) throws IOException {
         Location at = location(p.currentTokenLocation());
+        if (depth > MAX_DEPTH) {
+            throw new Refused(at, "the document is nested deeper than " + MAX_DEPTH + " levels");
+        }
+        java.util.Optional<String> refused = YamlSyntax.unsupported(p);
+        if (refused.isPresent()) {
+            throw new Refused(at, refused.get());
+        }
         switch (t) {
             case START_OBJECT: {
                 Map<String, Entry> entries = new LinkedHashMap<>();
                 for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
                     String key = p.currentName();
                     Location keyAt = location(p.currentTokenLocation());
-                    Node value = node(p, p.nextToken(), path.isEmpty() ? key : path + "." + key);
+                    Node value = node(p, p.nextToken(), path.isEmpty() ? key : path + "." + key, depth + 1);
                     if (entries.containsKey(key)) {
                         duplicates.add(keyAt, path, "duplicate key '" + key + "' (first at line "
                                 + entries.get(key).keyLocation().line() + ")");
@@ -95,7 +115,7 @@ final class YamlTreeReader {
             case START_ARRAY: {
                 List<Node> items = new ArrayList<>();
                 for (JsonToken i = p.nextToken(); i != JsonToken.END_ARRAY; i = p.nextToken()) {
-                    items.add(node(p, i, path + "[" + items.size() + "]"));
+                    items.add(node(p, i, path + "[" + items.size() + "]", depth + 1));
                 }
                 return new ListNode(items, at);
             }
@@ -130,16 +150,5 @@ final class YamlTreeReader {
             found = new Location(source, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
         return found != null ? found : location(e.getLocation());
-    }
-
-    /** Keeps snakeyaml's explanation lines and drops its source excerpts, to make one line. */
-    private static String syntaxMessage(JsonProcessingException e) {
-        List<String> parts = new ArrayList<>();
-        for (String line : e.getOriginalMessage().split("\n")) {
-            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
-                parts.add(line.strip());
-            }
-        }
-        return parts.isEmpty() ? e.getOriginalMessage().replace('\n', ' ') : String.join(": ", parts);
     }
 }
