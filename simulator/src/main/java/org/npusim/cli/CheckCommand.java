@@ -66,7 +66,9 @@ final class CheckCommand implements Callable<Integer> {
         OutputTarget.check(Arrays.asList(model, hardware.file()), output);
         Model m = ModelFiles.load(model);
         HardwareConfig hw = hardware.load();
-        long invocation = CortexMCostModel.of(hw).npuInvocationCycles();
+        // What simulate charges: nothing without an NPU, or with the driver's work switched off (Vela's systems).
+        long invocation = hw.npu().isPresent() && hw.simulation().driverOverhead()
+                ? CortexMCostModel.of(hw).npuInvocationCycles() : 0;
         PrintWriter out = spec.commandLine().getOut();
         if (CompiledOperator.any(m)) {
             CompiledCheck c = new CompiledCheck(m, model.toString(), hw, invocation);
@@ -121,14 +123,7 @@ final class CheckCommand implements Callable<Integer> {
                 percent(p.npuOperatorShare())));
         out.write(String.format(Locale.ROOT, "MACs on the NPU       %s of %s (%s)%n", Table.grouped(p.macs(Unit.NPU)),
                 Table.grouped(g.facts().totalMacs()), percent(p.npuMacShare())));
-        int k = p.subgraphs().size();
-        if (hw.npu().isEmpty()) {
-            out.write("NPU subgraphs         none: the hardware has no NPU\n");
-        } else {
-            out.write(String.format(Locale.ROOT, "NPU subgraphs         %d, each invoked by the CPU at about %s CPU cycles"
-                    + " of driver overhead (%s in all)%n", k, Table.grouped(invocationCycles),
-                    Table.grouped(invocationCycles * k)));
-        }
+        out.write(subgraphLine(hw, p.subgraphs().size(), invocationCycles));
         for (NpuSubgraph s : p.subgraphs()) {
             out.write(String.format(Locale.ROOT, "  subgraph %d: operators %d-%d (%d operator%s, %s MACs)%n", s.index(),
                     s.firstOperator(), s.lastOperator(), s.operators(), s.operators() == 1 ? "" : "s",
@@ -144,6 +139,20 @@ final class CheckCommand implements Callable<Integer> {
                 out.write("  #" + a.operator().index() + " " + a.operator().opName() + ": " + a.note().get() + "\n");
             }
         }
+    }
+
+    /** The summary line of the NPU subgraphs and what invoking them costs the CPU, as simulate charges it. */
+    static String subgraphLine(HardwareConfig hw, long subgraphs, long invocationCycles) {
+        if (hw.npu().isEmpty()) {
+            return "NPU subgraphs         none: the hardware has no NPU\n";
+        }
+        if (!hw.simulation().driverOverhead()) {
+            return String.format(Locale.ROOT, "NPU subgraphs         %d, the CPU's driver work to invoke them not"
+                    + " simulated (simulation.driver_overhead: false)%n", subgraphs);
+        }
+        return String.format(Locale.ROOT, "NPU subgraphs         %d, each invoked by the CPU at about %s CPU cycles"
+                + " of driver overhead (%s in all)%n", subgraphs, Table.grouped(invocationCycles),
+                Table.grouped(invocationCycles * subgraphs));
     }
 
     static void writeJson(Model m, HardwareConfig hw, Partitioning p, long invocationCycles, Writer out)

@@ -102,9 +102,7 @@ final class CompiledCheck {
                 percent(count("NPU"), rows.size())));
         out.write(String.format(Locale.ROOT, "MACs on the NPU       %s of %s (%s)%n", Table.grouped(macs("NPU")),
                 Table.grouped(totalMacs()), percent(macs("NPU"), totalMacs())));
-        long invocations = count("NPU");
-        out.write(String.format(Locale.ROOT, "NPU subgraphs         %d, each invoked by the CPU at about %s CPU cycles of driver"
-                + " overhead (%s in all)%n", invocations, Table.grouped(invocationCycles), Table.grouped(invocationCycles * invocations)));
+        out.write(CheckCommand.subgraphLine(hw, count("NPU"), invocationCycles));
     }
 
     void writeJson(Writer out) throws IOException {

@@ -40,7 +40,9 @@ final class HwCommand {
     /** {@code npusim hw show FILE [overrides] [--format yaml|json] [-o FILE]}. */
     @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Print the fully resolved description: every key, units canonical, derived"
-            + " bandwidths. The YAML form loads back as a description.")
+            + " bandwidths. The YAML form loads back as the same system, frozen: memory clocks that followed the NPU"
+            + " clock (clock_scale) become fixed clocks, and placements follow no memory mode, so --set npu.clock,"
+            + " --memory-mode and the what-ifs built on them change less on it than on the original file.")
     static final class Show implements Callable<Integer> {
 
         @Spec

@@ -82,7 +82,7 @@ final class KernelsCommand implements Callable<Integer> {
 
         @Option(names = "--sparsity", paramLabel = "LIST", split = ",",
                 description = "Weight sparsities to compare at, in [0, 1] (default 0,0.5,0.7,0.9; with --model the"
-                        + " measured sparsity, then these).")
+                        + " layer's measured sparsity only, or the measured one and then these when given).")
         List<String> sparsity;
 
         @Option(names = "--activation-sparsity", paramLabel = "X", defaultValue = "0",

@@ -43,7 +43,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Simulate a model on the cartesian product of varied hardware keys, in parallel: one row per point "
-                + "(time, energy, peak SRAM, flash and DRAM traffic, hardware size) with the Pareto front marked.")
+                + "(time, energy, peak SRAM, flash and DRAM traffic, hardware size) with the Pareto front marked: the"
+                + " points no other point beats on time, energy, NPU MACs per cycle and peak on-chip bytes at once (equal"
+                + " in all four, the one that builds less on-chip memory wins; flash and DRAM bytes are reported, not"
+                + " weighed).")
 final class SweepCommand implements Callable<Integer> {
 
     /** The exit code after Ctrl-C (128 + SIGINT), with the finished rows written. */
@@ -95,6 +98,32 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses a key that is both fixed (--set, --npu, --memory-mode) and varied: the varied values would win at every
+     * point and the fixed one be dropped without a word. A --set of a key above or below a varied one (memories.sram
+     * and memories.sram.size) overlaps it the same way.
+     */
+    private static void checkFixedAndVaried(List<Axis> axes, Overrides base) {
+        for (Axis a : axes) {
+            if (a.key().equals("npu.variant") && base.npu().isPresent()) {
+                throw new InputException("", "--vary npu.variant", "--npu " + base.npu().get() + " fixes the variant"
+                        + " the sweep varies; give one of them");
+            }
+            if (a.key().equals("placement") && base.memoryMode().isPresent()) {
+                throw new InputException("", "--vary placement", "--memory-mode " + base.memoryMode().get() + " fixes"
+                        + " the memory mode the sweep varies; give one of them");
+            }
+            for (String set : base.set()) {
+                int eq = set.indexOf('=');
+                String key = eq < 0 ? set : set.substring(0, eq);
+                if (key.equals(a.key()) || key.startsWith(a.key() + ".") || a.key().startsWith(key + ".")) {
+                    throw new InputException("", "--vary " + a.key(), "--set " + set + " fixes what the sweep varies;"
+                            + " give one of them");
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         OutputTarget.check(Arrays.asList(model, hardware.file()), output);
@@ -108,6 +137,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         HardwareDocument document = hardware.parse();
         Overrides base = hardware.overrideOptions().overrides();
+        checkFixedAndVaried(axes, base);
         List<SweepPoint> points = SweepPoint.product(axes, base);
         checkValues(document, axes, base);
         Model m = ModelFiles.load(model);

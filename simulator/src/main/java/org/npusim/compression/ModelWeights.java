@@ -36,6 +36,7 @@ public final class ModelWeights {
         for (Operator op : g.operators()) {
             Optional<Tensor> w = weightTensor(g, op);
             if (w.isEmpty()) {
+                otherWeights(g, op, lowering).ifPresent(layers::add);
                 continue;
             }
             Tensor t = w.get();
@@ -67,6 +68,48 @@ public final class ModelWeights {
         return layers;
     }
 
+    /**
+     * Returns the weights of an operator outside the four weighted kinds that still holds weight matrices (constant
+     * 8-bit tensors of rank 2 or more: an LSTM's eight gate matrices, an SVDF's feature and time weights), listed
+     * with their statistics and without an encoding: an LSTM lowers to gate products over time steps whose streams
+     * {@code simulate} sizes (its JSON {@code weights.encoded_bytes}), not one stream per layer. Leaving them out
+     * would hide most of an LSTM model's weights.
+     */
+    private static Optional<LayerWeights> otherWeights(Subgraph g, Operator op, Lowering lowering) {
+        List<Tensor> matrices = new ArrayList<>();
+        for (int i = 0; i < op.inputCount(); i++) {
+            int index = op.input(i);
+            if (index < 0) {
+                continue;
+            }
+            Tensor t = g.tensor(index);
+            if (t.isConstant() && t.shape().rank() >= 2
+                    && (t.type() == ElementType.INT8 || t.type() == ElementType.UINT8)) {
+                matrices.add(t);
+            }
+        }
+        if (matrices.isEmpty()) {
+            return Optional.empty();
+        }
+        long elements = 0;
+        long zeros = 0;
+        boolean[] seen = new boolean[256];
+        for (Tensor t : matrices) {
+            elements += t.elementCount();
+            zeros += count(t, op, seen)[1];
+        }
+        int unique = 0;
+        for (boolean b : seen) {
+            unique += b ? 1 : 0;
+        }
+        String name = op.outputCount() == 0 ? "" : g.tensor(op.output(0)).name();
+        String matricesText = matrices.size() + (matrices.size() == 1 ? " weight matrix" : " weight matrices");
+        String note = lowering.lower(op) instanceof Lowering.Result.NotLowered n
+                ? matricesText + " on the CPU: " + n.reason()
+                : matricesText + ", not encoded here: simulate sizes the streams of the operations they lower to";
+        return Optional.of(new LayerWeights(op.index(), name, op.opName(), elements, unique, zeros, Optional.empty(), note));
+    }
+
     /** Returns the constant weight tensor of a weighted operator (input 1), if it has one. */
     public static Optional<Tensor> weightTensor(Subgraph g, Operator op) {
         OpKind kind = op.options().kind();
@@ -91,6 +134,14 @@ public final class ModelWeights {
         if (t.type() != ElementType.INT8 && t.type() != ElementType.UINT8) {
             return new long[] {0, 0};
         }
+        return count(t, op, new boolean[256]);
+    }
+
+    /**
+     * Marks the stored values of 8-bit {@code t} in {@code seen} (by their low byte) and returns {values newly marked,
+     * weights equal to their channel's zero point}.
+     */
+    private static long[] count(Tensor t, Operator op, boolean[] seen) {
         boolean unsigned = t.type() == ElementType.UINT8;
         Quantization q = t.quantization().orElse(Quantization.perTensor(1f, 0));
         int axis = outputChannelAxis(op, t);
@@ -100,7 +151,6 @@ public final class ModelWeights {
             inner *= dims[d];
         }
         int channels = dims.length == 0 ? 1 : dims[axis];
-        boolean[] seen = new boolean[256];
         int unique = 0;
         long zeros = 0;
         byte[] raw = t.data().orElseThrow().toByteArray();

@@ -541,12 +541,24 @@ public final class Simulator {
                     stepsOf.get(s.operator()).add(s);
                 }
             }
+            // Per operator, the earliest start of the layers from it on that have work: a layer without work of its
+            // own sits at the end of the work before it, but no later than the next layer's start (which may begin
+            // while the one before drains), so that start cycles never go down.
+            long[] laterStartPs = new long[ops + 1];
+            laterStartPs[ops] = Long.MAX_VALUE;
+            for (int i = ops - 1; i >= 0; i--) {
+                laterStartPs[i] = laterStartPs[i + 1];
+                for (StepOutcome o : byOperator.get(i)) {
+                    laterStartPs[i] = Math.min(laterStartPs[i], o.startPs());
+                }
+            }
             for (Operator op : g.operators()) {
                 List<StepOutcome> parts = byOperator.get(op.index());
                 List<Step> steps = stepsOf.get(op.index());
                 boolean cpu = steps.stream().anyMatch(s -> s instanceof Step.Cpu);
-                long start = parts.isEmpty() ? previousEnd : Long.MAX_VALUE;
-                long end = parts.isEmpty() ? previousEnd : 0;
+                long placed = Math.min(previousEnd, laterStartPs[op.index() + 1]);
+                long start = parts.isEmpty() ? placed : Long.MAX_VALUE;
+                long end = parts.isEmpty() ? placed : 0;
                 TreeMap<String, MemoryTraffic> traffic = new TreeMap<>();
                 TreeMap<String, Long> busyPs = new TreeMap<>();
                 TreeMap<String, Long> hiddenPs = new TreeMap<>();

@@ -55,6 +55,13 @@ final class CheckCommandTest {
         assertThat(j.get("total").get("cpu_operators").asInt()).isEqualTo(1);
         assertThat(j.get("total").get("npu_invocations").asInt()).isEqualTo(1);
         assertThat(j.get("npu_subgraphs").get(0).get("first_operator").asInt()).isEqualTo(1);
+        // Vela's systems switch the driver's work off (simulation.driver_overhead: false): simulate charges none,
+        // and check says so instead of quoting a cost.
+        assertThat(j.get("total").get("npu_invocation_cpu_cycles").asLong()).isZero();
+        MainTest.Run table = MainTest.run("check", SharedData.model("mobilenet_v2_quantized_1x3x224x224").toString(),
+                "--hw", hwconfig("vela/ethos-u65-high-end.yaml"));
+        assertThat(table.out()).contains("NPU subgraphs         1, the CPU's driver work to invoke them not simulated"
+                + " (simulation.driver_overhead: false)");
     }
 
     @Test

@@ -33,6 +33,24 @@ final class InspectWeightsTest {
         assertThat(root.get("layers")).hasSize(3);
     }
 
+    /**
+     * An LSTM's weights are not left out: micro_speech_lstm's LSTM holds 107,840 of its 119,600 weights in eight gate
+     * matrices (input and recurrent, for each of its four gates), listed with a note since simulate sizes the streams
+     * of the gate products they lower to; keyword_scrambled's SVDFs say they run on the CPU.
+     */
+    @Test
+    void weights_lstmAndSvdf_listedWithWhyNotEncoded() {
+        MainTest.Run lstm = MainTest.run("inspect", SharedData.model("micro_speech_lstm").toString(), "--weights",
+                "--npu", "ethos-u65-256");
+        assertThat(lstm.code()).isZero();
+        assertThat(lstm.out()).contains("UNIDIRECTIONAL_SEQUENCE_LSTM").contains("107,840")
+                .contains("8 weight matrices, not encoded here: simulate sizes the streams of the operations they lower to")
+                .contains("weights          119,600");
+        MainTest.Run svdf = MainTest.run("inspect", SharedData.model("keyword_scrambled").toString(), "--weights");
+        assertThat(svdf.out()).contains("1 weight matrix on the CPU: SVDF is not an Ethos-U operator")
+                .contains("weighted layers  12 (5 encoded)");
+    }
+
     @Test
     void weights_unknownVariant_exitsTwoWithTheValidNames() {
         MainTest.Run r = MainTest.run("inspect", SharedData.model("hello_world_int8").toString(), "--weights",

@@ -115,4 +115,28 @@ final class SweepCommandTest {
             assertThat(r.out()).isEmpty();
         }
     }
+
+    /** A key fixed and varied at once is refused: the varied values would silently override the fixed one. */
+    @Test
+    void sweep_keyFixedAndVaried_refused() {
+        String[][] cases = {
+            {"--set", "npu.clock=100MHz", "--vary", "npu.clock=200MHz,400MHz"},
+            {"--set", "memories.sram.size=1MiB", "--vary", "memories.sram=x"},
+            {"--memory-mode", "sram-only", "--vary", "placement=shared-sram,sram-only"},
+            {"--npu", "ethos-u55-64", "--vary", "npu.variant=ethos-u55-128,ethos-u55-256"},
+        };
+        String[] expected = {
+            "--vary npu.clock: --set npu.clock=100MHz fixes what the sweep varies; give one of them",
+            "--vary memories.sram: --set memories.sram.size=1MiB fixes what the sweep varies; give one of them",
+            "--vary placement: --memory-mode sram-only fixes the memory mode the sweep varies; give one of them",
+            "--vary npu.variant: --npu ethos-u55-64 fixes the variant the sweep varies; give one of them",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> all = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw()));
+            all.addAll(List.of(cases[i]));
+            MainTest.Run r = MainTest.run(all.toArray(new String[0]));
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo(expected[i]);
+        }
+    }
 }

@@ -75,6 +75,11 @@ class EveryModelOnEveryHardwareTest {
                     long ended = 0;
                     for (int l = 0; l < r.layers().size(); l++) {
                         var layer = r.layers().get(l);
+                        // Layers start in order, those without work of their own (a removed reshape) included.
+                        if (l > 0) {
+                            assertThat(layer.startCycle()).as(m.getKey() + " on " + file + ": layer " + l + " starts"
+                                    + " before the layer before it").isGreaterThanOrEqualTo(r.layers().get(l - 1).startCycle());
+                        }
                         if (layer.unit() == org.npusim.result.Unit.CPU) {
                             assertThat(layer.startCycle()).as(m.getKey() + " on " + file + ": CPU layer " + l
                                     + " starts before an earlier layer ends").isGreaterThanOrEqualTo(ended);
