@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code npusim} command. Exit codes: 0 success, 2 bad input (one line on stderr naming the file, the place
- * and what was expected), 1 internal error. A stack trace is printed only with {@code --debug}.
+ * and what was expected) or output that cannot be written, 1 internal error. A stack trace is printed only with {@code --debug}.
  */
 @Command(
         name = "npusim",

@@ -99,25 +99,36 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses a key that is both fixed (--set, --npu, --memory-mode) and varied: the varied values would win at every
-     * point and the fixed one be dropped without a word. A --set of a key above or below a varied one (memories.sram
-     * and memories.sram.size) overlaps it the same way.
+     * The keys a memory mode decides (--memory-mode, or the {@code placement} axis): it replaces these and keeps the
+     * rest of the placement (layer weights, the cache size).
+     */
+    private static final java.util.Set<String> MODE_KEYS = java.util.Set.of("placement", "placement.mode",
+            "placement.weights", "placement.arena", "placement.cache");
+
+    /**
+     * Refuses a key that is both fixed (--set, --npu, --memory-mode) and varied: at every point one of them would
+     * replace the other without a word. A --set of a key above or below a varied one (memories.sram and
+     * memories.sram.size) overlaps it the same way; a memory mode overlaps the keys it decides ({@link #MODE_KEYS}).
      */
     private static void checkFixedAndVaried(List<Axis> axes, Overrides base) {
         for (Axis a : axes) {
-            if (a.key().equals("npu.variant") && base.npu().isPresent()) {
-                throw new InputException("", "--vary npu.variant", "--npu " + base.npu().get() + " fixes the variant"
+            String varied = a.key();
+            if ((varied.equals("npu.variant") || varied.equals("npu")) && base.npu().isPresent()) {
+                throw new InputException("", "--vary " + varied, "--npu " + base.npu().get() + " fixes the variant"
                         + " the sweep varies; give one of them");
             }
-            if (a.key().equals("placement") && base.memoryMode().isPresent()) {
-                throw new InputException("", "--vary placement", "--memory-mode " + base.memoryMode().get() + " fixes"
-                        + " the memory mode the sweep varies; give one of them");
+            if (MODE_KEYS.contains(varied) && base.memoryMode().isPresent()) {
+                throw new InputException("", "--vary " + varied, "--memory-mode " + base.memoryMode().get() + " fixes"
+                        + " the " + (varied.equals("placement") ? "memory mode" : varied) + " the sweep varies; give one"
+                        + " of them");
             }
             for (String set : base.set()) {
                 int eq = set.indexOf('=');
                 String key = eq < 0 ? set : set.substring(0, eq);
-                if (key.equals(a.key()) || key.startsWith(a.key() + ".") || a.key().startsWith(key + ".")) {
-                    throw new InputException("", "--vary " + a.key(), "--set " + set + " fixes what the sweep varies;"
+                boolean overlaps = varied.equals("placement") ? MODE_KEYS.contains(key)
+                        : key.equals(varied) || key.startsWith(varied + ".") || varied.startsWith(key + ".");
+                if (overlaps) {
+                    throw new InputException("", "--vary " + varied, "--set " + set + " fixes what the sweep varies;"
                             + " give one of them");
                 }
             }

@@ -40,7 +40,7 @@ public final class ComparisonWriter {
         }
         double hzA = cycleClockHz(c.a());
         double hzB = cycleClockHz(c.b());
-        if (hzA > 0 && hzB > 0 && Math.abs(hzA - hzB) > 1e-6 * hzA) {
+        if (hzA > 0 && hzB > 0 && hzA != hzB) {
             // Every cycle figure of a result counts its reference clock (the NPU's, or the CPU's without an NPU):
             // cycles of two clocks do not subtract into time.
             out.write(String.format(Locale.ROOT, "note: A counts cycles of a %s clock and B of a %s clock; compare their"
@@ -70,7 +70,7 @@ public final class ComparisonWriter {
 
         List<Comparison.LayerChange> moved = c.bottleneckChanges();
         long units = moved.stream().filter(Comparison.LayerChange::unitChanged).count();
-        out.write("\nBottleneck changes: " + (moved.isEmpty() ? "none" : layers(moved.size())
+        out.write("\nBottleneck or unit changes: " + (moved.isEmpty() ? "none" : layers(moved.size())
                 + (units == 0 ? "" : ", " + units + " of them on another unit")) + "\n");
         for (Comparison.LayerChange ch : moved) {
             out.write(String.format(Locale.ROOT, "  %d %s: %s -> %s (%s)%n", ch.layerA().index(), ch.layerA().name(),
@@ -112,9 +112,9 @@ public final class ComparisonWriter {
         return n + (n == 1 ? " layer" : " layers");
     }
 
-    /** The clock a result's cycles count: its time over its cycles; 0 when it has none. */
+    /** The clock a result's cycles count: the NPU's, or the CPU's without an NPU (its hardware section). */
     private static double cycleClockHz(SimulationResult r) {
-        return r.total().seconds() == 0 ? 0 : r.total().cycles() / r.total().seconds();
+        return r.hardware().npu().isEmpty() ? r.hardware().cpuClockHz() : r.hardware().npuClockHz();
     }
 
     private static String megahertz(double hz) {
@@ -152,8 +152,12 @@ public final class ComparisonWriter {
             prefix = "n";
             factor = 1e9;
         }
-        String digits = new java.math.BigDecimal(v * factor).round(new java.math.MathContext(4)).toPlainString();
-        return digits + " " + prefix + unit;
+        java.math.BigDecimal digits = new java.math.BigDecimal(v * factor).round(new java.math.MathContext(4));
+        if (digits.abs().compareTo(java.math.BigDecimal.valueOf(1000)) >= 0 && factor > 1e3) {
+            // Rounding carried into the next unit (0.00099996 J is 1.000 mJ, not 1000 uJ).
+            return scaled(Math.copySign(1000 / factor, v), unit);
+        }
+        return digits.toPlainString() + " " + prefix + unit;
     }
 
     private static String signed(Comparison.Quantity q, double v) {

@@ -70,7 +70,8 @@ public final class ModelWeights {
 
     /**
      * Returns the weights of an operator outside the four weighted kinds that still holds weight matrices (constant
-     * 8-bit tensors of rank 2 or more: an LSTM's eight gate matrices, an SVDF's feature and time weights), listed
+     * 8-bit tensors of rank 2 or more: an LSTM's eight gate matrices, an SVDF's feature weights; its int16 time
+     * weights are not 8-bit and not listed), listed
      * with their statistics and without an encoding: an LSTM lowers to gate products over time steps whose streams
      * {@code simulate} sizes (its JSON {@code weights.encoded_bytes}), not one stream per layer. Leaving them out
      * would hide most of an LSTM model's weights.

@@ -146,24 +146,24 @@ public final class CortexMCostModel implements CpuCostModel {
 
     /**
      * Returns the whole cycles of the instructions ({@code cpu}) and of each memory's stalls, adding up to
-     * {@code cycles} (the ceiling of their sum): each part is the difference of the rounded running sums, so the
-     * rounding never adds up, and every part is at least 0 (the last boundary, the ceiling, is at least the rounded
-     * sum before it).
+     * {@code cycles} (the ceiling of their sum): each part is the difference of the ceilings of its running sums,
+     * taken in the order the total was summed, so the rounding never adds up, a memory without stalls keeps 0, and
+     * the last boundary is the total's ceiling.
      */
     private static SortedMap<String, Long> parts(double compute, SortedMap<String, Double> stalls, long cycles) {
         SortedMap<String, Long> out = new TreeMap<>();
         double sum = compute;
-        long before = Math.round(sum);
+        long before = (long) Math.ceil(sum);
         out.put(FixedResource.CPU.label(), before);
         for (Map.Entry<String, Double> e : stalls.entrySet()) {
             sum += e.getValue();
-            long upTo = Math.round(sum);
+            long upTo = (long) Math.ceil(sum);
             out.merge(e.getKey(), upTo - before, Long::sum);
             before = upTo;
         }
-        // The last part ends at the ceiling instead of the rounded sum.
-        String last = stalls.isEmpty() ? FixedResource.CPU.label() : stalls.lastKey();
-        out.merge(last, cycles - before, Long::sum);
+        if (before != cycles) {
+            throw new IllegalStateException("CPU cycle parts end at " + before + ", not " + cycles);
+        }
         return out;
     }
 

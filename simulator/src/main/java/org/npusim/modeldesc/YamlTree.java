@@ -90,6 +90,10 @@ final class YamlTree {
             }
             String key = parser.currentName();
             Position keyAt = position();
+            java.util.Optional<String> refusedKey = YamlSyntax.unsupported(parser);
+            if (refusedKey.isPresent()) {
+                throw source.error(keyAt, "", refusedKey.get());
+            }
             if (!seen.add(key)) {
                 throw source.error(keyAt, "", "duplicate key '" + key + "'");
             }

@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * @param bottleneckShare that resource's cycles on the layer's critical path over the layer's cycles (in the
  *     Vela-compatible mode, its time in Vela's estimate over the layer's)
  * @param utilization MACs / (cycles × MACs per cycle of the unit): for an NPU layer the array's MACs per cycle, for a
- *     CPU layer the core's peak ({@link org.npusim.hw.CpuCore#peakMacsPerCycle}) over the CPU's own cycles
+ *     CPU layer the core's peak ({@link org.npusim.hw.CpuCore#peakMacsPerCycle}) over the CPU's own cycles, the
+ *     MACs being the layer's dense count: a sparse or zero-skipping kernel, which skips MACs, can show more than 1
+ *     (its effective rate)
  * @param traffic bytes per memory
  * @param energyJoules dynamic and static energy attributed to the layer
  * @param weights weight sizes of the layer

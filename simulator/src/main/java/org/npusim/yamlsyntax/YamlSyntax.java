@@ -45,8 +45,10 @@ public final class YamlSyntax {
         }
         Object tag = y.getTypeId();
         if (tag != null) {
-            // The parser gives the resolved tag; a file writes the core schema's tags with the "!!" shorthand.
-            String written = tag.toString().replace("tag:yaml.org,2002:", "!!");
+            // The parser gives the core schema's tags resolved and a local tag without its '!': say them as written.
+            String t = tag.toString();
+            String written = t.startsWith("tag:yaml.org,2002:") ? "!!" + t.substring("tag:yaml.org,2002:".length())
+                    : t.startsWith("!") ? t : "!" + t;
             return Optional.of("YAML tags (" + written + ") are not supported; write the plain value");
         }
         return Optional.empty();

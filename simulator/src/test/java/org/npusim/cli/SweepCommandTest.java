@@ -138,5 +138,21 @@ final class SweepCommandTest {
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertThat(r.err().strip()).isEqualTo(expected[i]);
         }
+        // A memory mode replaces the weights' home: varying that home under --memory-mode would give equal rows.
+        MainTest.Run weights = MainTest.run("sweep", model(), "--hw", hw(), "--memory-mode", "shared-sram", "--vary",
+                "placement.weights=sram,flash");
+        assertThat(weights.err().strip()).isEqualTo("--vary placement.weights: --memory-mode shared-sram fixes the"
+                + " placement.weights the sweep varies; give one of them");
+        // Keys that do not overlap run: a memory mode keeps the per-layer weight placement, and memories.sram6 is
+        // not below memories.sram.
+        for (String[] ok : new String[][] {
+            {"--set", "placement.layer_weights.sram=0-1", "--vary", "placement=sram-only,shared-sram"},
+            {"--set", "memories.sram.size=4MiB", "--vary", "npu.clock=400MHz,500MHz"},
+        }) {
+            List<String> all = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw()));
+            all.addAll(List.of(ok));
+            MainTest.Run r = MainTest.run(all.toArray(new String[0]));
+            assertThat(r.code()).as(String.join(" ", ok) + ": " + r.err()).isZero();
+        }
     }
 }

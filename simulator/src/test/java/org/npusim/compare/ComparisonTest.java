@@ -77,7 +77,7 @@ final class ComparisonTest {
         ComparisonWriter.write(Comparison.of(a, b), ComparisonWriter.Format.TABLE, 20, w);
         String s = w.toString();
         assertThat(s).contains("time").contains("-50.0%").contains("Layers by time change").contains("x: mac -> output");
-        assertThat(s.indexOf("Layers by time change")).isLessThan(s.indexOf("Bottleneck changes"));
+        assertThat(s.indexOf("Layers by time change")).isLessThan(s.indexOf("Bottleneck or unit changes"));
     }
 
     @Test

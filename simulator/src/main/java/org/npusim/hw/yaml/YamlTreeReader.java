@@ -102,6 +102,10 @@ final class YamlTreeReader {
                 for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
                     String key = p.currentName();
                     Location keyAt = location(p.currentTokenLocation());
+                    java.util.Optional<String> refusedKey = YamlSyntax.unsupported(p);
+                    if (refusedKey.isPresent()) {
+                        throw new Refused(keyAt, refusedKey.get());
+                    }
                     Node value = node(p, p.nextToken(), path.isEmpty() ? key : path + "." + key, depth + 1);
                     if (entries.containsKey(key)) {
                         duplicates.add(keyAt, path, "duplicate key '" + key + "' (first at line "

@@ -235,6 +235,10 @@ final class MalformedHardwareTest {
                         "bad.yaml:8:10: YAML aliases (*c) are not supported; write the value out"),
                 c("YAML tag", edit(8, "  clock: !!str 500 MHz"),
                         "bad.yaml:8:10: YAML tags (!!str) are not supported; write the plain value"),
+                c("YAML tag on a key", edit(8, "  !!str clock: 500 MHz"),
+                        "bad.yaml:8:3: YAML tags (!!str) are not supported; write the plain value"),
+                c("local YAML tag", edit(8, "  clock: !mine 500 MHz"),
+                        "bad.yaml:8:10: YAML tags (!mine) are not supported; write the plain value"),
                 // The parser's message names its event classes; the message says it in words.
                 c("mapping where a key belongs", "{{{:::\n",
                         "bad.yaml:1:3: invalid YAML: expected a key, found the start of a mapping"),
