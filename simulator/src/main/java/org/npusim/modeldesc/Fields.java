@@ -334,11 +334,9 @@ final class Fields {
         if (node instanceof YamlNode.Sequence s && s.items().size() == 2) {
             int[] out = new int[2];
             for (int i = 0; i < 2; i++) {
-                try {
-                    out[i] = (int) integerValue(key, s.items().get(i), min, Integer.MAX_VALUE);
-                } catch (InputException e) {
-                    throw wrong(key, node, expected);
-                }
+                // A value out of range is reported where it is ("paddings: expected an integer in [0, ...], found
+                // '-1'"), not as a wrong pair.
+                out[i] = (int) integerValue(key, s.items().get(i), min, Integer.MAX_VALUE);
             }
             return out;
         }

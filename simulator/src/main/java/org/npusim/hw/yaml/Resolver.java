@@ -70,7 +70,8 @@ final class Resolver {
     static final List<String> SIMULATION_KEYS = List.of("overlap", "contention", "driver_overhead");
 
     private static final Pattern MEMORY_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
-    private static final Pattern CYCLES = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*cycles?");
+    /** A count of cycles: a decimal number, with an exponent as a frequency or time may have ("1e3 cycles"). */
+    private static final Pattern CYCLES = Pattern.compile("(\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)\\s*cycles?");
     /** A number with a time unit: a latency whose problem is not its unit (negative, fraction of a ps). */
     private static final Pattern TIME = Pattern.compile("[+-]?[0-9.eE+-]+\\s*(ps|ns|us|µs|ms|s)");
     private static final Pattern WHOLE = Pattern.compile("\\d{1,9}");
@@ -320,8 +321,14 @@ final class Resolver {
         Matcher m = CYCLES.matcher(t);
         if (m.matches()) {
             BigDecimal cycles = new BigDecimal(m.group(1));
-            return clockHz.map(hz -> cycles.multiply(PS_PER_SECOND).divide(BigDecimal.valueOf(hz), 0, RoundingMode.HALF_UP)
-                    .longValueExact());
+            return clockHz.map(hz -> {
+                BigDecimal ps = cycles.multiply(PS_PER_SECOND).divide(BigDecimal.valueOf(hz), 0, RoundingMode.HALF_UP);
+                if (ps.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                    throw new IllegalArgumentException("'" + t + "' is too large: more picoseconds than a 64-bit count"
+                            + " holds at the " + clockName + " clock");
+                }
+                return ps.longValueExact();
+            });
         }
         try {
             return Optional.of(Duration.parse(t).ps());

@@ -108,6 +108,10 @@ final class HardwareLoaderTest {
         assertThat(dram.writeLatencyPs()).isEqualTo(250_000);
         assertThat(hw.placement()).extracting("weights", "arena", "cache").containsExactly("dram", "dram", "sram");
         assertThat(hw.npu().orElseThrow().variant()).isEqualTo(NpuVariant.ETHOS_U65_256);
+        // Cycles written with an exponent, as frequencies and times may be: 1e3 cycles at 1 GHz are 1 us.
+        HardwareConfig exponent = HardwareLoader.load(ShippedHardware.file("vela/ethos-u65-high-end.yaml"),
+                List.of("memories.dram.read_latency=1e3 cycles"), Optional.empty(), Optional.empty());
+        assertThat(exponent.memory("dram").readLatencyPs()).isEqualTo(1_000_000);
     }
 
     @Test
