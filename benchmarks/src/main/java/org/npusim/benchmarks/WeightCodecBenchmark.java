@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.npusim.compression.EncodedWeights;
 import org.npusim.compression.LayerWeights;
 import org.npusim.compression.ModelWeights;
 import org.npusim.compression.WeightEncoder;
@@ -83,7 +82,7 @@ public class WeightCodecBenchmark {
     public long encodeModel() {
         long bytes = 0;
         for (LayerWeights l : ModelWeights.of(graph, variant)) {
-            bytes += l.encoded().map(EncodedWeights::totalBytes).orElse(0L);
+            bytes += l.encodedBytes();
         }
         return bytes;
     }

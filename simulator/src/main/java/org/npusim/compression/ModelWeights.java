@@ -36,31 +36,22 @@ public final class ModelWeights {
         for (Operator op : g.operators()) {
             Optional<Tensor> w = weightTensor(g, op);
             if (w.isEmpty()) {
-                otherWeights(g, op, lowering).ifPresent(layers::add);
+                otherWeights(g, op, lowering, variant).ifPresent(layers::add);
                 continue;
             }
             Tensor t = w.get();
             long[] stats = statistics(t, op);
             String name = op.outputCount() == 0 ? "" : g.tensor(op.output(0)).name();
-            Optional<EncodedWeights> encoded = Optional.empty();
-            String note = "";
+            List<EncodedWeights> encoded = List.of();
+            String note;
             Lowering.Result result = lowering.lower(op);
             if (result instanceof Lowering.Result.NotLowered n) {
                 note = n.reason();
             } else if (t.type() != ElementType.INT8 && t.type() != ElementType.UINT8) {
                 note = "weights are " + t.type().label() + "; the Ethos-U encodes 8-bit weights";
             } else {
-                for (NpuOperation npuOp : ((Lowering.Result.Npu) result).operations()) {
-                    if (npuOp.weights().isEmpty()) {
-                        continue;
-                    }
-                    Optional<BlockConfig> config = BlockConfigSearch.find(variant, npuOp);
-                    if (config.isEmpty()) {
-                        note = "no block config fits SHRAM";
-                    } else {
-                        encoded = Optional.of(encoder.encode(npuOp, config.get(), variant));
-                    }
-                }
+                encoded = new ArrayList<>();
+                note = encodeEach((Lowering.Result.Npu) result, encoder, variant, encoded);
             }
             layers.add(new LayerWeights(op.index(), name, op.opName(), t.elementCount(), (int) stats[0], stats[1],
                     encoded, note));
@@ -71,12 +62,11 @@ public final class ModelWeights {
     /**
      * Returns the weights of an operator outside the four weighted kinds that still holds weight matrices (constant
      * 8-bit tensors of rank 2 or more: an LSTM's eight gate matrices, an SVDF's feature weights; its int16 time
-     * weights are not 8-bit and not listed), listed
-     * with their statistics and without an encoding: an LSTM lowers to gate products over time steps whose streams
-     * {@code simulate} sizes (its JSON {@code weights.encoded_bytes}), not one stream per layer. Leaving them out
-     * would hide most of an LSTM model's weights.
+     * weights are not 8-bit and not listed), with their statistics and, where the layer lowers to NPU operations (an
+     * LSTM's gate products), the stream of each matrix as the simulation sizes it; leaving them out hid most of an
+     * LSTM model's weights.
      */
-    private static Optional<LayerWeights> otherWeights(Subgraph g, Operator op, Lowering lowering) {
+    private static Optional<LayerWeights> otherWeights(Subgraph g, Operator op, Lowering lowering, NpuVariant variant) {
         List<Tensor> matrices = new ArrayList<>();
         for (int i = 0; i < op.inputCount(); i++) {
             int index = op.input(i);
@@ -105,10 +95,42 @@ public final class ModelWeights {
         }
         String name = op.outputCount() == 0 ? "" : g.tensor(op.output(0)).name();
         String matricesText = matrices.size() + (matrices.size() == 1 ? " weight matrix" : " weight matrices");
-        String note = lowering.lower(op) instanceof Lowering.Result.NotLowered n
-                ? matricesText + " on the CPU: " + n.reason()
-                : matricesText + ", not encoded here: simulate sizes the streams of the operations they lower to";
-        return Optional.of(new LayerWeights(op.index(), name, op.opName(), elements, unique, zeros, Optional.empty(), note));
+        List<EncodedWeights> encoded = new ArrayList<>();
+        String note;
+        if (lowering.lower(op) instanceof Lowering.Result.Npu npu) {
+            String problem = encodeEach(npu, new WeightEncoder(g), variant, encoded);
+            note = problem.isEmpty() ? "" : matricesText + ": " + problem;
+        } else {
+            note = matricesText + " on the CPU: " + ((Lowering.Result.NotLowered) lowering.lower(op)).reason();
+        }
+        return Optional.of(new LayerWeights(op.index(), name, op.opName(), elements, unique, zeros, encoded, note));
+    }
+
+    /**
+     * Encodes, unsliced, each weight tensor that the operations of {@code lowered} read, once (an LSTM's gate
+     * products read each gate matrix at every time step, from one stream), into {@code out} in order of first use;
+     * returns why one could not be encoded, or an empty string.
+     */
+    private static String encodeEach(Lowering.Result.Npu lowered, WeightEncoder encoder, NpuVariant variant,
+            List<EncodedWeights> out) {
+        java.util.Set<Integer> done = new java.util.HashSet<>();
+        for (NpuOperation npuOp : lowered.operations()) {
+            if (npuOp.weights().isEmpty() || !done.add(npuOp.weights().get().tensor())) {
+                continue;
+            }
+            Optional<BlockConfig> config = BlockConfigSearch.find(variant, npuOp);
+            if (config.isEmpty()) {
+                out.clear();
+                return "no block config fits SHRAM";
+            }
+            try {
+                out.add(encoder.encode(npuOp, config.get(), variant));
+            } catch (IllegalArgumentException notEncodable) {
+                out.clear();
+                return notEncodable.getMessage();
+            }
+        }
+        return "";
     }
 
     /** Returns the constant weight tensor of a weighted operator (input 1), if it has one. */

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.npusim.cmdstream.CompiledOperator;
-import org.npusim.compression.EncodedWeights;
 import org.npusim.compression.LayerWeights;
 import org.npusim.compression.ModelWeights;
 import org.npusim.graph.Model;
@@ -74,16 +73,15 @@ public final class InspectReport {
             String sc = "-";
             String wb = "-";
             String bits = "-";
-            if (l.encoded().isPresent()) {
-                EncodedWeights e = l.encoded().get();
-                encoded += e.totalBytes();
-                scale += e.scaleBytes();
-                stream += e.weightBytes();
+            if (l.isEncoded()) {
+                encoded += l.encodedBytes();
+                scale += l.scaleBytes();
+                stream += l.weightStreamBytes();
                 encodedWeights += l.weights();
-                enc = Table.grouped(e.totalBytes());
-                sc = Table.grouped(e.scaleBytes());
-                wb = Table.grouped(e.weightBytes());
-                bits = String.format(Locale.ROOT, "%.2f", e.bitsPerWeight());
+                enc = Table.grouped(l.encodedBytes());
+                sc = Table.grouped(l.scaleBytes());
+                wb = Table.grouped(l.weightStreamBytes());
+                bits = String.format(Locale.ROOT, "%.2f", l.bitsPerWeight());
             }
             t.row(String.valueOf(l.operator()), l.op(), l.name(), Table.grouped(l.weights()),
                     String.valueOf(l.uniqueValues()), String.format(Locale.ROOT, "%.1f", 100 * l.zeroFraction()), enc,
@@ -93,7 +91,7 @@ public final class InspectReport {
         t.writeTo(out);
         out.write("\n");
         out.write(String.format(Locale.ROOT, "weighted layers  %d (%d encoded)%n", layers.size(),
-                layers.stream().filter(l -> l.encoded().isPresent()).count()));
+                layers.stream().filter(LayerWeights::isEncoded).count()));
         out.write(String.format(Locale.ROOT, "weights          %s%n", Table.grouped(weights)));
         out.write(String.format(Locale.ROOT, "encoded bytes    %s (scale/bias %s, weight streams %s)%n",
                 Table.grouped(encoded), Table.grouped(scale), Table.grouped(stream)));
@@ -117,11 +115,9 @@ public final class InspectReport {
             long stream = 0;
             for (LayerWeights l : layers) {
                 weights += l.weights();
-                if (l.encoded().isPresent()) {
-                    encoded += l.encoded().get().totalBytes();
-                    scale += l.encoded().get().scaleBytes();
-                    stream += l.encoded().get().weightBytes();
-                }
+                encoded += l.encodedBytes();
+                scale += l.scaleBytes();
+                stream += l.weightStreamBytes();
             }
             j.writeObjectFieldStart("total");
             j.writeNumberField("weights", weights);
@@ -138,12 +134,14 @@ public final class InspectReport {
                 j.writeNumberField("weights", l.weights());
                 j.writeNumberField("unique_values", l.uniqueValues());
                 j.writeNumberField("zero_fraction", l.zeroFraction());
-                if (l.encoded().isPresent()) {
-                    EncodedWeights e = l.encoded().get();
-                    j.writeNumberField("encoded_bytes", e.totalBytes());
-                    j.writeNumberField("scale_bytes", e.scaleBytes());
-                    j.writeNumberField("weight_bytes", e.weightBytes());
-                    j.writeNumberField("bits_per_weight", e.bitsPerWeight());
+                if (l.isEncoded()) {
+                    j.writeNumberField("encoded_bytes", l.encodedBytes());
+                    j.writeNumberField("scale_bytes", l.scaleBytes());
+                    j.writeNumberField("weight_bytes", l.weightStreamBytes());
+                    j.writeNumberField("bits_per_weight", l.bitsPerWeight());
+                    if (!l.note().isEmpty()) {
+                        j.writeStringField("note", l.note());
+                    }
                 } else {
                     j.writeStringField("note", l.note());
                 }

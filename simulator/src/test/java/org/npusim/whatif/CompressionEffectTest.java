@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.npusim.compression.EncodedRange;
+import org.npusim.compression.EncodedWeights;
 import org.npusim.compression.LayerWeights;
 import org.npusim.compression.ModelWeights;
 import org.npusim.graph.Model;
@@ -32,8 +33,8 @@ class CompressionEffectTest {
     private static long[] streamBytes(Model m) {
         List<Long> bytes = new ArrayList<>();
         for (LayerWeights l : ModelWeights.of(m, VARIANT)) {
-            if (l.encoded().isPresent()) {
-                for (EncodedRange r : l.encoded().get().ranges()) {
+            for (EncodedWeights e : l.encoded()) {
+                for (EncodedRange r : e.ranges()) {
                     bytes.add((long) r.weightBytes());
                 }
             }
@@ -95,11 +96,11 @@ class CompressionEffectTest {
         long after = 0;
         long weights = 0;
         for (LayerWeights l : ModelWeights.of(original, VARIANT)) {
-            before += l.encoded().map(e -> e.totalBytes()).orElse(0L);
-            weights += l.encoded().isPresent() ? l.weights() : 0;
+            before += l.encodedBytes();
+            weights += l.isEncoded() ? l.weights() : 0;
         }
         for (LayerWeights l : ModelWeights.of(optimised, VARIANT)) {
-            after += l.encoded().map(e -> e.totalBytes()).orElse(0L);
+            after += l.encodedBytes();
         }
         System.out.printf(Locale.ROOT, "mobilenet_v2 on %s: %d weights, encoded %d B (%.2f bits/weight) -> pruned 50%% "
                 + "+ 16 clusters %d B (%.2f bits/weight), ratio %.2fx%n", VARIANT.label(), weights, before,
