@@ -19,6 +19,7 @@ import org.npusim.exec.TensorBuffer;
 import org.npusim.graph.Model;
 import org.npusim.htmlreport.HtmlReport;
 import org.npusim.hw.HardwareConfig;
+import org.npusim.json.Json;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
 import org.npusim.plan.EthosUWeightSizer;
@@ -219,7 +220,18 @@ final class SimulateCommand implements Callable<Integer> {
             Optional<NM> structured = nm == null ? Optional.empty() : Optional.of(NM.parse(nm, "--nm"));
             double sparsity = prune == null ? 0.0 : prune;
             transformed = WeightTransforms.prune(transformed, sparsity, structured);
-            what.append("prune ").append(sparsity).append(structured.map(x -> " (" + x.n() + ":" + x.m() + ")").orElse(""));
+            // Say what was applied: N:M zeroes (m - n)/m of the weights, and --prune only tops that up.
+            if (structured.isEmpty()) {
+                what.append("prune ").append(sparsity);
+            } else {
+                NM x = structured.get();
+                what.append("N:M ").append(x.n()).append(':').append(x.m()).append(" pruning (")
+                        .append(Json.number(x.sparsity())).append(" of the weights zero)");
+                if (prune != null) {
+                    what.append(sparsity > x.sparsity() ? ", topped up to " + Json.number(sparsity)
+                            : ", --prune " + Json.number(sparsity) + " below it adds nothing");
+                }
+            }
         }
         if (cluster != null) {
             transformed = WeightTransforms.cluster(transformed, cluster, ModelInputs.seed(seed), preserveSparsity);

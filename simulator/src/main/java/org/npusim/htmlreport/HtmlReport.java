@@ -154,6 +154,7 @@ public final class HtmlReport {
                 Compatibility c = compat.get(l.index());
                 j.writeStringField("where", c.where());
                 j.writeStringField("reason", c.reason());
+                j.writeStringField("kernel", l.kernel());
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -505,9 +505,14 @@ final class EventSimulator {
         return clock.toPs(bytes / m.bytesPerCycle());
     }
 
-    private long fetch(int step, int resource, Channel c, int stream, double bytes, long now, int block) {
-        streamBytes[step][stream] += bytes;
-        long durationPs = transferPs(bytes, c.timing());
+    /**
+     * Moves {@code bytes} of a stream over channel {@code c} at the cost of {@code busBytes}: the bytes times Vela's
+     * burst inefficiency (at least 1: a burst shorter than the memory's moves as a whole one). The timeline records
+     * the bytes themselves, so that a trace's bytes add up to the result's traffic.
+     */
+    private long fetch(int step, int resource, Channel c, int stream, double busBytes, double bytes, long now, int block) {
+        streamBytes[step][stream] += busBytes;
+        long durationPs = transferPs(busBytes, c.timing());
         return reserve(step, resource, stream, now, durationPs, durationPs, STREAMS.get(stream), block, bytes);
     }
 
@@ -620,10 +625,11 @@ final class EventSimulator {
             Step.Npu n = work.step();
             long now = s.now();
             double share = 1.0 / blocks;
-            long ready = fetch(step, ifmResource, n.ifm().channel(), IFM, work.ifmBytes() * work.ifmEfficiency() * share, now, k);
+            long ready = fetch(step, ifmResource, n.ifm().channel(), IFM, work.ifmBytes() * work.ifmEfficiency() * share,
+                    work.ifmBytes() * share, now, k);
             if (work.ifm2Bytes() > 0) {
                 ready = Math.max(ready, fetch(step, ifm2Resource, work.ifm2Channel(), IFM2,
-                        work.ifm2Bytes() * work.ifm2Efficiency() * share, now, k));
+                        work.ifm2Bytes() * work.ifm2Efficiency() * share, work.ifm2Bytes() * share, now, k));
             }
             weightsEnd[k] = ready;
             scalesEnd[k] = now;
@@ -651,7 +657,8 @@ final class EventSimulator {
         /** Reads block k's share of the weight stream from where the NPU reads it, through the weight decoder. */
         private void fetchWeights(int k, long nowPs) {
             double share = 1.0 / blocks;
-            long weightsIn = fetch(step, weightsResource, weightsChannel, WEIGHTS, work.weightFetchBytes() * share, nowPs, k);
+            long weightsIn = fetch(step, weightsResource, weightsChannel, WEIGHTS, work.weightFetchBytes() * share,
+                    work.weightFetchBytes() * share, nowPs, k);
             long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
             weightsEnd[k] = Math.max(weightsEnd[k], Math.max(weightsIn, reserve(step, DECODER, nowPs, decodePs, "decode", k, 0)));
         }
@@ -728,7 +735,8 @@ final class EventSimulator {
         }
 
         void onWrite(Simulation s, int k) {
-            long end = fetch(step, ofmResource, work.step().ofm().channel(), OFM, work.ofmBytes() * work.ofmEfficiency() / blocks, s.now(), k);
+            long end = fetch(step, ofmResource, work.step().ofm().channel(), OFM, work.ofmBytes() * work.ofmEfficiency() / blocks,
+                    (double) work.ofmBytes() / blocks, s.now(), k);
             lastWrite = Math.max(lastWrite, end);
             if (k == blocks - 1) {
                 computed[step] = true;
@@ -1025,7 +1033,9 @@ final class EventSimulator {
             aheadSlots.add(end);
         }
         if (timeline != null) {
-            timeline.add(new Timeline.Slice(resourceTracks.get(resource), step, what, block, end - durationPs, end, bytes));
+            // What the resource did: the MAC array's compute, not the time it was held waiting for its operands, so
+            // that a track's slices add up to the busy time the result reports.
+            timeline.add(new Timeline.Slice(resourceTracks.get(resource), step, what, block, start, start + busyPs, bytes));
         }
         return end;
     }

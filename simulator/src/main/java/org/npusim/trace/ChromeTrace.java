@@ -39,8 +39,11 @@ import org.npusim.sim.Timeline;
  * channel on the NPU; the CPU on the CPU.
  * A channel's DMA transfers get a track of their own beside its NPU streams. Consecutive transactions of one plan
  * step on a track are merged into batches, at most {@value #MAX_SLICES_PER_STEP} slices per step and track (see
- * {@link #batch}), so that files stay small; a batch covers its first transaction's start to its last one's end,
- * and since a component serves one transaction at a time, batches on one track never overlap. Where transactions on
+ * {@link #batch}), so that files stay small; a batch covers its first transaction's start to its last one's end
+ * (its {@code busy_us} argument is the transactions' own time), and since a component serves one transaction at a
+ * time, batches on one track never overlap. A transaction is what the component did: the MAC array's compute (not
+ * the time it is held waiting for operands), and a stream's own bytes (its port time counts them times the burst
+ * inefficiency), so that a track's busy time and a memory's bytes add up to the result's. Where transactions on
  * one track could overlap (channels without contention, where each stream has a channel of its own), each stream
  * gets its own track, and any remaining overlap goes to a second lane. Counters give each memory's bandwidth in
  * bytes per microsecond over {@value #COUNTER_WINDOWS} equal windows of the run: each transfer's bytes spread evenly
@@ -73,7 +76,8 @@ public final class ChromeTrace {
     }
 
     /** A slice of the trace on one track: one transaction or a batch of them. */
-    record Batch(int step, long startPs, long endPs, int firstBlock, int lastBlock, int count, double bytes, TreeSet<String> whats) {}
+    record Batch(int step, long startPs, long endPs, int firstBlock, int lastBlock, int count, double bytes, long busyPs,
+            TreeSet<String> whats) {}
 
     /** One track of a process. */
     private record Track(int pid, String resource, String name, List<Batch> batches) {}
@@ -341,6 +345,8 @@ public final class ChromeTrace {
             j.writeStringField("op", layer.op());
             j.writeNumberField("step", b.step());
             j.writeNumberField("transactions", b.count());
+            // A batch spans the gaps between its transactions: its busy time is theirs alone.
+            writeMicros(j, "busy_us", b.busyPs());
             if (b.bytes() > 0) {
                 j.writeFieldName("bytes");
                 j.writeNumber(decimal(b.bytes(), 1));
@@ -381,10 +387,11 @@ public final class ChromeTrace {
         int first = 0;
         int last = 0;
         double bytes = 0;
+        long busy = 0;
         TreeSet<String> whats = new TreeSet<>();
         for (Timeline.Slice s : sorted) {
             if (count > 0 && (s.step() != step || count == limit)) {
-                out.add(new Batch(step, start, end, first, last, count, bytes, whats));
+                out.add(new Batch(step, start, end, first, last, count, bytes, busy, whats));
                 count = 0;
             }
             if (count == 0) {
@@ -398,6 +405,7 @@ public final class ChromeTrace {
                 first = s.block();
                 last = s.block();
                 bytes = 0;
+                busy = 0;
                 whats = new TreeSet<>();
             }
             count++;
@@ -405,10 +413,11 @@ public final class ChromeTrace {
             first = Math.min(first, s.block());
             last = Math.max(last, s.block());
             bytes += s.bytes();
+            busy += s.endPs() - s.startPs();
             whats.add(s.what());
         }
         if (count > 0) {
-            out.add(new Batch(step, start, end, first, last, count, bytes, whats));
+            out.add(new Batch(step, start, end, first, last, count, bytes, busy, whats));
         }
         return out;
     }

@@ -530,7 +530,9 @@
       var where = l.where === 'none' ? '-' : l.where.toUpperCase();
       return {
         cls: l.where === 'cpu' ? 'cpu' : l.where === 'none' ? 'none' : '',
-        cells: [String(l.index), l.name, l.op, where, l.reason, fmtTime(l.seconds), l.cycles > 0 ? l.boundBy : '-']
+        // A CPU layer says which kernel ran it (with --cpu-kernels, the variant: 'arm_convolve_s8 [winograd-f4]').
+        cells: [String(l.index), l.name, l.op, where, l.kernel ? l.reason + (l.reason ? '; ' : '') + 'kernel ' + l.kernel
+          : l.reason, fmtTime(l.seconds), l.cycles > 0 ? l.boundBy : '-']
       };
     }), [true, false, false, false, false, true, false]);
   }

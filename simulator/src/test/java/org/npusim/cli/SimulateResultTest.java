@@ -81,6 +81,17 @@ final class SimulateResultTest {
         assertThat(b.get("seconds").asDouble()).isLessThan(a.get("seconds").asDouble());
     }
 
+    /** An N:M what-if says what it applied: 1:4 zeroes three quarters of the weights, and --prune only tops it up. */
+    @Test
+    void simulate_nmWhatIf_labelSaysTheSparsityApplied() {
+        String model = root("models/resnet8.yaml");
+        String hw = root("hwconfigs/corstone-300.yaml");
+        assertThat(MainTest.run("simulate", model, "--hw", hw, "--nm", "1:4").out().lines().findFirst().orElseThrow())
+                .startsWith("What-if: N:M 1:4 pruning (0.75 of the weights zero) on resnet8");
+        assertThat(MainTest.run("simulate", model, "--hw", hw, "--nm", "2:4", "--prune", "0.3").out())
+                .contains("N:M 2:4 pruning (0.5 of the weights zero), --prune 0.3 below it adds nothing");
+    }
+
     @Test
     void simulate_badWhatIfArguments_exitTwoWithOneLine() {
         String model = SharedData.model("person_detect").toString();

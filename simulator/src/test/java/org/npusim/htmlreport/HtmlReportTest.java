@@ -99,6 +99,11 @@ final class HtmlReportTest {
         assertThat(d.get("roofs").get("computeMacsPerSecond").asDouble()).isEqualTo(128 * 500e6);
         assertThat(d.get("roofs").get("memories").size()).isEqualTo(2);
         assertThat(d.get("whatIfs").size()).isGreaterThan(0);
+        // NPU layers have no CPU kernel; on a CPU-only board every layer names the kernel that ran it.
+        assertThat(d.get("layers")).allMatch(l -> l.get("kernel").asText().isEmpty());
+        JsonNode cpu = data(report(m, "cpu-only/cortex-m7-280mhz.yaml"));
+        assertThat(cpu.get("layers")).allMatch(l -> !l.get("kernel").asText().isEmpty());
+        assertThat(cpu.get("layers").get(0).get("kernel").asText()).startsWith("arm_");
     }
 
     @Test

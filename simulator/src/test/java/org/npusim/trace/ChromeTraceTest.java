@@ -179,7 +179,21 @@ final class ChromeTraceTest {
                 bytes += c.get(i)[1] * (c.get(i + 1)[0] - c.get(i)[0]);
             }
             assertThat(bytes).as(m.getKey()).isCloseTo(m.getValue(), within(m.getValue() * 1e-3));
+            // The bytes themselves, not the port time's burst-scaled bytes: they add up to the result's traffic.
+            var traffic = t.run().result().total().traffic().get(m.getKey());
+            assertThat(m.getValue()).as(m.getKey() + " traffic")
+                    .isCloseTo((double) traffic.readBytes() + traffic.writeBytes(), within(1.0));
         }
+        // The MAC array's slices are its compute: they add up to its busy time in the result.
+        double macPs = 0;
+        for (Timeline.Slice s : t.run().timeline().slices()) {
+            if (s.track().equals("mac")) {
+                macPs += s.endPs() - s.startPs();
+            }
+        }
+        long macCycles = t.run().result().layers().stream().mapToLong(l -> l.busyCycles().getOrDefault("mac", 0L)).sum();
+        double cyclePs = t.run().result().total().seconds() * 1e12 / t.run().result().total().cycles();
+        assertThat(macPs / cyclePs).isCloseTo(macCycles, within(macCycles * 1e-3 + t.run().result().layers().size()));
     }
 
     /** Returns each counter's integral over the run: bytes per memory. */
@@ -322,9 +336,9 @@ final class ChromeTraceTest {
     @Test
     void lanes_overlappingBatches_secondLane() {
         List<ChromeTrace.Batch> batches = List.of(
-                new ChromeTrace.Batch(0, 0, 10, 0, 0, 1, 0, new java.util.TreeSet<>(Set.of("ifm"))),
-                new ChromeTrace.Batch(0, 5, 15, 1, 1, 1, 0, new java.util.TreeSet<>(Set.of("ifm"))),
-                new ChromeTrace.Batch(0, 12, 20, 2, 2, 1, 0, new java.util.TreeSet<>(Set.of("ifm"))));
+                new ChromeTrace.Batch(0, 0, 10, 0, 0, 1, 0, 10, new java.util.TreeSet<>(Set.of("ifm"))),
+                new ChromeTrace.Batch(0, 5, 15, 1, 1, 1, 0, 10, new java.util.TreeSet<>(Set.of("ifm"))),
+                new ChromeTrace.Batch(0, 12, 20, 2, 2, 1, 0, 8, new java.util.TreeSet<>(Set.of("ifm"))));
         List<List<ChromeTrace.Batch>> lanes = ChromeTrace.lanes(batches);
         assertThat(lanes).hasSize(2);
         assertThat(lanes.get(0)).extracting(ChromeTrace.Batch::firstBlock).containsExactly(0, 2);
