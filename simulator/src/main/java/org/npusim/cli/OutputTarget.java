@@ -67,6 +67,9 @@ final class OutputTarget {
             if (file == null) {
                 continue;
             }
+            if (file.toString().isEmpty()) {
+                throw new InputException("", "output file", "the name is empty; give the file to write");
+            }
             if (file.toString().equals("-")) {
                 // Not the Unix "standard output": a file named '-' would be written, which nobody wants.
                 throw new InputException("-", "", "is not an output file; leave -o out to write to standard output");

@@ -103,6 +103,13 @@ final class OutputTargetTest {
         assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(reference));
     }
 
+    /** An empty name (--report '') says so, instead of "is a directory" under no name. */
+    @Test
+    void check_emptyName_saysSo() {
+        assertThatThrownBy(() -> OutputTarget.check(Path.of(""))).isInstanceOf(InputException.class)
+                .hasMessage("output file: the name is empty; give the file to write");
+    }
+
     @Test
     void write_intoADirectoryThatIsAFile_errorWithoutTemporaryNames() throws IOException {
         Path notADir = Files.writeString(tmp.resolve("plain"), "x");
