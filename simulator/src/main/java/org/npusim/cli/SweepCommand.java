@@ -111,6 +111,16 @@ final class SweepCommand implements Callable<Integer> {
      * memories.sram.size) overlaps it the same way; a memory mode overlaps the keys it decides ({@link #MODE_KEYS}).
      */
     private static void checkFixedAndVaried(List<Axis> axes, Overrides base) {
+        for (int i = 0; i < axes.size(); i++) {
+            for (int k = 0; k < i; k++) {
+                if (overlap(axes.get(k).key(), axes.get(i).key())) {
+                    // Two axes that set the same thing: at every point the later replaces the earlier, and the rows
+                    // are labelled with values that were not simulated.
+                    throw new InputException("", "--vary " + axes.get(i).key(), "--vary " + axes.get(k).key()
+                            + " sets it too; vary it once");
+                }
+            }
+        }
         for (Axis a : axes) {
             String varied = a.key();
             if ((varied.equals("npu.variant") || varied.equals("npu")) && base.npu().isPresent()) {
@@ -125,14 +135,23 @@ final class SweepCommand implements Callable<Integer> {
             for (String set : base.set()) {
                 int eq = set.indexOf('=');
                 String key = eq < 0 ? set : set.substring(0, eq);
-                boolean overlaps = varied.equals("placement") ? MODE_KEYS.contains(key)
-                        : key.equals(varied) || key.startsWith(varied + ".") || varied.startsWith(key + ".");
-                if (overlaps) {
+                if (overlap(key, varied)) {
                     throw new InputException("", "--vary " + varied, "--set " + set + " fixes what the sweep varies;"
                             + " give one of them");
                 }
             }
         }
+    }
+
+    /**
+     * Returns whether setting {@code a} and setting {@code b} change the same key: one is the other or above it, or
+     * one is the memory mode ({@code placement}) and the other a key it decides.
+     */
+    private static boolean overlap(String a, String b) {
+        if (a.equals("placement") || b.equals("placement")) {
+            return MODE_KEYS.contains(a) && MODE_KEYS.contains(b);
+        }
+        return a.equals(b) || a.startsWith(b + ".") || b.startsWith(a + ".");
     }
 
     @Override

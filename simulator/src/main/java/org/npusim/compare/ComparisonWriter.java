@@ -134,30 +134,30 @@ public final class ComparisonWriter {
     }
 
     /**
-     * Returns {@code v} with 4 significant digits in the milli, micro or nano form of {@code unit} that its size
-     * calls for: a tiny model's 0.044 mJ and a change of 0.26 uJ both keep their digits (a fixed "%.3f mJ" printed
-     * the change as -0.000 mJ).
+     * Returns {@code v} with 4 significant digits in the unit, or its milli, micro or nano form, that its size calls
+     * for: a tiny model's 0.04089 mJ and a change of 0.26 uJ both keep their digits (a fixed "%.3f mJ" printed the
+     * change as -0.000 mJ), and a run of seconds reads 7.554 s.
      */
     static String scaled(double v, String unit) {
-        double magnitude = Math.abs(v);
-        String prefix;
-        double factor;
-        if (magnitude >= 1e-3 || v == 0) {
-            prefix = "m";
-            factor = 1e3;
-        } else if (magnitude >= 1e-6) {
-            prefix = "u";
-            factor = 1e6;
-        } else {
-            prefix = "n";
-            factor = 1e9;
+        if (v == 0) {
+            return "0 " + unit;
         }
-        java.math.BigDecimal digits = new java.math.BigDecimal(v * factor).round(new java.math.MathContext(4));
-        if (digits.abs().compareTo(java.math.BigDecimal.valueOf(1000)) >= 0 && factor > 1e3) {
-            // Rounding carried into the next unit (0.00099996 J is 1.000 mJ, not 1000 uJ).
-            return scaled(Math.copySign(1000 / factor, v), unit);
+        String[] prefixes = {"", "m", "u", "n"};
+        int p = 0;
+        while (p < prefixes.length - 1 && Math.abs(v) * Math.pow(1e3, p) < 1) {
+            p++;
         }
-        return digits.toPlainString() + " " + prefix + unit;
+        while (true) {
+            double x = v * Math.pow(1e3, p);
+            int decimals = Math.max(0, Math.min(3, 3 - (int) Math.floor(Math.log10(Math.abs(x)))));
+            String digits = String.format(Locale.ROOT, "%." + decimals + "f", x);
+            if (Math.abs(Double.parseDouble(digits)) >= 1000 && p > 0) {
+                // Rounding carried into the next unit (0.00099996 J is 1.000 mJ, not 1000 uJ).
+                p--;
+                continue;
+            }
+            return digits + " " + prefixes[p] + unit;
+        }
     }
 
     private static String signed(Comparison.Quantity q, double v) {

@@ -143,10 +143,15 @@ final class SweepCommandTest {
                 "placement.weights=sram,flash");
         assertThat(weights.err().strip()).isEqualTo("--vary placement.weights: --memory-mode shared-sram fixes the"
                 + " placement.weights the sweep varies; give one of them");
+        // Two axes that set the same thing: the rows would be labelled with values that were not simulated.
+        MainTest.Run twice = MainTest.run("sweep", model(), "--hw", hw(), "--vary", "placement=sram-only,shared-sram",
+                "--vary", "placement.mode=sram-only,shared-sram");
+        assertThat(twice.err().strip()).isEqualTo("--vary placement.mode: --vary placement sets it too; vary it once");
         // Keys that do not overlap run: a memory mode keeps the per-layer weight placement, and memories.sram6 is
         // not below memories.sram.
         for (String[] ok : new String[][] {
             {"--set", "placement.layer_weights.sram=0-1", "--vary", "placement=sram-only,shared-sram"},
+            {"--set", "placement=shared-sram", "--vary", "placement.layer_weights.sram=0-1,0-3"},
             {"--set", "memories.sram.size=4MiB", "--vary", "npu.clock=400MHz,500MHz"},
         }) {
             List<String> all = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw()));

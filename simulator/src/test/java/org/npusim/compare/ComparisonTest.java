@@ -91,4 +91,16 @@ final class ComparisonTest {
         assertThat(s).containsPattern("\"name\" ?: ?\"x\"[^}]*\"relative\" ?: ?null");
         assertThat(s).containsPattern("\"name\" ?: ?\"y\"[^}]*\"relative\" ?: ?-?[0-9]");
     }
+
+    /** Times and energies keep 4 significant digits in a unit that fits them, across unit boundaries. */
+    @Test
+    void scaled_fourSignificantDigitsInAFittingUnit() {
+        assertThat(ComparisonWriter.scaled(4.0891e-5, "J")).isEqualTo("40.89 uJ");
+        assertThat(ComparisonWriter.scaled(-2.6e-7, "J")).isEqualTo("-260.0 nJ");
+        assertThat(ComparisonWriter.scaled(0.00099996, "J")).isEqualTo("1.000 mJ");
+        assertThat(ComparisonWriter.scaled(7.5541, "s")).isEqualTo("7.554 s");
+        assertThat(ComparisonWriter.scaled(1134.2, "J")).isEqualTo("1134 J");
+        assertThat(ComparisonWriter.scaled(1e-6, "s")).isEqualTo("1.000 us");
+        assertThat(ComparisonWriter.scaled(0, "J")).isEqualTo("0 J");
+    }
 }
