@@ -120,6 +120,15 @@ final class OutputTarget {
      */
     private static Path resolved(Path file) {
         Path abs = file.toAbsolutePath().normalize();
+        // A symbolic link whose target does not exist yet (dangling) is followed too, so that the target is created
+        // and the link kept, as for a link to an existing file; a chain is followed up to a bound (a loop stops there).
+        for (int hops = 0; hops < MAX_LINK_HOPS && !Files.exists(abs) && Files.isSymbolicLink(abs); hops++) {
+            try {
+                abs = abs.resolveSibling(Files.readSymbolicLink(abs)).normalize();
+            } catch (IOException e) {
+                break;
+            }
+        }
         if (Files.exists(abs)) {
             try {
                 return abs.toRealPath();
@@ -129,6 +138,9 @@ final class OutputTarget {
         }
         return abs;
     }
+
+    /** The most symbolic links followed for an output file that does not exist yet (Linux's own limit is 40). */
+    private static final int MAX_LINK_HOPS = 40;
 
     /** Writes {@code content} to {@code file}, or to {@code out} when {@code file} is null (once it is complete). */
     static void write(Path file, PrintWriter out, Content content) {

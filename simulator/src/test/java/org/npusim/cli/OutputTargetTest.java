@@ -89,6 +89,21 @@ final class OutputTargetTest {
         assertThat(names()).containsExactly("link.txt", "real.txt");
     }
 
+    /**
+     * A link whose target does not exist yet is followed too: the target is created and the link kept (it was
+     * replaced by a plain file); and two outputs that reach one file through it are refused as one file.
+     */
+    @Test
+    void write_throughADanglingSymbolicLink_createsTheTargetAndKeepsTheLink() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("link.txt"), Path.of("target.txt"));
+        OutputTarget.writeBytes(link, w -> w.write("new"));
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(tmp.resolve("target.txt"))).isEqualTo("new");
+        Path dangling = Files.createSymbolicLink(tmp.resolve("b.html"), Path.of("a.html"));
+        assertThatThrownBy(() -> OutputTarget.check(tmp.resolve("a.html"), dangling))
+                .isInstanceOf(InputException.class);
+    }
+
     @Test
     void write_newFile_getsTheUmasksPermissionsNotOwnerOnly() throws IOException {
         Path reference = Files.createFile(tmp.resolve("reference"));
