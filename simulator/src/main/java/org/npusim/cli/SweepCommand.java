@@ -85,6 +85,16 @@ final class SweepCommand implements Callable<Integer> {
      * input, not a result. Values that only fail in some combinations, or whose model does not fit, stay failed rows.
      */
     private static void checkValues(HardwareDocument document, List<Axis> axes, Overrides base) {
+        // A bad fixed --set fails every point: it is reported as itself, not as the first varied value it meets. (The
+        // base alone may lack what the axes give, so only errors at a --set count here; no axis can mend those, since
+        // a key both fixed and varied is refused before.)
+        try {
+            document.resolve(base);
+        } catch (InputException e) {
+            if (e.messages().stream().anyMatch(m -> m.startsWith("--set "))) {
+                throw e;
+            }
+        }
         for (Axis a : axes) {
             for (String v : a.values()) {
                 SweepPoint alone = SweepPoint.product(List.of(new Axis(a.key(), List.of(v))), base).get(0);

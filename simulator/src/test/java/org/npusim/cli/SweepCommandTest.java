@@ -143,6 +143,11 @@ final class SweepCommandTest {
                 "placement.weights=sram,flash");
         assertThat(weights.err().strip()).isEqualTo("--vary placement.weights: --memory-mode shared-sram fixes the"
                 + " placement.weights the sweep varies; give one of them");
+        // A bad fixed --set is reported as itself, not as the first varied value it meets.
+        MainTest.Run fixed = MainTest.run("sweep", model(), "--hw", hw(), "--set", "npu.clok=300MHz", "--vary",
+                "npu.clock=200MHz,400MHz");
+        assertThat(fixed.code()).isEqualTo(2);
+        assertThat(fixed.err().strip()).startsWith("--set npu.clok=300MHz: ");
         // Two axes that set the same thing: the rows would be labelled with values that were not simulated.
         MainTest.Run twice = MainTest.run("sweep", model(), "--hw", hw(), "--vary", "placement=sram-only,shared-sram",
                 "--vary", "placement.mode=sram-only,shared-sram");
