@@ -36,7 +36,7 @@ public final class ModelWeights {
         for (Operator op : g.operators()) {
             Optional<Tensor> w = weightTensor(g, op);
             if (w.isEmpty()) {
-                otherWeights(g, op, lowering, variant).ifPresent(layers::add);
+                otherWeights(g, op, lowering.lower(op), encoder, variant).ifPresent(layers::add);
                 continue;
             }
             Tensor t = w.get();
@@ -66,7 +66,8 @@ public final class ModelWeights {
      * LSTM's gate products), the stream of each matrix as the simulation sizes it; leaving them out hid most of an
      * LSTM model's weights.
      */
-    private static Optional<LayerWeights> otherWeights(Subgraph g, Operator op, Lowering lowering, NpuVariant variant) {
+    private static Optional<LayerWeights> otherWeights(Subgraph g, Operator op, Lowering.Result lowered, WeightEncoder encoder,
+            NpuVariant variant) {
         List<Tensor> matrices = new ArrayList<>();
         for (int i = 0; i < op.inputCount(); i++) {
             int index = op.input(i);
@@ -97,11 +98,11 @@ public final class ModelWeights {
         String matricesText = matrices.size() + (matrices.size() == 1 ? " weight matrix" : " weight matrices");
         List<EncodedWeights> encoded = new ArrayList<>();
         String note;
-        if (lowering.lower(op) instanceof Lowering.Result.Npu npu) {
-            String problem = encodeEach(npu, new WeightEncoder(g), variant, encoded);
+        if (lowered instanceof Lowering.Result.Npu npu) {
+            String problem = encodeEach(npu, encoder, variant, encoded);
             note = problem.isEmpty() ? "" : matricesText + ": " + problem;
         } else {
-            note = matricesText + " on the CPU: " + ((Lowering.Result.NotLowered) lowering.lower(op)).reason();
+            note = matricesText + " on the CPU: " + ((Lowering.Result.NotLowered) lowered).reason();
         }
         return Optional.of(new LayerWeights(op.index(), name, op.opName(), elements, unique, zeros, encoded, note));
     }

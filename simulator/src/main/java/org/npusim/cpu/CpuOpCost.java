@@ -41,9 +41,4 @@ public record CpuOpCost(long cycles, String bottleneck, String kernel, SortedMap
                     + bottleneck);
         }
     }
-
-    /** Returns the cycles of the bottleneck: the instructions', or the stalls of the memory that bound the layer. */
-    public long bottleneckCycles() {
-        return partCycles.getOrDefault(bottleneck, 0L);
-    }
 }

@@ -20,12 +20,17 @@ final class InspectWeightsTest {
                 .contains("encoded bytes    752");
     }
 
+    /** Runs {@code inspect --weights} on a shared model for a variant, in JSON, and reads the output. */
+    private static JsonNode weightsJson(String model, String npu) throws Exception {
+        MainTest.Run r = MainTest.run("inspect", SharedData.model(model).toString(), "--weights", "--npu", npu,
+                "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
+    }
+
     @Test
     void weights_json_onTwoCores_givesPerLayerBytes() throws Exception {
-        MainTest.Run r = MainTest.run("inspect", SharedData.model("hello_world_int8").toString(), "--weights",
-                "--npu", "ethos-u65-512", "--format", "json");
-        assertThat(r.code()).isZero();
-        JsonNode root = new ObjectMapper().readTree(r.out());
+        JsonNode root = weightsJson("hello_world_int8", "ethos-u65-512");
         assertThat(root.get("schema").asText()).isEqualTo("npusim.weights/v1");
         assertThat(root.get("npu").asText()).isEqualTo("ethos-u65-512");
         // Vela's total on the two-core U65-512 is 800 bytes: each core has its own padded records and stream.
@@ -41,10 +46,7 @@ final class InspectWeightsTest {
      */
     @Test
     void weights_lstmAndSvdf_listedAsSimulateSizesThem() throws Exception {
-        MainTest.Run lstm = MainTest.run("inspect", SharedData.model("micro_speech_lstm").toString(), "--weights",
-                "--npu", "ethos-u65-256", "--format", "json");
-        assertThat(lstm.code()).isZero();
-        JsonNode root = new ObjectMapper().readTree(lstm.out());
+        JsonNode root = weightsJson("micro_speech_lstm", "ethos-u65-256");
         MainTest.Run sim = MainTest.run("simulate", SharedData.model("micro_speech_lstm").toString(), "--hw",
                 SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml").toString(), "--npu",
                 "ethos-u65-256", "--format", "json", "--no-what-if");

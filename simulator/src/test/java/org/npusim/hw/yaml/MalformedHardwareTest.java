@@ -242,12 +242,14 @@ final class MalformedHardwareTest {
                 // The parser's message names its event classes; the message says it in words.
                 c("mapping where a key belongs", "{{{:::\n",
                         "bad.yaml:1:3: invalid YAML: expected a key, found the start of a mapping"),
+                // The map is level 0 and x's list level 1 at column 4: level 33, one past the limit, at column 36.
                 c("nested too deep", "schema: npusim.hw/v1\nx: " + "[".repeat(2000) + "]".repeat(2000) + "\n",
                         "bad.yaml:2:36: the document is nested deeper than 32 levels"),
                 // Cycles take an exponent as frequencies and times do; a count too large was an internal error.
                 c("latency too large", edit(16, "    read_latency: 1e40 cycles"),
                         "bad.yaml:16:19: memories.sram.read_latency: '1e40 cycles' is too large: more picoseconds than a"
                                 + " 64-bit count holds at the NPU clock"),
+                // The message repeats the argument's first 80 characters: "npu.clock=" and 70 brackets.
                 withSet("--set with a long value", List.of("npu.clock=" + "[".repeat(500) + "]".repeat(500)),
                         "--set npu.clock=" + "[".repeat(70) + "...: the document is nested deeper than 32 levels"),
                 c("two documents", append("---\nschema: npusim.hw/v1"),
