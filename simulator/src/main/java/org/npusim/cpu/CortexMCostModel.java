@@ -126,45 +126,31 @@ public final class CortexMCostModel implements CpuCostModel {
         return cost(work.kernel() + " [" + s.label() + "]", compute, work.traffic().stream().map(s::applyTo).toList());
     }
 
-    /** Returns the cost of a kernel of {@code compute} cycles whose operands move {@code traffic}. */
+    /**
+     * Returns the cost of a kernel of {@code compute} cycles whose operands move {@code traffic}: the instructions
+     * then each memory's stalls, one after the other. Each part's whole cycles are the difference of the ceilings of
+     * its running sums, so the rounding never adds up, a memory without stalls keeps 0, and the parts add up to the
+     * ceiling of the total, the layer's cycles.
+     */
     private CpuOpCost cost(String kernel, double compute, List<Traffic> traffic) {
         CpuMemoryModel.Result mem = memory.cost(traffic);
+        SortedMap<String, Long> parts = new TreeMap<>();
         double total = compute;
+        long before = (long) Math.ceil(total);
+        parts.put(FixedResource.CPU.label(), before);
         String bottleneck = FixedResource.CPU.label();
         double worst = compute;
         for (Map.Entry<String, Double> e : mem.stallCycles().entrySet()) {
             total += e.getValue();
+            long upTo = (long) Math.ceil(total);
+            parts.merge(e.getKey(), upTo - before, Long::sum);
+            before = upTo;
             if (e.getValue() > worst) {
                 worst = e.getValue();
                 bottleneck = e.getKey();
             }
         }
-        long cycles = (long) Math.ceil(total);
-        return new CpuOpCost(cycles, bottleneck, kernel, mem.readBytes(), mem.writeBytes(),
-                parts(compute, mem.stallCycles(), cycles));
-    }
-
-    /**
-     * Returns the whole cycles of the instructions ({@code cpu}) and of each memory's stalls, adding up to
-     * {@code cycles} (the ceiling of their sum): each part is the difference of the ceilings of its running sums,
-     * taken in the order the total was summed, so the rounding never adds up, a memory without stalls keeps 0, and
-     * the last boundary is the total's ceiling.
-     */
-    private static SortedMap<String, Long> parts(double compute, SortedMap<String, Double> stalls, long cycles) {
-        SortedMap<String, Long> out = new TreeMap<>();
-        double sum = compute;
-        long before = (long) Math.ceil(sum);
-        out.put(FixedResource.CPU.label(), before);
-        for (Map.Entry<String, Double> e : stalls.entrySet()) {
-            sum += e.getValue();
-            long upTo = (long) Math.ceil(sum);
-            out.merge(e.getKey(), upTo - before, Long::sum);
-            before = upTo;
-        }
-        if (before != cycles) {
-            throw new IllegalStateException("CPU cycle parts end at " + before + ", not " + cycles);
-        }
-        return out;
+        return new CpuOpCost(before, bottleneck, kernel, mem.readBytes(), mem.writeBytes(), parts);
     }
 
     /** Returns the kernel that runs {@code op} and its work, without the per-call overhead. */

@@ -110,8 +110,8 @@ final class EventSimulator {
      */
     private final LongArrayList earlyWaits = new LongArrayList();
     /**
-     * Every reservation, for the layers' critical paths ({@link #criticalPaths}), flattened as (step and resource
-     * packed by {@link #slotKey}, ready, end of its work): for the MAC array, held while its operands stream in, the
+     * Every reservation, for the layers' critical paths ({@link #criticalPaths}), flattened as (layer × resources +
+     * resource, ready, end of its work): for the MAC array, held while its operands stream in, the
      * end of its compute, so that a block that waited for its operands leads the path to the fetch that ended last.
      */
     private final LongArrayList slots;
@@ -144,8 +144,6 @@ final class EventSimulator {
     private final ByteCounter[] bytes;
     /** Per CPU step, what the CPU model said it costs (null for other steps): its bottleneck and where its time went. */
     private final CpuCost.Cost[] cpuCosts;
-    /** Per step, whether it is a CPU layer's kernel call. */
-    private final boolean[] cpuStep;
 
     // DMA transfers in plan order.
     private final List<Transfer> transfers = new ArrayList<>();
@@ -271,10 +269,8 @@ final class EventSimulator {
         }
         this.bytes = new ByteCounter[stepCount];
         this.cpuCosts = new CpuCost.Cost[stepCount];
-        this.cpuStep = new boolean[stepCount];
         for (int i = 0; i < stepCount; i++) {
             bytes[i] = new ByteCounter();
-            cpuStep[i] = plan.steps().get(i) instanceof Step.Cpu;
             if (plan.steps().get(i) instanceof Step.Npu n) {
                 work[i] = StepWork.of(n, costs, plan.npu());
                 planTransfers(i, n, work[i].constants());
@@ -1010,11 +1006,11 @@ final class EventSimulator {
             if (start > ready) {
                 countWait(step, resource, layer, ready, start);
             }
-            if (resource != DMA && !cpuStep[step]) {
+            if (resource != DMA) {
                 // The DMA engine's reservation sums a job whose trains the ports carry (the path follows them, and
-                // the source's read latency is idle time); a CPU layer is one kernel call, whose parts the CPU model
-                // gives.
-                slots.add(slotKey(step, resource));
+                // the source's read latency is idle time). A CPU layer's path is replaced by the CPU model's parts
+                // (outcome).
+                slots.add((long) layer * resources.size() + resource);
                 slots.add(ready);
                 slots.add(start + busyPs);
             }
@@ -1115,10 +1111,6 @@ final class EventSimulator {
         pendingSize[resource]++;
     }
 
-    private static long slotKey(int step, int resource) {
-        return ((long) step << 20) | resource;
-    }
-
     /**
      * Returns the index of the layer of a step among operators then steps without one: for per-layer arrays, and the
      * layer a pending reservation was made for.
@@ -1144,8 +1136,7 @@ final class EventSimulator {
         long[] slot = slots.elements();
         int[] first = new int[layers * width + 1];
         for (int k = 0; k < n; k++) {
-            long key = slot[3 * k];
-            first[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF) + 1]++;
+            first[(int) slot[3 * k] + 1]++;
         }
         for (int b = 0; b < layers * width; b++) {
             first[b + 1] += first[b];
@@ -1155,15 +1146,13 @@ final class EventSimulator {
         long[] endOf = new long[n];
         int[] fill = Arrays.copyOf(first, first.length);
         for (int k = 0; k < n; k++) {
-            long key = slot[3 * k];
-            int at = fill[layerIndex((int) (key >>> 20)) * width + (int) (key & 0xFFFFF)]++;
+            int at = fill[(int) slot[3 * k]]++;
             readyOf[at] = slot[3 * k + 1];
             endOf[at] = slot[3 * k + 2];
         }
         long[] layerEnd = new long[layers];
         long[] layerStart = new long[layers];
         int[] lastStep = new int[layers];
-        boolean[] onCpu = new boolean[layers];
         Arrays.fill(layerStart, Long.MAX_VALUE);
         Arrays.fill(lastStep, -1);
         for (int i = 0; i < stepCount; i++) {
@@ -1171,7 +1160,6 @@ final class EventSimulator {
             layerEnd[l] = Math.max(layerEnd[l], Math.max(0, stepEnd[i]));
             layerStart[l] = Math.min(layerStart[l], Math.max(0, stepStart[i]));
             lastStep[l] = i;
-            onCpu[l] |= cpuStep[i];
         }
         List<Map<String, Long>> out = new ArrayList<>(java.util.Collections.nCopies(stepCount, Map.<String, Long>of()));
         int[] pointer = new int[width];
@@ -1179,7 +1167,7 @@ final class EventSimulator {
         int[] used = new int[width];
         long[] onPath = new long[width];
         for (int l = 0; l < layers; l++) {
-            if (lastStep[l] < 0 || onCpu[l] || layerEnd[l] <= layerStart[l]) {
+            if (lastStep[l] < 0 || layerEnd[l] <= layerStart[l]) {
                 continue;
             }
             // The resources the layer reserved, each with its reservations from low to pointer (latest first).
