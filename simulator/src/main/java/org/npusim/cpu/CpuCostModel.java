@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.cpu;
 
+import java.util.List;
+import java.util.Map;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 
@@ -26,10 +28,21 @@ public interface CpuCostModel {
     }
 
     /**
-     * Returns a model whose kernels store no more weight bytes than the dense ones, for when this one's do not fit
-     * the memory; this model itself when it has no other choice (dense kernels, or kernels the user forced).
+     * Returns the kernels {@code op} may run on the CPU, each with its cycles and the weight bytes it stores beyond
+     * the weight tensor (as {@link #extraWeightBytes}); empty when the model offers no choice (dense kernels, or a
+     * family the user forced).
      */
-    default CpuCostModel withinDenseWeights() {
+    default List<CpuKernelOption> kernelOptions(Subgraph graph, Operator op) {
+        return List.of();
+    }
+
+    /**
+     * Returns a model that, on each operator, runs the fastest of its kernels storing at most the given extra
+     * weight bytes ({@code limitByOperator}, by operator index; an operator not in it gets 0: no more than the
+     * dense kernel stores), for when this model's kernels do not all fit the memory; this model itself when it has
+     * no other choice (dense kernels, or kernels the user forced).
+     */
+    default CpuCostModel withExtraWeightLimits(Map<Integer, Long> limitByOperator) {
         return this;
     }
 

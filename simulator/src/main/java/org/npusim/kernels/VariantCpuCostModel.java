@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.kernels;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
+import org.npusim.cpu.CpuKernelOption;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.cpu.KernelSubstitution;
 import org.npusim.graph.Operator;
@@ -36,15 +39,18 @@ public final class VariantCpuCostModel implements CpuCostModel {
     private final KernelCostModel model;
     private final KernelChoice choice;
     private final Map<Integer, Double> activationSparsity;
-    /** Whether only variants storing at most the dense weight bytes may be chosen ({@link #withinDenseWeights}). */
-    private final boolean withinDense;
+    /**
+     * The most weight bytes beyond the dense kernel's each operator's kernel may store, by operator index (absent:
+     * 0); null for no limit ({@link #withExtraWeightLimits}).
+     */
+    private final Map<Integer, Long> extraLimits;
 
     /**
-     * The choice per operator, made once: a run asks for a layer's extra weight bytes (capacity) and later for its
-     * cost, and each choice costs every variant in full and scans the weights for their sparsity. Keyed by the
-     * operator object, which belongs to one graph.
+     * The kernels each operator may run, costed once and shared by the models derived with other limits: a run asks
+     * for a layer's extra weight bytes (capacity) and later for its cost, each variant is costed in full and the
+     * weights are scanned for their sparsity. Keyed by the operator object, which belongs to one graph.
      */
-    private final Map<Operator, Chosen> chosenByOperator = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<Operator, List<Option>> optionsByOperator;
 
     /** Wraps {@code base} for {@code core} with {@code choice} and no activation sparsity. */
     public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice) {
@@ -57,33 +63,50 @@ public final class VariantCpuCostModel implements CpuCostModel {
      */
     public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice,
             Map<Integer, Double> activationSparsity) {
-        this(base, new KernelCostModel(core), choice, activationSparsity, false);
+        this(base, new KernelCostModel(core), choice, activationSparsity, null,
+                Collections.synchronizedMap(new IdentityHashMap<>()));
     }
 
     private VariantCpuCostModel(CortexMCostModel base, KernelCostModel model, KernelChoice choice,
-            Map<Integer, Double> activationSparsity, boolean withinDense) {
+            Map<Integer, Double> activationSparsity, Map<Integer, Long> extraLimits,
+            Map<Operator, List<Option>> optionsByOperator) {
         this.base = Objects.requireNonNull(base, "base");
         this.model = model;
         this.choice = Objects.requireNonNull(choice, "choice");
         this.activationSparsity = Map.copyOf(activationSparsity);
-        this.withinDense = withinDense;
+        this.extraLimits = extraLimits == null ? null : Map.copyOf(extraLimits);
+        this.optionsByOperator = optionsByOperator;
     }
 
     /**
-     * For {@code auto}, the same choice among the variants that store no more weight bytes than dense (sparse
-     * encodings that shrink, zero-skip), so that a model whose Winograd tiles do not fit runs with the fastest
-     * kernels that do; a forced family is kept as the user asked.
+     * For {@code auto}, the same choice among the variants that store at most the given extra weight bytes per
+     * operator (0 where not given: sparse encodings that shrink, zero-skip), so that a model whose Winograd tiles do
+     * not all fit runs with the fastest kernels that do; a forced family is kept as the user asked.
      */
     @Override
-    public CpuCostModel withinDenseWeights() {
-        return choice == KernelChoice.AUTO && !withinDense
-                ? new VariantCpuCostModel(base, model, choice, activationSparsity, true) : this;
+    public CpuCostModel withExtraWeightLimits(Map<Integer, Long> limitByOperator) {
+        return choice == KernelChoice.AUTO
+                ? new VariantCpuCostModel(base, model, choice, activationSparsity, limitByOperator, optionsByOperator)
+                : this;
+    }
+
+    /** Returns, for {@code auto}, every variant {@code op} may run, in the variants' order; empty otherwise. */
+    @Override
+    public List<CpuKernelOption> kernelOptions(Subgraph graph, Operator op) {
+        if (choice != KernelChoice.AUTO) {
+            return List.of();
+        }
+        List<CpuKernelOption> out = new ArrayList<>();
+        for (Option o : options(graph, op)) {
+            out.add(new CpuKernelOption(o.cost().kernel(), o.cost().cycles(), o.extraWeightBytes()));
+        }
+        return out;
     }
 
     /**
-     * Returns the cost of {@code op} under the cheapest applicable variant of the choice, each costed in full by the
-     * base model (instructions, and the memory waits of its own weight encoding), ties to the earlier variant; a
-     * layer no variant of the choice applies to keeps the base cost.
+     * Returns the cost of {@code op} under the cheapest applicable variant of the choice within the operator's
+     * extra-byte limit, each costed in full by the base model (instructions, and the memory waits of its own weight
+     * encoding), ties to the earlier variant; a layer no variant of the choice applies to keeps the base cost.
      */
     @Override
     public CpuOpCost cost(Subgraph graph, Operator op) {
@@ -96,45 +119,51 @@ public final class VariantCpuCostModel implements CpuCostModel {
         return chosen(graph, op).extraWeightBytes();
     }
 
-    /** The kernel a layer runs: its cost, and the weight bytes its encoding adds to the dense one's. */
-    private record Chosen(CpuOpCost cost, long extraWeightBytes) {}
+    /** A kernel a layer may run: its cost, and the weight bytes its encoding adds to the dense one's. */
+    private record Option(CpuOpCost cost, long extraWeightBytes) {}
 
-    private Chosen chosen(Subgraph graph, Operator op) {
-        return chosenByOperator.computeIfAbsent(op, o -> choose(graph, o));
+    private Option chosen(Subgraph graph, Operator op) {
+        long limit = extraLimits == null ? Long.MAX_VALUE : extraLimits.getOrDefault(op.index(), 0L);
+        Option best = null;
+        for (Option o : options(graph, op)) {
+            if (o.extraWeightBytes() <= limit && (best == null || o.cost().cycles() < best.cost().cycles())) {
+                best = o;
+            }
+        }
+        return best == null ? new Option(base.cost(graph, op), 0) : best;
     }
 
-    private Chosen choose(Subgraph graph, Operator op) {
+    private List<Option> options(Subgraph graph, Operator op) {
+        return optionsByOperator.computeIfAbsent(op, o -> costEveryVariant(graph, o));
+    }
+
+    /** Costs every variant of the choice that applies to {@code op}, in the variants' order. */
+    private List<Option> costEveryVariant(Subgraph graph, Operator op) {
         Optional<LayerShape> shape = choice == KernelChoice.DENSE ? Optional.empty() : LayerShape.of(graph, op);
         if (shape.isEmpty()) {
-            return new Chosen(base.cost(graph, op), 0);
+            return List.of();
         }
         Sparsity s = sparsity(graph, op, shape.get());
         double dense = model.cost(shape.get(), KernelVariant.DENSE, s).cycles();
         long denseWeights = model.footprint(shape.get(), KernelVariant.DENSE, s).weightBytes();
         Set<KernelVariant> allowed = choice.variants();
-        Chosen best = null;
+        List<Option> out = new ArrayList<>();
         for (KernelVariant v : KernelVariant.values()) {
             if (!allowed.contains(v) || model.notApplicable(shape.get(), v, s).isPresent()) {
                 continue;
             }
-            Chosen c;
             if (v == KernelVariant.DENSE) {
-                c = new Chosen(base.cost(graph, op), 0);
+                out.add(new Option(base.cost(graph, op), 0));
             } else {
                 VariantCost vc = model.cost(shape.get(), v, s);
                 long weights = vc.footprint().weightBytes();
-                if (withinDense && weights > denseWeights) {
-                    continue;
-                }
                 boolean int16Tiles = v == KernelVariant.WINOGRAD_F2 || v == KernelVariant.WINOGRAD_F4;
-                c = new Chosen(base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense, denseWeights,
-                        weights, model.weightPasses(shape.get(), v, s), int16Tiles ? 2 : 1)), weights - denseWeights);
-            }
-            if (best == null || c.cost().cycles() < best.cost().cycles()) {
-                best = c;
+                out.add(new Option(base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense,
+                        denseWeights, weights, model.weightPasses(shape.get(), v, s), int16Tiles ? 2 : 1)),
+                        weights - denseWeights));
             }
         }
-        return best == null ? new Chosen(base.cost(graph, op), 0) : best;
+        return List.copyOf(out);
     }
 
     @Override

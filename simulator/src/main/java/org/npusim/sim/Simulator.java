@@ -158,22 +158,30 @@ public final class Simulator {
         Model planned = plan.model();
         Subgraph g = planned.main();
         CpuCostModel chosenCpu = cpuModels.apply(hw);
-        Map<Integer, Long> cpuExtraWeights = extraWeights(chosenCpu, g, plan);
+        Map<Integer, Long> cpuExtraWeights = KernelsWithinMemory.extraWeights(chosenCpu, g, plan);
         String kernelNote = null;
-        try {
-            checkCapacity(model, hw, plan, cpuExtraWeights);
-        } catch (InputException tooLarge) {
+        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, cpuExtraWeights);
+        if (tooLarge.isPresent() && !cpuExtraWeights.isEmpty()) {
             // Kernels chosen for speed alone may store more than the memory holds where dense kernels fit: a
-            // model that offers kernels storing no more than dense (--cpu-kernels auto) takes those instead.
-            CpuCostModel smaller = chosenCpu.withinDenseWeights();
-            if (cpuExtraWeights.isEmpty() || smaller == chosenCpu) {
-                throw tooLarge;
+            // model that offers kernels storing no more than dense (--cpu-kernels auto) keeps the larger ones on
+            // the layers where they fit and gain most.
+            KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
+                    extras -> capacityProblem(model, hw, plan, extras).isEmpty());
+            if (c.model() != chosenCpu) {
+                InputException all = tooLarge.get();
+                chosenCpu = c.model();
+                cpuExtraWeights = c.extraWeights();
+                tooLarge = capacityProblem(model, hw, plan, cpuExtraWeights);
+                kernelNote = "CPU kernels that store more weight bytes than dense (Winograd tiles) do not all fit, so"
+                        + (c.fastest().isEmpty() ? "" : " the fastest runs on " + layers(List.copyOf(c.fastest())) + ",")
+                        + (c.smaller().isEmpty() ? "" : " a smaller one on " + layers(List.copyOf(c.smaller())) + ",")
+                        + (c.leftOut().isEmpty() ? "" : " one storing no more than dense on "
+                                + layers(List.copyOf(c.leftOut())) + ",")
+                        + " chosen by cycles saved per byte: " + all.place() + " " + all.problem();
             }
-            chosenCpu = smaller;
-            cpuExtraWeights = extraWeights(chosenCpu, g, plan);
-            checkCapacity(model, hw, plan, cpuExtraWeights);
-            kernelNote = "CPU kernels that store more weight bytes than dense (Winograd tiles) left out, as they do not"
-                    + " fit: " + tooLarge.place() + " " + tooLarge.problem();
+        }
+        if (tooLarge.isPresent()) {
+            throw tooLarge.get();
         }
         CpuCostModel cpu = chosenCpu;
         boolean velaMode = !hw.simulation().overlap() && !hw.simulation().contention();
@@ -398,29 +406,10 @@ public final class Simulator {
     }
 
     /**
-     * Returns, by layer, what the CPU layers' kernels store beyond their weight tensors (Winograd tiles, sparse
-     * indices); a weight tensor that several layers read is stored once, in the encoding of the first that
-     * re-encodes it.
-     */
-    private static Map<Integer, Long> extraWeights(CpuCostModel cpu, Subgraph g, ExecutionPlan plan) {
-        Map<Integer, Long> out = new HashMap<>();
-        Set<Integer> reencoded = new HashSet<>();
-        for (Step s : plan.steps()) {
-            if (s instanceof Step.Cpu c) {
-                long extra = cpu.extraWeightBytes(g, c.graphOperator());
-                if (extra != 0 && reencoded.add(c.graphOperator().input(1))) {
-                    out.put(c.graphOperator().index(), extra);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Checks that the memories hold what the plan puts in them: the weights in the weights memory, and the peak of
+     * Returns why the memories do not hold what the plan puts in them, if they do not: the weights in the weights memory, and the peak of
      * live activations in the arena (a memory too small is bad input, named with the layer at the peak).
      */
-    private static void checkCapacity(Model model, HardwareConfig hw, ExecutionPlan plan,
+    private static Optional<InputException> capacityProblem(Model model, HardwareConfig hw, ExecutionPlan plan,
             Map<Integer, Long> cpuExtraWeights) {
         Subgraph g = model.main();
         Placement placement = hw.placement();
@@ -438,7 +427,7 @@ public final class Simulator {
                         + (placement.layerWeights().isEmpty() ? " (placement.weights)"
                                 : " (placement.weights, placement.layer_weights)")
                         + largestLayer(g, placement, cpuExtraWeights, m.name());
-                throw new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what);
+                return Optional.of(new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what));
             }
         }
         MemoryConfig arena = hw.memory(placement.arena());
@@ -450,16 +439,17 @@ public final class Simulator {
                     : "layer " + use.operator() + " (" + g.tensor(g.operators().get(use.operator()).output(0)).name() + ")";
             String what = layer + " needs " + need + " bytes of live activations" + (use.npuSchedule()
                     ? " (the NPU schedule's feature maps, after cascading)" : "");
-            throw new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
-                    + what + (weightsThere > 0 ? " and weights" : "") + " (placement.arena)");
+            return Optional.of(new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
+                    + what + (weightsThere > 0 ? " and weights" : "") + " (placement.arena)"));
         }
         if (plan.target().isPresent() && !g.operators().isEmpty()
                 && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {
             Step.Cpu first = (Step.Cpu) plan.steps().get(0);
-            throw new InputException(model.name(), "layer 0 (" + g.tensor(first.graphOperator().output(0)).name() + ")",
+            return Optional.of(new InputException(model.name(), "layer 0 (" + g.tensor(first.graphOperator().output(0)).name() + ")",
                     "no operator runs on the NPU of " + hw.name() + " (" + first.reason()
-                            + "); simulate on a CPU-only description instead");
+                            + "); simulate on a CPU-only description instead"));
         }
+        return Optional.empty();
     }
 
     /** Returns the capacity error's words for the layer with most constants in {@code memory}: "; the largest, ...". */

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.npusim.cpu.CpuCostModel;
+import org.npusim.cpu.CpuKernelOption;
+import org.npusim.graph.Operator;
+import org.npusim.graph.Subgraph;
+import org.npusim.plan.ExecutionPlan;
+import org.npusim.plan.Step;
+
+/**
+ * Chooses, layer by layer, which CPU kernels that store more weight bytes than dense (Winograd tiles) a run keeps
+ * when the fastest kernels' weights do not all fit their memory (for {@code --cpu-kernels auto}).
+ *
+ * <p>Every layer starts from its fastest kernel that stores no more than dense. Then, repeatedly, the upgrade with
+ * the most cycles saved per extra byte stored (over every layer and every faster kernel storing more) is taken if
+ * the memories still hold the weights, and dropped otherwise. This is the usual greedy for a knapsack with several
+ * choices per item: not optimal in every case (a large upgrade can lose to small ones that used the room first),
+ * but it never does worse than the dense-sized kernels, which it starts from, and it is exact when everything fits.
+ */
+final class KernelsWithinMemory {
+
+    private KernelsWithinMemory() {}
+
+    /**
+     * What was chosen.
+     *
+     * @param model the cost model with the chosen per-layer limits
+     * @param extraWeights by layer, what its kernel stores beyond its weight tensor ({@link #extraWeights})
+     * @param fastest the layers that keep their fastest kernel, which stores more than dense
+     * @param smaller the layers that run a kernel storing more than dense but less than their fastest one
+     * @param leftOut the layers that run a kernel storing no more than dense, their faster ones not fitting
+     */
+    record Choice(CpuCostModel model, Map<Integer, Long> extraWeights, SortedSet<Integer> fastest,
+            SortedSet<Integer> smaller, SortedSet<Integer> leftOut) {}
+
+    /**
+     * Chooses the kernels of {@code wide}'s CPU layers in {@code plan} under {@code fits} (whether the memories hold
+     * the weights with the given extra bytes by layer); returns {@code wide} itself, unchanged, when it offers no
+     * smaller kernels.
+     */
+    static Choice choose(CpuCostModel wide, Subgraph g, ExecutionPlan plan, Predicate<Map<Integer, Long>> fits) {
+        CpuCostModel narrow = wide.withExtraWeightLimits(Map.of());
+        if (narrow == wide) {
+            return new Choice(wide, extraWeights(wide, g, plan), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+        }
+        Map<Integer, Operator> cpuLayers = new TreeMap<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu c) {
+                cpuLayers.putIfAbsent(c.graphOperator().index(), c.graphOperator());
+            }
+        }
+        Map<Integer, Long> cyclesNow = new HashMap<>();
+        Map<Integer, Long> extraNow = new HashMap<>();
+        Map<Integer, List<CpuKernelOption>> upgrades = new HashMap<>();
+        SortedSet<Integer> wanted = new TreeSet<>();
+        for (Map.Entry<Integer, Operator> e : cpuLayers.entrySet()) {
+            int layer = e.getKey();
+            cyclesNow.put(layer, narrow.cost(g, e.getValue()).cycles());
+            extraNow.put(layer, narrow.extraWeightBytes(g, e.getValue()));
+            List<CpuKernelOption> larger = new ArrayList<>();
+            for (CpuKernelOption o : wide.kernelOptions(g, e.getValue())) {
+                if (o.extraWeightBytes() > 0 && o.cycles() < cyclesNow.get(layer)) {
+                    larger.add(o);
+                }
+            }
+            upgrades.put(layer, larger);
+            if (!larger.isEmpty()) {
+                wanted.add(layer);
+            }
+        }
+        Map<Integer, Long> limits = new TreeMap<>();
+        CpuCostModel chosen = narrow;
+        Map<Integer, Long> extras = extraWeights(narrow, g, plan);
+        while (true) {
+            int bestLayer = -1;
+            CpuKernelOption best = null;
+            double bestRate = 0;
+            for (int layer : wanted) {
+                for (CpuKernelOption o : upgrades.get(layer)) {
+                    long moreBytes = o.extraWeightBytes() - extraNow.get(layer);
+                    long fewerCycles = cyclesNow.get(layer) - o.cycles();
+                    if (moreBytes <= 0 || fewerCycles <= 0) {
+                        continue;
+                    }
+                    double rate = (double) fewerCycles / moreBytes;
+                    if (rate > bestRate) {
+                        bestRate = rate;
+                        bestLayer = layer;
+                        best = o;
+                    }
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            Long before = limits.put(bestLayer, best.extraWeightBytes());
+            CpuCostModel candidate = wide.withExtraWeightLimits(limits);
+            Map<Integer, Long> candidateExtras = extraWeights(candidate, g, plan);
+            if (fits.test(candidateExtras)) {
+                chosen = candidate;
+                extras = candidateExtras;
+                cyclesNow.put(bestLayer, best.cycles());
+                extraNow.put(bestLayer, best.extraWeightBytes());
+            } else if (before == null) {
+                limits.remove(bestLayer);
+            } else {
+                limits.put(bestLayer, before);
+            }
+            upgrades.get(bestLayer).remove(best);
+        }
+        SortedSet<Integer> fastest = new TreeSet<>();
+        SortedSet<Integer> smaller = new TreeSet<>();
+        SortedSet<Integer> leftOut = new TreeSet<>();
+        for (int layer : wanted) {
+            Operator op = cpuLayers.get(layer);
+            if (chosen.extraWeightBytes(g, op) <= 0) {
+                leftOut.add(layer);
+            } else if (chosen.cost(g, op).cycles() > wide.cost(g, op).cycles()) {
+                smaller.add(layer);
+            } else {
+                fastest.add(layer);
+            }
+        }
+        return new Choice(chosen, extras, fastest, smaller, leftOut);
+    }
+
+    /**
+     * Returns, by layer, what the CPU layers' kernels store beyond their weight tensors (Winograd tiles, sparse
+     * indices); a weight tensor that several layers read is stored once, in the encoding of the first that
+     * re-encodes it.
+     */
+    static Map<Integer, Long> extraWeights(CpuCostModel cpu, Subgraph g, ExecutionPlan plan) {
+        Map<Integer, Long> out = new HashMap<>();
+        Set<Integer> reencoded = new HashSet<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu c) {
+                long extra = cpu.extraWeightBytes(g, c.graphOperator());
+                if (extra != 0 && reencoded.add(c.graphOperator().input(1))) {
+                    out.put(c.graphOperator().index(), extra);
+                }
+            }
+        }
+        return out;
+    }
+}
