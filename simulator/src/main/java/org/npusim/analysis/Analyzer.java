@@ -64,11 +64,31 @@ public final class Analyzer {
     /** The activations the base run keeps in its arena ({@link org.npusim.plan.ArenaUse}), for the same what-if. */
     private final long arenaBytes;
 
+    /**
+     * Simulates the model with the CPU kernels chosen per layer ({@code --cpu-kernels auto}), for the kernel what-if;
+     * empty when the run already chose them that way.
+     */
+    private final Optional<Function<HardwareConfig, SimulationResult>> chosenKernels;
+
     /** Creates an analyzer that measures what-ifs with {@code simulation} (the model on a description). */
     public Analyzer(Function<HardwareConfig, SimulationResult> simulation) {
+        this(simulation, Optional.empty(), 0, Optional.empty());
+    }
+
+    private Analyzer(Function<HardwareConfig, SimulationResult> simulation, Optional<Subgraph> graph, long arenaBytes,
+            Optional<Function<HardwareConfig, SimulationResult>> chosenKernels) {
         this.simulation = Objects.requireNonNull(simulation, "simulation");
-        this.graph = Optional.empty();
-        this.arenaBytes = 0;
+        this.graph = graph;
+        this.arenaBytes = arenaBytes;
+        this.chosenKernels = chosenKernels;
+    }
+
+    /**
+     * Returns this analyzer with the kernel what-if: {@code chosenKernels} simulates the model on a description with
+     * each CPU convolution and fully connected layer on its fastest kernel (Winograd, sparse) instead of dense.
+     */
+    public Analyzer withKernelChoice(Function<HardwareConfig, SimulationResult> chosenKernels) {
+        return new Analyzer(simulation, graph, arenaBytes, Optional.of(chosenKernels));
     }
 
     /**
@@ -77,9 +97,7 @@ public final class Analyzer {
      * run's plan keeps in the arena (moving weights does not change them).
      */
     public Analyzer(Function<HardwareConfig, SimulationResult> simulation, Subgraph graph, long arenaBytes) {
-        this.simulation = Objects.requireNonNull(simulation, "simulation");
-        this.graph = Optional.of(graph);
-        this.arenaBytes = arenaBytes;
+        this(simulation, Optional.of(graph), arenaBytes, Optional.empty());
     }
 
     /** Analyses {@code base}, a run on {@code hw}, without what-ifs. */
@@ -137,7 +155,54 @@ public final class Analyzer {
                     new WhatIf.Measured(r.total().seconds(), r.total().energyJoules(), change(base.total().seconds(),
                             r.total().seconds()), change(base.total().energyJoules(), r.total().energyJoules()))));
         }
+        chosenKernels.flatMap(f -> kernelWhatIf(base, hw, f)).ifPresent(whatIfs::add);
         return new Analysis(topLayers(base, hw), utilization(base), EnergySplit.of(base, hw), whatIfs, true);
+    }
+
+    /** The CPU operators a kernel variant can replace (kernels.LayerShape: int8 CONV_2D and FULLY_CONNECTED). */
+    private static final java.util.Set<String> VARIANT_OPS = java.util.Set.of("CONV_2D", "FULLY_CONNECTED");
+
+    /**
+     * The kernel what-if: the run with each CPU convolution and fully connected layer on its fastest kernel, which
+     * answers "when do Winograd or sparse kernels beat dense ones" for this model and core. Empty when no such layer
+     * runs on the CPU, or when none changes kernel (dense is already the fastest everywhere).
+     */
+    private static Optional<WhatIf> kernelWhatIf(SimulationResult base, HardwareConfig hw,
+            Function<HardwareConfig, SimulationResult> chosen) {
+        if (base.layers().stream().noneMatch(l -> l.unit() == Unit.CPU && VARIANT_OPS.contains(l.op()))) {
+            return Optional.empty();
+        }
+        String label = "CPU kernels chosen per layer instead of dense";
+        List<String> arguments = List.of("--cpu-kernels", "auto");
+        SimulationResult r;
+        try {
+            r = chosen.apply(hw);
+        } catch (InputException e) {
+            return Optional.of(new WhatIf(WhatIf.Kind.CPU_KERNELS, label, "", arguments,
+                    new WhatIf.Infeasible(e.getMessage())));
+        }
+        // The layers by the variant they moved to, as the layer's kernel names it: "arm_convolve_s8 [winograd-f4]".
+        SortedMap<String, List<Integer>> byVariant = new TreeMap<>();
+        int n = Math.min(base.layers().size(), r.layers().size());
+        for (int i = 0; i < n; i++) {
+            String kernel = r.layers().get(i).kernel();
+            int open = kernel.lastIndexOf(" [");
+            if (!kernel.equals(base.layers().get(i).kernel()) && open >= 0 && kernel.endsWith("]")) {
+                byVariant.computeIfAbsent(kernel.substring(open + 2, kernel.length() - 1), v -> new ArrayList<>())
+                        .add(r.layers().get(i).index());
+            }
+        }
+        if (byVariant.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> detail = new ArrayList<>();
+        byVariant.forEach((variant, layers) -> detail.add(variant + " on layer" + (layers.size() > 1 ? "s " : " ")
+                + ranges(layers)));
+        r.notes().stream().filter(x -> x.startsWith("CPU kernels that store more")).findFirst()
+                .ifPresent(x -> detail.add("not all fit: the others keep dense-sized kernels"));
+        return Optional.of(new WhatIf(WhatIf.Kind.CPU_KERNELS, label, String.join("; ", detail), arguments,
+                new WhatIf.Measured(r.total().seconds(), r.total().energyJoules(), change(base.total().seconds(),
+                        r.total().seconds()), change(base.total().energyJoules(), r.total().energyJoules()))));
     }
 
     /**

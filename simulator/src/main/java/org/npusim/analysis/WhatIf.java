@@ -40,7 +40,9 @@ public record WhatIf(Kind kind, String label, String detail, List<String> argume
         /** The NPU clock 25% faster. */
         FASTER_NPU_CLOCK("faster-npu-clock"),
         /** The CPU clock 25% faster. */
-        FASTER_CPU_CLOCK("faster-cpu-clock");
+        FASTER_CPU_CLOCK("faster-cpu-clock"),
+        /** Each CPU convolution and fully connected layer on its fastest kernel (Winograd, sparse) instead of dense. */
+        CPU_KERNELS("cpu-kernels");
 
         private final String label;
 

@@ -175,6 +175,9 @@ final class SimulateCommand implements Callable<Integer> {
         Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).totalsOnly().simulate(m, path, h);
         Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main(),
                 ArenaUse.of(run.plan()).bytes());
+        if (cpuKernels == KernelChoice.DENSE) {
+            analyzer = analyzer.withKernelChoice(h -> simulator(sizer, KernelChoice.AUTO).totalsOnly().simulate(m, path, h));
+        }
         // CSV holds the layers only: what-ifs are measured when a table, JSON or a report shows them.
         boolean whatIfs = !noWhatIf && (format != ResultFormat.CSV || report != null);
         Analysis analysis = whatIfs ? analyzer.analyze(r, hw, document, overrides) : analyzer.analyze(r, hw);
@@ -249,7 +252,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The simulator of this command: the Cortex-M model (with the chosen CPU kernels) and {@code sizer}. */
     private Simulator simulator(WeightSizer sizer) {
-        KernelChoice kernels = cpuKernels;
+        return simulator(sizer, cpuKernels);
+    }
+
+    /** The simulator with the Cortex-M model and {@code kernels} on the CPU's convolution and fully connected layers. */
+    private Simulator simulator(WeightSizer sizer, KernelChoice kernels) {
         Map<Integer, Double> activations = activationSparsity;
         return new Simulator(h -> {
             CortexMCostModel cpu = CortexMCostModel.of(h);

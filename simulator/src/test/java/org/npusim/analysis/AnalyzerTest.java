@@ -186,6 +186,40 @@ final class AnalyzerTest {
         assertThat(w.energyChange()).isNegative();
     }
 
+    /**
+     * The kernel what-if answers the brief's "when do Winograd or sparse kernels beat dense" for the model and core:
+     * resnet8's five 3x3 stride-1 convolutions (layers 0, 1, 2, 5, 9) take Winograd F(4x4,3x3) on the Cortex-M4, and
+     * the what-if equals a run with --cpu-kernels auto. person_detect on the M7 has none that gains (its convolutions
+     * are 1x1 or stride 2, its weights dense), so the what-if is left out rather than shown as 0%.
+     */
+    @Test
+    void analyze_cpuConvolutionsWithAFasterKernel_kernelWhatIfNamesThemAndEqualsTheAutoRun() {
+        Model m = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/resnet8.yaml"));
+        HardwareDocument doc = HardwareLoader.parse(hw("cpu-only/cortex-m4-120mhz.yaml"));
+        HardwareConfig hw = doc.resolve(Overrides.NONE);
+        java.util.function.Function<HardwareConfig, SimulationResult> auto = h -> new Simulator(
+                c -> new org.npusim.kernels.VariantCpuCostModel(CortexMCostModel.of(c), c.cpu().core(),
+                        org.npusim.kernels.KernelChoice.AUTO), SIZER).simulate(m, m.name(), h);
+        Analysis a = new Analyzer(h -> simulate(m, h)).withKernelChoice(auto).analyze(simulate(m, hw), hw, doc,
+                Overrides.NONE);
+        WhatIf kernels = find(a, WhatIf.Kind.CPU_KERNELS);
+        assertThat(kernels.label()).isEqualTo("CPU kernels chosen per layer instead of dense");
+        assertThat(kernels.arguments()).containsExactly("--cpu-kernels", "auto");
+        assertThat(kernels.detail()).isEqualTo("winograd-f4 on layers 0-2, 5, 9");
+        WhatIf.Measured measured = (WhatIf.Measured) kernels.outcome();
+        assertThat(measured.seconds()).isEqualTo(auto.apply(hw).total().seconds());
+        assertThat(measured.timeChange()).isNegative();
+
+        Model pd = personDetect();
+        HardwareDocument m7 = HardwareLoader.parse(hw("cpu-only/cortex-m7-280mhz.yaml"));
+        HardwareConfig m7hw = m7.resolve(Overrides.NONE);
+        Analysis none = new Analyzer(h -> simulate(pd, h)).withKernelChoice(h -> new Simulator(
+                c -> new org.npusim.kernels.VariantCpuCostModel(CortexMCostModel.of(c), c.cpu().core(),
+                        org.npusim.kernels.KernelChoice.AUTO), SIZER).simulate(pd, pd.name(), h))
+                .analyze(simulate(pd, m7hw), m7hw, m7, Overrides.NONE);
+        assertThat(none.whatIfs()).extracting(WhatIf::kind).doesNotContain(WhatIf.Kind.CPU_KERNELS);
+    }
+
     @Test
     void analyze_cpuOnlyBoardWithTheGraph_layerWeightsWhatIfMovesLayersReadingFlash() {
         // ds_cnn_small on a Cortex-M33 with 28 KiB of SRAM: its 16,000 bytes of activations and some of its 24,376
