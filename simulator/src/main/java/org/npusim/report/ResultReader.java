@@ -85,9 +85,13 @@ public final class ResultReader {
         JsonNode total = object(root, "total", "total");
         SimulationResult.ModelInfo mi = new SimulationResult.ModelInfo(text(model, "name", "model.name"),
                 text(model, "path", "model.path"), integer(model, "macs", "model.macs"));
-        SimulationResult.HardwareInfo hi = new SimulationResult.HardwareInfo(text(hw, "name", "hardware.name"),
-                text(hw, "npu", "hardware.npu"), integer(hw, "npu_clock_hz", "hardware.npu_clock_hz"), text(hw, "cpu", "hardware.cpu"),
-                integer(hw, "cpu_clock_hz", "hardware.cpu_clock_hz"), text(hw, "memory_mode", "hardware.memory_mode"),
+        // Read in the order written, so that a file with several problems names the first.
+        String hwName = text(hw, "name", "hardware.name");
+        String npu = text(hw, "npu", "hardware.npu");
+        long npuClockHz = npuClockHz(hw, npu);
+        String cpu = text(hw, "cpu", "hardware.cpu");
+        SimulationResult.HardwareInfo hi = new SimulationResult.HardwareInfo(hwName, npu, npuClockHz, cpu,
+                clockHz(hw, "cpu_clock_hz", "hardware.cpu_clock_hz", cpu), text(hw, "memory_mode", "hardware.memory_mode"),
                 hw.has("simulation") ? text(hw, "simulation", "hardware.simulation") : "");
         TreeMap<String, Double> utilization = new TreeMap<>();
         if (total.has("utilization")) {
@@ -161,6 +165,30 @@ public final class ResultReader {
             }
         }
         return out;
+    }
+
+    /** Reads the NPU's clock: 0 where {@code npu} is empty (no NPU), as results are written, else positive. */
+    private long npuClockHz(JsonNode hw, String npu) {
+        if (!npu.isEmpty()) {
+            return clockHz(hw, "npu_clock_hz", "hardware.npu_clock_hz", npu);
+        }
+        long hz = integer(hw, "npu_clock_hz", "hardware.npu_clock_hz");
+        if (hz != 0) {
+            throw problem("hardware.npu_clock_hz", "expected 0, as hardware.npu names no NPU, got " + hw.get("npu_clock_hz"));
+        }
+        return hz;
+    }
+
+    /**
+     * Reads the clock of {@code unit} in Hz, which must be positive: compare describes each result by its clocks and
+     * tells cycles of different clocks apart by them, so a hand-edited 0 or negative clock is refused, not used.
+     */
+    private long clockHz(JsonNode hw, String key, String at, String unit) {
+        long hz = integer(hw, key, at);
+        if (hz <= 0) {
+            throw problem(at, "expected a positive integer (the clock of " + unit + " in Hz), got " + hw.get(key));
+        }
+        return hz;
     }
 
     private TreeMap<String, MemoryTraffic> traffic(JsonNode parent, String at) {

@@ -102,6 +102,13 @@ final class CompareCommandTest {
         assertThat(w.code()).isEqualTo(2);
         assertThat(w.err().strip()).startsWith(whatIf + ": schema: a weight what-if (simulate --prune, --nm or"
                 + " --cluster) holds two runs");
+        // A hand-edited clock of 0 is refused like any other bad field, not computed with.
+        Path stopped = Files.writeString(tmp.resolve("stopped.json"), Files.readString(a)
+                .replaceFirst("\"npu_clock_hz\" : \\d+", "\"npu_clock_hz\" : 0"));
+        MainTest.Run clock = MainTest.run("compare", a.toString(), stopped.toString());
+        assertThat(clock.code()).isEqualTo(2);
+        assertThat(clock.err().strip()).isEqualTo(stopped + ": hardware.npu_clock_hz: expected a positive integer (the"
+                + " clock of ethos-u55-128 in Hz), got 0");
         MainTest.Run missing = MainTest.run("compare", a.toString(), tmp.resolve("none.json").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).endsWith("none.json: no such file");

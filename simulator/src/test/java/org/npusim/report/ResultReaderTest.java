@@ -70,6 +70,29 @@ final class ResultReaderTest {
     }
 
     /**
+     * A clock must be positive (0 stands only where there is no NPU, as results are written): compare describes each
+     * result by its clocks and tells cycles of different clocks apart by them, so a hand-edited clock of 0 or less is
+     * refused like any other bad field, not computed with.
+     */
+    @Test
+    void read_clockNotPositive_oneLineNamingFileAndField() throws IOException {
+        String written = json(personDetect());
+        String npuZero = written.replaceFirst("\"npu_clock_hz\" : \\d+", "\"npu_clock_hz\" : 0");
+        assertThatThrownBy(() -> ResultReader.read(npuZero, "a.json")).isInstanceOf(InputException.class)
+                .hasMessage("a.json: hardware.npu_clock_hz: expected a positive integer (the clock of ethos-u55-128 in"
+                        + " Hz), got 0");
+        String cpuNegative = written.replaceFirst("\"cpu_clock_hz\" : \\d+", "\"cpu_clock_hz\" : -500000000");
+        assertThatThrownBy(() -> ResultReader.read(cpuNegative, "a.json")).isInstanceOf(InputException.class)
+                .hasMessage("a.json: hardware.cpu_clock_hz: expected a positive integer (the clock of cortex-m55 in Hz),"
+                        + " got -500000000");
+        String noNpu = npuZero.replaceFirst("\"npu\" : \"ethos-u55-128\"", "\"npu\" : \"\"");
+        assertThat(ResultReader.read(noNpu, "a.json").hardware().npuClockHz()).isZero();
+        String noNpuNegative = noNpu.replaceFirst("\"npu_clock_hz\" : 0", "\"npu_clock_hz\" : -1");
+        assertThatThrownBy(() -> ResultReader.read(noNpuNegative, "a.json")).isInstanceOf(InputException.class)
+                .hasMessage("a.json: hardware.npu_clock_hz: expected 0, as hardware.npu names no NPU, got -1");
+    }
+
+    /**
      * The CSV carries the hidden and queued work the table shows: person_detect on Corstone-300 prefetches its
      * weights from flash under earlier layers, so some rows name the DMA with the cycles hidden, equal to the JSON's;
      * and its layers wait behind those prefetches on the SRAM port, so rows name the resource waited on most with
