@@ -3,6 +3,7 @@ package org.npusim.cpu;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 
@@ -44,6 +45,15 @@ public interface CpuCostModel {
      */
     default CpuCostModel withExtraWeightLimits(Map<Integer, Long> limitByOperator) {
         return this;
+    }
+
+    /**
+     * Returns a note for the result when the kernels the user chose changed no layer of a run whose CPU ran
+     * {@code cpuOperators} of {@code graph} on {@code system}, saying why; empty when they changed a layer or the
+     * model offers no choice. Without it the result of an option that did nothing reads as the option's result.
+     */
+    default Optional<String> unchangedNote(Subgraph graph, List<Operator> cpuOperators, String system) {
+        return Optional.empty();
     }
 
     /** Returns the CPU cycles the NPU driver spends to start each NPU subgraph (0 when not modelled). */

@@ -3,7 +3,10 @@ package org.npusim.kernels;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -119,8 +122,67 @@ public final class VariantCpuCostModel implements CpuCostModel {
         return chosen(graph, op).extraWeightBytes();
     }
 
-    /** A kernel a layer may run: its cost, and the weight bytes its encoding adds to the dense one's. */
-    private record Option(CpuOpCost cost, long extraWeightBytes) {}
+    /**
+     * Says when the choice changed no layer, and why: no layer a variant computes runs on the CPU (they run on the
+     * NPU, or the model has none), the family applies to none of those that do, or auto found dense the fastest on
+     * each. The result would otherwise read as the chosen kernels' while every CPU layer ran its dense kernel. Auto
+     * limited by the memory says nothing here: the run's note on the kernels that did not fit names its layers.
+     */
+    @Override
+    public Optional<String> unchangedNote(Subgraph graph, List<Operator> cpuOperators, String system) {
+        if (choice == KernelChoice.DENSE || extraLimits != null) {
+            return Optional.empty();
+        }
+        String asked = "--cpu-kernels " + choice.label()
+                + (activationSparsity.isEmpty() ? "" : ", with the activation sparsity measured on the inputs,");
+        Set<Integer> onCpu = new HashSet<>();
+        cpuOperators.forEach(op -> onCpu.add(op.index()));
+        List<Operator> layers = cpuOperators.stream().filter(op -> LayerShape.of(graph, op).isPresent()).toList();
+        if (layers.isEmpty()) {
+            boolean onNpu = graph.operators().stream()
+                    .anyMatch(op -> !onCpu.contains(op.index()) && LayerShape.of(graph, op).isPresent());
+            String where = onNpu ? " (every such layer runs on the NPU)"
+                    : onCpu.size() == graph.operators().size() ? " (the model has none)" : "";
+            return Optional.of(asked + " changed nothing: no int8 convolution or fully connected layer runs on the CPU"
+                    + " of " + system + where);
+        }
+        if (layers.stream().anyMatch(op -> chosen(graph, op).variant() != KernelVariant.DENSE)) {
+            return Optional.empty();
+        }
+        if (choice == KernelChoice.AUTO) {
+            return Optional.of(asked + " changed nothing: on each int8 convolution and fully connected layer on the CPU"
+                    + " of " + system + " (" + layerList(layers.stream().map(Operator::index).toList()) + ") the dense"
+                    + " kernel is the fastest");
+        }
+        // A forced family runs wherever it applies, so here it applies to none: say why, layers grouped by reason.
+        Map<String, List<Integer>> layersByReason = new LinkedHashMap<>();
+        for (Operator op : layers) {
+            LayerShape shape = LayerShape.of(graph, op).orElseThrow();
+            Sparsity s = sparsity(graph, op, shape);
+            Set<String> reasons = new LinkedHashSet<>();
+            for (KernelVariant v : choice.variants()) {
+                model.notApplicable(shape, v, s).ifPresent(reasons::add);
+            }
+            layersByReason.computeIfAbsent(String.join("; ", reasons), r -> new ArrayList<>()).add(op.index());
+        }
+        StringBuilder why = new StringBuilder();
+        layersByReason.forEach((reason, indices) -> why.append(why.length() == 0 ? "" : "; ").append(layerList(indices))
+                .append(": ").append(reason));
+        return Optional.of(asked + " changed nothing: no " + choice.label() + " kernel applies to the int8 convolution"
+                + " and fully connected layers on the CPU of " + system + " (" + why + ")");
+    }
+
+    /** Returns "layer 3" or "layers 1, 3, 5", as the simulator's notes name layers. */
+    private static String layerList(List<Integer> indices) {
+        return (indices.size() > 1 ? "layers " : "layer ")
+                + String.join(", ", indices.stream().map(String::valueOf).toList());
+    }
+
+    /**
+     * A kernel a layer may run: its cost, the weight bytes its encoding adds to the dense one's, and its variant
+     * ({@link KernelVariant#DENSE} where the base kernel runs).
+     */
+    private record Option(CpuOpCost cost, long extraWeightBytes, KernelVariant variant) {}
 
     private Option chosen(Subgraph graph, Operator op) {
         long limit = extraLimits == null ? Long.MAX_VALUE : extraLimits.getOrDefault(op.index(), 0L);
@@ -130,7 +192,7 @@ public final class VariantCpuCostModel implements CpuCostModel {
                 best = o;
             }
         }
-        return best == null ? new Option(base.cost(graph, op), 0) : best;
+        return best == null ? new Option(base.cost(graph, op), 0, KernelVariant.DENSE) : best;
     }
 
     private List<Option> options(Subgraph graph, Operator op) {
@@ -153,14 +215,14 @@ public final class VariantCpuCostModel implements CpuCostModel {
                 continue;
             }
             if (v == KernelVariant.DENSE) {
-                out.add(new Option(base.cost(graph, op), 0));
+                out.add(new Option(base.cost(graph, op), 0, v));
             } else {
                 VariantCost vc = model.cost(shape.get(), v, s);
                 long weights = vc.footprint().weightBytes();
                 boolean int16Tiles = v == KernelVariant.WINOGRAD_F2 || v == KernelVariant.WINOGRAD_F4;
                 out.add(new Option(base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense,
                         denseWeights, weights, model.weightPasses(shape.get(), v, s), int16Tiles ? 2 : 1)),
-                        weights - denseWeights));
+                        weights - denseWeights, v));
             }
         }
         return List.copyOf(out);

@@ -226,6 +226,7 @@ public final class Simulator {
         if (kernelNote != null) {
             notes.add(kernelNote);
         }
+        cpu.unchangedNote(g, cpuOperators(plan), hw.name()).ifPresent(notes::add);
         if (target.isPresent()) {
             notes.addAll(cpuLayerNotes(plan));
             notes.addAll(noWorkNotes(plan));
@@ -236,6 +237,17 @@ public final class Simulator {
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
         return new Run(result, plan, timeline);
+    }
+
+    /** Returns the operators the plan runs on the CPU, once each, in order. */
+    private static List<Operator> cpuOperators(ExecutionPlan plan) {
+        Map<Integer, Operator> byIndex = new LinkedHashMap<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Cpu c) {
+                byIndex.putIfAbsent(c.operator(), c.graphOperator());
+            }
+        }
+        return List.copyOf(byIndex.values());
     }
 
     /** Says what ran for each {@code ethos-u} operator of a compiled model. */

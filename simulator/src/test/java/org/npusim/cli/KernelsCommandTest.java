@@ -158,6 +158,22 @@ final class KernelsCommandTest {
         assertThat(dense.err().strip()).contains("--cpu-kernels auto").doesNotContain("\n");
     }
 
+    /**
+     * MobileNet v1 on Corstone-300 runs every convolution on the NPU: --cpu-kernels auto and the activations of
+     * --random change no layer, which the table says in a note; the run still succeeds.
+     */
+    @Test
+    void simulate_cpuKernelsWithNoCpuLayerToChange_saysSoInANote() {
+        String model = SharedData.repositoryRoot().resolve("models/mobilenet_v1_025_96.yaml").toString();
+        String hw = SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
+        MainTest.Run r = run("simulate", model, "--hw", hw, "--cpu-kernels", "auto", "--random", "--no-what-if");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note         --cpu-kernels auto, with the activation sparsity measured on the"
+                + " inputs, changed nothing: no int8 convolution or fully connected layer runs on the CPU of corstone-300"
+                + " (every such layer runs on the NPU)\n");
+        assertThat(run("simulate", model, "--hw", hw, "--no-what-if").out()).doesNotContain("changed nothing");
+    }
+
     /** A version-1.0 .npy file of {@code count} float32 zeros with {@code shape}, header padded to 64 bytes. */
     private static byte[] npyFloat32Zeros(String shape, int count) {
         StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }");

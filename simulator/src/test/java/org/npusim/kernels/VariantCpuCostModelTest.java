@@ -4,20 +4,26 @@ package org.npusim.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
+import org.npusim.graph.Shape;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.CpuCore;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.plan.WeightSizer;
+import org.npusim.result.SimulationResult;
+import org.npusim.sim.Simulator;
 import org.npusim.testsupport.SharedData;
 import org.npusim.testsupport.ShippedHardware;
+import org.npusim.testsupport.TestGraph;
 
 final class VariantCpuCostModelTest {
 
@@ -209,5 +215,49 @@ final class VariantCpuCostModelTest {
         }
         System.out.println("kernel choices on CPU-only boards: " + runs + " runs");
         assertThat(runs).isGreaterThan(60);
+    }
+
+    private static Simulator simulator(KernelChoice choice) {
+        return new Simulator(h -> new VariantCpuCostModel(CortexMCostModel.of(h), h.cpu().core(), choice),
+                WeightSizer.UNCOMPRESSED);
+    }
+
+    private static List<String> changedNothing(SimulationResult r) {
+        return r.notes().stream().filter(n -> n.contains(" changed nothing: ")).toList();
+    }
+
+    /**
+     * A kernel choice that changes no layer says so, and why, rather than leaving a result that reads as the
+     * choice's: MobileNet v1 on Corstone-300 runs every convolution on the NPU; autoencoder_ad on the Cortex-M4 is
+     * fully connected layers only, which no Winograd kernel computes and on which auto finds dense the fastest
+     * (its weights have no zeros to skip). resnet8's 3x3 stride-1 convolutions take Winograd: no such note.
+     */
+    @Test
+    void unchangedNote_saysWhyTheChoiceChangedNoLayer() {
+        Model mobilenet = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/mobilenet_v1_025_96.yaml"));
+        HardwareConfig corstone = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
+        assertThat(changedNothing(simulator(KernelChoice.AUTO).simulate(mobilenet, "mobilenet", corstone)))
+                .containsExactly("--cpu-kernels auto changed nothing: no int8 convolution or fully connected layer runs"
+                        + " on the CPU of corstone-300 (every such layer runs on the NPU)");
+        Model autoencoder = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/autoencoder_ad.yaml"));
+        assertThat(changedNothing(simulator(KernelChoice.WINOGRAD).simulate(autoencoder, "autoencoder", M4)))
+                .containsExactly("--cpu-kernels winograd changed nothing: no winograd kernel applies to the int8"
+                        + " convolution and fully connected layers on the CPU of cortex-m4-120mhz (layers 0, 1, 2, 3, 4,"
+                        + " 5, 6, 7, 8, 9: Winograd F(m,3) needs a 3x3 stride-1 undilated convolution)");
+        assertThat(changedNothing(simulator(KernelChoice.AUTO).simulate(autoencoder, "autoencoder", M4)))
+                .containsExactly("--cpu-kernels auto changed nothing: on each int8 convolution and fully connected"
+                        + " layer on the CPU of cortex-m4-120mhz (layers 0, 1, 2, 3, 4, 5, 6, 7, 8, 9) the dense kernel"
+                        + " is the fastest");
+        Model resnet8 = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/resnet8.yaml"));
+        for (KernelChoice choice : KernelChoice.values()) {
+            assertThat(changedNothing(simulator(choice).simulate(resnet8, "resnet8", M4))).as(choice.label()).isEmpty();
+        }
+        // A model with no such layer at all, every layer on the CPU; measured activations are named with the choice.
+        Subgraph pool = new TestGraph(Shape.of(1, 8, 8, 4)).model().main();
+        VariantCpuCostModel measured = new VariantCpuCostModel(BASE, CpuCore.CORTEX_M4, KernelChoice.AUTO,
+                Map.of(0, 0.5));
+        assertThat(measured.unchangedNote(pool, pool.operators(), "m4")).hasValue("--cpu-kernels auto, with the"
+                + " activation sparsity measured on the inputs, changed nothing: no int8 convolution or fully connected"
+                + " layer runs on the CPU of m4 (the model has none)");
     }
 }
