@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.npusim.analysis.Analysis;
 import org.npusim.analysis.Analyzer;
 import org.npusim.cmdstream.CompiledOperator;
-import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.exec.Interpreter;
 import org.npusim.exec.TensorBuffer;
@@ -257,12 +256,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The simulator with the Cortex-M model and {@code kernels} on the CPU's convolution and fully connected layers. */
     private Simulator simulator(WeightSizer sizer, KernelChoice kernels) {
-        Map<Integer, Double> activations = activationSparsity;
-        return new Simulator(h -> {
-            CortexMCostModel cpu = CortexMCostModel.of(h);
-            return kernels == KernelChoice.DENSE ? cpu
-                    : new VariantCpuCostModel(cpu, h.cpu().core(), kernels, activations);
-        }, sizer);
+        return new Simulator(VariantCpuCostModel.forChoice(kernels, activationSparsity), sizer);
     }
 
     /**

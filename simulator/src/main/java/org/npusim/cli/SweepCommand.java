@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,8 @@ import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
+import org.npusim.kernels.KernelChoice;
+import org.npusim.kernels.VariantCpuCostModel;
 import org.npusim.sweep.Axis;
 import org.npusim.sweep.PointEvaluator;
 import org.npusim.sweep.PointResult;
@@ -74,6 +77,11 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
+
+    @Option(names = "--cpu-kernels", defaultValue = "dense", paramLabel = "KIND",
+            description = "Kernels of CPU convolution and fully connected layers at every point: dense, winograd,"
+                    + " sparse or auto, as simulate takes them (default: ${DEFAULT-VALUE}).")
+    KernelChoice cpuKernels;
 
     @Option(names = "--progress", negatable = true,
             description = "Show a progress bar on standard error (default: when standard error is a terminal).")
@@ -181,8 +189,10 @@ final class SweepCommand implements Callable<Integer> {
         List<SweepPoint> points = SweepPoint.product(axes, base);
         checkValues(document, axes, base);
         Model m = ModelFiles.load(model);
-        PointEvaluator evaluator = new PointEvaluator(m, model.toString(), document);
-        SweepWriter.Header header = new SweepWriter.Header(model.toString(), hardware.file().toString(), axes);
+        PointEvaluator evaluator = new PointEvaluator(m, model.toString(), document,
+                VariantCpuCostModel.forChoice(cpuKernels, Map.of()));
+        SweepWriter.Header header = new SweepWriter.Header(model.toString(), hardware.file().toString(), axes,
+                cpuKernels.label());
         PrintWriter err = spec.commandLine().getErr();
         Progress bar = (progress != null ? progress : stderrIsTerminal())
                 ? new Progress(err, points.size(), System::nanoTime) : null;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuKernelOption;
@@ -21,6 +22,7 @@ import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.hw.CpuCore;
+import org.npusim.hw.HardwareConfig;
 
 /**
  * A {@link CpuCostModel} that re-costs the convolution and fully connected layers of the Cortex-M model with a
@@ -54,6 +56,16 @@ public final class VariantCpuCostModel implements CpuCostModel {
      * weights are scanned for their sparsity. Keyed by the operator object, which belongs to one graph.
      */
     private final Map<Operator, List<Option>> optionsByOperator;
+
+    /**
+     * Returns the CPU cost model of a description with {@code choice} on its convolution and fully connected layers:
+     * the Cortex-M model itself for dense, else this model around it.
+     */
+    public static Function<HardwareConfig, CpuCostModel> forChoice(KernelChoice choice,
+            Map<Integer, Double> activationSparsity) {
+        return h -> choice == KernelChoice.DENSE ? CortexMCostModel.of(h)
+                : new VariantCpuCostModel(CortexMCostModel.of(h), h.cpu().core(), choice, activationSparsity);
+    }
 
     /** Wraps {@code base} for {@code core} with {@code choice} and no activation sparsity. */
     public VariantCpuCostModel(CortexMCostModel base, CpuCore core, KernelChoice choice) {

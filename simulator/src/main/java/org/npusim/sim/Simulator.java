@@ -110,10 +110,15 @@ public final class Simulator {
     }
 
     /**
-     * A run: its result, the plan it executed, and the transactions of the timeline when they were asked for (the
-     * Vela-compatible mode has one transaction per layer, on the {@code npu} track).
+     * A run: its result, the plan it executed, the transactions of the timeline when they were asked for (the
+     * Vela-compatible mode has one transaction per layer, on the {@code npu} track), and by CPU layer what its
+     * kernel stores beyond its weight tensor (Winograd tiles, sparse indices; {@link CpuCostModel#extraWeightBytes}).
      */
-    public record Run(SimulationResult result, ExecutionPlan plan, Timeline timeline) {}
+    public record Run(SimulationResult result, ExecutionPlan plan, Timeline timeline, Map<Integer, Long> cpuExtraWeights) {
+        public Run {
+            cpuExtraWeights = Map.copyOf(cpuExtraWeights);
+        }
+    }
 
     /** Simulates {@code model} (read from {@code modelPath}) on {@code hw}. */
     public SimulationResult simulate(Model model, String modelPath, HardwareConfig hw) {
@@ -236,7 +241,7 @@ public final class Simulator {
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
-        return new Run(result, plan, timeline);
+        return new Run(result, plan, timeline, cpuExtraWeights);
     }
 
     /** Returns the operators the plan runs on the CPU, once each, in order. */

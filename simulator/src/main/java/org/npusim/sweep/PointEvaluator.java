@@ -2,7 +2,9 @@
 package org.npusim.sweep;
 
 import org.npusim.plan.CachedWeightSizer;
+import java.util.function.Function;
 import org.npusim.cpu.CortexMCostModel;
+import org.npusim.cpu.CpuCostModel;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.graph.SubgraphFacts;
@@ -35,18 +37,31 @@ public final class PointEvaluator {
      */
     private final PlanCache plans = new PlanCache(new CachedWeightSizer(new EthosUWeightSizer()));
 
-    /** Creates an evaluator of points of {@code model} (read from {@code modelPath}) over {@code document}. */
+    /** Costs the CPU layers on a point's description (the Cortex-M model, with the kernels the sweep was given). */
+    private final Function<HardwareConfig, CpuCostModel> cpuModels;
+
+    /**
+     * Creates an evaluator of points of {@code model} (read from {@code modelPath}) over {@code document}, with the
+     * dense CPU kernels.
+     */
     public PointEvaluator(Model model, String modelPath, HardwareDocument document) {
+        this(model, modelPath, document, CortexMCostModel::of);
+    }
+
+    /** Creates an evaluator whose CPU layers are costed by {@code cpuModels} (e.g. other kernels). */
+    public PointEvaluator(Model model, String modelPath, HardwareDocument document,
+            Function<HardwareConfig, CpuCostModel> cpuModels) {
         this.model = model;
         this.modelPath = modelPath;
         this.document = document;
+        this.cpuModels = cpuModels;
     }
 
     /** Resolves and simulates {@code p}; an invalid description or a model that does not fit gives a failure. */
     public PointResult evaluate(SweepPoint p) {
         PointResult.Outcome outcome;
         try {
-            outcome = measure(model, modelPath, document.resolve(p.overrides()), plans);
+            outcome = measure(model, modelPath, document.resolve(p.overrides()), plans, cpuModels);
         } catch (InputException e) {
             outcome = new PointResult.Failure(e.getMessage());
         }
@@ -58,10 +73,14 @@ public final class PointEvaluator {
         return plans.made();
     }
 
-    /** Simulates {@code model} on {@code hw} with a plan from {@code plans}, and returns the sweep's metrics. */
-    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, PlanCache plans) {
+    /**
+     * Simulates {@code model} on {@code hw} with a plan from {@code plans} and the CPU costed by {@code cpuModels}, and
+     * returns the sweep's metrics.
+     */
+    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, PlanCache plans,
+            Function<HardwareConfig, CpuCostModel> cpuModels) {
         // A point reports totals only: no per-layer queue or critical-path records.
-        Simulator.Run run = new Simulator(CortexMCostModel::of, plans).totalsOnly().run(model, modelPath, hw, false);
+        Simulator.Run run = new Simulator(cpuModels, plans).totalsOnly().run(model, modelPath, hw, false);
         SimulationResult r = run.result();
         long flash = 0;
         long dram = 0;
@@ -85,7 +104,8 @@ public final class PointEvaluator {
         if (hw.memory(hw.placement().arena()).kind().onChip()) {
             peak += facts.peakActivationBytes();
         }
-        for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement()).entrySet()) {
+        // The weights as the CPU kernels store them: Winograd tiles on chip count.
+        for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement(), run.cpuExtraWeights()).entrySet()) {
             if (hw.memory(e.getKey()).kind().onChip()) {
                 peak += e.getValue();
             }

@@ -25,9 +25,14 @@ public final class SweepWriter {
     private SweepWriter() {}
 
     /** What the output says about the sweep. */
-    public record Header(String model, String hardware, List<Axis> axes) {
+    public record Header(String model, String hardware, List<Axis> axes, String cpuKernels) {
         public Header {
             axes = List.copyOf(axes);
+        }
+
+        /** A header of a sweep with the dense CPU kernels. */
+        public Header(String model, String hardware, List<Axis> axes) {
+            this(model, hardware, axes, "dense");
         }
     }
 
@@ -95,6 +100,7 @@ public final class SweepWriter {
             j.writeStringField("schema", "npusim.sweep/v1");
             j.writeStringField("model", h.model());
             j.writeStringField("hardware", h.hardware());
+            j.writeStringField("cpu_kernels", h.cpuKernels());
             j.writeArrayFieldStart("axes");
             for (Axis a : h.axes()) {
                 j.writeStartObject();

@@ -50,6 +50,42 @@ final class SweepCommandTest {
         assertThat(r.err()).isEmpty();
     }
 
+    /**
+     * {@code --cpu-kernels} costs every point's CPU layers with those kernels, as simulate does: resnet8 on the
+     * Cortex-M4 over three flash sizes takes Winograd tiles where they fit (each point equal to simulate with
+     * --cpu-kernels auto on that flash), and weights held on chip count the tiles in the peak; JSON names the kernels.
+     */
+    @Test
+    void sweep_cpuKernelsAuto_eachPointAsSimulateWithThoseKernels() throws IOException {
+        String resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
+        MainTest.Run r = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.flash.size=100KiB,200KiB,512KiB",
+                "--cpu-kernels", "auto", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode sweep = new ObjectMapper().readTree(r.out());
+        assertThat(sweep.get("cpu_kernels").asText()).isEqualTo("auto");
+        List<Long> cycles = new java.util.ArrayList<>();
+        for (String flash : List.of("100KiB", "200KiB", "512KiB")) {
+            MainTest.Run s = MainTest.run("simulate", resnet8, "--hw", m4, "--set", "memories.flash.size=" + flash,
+                    "--cpu-kernels", "auto", "--format", "json", "--no-what-if");
+            assertThat(s.code()).as(s.err()).isZero();
+            cycles.add(new ObjectMapper().readTree(s.out()).get("total").get("cycles").asLong());
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(sweep.get("rows").get(i).get("cycles").asLong()).isEqualTo(cycles.get(i));
+        }
+        // More flash holds more tiles: 28.4, 23.8 and 21.2 M cycles (sim.KernelsWithinMemoryTest).
+        assertThat(cycles.get(0)).isGreaterThan(cycles.get(1));
+        assertThat(cycles.get(1)).isGreaterThan(cycles.get(2));
+        // Weights and arena in SRAM: the peak holds the activations (49,152 bytes) and the constants as the Winograd
+        // kernels store them (436,592 bytes), not the model's 78,752.
+        MainTest.Run inSram = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.sram.size=640KiB,1MiB",
+                "--set", "placement.mode=custom", "--set", "placement.weights=sram", "--set", "placement.arena=sram",
+                "--set", "placement.cache=sram", "--cpu-kernels", "auto");
+        assertThat(inSram.code()).as(inSram.err()).isZero();
+        assertThat(inSram.out().split("\n")[1]).contains(",485744,");
+    }
+
     @Test
     void sweep_oneOrTwoJobs_sameBytes() {
         assertThat(sweep("--jobs", "1").out()).isEqualTo(sweep("--jobs", "2").out());
