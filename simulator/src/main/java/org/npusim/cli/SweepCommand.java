@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +18,6 @@ import org.npusim.graph.Model;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
 import org.npusim.kernels.KernelChoice;
-import org.npusim.kernels.VariantCpuCostModel;
 import org.npusim.sweep.Axis;
 import org.npusim.sweep.PointEvaluator;
 import org.npusim.sweep.PointResult;
@@ -66,7 +64,8 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--vary", required = true, paramLabel = "KEY=V1,V2,...",
             description = "Vary a key of the description over values (repeatable): any --set key path, npu.variant, "
-                    + "or placement (a memory mode), e.g. --vary npu.clock=200MHz,400MHz.")
+                    + "placement (a memory mode) or cpu_kernels (dense, winograd, sparse, auto), e.g. --vary"
+                    + " npu.clock=200MHz,400MHz.")
     List<String> vary = new ArrayList<>();
 
     @Option(names = "--jobs", paramLabel = "N", description = "Simulate N points at once (default: the number of cores).")
@@ -78,9 +77,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
-    @Option(names = "--cpu-kernels", defaultValue = "dense", paramLabel = "KIND",
+    @Option(names = "--cpu-kernels", paramLabel = "KIND",
             description = "Kernels of CPU convolution and fully connected layers at every point: dense, winograd,"
-                    + " sparse or auto, as simulate takes them (default: ${DEFAULT-VALUE}).")
+                    + " sparse or auto, as simulate takes them (default: dense; --vary cpu_kernels=dense,auto"
+                    + " compares them).")
     KernelChoice cpuKernels;
 
     @Option(names = "--progress", negatable = true,
@@ -186,13 +186,18 @@ final class SweepCommand implements Callable<Integer> {
         HardwareDocument document = hardware.parse();
         Overrides base = hardware.overrideOptions().overrides();
         checkFixedAndVaried(axes, base);
+        if (cpuKernels != null && axes.stream().anyMatch(a -> a.key().equals(Axis.CPU_KERNELS))) {
+            throw new InputException("", "--vary " + Axis.CPU_KERNELS, "--cpu-kernels " + cpuKernels.label()
+                    + " fixes the kernels the sweep varies; give one of them");
+        }
         List<SweepPoint> points = SweepPoint.product(axes, base);
         checkValues(document, axes, base);
         Model m = ModelFiles.load(model);
-        PointEvaluator evaluator = new PointEvaluator(m, model.toString(), document,
-                VariantCpuCostModel.forChoice(cpuKernels, Map.of()));
+        KernelChoice kernels = cpuKernels == null ? KernelChoice.DENSE : cpuKernels;
+        PointEvaluator evaluator = new PointEvaluator(m, model.toString(), document, kernels);
+        boolean kernelsVaried = axes.stream().anyMatch(a -> a.key().equals(Axis.CPU_KERNELS));
         SweepWriter.Header header = new SweepWriter.Header(model.toString(), hardware.file().toString(), axes,
-                cpuKernels.label());
+                kernelsVaried ? "varied" : kernels.label());
         PrintWriter err = spec.commandLine().getErr();
         Progress bar = (progress != null ? progress : stderrIsTerminal())
                 ? new Progress(err, points.size(), System::nanoTime) : null;

@@ -30,6 +30,21 @@ public enum KernelChoice {
         return EnumSet.copyOf(variants);
     }
 
+    /** Returns the choice users name {@code label} ({@code auto}), if any. */
+    public static java.util.Optional<KernelChoice> fromLabel(String label) {
+        for (KernelChoice c : values()) {
+            if (c.label().equals(label)) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Returns the labels of every choice, for messages: {@code dense, winograd, sparse, auto}. */
+    public static String labels() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(KernelChoice::label).toList());
+    }
+
     /** Returns the name users write: {@code winograd}. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -8,12 +8,14 @@ import java.util.Objects;
 import org.npusim.errors.InputException;
 import org.npusim.hw.MemoryMode;
 import org.npusim.hw.NpuVariant;
+import org.npusim.kernels.KernelChoice;
 
 /**
  * One varied key of a sweep and its values, in the order given: {@code --vary npu.clock=200MHz,400MHz}. The key is
- * any {@code --set} key path of the hardware description, or one of two shortcuts: {@code npu.variant} (applied as
- * {@code --npu}, so that it wins over a base {@code --npu}) and {@code placement} (a memory mode, applied as
- * {@code --memory-mode}).
+ * any {@code --set} key path of the hardware description, or one of three shortcuts: {@code npu.variant} (applied as
+ * {@code --npu}, so that it wins over a base {@code --npu}), {@code placement} (a memory mode, applied as
+ * {@code --memory-mode}) and {@code cpu_kernels} (the CPU's convolution and fully connected kernels, as
+ * {@code --cpu-kernels}; not a key of the description, which is why it is spelt with an underscore).
  *
  * @param key the key path
  * @param values the values, at least one, without duplicates
@@ -24,6 +26,8 @@ public record Axis(String key, List<String> values) {
     public static final String VARIANT = "npu.variant";
     /** The shortcut key for the memory mode. */
     public static final String PLACEMENT = "placement";
+    /** The shortcut key for the CPU kernels. */
+    public static final String CPU_KERNELS = "cpu_kernels";
 
     public Axis {
         Objects.requireNonNull(key, "key");
@@ -73,6 +77,10 @@ public record Axis(String key, List<String> values) {
             if (key.equals(PLACEMENT) && MemoryMode.fromLabel(value).filter(MemoryMode::isPreset).isEmpty()) {
                 throw new InputException("", where, "unknown memory mode '" + value + "'; expected one of sram-only,"
                         + " shared-sram, dedicated-sram");
+            }
+            if (key.equals(CPU_KERNELS) && KernelChoice.fromLabel(value).isEmpty()) {
+                throw new InputException("", where, "unknown CPU kernels '" + value + "'; expected one of "
+                        + KernelChoice.labels());
             }
         }
         return new Axis(key, new ArrayList<>(values));

@@ -2,6 +2,7 @@
 package org.npusim.sweep;
 
 import org.npusim.plan.CachedWeightSizer;
+import java.util.Map;
 import java.util.function.Function;
 import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
@@ -12,6 +13,8 @@ import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.hw.MemoryKind;
 import org.npusim.hw.yaml.HardwareDocument;
+import org.npusim.kernels.KernelChoice;
+import org.npusim.kernels.VariantCpuCostModel;
 import org.npusim.plan.Step;
 import org.npusim.plan.WeightPlan;
 import org.npusim.plan.EthosUWeightSizer;
@@ -37,31 +40,32 @@ public final class PointEvaluator {
      */
     private final PlanCache plans = new PlanCache(new CachedWeightSizer(new EthosUWeightSizer()));
 
-    /** Costs the CPU layers on a point's description (the Cortex-M model, with the kernels the sweep was given). */
-    private final Function<HardwareConfig, CpuCostModel> cpuModels;
+    /** The CPU kernels of the points that do not vary them. */
+    private final KernelChoice cpuKernels;
 
     /**
      * Creates an evaluator of points of {@code model} (read from {@code modelPath}) over {@code document}, with the
      * dense CPU kernels.
      */
     public PointEvaluator(Model model, String modelPath, HardwareDocument document) {
-        this(model, modelPath, document, CortexMCostModel::of);
+        this(model, modelPath, document, KernelChoice.DENSE);
     }
 
-    /** Creates an evaluator whose CPU layers are costed by {@code cpuModels} (e.g. other kernels). */
-    public PointEvaluator(Model model, String modelPath, HardwareDocument document,
-            Function<HardwareConfig, CpuCostModel> cpuModels) {
+    /** Creates an evaluator whose CPU layers run {@code cpuKernels} where a point does not vary them. */
+    public PointEvaluator(Model model, String modelPath, HardwareDocument document, KernelChoice cpuKernels) {
         this.model = model;
         this.modelPath = modelPath;
         this.document = document;
-        this.cpuModels = cpuModels;
+        this.cpuKernels = cpuKernels;
     }
 
     /** Resolves and simulates {@code p}; an invalid description or a model that does not fit gives a failure. */
     public PointResult evaluate(SweepPoint p) {
         PointResult.Outcome outcome;
         try {
-            outcome = measure(model, modelPath, document.resolve(p.overrides()), plans, cpuModels);
+            KernelChoice kernels = p.cpuKernels().flatMap(KernelChoice::fromLabel).orElse(cpuKernels);
+            outcome = measure(model, modelPath, document.resolve(p.overrides()), plans,
+                    VariantCpuCostModel.forChoice(kernels, Map.of()));
         } catch (InputException e) {
             outcome = new PointResult.Failure(e.getMessage());
         }

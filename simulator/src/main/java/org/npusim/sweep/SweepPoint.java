@@ -16,8 +16,9 @@ import org.npusim.hw.yaml.Overrides;
  * @param index the point's index: axes vary like an odometer, the last one fastest
  * @param values one value per axis, in axis order
  * @param overrides the base overrides with this point's changes applied after them (they win)
+ * @param cpuKernels the point's CPU kernels when an axis varies them ({@link Axis#CPU_KERNELS}); empty otherwise
  */
-public record SweepPoint(int index, List<String> values, Overrides overrides) {
+public record SweepPoint(int index, List<String> values, Overrides overrides, Optional<String> cpuKernels) {
 
     /** The most points a sweep may have. */
     public static final int MAX_POINTS = 1_000_000;
@@ -46,6 +47,7 @@ public record SweepPoint(int index, List<String> values, Overrides overrides) {
             List<String> set = new ArrayList<>();
             Optional<String> npu = base.npu();
             Optional<String> mode = base.memoryMode();
+            Optional<String> kernels = Optional.empty();
             for (int a = 0; a < axes.size(); a++) {
                 Axis axis = axes.get(a);
                 String v = axis.values().get(digit[a]);
@@ -54,11 +56,13 @@ public record SweepPoint(int index, List<String> values, Overrides overrides) {
                     npu = Optional.of(v);
                 } else if (axis.key().equals(Axis.PLACEMENT)) {
                     mode = Optional.of(v);
+                } else if (axis.key().equals(Axis.CPU_KERNELS)) {
+                    kernels = Optional.of(v);
                 } else {
                     set.add(axis.key() + "=" + v);
                 }
             }
-            out.add(new SweepPoint(i, values, new Overrides(base.plus(set).set(), npu, mode)));
+            out.add(new SweepPoint(i, values, new Overrides(base.plus(set).set(), npu, mode), kernels));
             for (int a = axes.size() - 1; a >= 0; a--) {
                 if (++digit[a] < axes.get(a).values().size()) {
                     break;

@@ -86,6 +86,43 @@ final class SweepCommandTest {
         assertThat(inSram.out().split("\n")[1]).contains(",485744,");
     }
 
+    /**
+     * {@code --vary cpu_kernels=...} compares kernel families point by point: on a 512 KiB flash, auto equals the
+     * column of --cpu-kernels auto and beats dense; a forced family whose weights do not fit is a failed row; an
+     * unknown family, or the axis beside --cpu-kernels, is refused.
+     */
+    @Test
+    void sweep_cpuKernelsAxis_rowsPerFamilyAndBadUseRefused() throws IOException {
+        String resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
+        MainTest.Run r = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.flash.size=100KiB,512KiB",
+                "--vary", "cpu_kernels=dense,winograd,auto", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode sweep = new ObjectMapper().readTree(r.out());
+        assertThat(sweep.get("cpu_kernels").asText()).isEqualTo("varied");
+        JsonNode rows = sweep.get("rows");
+        // Odometer order: flash slowest, kernels fastest.
+        assertThat(rows.get(1).get("values").get("cpu_kernels").asText()).isEqualTo("winograd");
+        assertThat(rows.get(1).get("status").asText()).isEqualTo("failed");
+        assertThat(rows.get(1).get("reason").asText()).startsWith("cortex-m4-120mhz: memory flash: holds 102400");
+        MainTest.Run auto = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.flash.size=100KiB,512KiB",
+                "--cpu-kernels", "auto", "--format", "json");
+        JsonNode autoRows = new ObjectMapper().readTree(auto.out()).get("rows");
+        assertThat(rows.get(2).get("cycles").asLong()).isEqualTo(autoRows.get(0).get("cycles").asLong());
+        assertThat(rows.get(5).get("cycles").asLong()).isEqualTo(autoRows.get(1).get("cycles").asLong())
+                .isLessThan(rows.get(3).get("cycles").asLong());
+
+        MainTest.Run unknown = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "cpu_kernels=dense,fast");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("--vary cpu_kernels=dense,fast: unknown CPU kernels 'fast'; expected one of"
+                + " dense, winograd, sparse, auto\n");
+        MainTest.Run both = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "cpu_kernels=dense,auto",
+                "--cpu-kernels", "auto");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).isEqualTo("--vary cpu_kernels: --cpu-kernels auto fixes the kernels the sweep varies;"
+                + " give one of them\n");
+    }
+
     @Test
     void sweep_oneOrTwoJobs_sameBytes() {
         assertThat(sweep("--jobs", "1").out()).isEqualTo(sweep("--jobs", "2").out());
