@@ -26,6 +26,20 @@ final class SweepCommandTest {
         return SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
     }
 
+    /** resnet8's description and the Cortex-M4 board, for the CPU kernel sweeps. */
+    private static final String RESNET8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+    private static final String M4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml")
+            .toString();
+
+    /** Runs a command on resnet8 and the M4 that must succeed with JSON on standard output, and returns the JSON. */
+    private static JsonNode resnet8OnM4(String command, String... more) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of(command, RESNET8, "--hw", M4, "--format", "json"));
+        args.addAll(List.of(more));
+        MainTest.Run r = MainTest.run(args.toArray(new String[0]));
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
+    }
+
     private static MainTest.Run sweep(String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("sweep", model(), "--hw", hw(), "--vary",
                 "npu.variant=ethos-u55-64,ethos-u55-128,ethos-u55-256", "--vary", "npu.clock=200MHz,400MHz", "--vary",
@@ -57,19 +71,13 @@ final class SweepCommandTest {
      */
     @Test
     void sweep_cpuKernelsAuto_eachPointAsSimulateWithThoseKernels() throws IOException {
-        String resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
-        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
-        MainTest.Run r = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.flash.size=100KiB,200KiB,512KiB",
-                "--cpu-kernels", "auto", "--format", "json");
-        assertThat(r.code()).as(r.err()).isZero();
-        JsonNode sweep = new ObjectMapper().readTree(r.out());
+        JsonNode sweep = resnet8OnM4("sweep", "--vary", "memories.flash.size=100KiB,200KiB,512KiB", "--cpu-kernels",
+                "auto");
         assertThat(sweep.get("cpu_kernels").asText()).isEqualTo("auto");
         List<Long> cycles = new java.util.ArrayList<>();
         for (String flash : List.of("100KiB", "200KiB", "512KiB")) {
-            MainTest.Run s = MainTest.run("simulate", resnet8, "--hw", m4, "--set", "memories.flash.size=" + flash,
-                    "--cpu-kernels", "auto", "--format", "json", "--no-what-if");
-            assertThat(s.code()).as(s.err()).isZero();
-            cycles.add(new ObjectMapper().readTree(s.out()).get("total").get("cycles").asLong());
+            cycles.add(resnet8OnM4("simulate", "--set", "memories.flash.size=" + flash, "--cpu-kernels", "auto",
+                    "--no-what-if").get("total").get("cycles").asLong());
         }
         for (int i = 0; i < 3; i++) {
             assertThat(sweep.get("rows").get(i).get("cycles").asLong()).isEqualTo(cycles.get(i));
@@ -79,7 +87,7 @@ final class SweepCommandTest {
         assertThat(cycles.get(1)).isGreaterThan(cycles.get(2));
         // Weights and arena in SRAM: the peak holds the activations (49,152 bytes) and the constants as the Winograd
         // kernels store them (436,592 bytes), not the model's 78,752.
-        MainTest.Run inSram = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.sram.size=640KiB,1MiB",
+        MainTest.Run inSram = MainTest.run("sweep", RESNET8, "--hw", M4, "--vary", "memories.sram.size=640KiB,1MiB",
                 "--set", "placement.mode=custom", "--set", "placement.weights=sram", "--set", "placement.arena=sram",
                 "--set", "placement.cache=sram", "--cpu-kernels", "auto");
         assertThat(inSram.code()).as(inSram.err()).isZero();
@@ -93,30 +101,25 @@ final class SweepCommandTest {
      */
     @Test
     void sweep_cpuKernelsAxis_rowsPerFamilyAndBadUseRefused() throws IOException {
-        String resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
-        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
-        MainTest.Run r = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.flash.size=100KiB,512KiB",
-                "--vary", "cpu_kernels=dense,winograd,auto", "--format", "json");
-        assertThat(r.code()).as(r.err()).isZero();
-        JsonNode sweep = new ObjectMapper().readTree(r.out());
+        JsonNode sweep = resnet8OnM4("sweep", "--vary", "memories.flash.size=100KiB,512KiB", "--vary",
+                "cpu_kernels=dense,winograd,auto");
         assertThat(sweep.get("cpu_kernels").asText()).isEqualTo("varied");
         JsonNode rows = sweep.get("rows");
         // Odometer order: flash slowest, kernels fastest.
         assertThat(rows.get(1).get("values").get("cpu_kernels").asText()).isEqualTo("winograd");
         assertThat(rows.get(1).get("status").asText()).isEqualTo("failed");
         assertThat(rows.get(1).get("reason").asText()).startsWith("cortex-m4-120mhz: memory flash: holds 102400");
-        MainTest.Run auto = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "memories.flash.size=100KiB,512KiB",
-                "--cpu-kernels", "auto", "--format", "json");
-        JsonNode autoRows = new ObjectMapper().readTree(auto.out()).get("rows");
+        JsonNode autoRows = resnet8OnM4("sweep", "--vary", "memories.flash.size=100KiB,512KiB", "--cpu-kernels", "auto")
+                .get("rows");
         assertThat(rows.get(2).get("cycles").asLong()).isEqualTo(autoRows.get(0).get("cycles").asLong());
         assertThat(rows.get(5).get("cycles").asLong()).isEqualTo(autoRows.get(1).get("cycles").asLong())
                 .isLessThan(rows.get(3).get("cycles").asLong());
 
-        MainTest.Run unknown = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "cpu_kernels=dense,fast");
+        MainTest.Run unknown = MainTest.run("sweep", RESNET8, "--hw", M4, "--vary", "cpu_kernels=dense,fast");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("--vary cpu_kernels=dense,fast: unknown CPU kernels 'fast'; expected one of"
                 + " dense, winograd, sparse, auto\n");
-        MainTest.Run both = MainTest.run("sweep", resnet8, "--hw", m4, "--vary", "cpu_kernels=dense,auto",
+        MainTest.Run both = MainTest.run("sweep", RESNET8, "--hw", M4, "--vary", "cpu_kernels=dense,auto",
                 "--cpu-kernels", "auto");
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).isEqualTo("--vary cpu_kernels: --cpu-kernels auto fixes the kernels the sweep varies;"
