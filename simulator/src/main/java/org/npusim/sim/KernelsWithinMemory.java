@@ -4,6 +4,7 @@ package org.npusim.sim;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -137,20 +138,49 @@ final class KernelsWithinMemory {
 
     /**
      * Returns, by layer, what the CPU layers' kernels store beyond their weight tensors (Winograd tiles, sparse
-     * indices); a weight tensor that several layers read is stored once, in the encoding of the first that
-     * re-encodes it.
+     * indices), charged to the first layer of each weight tensor whose kernel re-encodes it.
+     *
+     * <p>A tensor that several layers read is stored once per encoding their kernels read it in: the model's own form
+     * (counted by {@link WeightFootprint} with the tensor) when a layer's kernel reads it as stored, and each other
+     * encoding (named by the kernel's label) once, at the tensor's bytes plus that kernel's extra. So with readers on
+     * the stored form, each other encoding adds its full size; with none, the stored form is not kept and the extra
+     * is the other encodings' sizes less the tensor's.
      */
     static Map<Integer, Long> extraWeights(CpuCostModel cpu, Subgraph g, ExecutionPlan plan) {
-        Map<Integer, Long> out = new HashMap<>();
-        Set<Integer> reencoded = new HashSet<>();
+        // Per weight tensor, in plan order: whether a reader keeps the stored form, each other encoding's extra
+        // bytes by kernel label, and the first layer that re-encodes it.
+        Map<Integer, Boolean> storedFormRead = new HashMap<>();
+        Map<Integer, Map<String, Long>> encodings = new LinkedHashMap<>();
+        Map<Integer, Integer> chargedTo = new HashMap<>();
+        Set<Integer> seen = new HashSet<>();
         for (Step s : plan.steps()) {
-            if (s instanceof Step.Cpu c) {
-                long extra = cpu.extraWeightBytes(g, c.graphOperator());
-                if (extra != 0 && reencoded.add(c.graphOperator().input(1))) {
-                    out.put(c.graphOperator().index(), extra);
-                }
+            if (!(s instanceof Step.Cpu c) || !seen.add(c.graphOperator().index())) {
+                continue;
+            }
+            Operator op = c.graphOperator();
+            long extra = cpu.extraWeightBytes(g, op);
+            if (op.inputCount() < 2 || op.input(1) < 0) {
+                continue;
+            }
+            int tensor = op.input(1);
+            if (extra == 0) {
+                storedFormRead.put(tensor, true);
+            } else {
+                encodings.computeIfAbsent(tensor, t -> new LinkedHashMap<>()).putIfAbsent(cpu.cost(g, op).kernel(), extra);
+                chargedTo.putIfAbsent(tensor, op.index());
             }
         }
+        Map<Integer, Long> out = new HashMap<>();
+        encodings.forEach((tensor, byKernel) -> {
+            long tensorBytes = g.tensor(tensor).sizeBytes();
+            long bytes = storedFormRead.getOrDefault(tensor, false) ? 0 : -tensorBytes;
+            for (long extra : byKernel.values()) {
+                bytes += tensorBytes + extra;
+            }
+            if (bytes != 0) {
+                out.merge(chargedTo.get(tensor), bytes, Long::sum);
+            }
+        });
         return out;
     }
 }

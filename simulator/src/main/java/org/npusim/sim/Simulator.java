@@ -111,12 +111,15 @@ public final class Simulator {
 
     /**
      * A run: its result, the plan it executed, the transactions of the timeline when they were asked for (the
-     * Vela-compatible mode has one transaction per layer, on the {@code npu} track), and by CPU layer what its
-     * kernel stores beyond its weight tensor (Winograd tiles, sparse indices; {@link CpuCostModel#extraWeightBytes}).
+     * Vela-compatible mode has one transaction per layer, on the {@code npu} track), and by layer what its stored
+     * weights take beyond the model's constants ({@link WeightFootprint#bytesByMemory}'s extras): an NPU layer's
+     * encoded streams ({@link WeightFootprint#npuStreamExtraBytes}), a CPU kernel's own encoding (Winograd tiles,
+     * sparse indices; {@link CpuCostModel#extraWeightBytes}).
      */
-    public record Run(SimulationResult result, ExecutionPlan plan, Timeline timeline, Map<Integer, Long> cpuExtraWeights) {
+    public record Run(SimulationResult result, ExecutionPlan plan, Timeline timeline,
+            Map<Integer, Long> extraWeightBytes) {
         public Run {
-            cpuExtraWeights = Map.copyOf(cpuExtraWeights);
+            extraWeightBytes = Map.copyOf(extraWeightBytes);
         }
     }
 
@@ -164,19 +167,21 @@ public final class Simulator {
         Subgraph g = planned.main();
         CpuCostModel chosenCpu = cpuModels.apply(hw);
         Map<Integer, Long> cpuExtraWeights = KernelsWithinMemory.extraWeights(chosenCpu, g, plan);
+        // A compiled model's constants are its command streams' buffers, already encoded.
+        Map<Integer, Long> npuExtraWeights = compiled.isPresent() ? Map.of() : WeightFootprint.npuStreamExtraBytes(g, plan);
         String kernelNote = null;
-        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, cpuExtraWeights);
+        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, cpuExtraWeights);
         if (tooLarge.isPresent() && !cpuExtraWeights.isEmpty()) {
             // Kernels chosen for speed alone may store more than the memory holds where dense kernels fit: a
             // model that offers kernels storing no more than dense (--cpu-kernels auto) keeps the larger ones on
             // the layers where they fit and gain most.
             KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
-                    extras -> capacityProblem(model, hw, plan, extras).isEmpty());
+                    extras -> capacityProblem(model, hw, plan, npuExtraWeights, extras).isEmpty());
             if (c.model() != chosenCpu) {
                 InputException all = tooLarge.get();
                 chosenCpu = c.model();
                 cpuExtraWeights = c.extraWeights();
-                tooLarge = capacityProblem(model, hw, plan, cpuExtraWeights);
+                tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, cpuExtraWeights);
                 kernelNote = "CPU kernels that store more weight bytes than dense (Winograd tiles) do not all fit, so"
                         + (c.fastest().isEmpty() ? "" : " the fastest runs on " + layers(List.copyOf(c.fastest())) + ",")
                         + (c.smaller().isEmpty() ? "" : " a smaller one on " + layers(List.copyOf(c.smaller())) + ",")
@@ -241,7 +246,7 @@ public final class Simulator {
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
-        return new Run(result, plan, timeline, cpuExtraWeights);
+        return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights));
     }
 
     /** Returns the operators the plan runs on the CPU, once each, in order. */
@@ -427,23 +432,24 @@ public final class Simulator {
      * live activations in the arena (a memory too small is bad input, named with the layer at the peak).
      */
     private static Optional<InputException> capacityProblem(Model model, HardwareConfig hw, ExecutionPlan plan,
-            Map<Integer, Long> cpuExtraWeights) {
+            Map<Integer, Long> npuExtraWeights, Map<Integer, Long> cpuExtraWeights) {
         Subgraph g = model.main();
         Placement placement = hw.placement();
-        SortedMap<String, Long> weightBytes = WeightFootprint.bytesByMemory(g, placement, cpuExtraWeights);
+        Map<Integer, Long> extras = merged(npuExtraWeights, cpuExtraWeights);
+        SortedMap<String, Long> weightBytes = WeightFootprint.bytesByMemory(g, placement, extras);
         for (Map.Entry<String, Long> e : weightBytes.entrySet()) {
             MemoryConfig m = hw.memory(e.getKey());
             if (e.getValue() > m.sizeBytes()) {
                 String what = (placement.layerWeights().isEmpty()
                         ? "the model's weights and constants need " + e.getValue()
                         : "the weights and constants placed there need " + e.getValue())
+                        + (extraIn(npuExtraWeights, placement, m) == 0 ? "" : ", with the NPU's weight streams as encoded")
                         + (cpuExtraWeights.isEmpty() ? "" : ", the CPU kernel variants' weight encodings included"
-                                + " (--cpu-kernels dense stores " + (e.getValue() - cpuExtraWeights.entrySet().stream()
-                                        .filter(x -> placement.weightsOf(x.getKey()).equals(m.name()))
-                                        .mapToLong(Map.Entry::getValue).sum()) + ")")
+                                + " (--cpu-kernels dense stores " + (e.getValue() - extraIn(cpuExtraWeights, placement, m))
+                                + ")")
                         + (placement.layerWeights().isEmpty() ? " (placement.weights)"
                                 : " (placement.weights, placement.layer_weights)")
-                        + largestLayer(g, placement, cpuExtraWeights, m.name());
+                        + largestLayer(g, placement, extras, m.name());
                 return Optional.of(new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what));
             }
         }
@@ -467,6 +473,19 @@ public final class Simulator {
                             + "); simulate on a CPU-only description instead"));
         }
         return Optional.empty();
+    }
+
+    /** Returns the sum of {@code extras} of the layers whose weights {@code placement} puts in {@code memory}. */
+    private static long extraIn(Map<Integer, Long> extras, Placement placement, MemoryConfig memory) {
+        return extras.entrySet().stream().filter(x -> placement.weightsOf(x.getKey()).equals(memory.name()))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Returns the extras of NPU and CPU layers in one map (a layer runs on one of the two). */
+    private static Map<Integer, Long> merged(Map<Integer, Long> npu, Map<Integer, Long> cpu) {
+        Map<Integer, Long> out = new HashMap<>(npu);
+        cpu.forEach((layer, bytes) -> out.merge(layer, bytes, Long::sum));
+        return out;
     }
 
     /** Returns the capacity error's words for the layer with most constants in {@code memory}: "; the largest, ...". */
@@ -775,10 +794,8 @@ public final class Simulator {
          * in {@code stored} yet (the run's total counts those), which it adds to {@code stored}. Sizes are of what
          * is stored: the steps of an unrolled LSTM read the same gate weights at every time step, one
          * stream that the NPU fetches again at each step (the traffic counts every fetch) but that the model holds
-         * once. Vela counts its encoded weights the same way ({@code total_npu_encoded_weights}: each weight tensor
-         * encoded once however many operations read it). Two steps share a stream when they encode the same
-         * weight tensor from the same inputs into the same slices; a step without a graph weight tensor (a
-         * compiled command stream's) is a stream of its own. A CPU layer's weights are its constant inputs, stored
+         * once ({@link StoredStream}); a step without a graph weight tensor (a compiled command stream's) is a
+         * stream of its own. A CPU layer's weights are its constant inputs, stored
          * unencoded (original and encoded bytes equal), unless a kernel variant keeps its weight tensor in its own
          * encoding (encoded bytes then the variant's: Winograd tiles, sparse values and indices).
          */
@@ -788,9 +805,8 @@ public final class Simulator {
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 if (s instanceof Step.Npu n && n.weights().isPresent()) {
-                    boolean identified = n.op().weights().isPresent() && plan.target().isPresent();
-                    StreamKey key = identified ? new StreamKey.Encoded(WeightEncoder.Inputs.of(n.op(), n.blockConfig(),
-                            plan.target().get().variant()), sliceList(n.weights().get().slices()))
+                    Optional<StoredStream> stream = plan.target().flatMap(t -> StoredStream.of(n, t.variant()));
+                    StreamKey key = stream.isPresent() ? new StreamKey.Encoded(stream.get())
                             : new StreamKey.Unidentified(op.index(), i);
                     count.add(key, layer, stored, n.weights().get().encoded().originalElements(),
                             n.weights().get().encoded().totalBytes());
@@ -818,7 +834,7 @@ public final class Simulator {
          * own, identified by its layer and step.
          */
         private sealed interface StreamKey {
-            record Encoded(WeightEncoder.Inputs inputs, List<List<Integer>> slices) implements StreamKey {}
+            record Encoded(StoredStream stream) implements StreamKey {}
 
             record Constant(int tensor) implements StreamKey {}
 
@@ -846,15 +862,6 @@ public final class Simulator {
                     runEncoded += encoded;
                 }
             }
-        }
-
-        /** The slices as comparable values. */
-        private static List<List<Integer>> sliceList(List<int[]> slices) {
-            List<List<Integer>> out = new ArrayList<>(slices.size());
-            for (int[] r : slices) {
-                out.add(List.of(r[0], r[1]));
-            }
-            return out;
         }
     }
 }

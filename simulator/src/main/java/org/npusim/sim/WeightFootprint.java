@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sim;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.Placement;
+import org.npusim.plan.ExecutionPlan;
+import org.npusim.plan.Step;
 
 /**
  * The bytes of weights and other constants each memory holds under a placement: a layer listed in
@@ -72,13 +78,61 @@ public final class WeightFootprint {
     private static long[] bytesByLayer(Subgraph g, Map<Integer, Long> extraBytes) {
         long[] out = new long[g.operators().size()];
         extraBytes.forEach((op, extra) -> out[op] += extra);
-        boolean[] counted = new boolean[g.tensors().size()];
+        int[] reader = firstReaders(g);
+        for (int t = 0; t < reader.length; t++) {
+            if (reader[t] >= 0) {
+                out[reader[t]] += g.tensor(t).sizeBytes();
+            }
+        }
+        return out;
+    }
+
+    /** Returns, by tensor index, the first operator that reads the constant tensor; -1 for other tensors. */
+    private static int[] firstReaders(Subgraph g) {
+        int[] out = new int[g.tensors().size()];
+        java.util.Arrays.fill(out, -1);
         for (Operator op : g.operators()) {
             for (int t : op.inputs()) {
-                if (t >= 0 && !counted[t] && g.tensor(t).isConstant()) {
-                    counted[t] = true;
-                    out[op.index()] += g.tensor(t).sizeBytes();
+                if (t >= 0 && out[t] < 0 && g.tensor(t).isConstant()) {
+                    out[t] = op.index();
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Returns, by operator index, the bytes an NPU layer's stored weight streams take beyond the constants they
+     * replace, for {@link #bytesByMemory}: the NPU reads a convolution's or fully connected layer's weights and
+     * biases as encoded streams (compressed weights and 10-byte scale/bias records per output channel,
+     * ethos-u-facts.md §5), which the weights memory holds instead of the tensors. Each distinct stream
+     * ({@link StoredStream}) counts once, with the first layer that reads it; the constants it replaces are the
+     * layer's constant inputs that it counts ({@link #bytesByMemory}'s rule) and that no step of it reads as a
+     * feature map. Streams are usually larger than the tensors (person_detect: 232,208 encoded bytes against
+     * 207,968), so a memory sized to the tensors does not hold them. Empty for a plan without an NPU target.
+     */
+    public static Map<Integer, Long> npuStreamExtraBytes(Subgraph g, ExecutionPlan plan) {
+        Map<Integer, Long> out = new HashMap<>();
+        if (plan.target().isEmpty()) {
+            return out;
+        }
+        Set<StoredStream> stored = new HashSet<>();
+        Map<Integer, Set<Integer>> readAsFeatureMap = new HashMap<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Step.Npu n) {
+                Set<Integer> fm = readAsFeatureMap.computeIfAbsent(n.operator(), k -> new HashSet<>());
+                fm.add(n.op().tensors().ifm());
+                n.op().tensors().ifm2().ifPresent(fm::add);
+                Optional<StoredStream> stream = StoredStream.of(n, plan.target().get().variant());
+                if (stream.isPresent() && stored.add(stream.get())) {
+                    out.merge(n.operator(), n.weights().get().encoded().totalBytes(), Long::sum);
+                }
+            }
+        }
+        int[] reader = firstReaders(g);
+        for (int t = 0; t < reader.length; t++) {
+            if (reader[t] >= 0 && out.containsKey(reader[t]) && !readAsFeatureMap.get(reader[t]).contains(t)) {
+                out.merge(reader[t], -g.tensor(t).sizeBytes(), Long::sum);
             }
         }
         return out;

@@ -108,8 +108,8 @@ public final class PointEvaluator {
         if (hw.memory(hw.placement().arena()).kind().onChip()) {
             peak += facts.peakActivationBytes();
         }
-        // The weights as the CPU kernels store them: Winograd tiles on chip count.
-        for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement(), run.cpuExtraWeights()).entrySet()) {
+        // The weights as stored: the NPU's encoded streams and CPU kernels' Winograd tiles on chip count.
+        for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement(), run.extraWeightBytes()).entrySet()) {
             if (hw.memory(e.getKey()).kind().onChip()) {
                 peak += e.getValue();
             }

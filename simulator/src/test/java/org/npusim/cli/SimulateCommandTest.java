@@ -66,20 +66,26 @@ final class SimulateCommandTest {
     }
 
     /**
-     * Weights that do not fit name the memory and the layer with most constants there (resnet8's stack3_conv_b: 3x3,
-     * 64 -> 64 int8 weights and 64 int32 biases, 36,864 + 256 = 37,120 bytes), so the user knows what to move or prune.
-     * The memory needs the model's parameter bytes, all of them in DDR on Corstone-300.
+     * Weights that do not fit name the memory and the layer with most constants there, so the user knows what to
+     * move or prune. The memory holds what the NPU reads: each layer's weights and biases as one encoded stream (the
+     * result's encoded weights: resnet8 on Corstone-300, 78,864 bytes in all, stack3_conv_b's 35,072 the largest),
+     * and the constants no stream replaces (the flatten layer's 8-byte shape tensor), all of them in DDR.
      */
     @Test
-    void simulate_weightsTooBig_errorNamesTheMemoryAndTheLargestLayer() {
+    void simulate_weightsTooBig_errorNamesTheMemoryAndTheLargestLayer() throws IOException {
         Path resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml");
-        long parameterBytes = org.npusim.modeldesc.ModelDescriptions.load(resnet8).main().facts().parameterBytes();
-        long stack3ConvB = 3 * 3 * 64 * 64 + 64 * 4;
+        Run fits = run("simulate", resnet8.toString(), "--hw", hw(), "--format", "json", "--no-what-if");
+        JsonNode result = new ObjectMapper().readTree(fits.out());
+        long streams = result.get("total").get("weights").get("encoded_bytes").asLong();
+        long stack3ConvB = result.get("layers").get(9).get("weights").get("encoded_bytes").asLong();
+        assertThat(streams).isEqualTo(78_864);
+        assertThat(stack3ConvB).isEqualTo(35_072);
         Run r = run("simulate", resnet8.toString(), "--hw", hw(), "--set", "memories.ddr.size=50 KiB");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo(hw() + ": memory ddr: holds " + 50 * 1024 + " bytes but the model's weights and"
-                + " constants need " + parameterBytes + " (placement.weights); the largest is layer 9 (stack3_conv_b), "
-                + stack3ConvB + " bytes; with the --set, --npu or --memory-mode given");
+                + " constants need " + (streams + 8) + ", with the NPU's weight streams as encoded (placement.weights); the"
+                + " largest is layer 9 (stack3_conv_b), " + stack3ConvB + " bytes; with the --set, --npu or --memory-mode"
+                + " given");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.npusim.cpu.CortexMCostModel;
+import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuKernelOption;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
@@ -44,9 +45,9 @@ final class KernelsWithinMemoryTest {
     }
 
     /**
-     * At every flash size the run fits, never loses to the kernels that store no more than dense, and comes within
-     * 1% of the best choice an exhaustive search over every layer's kernels finds (the greedy takes upgrades by
-     * cycles saved per byte, which is not optimal in every case).
+     * At every flash size the run fits, never loses to the kernels that store no more than dense, and equals the
+     * best choice an exhaustive search over every layer's kernels finds. (The greedy takes upgrades by cycles saved
+     * per byte, which is not optimal in every case; on resnet8 it is at these nine sizes.)
      */
     @Test
     void choice_fitsBeatsDenseSizedKernelsAndComesCloseToTheExhaustiveBest() {
@@ -102,7 +103,7 @@ final class KernelsWithinMemoryTest {
                     100.0 * (r.total().cycles() - best) / best);
             assertThat(r.total().weights().encodedBytes()).isLessThanOrEqualTo(flashBytes);
             assertThat(r.total().cycles()).isLessThanOrEqualTo(denseSized.simulate(RESNET8, "resnet8", hw).total().cycles())
-                    .isGreaterThanOrEqualTo(best).isLessThanOrEqualTo((long) (best * 1.01));
+                    .isEqualTo(best);
         }
     }
 
@@ -125,5 +126,105 @@ final class KernelsWithinMemoryTest {
         assertThat(r.layers().get(5).kernel()).endsWith("[winograd-f4]");
         assertThat(r.layers().get(9).kernel()).doesNotContain("winograd");
         assertThat(r.total().cycles()).isLessThan(denseSized.total().cycles() * 76 / 100);
+    }
+
+    /**
+     * A stub cost model over two fully connected layers (1 and 2) that share one 1,000-byte weight tensor: layer 1
+     * may store it sparse (100 bytes less, 900 cycles instead of 1,000), layer 2 as Winograd-like tiles (5,000
+     * bytes more, 400 cycles instead of 1,000); limits as {@link CpuCostModel#withExtraWeightLimits} gives them.
+     */
+    private record SharedTensorModel(Map<Integer, Long> limits) implements CpuCostModel {
+        private static final Map<Integer, List<CpuKernelOption>> OPTIONS = Map.of(
+                1, List.of(new CpuKernelOption("fc", 1000, 0), new CpuKernelOption("fc [sparse]", 900, -100)),
+                2, List.of(new CpuKernelOption("fc", 1000, 0), new CpuKernelOption("fc [tiles]", 400, 5000)));
+
+        @Override
+        public org.npusim.cpu.CpuOpCost cost(Subgraph graph, Operator op) {
+            CpuKernelOption o = chosen(op);
+            return new org.npusim.cpu.CpuOpCost(o.cycles(), "cpu", o.kernel(), new TreeMap<>(), new TreeMap<>(),
+                    new TreeMap<>(Map.of("cpu", o.cycles())));
+        }
+
+        @Override
+        public long extraWeightBytes(Subgraph graph, Operator op) {
+            return chosen(op).extraWeightBytes();
+        }
+
+        @Override
+        public List<CpuKernelOption> kernelOptions(Subgraph graph, Operator op) {
+            return OPTIONS.getOrDefault(op.index(), List.of());
+        }
+
+        @Override
+        public CpuCostModel withExtraWeightLimits(Map<Integer, Long> limitByOperator) {
+            return new SharedTensorModel(Map.copyOf(limitByOperator));
+        }
+
+        private CpuKernelOption chosen(Operator op) {
+            long limit = limits == null ? Long.MAX_VALUE : limits.getOrDefault(op.index(), 0L);
+            CpuKernelOption best = new CpuKernelOption("pool", 10, 0);
+            for (CpuKernelOption o : OPTIONS.getOrDefault(op.index(), List.of())) {
+                if (o.extraWeightBytes() <= limit && (best.kernel().equals("pool") || o.cycles() < best.cycles())) {
+                    best = o;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** x → pool → p; layers 1 and 2 read p and the same 1,000-byte weight tensor. */
+    private static org.npusim.plan.ExecutionPlan sharedTensorPlan() {
+        org.npusim.testsupport.TestGraph t = new org.npusim.testsupport.TestGraph(org.npusim.graph.Shape.of(1, 1, 1, 8));
+        int w = t.tensor("w", org.npusim.graph.Shape.of(125, 8),
+                org.npusim.graph.ConstantData.ofInt8(new byte[1000]));
+        for (String name : List.of("a", "b")) {
+            int y = t.tensor(name, org.npusim.graph.Shape.of(1, 125), null);
+            t.op(org.npusim.graph.BuiltinOperator.FULLY_CONNECTED, new int[] {t.p, w}, new int[] {y},
+                    new org.npusim.graph.OpOptions.FullyConnected(org.npusim.graph.Activation.NONE, 0, false, false));
+            t.outputs.add(y);
+        }
+        return org.npusim.plan.ExecutionPlan.cpuOnly(t.model());
+    }
+
+    /**
+     * A weight tensor that two layers read is stored in every encoding their kernels read: sparse (900 bytes) on
+     * layer 1 beside the stored form that layer 2 reads adds all of its bytes (+900), as the tiles (6,000 bytes) do
+     * beside it (+6,000); sparse and tiles together keep no stored form (900 + 6,000 − 1,000 = +5,900). Counting only
+     * the first re-encoding (−100 for both kernels) let a memory hold 6,000 bytes too few.
+     */
+    @Test
+    void extraWeights_sharedTensor_everyEncodingItsReadersUseIsCounted() {
+        org.npusim.plan.ExecutionPlan plan = sharedTensorPlan();
+        Subgraph g = plan.model().main();
+        SharedTensorModel all = new SharedTensorModel(null);
+        assertThat(KernelsWithinMemory.extraWeights(all, g, plan)).isEqualTo(Map.of(1, 5900L));
+        assertThat(KernelsWithinMemory.extraWeights(all.withExtraWeightLimits(Map.of()), g, plan))
+                .isEqualTo(Map.of(1, 900L));
+        assertThat(KernelsWithinMemory.extraWeights(all.withExtraWeightLimits(Map.of(1, Long.MIN_VALUE)), g, plan))
+                .isEqualTo(Map.of());
+        assertThat(KernelsWithinMemory.extraWeights(all.withExtraWeightLimits(Map.of(1, Long.MIN_VALUE, 2, 5000L)),
+                g, plan)).isEqualTo(Map.of(2, 6000L));
+    }
+
+    /**
+     * The greedy on the stub: from the dense-sized choice (layer 1 sparse beside the stored form, +900 bytes), the
+     * tiles on layer 2 save 600 cycles for 5,000 bytes more (+5,900 in all, as counted above) and are kept exactly
+     * when the room allows them.
+     */
+    @Test
+    void choose_sharedTensor_keepsTheTilesOnlyWhereTheirBytesFit() {
+        org.npusim.plan.ExecutionPlan plan = sharedTensorPlan();
+        Subgraph g = plan.model().main();
+        SharedTensorModel all = new SharedTensorModel(null);
+        KernelsWithinMemory.Choice roomy = KernelsWithinMemory.choose(all, g, plan,
+                extras -> extras.values().stream().mapToLong(Long::longValue).sum() <= 5900);
+        assertThat(roomy.fastest()).containsExactly(2);
+        assertThat(roomy.leftOut()).isEmpty();
+        assertThat(roomy.extraWeights()).isEqualTo(Map.of(1, 5900L));
+        KernelsWithinMemory.Choice tight = KernelsWithinMemory.choose(all, g, plan,
+                extras -> extras.values().stream().mapToLong(Long::longValue).sum() <= 5899);
+        assertThat(tight.fastest()).isEmpty();
+        assertThat(tight.leftOut()).containsExactly(2);
+        assertThat(tight.extraWeights()).isEqualTo(Map.of(1, 900L));
     }
 }
