@@ -145,6 +145,10 @@ public final class Analyzer {
                         new WhatIf.Infeasible(e.getMessage())));
                 continue;
             }
+            String kernels = kernelChanges(base, r);
+            if (!kernels.isEmpty()) {
+                detail.add("other CPU kernels: " + kernels);
+            }
             if (c.kind() == WhatIf.Kind.FASTER_NPU_CLOCK || c.kind() == WhatIf.Kind.FASTER_CPU_CLOCK) {
                 String replanned = replanned(base, r);
                 if (!replanned.isEmpty()) {
@@ -181,28 +185,40 @@ public final class Analyzer {
             return Optional.of(new WhatIf(WhatIf.Kind.CPU_KERNELS, label, "", arguments,
                     new WhatIf.Infeasible(e.getMessage())));
         }
-        // The layers by the variant they moved to, as the layer's kernel names it: "arm_convolve_s8 [winograd-f4]".
-        SortedMap<String, List<Integer>> byVariant = new TreeMap<>();
-        int n = Math.min(base.layers().size(), r.layers().size());
-        for (int i = 0; i < n; i++) {
-            String kernel = r.layers().get(i).kernel();
-            int open = kernel.lastIndexOf(" [");
-            if (!kernel.equals(base.layers().get(i).kernel()) && open >= 0 && kernel.endsWith("]")) {
-                byVariant.computeIfAbsent(kernel.substring(open + 2, kernel.length() - 1), v -> new ArrayList<>())
-                        .add(r.layers().get(i).index());
-            }
-        }
-        if (byVariant.isEmpty()) {
+        String changed = kernelChanges(base, r);
+        if (changed.isEmpty()) {
             return Optional.empty();
         }
-        List<String> detail = new ArrayList<>();
-        byVariant.forEach((variant, layers) -> detail.add(variant + " on layer" + (layers.size() > 1 ? "s " : " ")
-                + ranges(layers)));
-        r.notes().stream().filter(x -> x.startsWith("CPU kernels that store more")).findFirst()
+        List<String> detail = new ArrayList<>(List.of(changed));
+        r.notes().stream().filter(x -> x.startsWith(org.npusim.sim.Simulator.KERNELS_NOT_ALL_FIT)).findFirst()
                 .ifPresent(x -> detail.add("not all fit: the others keep dense-sized kernels"));
         return Optional.of(new WhatIf(WhatIf.Kind.CPU_KERNELS, label, String.join("; ", detail), arguments,
                 new WhatIf.Measured(r.total().seconds(), r.total().energyJoules(), change(base.total().seconds(),
                         r.total().seconds()), change(base.total().energyJoules(), r.total().energyJoules()))));
+    }
+
+    /**
+     * Names the CPU layers whose kernel differs in {@code changed} from {@code base}, by the kernel they moved to
+     * (the variant a layer's kernel names in brackets, {@code arm_convolve_s8 [winograd-f4]}, or dense):
+     * "winograd-f4 on layers 0-2, 5, 9"; empty when none. A what-if on other hardware can move layers to other
+     * kernels (--cpu-kernels auto keeps the larger ones where they fit), which its detail then says.
+     */
+    static String kernelChanges(SimulationResult base, SimulationResult changed) {
+        SortedMap<String, List<Integer>> byVariant = new TreeMap<>();
+        int n = Math.min(base.layers().size(), changed.layers().size());
+        for (int i = 0; i < n; i++) {
+            String kernel = changed.layers().get(i).kernel();
+            if (changed.layers().get(i).unit() == Unit.CPU && !kernel.equals(base.layers().get(i).kernel())) {
+                int open = kernel.lastIndexOf(" [");
+                String variant = open >= 0 && kernel.endsWith("]") ? kernel.substring(open + 2, kernel.length() - 1)
+                        : "dense";
+                byVariant.computeIfAbsent(variant, v -> new ArrayList<>()).add(changed.layers().get(i).index());
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        byVariant.forEach((variant, layers) -> parts.add(variant + " on layer" + (layers.size() > 1 ? "s " : " ")
+                + ranges(layers)));
+        return String.join(", ", parts);
     }
 
     /**

@@ -16,8 +16,8 @@ import org.npusim.result.SimulationResult;
 /**
  * Two results compared: totals, the layers present in both (matched by name; a name that occurs several times is
  * matched by occurrence) ordered by the absolute change of their time, largest first, and the layers only one side
- * has. Layer times come from each result's own clock ({@code cycles × total seconds / total cycles}), so results
- * at different clocks compare in time.
+ * has. Layer times come from each result's own clock ({@code cycles / clock}), so results at different clocks
+ * compare in time.
  *
  * @param a the first result (the baseline)
  * @param b the second result
@@ -94,6 +94,20 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
         public boolean unitChanged() {
             return layerA.unit() != layerB.unit();
         }
+
+        /**
+         * Returns whether the layer ran another CPU kernel ({@code arm_convolve_s8} in A, {@code arm_convolve_s8
+         * [winograd-f4]} in B: {@code --cpu-kernels}), on the CPU in both.
+         */
+        public boolean kernelChanged() {
+            return layerA.unit() == layerB.unit() && !layerA.kernel().equals(layerB.kernel());
+        }
+    }
+
+    /** Returns the matched layers that ran another CPU kernel in B, in layer order of A. */
+    public List<LayerChange> kernelChanges() {
+        return layers.stream().filter(LayerChange::kernelChanged)
+                .sorted(Comparator.comparingInt(c -> c.layerA().index())).toList();
     }
 
     /** Compares {@code a} (the baseline) with {@code b}. */
@@ -130,8 +144,14 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
         return new Comparison(a, b, totals(a, b), matched, onlyA, onlyB);
     }
 
+    /**
+     * Returns the seconds of one of {@code r}'s cycles: of the NPU clock when it has an NPU, else of the CPU clock
+     * (the clock its cycles count, design brief). Taken from the clock rather than the total's rounded seconds, so
+     * that a layer of equal cycles in A and B shows equal time.
+     */
     private static double secondsPerCycle(SimulationResult r) {
-        return r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
+        long hz = r.hardware().npu().isEmpty() ? r.hardware().cpuClockHz() : r.hardware().npuClockHz();
+        return hz > 0 ? 1.0 / hz : r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
     }
 
     private static List<Change> totals(SimulationResult a, SimulationResult b) {

@@ -76,6 +76,14 @@ public final class ComparisonWriter {
             out.write(String.format(Locale.ROOT, "  %d %s: %s -> %s (%s)%n", ch.layerA().index(), ch.layerA().name(),
                     where(ch.layerA(), ch.layerB()), where(ch.layerB(), ch.layerA()), signedUs(ch.deltaSeconds())));
         }
+        List<Comparison.LayerChange> kernels = c.kernelChanges();
+        if (!kernels.isEmpty()) {
+            out.write("\nCPU kernel changes: " + layers(kernels.size()) + "\n");
+            for (Comparison.LayerChange ch : kernels) {
+                out.write(String.format(Locale.ROOT, "  %d %s: %s -> %s (%s)%n", ch.layerA().index(), ch.layerA().name(),
+                        ch.layerA().kernel(), ch.layerB().kernel(), signedUs(ch.deltaSeconds())));
+            }
+        }
         onlyIn(out, "A", c.onlyInA());
         onlyIn(out, "B", c.onlyInB());
     }
@@ -216,6 +224,9 @@ public final class ComparisonWriter {
                 j.writeStringField("bottleneck_b", ch.layerB().bottleneck());
                 j.writeBooleanField("bottleneck_changed", ch.bottleneckChanged());
                 j.writeBooleanField("unit_changed", ch.unitChanged());
+                j.writeStringField("kernel_a", ch.layerA().kernel());
+                j.writeStringField("kernel_b", ch.layerB().kernel());
+                j.writeBooleanField("kernel_changed", ch.kernelChanged());
                 j.writeEndObject();
             }
             j.writeEndArray();

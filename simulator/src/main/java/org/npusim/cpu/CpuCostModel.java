@@ -48,11 +48,11 @@ public interface CpuCostModel {
     }
 
     /**
-     * Returns a note for the result when the kernels the user chose changed no layer of a run whose CPU ran
-     * {@code cpuOperators} of {@code graph} on {@code system}, saying why; empty when they changed a layer or the
-     * model offers no choice. Without it the result of an option that did nothing reads as the option's result.
+     * Returns a note for the result on what the kernels the user chose did, where the result alone would mislead:
+     * they changed no layer of a run whose CPU ran {@code cpuOperators} of {@code graph} on {@code system} (and why),
+     * or a forced family made layers slower than dense; empty otherwise, or when the model offers no choice.
      */
-    default Optional<String> unchangedNote(Subgraph graph, List<Operator> cpuOperators, String system) {
+    default Optional<String> choiceNote(Subgraph graph, List<Operator> cpuOperators, String system) {
         return Optional.empty();
     }
 

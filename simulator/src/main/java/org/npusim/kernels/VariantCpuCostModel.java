@@ -18,6 +18,7 @@ import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuKernelOption;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.cpu.KernelSubstitution;
+import org.npusim.graph.OpKind;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
@@ -105,7 +106,10 @@ public final class VariantCpuCostModel implements CpuCostModel {
                 : this;
     }
 
-    /** Returns, for {@code auto}, every variant {@code op} may run, in the variants' order; empty otherwise. */
+    /**
+     * Returns, for {@code auto}, every variant {@code op} may run, in the variants' order (its base kernel alone when
+     * no variant applies); empty for a forced family.
+     */
     @Override
     public List<CpuKernelOption> kernelOptions(Subgraph graph, Operator op) {
         if (choice != KernelChoice.AUTO) {
@@ -141,7 +145,7 @@ public final class VariantCpuCostModel implements CpuCostModel {
      * limited by the memory says nothing here: the run's note on the kernels that did not fit names its layers.
      */
     @Override
-    public Optional<String> unchangedNote(Subgraph graph, List<Operator> cpuOperators, String system) {
+    public Optional<String> choiceNote(Subgraph graph, List<Operator> cpuOperators, String system) {
         if (choice == KernelChoice.DENSE || extraLimits != null) {
             return Optional.empty();
         }
@@ -153,18 +157,22 @@ public final class VariantCpuCostModel implements CpuCostModel {
         if (layers.isEmpty()) {
             boolean onNpu = graph.operators().stream()
                     .anyMatch(op -> !onCpu.contains(op.index()) && LayerShape.of(graph, op).isPresent());
-            String where = onNpu ? " (every such layer runs on the NPU)"
+            boolean otherTypes = cpuOperators.stream().anyMatch(op -> op.options().kind() == OpKind.CONV_2D
+                    || op.options().kind() == OpKind.FULLY_CONNECTED);
+            String where = otherTypes ? " (its convolution and fully connected layers there are not int8, which the"
+                    + " variants need)" : onNpu ? " (every such layer runs on the NPU)"
                     : onCpu.size() == graph.operators().size() ? " (the model has none)" : "";
             return Optional.of(asked + " changed nothing: no int8 convolution or fully connected layer runs on the CPU"
                     + " of " + system + where);
         }
         if (layers.stream().anyMatch(op -> chosen(graph, op).variant() != KernelVariant.DENSE)) {
-            return Optional.empty();
+            return slowerNote(graph, layers, asked);
         }
         if (choice == KernelChoice.AUTO) {
             return Optional.of(asked + " changed nothing: on each int8 convolution and fully connected layer on the CPU"
                     + " of " + system + " (" + layerList(layers.stream().map(Operator::index).toList()) + ") the dense"
-                    + " kernel is the fastest");
+                    + " kernel is the fastest" + (activationSparsity.isEmpty() ? ", with activations taken as dense"
+                            + " (--input or --random measures their zeros, which zero-skipping kernels use)" : ""));
         }
         // A forced family runs wherever it applies, so here it applies to none: say why, layers grouped by reason.
         Map<String, List<Integer>> layersByReason = new LinkedHashMap<>();
@@ -182,6 +190,34 @@ public final class VariantCpuCostModel implements CpuCostModel {
                 .append(": ").append(reason));
         return Optional.of(asked + " changed nothing: no " + choice.label() + " kernel applies to the int8 convolution"
                 + " and fully connected layers on the CPU of " + system + " (" + why + ")");
+    }
+
+    /**
+     * Says so when a forced family runs layers slower than their dense kernels (it runs wherever it applies, so that
+     * its cost shows), with the run's cycles on those layers against dense; auto never does.
+     */
+    private Optional<String> slowerNote(Subgraph graph, List<Operator> layers, String asked) {
+        if (choice == KernelChoice.AUTO) {
+            return Optional.empty();
+        }
+        List<Integer> slower = new ArrayList<>();
+        long chosenCycles = 0;
+        long denseCycles = 0;
+        for (Operator op : layers) {
+            long c = chosen(graph, op).cost().cycles();
+            long d = base.cost(graph, op).cycles();
+            if (c > d) {
+                slower.add(op.index());
+                chosenCycles += c;
+                denseCycles += d;
+            }
+        }
+        if (slower.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(java.util.Locale.ROOT, "%s runs %s slower than dense: %,d CPU cycles"
+                + " against %,d (%+.1f%%); --cpu-kernels auto keeps each layer's fastest", asked, layerList(slower),
+                chosenCycles, denseCycles, 100.0 * (chosenCycles - denseCycles) / denseCycles));
     }
 
     /** Returns "layer 3" or "layers 1, 3, 5", as the simulator's notes name layers. */
@@ -215,7 +251,8 @@ public final class VariantCpuCostModel implements CpuCostModel {
     private List<Option> costEveryVariant(Subgraph graph, Operator op) {
         Optional<LayerShape> shape = choice == KernelChoice.DENSE ? Optional.empty() : LayerShape.of(graph, op);
         if (shape.isEmpty()) {
-            return List.of();
+            // The base kernel, costed once: a run asks for the layer's cost and extra bytes more than once.
+            return List.of(new Option(base.cost(graph, op), 0, KernelVariant.DENSE));
         }
         Sparsity s = sparsity(graph, op, shape.get());
         double dense = model.cost(shape.get(), KernelVariant.DENSE, s).cycles();

@@ -2,6 +2,7 @@
 package org.npusim.sim;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,9 +42,50 @@ final class KernelsWithinMemory {
      * @param fastest the layers that keep their fastest kernel, which stores more than dense
      * @param smaller the layers that run a kernel storing more than dense but less than their fastest one
      * @param leftOut the layers that run a kernel storing no more than dense, their faster ones not fitting
+     * @param variants the kernels storing more than dense that the layers would run without the limit, by the
+     *     variant their label names ({@code winograd-f4} of {@code arm_convolve_s8 [winograd-f4]})
      */
     record Choice(CpuCostModel model, Map<Integer, Long> extraWeights, SortedSet<Integer> fastest,
-            SortedSet<Integer> smaller, SortedSet<Integer> leftOut) {}
+            SortedSet<Integer> smaller, SortedSet<Integer> leftOut, SortedSet<String> variants) {
+        Choice {
+            extraWeights = Map.copyOf(extraWeights);
+            fastest = Collections.unmodifiableSortedSet(new TreeSet<>(fastest));
+            smaller = Collections.unmodifiableSortedSet(new TreeSet<>(smaller));
+            leftOut = Collections.unmodifiableSortedSet(new TreeSet<>(leftOut));
+            variants = Collections.unmodifiableSortedSet(new TreeSet<>(variants));
+        }
+
+        /**
+         * Says what was chosen, for the run's notes: "CPU kernels that store more weight bytes than dense
+         * (winograd-f4) do not all fit, so the fastest runs on layers 0, 1, 2, 5 and one storing no more than dense
+         * on layer 9, chosen by cycles saved per byte: " and then {@code why}.
+         */
+        String note(String why) {
+            List<String> parts = new ArrayList<>();
+            if (!fastest.isEmpty()) {
+                parts.add("the fastest runs on " + layers(fastest));
+            }
+            if (!smaller.isEmpty()) {
+                parts.add("a smaller, slower one on " + layers(smaller));
+            }
+            if (!leftOut.isEmpty()) {
+                parts.add((parts.isEmpty() ? "kernels storing no more than dense run on " : "one storing no more than"
+                        + " dense on ") + layers(leftOut));
+            }
+            boolean chose = !fastest.isEmpty() || !smaller.isEmpty();
+            return NOTE_PREFIX + " (" + String.join(", ", variants) + ") do not " + (chose ? "all " : "") + "fit, so "
+                    + String.join(parts.size() > 2 ? ", " : " and ", parts).replace(", one storing", ", and one storing")
+                    + (chose ? ", chosen by cycles saved per byte" : "") + ": " + why;
+        }
+
+        private static String layers(SortedSet<Integer> indices) {
+            return (indices.size() > 1 ? "layers " : "layer ")
+                    + String.join(", ", indices.stream().map(String::valueOf).toList());
+        }
+    }
+
+    /** How the run's note on kernels that do not all fit begins (the what-ifs look for it). */
+    static final String NOTE_PREFIX = "CPU kernels that store more weight bytes than dense";
 
     /**
      * Chooses the kernels of {@code wide}'s CPU layers in {@code plan} under {@code fits} (whether the memories hold
@@ -53,7 +95,8 @@ final class KernelsWithinMemory {
     static Choice choose(CpuCostModel wide, Subgraph g, ExecutionPlan plan, Predicate<Map<Integer, Long>> fits) {
         CpuCostModel narrow = wide.withExtraWeightLimits(Map.of());
         if (narrow == wide) {
-            return new Choice(wide, extraWeights(wide, g, plan), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+            return new Choice(wide, extraWeights(wide, g, plan), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(),
+                    new TreeSet<>());
         }
         Map<Integer, Operator> cpuLayers = new TreeMap<>();
         for (Step s : plan.steps()) {
@@ -123,8 +166,12 @@ final class KernelsWithinMemory {
         SortedSet<Integer> fastest = new TreeSet<>();
         SortedSet<Integer> smaller = new TreeSet<>();
         SortedSet<Integer> leftOut = new TreeSet<>();
+        SortedSet<String> variants = new TreeSet<>();
         for (int layer : wanted) {
             Operator op = cpuLayers.get(layer);
+            String kernel = wide.cost(g, op).kernel();
+            int open = kernel.lastIndexOf(" [");
+            variants.add(open >= 0 && kernel.endsWith("]") ? kernel.substring(open + 2, kernel.length() - 1) : kernel);
             if (chosen.extraWeightBytes(g, op) <= 0) {
                 leftOut.add(layer);
             } else if (chosen.cost(g, op).cycles() > wide.cost(g, op).cycles()) {
@@ -133,7 +180,7 @@ final class KernelsWithinMemory {
                 fastest.add(layer);
             }
         }
-        return new Choice(chosen, extras, fastest, smaller, leftOut);
+        return new Choice(chosen, extras, fastest, smaller, leftOut, variants);
     }
 
     /**

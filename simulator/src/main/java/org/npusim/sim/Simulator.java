@@ -61,6 +61,9 @@ import org.npusim.result.WeightSizes;
  */
 public final class Simulator {
 
+    /** How the note begins that says a run's CPU kernels storing more than dense did not all fit. */
+    public static final String KERNELS_NOT_ALL_FIT = KernelsWithinMemory.NOTE_PREFIX;
+
     private final Function<HardwareConfig, CpuCostModel> cpuModels;
     private final WeightSizer weights;
     /** Plans shared with other simulators (a sweep's points); absent: each run plans. */
@@ -182,12 +185,7 @@ public final class Simulator {
                 chosenCpu = c.model();
                 cpuExtraWeights = c.extraWeights();
                 tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, cpuExtraWeights);
-                kernelNote = "CPU kernels that store more weight bytes than dense (Winograd tiles) do not all fit, so"
-                        + (c.fastest().isEmpty() ? "" : " the fastest runs on " + layers(List.copyOf(c.fastest())) + ",")
-                        + (c.smaller().isEmpty() ? "" : " a smaller one on " + layers(List.copyOf(c.smaller())) + ",")
-                        + (c.leftOut().isEmpty() ? "" : " one storing no more than dense on "
-                                + layers(List.copyOf(c.leftOut())) + ",")
-                        + " chosen by cycles saved per byte: " + all.place() + " " + all.problem();
+                kernelNote = c.note(all.place() + " " + all.problem());
             }
         }
         if (tooLarge.isPresent()) {
@@ -236,7 +234,7 @@ public final class Simulator {
         if (kernelNote != null) {
             notes.add(kernelNote);
         }
-        cpu.unchangedNote(g, cpuOperators(plan), hw.name()).ifPresent(notes::add);
+        cpu.choiceNote(g, cpuOperators(plan), hw.name()).ifPresent(notes::add);
         if (target.isPresent()) {
             notes.addAll(cpuLayerNotes(plan));
             notes.addAll(noWorkNotes(plan));

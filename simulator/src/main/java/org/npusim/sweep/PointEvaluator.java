@@ -4,7 +4,6 @@ package org.npusim.sweep;
 import org.npusim.plan.CachedWeightSizer;
 import java.util.Map;
 import java.util.function.Function;
-import org.npusim.cpu.CortexMCostModel;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
@@ -26,8 +25,8 @@ import org.npusim.sim.WeightFootprint;
 
 /**
  * Evaluates sweep points: resolves the point's description from the parsed base and simulates the model on it. The
- * evaluation is a pure function of (model, resolved description), safe to call from many threads at once: the model
- * and the parsed description are immutable, and each call builds its own simulator.
+ * evaluation is a pure function of (model, resolved description, CPU kernels), safe to call from many threads at
+ * once: the model and the parsed description are immutable, and each call builds its own simulator and CPU model.
  */
 public final class PointEvaluator {
 
@@ -63,7 +62,7 @@ public final class PointEvaluator {
     public PointResult evaluate(SweepPoint p) {
         PointResult.Outcome outcome;
         try {
-            KernelChoice kernels = p.cpuKernels().flatMap(KernelChoice::fromLabel).orElse(cpuKernels);
+            KernelChoice kernels = p.cpuKernels().orElse(cpuKernels);
             outcome = measure(model, modelPath, document.resolve(p.overrides()), plans,
                     VariantCpuCostModel.forChoice(kernels, Map.of()));
         } catch (InputException e) {
@@ -81,7 +80,7 @@ public final class PointEvaluator {
      * Simulates {@code model} on {@code hw} with a plan from {@code plans} and the CPU costed by {@code cpuModels}, and
      * returns the sweep's metrics.
      */
-    public static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, PlanCache plans,
+    static PointResult.Metrics measure(Model model, String modelPath, HardwareConfig hw, PlanCache plans,
             Function<HardwareConfig, CpuCostModel> cpuModels) {
         // A point reports totals only: no per-layer queue or critical-path records.
         Simulator.Run run = new Simulator(cpuModels, plans).totalsOnly().run(model, modelPath, hw, false);

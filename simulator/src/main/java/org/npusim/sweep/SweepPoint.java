@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.npusim.errors.InputException;
 import org.npusim.hw.yaml.Overrides;
+import org.npusim.kernels.KernelChoice;
 
 /**
  * One point of a sweep: its index in the product, the value of each axis, and the overrides that turn the base
@@ -18,7 +19,7 @@ import org.npusim.hw.yaml.Overrides;
  * @param overrides the base overrides with this point's changes applied after them (they win)
  * @param cpuKernels the point's CPU kernels when an axis varies them ({@link Axis#CPU_KERNELS}); empty otherwise
  */
-public record SweepPoint(int index, List<String> values, Overrides overrides, Optional<String> cpuKernels) {
+public record SweepPoint(int index, List<String> values, Overrides overrides, Optional<KernelChoice> cpuKernels) {
 
     /** The most points a sweep may have. */
     public static final int MAX_POINTS = 1_000_000;
@@ -47,7 +48,7 @@ public record SweepPoint(int index, List<String> values, Overrides overrides, Op
             List<String> set = new ArrayList<>();
             Optional<String> npu = base.npu();
             Optional<String> mode = base.memoryMode();
-            Optional<String> kernels = Optional.empty();
+            Optional<KernelChoice> kernels = Optional.empty();
             for (int a = 0; a < axes.size(); a++) {
                 Axis axis = axes.get(a);
                 String v = axis.values().get(digit[a]);
@@ -57,7 +58,8 @@ public record SweepPoint(int index, List<String> values, Overrides overrides, Op
                 } else if (axis.key().equals(Axis.PLACEMENT)) {
                     mode = Optional.of(v);
                 } else if (axis.key().equals(Axis.CPU_KERNELS)) {
-                    kernels = Optional.of(v);
+                    // Axis.parse checked the label.
+                    kernels = KernelChoice.fromLabel(v);
                 } else {
                     set.add(axis.key() + "=" + v);
                 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.BitSet;
 import java.util.List;
+import org.npusim.kernels.KernelChoice;
 import org.npusim.report.Csv;
 import org.npusim.json.Json;
 
@@ -32,7 +33,7 @@ public final class SweepWriter {
 
         /** A header of a sweep with the dense CPU kernels. */
         public Header(String model, String hardware, List<Axis> axes) {
-            this(model, hardware, axes, "dense");
+            this(model, hardware, axes, KernelChoice.DENSE.label());
         }
     }
 

@@ -78,6 +78,39 @@ final class CompareCommandTest {
                 .contains(", 6 of them on another unit").contains("npu: ").doesNotContain("0.000 mJ").doesNotContain("1 layers");
     }
 
+    /**
+     * resnet8 on the Cortex-M4, dense against --cpu-kernels auto: the five 3x3 stride-1 convolutions that moved to
+     * Winograd are listed as kernel changes (JSON kernel_a/kernel_b), and a layer of equal cycles in both shows equal
+     * time: layer times come from the clock (cycles / CPU clock), not from the rounded total.
+     */
+    @Test
+    void compare_denseAgainstAutoKernels_kernelChangesListedAndEqualLayersEqual() throws IOException {
+        Path a = tmp.resolve("dense.json");
+        Path b = tmp.resolve("auto.json");
+        String resnet8 = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
+        assertThat(MainTest.run("simulate", resnet8, "--hw", m4, "--format", "json", "--no-what-if", "-o",
+                a.toString()).code()).isZero();
+        assertThat(MainTest.run("simulate", resnet8, "--hw", m4, "--cpu-kernels", "auto", "--format", "json",
+                "--no-what-if", "-o", b.toString()).code()).isZero();
+        MainTest.Run table = MainTest.run("compare", a.toString(), b.toString());
+        assertThat(table.out()).contains("CPU kernel changes: 5 layers\n  0 conv_0: arm_convolve_s8 -> arm_convolve_s8"
+                + " [winograd-f4] (");
+        JsonNode layers = new ObjectMapper().readTree(MainTest.run("compare", a.toString(), b.toString(), "--format",
+                "json").out()).get("layers");
+        int changed = 0;
+        for (JsonNode l : layers) {
+            if (l.get("kernel_changed").asBoolean()) {
+                changed++;
+                assertThat(l.get("kernel_b").asText()).isEqualTo(l.get("kernel_a").asText() + " [winograd-f4]");
+            } else {
+                // Same kernel, same cycles: the same time to the last digit.
+                assertThat(l.get("delta_seconds").asDouble()).as(l.get("name").asText()).isZero();
+            }
+        }
+        assertThat(changed).isEqualTo(5);
+    }
+
     @Test
     void compare_sameResult_noChanges() {
         Path a = result("a.json");

@@ -171,7 +171,7 @@ final class VariantCpuCostModelTest {
         assertThat(r.total().weights().encodedBytes()).isLessThanOrEqualTo(200 * 1024).isGreaterThan(denseBytes);
         assertThat(r.total().cycles()).isLessThan(dense.simulate(m, "resnet8", small).total().cycles());
         assertThat(r.notes()).anyMatch(n -> n.startsWith("CPU kernels that store more weight bytes than dense"
-                + " (Winograd tiles) do not all fit, so the fastest runs on ")
+                + " (winograd-f4) do not all fit, so the fastest runs on ")
                 && n.contains("memory flash holds 204800 bytes"));
         assertThat(auto.simulate(m, "resnet8", M4).total().weights().encodedBytes()).isEqualTo(denseBytes + autoExtra);
     }
@@ -233,7 +233,7 @@ final class VariantCpuCostModelTest {
      * (its weights have no zeros to skip). resnet8's 3x3 stride-1 convolutions take Winograd: no such note.
      */
     @Test
-    void unchangedNote_saysWhyTheChoiceChangedNoLayer() {
+    void choiceNote_saysWhyTheChoiceChangedNoLayer() {
         Model mobilenet = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/mobilenet_v1_025_96.yaml"));
         HardwareConfig corstone = HardwareLoader.load(ShippedHardware.file("corstone-300.yaml"));
         assertThat(changedNothing(simulator(KernelChoice.AUTO).simulate(mobilenet, "mobilenet", corstone)))
@@ -247,16 +247,29 @@ final class VariantCpuCostModelTest {
         assertThat(changedNothing(simulator(KernelChoice.AUTO).simulate(autoencoder, "autoencoder", M4)))
                 .containsExactly("--cpu-kernels auto changed nothing: on each int8 convolution and fully connected"
                         + " layer on the CPU of cortex-m4-120mhz (layers 0, 1, 2, 3, 4, 5, 6, 7, 8, 9) the dense kernel"
-                        + " is the fastest");
+                        + " is the fastest, with activations taken as dense (--input or --random measures their zeros,"
+                        + " which zero-skipping kernels use)");
         Model resnet8 = ModelDescriptions.load(SharedData.repositoryRoot().resolve("models/resnet8.yaml"));
         for (KernelChoice choice : KernelChoice.values()) {
             assertThat(changedNothing(simulator(choice).simulate(resnet8, "resnet8", M4))).as(choice.label()).isEmpty();
         }
+        // A forced family runs wherever it applies, even where it is slower than dense: sparse kernels on resnet8's
+        // dense weights, every convolution and the classifier. The note gives the cycles of those layers, which are
+        // the run's CPU layers' cycles there, against dense.
+        SimulationResult sparse = simulator(KernelChoice.SPARSE).simulate(resnet8, "resnet8", M4);
+        SimulationResult dense = simulator(KernelChoice.DENSE).simulate(resnet8, "resnet8", M4);
+        java.util.Set<Integer> slower = java.util.Set.of(0, 1, 2, 4, 5, 6, 8, 9, 10, 14);
+        long sparseCycles = sparse.layers().stream().filter(l -> slower.contains(l.index())).mapToLong(l -> l.cycles()).sum();
+        long denseCycles = dense.layers().stream().filter(l -> slower.contains(l.index())).mapToLong(l -> l.cycles()).sum();
+        assertThat(sparse.notes()).contains(String.format(java.util.Locale.ROOT, "--cpu-kernels sparse runs layers 0,"
+                + " 1, 2, 4, 5, 6, 8, 9, 10, 14 slower than dense: %,d CPU cycles against %,d (%+.1f%%); --cpu-kernels"
+                + " auto keeps each layer's fastest", sparseCycles, denseCycles,
+                100.0 * (sparseCycles - denseCycles) / denseCycles));
         // A model with no such layer at all, every layer on the CPU; measured activations are named with the choice.
         Subgraph pool = new TestGraph(Shape.of(1, 8, 8, 4)).model().main();
         VariantCpuCostModel measured = new VariantCpuCostModel(BASE, CpuCore.CORTEX_M4, KernelChoice.AUTO,
                 Map.of(0, 0.5));
-        assertThat(measured.unchangedNote(pool, pool.operators(), "m4")).hasValue("--cpu-kernels auto, with the"
+        assertThat(measured.choiceNote(pool, pool.operators(), "m4")).hasValue("--cpu-kernels auto, with the"
                 + " activation sparsity measured on the inputs, changed nothing: no int8 convolution or fully connected"
                 + " layer runs on the CPU of m4 (the model has none)");
     }

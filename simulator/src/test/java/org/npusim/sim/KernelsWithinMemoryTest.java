@@ -120,7 +120,7 @@ final class KernelsWithinMemoryTest {
         SimulationResult denseSized = new Simulator(h -> auto(h).withExtraWeightLimits(Map.of()), WeightSizer.UNCOMPRESSED)
                 .simulate(RESNET8, "resnet8", hw);
         assertThat(r.notes()).anyMatch(n -> n.startsWith("CPU kernels that store more weight bytes than dense"
-                + " (Winograd tiles) do not all fit, so the fastest runs on layers 0, 1, 2, 5, one storing no more than"
+                + " (winograd-f4) do not all fit, so the fastest runs on layers 0, 1, 2, 5 and one storing no more than"
                 + " dense on layer 9, chosen by cycles saved per byte: memory flash holds 262144 bytes but the model's"
                 + " weights and constants need 436592"));
         assertThat(r.layers().get(5).kernel()).endsWith("[winograd-f4]");
