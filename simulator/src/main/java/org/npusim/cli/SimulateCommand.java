@@ -33,7 +33,6 @@ import org.npusim.whatif.WeightTransforms;
 import org.npusim.errors.InputException;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
-import org.npusim.plan.ArenaUse;
 import org.npusim.plan.CachedWeightSizer;
 import org.npusim.trace.ChromeTrace;
 import picocli.CommandLine.Command;
@@ -173,7 +172,7 @@ final class SimulateCommand implements Callable<Integer> {
         // A what-if is measured by its totals: its runs keep no per-layer queue or critical-path records.
         Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).totalsOnly().simulate(m, path, h);
         Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main(),
-                ArenaUse.of(run.plan()).bytes());
+                run.arena().bytes());
         if (cpuKernels == KernelChoice.DENSE) {
             analyzer = analyzer.withKernelChoice(h -> simulator(sizer, KernelChoice.AUTO).totalsOnly().simulate(m, path, h));
         }

@@ -113,6 +113,12 @@ public final class CortexMCostModel implements CpuCostModel {
         return cost(work.kernel(), timing.cycles(work.mix().plus(CALL_OVERHEAD)), work.traffic());
     }
 
+    /** Returns the bytes of the scratch buffers {@code op}'s kernel takes from the arena ({@link KernelWork#scratchBytes}). */
+    @Override
+    public long scratchBytes(Subgraph graph, Operator op) {
+        return work(graph, op).scratchBytes();
+    }
+
     /**
      * Returns the cost of {@code op} run by another kernel ({@link KernelSubstitution}): the instructions beyond the
      * call overhead scaled by its ratio, the layer's weights re-encoded, and the memory waits and bytes of that
@@ -216,7 +222,7 @@ public final class CortexMCostModel implements CpuCostModel {
     }
 
     private static KernelWork rename(KernelWork w, String name) {
-        return new KernelWork(name, w.mix(), w.traffic());
+        return new KernelWork(name, w.mix(), w.traffic(), w.scratchBytes());
     }
 
     private static Optional<KernelWork> pool(Operands o, Isa isa, boolean reference, OperandMemories m) {

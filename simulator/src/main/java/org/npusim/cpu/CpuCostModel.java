@@ -29,6 +29,15 @@ public interface CpuCostModel {
     }
 
     /**
+     * Returns the bytes of the scratch buffers {@code op}'s kernel takes from the arena while it runs (im2col columns,
+     * Winograd tiles): TensorFlow Lite Micro plans them with the tensors live at the operator, so they add to its
+     * arena use; 0 when not modelled.
+     */
+    default long scratchBytes(Subgraph graph, Operator op) {
+        return 0;
+    }
+
+    /**
      * Returns the kernels {@code op} may run on the CPU, each with its cycles and the weight bytes it stores beyond
      * the weight tensor (as {@link #extraWeightBytes}); empty when the model offers no choice (dense kernels, or a
      * family the user forced).

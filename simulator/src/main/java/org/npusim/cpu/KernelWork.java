@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param kernel the function that runs, e.g. {@code arm_convolve_1x1_s8_fast}
  * @param mix the instructions executed
  * @param traffic the memory accesses, per operand
+ * @param scratchBytes the bytes of its scratch buffers (im2col columns, sums), which TensorFlow Lite Micro takes from
+ *     the arena for the call (CMSIS-NN's {@code *_get_buffer_size}, requested with
+ *     {@code RequestScratchBufferInArena})
  */
-public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffic) {
+public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffic, long scratchBytes) {
 
     /** Validates the record and copies the list. */
     public KernelWork {
@@ -32,6 +35,7 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
         private final String kernel;
         private final InstructionMix.Builder mix = InstructionMix.builder();
         private final List<Traffic> traffic = new ArrayList<>();
+        private long scratchBytes;
 
         private Builder(String kernel) {
             this.kernel = kernel;
@@ -79,12 +83,13 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
         Builder scratch(String memory, long footprintBytes, long writeBytes, long readBytes, int accessBytes) {
             if (writeBytes > 0 || readBytes > 0) {
                 traffic.add(Traffic.scratch(memory, Math.max(1, footprintBytes), writeBytes, readBytes, accessBytes));
+                scratchBytes += Math.max(1, footprintBytes);
             }
             return this;
         }
 
         KernelWork build() {
-            return new KernelWork(kernel, mix.build(), traffic);
+            return new KernelWork(kernel, mix.build(), traffic, scratchBytes);
         }
     }
 }

@@ -132,6 +132,16 @@ public final class VariantCpuCostModel implements CpuCostModel {
         return chosen(graph, op).cost();
     }
 
+    /**
+     * Returns the chosen kernel's scratch bytes: the base model's for its own kernel, and for a variant the base's
+     * scaled by this package's ratio of the variant's scratch to dense ({@link KernelCostModel#footprint}: a
+     * Winograd kernel's input and product tiles against dense im2col columns), as its instructions are.
+     */
+    @Override
+    public long scratchBytes(Subgraph graph, Operator op) {
+        return chosen(graph, op).scratchBytes();
+    }
+
     /** Returns the chosen variant's weight bytes less the dense kernel's (0 where the base kernel runs). */
     @Override
     public long extraWeightBytes(Subgraph graph, Operator op) {
@@ -230,7 +240,7 @@ public final class VariantCpuCostModel implements CpuCostModel {
      * A kernel a layer may run: its cost, the weight bytes its encoding adds to the dense one's, and its variant
      * ({@link KernelVariant#DENSE} where the base kernel runs).
      */
-    private record Option(CpuOpCost cost, long extraWeightBytes, KernelVariant variant) {}
+    private record Option(CpuOpCost cost, long extraWeightBytes, KernelVariant variant, long scratchBytes) {}
 
     private Option chosen(Subgraph graph, Operator op) {
         long limit = extraLimits == null ? Long.MAX_VALUE : extraLimits.getOrDefault(op.index(), 0L);
@@ -240,11 +250,20 @@ public final class VariantCpuCostModel implements CpuCostModel {
                 best = o;
             }
         }
-        return best == null ? new Option(base.cost(graph, op), 0, KernelVariant.DENSE) : best;
+        return best == null ? new Option(base.cost(graph, op), 0, KernelVariant.DENSE, base.scratchBytes(graph, op)) : best;
     }
 
     private List<Option> options(Subgraph graph, Operator op) {
         return optionsByOperator.computeIfAbsent(op, o -> costEveryVariant(graph, o));
+    }
+
+    /**
+     * Returns the base kernel's scratch scaled by the variant's to dense; the variant's own where dense has none (a
+     * fully connected layer) or the base kernel none.
+     */
+    private static long scaledScratch(long baseScratch, long denseScratch, long variantScratch) {
+        return denseScratch > 0 && baseScratch > 0
+                ? (long) Math.ceil((double) baseScratch * variantScratch / denseScratch) : variantScratch;
     }
 
     /** Costs every variant of the choice that applies to {@code op}, in the variants' order. */
@@ -252,11 +271,13 @@ public final class VariantCpuCostModel implements CpuCostModel {
         Optional<LayerShape> shape = choice == KernelChoice.DENSE ? Optional.empty() : LayerShape.of(graph, op);
         if (shape.isEmpty()) {
             // The base kernel, costed once: a run asks for the layer's cost and extra bytes more than once.
-            return List.of(new Option(base.cost(graph, op), 0, KernelVariant.DENSE));
+            return List.of(new Option(base.cost(graph, op), 0, KernelVariant.DENSE, base.scratchBytes(graph, op)));
         }
         Sparsity s = sparsity(graph, op, shape.get());
         double dense = model.cost(shape.get(), KernelVariant.DENSE, s).cycles();
-        long denseWeights = model.footprint(shape.get(), KernelVariant.DENSE, s).weightBytes();
+        Footprint denseFootprint = model.footprint(shape.get(), KernelVariant.DENSE, s);
+        long denseWeights = denseFootprint.weightBytes();
+        long baseScratch = base.scratchBytes(graph, op);
         Set<KernelVariant> allowed = choice.variants();
         List<Option> out = new ArrayList<>();
         for (KernelVariant v : KernelVariant.values()) {
@@ -264,14 +285,15 @@ public final class VariantCpuCostModel implements CpuCostModel {
                 continue;
             }
             if (v == KernelVariant.DENSE) {
-                out.add(new Option(base.cost(graph, op), 0, v));
+                out.add(new Option(base.cost(graph, op), 0, v, baseScratch));
             } else {
                 VariantCost vc = model.cost(shape.get(), v, s);
                 long weights = vc.footprint().weightBytes();
                 boolean int16Tiles = v == KernelVariant.WINOGRAD_F2 || v == KernelVariant.WINOGRAD_F4;
                 out.add(new Option(base.cost(graph, op, new KernelSubstitution(vc.label(), vc.cycles() / dense,
                         denseWeights, weights, model.weightPasses(shape.get(), v, s), int16Tiles ? 2 : 1)),
-                        weights - denseWeights, v));
+                        weights - denseWeights, v, scaledScratch(baseScratch, denseFootprint.scratchBytes(),
+                        vc.footprint().scratchBytes())));
             }
         }
         return List.copyOf(out);

@@ -17,17 +17,27 @@ import org.npusim.graph.TensorLifetime;
  * <p>Where the planner scheduled fast storage for the NPU subgraphs ({@link ExecutionPlan#fastStoragePeak}:
  * non-spilling modes, in which fast storage is the arena), the NPU operators need what that schedule's feature maps
  * use: stored as the NPU stores them (NHCWB16 rounds the depth up to 16), and cut to stripes where the planner
- * cascaded; weight buffers take what is left. The CPU operators need the tensors live at them.
+ * cascaded; weight buffers take what is left. The CPU operators need the tensors live at them and their kernel's
+ * scratch buffers, which TensorFlow Lite Micro plans in the arena for the operator's call.
  *
  * @param bytes the peak
  * @param operator the graph operator at the peak (-1 for a plan without operators)
  * @param npuSchedule whether the peak is the NPU schedule's feature maps rather than whole tensors live at a CPU
  *     operator
+ * @param scratchBytes the CPU kernel's scratch buffers in the peak (0 at an NPU peak)
  */
-public record ArenaUse(long bytes, int operator, boolean npuSchedule) {
+public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scratchBytes) {
 
-    /** Returns the arena use of {@code plan}. */
+    /** Returns the arena use of {@code plan}, its CPU kernels' scratch buffers left out. */
     public static ArenaUse of(ExecutionPlan plan) {
+        return of(plan, op -> 0);
+    }
+
+    /**
+     * Returns the arena use of {@code plan} whose CPU operator {@code op} takes {@code scratchBytes.applyAsLong(op)}
+     * bytes of scratch buffers while it runs.
+     */
+    public static ArenaUse of(ExecutionPlan plan, java.util.function.IntToLongFunction scratchBytes) {
         Subgraph g = plan.model().main();
         int operators = g.operators().size();
         int[] storage = plan.storage();
@@ -58,24 +68,29 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule) {
         }
         // With the NPU schedule's peak known, only the CPU operators' live tensors are counted besides it.
         boolean[] counts = new boolean[operators];
+        boolean[] cpu = new boolean[operators];
         Arrays.fill(counts, plan.fastStoragePeak().isEmpty());
         for (Step s : plan.steps()) {
             if (s instanceof Step.Cpu && s.operator() >= 0) {
                 counts[s.operator()] = true;
+                cpu[s.operator()] = true;
             }
         }
         long live = 0;
         long peak = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::bytes).orElse(0L);
         int at = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::operator).orElse(-1);
         boolean npuSchedule = plan.fastStoragePeak().isPresent();
+        long peakScratch = 0;
         for (int op = 0; op < operators; op++) {
             live += delta[op];
-            if (counts[op] && live > peak) {
-                peak = live;
+            long scratch = counts[op] && cpu[op] ? scratchBytes.applyAsLong(op) : 0;
+            if (counts[op] && live + scratch > peak) {
+                peak = live + scratch;
                 at = op;
                 npuSchedule = false;
+                peakScratch = scratch;
             }
         }
-        return new ArenaUse(peak, at, npuSchedule);
+        return new ArenaUse(peak, at, npuSchedule, peakScratch);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuKernelOption;
 import org.npusim.graph.Operator;
@@ -21,7 +21,7 @@ import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.Step;
 
 /**
- * Chooses, layer by layer, which CPU kernels that store more weight bytes than dense (Winograd tiles) a run keeps
+ * Chooses, layer by layer, which CPU kernels that need more memory than dense (Winograd tiles) a run keeps
  * when the fastest kernels' weights do not all fit their memory (for {@code --cpu-kernels auto}).
  *
  * <p>Every layer starts from its fastest kernel that stores no more than dense. Then, repeatedly, the upgrade with
@@ -56,7 +56,7 @@ final class KernelsWithinMemory {
         }
 
         /**
-         * Says what was chosen, for the run's notes: "CPU kernels that store more weight bytes than dense
+         * Says what was chosen, for the run's notes: "CPU kernels that need more memory than dense
          * (winograd-f4) do not all fit, so the fastest runs on layers 0, 1, 2, 5 and one storing no more than dense
          * on layer 9, chosen by cycles saved per byte: " and then {@code why}.
          */
@@ -85,14 +85,15 @@ final class KernelsWithinMemory {
     }
 
     /** How the run's note on kernels that do not all fit begins (the what-ifs look for it). */
-    static final String NOTE_PREFIX = "CPU kernels that store more weight bytes than dense";
+    static final String NOTE_PREFIX = "CPU kernels that need more memory than dense";
 
     /**
      * Chooses the kernels of {@code wide}'s CPU layers in {@code plan} under {@code fits} (whether the memories hold
-     * the weights with the given extra bytes by layer); returns {@code wide} itself, unchanged, when it offers no
-     * smaller kernels.
+     * the run with a candidate model: its weights, with the given extra bytes by layer, and its kernels' scratch
+     * buffers); returns {@code wide} itself, unchanged, when it offers no smaller kernels.
      */
-    static Choice choose(CpuCostModel wide, Subgraph g, ExecutionPlan plan, Predicate<Map<Integer, Long>> fits) {
+    static Choice choose(CpuCostModel wide, Subgraph g, ExecutionPlan plan,
+            BiPredicate<CpuCostModel, Map<Integer, Long>> fits) {
         CpuCostModel narrow = wide.withExtraWeightLimits(Map.of());
         if (narrow == wide) {
             return new Choice(wide, extraWeights(wide, g, plan), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(),
@@ -151,7 +152,7 @@ final class KernelsWithinMemory {
             Long before = limits.put(bestLayer, best.extraWeightBytes());
             CpuCostModel candidate = wide.withExtraWeightLimits(limits);
             Map<Integer, Long> candidateExtras = extraWeights(candidate, g, plan);
-            if (fits.test(candidateExtras)) {
+            if (fits.test(candidate, candidateExtras)) {
                 chosen = candidate;
                 extras = candidateExtras;
                 cyclesNow.put(bestLayer, best.cycles());

@@ -117,10 +117,11 @@ public final class Simulator {
      * Vela-compatible mode has one transaction per layer, on the {@code npu} track), and by layer what its stored
      * weights take beyond the model's constants ({@link WeightFootprint#bytesByMemory}'s extras): an NPU layer's
      * encoded streams ({@link WeightFootprint#npuStreamExtraBytes}), a CPU kernel's own encoding (Winograd tiles,
-     * sparse indices; {@link CpuCostModel#extraWeightBytes}).
+     * sparse indices; {@link CpuCostModel#extraWeightBytes}), and the arena it needs (its CPU kernels' scratch
+     * buffers included).
      */
     public record Run(SimulationResult result, ExecutionPlan plan, Timeline timeline,
-            Map<Integer, Long> extraWeightBytes) {
+            Map<Integer, Long> extraWeightBytes, ArenaUse arena) {
         public Run {
             extraWeightBytes = Map.copyOf(extraWeightBytes);
         }
@@ -173,18 +174,18 @@ public final class Simulator {
         // A compiled model's constants are its command streams' buffers, already encoded.
         Map<Integer, Long> npuExtraWeights = compiled.isPresent() ? Map.of() : WeightFootprint.npuStreamExtraBytes(g, plan);
         String kernelNote = null;
-        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, cpuExtraWeights);
+        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, chosenCpu, cpuExtraWeights);
         if (tooLarge.isPresent() && !cpuExtraWeights.isEmpty()) {
             // Kernels chosen for speed alone may store more than the memory holds where dense kernels fit: a
             // model that offers kernels storing no more than dense (--cpu-kernels auto) keeps the larger ones on
             // the layers where they fit and gain most.
             KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
-                    extras -> capacityProblem(model, hw, plan, npuExtraWeights, extras).isEmpty());
+                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, candidate, extras).isEmpty());
             if (c.model() != chosenCpu) {
                 InputException all = tooLarge.get();
                 chosenCpu = c.model();
                 cpuExtraWeights = c.extraWeights();
-                tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, cpuExtraWeights);
+                tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, chosenCpu, cpuExtraWeights);
                 kernelNote = c.note(all.place() + " " + all.problem());
             }
         }
@@ -244,7 +245,8 @@ public final class Simulator {
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
-        return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights));
+        return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights),
+                ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op))));
     }
 
     /** Returns the operators the plan runs on the CPU, once each, in order. */
@@ -430,7 +432,7 @@ public final class Simulator {
      * live activations in the arena (a memory too small is bad input, named with the layer at the peak).
      */
     private static Optional<InputException> capacityProblem(Model model, HardwareConfig hw, ExecutionPlan plan,
-            Map<Integer, Long> npuExtraWeights, Map<Integer, Long> cpuExtraWeights) {
+            Map<Integer, Long> npuExtraWeights, CpuCostModel cpu, Map<Integer, Long> cpuExtraWeights) {
         Subgraph g = model.main();
         Placement placement = hw.placement();
         Map<Integer, Long> extras = merged(npuExtraWeights, cpuExtraWeights);
@@ -452,14 +454,16 @@ public final class Simulator {
             }
         }
         MemoryConfig arena = hw.memory(placement.arena());
-        ArenaUse use = ArenaUse.of(plan);
+        ArenaUse use = ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)));
         long weightsThere = weightBytes.getOrDefault(arena.name(), 0L);
         if (weightsThere > WeightFootprint.capacityBytes(hw, arena.name(), use.bytes())) {
             long need = use.bytes() + weightsThere;
             String layer = use.operator() < 0 ? "the model"
                     : "layer " + use.operator() + " (" + g.tensor(g.operators().get(use.operator()).output(0)).name() + ")";
             String what = layer + " needs " + need + " bytes of live activations" + (use.npuSchedule()
-                    ? " (the NPU schedule's feature maps, after cascading)" : "");
+                    ? " (the NPU schedule's feature maps, after cascading)" : "")
+                    + (use.scratchBytes() > 0 ? " (its CPU kernel's " + use.scratchBytes() + " bytes of scratch buffers"
+                            + " included)" : "");
             return Optional.of(new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
                     + what + (weightsThere > 0 ? " and weights" : "") + " (placement.arena)"));
         }

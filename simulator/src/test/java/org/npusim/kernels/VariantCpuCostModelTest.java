@@ -170,7 +170,7 @@ final class VariantCpuCostModelTest {
         org.npusim.result.SimulationResult r = auto.simulate(m, "resnet8", small);
         assertThat(r.total().weights().encodedBytes()).isLessThanOrEqualTo(200 * 1024).isGreaterThan(denseBytes);
         assertThat(r.total().cycles()).isLessThan(dense.simulate(m, "resnet8", small).total().cycles());
-        assertThat(r.notes()).anyMatch(n -> n.startsWith("CPU kernels that store more weight bytes than dense"
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("CPU kernels that need more memory than dense"
                 + " (winograd-f4) do not all fit, so the fastest runs on ")
                 && n.contains("memory flash holds 204800 bytes"));
         assertThat(auto.simulate(m, "resnet8", M4).total().weights().encodedBytes()).isEqualTo(denseBytes + autoExtra);

@@ -119,13 +119,44 @@ final class KernelsWithinMemoryTest {
                 .simulate(RESNET8, "resnet8", hw);
         SimulationResult denseSized = new Simulator(h -> auto(h).withExtraWeightLimits(Map.of()), WeightSizer.UNCOMPRESSED)
                 .simulate(RESNET8, "resnet8", hw);
-        assertThat(r.notes()).anyMatch(n -> n.startsWith("CPU kernels that store more weight bytes than dense"
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("CPU kernels that need more memory than dense"
                 + " (winograd-f4) do not all fit, so the fastest runs on layers 0, 1, 2, 5 and one storing no more than"
                 + " dense on layer 9, chosen by cycles saved per byte: memory flash holds 262144 bytes but the model's"
                 + " weights and constants need 436592"));
         assertThat(r.layers().get(5).kernel()).endsWith("[winograd-f4]");
         assertThat(r.layers().get(9).kernel()).doesNotContain("winograd");
         assertThat(r.total().cycles()).isLessThan(denseSized.total().cycles() * 76 / 100);
+    }
+
+    /**
+     * The arena holds each CPU kernel's scratch buffers beside the tensors live at it (TensorFlow Lite Micro plans
+     * them for the call). resnet8 on the Cortex-M4 peaks at layer 2, stack1_conv_b: 49,152 bytes of live tensors
+     * and its im2col columns, 2 columns of 3·3·16 int16 values, 576 bytes, so a 49,152-byte SRAM no longer holds the
+     * dense run and 49,728 bytes do. Winograd F4's tiles there take 6,912 bytes (2 tiles of 6x6 positions, each 2
+     * bytes of 16 input and 4 of 16 output channels: 2·36·(32 + 64)), so with 49,728 bytes auto keeps F4 on the
+     * other four 3x3 convolutions and runs layer 2 dense, and the note gives the arena as the reason.
+     */
+    @Test
+    void arena_holdsTheKernelsScratchBuffers() {
+        Simulator dense = new Simulator(CortexMCostModel::of, WeightSizer.UNCOMPRESSED);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dense.simulate(RESNET8, "resnet8", sram("49152 B")))
+                .hasMessageEndingWith("memory sram: holds 49152 bytes but layer 2 (stack1_conv_b) needs 49728 bytes of"
+                        + " live activations (its CPU kernel's 576 bytes of scratch buffers included) (placement.arena)");
+        assertThat(dense.simulate(RESNET8, "resnet8", sram("49728 B")).total().cycles()).isPositive();
+        SimulationResult auto = new Simulator(KernelsWithinMemoryTest::auto, WeightSizer.UNCOMPRESSED)
+                .simulate(RESNET8, "resnet8", sram("49728 B"));
+        assertThat(auto.layers().get(2).kernel()).isEqualTo("arm_convolve_s8");
+        for (int layer : new int[] {0, 1, 5, 9}) {
+            assertThat(auto.layers().get(layer).kernel()).endsWith("[winograd-f4]");
+        }
+        assertThat(auto.notes()).anyMatch(n -> n.startsWith(Simulator.KERNELS_NOT_ALL_FIT) && n.contains("layer 2"
+                + " (stack1_conv_b) needs 56064 bytes of live activations (its CPU kernel's 6912 bytes of scratch"
+                + " buffers included)"));
+    }
+
+    private static HardwareConfig sram(String size) {
+        return HardwareLoader.load(ShippedHardware.file("cpu-only/cortex-m4-120mhz.yaml"),
+                List.of("memories.sram.size=" + size), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -217,12 +248,12 @@ final class KernelsWithinMemoryTest {
         Subgraph g = plan.model().main();
         SharedTensorModel all = new SharedTensorModel(null);
         KernelsWithinMemory.Choice roomy = KernelsWithinMemory.choose(all, g, plan,
-                extras -> extras.values().stream().mapToLong(Long::longValue).sum() <= 5900);
+                (model, extras) -> extras.values().stream().mapToLong(Long::longValue).sum() <= 5900);
         assertThat(roomy.fastest()).containsExactly(2);
         assertThat(roomy.leftOut()).isEmpty();
         assertThat(roomy.extraWeights()).isEqualTo(Map.of(1, 5900L));
         KernelsWithinMemory.Choice tight = KernelsWithinMemory.choose(all, g, plan,
-                extras -> extras.values().stream().mapToLong(Long::longValue).sum() <= 5899);
+                (model, extras) -> extras.values().stream().mapToLong(Long::longValue).sum() <= 5899);
         assertThat(tight.fastest()).isEmpty();
         assertThat(tight.leftOut()).containsExactly(2);
         assertThat(tight.extraWeights()).isEqualTo(Map.of(1, 900L));
