@@ -63,6 +63,12 @@ public final class Analyzer {
     private final Optional<Subgraph> graph;
     /** The activations the base run keeps in its arena ({@link org.npusim.plan.ArenaUse}), for the same what-if. */
     private final long arenaBytes;
+    /**
+     * By layer, what the base run's stored weights take beyond the model's constants (NPU encoded streams, CPU
+     * kernels' encodings: {@link org.npusim.sim.Simulator.Run#extraWeightBytes}), for the same what-if, which
+     * sizes layers as the capacity check does.
+     */
+    private final Map<Integer, Long> extraWeightBytes;
 
     /**
      * Simulates the model with the CPU kernels chosen per layer ({@code --cpu-kernels auto}), for the kernel what-if;
@@ -72,14 +78,15 @@ public final class Analyzer {
 
     /** Creates an analyzer that measures what-ifs with {@code simulation} (the model on a description). */
     public Analyzer(Function<HardwareConfig, SimulationResult> simulation) {
-        this(simulation, Optional.empty(), 0, Optional.empty());
+        this(simulation, Optional.empty(), 0, Map.of(), Optional.empty());
     }
 
     private Analyzer(Function<HardwareConfig, SimulationResult> simulation, Optional<Subgraph> graph, long arenaBytes,
-            Optional<Function<HardwareConfig, SimulationResult>> chosenKernels) {
+            Map<Integer, Long> extraWeightBytes, Optional<Function<HardwareConfig, SimulationResult>> chosenKernels) {
         this.simulation = Objects.requireNonNull(simulation, "simulation");
         this.graph = graph;
         this.arenaBytes = arenaBytes;
+        this.extraWeightBytes = Map.copyOf(extraWeightBytes);
         this.chosenKernels = chosenKernels;
     }
 
@@ -88,16 +95,17 @@ public final class Analyzer {
      * each CPU convolution and fully connected layer on its fastest kernel (Winograd, sparse) instead of dense.
      */
     public Analyzer withKernelChoice(Function<HardwareConfig, SimulationResult> chosenKernels) {
-        return new Analyzer(simulation, graph, arenaBytes, Optional.of(chosenKernels));
+        return new Analyzer(simulation, graph, arenaBytes, extraWeightBytes, Optional.of(chosenKernels));
     }
 
     /**
-     * Creates an analyzer that measures what-ifs with {@code simulation} of the model whose main graph is
-     * {@code graph}, the per-layer weight placement among them; {@code arenaBytes} are the activations the base
-     * run's plan keeps in the arena (moving weights does not change them).
+     * Creates an analyzer that measures what-ifs with {@code simulation} of the model {@code base} ran, the
+     * per-layer weight placement among them: it sizes layers as the capacity check does, with the base run's arena
+     * (moving weights does not change it) and its stored weights' bytes.
      */
-    public Analyzer(Function<HardwareConfig, SimulationResult> simulation, Subgraph graph, long arenaBytes) {
-        this(simulation, Optional.of(graph), arenaBytes, Optional.empty());
+    public Analyzer(Function<HardwareConfig, SimulationResult> simulation, org.npusim.sim.Simulator.Run base) {
+        this(simulation, Optional.of(base.plan().model().main()), base.arena().bytes(), base.extraWeightBytes(),
+                Optional.empty());
     }
 
     /** Analyses {@code base}, a run on {@code hw}, without what-ifs. */
@@ -390,7 +398,7 @@ public final class Analyzer {
             layers.put(l.index(), m);
             Placement trial = new Placement(p.mode(), p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(),
                     p.outputs(), layers);
-            if (WeightFootprint.bytesByMemory(g, trial).getOrDefault(m, 0L) <= capacity) {
+            if (WeightFootprint.bytesByMemory(g, trial, extraWeightBytes).getOrDefault(m, 0L) <= capacity) {
                 moved.add(l.index());
             } else {
                 layers.remove(l.index());
@@ -400,7 +408,7 @@ public final class Analyzer {
         // constants left behind (a reshape's shape, a softmax table) does not make another system worth listing.
         Placement chosen = new Placement(p.mode(), p.weights(), p.arena(), p.cache(), p.cacheSizeBytes(), p.inputs(),
                 p.outputs(), layers);
-        long left = WeightFootprint.bytesByMemory(g, chosen).getOrDefault(p.weights(), 0L);
+        long left = WeightFootprint.bytesByMemory(g, chosen, extraWeightBytes).getOrDefault(p.weights(), 0L);
         if (moved.isEmpty() || left < g.facts().parameterBytes() / 100) {
             return Optional.empty();
         }

@@ -171,8 +171,7 @@ final class SimulateCommand implements Callable<Integer> {
         // A Vela-compiled model reads its weights where its command stream says: no per-layer placement to propose.
         // A what-if is measured by its totals: its runs keep no per-layer queue or critical-path records.
         Function<HardwareConfig, SimulationResult> resimulate = h -> simulator(sizer).totalsOnly().simulate(m, path, h);
-        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, m.main(),
-                run.arena().bytes());
+        Analyzer analyzer = CompiledOperator.any(m) ? new Analyzer(resimulate) : new Analyzer(resimulate, run);
         if (cpuKernels == KernelChoice.DENSE) {
             analyzer = analyzer.withKernelChoice(h -> simulator(sizer, KernelChoice.AUTO).totalsOnly().simulate(m, path, h));
         }

@@ -97,10 +97,12 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
 
         /**
          * Returns whether the layer ran another CPU kernel ({@code arm_convolve_s8} in A, {@code arm_convolve_s8
-         * [winograd-f4]} in B: {@code --cpu-kernels}), on the CPU in both.
+         * [winograd-f4]} in B: {@code --cpu-kernels}), on the same unit in both. A result written before layers
+         * named their kernel has none to compare: no change.
          */
         public boolean kernelChanged() {
-            return layerA.unit() == layerB.unit() && !layerA.kernel().equals(layerB.kernel());
+            return layerA.unit() == layerB.unit() && !layerA.kernel().isEmpty() && !layerB.kernel().isEmpty()
+                    && !layerA.kernel().equals(layerB.kernel());
         }
     }
 

@@ -440,13 +440,18 @@ public final class Simulator {
         for (Map.Entry<String, Long> e : weightBytes.entrySet()) {
             MemoryConfig m = hw.memory(e.getKey());
             if (e.getValue() > m.sizeBytes()) {
+                List<String> counted = new ArrayList<>();
+                if (extraIn(npuExtraWeights, placement, m) != 0) {
+                    counted.add("the NPU layers' weights and biases as their encoded streams");
+                }
+                if (!cpuExtraWeights.isEmpty()) {
+                    counted.add("the CPU kernel variants' weight encodings included: --cpu-kernels dense stores "
+                            + (e.getValue() - extraIn(cpuExtraWeights, placement, m)) + " bytes");
+                }
                 String what = (placement.layerWeights().isEmpty()
-                        ? "the model's weights and constants need " + e.getValue()
-                        : "the weights and constants placed there need " + e.getValue())
-                        + (extraIn(npuExtraWeights, placement, m) == 0 ? "" : ", with the NPU's weight streams as encoded")
-                        + (cpuExtraWeights.isEmpty() ? "" : ", the CPU kernel variants' weight encodings included"
-                                + " (--cpu-kernels dense stores " + (e.getValue() - extraIn(cpuExtraWeights, placement, m))
-                                + ")")
+                        ? "the model's weights and constants need " + e.getValue() + " bytes"
+                        : "the weights and constants placed there need " + e.getValue() + " bytes")
+                        + (counted.isEmpty() ? "" : ", " + String.join("; ", counted))
                         + (placement.layerWeights().isEmpty() ? " (placement.weights)"
                                 : " (placement.weights, placement.layer_weights)")
                         + largestLayer(g, placement, extras, m.name());
@@ -465,7 +470,9 @@ public final class Simulator {
                     + (use.scratchBytes() > 0 ? " (its CPU kernel's " + use.scratchBytes() + " bytes of scratch buffers"
                             + " included)" : "");
             return Optional.of(new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
-                    + what + (weightsThere > 0 ? " and weights" : "") + " (placement.arena)"));
+                    + what + (weightsThere == 0 ? "" : extraIn(npuExtraWeights, placement, arena) != 0
+                            ? " and weights (the NPU layers' as their encoded streams)" : " and weights")
+                    + " (placement.arena)"));
         }
         if (plan.target().isPresent() && !g.operators().isEmpty()
                 && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {

@@ -220,6 +220,19 @@ final class AnalyzerTest {
         assertThat(none.whatIfs()).extracting(WhatIf::kind).doesNotContain(WhatIf.Kind.CPU_KERNELS);
     }
 
+    /**
+     * The per-layer weight what-if sizes layers as the capacity check does, with the NPU's encoded streams:
+     * person_detect on Corstone-300 with 220,000 bytes of SRAM. The slowest DDR-bound layers' tensors (146,176
+     * bytes) fit beside the 73,552 bytes of activations, their streams (148,992 bytes) do not; proposing them gave
+     * a what-if the simulation refused. Now the proposal runs (layerWeightsWhatIf asserts it measured).
+     */
+    @Test
+    void analyze_layerWeightsWhatIf_sizesLayersAsTheirEncodedStreams() {
+        HardwareConfig moved = layerWeightsWhatIf(personDetect(), "corstone-300.yaml",
+                Overrides.of("memories.sram.size=220000 B"));
+        assertThat(moved.placement().layerWeights()).isNotEmpty();
+    }
+
     @Test
     void analyze_cpuOnlyBoardWithTheGraph_layerWeightsWhatIfMovesLayersReadingFlash() {
         // ds_cnn_small on a Cortex-M33 with 28 KiB of SRAM: its 16,000 bytes of activations and some of its 24,376
@@ -239,8 +252,8 @@ final class AnalyzerTest {
     private static HardwareConfig layerWeightsWhatIf(Model m, String hwFile, Overrides overrides) {
         HardwareDocument doc = HardwareLoader.parse(hw(hwFile));
         HardwareConfig base = doc.resolve(overrides);
-        long arena = org.npusim.plan.ArenaUse.of(Simulator.standard().run(m, m.name(), base, false).plan()).bytes();
-        Analysis a = new Analyzer(h -> simulate(m, h), m.main(), arena).analyze(simulate(m, base), base, doc, overrides);
+        Simulator.Run run = Simulator.standard().run(m, m.name(), base, false);
+        Analysis a = new Analyzer(h -> simulate(m, h), run).analyze(simulate(m, base), base, doc, overrides);
         WhatIf w = find(a, WhatIf.Kind.LAYER_WEIGHTS_ON_CHIP);
         System.out.println(m.name() + " on " + hwFile + ": " + w.label() + ": " + w.outcome());
         assertThat(w.arguments()).hasSize(2).first().isEqualTo("--set");

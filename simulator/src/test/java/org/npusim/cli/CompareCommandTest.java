@@ -109,6 +109,13 @@ final class CompareCommandTest {
             }
         }
         assertThat(changed).isEqualTo(5);
+        // A result written before layers named their kernel has none to compare: no kernel changes.
+        Path old = tmp.resolve("old.json");
+        Files.writeString(old, Files.readString(b).replaceAll(",\\s*\"kernel\" : \"[^\"]*\"", ""));
+        assertThat(Files.readString(old)).doesNotContain("\"kernel\"");
+        MainTest.Run noKernels = MainTest.run("compare", a.toString(), old.toString());
+        assertThat(noKernels.code()).as(noKernels.err()).isZero();
+        assertThat(noKernels.out()).doesNotContain("CPU kernel changes");
     }
 
     @Test

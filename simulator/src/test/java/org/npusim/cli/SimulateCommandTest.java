@@ -83,7 +83,8 @@ final class SimulateCommandTest {
         Run r = run("simulate", resnet8.toString(), "--hw", hw(), "--set", "memories.ddr.size=50 KiB");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo(hw() + ": memory ddr: holds " + 50 * 1024 + " bytes but the model's weights and"
-                + " constants need " + (streams + 8) + ", with the NPU's weight streams as encoded (placement.weights); the"
+                + " constants need " + (streams + 8) + " bytes, the NPU layers' weights and biases as their encoded streams"
+                + " (placement.weights); the"
                 + " largest is layer 9 (stack3_conv_b), " + stack3ConvB + " bytes; with the --set, --npu or --memory-mode"
                 + " given");
     }

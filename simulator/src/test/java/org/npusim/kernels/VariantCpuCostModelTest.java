@@ -160,8 +160,8 @@ final class VariantCpuCostModelTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> winograd.simulate(m, "resnet8", small))
                 .isInstanceOf(org.npusim.errors.InputException.class)
                 .hasMessageContaining("holds 204800 bytes but the model's weights and constants need " + winogradBytes
-                        + ", the CPU kernel variants' weight encodings included (--cpu-kernels dense stores " + denseBytes
-                        + ")");
+                        + " bytes, the CPU kernel variants' weight encodings included: --cpu-kernels dense stores "
+                        + denseBytes + " bytes (placement.weights)");
         // auto, chosen for speed, would take the Winograd tiles too; where they do not all fit it keeps them on the
         // layers where they fit and gain most (sim.KernelsWithinMemoryTest), and says so, rather than refusing a
         // model that fits.

@@ -89,7 +89,7 @@ final class LayerWeightsTest {
         assertThatThrownBy(() -> simulate(corstone300("memories.sram.size=63 KiB", "placement.layer_weights.sram=26")))
                 .isInstanceOf(InputException.class)
                 .hasMessage("corstone-300: memory sram: holds 64512 bytes but the weights and constants placed there"
-                        + " need 64880, with the NPU's weight streams as encoded (placement.weights,"
+                        + " need 64880 bytes, the NPU layers' weights and biases as their encoded streams (placement.weights,"
                         + " placement.layer_weights); the largest is layer 26 (conv_13_pointwise), 64880 bytes");
         // 96 KiB holds the weights, but not with the activations (the NPU stores the feature maps as NHCWB16, their
         // depth rounded up to 16: more than the 55,296 bytes of the TFLite tensors).
@@ -97,7 +97,7 @@ final class LayerWeightsTest {
                 .isInstanceOf(InputException.class)
                 .hasMessageContaining("memory sram")
                 .hasMessageContaining("live activations (the NPU schedule's feature maps, after cascading) and weights"
-                        + " (placement.arena)");
+                        + " (the NPU layers' as their encoded streams) (placement.arena)");
     }
 
     @Test
