@@ -101,7 +101,7 @@ public final class ComparisonWriter {
     private static String describe(SimulationResult r) {
         SimulationResult.HardwareInfo h = r.hardware();
         return r.model().name() + " on " + h.name() + " (" + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + h.npuClockHz() / 1_000_000 + " MHz")
-                + ", " + h.cpu() + " @ " + h.cpuClockHz() / 1_000_000 + " MHz" + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
+                + ", " + h.cpu() + " @ " + new org.npusim.units.Frequency(h.cpuClockHz()) + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
                 + (h.simulationMode().isEmpty() ? "" : ", " + h.simulationMode()) + "): "
                 + scaled(r.total().seconds(), "s") + ", " + scaled(r.total().energyJoules(), "J");
     }

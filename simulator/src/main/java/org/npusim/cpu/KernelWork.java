@@ -88,6 +88,18 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
             return this;
         }
 
+        /**
+         * Adds accesses to the operator's variable state tensor as a scratch buffer's ({@link Traffic#scratch}): it
+         * is read and written over and over like one, but the arena holds it for the whole run with the model's
+         * variables, so it adds nothing to {@link KernelWork#scratchBytes}.
+         */
+        Builder state(String memory, long footprintBytes, long writeBytes, long readBytes, int accessBytes) {
+            if (writeBytes > 0 || readBytes > 0) {
+                traffic.add(Traffic.scratch(memory, Math.max(1, footprintBytes), writeBytes, readBytes, accessBytes));
+            }
+            return this;
+        }
+
         KernelWork build() {
             return new KernelWork(kernel, mix.build(), traffic, scratchBytes);
         }

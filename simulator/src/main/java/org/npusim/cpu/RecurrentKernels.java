@@ -61,7 +61,7 @@ final class RecurrentKernels {
         KernelWork.Builder w = KernelWork.of(name).add(perBatch, batches);
         int load = isa == Isa.MVE ? 16 : 4;
         w.readWeights(m.weights(), weightBytes, batches, load, weightBytes);
-        w.scratch(m.scratch(), batches * state * stateBytes, batches * state * stateBytes,
+        w.state(m.scratch(), batches * state * stateBytes, batches * state * stateBytes,
                 2 * batches * state * stateBytes, load);
         w.read(m.input(), batches * inputs, Math.ceil(features / 2.0), load, 2L * inputs);
         return w.write(m.output(), batches * units, 1).build();

@@ -258,12 +258,11 @@ public final class VariantCpuCostModel implements CpuCostModel {
     }
 
     /**
-     * Returns the base kernel's scratch scaled by the variant's to dense; the variant's own where dense has none (a
-     * fully connected layer) or the base kernel none.
+     * Returns the base kernel's scratch scaled by the variant's to dense (a base kernel without scratch, such as
+     * CMSIS-NN's 1x1 convolution, keeps none); the variant's own where dense has none (a fully connected layer).
      */
     private static long scaledScratch(long baseScratch, long denseScratch, long variantScratch) {
-        return denseScratch > 0 && baseScratch > 0
-                ? (long) Math.ceil((double) baseScratch * variantScratch / denseScratch) : variantScratch;
+        return denseScratch > 0 ? (long) Math.ceil((double) baseScratch * variantScratch / denseScratch) : variantScratch;
     }
 
     /** Costs every variant of the choice that applies to {@code op}, in the variants' order. */

@@ -28,11 +28,6 @@ import org.npusim.graph.TensorLifetime;
  */
 public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scratchBytes) {
 
-    /** Returns the arena use of {@code plan}, its CPU kernels' scratch buffers left out. */
-    public static ArenaUse of(ExecutionPlan plan) {
-        return of(plan, op -> 0);
-    }
-
     /**
      * Returns the arena use of {@code plan} whose CPU operator {@code op} takes {@code scratchBytes.applyAsLong(op)}
      * bytes of scratch buffers while it runs.
@@ -83,7 +78,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         long peakScratch = 0;
         for (int op = 0; op < operators; op++) {
             live += delta[op];
-            long scratch = counts[op] && cpu[op] ? scratchBytes.applyAsLong(op) : 0;
+            long scratch = cpu[op] ? scratchBytes.applyAsLong(op) : 0;
             if (counts[op] && live + scratch > peak) {
                 peak = live + scratch;
                 at = op;

@@ -21,14 +21,16 @@ import org.npusim.plan.ExecutionPlan;
 import org.npusim.plan.Step;
 
 /**
- * Chooses, layer by layer, which CPU kernels that need more memory than dense (Winograd tiles) a run keeps
- * when the fastest kernels' weights do not all fit their memory (for {@code --cpu-kernels auto}).
+ * Chooses, layer by layer, which CPU kernels that need more memory than dense (Winograd tiles, sparse indices, larger
+ * scratch buffers) a run keeps when the fastest kernels do not all fit (for {@code --cpu-kernels auto}).
  *
- * <p>Every layer starts from its fastest kernel that stores no more than dense. Then, repeatedly, the upgrade with
- * the most cycles saved per extra byte stored (over every layer and every faster kernel storing more) is taken if
- * the memories still hold the weights, and dropped otherwise. This is the usual greedy for a knapsack with several
- * choices per item: not optimal in every case (a large upgrade can lose to small ones that used the room first),
- * but it never does worse than the dense-sized kernels, which it starts from, and it is exact when everything fits.
+ * <p>Every layer starts from its fastest kernel that stores no more weight bytes than dense, or from the dense kernel
+ * itself when even those do not fit (a variant's scratch buffers can exceed dense's). Then, repeatedly, the upgrade
+ * with the most cycles saved per extra weight byte (over every layer and every faster kernel; one storing no more is
+ * taken first) is kept if the memories still hold the run, its weights and its arena with the kernels' scratch, and
+ * dropped otherwise. This is the usual greedy for a knapsack with several choices per item: not optimal in every
+ * case (a large upgrade can lose to small ones that used the room first, and the rate does not weigh scratch), but it
+ * is never worse than where it starts, and exact when everything fits.
  */
 final class KernelsWithinMemory {
 
@@ -105,28 +107,32 @@ final class KernelsWithinMemory {
                 cpuLayers.putIfAbsent(c.graphOperator().index(), c.graphOperator());
             }
         }
+        Map<Integer, Long> limits = new TreeMap<>();
+        if (!fits.test(narrow, extraWeights(narrow, g, plan))) {
+            // A limit below every kernel's extra bytes leaves a layer its base (dense) kernel.
+            cpuLayers.keySet().forEach(layer -> limits.put(layer, Long.MIN_VALUE));
+        }
+        CpuCostModel chosen = wide.withExtraWeightLimits(limits);
+        Map<Integer, Long> extras = extraWeights(chosen, g, plan);
         Map<Integer, Long> cyclesNow = new HashMap<>();
         Map<Integer, Long> extraNow = new HashMap<>();
         Map<Integer, List<CpuKernelOption>> upgrades = new HashMap<>();
         SortedSet<Integer> wanted = new TreeSet<>();
         for (Map.Entry<Integer, Operator> e : cpuLayers.entrySet()) {
             int layer = e.getKey();
-            cyclesNow.put(layer, narrow.cost(g, e.getValue()).cycles());
-            extraNow.put(layer, narrow.extraWeightBytes(g, e.getValue()));
-            List<CpuKernelOption> larger = new ArrayList<>();
+            cyclesNow.put(layer, chosen.cost(g, e.getValue()).cycles());
+            extraNow.put(layer, chosen.extraWeightBytes(g, e.getValue()));
+            List<CpuKernelOption> faster = new ArrayList<>();
             for (CpuKernelOption o : wide.kernelOptions(g, e.getValue())) {
-                if (o.extraWeightBytes() > 0 && o.cycles() < cyclesNow.get(layer)) {
-                    larger.add(o);
+                if (o.cycles() < cyclesNow.get(layer)) {
+                    faster.add(o);
                 }
             }
-            upgrades.put(layer, larger);
-            if (!larger.isEmpty()) {
+            upgrades.put(layer, faster);
+            if (!faster.isEmpty()) {
                 wanted.add(layer);
             }
         }
-        Map<Integer, Long> limits = new TreeMap<>();
-        CpuCostModel chosen = narrow;
-        Map<Integer, Long> extras = extraWeights(narrow, g, plan);
         while (true) {
             int bestLayer = -1;
             CpuKernelOption best = null;
@@ -135,10 +141,11 @@ final class KernelsWithinMemory {
                 for (CpuKernelOption o : upgrades.get(layer)) {
                     long moreBytes = o.extraWeightBytes() - extraNow.get(layer);
                     long fewerCycles = cyclesNow.get(layer) - o.cycles();
-                    if (moreBytes <= 0 || fewerCycles <= 0) {
+                    if (fewerCycles <= 0) {
                         continue;
                     }
-                    double rate = (double) fewerCycles / moreBytes;
+                    // An upgrade that stores no more costs no weight bytes: first, as long as its scratch fits.
+                    double rate = moreBytes <= 0 ? Double.POSITIVE_INFINITY : (double) fewerCycles / moreBytes;
                     if (rate > bestRate) {
                         bestRate = rate;
                         bestLayer = layer;

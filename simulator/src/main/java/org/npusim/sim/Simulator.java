@@ -175,10 +175,10 @@ public final class Simulator {
         Map<Integer, Long> npuExtraWeights = compiled.isPresent() ? Map.of() : WeightFootprint.npuStreamExtraBytes(g, plan);
         String kernelNote = null;
         Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, chosenCpu, cpuExtraWeights);
-        if (tooLarge.isPresent() && !cpuExtraWeights.isEmpty()) {
-            // Kernels chosen for speed alone may store more than the memory holds where dense kernels fit: a
-            // model that offers kernels storing no more than dense (--cpu-kernels auto) keeps the larger ones on
-            // the layers where they fit and gain most.
+        if (tooLarge.isPresent()) {
+            // Kernels chosen for speed alone may need more than the memories hold where dense kernels fit: a
+            // model that offers other kernels (--cpu-kernels auto) keeps the larger ones on the layers where they
+            // fit and gain most (choose returns the model itself when it offers none).
             KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
                     (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, candidate, extras).isEmpty());
             if (c.model() != chosenCpu) {
