@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.npusim.cpu.KernelSubstitution;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Subgraph;
 import org.npusim.hw.HardwareConfig;
@@ -54,6 +56,9 @@ public final class Analyzer {
 
     /** How many of the slowest layers the analysis lists. */
     public static final int TOP_LAYERS = 10;
+
+    /** The CPU operators a kernel variant can replace (kernels.LayerShape: int8 CONV_2D and FULLY_CONNECTED). */
+    private static final Set<String> VARIANT_OPS = Set.of("CONV_2D", "FULLY_CONNECTED");
 
     /** The clock what-ifs speed a clock up by this factor (25%). */
     static final double CLOCK_FACTOR = 1.25;
@@ -171,9 +176,6 @@ public final class Analyzer {
         return new Analysis(topLayers(base, hw), utilization(base), EnergySplit.of(base, hw), whatIfs, true);
     }
 
-    /** The CPU operators a kernel variant can replace (kernels.LayerShape: int8 CONV_2D and FULLY_CONNECTED). */
-    private static final java.util.Set<String> VARIANT_OPS = java.util.Set.of("CONV_2D", "FULLY_CONNECTED");
-
     /**
      * The kernel what-if: the run with each CPU convolution and fully connected layer on its fastest kernel, which
      * answers "when do Winograd or sparse kernels beat dense ones" for this model and core. Empty when no such layer
@@ -217,9 +219,7 @@ public final class Analyzer {
         for (int i = 0; i < n; i++) {
             String kernel = changed.layers().get(i).kernel();
             if (changed.layers().get(i).unit() == Unit.CPU && !kernel.equals(base.layers().get(i).kernel())) {
-                int open = kernel.lastIndexOf(" [");
-                String variant = open >= 0 && kernel.endsWith("]") ? kernel.substring(open + 2, kernel.length() - 1)
-                        : "dense";
+                String variant = KernelSubstitution.variantOf(kernel).orElse("dense");
                 byVariant.computeIfAbsent(variant, v -> new ArrayList<>()).add(changed.layers().get(i).index());
             }
         }

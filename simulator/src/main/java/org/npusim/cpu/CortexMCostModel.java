@@ -129,7 +129,7 @@ public final class CortexMCostModel implements CpuCostModel {
         KernelWork work = work(graph, op);
         double overhead = timing.cycles(CALL_OVERHEAD);
         double compute = overhead + (timing.cycles(work.mix().plus(CALL_OVERHEAD)) - overhead) * s.computeRatio();
-        return cost(work.kernel() + " [" + s.label() + "]", compute, work.traffic().stream().map(s::applyTo).toList());
+        return cost(s.kernelName(work.kernel()), compute, work.traffic().stream().map(s::applyTo).toList());
     }
 
     /**

@@ -30,6 +30,22 @@ import java.util.Objects;
 public record KernelSubstitution(String label, double computeRatio, long denseWeightBytes, long weightBytes,
         double weightPasses, int weightElementBytes) {
 
+    /** Returns the kernel name of {@code kernel} run as this variant: {@code arm_convolve_s8 [winograd-f4]}. */
+    public String kernelName(String kernel) {
+        return kernel + " [" + label + "]";
+    }
+
+    /**
+     * Returns the variant a kernel name says it runs ({@code winograd-f4} of {@code arm_convolve_s8 [winograd-f4]},
+     * as {@link #kernelName} writes it); empty for a layer's own kernel.
+     */
+    public static java.util.Optional<String> variantOf(String kernelName) {
+        int open = kernelName.lastIndexOf(" [");
+        return open >= 0 && kernelName.endsWith("]")
+                ? java.util.Optional.of(kernelName.substring(open + 2, kernelName.length() - 1))
+                : java.util.Optional.empty();
+    }
+
     /** Validates the record. */
     public KernelSubstitution {
         Objects.requireNonNull(label, "label");

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuKernelOption;
+import org.npusim.cpu.KernelSubstitution;
 import org.npusim.graph.Operator;
 import org.npusim.graph.Subgraph;
 import org.npusim.plan.ExecutionPlan;
@@ -65,14 +66,14 @@ final class KernelsWithinMemory {
         String note(String why) {
             List<String> parts = new ArrayList<>();
             if (!fastest.isEmpty()) {
-                parts.add("the fastest runs on " + layers(fastest));
+                parts.add("the fastest runs on " + Simulator.layers(fastest));
             }
             if (!smaller.isEmpty()) {
-                parts.add("a smaller, slower one on " + layers(smaller));
+                parts.add("a smaller, slower one on " + Simulator.layers(smaller));
             }
             if (!leftOut.isEmpty()) {
                 parts.add((parts.isEmpty() ? "kernels storing no more than dense run on " : "one storing no more than"
-                        + " dense on ") + layers(leftOut));
+                        + " dense on ") + Simulator.layers(leftOut));
             }
             boolean chose = !fastest.isEmpty() || !smaller.isEmpty();
             return NOTE_PREFIX + " (" + String.join(", ", variants) + ") do not " + (chose ? "all " : "") + "fit, so "
@@ -80,10 +81,6 @@ final class KernelsWithinMemory {
                     + (chose ? ", chosen by cycles saved per byte" : "") + ": " + why;
         }
 
-        private static String layers(SortedSet<Integer> indices) {
-            return (indices.size() > 1 ? "layers " : "layer ")
-                    + String.join(", ", indices.stream().map(String::valueOf).toList());
-        }
     }
 
     /** How the run's note on kernels that do not all fit begins (the what-ifs look for it). */
@@ -178,8 +175,7 @@ final class KernelsWithinMemory {
         for (int layer : wanted) {
             Operator op = cpuLayers.get(layer);
             String kernel = wide.cost(g, op).kernel();
-            int open = kernel.lastIndexOf(" [");
-            variants.add(open >= 0 && kernel.endsWith("]") ? kernel.substring(open + 2, kernel.length() - 1) : kernel);
+            variants.add(KernelSubstitution.variantOf(kernel).orElse(kernel));
             if (chosen.extraWeightBytes(g, op) <= 0) {
                 leftOut.add(layer);
             } else if (chosen.cost(g, op).cycles() > wide.cost(g, op).cycles()) {

@@ -2,6 +2,7 @@
 package org.npusim.sim;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -174,18 +175,21 @@ public final class Simulator {
         // A compiled model's constants are its command streams' buffers, already encoded.
         Map<Integer, Long> npuExtraWeights = compiled.isPresent() ? Map.of() : WeightFootprint.npuStreamExtraBytes(g, plan);
         String kernelNote = null;
-        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, chosenCpu, cpuExtraWeights);
+        ArenaUse arena = arenaUse(plan, chosenCpu);
+        Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, arena, cpuExtraWeights);
         if (tooLarge.isPresent()) {
             // Kernels chosen for speed alone may need more than the memories hold where dense kernels fit: a
             // model that offers other kernels (--cpu-kernels auto) keeps the larger ones on the layers where they
             // fit and gain most (choose returns the model itself when it offers none).
             KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
-                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, candidate, extras).isEmpty());
+                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, arenaUse(plan, candidate),
+                            extras).isEmpty());
             if (c.model() != chosenCpu) {
                 InputException all = tooLarge.get();
                 chosenCpu = c.model();
                 cpuExtraWeights = c.extraWeights();
-                tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, chosenCpu, cpuExtraWeights);
+                arena = arenaUse(plan, chosenCpu);
+                tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, arena, cpuExtraWeights);
                 kernelNote = c.note(all.place() + " " + all.problem());
             }
         }
@@ -245,8 +249,7 @@ public final class Simulator {
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
                 compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
-        return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights),
-                ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op))));
+        return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights), arena);
     }
 
     /** Returns the operators the plan runs on the CPU, once each, in order. */
@@ -321,13 +324,10 @@ public final class Simulator {
         return List.of("no work of their own, fused into a neighbouring layer or removed when lowered: " + layers(none));
     }
 
-    /** Returns "layer 3" or "layers 1, 3, 5": layer indices for a note. */
-    private static String layers(List<Integer> indices) {
-        StringBuilder b = new StringBuilder(indices.size() > 1 ? "layers " : "layer ");
-        for (int k = 0; k < indices.size(); k++) {
-            b.append(k == 0 ? "" : ", ").append(indices.get(k));
-        }
-        return b.toString();
+    /** Returns "layer 3" or "layers 1, 3, 5": layer indices, in order, for a note. */
+    static String layers(Collection<Integer> indices) {
+        return (indices.size() > 1 ? "layers " : "layer ")
+                + String.join(", ", indices.stream().map(String::valueOf).toList());
     }
 
     /**
@@ -428,11 +428,13 @@ public final class Simulator {
     }
 
     /**
-     * Returns why the memories do not hold what the plan puts in them, if they do not: the weights in the weights memory, and the peak of
-     * live activations in the arena (a memory too small is bad input, named with the layer at the peak).
+     * Returns why the memories do not hold what the plan puts in them, if they do not: the weights in the weights
+     * memory (the NPU layers' as their encoded streams, {@code npuExtraWeights}; the CPU kernels' encodings,
+     * {@code cpuExtraWeights}), and the arena {@code use} with the weights there (a memory too small is bad input,
+     * named with the layer at the peak).
      */
     private static Optional<InputException> capacityProblem(Model model, HardwareConfig hw, ExecutionPlan plan,
-            Map<Integer, Long> npuExtraWeights, CpuCostModel cpu, Map<Integer, Long> cpuExtraWeights) {
+            Map<Integer, Long> npuExtraWeights, ArenaUse use, Map<Integer, Long> cpuExtraWeights) {
         Subgraph g = model.main();
         Placement placement = hw.placement();
         Map<Integer, Long> extras = merged(npuExtraWeights, cpuExtraWeights);
@@ -459,7 +461,6 @@ public final class Simulator {
             }
         }
         MemoryConfig arena = hw.memory(placement.arena());
-        ArenaUse use = ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)));
         long weightsThere = weightBytes.getOrDefault(arena.name(), 0L);
         if (weightsThere > WeightFootprint.capacityBytes(hw, arena.name(), use.bytes())) {
             long need = use.bytes() + weightsThere;
@@ -482,6 +483,12 @@ public final class Simulator {
                             + "); simulate on a CPU-only description instead"));
         }
         return Optional.empty();
+    }
+
+    /** Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. */
+    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu) {
+        Subgraph g = plan.model().main();
+        return ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)));
     }
 
     /** Returns the sum of {@code extras} of the layers whose weights {@code placement} puts in {@code memory}. */
