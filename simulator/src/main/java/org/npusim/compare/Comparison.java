@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
+import org.npusim.result.MemoryUse;
 import org.npusim.result.SimulationResult;
 
 /**
@@ -156,6 +157,12 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
         return hz > 0 ? 1.0 / hz : r.total().cycles() == 0 ? 0 : r.total().seconds() / r.total().cycles();
     }
 
+    /** The bytes memory {@code m} holds at its fullest in {@code r}; 0 where {@code r}'s hardware has no such memory. */
+    private static long usedBytes(SimulationResult r, String m) {
+        MemoryUse u = r.total().memory().get(m);
+        return u == null ? 0 : u.usedBytes();
+    }
+
     private static List<Change> totals(SimulationResult a, SimulationResult b) {
         List<Change> out = new ArrayList<>();
         out.add(new Change("time", Quantity.SECONDS, a.total().seconds(), b.total().seconds()));
@@ -171,6 +178,14 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
             out.add(new Change("traffic " + m, Quantity.BYTES, ta.readBytes() + ta.writeBytes(), tb.readBytes() + tb.writeBytes()));
         }
         out.add(new Change("weights encoded", Quantity.BYTES, a.total().weights().encodedBytes(), b.total().weights().encodedBytes()));
+        // What each memory holds at its fullest; a result written before results had it shows none.
+        if (!a.total().memory().isEmpty() && !b.total().memory().isEmpty()) {
+            TreeSet<String> held = new TreeSet<>(a.total().memory().keySet());
+            held.addAll(b.total().memory().keySet());
+            for (String m : held) {
+                out.add(new Change("memory used " + m, Quantity.BYTES, usedBytes(a, m), usedBytes(b, m)));
+            }
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@
 package org.npusim.plan;
 
 import java.util.Arrays;
+import java.util.Optional;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.graph.TensorLifetime;
@@ -14,15 +15,15 @@ import org.npusim.graph.TensorLifetime;
  * ({@link ExecutionPlan#storage}), which then lives as long as either. Each tensor has its own buffer from its first
  * to its last use, as in {@link org.npusim.graph.SubgraphFacts}.
  *
- * <p>Where the planner scheduled fast storage for the NPU subgraphs ({@link ExecutionPlan#fastStoragePeak}:
- * non-spilling modes, in which fast storage is the arena), the NPU operators need what that schedule's feature maps
- * use: stored as the NPU stores them (NHCWB16 rounds the depth up to 16), and cut to stripes where the planner
- * cascaded; weight buffers take what is left. The CPU operators need the tensors live at them and their kernel's
+ * <p>Where the planner scheduled fast storage for the NPU subgraphs and fast storage is the arena
+ * ({@link ExecutionPlan#fastStoragePeak} in the non-spilling modes), the NPU operators need what that schedule
+ * uses: feature maps stored as the NPU stores them (NHCWB16 rounds the depth up to 16), cut to stripes where the
+ * planner cascaded, and the running operation's weight buffers. The CPU operators need the tensors live at them and their kernel's
  * scratch buffers, which TensorFlow Lite Micro plans in the arena for the operator's call.
  *
  * @param bytes the peak
  * @param operator the graph operator at the peak (-1 for a plan without operators)
- * @param npuSchedule whether the peak is the NPU schedule's feature maps rather than whole tensors live at a CPU
+ * @param npuSchedule whether the peak is the NPU schedule's feature maps and weight buffers rather than whole tensors live at a CPU
  *     operator
  * @param scratchBytes the CPU kernel's scratch buffers in the peak (0 at an NPU peak)
  */
@@ -36,6 +37,8 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         Subgraph g = plan.model().main();
         int operators = g.operators().size();
         int[] storage = plan.storage();
+        Optional<ExecutionPlan.FastStoragePeak> npuPeak = plan.target().isPresent() && !plan.target().get().spilling()
+                ? plan.fastStoragePeak() : Optional.empty();
         boolean[] held = plan.written();
         for (int t : g.inputs()) {
             if (t >= 0) {
@@ -64,7 +67,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         // With the NPU schedule's peak known, only the CPU operators' live tensors are counted besides it.
         boolean[] counts = new boolean[operators];
         boolean[] cpu = new boolean[operators];
-        Arrays.fill(counts, plan.fastStoragePeak().isEmpty());
+        Arrays.fill(counts, npuPeak.isEmpty());
         for (Step s : plan.steps()) {
             if (s instanceof Step.Cpu && s.operator() >= 0) {
                 counts[s.operator()] = true;
@@ -72,9 +75,9 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
             }
         }
         long live = 0;
-        long peak = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::bytes).orElse(0L);
-        int at = plan.fastStoragePeak().map(ExecutionPlan.FastStoragePeak::operator).orElse(-1);
-        boolean npuSchedule = plan.fastStoragePeak().isPresent();
+        long peak = npuPeak.map(ExecutionPlan.FastStoragePeak::bytes).orElse(0L);
+        int at = npuPeak.map(ExecutionPlan.FastStoragePeak::operator).orElse(-1);
+        boolean npuSchedule = npuPeak.isPresent();
         long peakScratch = 0;
         for (int op = 0; op < operators; op++) {
             live += delta[op];

@@ -17,9 +17,11 @@ import org.npusim.npu.Lowering;
  * @param target the NPU system, absent on CPU-only hardware
  * @param steps the steps in execution order
  * @param weightsCompressed whether weight sizes come from the Ethos-U encoder
- * @param fastStoragePeak the most bytes the NPU subgraphs' schedules keep in fast storage at one time (feature
- *     maps after lowering and cascading, rolling buffers, weight buffers), as Vela's scheduler counts them; empty
- *     where the planner does not schedule fast storage (spilling mode, a compiled command stream, no NPU)
+ * @param fastStoragePeak the most bytes fast storage holds at one time, as Vela's scheduler counts them: where it is
+ *     the arena (the non-spilling modes), the NPU subgraphs' feature maps after lowering and cascading, rolling
+ *     buffers and the running operation's weight buffers; in spilling mode (dedicated SRAM), the cache's promoted
+ *     feature maps and weight buffers. Empty where the planner does not schedule fast storage (a compiled command
+ *     stream, no NPU)
  */
 public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> steps, boolean weightsCompressed,
         Optional<ExecutionPlan.FastStoragePeak> fastStoragePeak) {

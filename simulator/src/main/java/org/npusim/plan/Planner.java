@@ -63,7 +63,9 @@ public final class Planner {
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
         Channel[] constantHomes = constantHomes(g, lowered, tensors);
-        Channel[] homes = homes(g, lowered, tensors, constantHomes);
+        // In spilling mode, by graph operator: the promoted feature maps in the cache while it runs.
+        long[] promotedBytes = new long[g.operators().size()];
+        Channel[] homes = homes(g, lowered, tensors, constantHomes, promotedBytes);
 
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
         // Buffering and cascading ask for the same encoding (operation, block config, slices) several times, and
@@ -104,7 +106,28 @@ public final class Planner {
             }
         }
         return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed,
-                target.spilling() ? Optional.empty() : Optional.of(fastStoragePeak));
+                Optional.of(target.spilling() ? cachePeak(steps, promotedBytes) : fastStoragePeak));
+    }
+
+    /**
+     * Returns the most bytes the cache holds at one time in spilling mode: the feature maps promoted into it while
+     * an operator runs ({@link #homes}) and that operator's weight buffers (each step's, rounded to Vela's 16-byte
+     * allocation quantum). The buffers were limited to the cache's size on their own, not beside the promoted
+     * feature maps, so the sum can exceed the cache: the result shows it.
+     */
+    private static ExecutionPlan.FastStoragePeak cachePeak(List<Step> steps, long[] promotedBytes) {
+        ExecutionPlan.FastStoragePeak peak = new ExecutionPlan.FastStoragePeak(0, -1);
+        long[] buffers = new long[promotedBytes.length];
+        for (Step s : steps) {
+            if (s instanceof Step.Npu n && s.operator() >= 0 && s.operator() < buffers.length) {
+                buffers[s.operator()] = Math.max(buffers[s.operator()],
+                        roundUp16(n.weights().map(WeightPlan::bufferBytes).orElse(0L)));
+            }
+        }
+        for (int op = 0; op < promotedBytes.length; op++) {
+            peak = peak.max(new ExecutionPlan.FastStoragePeak(promotedBytes[op] + buffers[op], op));
+        }
+        return peak;
     }
 
     /** What planning one model needs to know about its tensors. */
@@ -183,18 +206,11 @@ public final class Planner {
                 buffers[k] = planned[input.positions()[k]].weights().map(WeightPlan::bufferBytes).orElse(0L);
             }
             int ops = input.ops().size();
-            // The arena's need is the feature maps (weight buffers take what is left: WeightBuffering's limit); the
-            // decision to cascade counts the buffers too, as Vela's does.
+            // The decision to cascade counts each operation's weight buffers beside its feature maps, as Vela's does.
             Cascading.Usage usage = input.cascading().maxPerformanceUsage();
-            for (int k = 0; k < ops; k++) {
-                peak = peak.max(new ExecutionPlan.FastStoragePeak(usage.featureMapBytes()[k],
-                        input.ops().get(k).op().sourceOperator()));
-            }
+            long[] featureMaps = usage.featureMapBytes();
             // The peak may lie after the last operation (outputs kept): it is charged to that operation.
-            if (ops > 0) {
-                peak = peak.max(new ExecutionPlan.FastStoragePeak(usage.peakFeatureMapBytes(),
-                        input.ops().get(ops - 1).op().sourceOperator()));
-            }
+            long afterLast = usage.peakFeatureMapBytes();
             if (usage.peakBytes(buffers) >= target.cacheSizeBytes()) {
                 Cascading.Result c = input.cascading().run();
                 for (int k = 0; k < input.ops().size(); k++) {
@@ -204,11 +220,21 @@ public final class Planner {
                     limits[i] = target.cacheSizeBytes() - c.fastStorageBytes()[k];
                 }
                 planned = buffer(ctx, run, blocks, cascaded, limits);
-                peak = new ExecutionPlan.FastStoragePeak(0, -1);
-                for (int k = 0; k < ops; k++) {
-                    peak = peak.max(new ExecutionPlan.FastStoragePeak(c.fastStorageBytes()[k],
-                            input.ops().get(k).op().sourceOperator()));
-                }
+                featureMaps = c.fastStorageBytes();
+                afterLast = 0;
+            }
+            // Fast storage holds an operation's feature maps and, while it runs, its weight buffers (a cascaded
+            // operation's are among its cascade's bytes already), as Vela's peakBytes counts them: the buffers were
+            // sized to fit beside the feature maps (WeightBuffering's limit), so the two together are what the
+            // arena must hold.
+            for (int k = 0; k < ops; k++) {
+                int i = input.positions()[k];
+                long ownBuffers = cascaded[i] ? 0 : roundUp16(planned[i].weights().map(WeightPlan::bufferBytes).orElse(0L));
+                peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[k] + ownBuffers,
+                        input.ops().get(k).op().sourceOperator()));
+            }
+            if (ops > 0) {
+                peak = peak.max(new ExecutionPlan.FastStoragePeak(afterLast, input.ops().get(ops - 1).op().sourceOperator()));
             }
         }
         for (int i = 0; i < n; i++) {
@@ -643,9 +669,12 @@ public final class Planner {
     /**
      * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
-     * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela.
+     * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela. In
+     * spilling mode it writes, by graph operator, the bytes of promoted feature maps live while it runs into
+     * {@code promotedBytes}.
      */
-    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes,
+            long[] promotedBytes) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
         for (int t = 0; t < tensors.count; t++) {
@@ -725,6 +754,7 @@ public final class Planner {
                     inCache.add(new int[] {t, lastUse.getOrDefault(t, op.index())});
                 }
             }
+            promotedBytes[op.index()] = live;
         }
         return homes;
     }

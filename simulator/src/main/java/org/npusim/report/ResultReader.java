@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.npusim.errors.InputException;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
+import org.npusim.result.MemoryUse;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.result.WeightSizes;
@@ -104,7 +105,7 @@ public final class ResultReader {
         SimulationResult.Totals totals = new SimulationResult.Totals(integer(total, "cycles", "total.cycles"),
                 number(total, "seconds", "total.seconds"), integer(total, "npu_active_cycles", "total.npu_active_cycles"),
                 integer(total, "cpu_cycles", "total.cpu_cycles"), number(total, "energy_joules", "total.energy_joules"),
-                traffic(total, "total"), weights(total, "total"), utilization);
+                traffic(total, "total"), weights(total, "total"), utilization, memory(total));
         JsonNode layers = root.get("layers");
         if (layers == null || !layers.isArray()) {
             throw problem("layers", "expected an array of layers");
@@ -199,6 +200,26 @@ public final class ResultReader {
             String p = at + ".traffic." + e.getKey();
             out.put(e.getKey(), new MemoryTraffic(integer(e.getValue(), "read_bytes", p + ".read_bytes"),
                     integer(e.getValue(), "write_bytes", p + ".write_bytes")));
+        }
+        return out;
+    }
+
+    /** Reads {@code total.memory}; empty when the result has none (written before results had it). */
+    private TreeMap<String, MemoryUse> memory(JsonNode total) {
+        TreeMap<String, MemoryUse> out = new TreeMap<>();
+        if (!total.has("memory")) {
+            return out;
+        }
+        JsonNode m = object(total, "memory", "total.memory");
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String p = "total.memory." + e.getKey();
+            JsonNode u = object(m, e.getKey(), p);
+            out.put(e.getKey(), new MemoryUse(integer(u, "size_bytes", p + ".size_bytes"),
+                    integer(u, "constants_bytes", p + ".constants_bytes"), integer(u, "arena_bytes", p + ".arena_bytes"),
+                    integer(u, "cache_bytes", p + ".cache_bytes"),
+                    u.has("arena_peak_layer") ? (int) integer(u, "arena_peak_layer", p + ".arena_peak_layer") : -1,
+                    u.has("cache_peak_layer") ? (int) integer(u, "cache_peak_layer", p + ".cache_peak_layer") : -1));
         }
         return out;
     }

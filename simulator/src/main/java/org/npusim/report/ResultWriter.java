@@ -4,6 +4,8 @@ package org.npusim.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import org.npusim.json.Json;
 import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
+import org.npusim.result.MemoryUse;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.WeightSizes;
 
@@ -91,6 +94,9 @@ public final class ResultWriter {
         }
         out.write(String.format(Locale.ROOT, "weights      %s B original, %s B encoded%n",
                 Table.grouped(tot.weights().originalBytes()), Table.grouped(tot.weights().encodedBytes())));
+        for (Map.Entry<String, MemoryUse> e : tot.memory().entrySet()) {
+            out.write(String.format(Locale.ROOT, "memory       %-10s %s%n", e.getKey(), memoryLine(e.getValue(), r)));
+        }
         out.write("busy         " + Table.shares(tot.utilization()) + "\n");
         for (String n : r.notes()) {
             out.write("note         " + n + "\n");
@@ -134,6 +140,36 @@ public final class ResultWriter {
         String cell() {
             return cycles == 0 ? "" : resource + " " + Table.grouped(cycles);
         }
+    }
+
+    /**
+     * The table's words for one memory: {@code 61,440 of 4,194,304 B used (1%): arena 61,440 B at its peak (layer 3,
+     * conv_2_depthwise)}, each part that holds bytes named.
+     */
+    private static String memoryLine(MemoryUse m, SimulationResult r) {
+        List<String> parts = new ArrayList<>();
+        if (m.constantBytes() > 0) {
+            parts.add("constants " + Table.grouped(m.constantBytes()) + " B");
+        }
+        if (m.arenaBytes() > 0) {
+            parts.add("arena " + Table.grouped(m.arenaBytes()) + " B at its peak" + atLayer(m.arenaPeakLayer(), r));
+        }
+        if (m.cacheBytes() > 0) {
+            parts.add("cache " + Table.grouped(m.cacheBytes()) + " B at its peak" + atLayer(m.cachePeakLayer(), r));
+        }
+        String used = Table.grouped(m.usedBytes()) + " of " + Table.grouped(m.sizeBytes()) + " B used ("
+                + Table.percent(m.sizeBytes() == 0 ? 0 : (double) m.usedBytes() / m.sizeBytes()) + ")";
+        return parts.isEmpty() ? used : used + ": " + String.join(", ", parts);
+    }
+
+    /** " (layer 3, conv_2_depthwise)" for a layer of the result, else "". */
+    private static String atLayer(int layer, SimulationResult r) {
+        for (LayerResult l : r.layers()) {
+            if (l.index() == layer) {
+                return " (layer " + layer + ", " + l.name() + ")";
+            }
+        }
+        return layer >= 0 ? " (layer " + layer + ")" : "";
     }
 
     private static String mhz(long hz) {
@@ -193,6 +229,7 @@ public final class ResultWriter {
             traffic(j, t.traffic());
             weights(j, t.weights());
             Json.numbers(j, "utilization", t.utilization());
+            memory(j, t.memory());
             j.writeEndObject();
             j.writeArrayFieldStart("layers");
             for (LayerResult l : r.layers()) {
@@ -259,6 +296,28 @@ public final class ResultWriter {
             j.writeObjectFieldStart(e.getKey());
             j.writeNumberField("read_bytes", e.getValue().readBytes());
             j.writeNumberField("write_bytes", e.getValue().writeBytes());
+            j.writeEndObject();
+        }
+        j.writeEndObject();
+    }
+
+    private static void memory(JsonGenerator j, Map<String, MemoryUse> memory) throws IOException {
+        j.writeObjectFieldStart("memory");
+        for (Map.Entry<String, MemoryUse> e : memory.entrySet()) {
+            MemoryUse m = e.getValue();
+            j.writeObjectFieldStart(e.getKey());
+            j.writeNumberField("size_bytes", m.sizeBytes());
+            j.writeNumberField("used_bytes", m.usedBytes());
+            j.writeNumberField("free_bytes", m.freeBytes());
+            j.writeNumberField("constants_bytes", m.constantBytes());
+            j.writeNumberField("arena_bytes", m.arenaBytes());
+            j.writeNumberField("cache_bytes", m.cacheBytes());
+            if (m.arenaPeakLayer() >= 0) {
+                j.writeNumberField("arena_peak_layer", m.arenaPeakLayer());
+            }
+            if (m.cachePeakLayer() >= 0) {
+                j.writeNumberField("cache_peak_layer", m.cachePeakLayer());
+            }
             j.writeEndObject();
         }
         j.writeEndObject();

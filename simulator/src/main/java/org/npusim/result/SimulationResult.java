@@ -42,12 +42,16 @@ public record SimulationResult(ModelInfo model, HardwareInfo hardware, Totals to
      * @param traffic bytes per memory
      * @param weights weight sizes
      * @param utilization busy share of every resource over the run
+     * @param memory what every memory of the hardware holds, by name (empty in a result read back from JSON
+     *     written before results had it)
      */
     public record Totals(long cycles, double seconds, long npuActiveCycles, long cpuCycles, double energyJoules,
-            SortedMap<String, MemoryTraffic> traffic, WeightSizes weights, SortedMap<String, Double> utilization) {
+            SortedMap<String, MemoryTraffic> traffic, WeightSizes weights, SortedMap<String, Double> utilization,
+            SortedMap<String, MemoryUse> memory) {
         public Totals {
             traffic = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(traffic));
             utilization = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(utilization));
+            memory = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(memory));
         }
     }
 }

@@ -51,6 +51,7 @@ import org.npusim.plan.WeightSizer;
 import org.npusim.result.FixedResource;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
+import org.npusim.result.MemoryUse;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.result.WeightSizes;
@@ -248,7 +249,8 @@ public final class Simulator {
             }
         }
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
-                compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes).assemble(outcomes);
+                compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes,
+                MemoryFootprint.of(hw, g, plan, merged(npuExtraWeights, cpuExtraWeights), arena)).assemble(outcomes);
         return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights), arena);
     }
 
@@ -467,7 +469,7 @@ public final class Simulator {
             String layer = use.operator() < 0 ? "the model"
                     : "layer " + use.operator() + " (" + g.tensor(g.operators().get(use.operator()).output(0)).name() + ")";
             String what = layer + " needs " + need + " bytes of live activations" + (use.npuSchedule()
-                    ? " (the NPU schedule's feature maps, after cascading)" : "")
+                    ? " (the NPU schedule's feature maps, after cascading, and weight buffers)" : "")
                     + (use.scratchBytes() > 0 ? " (its CPU kernel's " + use.scratchBytes() + " bytes of scratch buffers"
                             + " included)" : "");
             return Optional.of(new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
@@ -526,10 +528,13 @@ public final class Simulator {
         private final Map<Integer, Long> cpuExtraWeights;
         private final long modelMacs;
         private final List<String> planNotes;
+        private final SortedMap<String, MemoryUse> memory;
 
         ResultAssembler(Model model, String path, HardwareConfig hw, ExecutionPlan plan, ClockDomain reference,
                 ClockDomain cpuClock, boolean velaMode, boolean weightsCompressed, Map<Integer, String> cpuKernels,
-                Map<Integer, Long> cpuExtraWeights, long modelMacs, List<String> planNotes) {
+                Map<Integer, Long> cpuExtraWeights, long modelMacs, List<String> planNotes,
+                SortedMap<String, MemoryUse> memory) {
+            this.memory = memory;
             this.cpuExtraWeights = Map.copyOf(cpuExtraWeights);
             this.modelMacs = modelMacs;
             this.planNotes = List.copyOf(planNotes);
@@ -759,7 +764,7 @@ public final class Simulator {
             long totalCycles = Math.round(reference.toCycles(makespan));
             SimulationResult.Totals totals = new SimulationResult.Totals(totalCycles, makespan * 1e-12,
                     npuActiveCycles, cpuCycles, totalEnergy,
-                    totalTraffic, totalWeights, utilization);
+                    totalTraffic, totalWeights, utilization, memory);
             List<String> notes = new ArrayList<>(planNotes);
             notes.addAll(resultNotes);
             if (!weightsCompressed && plan.target().isPresent()) {

@@ -7,21 +7,17 @@ import java.util.function.Function;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
-import org.npusim.graph.SubgraphFacts;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.hw.MemoryKind;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.kernels.KernelChoice;
 import org.npusim.kernels.VariantCpuCostModel;
-import org.npusim.plan.Step;
-import org.npusim.plan.WeightPlan;
 import org.npusim.plan.EthosUWeightSizer;
 import org.npusim.plan.PlanCache;
 import org.npusim.result.MemoryTraffic;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
-import org.npusim.sim.WeightFootprint;
 
 /**
  * Evaluates sweep points: resolves the point's description from the parsed base and simulates the model on it. The
@@ -102,33 +98,16 @@ public final class PointEvaluator {
                 onChip += m.sizeBytes();
             }
         }
-        SubgraphFacts facts = model.main().facts();
+        // What the on-chip memories hold at their fullest, as the run reports it (total.memory): constants, the arena
+        // with CPU kernels' scratch and, where fast storage is the arena, weight buffers, and a cache's peak.
         long peak = 0;
-        if (hw.memory(hw.placement().arena()).kind().onChip()) {
-            peak += facts.peakActivationBytes();
-        }
-        // The weights as stored: the NPU's encoded streams and CPU kernels' Winograd tiles on chip count.
-        for (var e : WeightFootprint.bytesByMemory(model.main(), hw.placement(), run.extraWeightBytes()).entrySet()) {
+        for (var e : r.total().memory().entrySet()) {
             if (hw.memory(e.getKey()).kind().onChip()) {
-                peak += e.getValue();
+                peak += e.getValue().usedBytes();
             }
-        }
-        if (hw.memory(hw.placement().cache()).kind().onChip()) {
-            peak += largestWeightBuffer(run);
         }
         int macs = hw.npu().map(n -> n.variant().macsPerCycle()).orElse(0);
         return new PointResult.Metrics(r.total().cycles(), r.total().seconds(), r.total().energyJoules(), peak, flash, dram,
                 macs, onChip);
-    }
-
-    /** Returns the largest weight buffer of the plan ({@link WeightPlan#bufferBytes()}). */
-    private static long largestWeightBuffer(Simulator.Run run) {
-        long largest = 0;
-        for (Step s : run.plan().steps()) {
-            if (s instanceof Step.Npu n && n.weights().isPresent()) {
-                largest = Math.max(largest, n.weights().get().bufferBytes());
-            }
-        }
-        return largest;
     }
 }

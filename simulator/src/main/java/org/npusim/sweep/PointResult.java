@@ -37,10 +37,10 @@ public record PointResult(int index, List<String> values, Outcome outcome) {
      * @param cycles cycles of the inference (NPU clock, or CPU clock without an NPU)
      * @param seconds its time
      * @param energyJoules its energy
-     * @param sramPeakBytes the most bytes the placement holds in on-chip memories (SRAM, TCM) at once: live
-     *     activations at their peak (when the arena is on chip), plus the largest weight buffer (when the cache is
-     *     on chip), plus the weights and constants (when they are stored on chip); an upper bound, since the peak
-     *     of activations and the largest buffer need not coincide
+     * @param sramPeakBytes the most bytes the on-chip memories (SRAM, TCM) hold, as the run's {@code total.memory}
+     *     reports them: the constants stored there, the arena's peak when the arena is on chip (live tensors, CPU
+     *     kernels' scratch, and where fast storage is the arena the NPU schedule's feature maps with the running
+     *     operation's weight buffers), and a dedicated cache's peak
      * @param flashBytes bytes read from and written to flash and MRAM (non-volatile weight stores)
      * @param dramBytes bytes read from and written to DRAM
      * @param npuMacsPerCycle the NPU's MACs per cycle (0 without an NPU): hardware size, with the peak SRAM

@@ -42,6 +42,38 @@ final class SimulateCommandTest {
      * A memory too small for the model is an error in the hardware file (or the overrides given with it), named as
      * such, not under the description's name, which may be anything ("My board").
      */
+    /**
+     * Every memory's use, as the capacity check counts it: resnet8 on the Cortex-M4 keeps its 78,752 bytes of
+     * parameters (inspect's figure) in flash, and the SRAM holds the arena at layer 2, the 49,152 bytes of
+     * activations live there (inspect's peak) with the dense kernel's two im2col columns of 144 int16 (576 bytes).
+     * The table says the same, and compare reads it back.
+     */
+    @Test
+    void simulate_memoryUse_constantsAndArenaPerMemory() throws IOException {
+        String resnet = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
+        Path json = tmp.resolve("r.json");
+        Run r = run("simulate", resnet, "--hw", m4, "--no-what-if", "--format", "json", "-o", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode memory = new ObjectMapper().readTree(json.toFile()).get("total").get("memory");
+        assertThat(keys(memory)).containsExactly("flash", "sram");
+        JsonNode flash = memory.get("flash");
+        assertThat(flash.get("constants_bytes").asLong()).isEqualTo(78_752);
+        assertThat(flash.get("used_bytes").asLong()).isEqualTo(78_752);
+        assertThat(flash.get("free_bytes").asLong()).isEqualTo(2 * 1024 * 1024 - 78_752);
+        assertThat(flash.has("arena_peak_layer")).isFalse();
+        JsonNode sram = memory.get("sram");
+        assertThat(sram.get("arena_bytes").asLong()).isEqualTo(49_152 + 2 * 144 * 2);
+        assertThat(sram.get("arena_peak_layer").asInt()).isEqualTo(2);
+        assertThat(sram.get("used_bytes").asLong()).isEqualTo(49_728);
+        assertThat(sram.get("size_bytes").asLong()).isEqualTo(640 * 1024);
+        Run table = run("simulate", resnet, "--hw", m4, "--no-what-if");
+        assertThat(table.out()).contains("memory       sram       49,728 of 655,360 B used (8%): arena 49,728 B at its peak"
+                + " (layer 2, stack1_conv_b)");
+        assertThat(org.npusim.report.ResultReader.read(json).total().memory().get("sram"))
+                .isEqualTo(new org.npusim.result.MemoryUse(655_360, 0, 49_728, 0, 2, -1));
+    }
+
     /** The what-if CSV writes reals as the result's CSV does: plain decimals, never an exponent (2.97904e-06). */
     @Test
     void simulate_pruneWhatIfCsv_energiesArePlainDecimals() {
@@ -97,7 +129,7 @@ final class SimulateCommandTest {
         assertThat(keys(j)).containsExactly("schema", "model", "hardware", "total", "layers", "notes", "analysis");
         assertThat(j.get("schema").asText()).isEqualTo("npusim.result/v1");
         assertThat(keys(j.get("total"))).containsExactly("cycles", "seconds", "npu_active_cycles", "cpu_cycles", "energy_joules",
-                "traffic", "weights", "utilization");
+                "traffic", "weights", "utilization", "memory");
         JsonNode a = j.get("analysis");
         assertThat(keys(a)).containsExactly("top_layers", "utilization", "energy", "what_ifs_run", "what_ifs");
         assertThat(a.get("what_ifs_run").asBoolean()).isTrue();

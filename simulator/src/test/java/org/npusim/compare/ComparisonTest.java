@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
+import org.npusim.result.MemoryUse;
 import org.npusim.result.SimulationResult;
 import org.npusim.result.Unit;
 import org.npusim.result.WeightSizes;
@@ -28,7 +29,7 @@ final class ComparisonTest {
     private static SimulationResult result(long hz, List<LayerResult> layers) {
         long cycles = layers.stream().mapToLong(LayerResult::cycles).sum();
         SimulationResult.Totals t = new SimulationResult.Totals(cycles, cycles / (double) hz, cycles, 0, 1e-3,
-                new TreeMap<>(Map.of("sram", new MemoryTraffic(1000, 500))), WeightSizes.NONE, new TreeMap<>());
+                new TreeMap<>(Map.of("sram", new MemoryTraffic(1000, 500))), WeightSizes.NONE, new TreeMap<>(), new TreeMap<>());
         return new SimulationResult(new SimulationResult.ModelInfo("m", "m.tflite", 0),
                 new SimulationResult.HardwareInfo("hw", "ethos-u55-128", hz, "cortex-m55", hz, "shared-sram", "event-driven"), t,
                 layers, List.of());
@@ -59,6 +60,30 @@ final class ComparisonTest {
         assertThat(c.layers().get(0).deltaSeconds()).isCloseTo(-0.5e-6, within(1e-15));
         assertThat(c.totals().get(0).name()).isEqualTo("time");
         assertThat(c.totals().get(0).relative()).isCloseTo(-0.5, within(1e-12));
+    }
+
+    /**
+     * What each memory holds at its fullest is compared when both results give it (used bytes: constants, arena and
+     * cache together), a memory only one hardware has counting 0 on the other side; results written before it
+     * existed compare without it.
+     */
+    @Test
+    void of_memoryUse_comparedWhenBothResultsHaveIt() {
+        List<LayerResult> layers = List.of(layer(0, "x", 100, "mac", Unit.NPU));
+        SimulationResult a = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 100, 300, 0, 0, -1)));
+        SimulationResult b = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 0, 350, 0, 0, -1),
+                "tcm", new MemoryUse(500, 100, 0, 0, -1, -1)));
+        assertThat(Comparison.of(a, b).totals()).filteredOn(c -> c.name().startsWith("memory used"))
+                .extracting(c -> c.name() + " " + (long) c.a() + "->" + (long) c.b())
+                .containsExactly("memory used sram 400->350", "memory used tcm 0->100");
+        assertThat(Comparison.of(a, result(1_000_000_000L, layers)).totals()).noneMatch(c -> c.name().startsWith("memory"));
+    }
+
+    private static SimulationResult withMemory(SimulationResult r, Map<String, MemoryUse> memory) {
+        SimulationResult.Totals t = r.total();
+        return new SimulationResult(r.model(), r.hardware(), new SimulationResult.Totals(t.cycles(), t.seconds(),
+                t.npuActiveCycles(), t.cpuCycles(), t.energyJoules(), t.traffic(), t.weights(), t.utilization(),
+                new TreeMap<>(memory)), r.layers(), r.notes());
     }
 
     @Test

@@ -96,7 +96,7 @@ final class LayerWeightsTest {
         assertThatThrownBy(() -> simulate(corstone300("memories.sram.size=96 KiB", "placement.layer_weights.sram=26")))
                 .isInstanceOf(InputException.class)
                 .hasMessageContaining("memory sram")
-                .hasMessageContaining("live activations (the NPU schedule's feature maps, after cascading) and weights"
+                .hasMessageContaining("live activations (the NPU schedule's feature maps, after cascading, and weight buffers) and weights"
                         + " (the NPU layers' as their encoded streams) (placement.arena)");
     }
 

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.result;
+
+/**
+ * What one memory of the hardware holds for a run, counted as the simulation's capacity check counts it: the
+ * run was refused if any memory's {@link #usedBytes} exceeded its size.
+ *
+ * @param sizeBytes the memory's size
+ * @param constantBytes the weights and other constants stored there: the NPU layers' weights and biases as their
+ *     encoded streams, CPU kernels' weight encodings (Winograd tiles, sparse indices), other constants as tensors
+ * @param arenaBytes when the memory is the arena ({@code placement.arena}), its peak: the tensors live at once, the
+ *     CPU kernel's scratch buffers at a CPU operator, and where fast storage is the arena (sram-only, shared-sram)
+ *     the NPU schedule's feature maps with the running operation's weight buffers; 0 elsewhere
+ * @param cacheBytes when the memory is a cache apart from the arena (dedicated-sram), the most it holds at once:
+ *     the feature maps promoted into it and the running operation's weight buffers; 0 elsewhere
+ * @param arenaPeakLayer the layer at the arena's peak, -1 when the memory is not the arena or nothing is live
+ * @param cachePeakLayer the layer at the cache's peak, -1 when the memory is not such a cache or holds nothing
+ */
+public record MemoryUse(long sizeBytes, long constantBytes, long arenaBytes, long cacheBytes, int arenaPeakLayer,
+        int cachePeakLayer) {
+
+    /** Returns the bytes the run keeps in the memory at its fullest: constants, arena and cache together. */
+    public long usedBytes() {
+        return constantBytes + arenaBytes + cacheBytes;
+    }
+
+    /** Returns the bytes left free at the memory's fullest (negative when over). */
+    public long freeBytes() {
+        return sizeBytes - usedBytes();
+    }
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.npusim.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.npusim.hw.HardwareConfig;
+import org.npusim.result.MemoryUse;
+import org.npusim.result.SimulationResult;
+import org.npusim.testsupport.VelaReference;
+
+/**
+ * The arena a run reports ({@code total.memory}) against Vela 3.10's {@code sram_memory_used} on every reference
+ * configuration whose arena is the SRAM (Shared_Sram, Sram_Only): Vela allocates the feature maps and the weight
+ * buffers of its schedule in the SRAM and reports the allocation's size, npusim the peak of the same schedule's
+ * feature maps with the running operation's weight buffers. Vela's figure leaves out the weights that Sram_Only
+ * stores in the SRAM too, which npusim counts as the memory's constants, so the arena alone is compared. The
+ * Dedicated_Sram configurations are printed, not bounded: there Vela's SRAM is a cache that its allocator fills
+ * after scheduling, which npusim's greedy promotion only approximates.
+ */
+final class MemoryUseVsVelaTest {
+
+    @Test
+    void simulate_everyReferenceConfiguration_arenaNearVelasSramUse() {
+        List<String> lines = new ArrayList<>();
+        double worst = 0;
+        int compared = 0;
+        int exact = 0;
+        for (VelaConfigs.Case k : VelaConfigs.all()) {
+            VelaReference.Config c = k.config();
+            HardwareConfig hw = VelaConfigs.hardware(c, List.of());
+            SimulationResult r = Simulator.standard().simulate(k.model(), k.name(), hw);
+            long vela = Math.round(c.summary().get("sram_memory_used").asDouble() * 1024);
+            MemoryUse sram = r.total().memory().get("sram");
+            boolean dedicated = c.memoryMode().equals("Dedicated_Sram");
+            long npusim = dedicated ? sram.cacheBytes() : sram.arenaBytes();
+            double diff = vela == 0 ? (npusim == 0 ? 0 : 1) : (npusim - vela) / (double) vela;
+            lines.add(String.format("%-85s npusim %8d B  vela %8d B  %+6.1f%%%s", c.tag(), npusim, vela, 100 * diff,
+                    dedicated ? "  (cache: printed only)" : ""));
+            // Every memory holds what the capacity check let through.
+            for (MemoryUse m : r.total().memory().values()) {
+                assertThat(m.constantBytes() + m.arenaBytes()).isLessThanOrEqualTo(m.sizeBytes());
+            }
+            if (!dedicated) {
+                worst = Math.max(worst, Math.abs(diff));
+                compared++;
+                exact += npusim == vela ? 1 : 0;
+            }
+        }
+        System.out.printf("SRAM arena against Vela's sram_memory_used:%n  %s%n%d compared, %d exact, worst %.1f%%%n",
+                String.join("\n  ", lines), compared, exact, worst * 100);
+        assertThat(compared).isGreaterThan(30);
+        // Measured: 2.1% at worst (MobileNet v2 shared-sram, whose feature-map peak npusim's cascading puts 7,808
+        // bytes higher); hello_world, micro_speech and MobileNet v2 sram-only exact.
+        assertThat(worst).isLessThanOrEqualTo(0.03);
+    }
+}
