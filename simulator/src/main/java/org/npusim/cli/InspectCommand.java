@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.npusim.cmdstream.CompiledOperator;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.hw.NpuVariant;
@@ -54,6 +55,13 @@ final class InspectCommand implements Callable<Integer> {
                 "unknown variant '" + label + "'; expected one of " + NpuVariant.labels()));
         Model m = ModelFiles.load(model);
         PrintWriter out = spec.commandLine().getOut();
+        if (weights && CompiledOperator.any(m)) {
+            // Its weights are the command streams' encoded buffers: the decoded stream (inspect without --weights)
+            // gives every command's weight and scale bytes; there are no int8 weights to encode.
+            throw new InputException(model.toString(), "--weights", "a Vela-compiled model holds its weights already"
+                    + " encoded in its command streams; inspect it without --weights for each command's weight and scale"
+                    + " bytes, or give the model before Vela compiled it");
+        }
         if (weights) {
             OutputTarget.write(output, out, w -> InspectReport.writeWeights(m, model.toString(), variant, format, w));
         } else {

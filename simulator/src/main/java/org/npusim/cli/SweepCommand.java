@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
+import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareDocument;
 import org.npusim.hw.yaml.Overrides;
 import org.npusim.kernels.KernelChoice;
@@ -91,6 +94,7 @@ final class SweepCommand implements Callable<Integer> {
      * Refuses a value that makes no valid description with the base overrides alone (a typo such as
      * {@code npu.clock=fast} or {@code simulation.overlap=maybe}): it would fail every point it is in, which is bad
      * input, not a result. Values that only fail in some combinations, or whose model does not fit, stay failed rows.
+     * Two values of one axis that describe the same hardware are refused too, as the same text twice is.
      */
     private static void checkValues(HardwareDocument document, List<Axis> axes, Overrides base) {
         // A bad fixed --set fails every point: it is reported as itself, not as the first varied value it meets. (The
@@ -104,13 +108,21 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         for (Axis a : axes) {
+            // Two spellings of one value (500MHz, 500 MHz, 0.5GHz) would give identical rows, each on the front.
+            Map<HardwareConfig, String> seen = new HashMap<>();
             for (String v : a.values()) {
                 SweepPoint alone = SweepPoint.product(List.of(new Axis(a.key(), List.of(v))), base).get(0);
+                HardwareConfig hw;
                 try {
-                    document.resolve(alone.overrides());
+                    hw = document.resolve(alone.overrides());
                 } catch (InputException e) {
                     throw new InputException("", "--vary " + a.key() + "=" + v, "makes no valid description: "
                             + e.getMessage(), e);
+                }
+                String same = a.key().equals(Axis.CPU_KERNELS) ? null : seen.putIfAbsent(hw, v);
+                if (same != null) {
+                    throw new InputException("", "--vary " + a.key(), "values '" + same + "' and '" + v
+                            + "' describe the same hardware; give each value once");
                 }
             }
         }

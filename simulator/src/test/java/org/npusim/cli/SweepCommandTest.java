@@ -170,6 +170,16 @@ final class SweepCommandTest {
         assertThat(r.out()).isEmpty();
     }
 
+    /** Two spellings of one value would give identical rows, both on the front: refused as the same text twice is. */
+    @Test
+    void sweep_twoSpellingsOfOneValue_refused() {
+        MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary", "npu.clock=500MHz,400 MHz,0.5GHz");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("--vary npu.clock: values '500MHz' and '0.5GHz' describe the same hardware;"
+                + " give each value once");
+        assertThat(r.out()).isEmpty();
+    }
+
     @Test
     void sweep_valuesHoldingCommas_separatedBySemicolons() {
         MainTest.Run r = MainTest.run("sweep", model(), "--hw", hw(), "--vary",

@@ -39,6 +39,16 @@ final class VelaCompiledCommandsTest {
                 .contains("MACs             7,215,492");
     }
 
+    /** --weights encodes int8 weights; a compiled model has only encoded buffers, so it is refused with a pointer. */
+    @Test
+    void inspectWeights_velaCompiled_refusedSayingWhereTheWeightsAre() {
+        MainTest.Run r = MainTest.run("inspect", model(), "--weights");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).doesNotContain("\n").contains("--weights: a Vela-compiled model holds its weights"
+                + " already encoded in its command streams; inspect it without --weights");
+    }
+
     @Test
     void simulate_velaCompiledWithWeightWhatIf_refused() {
         // Its weights are encoded in the command stream's buffers: pruning or clustering its tensors changes nothing,

@@ -95,8 +95,17 @@ final class TreeEdits {
     static final int MAX_ECHOED = 80;
 
     /** Applies {@code overrides} to the normal-form {@code root}; malformed overrides go to {@code problems}. */
+    /** Why an override of the NPU is refused on a description that has none. */
+    static final String NO_NPU = "the description has no NPU (a CPU-only system); --npu and --set npu.* change the NPU"
+            + " of one that has it: use such a description (hwconfigs/corstone-300.yaml), or add an npu section"
+            + " (variant, clock) and ports axi0 and axi1 to the file";
+
     static MapNode apply(MapNode root, Overrides overrides, Problems problems) {
         MapNode r = root;
+        // An override of the NPU on a description without one would start a partial npu section, and the errors
+        // would then blame the file for the keys and ports an NPU needs ("ports: missing required key 'axi0'"):
+        // the override is refused instead, in one line that says why.
+        boolean hasNpu = root.get("npu") != null;
         for (String s : overrides.set()) {
             // A value too long to read in one line of error (a pasted document) is cut in the message.
             Location at = Location.of("--set " + (s.length() > MAX_ECHOED ? s.substring(0, MAX_ECHOED) + "..." : s));
@@ -112,6 +121,10 @@ final class TreeEdits {
                         + " (or another that extends it)");
                 continue;
             }
+            if (path[0].equals("npu") && !hasNpu) {
+                problems.add(at, "npu", NO_NPU);
+                continue;
+            }
             String text = s.substring(eq + 1);
             Node value = text.isEmpty() ? new ScalarNode("", ScalarKind.STRING, at)
                     : YamlTreeReader.read(text, at.source(), false, problems, problems);
@@ -122,7 +135,11 @@ final class TreeEdits {
         if (overrides.npu().isPresent()) {
             String v = overrides.npu().get();
             Location at = Location.of("--npu " + v);
-            r = set(r, new String[] {"npu", "variant"}, 0, new ScalarNode(v, ScalarKind.STRING, at), at, problems);
+            if (hasNpu) {
+                r = set(r, new String[] {"npu", "variant"}, 0, new ScalarNode(v, ScalarKind.STRING, at), at, problems);
+            } else {
+                problems.add(at, "npu", NO_NPU);
+            }
         }
         if (overrides.memoryMode().isPresent()) {
             String m = overrides.memoryMode().get();

@@ -163,6 +163,24 @@ final class HardwareLoaderTest {
         assertThat(only.placement().cacheSizeBytes()).isEqualTo(512 * 1024);
     }
 
+    /**
+     * An override of the NPU on a CPU-only description is one error that says the description has no NPU, not the
+     * keys and ports a partial npu section would lack, which blamed a valid file.
+     */
+    @Test
+    void npuOverride_onCpuOnlyDescription_oneErrorSayingThereIsNoNpu() {
+        Path m4 = ShippedHardware.file("cpu-only/cortex-m4-120mhz.yaml");
+        for (Overrides o : List.of(new Overrides(List.of(), Optional.of("ethos-u55-64"), Optional.empty()),
+                Overrides.of("npu.clock=100 MHz"))) {
+            assertThatThrownBy(() -> HardwareLoader.load(m4, o))
+                    .isInstanceOf(HardwareConfigException.class)
+                    .hasMessageContaining("npu: the description has no NPU (a CPU-only system)")
+                    .hasMessageNotContaining("ports:")
+                    .hasMessageNotContaining("missing required key");
+        }
+        assertThat(HardwareLoader.load(m4, Overrides.of("cpu.clock=100 MHz")).cpu().clockHz()).isEqualTo(100_000_000L);
+    }
+
     @Test
     void document_resolvedTwiceWithDifferentOverrides_isUnchanged() {
         HardwareDocument doc = HardwareLoader.parse(MINIMAL, "d.yaml", Path.of(""));
