@@ -100,6 +100,9 @@ final class ConvolutionKernels {
                 w.add(Gemm.matMultNtT(isa, pixels, cout, kPadded));
                 w.read(m.input(), g.inputElements(), (double) valid * cin / g.inputElements(), 16, inputReuse);
                 w.scratch(m.scratch(), 4 * kPadded, pixels * kPadded, pixels * cout * kPadded, 16);
+                // arm_convolve_s8_get_buffer_size_mve (CMSIS-NN 2.3.0): 4 columns of k rounded up to whole
+                // 16-byte vector registers.
+                w.requests(4 * ((k + 15) / 16 * 16));
                 w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 16, weights + 4 * kPadded);
             }
             case DSP, SCALAR -> {
@@ -116,6 +119,9 @@ final class ConvolutionKernels {
                 w.read(m.input(), g.inputElements(), elements / g.inputElements(), load, inputReuse);
                 w.scratch(m.scratch(), 4 * k, pixels * k * 2, columnPairs * ((cout + 1) / 2) * 4 * k,
                         isa == Isa.DSP ? 4 : 2);
+                // arm_convolve_s8_get_buffer_size (CMSIS-NN 2.3.0, without Helium): 2 int16 columns of k rounded
+                // up to a multiple of 4.
+                w.requests(2 * 2 * ((k + 3) / 4 * 4));
                 w.readWeights(m.weights(), weightBytes, columnPairs, load, weights + 4 * k);
             }
         }

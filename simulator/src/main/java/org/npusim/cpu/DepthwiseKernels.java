@@ -112,6 +112,9 @@ final class DepthwiseKernels {
             w.add(quad, (double) quads * groups).add(single, (double) rest * groups);
             w.scratch(m.scratch(), 4L * taps * Math.min(c, CH_IN_BLOCK_MVE), pixels * taps * (long) c,
                     pixels * taps * (long) c, 4);
+            // arm_depthwise_conv_s8_opt_get_buffer_size_mve (CMSIS-NN 2.3.0): 4 pixels' windows of a whole channel
+            // block, whatever the layer's channels.
+            w.requests(4L * CH_IN_BLOCK_MVE * taps);
             w.read(m.input(), g.inputElements(), (double) valid * c / g.inputElements(), 16,
                     (long) g.kernelH() * g.inW() * c);
             w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 4, weightBytes + 4L * taps * c);

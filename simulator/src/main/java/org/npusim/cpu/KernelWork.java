@@ -36,6 +36,8 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
         private final InstructionMix.Builder mix = InstructionMix.builder();
         private final List<Traffic> traffic = new ArrayList<>();
         private long scratchBytes;
+        /** What the kernel's {@code *_get_buffer_size} requests, when set ({@link #requests}); else -1. */
+        private long requestedBytes = -1;
 
         private Builder(String kernel) {
             this.kernel = kernel;
@@ -100,8 +102,19 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
             return this;
         }
 
+        /**
+         * Sets what the kernel requests from the arena for its scratch buffers, where CMSIS-NN's
+         * {@code *_get_buffer_size} asks for more than the buffers' working set that {@link #scratch} models the
+         * accesses of: a whole channel block where the layer has fewer channels, columns rounded to a vector
+         * register. Without it the request is the working set.
+         */
+        Builder requests(long bytes) {
+            requestedBytes = bytes;
+            return this;
+        }
+
         KernelWork build() {
-            return new KernelWork(kernel, mix.build(), traffic, scratchBytes);
+            return new KernelWork(kernel, mix.build(), traffic, requestedBytes >= 0 ? requestedBytes : scratchBytes);
         }
     }
 }

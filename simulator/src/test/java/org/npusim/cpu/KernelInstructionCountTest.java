@@ -125,6 +125,28 @@ class KernelInstructionCountTest {
     }
 
     /**
+     * The scratch a kernel requests from the arena is CMSIS-NN 2.3.0's {@code *_get_buffer_size}, not only its
+     * buffers' working set. A 3×3 convolution of 3 channels (k = 27): on Helium 4 columns of k rounded to 16, 4·32 =
+     * 128 bytes; on DSP 2 int16 columns of k rounded to 4, 2·2·28 = 112. A 3×3 depthwise convolution of 32 channels
+     * on Helium: 4 pixels' windows of a whole 124-channel block, 4·124·9 = 4,464 bytes (its accesses touch
+     * 4·32·9 = 1,152); on DSP the 3×3 kernel needs none, a 5×5 one an int16 window of every channel, 2·32·25 = 1,600.
+     */
+    @Test
+    void scratch_requestedAsCmsisNnSizesIt() {
+        ConvGeometry conv = ConvGeometry.valid(8, 8, 3, 3, 3, 8);
+        assertThat(ConvolutionKernels.convolve(Isa.MVE, conv, 216 + 32, SRAM).scratchBytes()).isEqualTo(128);
+        assertThat(ConvolutionKernels.convolve(Isa.DSP, conv, 216 + 32, SRAM).scratchBytes()).isEqualTo(112);
+        KernelWork helium = DepthwiseKernels.depthwise(Isa.MVE, ConvGeometry.valid(8, 8, 32, 3, 3, 32), 288 + 128, SRAM);
+        assertThat(helium.kernel()).isEqualTo("arm_depthwise_conv_s8_opt");
+        assertThat(helium.scratchBytes()).isEqualTo(4_464);
+        assertThat(helium.traffic()).anyMatch(t -> t.footprintBytes() == 1_152);
+        assertThat(DepthwiseKernels.depthwise(Isa.DSP, ConvGeometry.valid(8, 8, 32, 3, 3, 32), 416, SRAM).scratchBytes())
+                .isZero();
+        assertThat(DepthwiseKernels.depthwise(Isa.DSP, ConvGeometry.valid(8, 8, 32, 5, 5, 32), 800 + 128, SRAM)
+                .scratchBytes()).isEqualTo(1_600);
+    }
+
+    /**
      * The Cortex-M0+ has no 64-bit multiply: each per-tensor requantization's SMLAL is a 20-cycle library routine,
      * and every load and store takes 2 cycles. One output of {@link Epilogues#PER_TENSOR}: 18 ALU + 20 + 2 (STRB) =
      * 40 cycles; the same on a Cortex-M4: 18 + 1 + 1 = 20.
