@@ -25,14 +25,16 @@ import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.result.LayerResult;
 import org.npusim.result.MemoryTraffic;
+import org.npusim.result.MemoryUse;
 import org.npusim.result.SimulationResult;
 import org.npusim.sim.Simulator;
 
 /**
- * Writes the HTML report of a run: the summary, a per-layer stacked bar chart of busy time by resource, memory
- * traffic per memory and layer, a roofline plot of every layer against the hardware's compute roof (MACs per cycle ×
- * NPU clock) and bandwidth roofs (each memory's peak bandwidth), the energy split, the slowest layers with their
- * bottlenecks, the what-ifs, and the operator table (where each operator runs and why).
+ * Writes the HTML report of a run: the summary (with each memory's use at its fullest), a per-layer stacked bar
+ * chart of busy time by resource, memory traffic per memory and layer, a roofline plot of every layer against the
+ * hardware's compute roof (MACs per cycle × NPU clock) and bandwidth roofs (each memory's peak bandwidth), the energy
+ * split, the slowest layers with their bottlenecks, the what-ifs, and the operator table (where each operator runs
+ * and why).
  *
  * <p>The file is self-contained: the stylesheet ({@code report.css}) and the script ({@code report.js}) are this
  * package's resources, copied inline; the data is one JSON object in a {@code <script type="application/json">}
@@ -122,6 +124,7 @@ public final class HtmlReport {
             j.writeNumberField("cpuCycles", t.cpuCycles());
             number(j, "energyJoules", t.energyJoules());
             traffic(j, t.traffic());
+            memory(j, t.memory());
             j.writeObjectFieldStart("utilization");
             for (Map.Entry<String, Double> e : analysis.utilization().entrySet()) {
                 number(j, e.getKey(), e.getValue());
@@ -260,6 +263,21 @@ public final class HtmlReport {
             j.writeArrayFieldStart(e.getKey());
             j.writeNumber(e.getValue().readBytes());
             j.writeNumber(e.getValue().writeBytes());
+            j.writeEndArray();
+        }
+        j.writeEndObject();
+    }
+
+    /** Per memory: [size, used, constants, arena, cache, arena peak layer, cache peak layer] bytes (layers -1 if none). */
+    private static void memory(JsonGenerator j, Map<String, MemoryUse> memory) throws IOException {
+        j.writeObjectFieldStart("memory");
+        for (Map.Entry<String, MemoryUse> e : memory.entrySet()) {
+            MemoryUse m = e.getValue();
+            j.writeArrayFieldStart(e.getKey());
+            for (long v : new long[] {m.sizeBytes(), m.usedBytes(), m.constantBytes(), m.arenaBytes(), m.cacheBytes(),
+                m.arenaPeakLayer(), m.cachePeakLayer()}) {
+                j.writeNumber(v);
+            }
             j.writeEndArray();
         }
         j.writeEndObject();

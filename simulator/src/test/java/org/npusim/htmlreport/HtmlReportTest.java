@@ -99,6 +99,13 @@ final class HtmlReportTest {
         assertThat(d.get("roofs").get("computeMacsPerSecond").asDouble()).isEqualTo(128 * 500e6);
         assertThat(d.get("roofs").get("memories").size()).isEqualTo(2);
         assertThat(d.get("whatIfs").size()).isGreaterThan(0);
+        // Each memory's use, as the result gives it: person_detect's 232,216 bytes of encoded weights in the DDR
+        // (SimulateCommandTest's capacity figure), the arena in the SRAM.
+        JsonNode ddr = d.get("total").get("memory").get("ddr");
+        assertThat(ddr.get(1).asLong()).isEqualTo(232_216);
+        assertThat(ddr.get(2).asLong()).isEqualTo(232_216);
+        JsonNode sram = d.get("total").get("memory").get("sram");
+        assertThat(sram.get(1).asLong()).isEqualTo(sram.get(3).asLong()).isPositive();
         // NPU layers have no CPU kernel; on a CPU-only board every layer names the kernel that ran it.
         assertThat(d.get("layers")).allMatch(l -> l.get("kernel").asText().isEmpty());
         JsonNode cpu = data(report(m, "cpu-only/cortex-m7-280mhz.yaml"));
