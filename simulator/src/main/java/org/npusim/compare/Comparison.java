@@ -178,12 +178,16 @@ public record Comparison(SimulationResult a, SimulationResult b, List<Change> to
             out.add(new Change("traffic " + m, Quantity.BYTES, ta.readBytes() + ta.writeBytes(), tb.readBytes() + tb.writeBytes()));
         }
         out.add(new Change("weights encoded", Quantity.BYTES, a.total().weights().encodedBytes(), b.total().weights().encodedBytes()));
-        // What each memory holds at its fullest; a result written before results had it shows none.
+        // What each memory holds at its fullest, where either run uses it; a result written before results had it
+        // shows none.
         if (!a.total().memory().isEmpty() && !b.total().memory().isEmpty()) {
             TreeSet<String> held = new TreeSet<>(a.total().memory().keySet());
             held.addAll(b.total().memory().keySet());
             for (String m : held) {
-                out.add(new Change("memory used " + m, Quantity.BYTES, usedBytes(a, m), usedBytes(b, m)));
+                // A memory neither run uses (a TCM beside the SRAM) would only be a row of zeros.
+                if (usedBytes(a, m) > 0 || usedBytes(b, m) > 0) {
+                    out.add(new Change("memory used " + m, Quantity.BYTES, usedBytes(a, m), usedBytes(b, m)));
+                }
             }
         }
         return out;

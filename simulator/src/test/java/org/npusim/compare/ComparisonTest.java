@@ -64,15 +64,15 @@ final class ComparisonTest {
 
     /**
      * What each memory holds at its fullest is compared when both results give it (used bytes: constants, arena and
-     * cache together), a memory only one hardware has counting 0 on the other side; results written before it
-     * existed compare without it.
+     * cache together), a memory only one hardware has counting 0 on the other side, one that neither uses left out;
+     * results written before it existed compare without it.
      */
     @Test
     void of_memoryUse_comparedWhenBothResultsHaveIt() {
         List<LayerResult> layers = List.of(layer(0, "x", 100, "mac", Unit.NPU));
         SimulationResult a = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 100, 300, 0, 0, -1)));
         SimulationResult b = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 0, 350, 0, 0, -1),
-                "tcm", new MemoryUse(500, 100, 0, 0, -1, -1)));
+                "tcm", new MemoryUse(500, 100, 0, 0, -1, -1), "itcm", new MemoryUse(500, 0, 0, 0, -1, -1)));
         assertThat(Comparison.of(a, b).totals()).filteredOn(c -> c.name().startsWith("memory used"))
                 .extracting(c -> c.name() + " " + (long) c.a() + "->" + (long) c.b())
                 .containsExactly("memory used sram 400->350", "memory used tcm 0->100");
