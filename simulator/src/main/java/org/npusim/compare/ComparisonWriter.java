@@ -12,6 +12,7 @@ import org.npusim.json.Json;
 import org.npusim.report.Table;
 import org.npusim.result.LayerResult;
 import org.npusim.result.SimulationResult;
+import org.npusim.units.Frequency;
 
 /** Writes a comparison as text tables or as JSON ({@code schema: npusim.compare/v1}); deterministic. */
 public final class ComparisonWriter {
@@ -100,8 +101,8 @@ public final class ComparisonWriter {
 
     private static String describe(SimulationResult r) {
         SimulationResult.HardwareInfo h = r.hardware();
-        return r.model().name() + " on " + h.name() + " (" + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + h.npuClockHz() / 1_000_000 + " MHz")
-                + ", " + h.cpu() + " @ " + new org.npusim.units.Frequency(h.cpuClockHz()) + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
+        return r.model().name() + " on " + h.name() + " (" + (h.npu().isEmpty() ? "no NPU" : h.npu() + " @ " + new Frequency(h.npuClockHz()))
+                + ", " + h.cpu() + " @ " + new Frequency(h.cpuClockHz()) + (h.memoryMode().isEmpty() ? "" : ", " + h.memoryMode())
                 + (h.simulationMode().isEmpty() ? "" : ", " + h.simulationMode()) + "): "
                 + scaled(r.total().seconds(), "s") + ", " + scaled(r.total().energyJoules(), "J");
     }
