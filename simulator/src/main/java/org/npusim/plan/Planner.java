@@ -181,9 +181,9 @@ public final class Planner {
      * spilling mode there is nothing to cascade in the models npusim is checked on, and buffers are limited by
      * the cache size (feature maps are promoted to the cache only after scheduling).
      *
-     * <p>Returns the most fast storage the chosen schedule's feature maps use at one time (with a cascade's rolling
-     * buffers and weight buffers) and the graph operator at that time; none in spilling mode, where the cache holds
-     * what fits.
+     * <p>Returns the most fast storage the chosen schedule uses at one time (feature maps, a cascade's rolling
+     * buffers and weight buffers, and the running operation's own weight buffers) and the graph operator at that
+     * time; nothing in spilling mode, where the cache holds what fits ({@link #cachePeak}).
      */
     private ExecutionPlan.FastStoragePeak schedule(Context ctx, List<Placed> run, List<Step> steps) {
         ExecutionPlan.FastStoragePeak peak = new ExecutionPlan.FastStoragePeak(0, -1);
