@@ -184,7 +184,7 @@ public final class ComparisonWriter {
     }
 
     private static String percent(double base, double relative) {
-        if (base == 0) {
+        if (base == 0 || !Double.isFinite(relative)) {
             return "-";
         }
         String s = String.format(Locale.ROOT, "%+.1f%%", relative * 100);
@@ -239,11 +239,11 @@ public final class ComparisonWriter {
     }
 
     /**
-     * Writes the relative change: null where A is 0 and B is not (no ratio exists; 0 would read as "unchanged"), as
-     * the table prints "-".
+     * Writes the relative change: null where A is 0 and B is not (no ratio exists; 0 would read as "unchanged"), or
+     * where the ratio overflows (an A of 1e-320 J), as the table prints "-".
      */
     private static void relative(JsonGenerator j, double base, double delta, double relative) throws IOException {
-        if (base == 0 && delta != 0) {
+        if (base == 0 && delta != 0 || !Double.isFinite(relative)) {
             j.writeNullField("relative");
         } else {
             number(j, "relative", relative);

@@ -66,16 +66,20 @@ public record ConvGeometry(int batch, int inH, int inW, int inC, int outH, int o
         return validTaps() < outputPixels() * taps();
     }
 
-    private static long inside(int out, int kernel, int stride, int pad, int dilation, int in) {
+    /**
+     * Counts the pairs (output position o, kernel tap k) whose input position {@code o·stride − pad + k·dilation}
+     * lies in [0, in). For a tap with offset c = k·dilation − pad that is o·stride + c ≥ 0 and ≤ in − 1: the
+     * outputs from ⌈−c / stride⌉ to ⌊(in − 1 − c) / stride⌋, clipped to [0, out). A closed form per tap rather
+     * than a walk over every output: a huge declared dimension (2^30) is refused by the capacity check at once
+     * instead of after seconds of counting.
+     */
+    static long inside(int out, int kernel, int stride, int pad, int dilation, int in) {
         long n = 0;
-        for (int o = 0; o < out; o++) {
-            int base = o * stride - pad;
-            for (int k = 0; k < kernel; k++) {
-                int i = base + k * dilation;
-                if (i >= 0 && i < in) {
-                    n++;
-                }
-            }
+        for (int k = 0; k < kernel; k++) {
+            long c = (long) k * dilation - pad;
+            long first = Math.max(0, -Math.floorDiv(c, stride));
+            long last = Math.min(out - 1L, Math.floorDiv(in - 1 - c, stride));
+            n += Math.max(0, last - first + 1);
         }
         return n;
     }

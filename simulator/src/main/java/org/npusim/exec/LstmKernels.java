@@ -55,6 +55,12 @@ final class LstmKernels {
             throw b.fail("cell state '" + cellState.name() + "' has scale " + b.scale(cellState, "cell state")
                     + "; the integer LSTM needs a power-of-two cell state scale");
         }
+        // The cell's tanh scales its input by 3·2^(12 + e) (Int16Sigmoid.Scaling.lstmTanh): a right shift of at most
+        // 31, and a multiplier that stays a 16-bit value (3·2^13), bound the exponent e to [-43, 1].
+        if (cellLog2.exponent() < -43 || cellLog2.exponent() > 1) {
+            throw b.fail("cell state '" + cellState.name() + "' has scale 2^" + cellLog2.exponent()
+                    + "; the integer LSTM's tanh takes a cell state scale from 2^-43 to 2^1");
+        }
         IntegerLstm.Gate[] gates = new IntegerLstm.Gate[4];
         for (int g = 0; g < 4; g++) {
             gates[g] = gate(b, g, in, hidden, sizes);

@@ -14,12 +14,23 @@ public record Shape(int[] dims) {
     /** The shape of a scalar. */
     public static final Shape SCALAR = new Shape(new int[0]);
 
+    /**
+     * The largest dimension: 2^30, far beyond any model for a microcontroller, leaves the readers' int arithmetic
+     * on a dimension (rounding a depth up to 16, adding padding) room without overflow.
+     */
+    public static final int MAX_DIMENSION = 1 << 30;
+    /** The largest element count: its bytes, at up to 8 bytes an element, still fit a {@code long}. */
+    public static final long MAX_ELEMENTS = Long.MAX_VALUE / 16;
+
     public Shape {
         dims = dims.clone();
         long count = 1;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
                 throw new IllegalArgumentException("dimension " + i + " is negative (" + dims[i] + ")");
+            }
+            if (dims[i] > MAX_DIMENSION) {
+                throw new IllegalArgumentException("dimension " + i + " is " + dims[i] + ", above 2^30");
             }
             count = multiplyChecked(count, dims[i]);
         }
@@ -31,11 +42,16 @@ public record Shape(int[] dims) {
     }
 
     private static long multiplyChecked(long a, int b) {
+        long product;
         try {
-            return Math.multiplyExact(a, (long) b);
+            product = Math.multiplyExact(a, (long) b);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("element count overflows a 64-bit integer");
         }
+        if (product > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("element count " + product + " is above 2^59");
+        }
+        return product;
     }
 
     /** Returns a copy of the dimensions. */

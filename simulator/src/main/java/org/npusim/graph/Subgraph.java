@@ -49,7 +49,56 @@ public record Subgraph(
         }
         checkRefs("subgraph input", inputs, tensors.size(), false);
         checkRefs("subgraph output", outputs, tensors.size(), false);
+        checkDataFlow(tensors, operators, inputs);
     }
+
+    /**
+     * Checks that the operators, in execution order, form a data flow that runs: every operator writes a tensor
+     * (each reader names a layer by its first output), no tensor has two writers, and every tensor an operator
+     * reads is there when it runs: a constant, a variable, a subgraph input, or the output of an earlier operator
+     * (a custom operator may also read a buffer nothing writes). An operator that reads its own output, or a later
+     * one's, would loop in the lowering or compute from memory nothing wrote.
+     */
+    private static void checkDataFlow(List<Tensor> tensors, List<Operator> operators, int[] inputs) {
+        int[] writer = new int[tensors.size()];
+        Arrays.fill(writer, -1);
+        for (int t : inputs) {
+            writer[t] = INPUT;
+        }
+        for (Operator op : operators) {
+            String what = "operator " + op.index() + " (" + op.opName() + ") ";
+            if (op.outputCount() == 0) {
+                throw new IllegalArgumentException(what + "writes no tensor; every operator must write one (resource"
+                        + " variables are not supported)");
+            }
+            for (int t : op.inputs()) {
+                if (t == Operator.OMITTED) {
+                    continue;
+                }
+                Tensor in = tensors.get(t);
+                if (writer[t] == -1 && !in.isConstant() && !in.variable()) {
+                    boolean later = operators.stream().anyMatch(o -> Arrays.stream(o.outputs()).anyMatch(x -> x == t));
+                    // A custom operator may read a buffer of its own that nothing writes (the scratch areas of a
+                    // Vela-compiled ethos-u operator).
+                    if (later || !op.code().is(BuiltinOperator.CUSTOM)) {
+                        throw new IllegalArgumentException(what + "reads tensor " + t + " ('" + in.name() + "'), which "
+                                + (later ? "an operator at or after it writes: the operators are not in an order that"
+                                        + " runs" : "is no constant, variable or subgraph input and no operator writes"));
+                    }
+                }
+            }
+            for (int t : op.outputs()) {
+                if (writer[t] >= 0) {
+                    throw new IllegalArgumentException(what + "writes tensor " + t + " ('" + tensors.get(t).name()
+                            + "'), which operator " + writer[t] + " writes too");
+                }
+                writer[t] = op.index();
+            }
+        }
+    }
+
+    /** {@link #checkDataFlow}'s mark of a tensor the subgraph's caller writes. */
+    private static final int INPUT = -2;
 
     /**
      * Checks what every reader of the graph relies on: the inputs an operator cannot do without are present, and
@@ -61,11 +110,14 @@ public record Subgraph(
      */
     private static void checkOperands(String what, Operator op, List<Tensor> tensors, int[] subgraphInputs) {
         for (int slot : requiredInputs(op)) {
-            if (op.input(slot) == Operator.OMITTED) {
+            if (slot >= op.inputCount() || op.input(slot) == Operator.OMITTED) {
                 throw new IllegalArgumentException(what + "input " + slot + " is missing");
             }
         }
         checkOutputChannels(what, op, tensors);
+        if (op.code().is(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM)) {
+            checkLstm(what, op, tensors);
+        }
         for (int k = 0; k < op.outputCount(); k++) {
             int t = op.output(k);
             if (tensors.get(t).isConstant()) {
@@ -113,13 +165,69 @@ public record Subgraph(
         }
     }
 
+    /**
+     * Checks an LSTM's operands as every reader takes them (TFLite's 24-input UNIDIRECTIONAL_SEQUENCE_LSTM): the
+     * forget, cell and output gates' input and recurrent weights (slots 2-4, 6-8) and biases (13-15) and the two
+     * states (18, 19) are present (the input gate, slots 1, 5 and 12, may be left out: CIFG); the weights are
+     * constants, [cells, features] for the input weights and [cells, outputs] for the recurrent ones, a bias
+     * has a value per cell, the output has as many features as the recurrent weights' outputs, and the states end
+     * in the output features (output state) and the cells (cell state).
+     */
+    private static void checkLstm(String what, Operator op, List<Tensor> tensors) {
+        if (op.inputCount() != 24) {
+            throw new IllegalArgumentException(what + "has " + op.inputCount() + " inputs; an LSTM has 24");
+        }
+        for (int slot : new int[] {2, 3, 4, 6, 7, 8, 13, 14, 15, 18, 19}) {
+            if (op.input(slot) == Operator.OMITTED) {
+                throw new IllegalArgumentException(what + "input " + slot + " is missing");
+            }
+        }
+        Shape in = tensors.get(op.input(0)).shape();
+        Shape out = tensors.get(op.output(0)).shape();
+        if (in.rank() < 1 || out.rank() < 1) {
+            throw new IllegalArgumentException(what + "input " + in + " and output " + out + " must have features");
+        }
+        int cells = -1;
+        for (int slot = 1; slot <= 8; slot++) {
+            if (op.input(slot) == Operator.OMITTED) {
+                continue;
+            }
+            Tensor w = tensors.get(op.input(slot));
+            Shape s = w.shape();
+            int expected = slot <= 4 ? in.dim(in.rank() - 1) : out.dim(out.rank() - 1);
+            if (!w.isConstant() || s.rank() != 2 || (cells >= 0 && s.dim(0) != cells) || s.dim(1) != expected) {
+                throw new IllegalArgumentException(what + "weights '" + w.name() + "' (input " + slot + ", shape " + s
+                        + (w.isConstant() ? "" : ", not a constant") + ") must be constant [cells, "
+                        + (slot <= 4 ? "input features " : "output features ") + expected + "] like the other gates'");
+            }
+            cells = s.dim(0);
+        }
+        // The output state holds the last output's features, the cell state a value per cell.
+        int[] stateFeatures = {out.dim(out.rank() - 1), cells};
+        for (int k = 0; k < 2; k++) {
+            Tensor state = tensors.get(op.input(18 + k));
+            Shape st = state.shape();
+            if (st.rank() < 1 || st.dim(st.rank() - 1) != stateFeatures[k]) {
+                throw new IllegalArgumentException(what + (k == 0 ? "output" : "cell") + " state '" + state.name()
+                        + "' (input " + (18 + k) + ", shape " + st + ") must end in " + stateFeatures[k]
+                        + (k == 0 ? " output features" : " cells"));
+            }
+        }
+        for (int slot = 12; slot <= 15; slot++) {
+            if (op.input(slot) != Operator.OMITTED && tensors.get(op.input(slot)).shape().elementCount() != cells) {
+                throw new IllegalArgumentException(what + "bias '" + tensors.get(op.input(slot)).name() + "' (input " + slot
+                        + ") has " + tensors.get(op.input(slot)).shape().elementCount() + " values for " + cells + " cells");
+            }
+        }
+    }
+
     private static final int[] NONE = {};
     private static final int[] FIRST = {0};
     private static final int[] FIRST_TWO = {0, 1};
     private static final int[] FIRST_THREE = {0, 1, 2};
 
     private static int[] requiredInputs(Operator op) {
-        if (op.inputCount() == 0 || op.code().is(BuiltinOperator.CUSTOM)) {
+        if (op.code().is(BuiltinOperator.CUSTOM)) {
             return NONE;
         }
         // A builtin this version does not know still takes its first input as required, as every known one does.
@@ -127,7 +235,7 @@ public record Subgraph(
         return switch (b) {
             case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED -> FIRST_TWO;
             case TRANSPOSE_CONV -> FIRST_THREE;
-            default -> FIRST;
+            default -> op.inputCount() == 0 ? NONE : FIRST;
         };
     }
 

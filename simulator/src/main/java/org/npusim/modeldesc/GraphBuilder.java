@@ -115,7 +115,13 @@ final class GraphBuilder {
                 inNames.add(names.get(a));
                 used[a] = true;
             }
-            Shape out = inference.output(layer, inShapes, inNames);
+            Shape out;
+            try {
+                out = inference.output(layer, inShapes, inNames);
+            } catch (IllegalArgumentException tooLarge) {
+                // A shape whose dimension or element count is out of range (Shape's bounds).
+                throw error(layer, "its output " + tooLarge.getMessage());
+            }
             layerInputs.add(in);
             byName.put(layer.name(), self);
             names.add(layer.name());
@@ -135,7 +141,12 @@ final class GraphBuilder {
             }
             Shape in = shapes.get(layerInputs.get(layer.index())[0]);
             Shape out = shapes.get(layer.index() + 1);
-            Shape shape = ShapeInference.weightShape(layer, in, out);
+            Shape shape;
+            try {
+                shape = ShapeInference.weightShape(layer, in, out);
+            } catch (IllegalArgumentException tooLarge) {
+                throw error(layer, "its weights' " + tooLarge.getMessage());
+            }
             long count = shape.elementCount();
             if (count > WeightGenerator.MAX_WEIGHTS) {
                 throw error(layer, "its weights " + shape + " hold " + count + " values; at most "

@@ -246,18 +246,25 @@ public final class ResultReader {
         return n.asText();
     }
 
+    /**
+     * Reads a count (cycles, bytes, MACs, a layer index): a result never holds a negative one, and a compare of one
+     * would print nonsense changes. The few figures that may be negative (-1 for "no layer") are read apart.
+     */
     private long integer(JsonNode parent, String key, String at) {
         JsonNode n = parent.get(key);
-        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw problem(at, n == null ? "missing; expected an integer" : "expected an integer, got " + n);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw problem(at, n == null ? "missing; expected an integer of at least 0"
+                    : "expected an integer of at least 0, got " + n);
         }
         return n.asLong();
     }
 
+    /** Reads a time, energy or share: finite and not negative, as a result writes them. */
     private double number(JsonNode parent, String key, String at) {
         JsonNode n = parent.get(key);
-        if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())) {
-            throw problem(at, n == null ? "missing; expected a number" : "expected a number, got " + n);
+        if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble()) || n.asDouble() < 0) {
+            throw problem(at, n == null ? "missing; expected a number of at least 0"
+                    : "expected a number of at least 0, got " + n);
         }
         return n.asDouble();
     }

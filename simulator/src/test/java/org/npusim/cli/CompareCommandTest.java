@@ -153,4 +153,28 @@ final class CompareCommandTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).endsWith("none.json: no such file");
     }
+
+    /**
+     * A result never holds a negative count, time or energy: one is refused like any other bad field. A positive
+     * energy so small that B's is more than 10^308 times it has no printable ratio: "-" in the table and null in
+     * JSON, as a change from 0 is (it failed writing Infinity as a JSON number).
+     */
+    @Test
+    void compare_negativeFiguresRefused_overflowingRatioShownAsNone() throws IOException {
+        Path a = result("a.json");
+        String text = Files.readString(a);
+        Path negative = Files.writeString(tmp.resolve("negative.json"), text.replaceFirst("\"cycles\" : \\d+",
+                "\"cycles\" : -5"));
+        MainTest.Run r = MainTest.run("compare", a.toString(), negative.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo(negative + ": total.cycles: expected an integer of at least 0, got -5");
+        Path tiny = Files.writeString(tmp.resolve("tiny.json"), text.replaceFirst("\"energy_joules\" : [0-9.eE-]+",
+                "\"energy_joules\" : 1e-320"));
+        MainTest.Run table = MainTest.run("compare", tiny.toString(), a.toString());
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out().lines().filter(l -> l.startsWith("energy ")).findFirst().orElseThrow()).endsWith(" -");
+        MainTest.Run json = MainTest.run("compare", tiny.toString(), a.toString(), "--format", "json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).containsPattern("\"name\" ?: ?\"energy\"[^}]*\"relative\" ?: ?null");
+    }
 }

@@ -15,8 +15,19 @@ final class ShapeTest {
 
     @Test
     void new_elementCountOverflow_isRejected() {
-        assertThatThrownBy(() -> Shape.of(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE))
-                .hasMessage("element count overflows a 64-bit integer");
+        assertThatThrownBy(() -> Shape.of(1 << 30, 1 << 28, 1 << 30)).hasMessage("element count overflows a 64-bit integer");
+    }
+
+    /**
+     * Dimensions up to 2^30 and element counts up to 2^59 (whose bytes fit a long at 8 bytes an element): past them
+     * a reader's int arithmetic on a dimension (a depth rounded up to 16) or a byte count would overflow.
+     */
+    @Test
+    void new_dimensionOrElementCountOutOfRange_isRejected() {
+        assertThat(Shape.of(1, 1 << 30).elementCount()).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> Shape.of(1, (1 << 30) + 1)).hasMessage("dimension 1 is 1073741825, above 2^30");
+        assertThatThrownBy(() -> Shape.of(Integer.MAX_VALUE)).hasMessage("dimension 0 is 2147483647, above 2^30");
+        assertThatThrownBy(() -> Shape.of(1 << 30, 1 << 30)).hasMessage("element count 1152921504606846976 is above 2^59");
     }
 
     @Test
