@@ -4,6 +4,7 @@ package org.npusim.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.tflite.TfliteWriter;
 import picocli.CommandLine.Command;
@@ -25,7 +26,14 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         OutputTarget.check(Arrays.asList(model), output);
         Model m = ModelFiles.load(model);
-        OutputTarget.writeBinary(output, TfliteWriter.write(m));
+        byte[] bytes;
+        try {
+            bytes = TfliteWriter.write(m);
+        } catch (InputException e) {
+            // The writer knows the operator, not the file it came from.
+            throw e.file().isEmpty() ? new InputException(model.toString(), e.place(), e.problem(), e) : e;
+        }
+        OutputTarget.writeBinary(output, bytes);
         return Main.OK;
     }
 }

@@ -268,14 +268,17 @@ public final class HtmlReport {
         j.writeEndObject();
     }
 
-    /** Per memory: [size, used, constants, arena, cache, arena peak layer, cache peak layer] bytes (layers -1 if none). */
+    /**
+     * Per memory: [size, used, constants, arena, cache, arena peak layer, cache peak layer, inputs and outputs]
+     * (bytes; layers -1 if none).
+     */
     private static void memory(JsonGenerator j, Map<String, MemoryUse> memory) throws IOException {
         j.writeObjectFieldStart("memory");
         for (Map.Entry<String, MemoryUse> e : memory.entrySet()) {
             MemoryUse m = e.getValue();
             j.writeArrayFieldStart(e.getKey());
             for (long v : new long[] {m.sizeBytes(), m.usedBytes(), m.constantBytes(), m.arenaBytes(), m.cacheBytes(),
-                m.arenaPeakLayer(), m.cachePeakLayer()}) {
+                m.arenaPeakLayer(), m.cachePeakLayer(), m.ioBytes()}) {
                 j.writeNumber(v);
             }
             j.writeEndArray();

@@ -173,11 +173,11 @@ public final class ResultReader {
         if (!npu.isEmpty()) {
             return clockHz(hw, "npu_clock_hz", "hardware.npu_clock_hz", npu);
         }
-        long hz = integer(hw, "npu_clock_hz", "hardware.npu_clock_hz");
-        if (hz != 0) {
-            throw problem("hardware.npu_clock_hz", "expected 0, as hardware.npu names no NPU, got " + hw.get("npu_clock_hz"));
+        JsonNode n = hw.get("npu_clock_hz");
+        if (n == null || !n.isIntegralNumber() || n.asLong() != 0) {
+            throw problem("hardware.npu_clock_hz", "expected 0, as hardware.npu names no NPU, got " + n);
         }
-        return hz;
+        return 0;
     }
 
     /**
@@ -185,7 +185,12 @@ public final class ResultReader {
      * tells cycles of different clocks apart by them, so a hand-edited 0 or negative clock is refused, not used.
      */
     private long clockHz(JsonNode hw, String key, String at, String unit) {
-        long hz = integer(hw, key, at);
+        JsonNode n = hw.get(key);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw problem(at, n == null ? "missing; expected a positive integer (the clock of " + unit + " in Hz)"
+                    : "expected a positive integer (the clock of " + unit + " in Hz), got " + n);
+        }
+        long hz = n.asLong();
         if (hz <= 0) {
             throw problem(at, "expected a positive integer (the clock of " + unit + " in Hz), got " + hw.get(key));
         }
@@ -218,6 +223,7 @@ public final class ResultReader {
             out.put(e.getKey(), new MemoryUse(integer(u, "size_bytes", p + ".size_bytes"),
                     integer(u, "constants_bytes", p + ".constants_bytes"), integer(u, "arena_bytes", p + ".arena_bytes"),
                     integer(u, "cache_bytes", p + ".cache_bytes"),
+                    u.has("io_bytes") ? integer(u, "io_bytes", p + ".io_bytes") : 0,
                     u.has("arena_peak_layer") ? (int) integer(u, "arena_peak_layer", p + ".arena_peak_layer") : -1,
                     u.has("cache_peak_layer") ? (int) integer(u, "cache_peak_layer", p + ".cache_peak_layer") : -1));
         }

@@ -157,8 +157,13 @@ public final class ResultWriter {
         if (m.cacheBytes() > 0) {
             parts.add("cache " + Table.grouped(m.cacheBytes()) + " B at its peak" + atLayer(m.cachePeakLayer(), r));
         }
+        if (m.ioBytes() > 0) {
+            parts.add("inputs and outputs " + Table.grouped(m.ioBytes()) + " B");
+        }
+        double share = m.sizeBytes() == 0 ? 0 : (double) m.usedBytes() / m.sizeBytes();
+        // A memory that holds something reads "<1%", not "0%".
         String used = Table.grouped(m.usedBytes()) + " of " + Table.grouped(m.sizeBytes()) + " B used ("
-                + Table.percent(m.sizeBytes() == 0 ? 0 : (double) m.usedBytes() / m.sizeBytes()) + ")";
+                + (m.usedBytes() > 0 && share < 0.005 ? "<1%" : Table.percent(share)) + ")";
         return parts.isEmpty() ? used : used + ": " + String.join(", ", parts);
     }
 
@@ -312,6 +317,7 @@ public final class ResultWriter {
             j.writeNumberField("constants_bytes", m.constantBytes());
             j.writeNumberField("arena_bytes", m.arenaBytes());
             j.writeNumberField("cache_bytes", m.cacheBytes());
+            j.writeNumberField("io_bytes", m.ioBytes());
             if (m.arenaPeakLayer() >= 0) {
                 j.writeNumberField("arena_peak_layer", m.arenaPeakLayer());
             }

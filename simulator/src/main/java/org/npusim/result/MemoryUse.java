@@ -2,8 +2,10 @@
 package org.npusim.result;
 
 /**
- * What one memory of the hardware holds for a run, counted as the simulation's capacity check counts it: the
- * run was refused if any memory's {@link #usedBytes} exceeded its size.
+ * What one memory of the hardware holds for a run, counted as the simulation's capacity check counts it: the run
+ * was refused if a memory's constants, arena and inputs/outputs exceeded its size. A dedicated-sram cache's peak
+ * is shown, not checked: the planner fills the cache with feature maps and sizes weight buffers to it apart, as
+ * Vela does, so the two can together exceed it.
  *
  * @param sizeBytes the memory's size
  * @param constantBytes the weights and other constants stored there: the NPU layers' weights and biases as their
@@ -13,15 +15,17 @@ package org.npusim.result;
  *     the NPU schedule's feature maps with the running operation's weight buffers; 0 elsewhere
  * @param cacheBytes when the memory is a cache apart from the arena (dedicated-sram), the most it holds at once:
  *     the feature maps promoted into it and the running operation's weight buffers; 0 elsewhere
+ * @param ioBytes the model's inputs and outputs that {@code placement.inputs} and {@code placement.outputs} put in
+ *     this memory when it is not the arena (in the arena they are among its live tensors)
  * @param arenaPeakLayer the layer at the arena's peak, -1 when the memory is not the arena or nothing is live
  * @param cachePeakLayer the layer at the cache's peak, -1 when the memory is not such a cache or holds nothing
  */
-public record MemoryUse(long sizeBytes, long constantBytes, long arenaBytes, long cacheBytes, int arenaPeakLayer,
-        int cachePeakLayer) {
+public record MemoryUse(long sizeBytes, long constantBytes, long arenaBytes, long cacheBytes, long ioBytes,
+        int arenaPeakLayer, int cachePeakLayer) {
 
-    /** Returns the bytes the run keeps in the memory at its fullest: constants, arena and cache together. */
+    /** Returns the bytes the run keeps in the memory at its fullest: constants, arena, cache and inputs/outputs. */
     public long usedBytes() {
-        return constantBytes + arenaBytes + cacheBytes;
+        return constantBytes + arenaBytes + cacheBytes + ioBytes;
     }
 
     /** Returns the bytes left free at the memory's fullest (negative when over). */

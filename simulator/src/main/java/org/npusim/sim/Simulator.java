@@ -175,6 +175,13 @@ public final class Simulator {
         Map<Integer, Long> cpuExtraWeights = KernelsWithinMemory.extraWeights(chosenCpu, g, plan);
         // A compiled model's constants are its command streams' buffers, already encoded.
         Map<Integer, Long> npuExtraWeights = compiled.isPresent() ? Map.of() : WeightFootprint.npuStreamExtraBytes(g, plan);
+        if (plan.target().isPresent() && !g.operators().isEmpty()
+                && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {
+            Step.Cpu first = (Step.Cpu) plan.steps().get(0);
+            throw new InputException(modelPath.isEmpty() ? model.name() : modelPath, "layer 0 ("
+                    + g.tensor(first.graphOperator().output(0)).name() + ")", "no operator runs on the NPU of " + hw.name()
+                    + " (" + first.reason() + "); simulate on a CPU-only description instead");
+        }
         String kernelNote = null;
         ArenaUse arena = arenaUse(plan, chosenCpu);
         Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, arena, cpuExtraWeights);
@@ -248,9 +255,12 @@ public final class Simulator {
                 notes.addAll(uncompressedNotes(plan));
             }
         }
+        SortedMap<String, MemoryUse> memory = MemoryFootprint.of(hw, model.main(), plan,
+                merged(npuExtraWeights, cpuExtraWeights), arena);
+        MemoryFootprint.cacheNote(hw, memory).ifPresent(notes::add);
         SimulationResult result = new ResultAssembler(planned, modelPath, hw, plan, reference, cpuClock, velaMode,
-                compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes,
-                MemoryFootprint.of(hw, g, plan, merged(npuExtraWeights, cpuExtraWeights), arena)).assemble(outcomes);
+                compiled.isPresent() || sizer.compressed(), cpuKernels, cpuExtraWeights, modelMacs, notes, memory)
+                .assemble(outcomes);
         return new Run(result, plan, timeline, merged(npuExtraWeights, cpuExtraWeights), arena);
     }
 
@@ -462,12 +472,27 @@ public final class Simulator {
                 return Optional.of(new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes() + " bytes but " + what));
             }
         }
+        // Inputs and outputs placed outside the arena take their memory for the whole inference, beside its weights.
+        for (Map.Entry<String, Long> e : MemoryFootprint.inputOutputBytes(g, placement).entrySet()) {
+            MemoryConfig m = hw.memory(e.getKey());
+            long weights = weightBytes.getOrDefault(m.name(), 0L);
+            if (weights + e.getValue() > m.sizeBytes()) {
+                String keys = (placement.inputs().equals(m.name()) ? "placement.inputs" : "")
+                        + (placement.inputs().equals(m.name()) && placement.outputs().equals(m.name()) ? ", " : "")
+                        + (placement.outputs().equals(m.name()) ? "placement.outputs" : "");
+                return Optional.of(new InputException(hw.name(), "memory " + m.name(), "holds " + m.sizeBytes()
+                        + " bytes but the model's inputs and outputs placed there need " + e.getValue() + " bytes"
+                        + (weights == 0 ? "" : ", beside " + weights + " bytes of weights and constants") + " (" + keys + ")"));
+            }
+        }
         MemoryConfig arena = hw.memory(placement.arena());
         long weightsThere = weightBytes.getOrDefault(arena.name(), 0L);
         if (weightsThere > WeightFootprint.capacityBytes(hw, arena.name(), use.bytes())) {
             long need = use.bytes() + weightsThere;
-            String layer = use.operator() < 0 ? "the model"
-                    : "layer " + use.operator() + " (" + g.tensor(g.operators().get(use.operator()).output(0)).name() + ")";
+            // The arena's layers are the plan's (a Vela-compiled operator's are its commands), its constants the model's.
+            Subgraph planned = plan.model().main();
+            String layer = use.operator() < 0 ? "the model" : "layer " + use.operator() + " ("
+                    + planned.tensor(planned.operators().get(use.operator()).output(0)).name() + ")";
             String what = layer + " needs " + need + " bytes of live activations" + (use.npuSchedule()
                     ? " (the NPU schedule's feature maps, after cascading, and weight buffers)" : "")
                     + (use.scratchBytes() > 0 ? " (its CPU kernel's " + use.scratchBytes() + " bytes of scratch buffers"
@@ -476,13 +501,6 @@ public final class Simulator {
                     + what + (weightsThere == 0 ? "" : extraIn(npuExtraWeights, placement, arena) != 0
                             ? " and weights (the NPU layers' as their encoded streams)" : " and weights")
                     + " (placement.arena)"));
-        }
-        if (plan.target().isPresent() && !g.operators().isEmpty()
-                && plan.steps().stream().allMatch(s -> s instanceof Step.Cpu)) {
-            Step.Cpu first = (Step.Cpu) plan.steps().get(0);
-            return Optional.of(new InputException(model.name(), "layer 0 (" + g.tensor(first.graphOperator().output(0)).name() + ")",
-                    "no operator runs on the NPU of " + hw.name() + " (" + first.reason()
-                            + "); simulate on a CPU-only description instead"));
         }
         return Optional.empty();
     }

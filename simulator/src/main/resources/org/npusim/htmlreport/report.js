@@ -269,7 +269,8 @@
       row('Traffic ' + m, 'read ' + fmtBytes(t.traffic[m][0]) + ', written ' + fmtBytes(t.traffic[m][1]));
     });
     row('Weights', fmtBytes(t.weightsOriginalBytes) + ' original, ' + fmtBytes(t.weightsEncodedBytes) + ' encoded');
-    // What each memory holds at its fullest: [size, used, constants, arena, cache, arena peak layer, cache peak layer].
+    // What each memory holds at its fullest: [size, used, constants, arena, cache, arena peak layer, cache peak layer,
+    // inputs and outputs].
     Object.keys(t.memory).forEach(function (m) {
       var u = t.memory[m];
       var parts = [];
@@ -277,6 +278,7 @@
       if (u[2] > 0) parts.push('constants ' + fmtBytes(u[2]));
       if (u[3] > 0) parts.push('arena ' + fmtBytes(u[3]) + ' at its peak' + at(u[5]));
       if (u[4] > 0) parts.push('cache ' + fmtBytes(u[4]) + ' at its peak' + at(u[6]));
+      if (u[7] > 0) parts.push('inputs and outputs ' + fmtBytes(u[7]));
       row('Memory ' + m, fmtBytes(u[1]) + ' of ' + fmtBytes(u[0]) + ' used (' + fmtPct(u[0] > 0 ? u[1] / u[0] : 0)
         + ')' + (parts.length ? ': ' + parts.join(', ') : ''));
     });

@@ -71,7 +71,66 @@ final class SimulateCommandTest {
         assertThat(table.out()).contains("memory       sram       49,728 of 655,360 B used (8%): arena 49,728 B at its peak"
                 + " (layer 2, stack1_conv_b)");
         assertThat(org.npusim.report.ResultReader.read(json).total().memory().get("sram"))
-                .isEqualTo(new org.npusim.result.MemoryUse(655_360, 0, 49_728, 0, 2, -1));
+                .isEqualTo(new org.npusim.result.MemoryUse(655_360, 0, 49_728, 0, 0, 2, -1));
+    }
+
+    /**
+     * Inputs placed outside the arena take their memory (placement.inputs): resnet8's 32x32x3 int8 input, 3,072
+     * bytes, in the M7's ITCM, counted there and checked against its size.
+     */
+    @Test
+    void simulate_inputsPlacedInAnotherMemory_countedAndChecked() throws IOException {
+        String resnet = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String m7 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m7-280mhz.yaml").toString();
+        Run fits = run("simulate", resnet, "--hw", m7, "--set", "placement.inputs=itcm", "--set", "memories.itcm.size=3072B",
+                "--no-what-if", "--format", "json");
+        assertThat(fits.code()).as(fits.err()).isZero();
+        JsonNode itcm = new ObjectMapper().readTree(fits.out()).get("total").get("memory").get("itcm");
+        assertThat(itcm.get("io_bytes").asLong()).isEqualTo(32 * 32 * 3);
+        assertThat(itcm.get("free_bytes").asLong()).isZero();
+        Run over = run("simulate", resnet, "--hw", m7, "--set", "placement.inputs=itcm", "--set", "memories.itcm.size=3071B",
+                "--no-what-if");
+        assertThat(over.code()).isEqualTo(2);
+        assertThat(over.err()).contains("memory itcm: holds 3071 bytes but the model's inputs and outputs placed there need"
+                + " 3072 bytes (placement.inputs)");
+    }
+
+    /**
+     * A dedicated-sram cache whose promoted feature maps and weight buffers together pass placement.cache_size (the
+     * planner sizes them apart, as Vela does) is shown over 100% with a note saying by how much, not refused.
+     */
+    @Test
+    void simulate_dedicatedCacheOverItsSize_notedNotRefused() throws IOException {
+        String u65 = SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml").toString();
+        Run r = run("simulate", model(), "--hw", u65, "--set", "memories.sram.size=20000B", "--set",
+                "placement.cache_size=20000B", "--no-what-if", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        long cache = j.get("total").get("memory").get("sram").get("cache_bytes").asLong();
+        assertThat(cache).isGreaterThan(20_000);
+        assertThat(j.get("notes").toString()).contains("the cache in sram peaks at " + cache + " bytes")
+                .contains("more than the 20000 bytes it has (placement.cache_size)");
+    }
+
+    /**
+     * A model none of whose operators the NPU runs is refused on NPU hardware (the issue's bad-input case), in one
+     * line naming the file, the first layer and why it stays on the CPU.
+     */
+    @Test
+    void simulate_noOperatorForTheNpu_refusedNamingTheFileAndLayer() throws IOException {
+        Path desc = Files.writeString(tmp.resolve("strided.yaml"), """
+                schema: npusim.model/v1
+                name: strided
+                input: {shape: [1, 8, 8, 4], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                - {op: strided_slice, name: half, begin: [0, 0, 0, 0], end: [1, 8, 8, 4], strides: [1, 2, 2, 1]}
+                """);
+        Run r = run("simulate", desc.toString(), "--hw", hw());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith(desc + ": layer 0 (half): no operator runs on the NPU"
+                + " of corstone-300 (STRIDED_SLICE stride 2").endsWith("simulate on a CPU-only description instead");
     }
 
     /** The what-if CSV writes reals as the result's CSV does: plain decimals, never an exponent (2.97904e-06). */

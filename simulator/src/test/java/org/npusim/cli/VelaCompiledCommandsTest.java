@@ -39,6 +39,27 @@ final class VelaCompiledCommandsTest {
                 .contains("MACs             7,215,492");
     }
 
+    /**
+     * A compiled model's memory use: its constants are the flash region and the command stream (260,480 + 8,168 =
+     * 268,648 bytes, inspect's figures), its arena the plan's, whose layers are the commands; an SRAM a byte short
+     * of that arena is refused naming one (it failed on the model's single operator index).
+     */
+    @Test
+    void simulate_velaCompiled_memoryUseAndArenaRefusal() throws IOException {
+        MainTest.Run r = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-310.yaml"), "--no-what-if",
+                "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode memory = new ObjectMapper().readTree(r.out()).get("total").get("memory");
+        assertThat(memory.get("ddr").get("constants_bytes").asLong()).isEqualTo(260_480 + 8_168);
+        long arena = memory.get("sram").get("arena_bytes").asLong();
+        assertThat(arena).isPositive();
+        MainTest.Run small = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-310.yaml"), "--no-what-if",
+                "--set", "memories.sram.size=" + (arena - 1) + "B");
+        assertThat(small.code()).isEqualTo(2);
+        assertThat(small.err()).contains("memory sram: holds " + (arena - 1) + " bytes but layer ")
+                .contains("needs " + arena + " bytes of live activations");
+    }
+
     /** --weights encodes int8 weights; a compiled model has only encoded buffers, so it is refused with a pointer. */
     @Test
     void inspectWeights_velaCompiled_refusedSayingWhereTheWeightsAre() {

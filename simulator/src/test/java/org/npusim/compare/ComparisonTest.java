@@ -70,9 +70,9 @@ final class ComparisonTest {
     @Test
     void of_memoryUse_comparedWhenBothResultsHaveIt() {
         List<LayerResult> layers = List.of(layer(0, "x", 100, "mac", Unit.NPU));
-        SimulationResult a = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 100, 300, 0, 0, -1)));
-        SimulationResult b = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 0, 350, 0, 0, -1),
-                "tcm", new MemoryUse(500, 100, 0, 0, -1, -1), "itcm", new MemoryUse(500, 0, 0, 0, -1, -1)));
+        SimulationResult a = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 100, 300, 0, 0, 0, -1)));
+        SimulationResult b = withMemory(result(1_000_000_000L, layers), Map.of("sram", new MemoryUse(1000, 0, 350, 0, 0, 0, -1),
+                "tcm", new MemoryUse(500, 100, 0, 0, 0, -1, -1), "itcm", new MemoryUse(500, 0, 0, 0, 0, -1, -1)));
         assertThat(Comparison.of(a, b).totals()).filteredOn(c -> c.name().startsWith("memory used"))
                 .extracting(c -> c.name() + " " + (long) c.a() + "->" + (long) c.b())
                 .containsExactly("memory used sram 400->350", "memory used tcm 0->100");

@@ -265,7 +265,7 @@ final class ElementwiseFunctionLoweringTest {
         int padded = g.tensor("padded", Shape.of(1, 10, 10, 16), null);
         g.op(BuiltinOperator.PAD, new int[] {g.p, g.ints("pads", Shape.of(4, 2), 0, 0, 1, 1, 1, 1, 0, 0)},
                 new int[] {padded}, new OpOptions.NoOptions());
-        int w = g.tensor("w", Shape.of(4, 3, 3, 16), null);
+        int w = g.input("w", Shape.of(4, 3, 3, 16));
         int y = g.tensor("y", Shape.of(1, 8, 8, 4), null);
         g.op(BuiltinOperator.CONV_2D, new int[] {padded, w, -1}, new int[] {y},
                 new OpOptions.Conv2D(org.npusim.graph.Padding.VALID, 1, 1, 1, 1, org.npusim.graph.Activation.NONE));

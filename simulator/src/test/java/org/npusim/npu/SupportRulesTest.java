@@ -52,7 +52,9 @@ class SupportRulesTest {
         SupportRules.Decision check(BuiltinOperator op, OpOptions options, int... inputs) {
             int out = tensors.size() - 1;
             Operator o = new Operator(0, OperatorCode.of(op), inputs, new int[] {out}, new int[0], options);
-            Subgraph g = Subgraph.of("main", tensors, List.of(o), new int[] {inputs[0]}, new int[] {out});
+            // Every feature map the operator reads is a subgraph input (nothing else writes it).
+            int[] fed = java.util.Arrays.stream(inputs).filter(t -> t >= 0 && !tensors.get(t).isConstant()).toArray();
+            Subgraph g = Subgraph.of("main", tensors, List.of(o), fed, new int[] {out});
             return SupportRules.check(g, o, NpuVariant.ETHOS_U55_128);
         }
     }

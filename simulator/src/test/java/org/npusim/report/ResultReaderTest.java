@@ -56,7 +56,7 @@ final class ResultReaderTest {
                 .hasMessageContaining("not valid JSON");
         String broken = json(personDetect()).replaceFirst("\"cycles\" : (\\d+),\n(\\s+)\"bottleneck\"", "\"cycles\" : \"many\",\n$2\"bottleneck\"");
         assertThatThrownBy(() -> ResultReader.read(broken, "a.json")).isInstanceOf(InputException.class)
-                .hasMessage("a.json: layers[0].cycles: expected an integer, got \"many\"");
+                .hasMessage("a.json: layers[0].cycles: expected an integer of at least 0, got \"many\"");
         // A binary file (a .tflite given by mistake) says what was expected, not the decoder's "Input length = 1".
         java.nio.file.Path binary = java.nio.file.Files.write(java.nio.file.Files.createTempFile("npusim", ".json"),
                 new byte[] {(byte) 0xff, (byte) 0xfe});

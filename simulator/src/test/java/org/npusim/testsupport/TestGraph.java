@@ -27,6 +27,8 @@ public final class TestGraph {
     public final List<Tensor> tensors = new ArrayList<>();
     public final List<Operator> ops = new ArrayList<>();
     public final List<Integer> outputs = new ArrayList<>();
+    /** Subgraph inputs besides {@link #x}: feature maps no operator of the graph writes. */
+    public final List<Integer> inputs = new ArrayList<>();
     public final int x;
     public final int p;
 
@@ -47,6 +49,13 @@ public final class TestGraph {
                 type == ElementType.INT32 ? Optional.empty() : Optional.of(Quantization.perTensor(scale, 0)),
                 Optional.ofNullable(data), false));
         return tensors.size() - 1;
+    }
+
+    /** A non-constant tensor the graph's caller writes: a subgraph input. */
+    public int input(String name, Shape shape) {
+        int t = tensor(name, shape, null);
+        inputs.add(t);
+        return t;
     }
 
     public int ints(String name, int... values) {
@@ -86,7 +95,9 @@ public final class TestGraph {
     }
 
     public Model model() {
-        return new Model("test", "", 3, List.of(Subgraph.of("main", tensors, ops, new int[] {x},
+        int[] in = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(x),
+                inputs.stream().mapToInt(Integer::intValue)).toArray();
+        return new Model("test", "", 3, List.of(Subgraph.of("main", tensors, ops, in,
                 outputs.stream().mapToInt(Integer::intValue).toArray())));
     }
 
