@@ -391,7 +391,9 @@ public final class Analyzer {
                         && weightBound(l, p))
                 .sorted(Comparator.comparingLong(LayerResult::cycles).reversed().thenComparingInt(LayerResult::index))
                 .toList();
-        long capacity = WeightFootprint.capacityBytes(hw, m, arenaBytes);
+        // Inputs and outputs placed in m take their room there too, as the capacity check counts them.
+        long capacity = WeightFootprint.capacityBytes(hw, m, arenaBytes)
+                - org.npusim.sim.MemoryFootprint.inputOutputBytes(g, p).getOrDefault(m, 0L);
         SortedMap<Integer, String> layers = new TreeMap<>(p.layerWeights());
         SortedSet<Integer> moved = new TreeSet<>();
         for (LayerResult l : bound) {

@@ -100,8 +100,8 @@ final class ConvolutionKernels {
                 w.add(Gemm.matMultNtT(isa, pixels, cout, kPadded));
                 w.read(m.input(), g.inputElements(), (double) valid * cin / g.inputElements(), 16, inputReuse);
                 w.scratch(m.scratch(), 4 * kPadded, pixels * kPadded, pixels * cout * kPadded, 16);
-                // arm_convolve_s8_get_buffer_size_mve (CMSIS-NN 2.3.0): 4 columns of k rounded up to whole
-                // 16-byte vector registers.
+                // arm_convolve_s8_get_buffer_size_mve (CMSIS-NN's arm_convolve_get_buffer_sizes_s8.c, revision
+                // 2.3.0): 4 columns of k rounded up to whole 16-byte vector registers.
                 w.requests(4 * ((k + 15) / 16 * 16));
                 w.readWeights(m.weights(), weightBytes, Math.ceil(pixels / 4.0), 16, weights + 4 * kPadded);
             }
@@ -119,7 +119,7 @@ final class ConvolutionKernels {
                 w.read(m.input(), g.inputElements(), elements / g.inputElements(), load, inputReuse);
                 w.scratch(m.scratch(), 4 * k, pixels * k * 2, columnPairs * ((cout + 1) / 2) * 4 * k,
                         isa == Isa.DSP ? 4 : 2);
-                // arm_convolve_s8_get_buffer_size (CMSIS-NN 2.3.0, without Helium): 2 int16 columns of k rounded
+                // arm_convolve_s8_get_buffer_size (the same file, without Helium): 2 int16 columns of k rounded
                 // up to a multiple of 4.
                 w.requests(2 * 2 * ((k + 3) / 4 * 4));
                 w.readWeights(m.weights(), weightBytes, columnPairs, load, weights + 4 * k);

@@ -112,8 +112,8 @@ final class DepthwiseKernels {
             w.add(quad, (double) quads * groups).add(single, (double) rest * groups);
             w.scratch(m.scratch(), 4L * taps * Math.min(c, CH_IN_BLOCK_MVE), pixels * taps * (long) c,
                     pixels * taps * (long) c, 4);
-            // arm_depthwise_conv_s8_opt_get_buffer_size_mve (CMSIS-NN 2.3.0): 4 pixels' windows of a whole channel
-            // block, whatever the layer's channels.
+            // arm_depthwise_conv_s8_opt_get_buffer_size_mve (CMSIS-NN's arm_depthwise_conv_get_buffer_sizes_s8.c,
+            // revision 1.2.0): 4 pixels' windows of a whole channel block, whatever the layer's channels.
             w.requests(4L * CH_IN_BLOCK_MVE * taps);
             w.read(m.input(), g.inputElements(), (double) valid * c / g.inputElements(), 16,
                     (long) g.kernelH() * g.inW() * c);

@@ -76,7 +76,9 @@ public record Subgraph(
                     continue;
                 }
                 Tensor in = tensors.get(t);
-                if (writer[t] == -1 && !in.isConstant() && !in.variable()) {
+                // A tensor of no elements holds nothing to write (an empty shape operand: a RESHAPE to a scalar reads
+                // a [0] shape whose buffer is empty).
+                if (writer[t] == -1 && !in.isConstant() && !in.variable() && in.shape().elementCount() > 0) {
                     boolean later = operators.stream().anyMatch(o -> Arrays.stream(o.outputs()).anyMatch(x -> x == t));
                     // A custom operator may read a buffer of its own that nothing writes (the scratch areas of a
                     // Vela-compiled ethos-u operator).
@@ -166,16 +168,17 @@ public record Subgraph(
     }
 
     /**
-     * Checks an LSTM's operands as every reader takes them (TFLite's 24-input UNIDIRECTIONAL_SEQUENCE_LSTM): the
-     * forget, cell and output gates' input and recurrent weights (slots 2-4, 6-8) and biases (13-15) and the two
-     * states (18, 19) are present (the input gate, slots 1, 5 and 12, may be left out: CIFG); the weights are
+     * Checks an LSTM's operands as every reader takes them (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM of 24 inputs, or 20
+     * without layer normalisation): the forget, cell and output gates' input and recurrent weights (slots 2-4, 6-8)
+     * and biases (13-15) and the two states (18, 19) are present (the input gate, slots 1, 5 and 12, may be left out: CIFG); the weights are
      * constants, [cells, features] for the input weights and [cells, outputs] for the recurrent ones, a bias
      * has a value per cell, the output has as many features as the recurrent weights' outputs, and the states end
      * in the output features (output state) and the cells (cell state).
      */
     private static void checkLstm(String what, Operator op, List<Tensor> tensors) {
-        if (op.inputCount() != 24) {
-            throw new IllegalArgumentException(what + "has " + op.inputCount() + " inputs; an LSTM has 24");
+        // 20 inputs without the layer-normalisation coefficients (slots 20-23), 24 with them.
+        if (op.inputCount() != 24 && op.inputCount() != 20) {
+            throw new IllegalArgumentException(what + "has " + op.inputCount() + " inputs; an LSTM has 20 or 24");
         }
         for (int slot : new int[] {2, 3, 4, 6, 7, 8, 13, 14, 15, 18, 19}) {
             if (op.input(slot) == Operator.OMITTED) {

@@ -34,6 +34,16 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
      * bytes of scratch buffers while it runs.
      */
     public static ArenaUse of(ExecutionPlan plan, java.util.function.IntToLongFunction scratchBytes) {
+        return of(plan, scratchBytes, t -> false);
+    }
+
+    /**
+     * Returns the arena use of {@code plan} as {@link #of(ExecutionPlan, java.util.function.IntToLongFunction)}, with
+     * the tensors for which {@code elsewhere} holds (model inputs and outputs that the placement puts in another
+     * memory) left out: their memory holds them.
+     */
+    public static ArenaUse of(ExecutionPlan plan, java.util.function.IntToLongFunction scratchBytes,
+            java.util.function.IntPredicate elsewhere) {
         Subgraph g = plan.model().main();
         int operators = g.operators().size();
         int[] storage = plan.storage();
@@ -52,7 +62,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         for (TensorLifetime l : g.facts().lifetimes()) {
             Tensor t = g.tensor(l.tensor());
             int root = storage[l.tensor()];
-            if (held[root] || t.variable()) {
+            if ((held[root] || t.variable()) && !elsewhere.test(root)) {
                 first[root] = Math.min(first[root], l.firstStep());
                 last[root] = Math.max(last[root], l.lastStep());
             }

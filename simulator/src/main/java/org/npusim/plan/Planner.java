@@ -306,7 +306,9 @@ public final class Planner {
             for (int t : touched) {
                 if (t >= 0 && !tensors.constant[t]) {
                     Shape4 stored = tensors.shapes[t].withDepthRoundedTo(formats[t].depthQuantum());
-                    tensorBytes.put(t, roundUp16(stored.elements() * tensors.bits[t] / 8));
+                    // An input or output the placement keeps in another memory takes no fast storage.
+                    boolean inArena = ctx.homes()[t].equals(target.arena());
+                    tensorBytes.put(t, inArena ? roundUp16(stored.elements() * tensors.bits[t] / 8) : 0);
                     elementBytes.put(t, Math.max(1, tensors.bits[t] / 8));
                 }
             }

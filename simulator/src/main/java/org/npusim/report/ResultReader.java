@@ -142,7 +142,7 @@ public final class ResultReader {
                 streams.put(port, cycleMap(ports, port, at + ".stream_cycles"));
             }
         }
-        return new LayerResult((int) integer(l, "index", at + ".index"), text(l, "name", at + ".name"), text(l, "op", at + ".op"),
+        return new LayerResult(index(l, "index", at + ".index"), text(l, "name", at + ".name"), text(l, "op", at + ".op"),
                 unit.equals("npu") ? Unit.NPU : Unit.CPU, integer(l, "macs", at + ".macs"),
                 integer(l, "start_cycle", at + ".start_cycle"), integer(l, "end_cycle", at + ".end_cycle"),
                 integer(l, "cycles", at + ".cycles"), l.has("overlap_cycles") ? integer(l, "overlap_cycles", at + ".overlap_cycles") : 0,
@@ -224,8 +224,8 @@ public final class ResultReader {
                     integer(u, "constants_bytes", p + ".constants_bytes"), integer(u, "arena_bytes", p + ".arena_bytes"),
                     integer(u, "cache_bytes", p + ".cache_bytes"),
                     u.has("io_bytes") ? integer(u, "io_bytes", p + ".io_bytes") : 0,
-                    u.has("arena_peak_layer") ? (int) integer(u, "arena_peak_layer", p + ".arena_peak_layer") : -1,
-                    u.has("cache_peak_layer") ? (int) integer(u, "cache_peak_layer", p + ".cache_peak_layer") : -1));
+                    u.has("arena_peak_layer") ? index(u, "arena_peak_layer", p + ".arena_peak_layer") : -1,
+                    u.has("cache_peak_layer") ? index(u, "cache_peak_layer", p + ".cache_peak_layer") : -1));
         }
         return out;
     }
@@ -263,6 +263,15 @@ public final class ResultReader {
                     : "expected an integer of at least 0, got " + n);
         }
         return n.asLong();
+    }
+
+    /** Reads a layer index: a count that fits an int. */
+    private int index(JsonNode parent, String key, String at) {
+        long v = integer(parent, key, at);
+        if (v > Integer.MAX_VALUE) {
+            throw problem(at, "expected a layer index, got " + parent.get(key));
+        }
+        return (int) v;
     }
 
     /** Reads a time, energy or share: finite and not negative, as a result writes them. */

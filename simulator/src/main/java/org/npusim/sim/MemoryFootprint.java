@@ -20,7 +20,7 @@ import org.npusim.result.MemoryUse;
  * capacity check compares with each memory's size; a spilling mode's cache is the plan's own peak
  * ({@link ExecutionPlan#fastStoragePeak}), shown with a note when it passes the cache ({@link #cacheNote}).
  */
-final class MemoryFootprint {
+public final class MemoryFootprint {
 
     private MemoryFootprint() {}
 
@@ -76,7 +76,7 @@ final class MemoryFootprint {
      * ({@code placement.inputs}, {@code placement.outputs}): buffers the application fills and reads, held for the
      * whole inference. Those in the arena are among its live tensors ({@link ArenaUse}).
      */
-    static SortedMap<String, Long> inputOutputBytes(Subgraph g, Placement p) {
+    public static SortedMap<String, Long> inputOutputBytes(Subgraph g, Placement p) {
         SortedMap<String, Long> out = new TreeMap<>();
         java.util.Set<Integer> counted = new java.util.HashSet<>();
         for (int t : g.inputs()) {

@@ -183,20 +183,20 @@ public final class Simulator {
                     + " (" + first.reason() + "); simulate on a CPU-only description instead");
         }
         String kernelNote = null;
-        ArenaUse arena = arenaUse(plan, chosenCpu);
+        ArenaUse arena = arenaUse(plan, chosenCpu, hw.placement(), compiled);
         Optional<InputException> tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, arena, cpuExtraWeights);
         if (tooLarge.isPresent()) {
             // Kernels chosen for speed alone may need more than the memories hold where dense kernels fit: a
             // model that offers other kernels (--cpu-kernels auto) keeps the larger ones on the layers where they
             // fit and gain most (choose returns the model itself when it offers none).
             KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
-                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, arenaUse(plan, candidate),
+                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, arenaUse(plan, candidate, hw.placement(), compiled),
                             extras).isEmpty());
             if (c.model() != chosenCpu) {
                 InputException all = tooLarge.get();
                 chosenCpu = c.model();
                 cpuExtraWeights = c.extraWeights();
-                arena = arenaUse(plan, chosenCpu);
+                arena = arenaUse(plan, chosenCpu, hw.placement(), compiled);
                 tooLarge = capacityProblem(model, hw, plan, npuExtraWeights, arena, cpuExtraWeights);
                 kernelNote = c.note(all.place() + " " + all.problem());
             }
@@ -505,10 +505,34 @@ public final class Simulator {
         return Optional.empty();
     }
 
+    /**
+     * Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. A
+     * Vela-compiled operator's command stream addresses its scratch area, which Vela sized for its own schedule, and
+     * reads and writes its input and output tensors beside it: that is the least the arena holds while it runs,
+     * whatever the plan's per-command tensors add up to (person_detect compiled for the U55-256: 74,464 bytes of
+     * scratch, Vela's sram_memory_used, and a 9,216-byte input).
+     */
+    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement,
+            Optional<CompiledPlan> compiled) {
+        ArenaUse use = arenaUse(plan, cpu, placement);
+        long regions = compiled.map(c -> c.operators().stream().mapToLong(op -> op.regions().stream()
+                .filter(r -> r.role() == CompiledOperator.Role.SCRATCH || r.role() == CompiledOperator.Role.TENSOR)
+                .mapToLong(CompiledOperator.Region::bytes).sum()).max().orElse(0)).orElse(0L);
+        return regions > use.bytes() ? new ArenaUse(regions, -1, true, 0) : use;
+    }
+
     /** Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. */
-    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu) {
+    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement) {
         Subgraph g = plan.model().main();
-        return ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)));
+        // Inputs and outputs placed in another memory are held there (MemoryFootprint.inputOutputBytes), not here.
+        java.util.Set<Integer> elsewhere = new java.util.HashSet<>();
+        if (!placement.inputs().equals(placement.arena())) {
+            java.util.Arrays.stream(g.inputs()).forEach(elsewhere::add);
+        }
+        if (!placement.outputs().equals(placement.arena())) {
+            java.util.Arrays.stream(g.outputs()).forEach(elsewhere::add);
+        }
+        return ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)), elsewhere::contains);
     }
 
     /** Returns the sum of {@code extras} of the layers whose weights {@code placement} puts in {@code memory}. */

@@ -39,10 +39,6 @@ final class SimulateCommandTest {
     }
 
     /**
-     * A memory too small for the model is an error in the hardware file (or the overrides given with it), named as
-     * such, not under the description's name, which may be anything ("My board").
-     */
-    /**
      * Every memory's use, as the capacity check counts it: resnet8 on the Cortex-M4 keeps its 78,752 bytes of
      * parameters (inspect's figure) in flash, and the SRAM holds the arena at layer 2, the 49,152 bytes of
      * activations live there (inspect's peak) with the dense kernel's two im2col columns of 144 int16 (576 bytes).
@@ -93,6 +89,27 @@ final class SimulateCommandTest {
         assertThat(over.code()).isEqualTo(2);
         assertThat(over.err()).contains("memory itcm: holds 3071 bytes but the model's inputs and outputs placed there need"
                 + " 3072 bytes (placement.inputs)");
+        // And the arena no longer holds them: two 1x1 convolutions, 64x64x16 in, 64x64x4 between and out. In the
+        // arena the peak is the input and the middle tensor, 65,536 + 16,384 bytes; with input and output in the
+        // DTCM, the middle tensor alone, and the DTCM holds 65,536 + 16,384.
+        Path desc = Files.writeString(tmp.resolve("big_in.yaml"), """
+                schema: npusim.model/v1
+                name: big_in
+                input: {shape: [1, 64, 64, 16], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                - {op: conv2d, name: a, filters: 4, kernel: [1, 1], padding: valid, stride: [1, 1]}
+                - {op: conv2d, name: b, filters: 4, kernel: [1, 1], padding: valid, stride: [1, 1]}
+                """);
+        String m55 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m55-400mhz.yaml").toString();
+        JsonNode inArena = new ObjectMapper().readTree(run("simulate", desc.toString(), "--hw", m55, "--no-what-if",
+                "--format", "json").out()).get("total").get("memory");
+        assertThat(inArena.get("sram0").get("arena_bytes").asLong()).isEqualTo(65_536 + 16_384);
+        JsonNode moved = new ObjectMapper().readTree(run("simulate", desc.toString(), "--hw", m55, "--no-what-if",
+                "--set", "placement.inputs=dtcm", "--set", "placement.outputs=dtcm", "--format", "json").out())
+                .get("total").get("memory");
+        assertThat(moved.get("sram0").get("arena_bytes").asLong()).isEqualTo(16_384);
+        assertThat(moved.get("dtcm").get("io_bytes").asLong()).isEqualTo(65_536 + 16_384);
     }
 
     /**

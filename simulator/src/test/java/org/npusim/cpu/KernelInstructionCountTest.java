@@ -125,7 +125,7 @@ class KernelInstructionCountTest {
     }
 
     /**
-     * The scratch a kernel requests from the arena is CMSIS-NN 2.3.0's {@code *_get_buffer_size}, not only its
+     * The scratch a kernel requests from the arena is CMSIS-NN's current {@code *_get_buffer_size}, not only its
      * buffers' working set. A 3×3 convolution of 3 channels (k = 27): on Helium 4 columns of k rounded to 16, 4·32 =
      * 128 bytes; on DSP 2 int16 columns of k rounded to 4, 2·2·28 = 112. A 3×3 depthwise convolution of 32 channels
      * on Helium: 4 pixels' windows of a whole 124-channel block, 4·124·9 = 4,464 bytes (its accesses touch

@@ -169,5 +169,19 @@ final class SubgraphOperandsTest {
         ops.set(0, new Operator(0, lstm.code(), inputs, lstm.outputs(), lstm.intermediates(), lstm.options()));
         assertThatThrownBy(() -> Subgraph.of("main", g.tensors(), ops, g.inputs(), g.outputs()))
                 .hasMessage("operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM) input 8 is missing");
+        // Without the layer-normalisation slots, 20 inputs, the same LSTM is read.
+        ops.set(0, new Operator(0, lstm.code(), java.util.Arrays.copyOf(lstm.inputs(), 20), lstm.outputs(),
+                lstm.intermediates(), lstm.options()));
+        assertThat(Subgraph.of("main", g.tensors(), ops, g.inputs(), g.outputs()).operators()).hasSize(g.operators().size());
+    }
+
+    /** A tensor of no elements needs no writer: a RESHAPE to a scalar reads a [0] shape whose buffer is empty. */
+    @Test
+    void of_emptyShapeOperandWithoutData_isRead() {
+        int in = tensor("in", null);
+        int shape = tensors.size();
+        tensors.add(new Tensor(shape, "shape", ElementType.INT32, Shape.of(0), Optional.empty(), Optional.empty(), false));
+        int out = tensor("out", null);
+        assertThat(graph(BuiltinOperator.RESHAPE, new int[] {in, shape}, out, in).operators()).hasSize(1);
     }
 }

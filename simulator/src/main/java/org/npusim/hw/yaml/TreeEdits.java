@@ -94,12 +94,12 @@ final class TreeEdits {
     /** The most characters of a --set argument an error message repeats. */
     static final int MAX_ECHOED = 80;
 
-    /** Applies {@code overrides} to the normal-form {@code root}; malformed overrides go to {@code problems}. */
     /** Why an override of the NPU is refused on a description that has none. */
     static final String NO_NPU = "the description has no NPU (a CPU-only system); --npu and --set npu.* change the NPU"
             + " of one that has it: use such a description (hwconfigs/corstone-300.yaml), or add an npu section"
             + " (variant, clock) and ports axi0 and axi1 to the file";
 
+    /** Applies {@code overrides} to the normal-form {@code root}; malformed overrides go to {@code problems}. */
     static MapNode apply(MapNode root, Overrides overrides, Problems problems) {
         MapNode r = root;
         // An override of the NPU on a description without one would start a partial npu section, and the errors
