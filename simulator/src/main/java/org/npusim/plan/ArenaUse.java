@@ -18,7 +18,8 @@ import org.npusim.graph.TensorLifetime;
  * <p>Where the planner scheduled fast storage for the NPU subgraphs and fast storage is the arena
  * ({@link ExecutionPlan#fastStoragePeak} in the non-spilling modes), the NPU operators need what that schedule
  * uses: feature maps stored as the NPU stores them (NHCWB16 rounds the depth up to 16), cut to stripes where the
- * planner cascaded, and the running operation's weight buffers. The CPU operators need the tensors live at them and their kernel's
+ * planner cascaded, and the running operation's weight buffers. In spilling mode (dedicated SRAM) the arena leaves
+ * out the feature maps the planner promoted into the cache: those live there. The CPU operators need the tensors live at them and their kernel's
  * scratch buffers, which TensorFlow Lite Micro plans in the arena for the operator's call.
  *
  * @param bytes the peak
@@ -47,6 +48,21 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         Subgraph g = plan.model().main();
         int operators = g.operators().size();
         int[] storage = plan.storage();
+        // In spilling mode the feature maps the planner promoted into the cache live there, not in the arena: the
+        // NPU steps that write or read them do so through the cache's channel.
+        java.util.Set<Integer> cached = new java.util.HashSet<>();
+        plan.target().filter(t -> t.spilling() && !t.cache().memory().equals(t.arena().memory())).ifPresent(t -> {
+            for (Step s : plan.steps()) {
+                if (s instanceof Step.Npu n) {
+                    if (n.ofm().channel().memory().equals(t.cache().memory())) {
+                        cached.add(n.op().tensors().ofm());
+                    }
+                    if (n.ifm().channel().memory().equals(t.cache().memory())) {
+                        cached.add(n.op().tensors().ifm());
+                    }
+                }
+            }
+        });
         Optional<ExecutionPlan.FastStoragePeak> npuPeak = plan.target().isPresent() && !plan.target().get().spilling()
                 ? plan.fastStoragePeak() : Optional.empty();
         boolean[] held = plan.written();
@@ -62,7 +78,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         for (TensorLifetime l : g.facts().lifetimes()) {
             Tensor t = g.tensor(l.tensor());
             int root = storage[l.tensor()];
-            if ((held[root] || t.variable()) && !elsewhere.test(root)) {
+            if ((held[root] || t.variable()) && !elsewhere.test(root) && !cached.contains(root)) {
                 first[root] = Math.min(first[root], l.firstStep());
                 last[root] = Math.max(last[root], l.lastStep());
             }
