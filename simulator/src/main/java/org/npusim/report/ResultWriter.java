@@ -162,8 +162,10 @@ public final class ResultWriter {
         }
         double share = m.sizeBytes() == 0 ? 0 : (double) m.usedBytes() / m.sizeBytes();
         // A memory that holds something reads "<1%", not "0%".
+        // Over full (a dedicated cache past its size) reads ">100%", not a rounded "100%".
         String used = Table.grouped(m.usedBytes()) + " of " + Table.grouped(m.sizeBytes()) + " B used ("
-                + (m.usedBytes() > 0 && share < 0.005 ? "<1%" : Table.percent(share)) + ")";
+                + (m.usedBytes() > 0 && share < 0.005 ? "<1%" : m.usedBytes() > m.sizeBytes() && share < 1.005 ? ">100%"
+                        : Table.percent(share)) + ")";
         return parts.isEmpty() ? used : used + ": " + String.join(", ", parts);
     }
 

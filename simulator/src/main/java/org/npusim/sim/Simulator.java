@@ -508,23 +508,23 @@ public final class Simulator {
     /**
      * Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. A
      * Vela-compiled operator's command stream addresses its scratch area, which Vela sized for its own schedule, and
-     * reads and writes its input and output tensors beside it: that is the least the arena holds while it runs,
-     * whatever the plan's per-command tensors add up to (person_detect compiled for the U55-256: 74,464 bytes of
+     * reads and writes its input and output tensors beside it (those the placement keeps in the arena): that is the
+     * least the arena holds while it runs, whatever the plan's per-command tensors add up to (person_detect compiled for the U55-256: 74,464 bytes of
      * scratch, Vela's sram_memory_used, and a 9,216-byte input).
      */
     private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement,
             Optional<CompiledPlan> compiled) {
         ArenaUse use = arenaUse(plan, cpu, placement);
+        java.util.Set<Integer> elsewhere = heldElsewhere(plan.model().main(), placement);
         long regions = compiled.map(c -> c.operators().stream().mapToLong(op -> op.regions().stream()
-                .filter(r -> r.role() == CompiledOperator.Role.SCRATCH || r.role() == CompiledOperator.Role.TENSOR)
+                .filter(r -> r.role() == CompiledOperator.Role.SCRATCH
+                        || r.role() == CompiledOperator.Role.TENSOR && !elsewhere.contains(r.tensor()))
                 .mapToLong(CompiledOperator.Region::bytes).sum()).max().orElse(0)).orElse(0L);
         return regions > use.bytes() ? new ArenaUse(regions, -1, true, 0) : use;
     }
 
-    /** Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. */
-    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement) {
-        Subgraph g = plan.model().main();
-        // Inputs and outputs placed in another memory are held there (MemoryFootprint.inputOutputBytes), not here.
+    /** Returns the model inputs and outputs the placement keeps outside the arena (MemoryFootprint counts them). */
+    private static java.util.Set<Integer> heldElsewhere(Subgraph g, Placement placement) {
         java.util.Set<Integer> elsewhere = new java.util.HashSet<>();
         if (!placement.inputs().equals(placement.arena())) {
             java.util.Arrays.stream(g.inputs()).forEach(elsewhere::add);
@@ -532,6 +532,14 @@ public final class Simulator {
         if (!placement.outputs().equals(placement.arena())) {
             java.util.Arrays.stream(g.outputs()).forEach(elsewhere::add);
         }
+        return elsewhere;
+    }
+
+    /** Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. */
+    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement) {
+        Subgraph g = plan.model().main();
+        // Inputs and outputs placed in another memory are held there (MemoryFootprint.inputOutputBytes), not here.
+        java.util.Set<Integer> elsewhere = heldElsewhere(g, placement);
         return ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)), elsewhere::contains);
     }
 

@@ -61,6 +61,14 @@ final class VelaCompiledCommandsTest {
         assertThat(small.code()).isEqualTo(2);
         assertThat(small.err()).contains("memory sram: holds " + (arena - 1) + " bytes but the model needs " + arena
                 + " bytes of live activations");
+        // With its input and output placed in the DDR, the SRAM holds the scratch area alone.
+        MainTest.Run moved = MainTest.run("simulate", model(), "--hw", hwconfig("corstone-310.yaml"), "--no-what-if",
+                "--set", "placement.inputs=ddr", "--set", "placement.outputs=ddr", "--set", "memories.sram.size=74464B",
+                "--format", "json");
+        assertThat(moved.code()).as(moved.err()).isZero();
+        JsonNode movedMemory = new ObjectMapper().readTree(moved.out()).get("total").get("memory");
+        assertThat(movedMemory.get("sram").get("arena_bytes").asLong()).isEqualTo(74_464);
+        assertThat(movedMemory.get("ddr").get("io_bytes").asLong()).isEqualTo(96 * 96 + 2);
     }
 
     /** --weights encodes int8 weights; a compiled model has only encoded buffers, so it is refused with a pointer. */
