@@ -70,6 +70,28 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
     /** The reason CPU steps of a compiled model give. */
     public static final String LEFT_TO_CPU = "Vela left it to the CPU";
 
+    /**
+     * Returns the most arena one {@code ethos-u} operator holds while it runs: the scratch area its command stream
+     * addresses, which Vela sized for its own schedule, and its input and output tensors beside it, leaving out those
+     * for which {@code elsewhere} holds (placed in another memory). Whatever the plan's per-command tensors add up
+     * to, the arena holds at least this (person_detect compiled for the U55-256: 74,464 bytes of scratch, Vela's
+     * sram_memory_used, and a 9,216-byte input).
+     */
+    public long arenaFloorBytes(java.util.function.IntPredicate elsewhere) {
+        long most = 0;
+        for (CompiledOperator op : operators) {
+            long bytes = 0;
+            for (CompiledOperator.Region r : op.regions()) {
+                if (r.role() == CompiledOperator.Role.SCRATCH
+                        || r.role() == CompiledOperator.Role.TENSOR && !elsewhere.test(r.tensor())) {
+                    bytes += r.bytes();
+                }
+            }
+            most = Math.max(most, bytes);
+        }
+        return most;
+    }
+
     public CompiledPlan {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(plan, "plan");

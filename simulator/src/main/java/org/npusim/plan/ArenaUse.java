@@ -19,29 +19,22 @@ import org.npusim.graph.TensorLifetime;
  * ({@link ExecutionPlan#fastStoragePeak} in the non-spilling modes), the NPU operators need what that schedule
  * uses: feature maps stored as the NPU stores them (NHCWB16 rounds the depth up to 16), cut to stripes where the
  * planner cascaded, and the running operation's weight buffers. In spilling mode (dedicated SRAM) the arena leaves
- * out the feature maps the planner promoted into the cache: those live there. The CPU operators need the tensors live at them and their kernel's
- * scratch buffers, which TensorFlow Lite Micro plans in the arena for the operator's call.
+ * out the feature maps the planner promoted into the cache: those live there. The CPU operators need the tensors
+ * live at them and their kernel's scratch buffers, which TensorFlow Lite Micro plans in the arena for the
+ * operator's call.
  *
  * @param bytes the peak
  * @param operator the graph operator at the peak (-1 for a plan without operators)
- * @param npuSchedule whether the peak is the NPU schedule's feature maps and weight buffers rather than whole tensors live at a CPU
- *     operator
+ * @param npuSchedule whether the peak is the NPU schedule's feature maps and weight buffers rather than whole tensors
+ *     live at a CPU operator
  * @param scratchBytes the CPU kernel's scratch buffers in the peak (0 at an NPU peak)
  */
 public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scratchBytes) {
 
     /**
      * Returns the arena use of {@code plan} whose CPU operator {@code op} takes {@code scratchBytes.applyAsLong(op)}
-     * bytes of scratch buffers while it runs.
-     */
-    public static ArenaUse of(ExecutionPlan plan, java.util.function.IntToLongFunction scratchBytes) {
-        return of(plan, scratchBytes, t -> false);
-    }
-
-    /**
-     * Returns the arena use of {@code plan} as {@link #of(ExecutionPlan, java.util.function.IntToLongFunction)}, with
-     * the tensors for which {@code elsewhere} holds (model inputs and outputs that the placement puts in another
-     * memory) left out: their memory holds them.
+     * bytes of scratch buffers while it runs, leaving out the tensors for which {@code elsewhere} holds (model inputs
+     * and outputs that the placement puts in another memory, which holds them).
      */
     public static ArenaUse of(ExecutionPlan plan, java.util.function.IntToLongFunction scratchBytes,
             java.util.function.IntPredicate elsewhere) {
@@ -49,17 +42,14 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         int operators = g.operators().size();
         int[] storage = plan.storage();
         // In spilling mode the feature maps the planner promoted into the cache live there, not in the arena: the
-        // NPU steps that write or read them do so through the cache's channel.
-        java.util.Set<Integer> cached = new java.util.HashSet<>();
+        // NPU steps that write or read them do so through the cache's channel. (Tensors the lowering created have
+        // ids past the graph's; they are not in the arena's count either.)
+        boolean[] cached = new boolean[storage.length];
         plan.target().filter(t -> t.spilling() && !t.cache().memory().equals(t.arena().memory())).ifPresent(t -> {
             for (Step s : plan.steps()) {
                 if (s instanceof Step.Npu n) {
-                    if (n.ofm().channel().memory().equals(t.cache().memory())) {
-                        cached.add(n.op().tensors().ofm());
-                    }
-                    if (n.ifm().channel().memory().equals(t.cache().memory())) {
-                        cached.add(n.op().tensors().ifm());
-                    }
+                    markIfIn(cached, n.ofm(), n.op().tensors().ofm(), t.cache().memory());
+                    markIfIn(cached, n.ifm(), n.op().tensors().ifm(), t.cache().memory());
                 }
             }
         });
@@ -78,7 +68,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         for (TensorLifetime l : g.facts().lifetimes()) {
             Tensor t = g.tensor(l.tensor());
             int root = storage[l.tensor()];
-            if ((held[root] || t.variable()) && !elsewhere.test(root) && !cached.contains(root)) {
+            if ((held[root] || t.variable()) && !elsewhere.test(root) && !cached[root]) {
                 first[root] = Math.min(first[root], l.firstStep());
                 last[root] = Math.max(last[root], l.lastStep());
             }
@@ -116,5 +106,12 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
             }
         }
         return new ArenaUse(peak, at, npuSchedule, peakScratch);
+    }
+
+    /** Marks graph tensor {@code tensor} in {@code marks} when {@code where} is in {@code memory}. */
+    private static void markIfIn(boolean[] marks, TensorPlacement where, int tensor, String memory) {
+        if (tensor >= 0 && tensor < marks.length && where.channel().memory().equals(memory)) {
+            marks[tensor] = true;
+        }
     }
 }

@@ -72,23 +72,33 @@ public final class MemoryFootprint {
     }
 
     /**
-     * Returns, by memory, the bytes of the model's inputs and outputs that the placement puts outside the arena
-     * ({@code placement.inputs}, {@code placement.outputs}): buffers the application fills and reads, held for the
-     * whole inference. Those in the arena are among its live tensors ({@link ArenaUse}).
+     * Returns, by tensor, the memory outside the arena that holds each model input and output the placement puts
+     * there ({@code placement.inputs}, {@code placement.outputs}; a tensor both input and output goes with the
+     * inputs): buffers the application fills and reads, held for the whole inference. The arena leaves them out
+     * ({@link ArenaUse}); those the placement keeps in the arena are among its live tensors.
      */
+    static SortedMap<Integer, String> inputsAndOutputsElsewhere(Subgraph g, Placement p) {
+        SortedMap<Integer, String> out = new TreeMap<>();
+        place(out, g, g.inputs(), p.inputs(), p);
+        place(out, g, g.outputs(), p.outputs(), p);
+        return out;
+    }
+
+    private static void place(SortedMap<Integer, String> out, Subgraph g, int[] tensors, String memory, Placement p) {
+        if (memory.equals(p.arena())) {
+            return;
+        }
+        for (int t : tensors) {
+            if (t >= 0 && !g.tensor(t).isConstant()) {
+                out.putIfAbsent(t, memory);
+            }
+        }
+    }
+
+    /** Returns, by memory, the bytes of {@link #inputsAndOutputsElsewhere}. */
     public static SortedMap<String, Long> inputOutputBytes(Subgraph g, Placement p) {
         SortedMap<String, Long> out = new TreeMap<>();
-        java.util.Set<Integer> counted = new java.util.HashSet<>();
-        for (int t : g.inputs()) {
-            if (t >= 0 && !g.tensor(t).isConstant() && !p.inputs().equals(p.arena()) && counted.add(t)) {
-                out.merge(p.inputs(), g.tensor(t).sizeBytes(), Long::sum);
-            }
-        }
-        for (int t : g.outputs()) {
-            if (t >= 0 && !g.tensor(t).isConstant() && !p.outputs().equals(p.arena()) && counted.add(t)) {
-                out.merge(p.outputs(), g.tensor(t).sizeBytes(), Long::sum);
-            }
-        }
+        inputsAndOutputsElsewhere(g, p).forEach((t, memory) -> out.merge(memory, g.tensor(t).sizeBytes(), Long::sum));
         return out;
     }
 }

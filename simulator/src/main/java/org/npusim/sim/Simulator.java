@@ -190,8 +190,8 @@ public final class Simulator {
             // model that offers other kernels (--cpu-kernels auto) keeps the larger ones on the layers where they
             // fit and gain most (choose returns the model itself when it offers none).
             KernelsWithinMemory.Choice c = KernelsWithinMemory.choose(chosenCpu, g, plan,
-                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights, arenaUse(plan, candidate, hw.placement(), compiled),
-                            extras).isEmpty());
+                    (candidate, extras) -> capacityProblem(model, hw, plan, npuExtraWeights,
+                            arenaUse(plan, candidate, hw.placement(), compiled), extras).isEmpty());
             if (c.model() != chosenCpu) {
                 InputException all = tooLarge.get();
                 chosenCpu = c.model();
@@ -506,41 +506,17 @@ public final class Simulator {
     }
 
     /**
-     * Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. A
-     * Vela-compiled operator's command stream addresses its scratch area, which Vela sized for its own schedule, and
-     * reads and writes its input and output tensors beside it (those the placement keeps in the arena): that is the
-     * least the arena holds while it runs, whatever the plan's per-command tensors add up to (person_detect compiled for the U55-256: 74,464 bytes of
-     * scratch, Vela's sram_memory_used, and a 9,216-byte input).
+     * Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included, without the
+     * model inputs and outputs the placement keeps in another memory; for a Vela-compiled model at least what its
+     * operators' command streams address ({@link CompiledPlan#arenaFloorBytes}).
      */
     private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement,
             Optional<CompiledPlan> compiled) {
-        ArenaUse use = arenaUse(plan, cpu, placement);
-        java.util.Set<Integer> elsewhere = heldElsewhere(plan.model().main(), placement);
-        long regions = compiled.map(c -> c.operators().stream().mapToLong(op -> op.regions().stream()
-                .filter(r -> r.role() == CompiledOperator.Role.SCRATCH
-                        || r.role() == CompiledOperator.Role.TENSOR && !elsewhere.contains(r.tensor()))
-                .mapToLong(CompiledOperator.Region::bytes).sum()).max().orElse(0)).orElse(0L);
-        return regions > use.bytes() ? new ArenaUse(regions, -1, true, 0) : use;
-    }
-
-    /** Returns the model inputs and outputs the placement keeps outside the arena (MemoryFootprint counts them). */
-    private static java.util.Set<Integer> heldElsewhere(Subgraph g, Placement placement) {
-        java.util.Set<Integer> elsewhere = new java.util.HashSet<>();
-        if (!placement.inputs().equals(placement.arena())) {
-            java.util.Arrays.stream(g.inputs()).forEach(elsewhere::add);
-        }
-        if (!placement.outputs().equals(placement.arena())) {
-            java.util.Arrays.stream(g.outputs()).forEach(elsewhere::add);
-        }
-        return elsewhere;
-    }
-
-    /** Returns the arena {@code plan} needs with {@code cpu}'s kernels, their scratch buffers included. */
-    private static ArenaUse arenaUse(ExecutionPlan plan, CpuCostModel cpu, Placement placement) {
         Subgraph g = plan.model().main();
-        // Inputs and outputs placed in another memory are held there (MemoryFootprint.inputOutputBytes), not here.
-        java.util.Set<Integer> elsewhere = heldElsewhere(g, placement);
-        return ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)), elsewhere::contains);
+        java.util.Set<Integer> elsewhere = MemoryFootprint.inputsAndOutputsElsewhere(g, placement).keySet();
+        ArenaUse use = ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)), elsewhere::contains);
+        long floor = compiled.map(c -> c.arenaFloorBytes(elsewhere::contains)).orElse(0L);
+        return floor > use.bytes() ? new ArenaUse(floor, -1, true, 0) : use;
     }
 
     /** Returns the sum of {@code extras} of the layers whose weights {@code placement} puts in {@code memory}. */

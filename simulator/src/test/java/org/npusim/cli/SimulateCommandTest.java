@@ -29,7 +29,12 @@ final class SimulateCommandTest {
     }
 
     private static String hw() {
-        return SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml").toString();
+        return shipped("hwconfigs/corstone-300.yaml");
+    }
+
+    /** A file the project ships, by its path from the repository root. */
+    private static String shipped(String relative) {
+        return SharedData.repositoryRoot().resolve(relative).toString();
     }
 
     private static List<String> keys(JsonNode n) {
@@ -46,8 +51,8 @@ final class SimulateCommandTest {
      */
     @Test
     void simulate_memoryUse_constantsAndArenaPerMemory() throws IOException {
-        String resnet = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
-        String m4 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml").toString();
+        String resnet = shipped("models/resnet8.yaml");
+        String m4 = shipped("hwconfigs/cpu-only/cortex-m4-120mhz.yaml");
         Path json = tmp.resolve("r.json");
         Run r = run("simulate", resnet, "--hw", m4, "--no-what-if", "--format", "json", "-o", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -76,8 +81,8 @@ final class SimulateCommandTest {
      */
     @Test
     void simulate_inputsPlacedInAnotherMemory_countedAndChecked() throws IOException {
-        String resnet = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
-        String m7 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m7-280mhz.yaml").toString();
+        String resnet = shipped("models/resnet8.yaml");
+        String m7 = shipped("hwconfigs/cpu-only/cortex-m7-280mhz.yaml");
         Run fits = run("simulate", resnet, "--hw", m7, "--set", "placement.inputs=itcm", "--set", "memories.itcm.size=3072B",
                 "--no-what-if", "--format", "json");
         assertThat(fits.code()).as(fits.err()).isZero();
@@ -101,7 +106,7 @@ final class SimulateCommandTest {
                 - {op: conv2d, name: a, filters: 4, kernel: [1, 1], padding: valid, stride: [1, 1]}
                 - {op: conv2d, name: b, filters: 4, kernel: [1, 1], padding: valid, stride: [1, 1]}
                 """);
-        String m55 = SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m55-400mhz.yaml").toString();
+        String m55 = shipped("hwconfigs/cpu-only/cortex-m55-400mhz.yaml");
         JsonNode inArena = new ObjectMapper().readTree(run("simulate", desc.toString(), "--hw", m55, "--no-what-if",
                 "--format", "json").out()).get("total").get("memory");
         assertThat(inArena.get("sram0").get("arena_bytes").asLong()).isEqualTo(65_536 + 16_384);
@@ -118,7 +123,7 @@ final class SimulateCommandTest {
      */
     @Test
     void simulate_dedicatedCacheOverItsSize_notedNotRefused() throws IOException {
-        String u65 = SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml").toString();
+        String u65 = shipped("hwconfigs/vela/ethos-u65-high-end.yaml");
         Run r = run("simulate", model(), "--hw", u65, "--set", "memories.sram.size=20000B", "--set",
                 "placement.cache_size=20000B", "--no-what-if", "--format", "json");
         assertThat(r.code()).as(r.err()).isZero();
@@ -158,7 +163,7 @@ final class SimulateCommandTest {
     /** The what-if CSV writes reals as the result's CSV does: plain decimals, never an exponent (2.97904e-06). */
     @Test
     void simulate_pruneWhatIfCsv_energiesArePlainDecimals() {
-        String resnet = SharedData.repositoryRoot().resolve("models/resnet8.yaml").toString();
+        String resnet = shipped("models/resnet8.yaml");
         Run r = run("simulate", resnet, "--hw", hw(), "--prune", "0.5", "--format", "csv");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
