@@ -111,7 +111,7 @@ public final class Planner {
 
     /**
      * Returns the most bytes the cache holds at one time in spilling mode: the feature maps promoted into it while
-     * an operator runs ({@link #homes}) and that operator's weight buffers (each step's, rounded to Vela's 16-byte
+     * an operator runs and its lowering's intermediates ({@link #homes}), and that operator's weight buffers (each step's, rounded to Vela's 16-byte
      * allocation quantum). The buffers were limited to the cache's size on their own, not beside the promoted
      * feature maps, so the sum can exceed the cache: the result shows it.
      */
@@ -672,8 +672,8 @@ public final class Planner {
      * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
      * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela. In
-     * spilling mode it writes, by graph operator, the bytes of promoted feature maps live while it runs into
-     * {@code promotedBytes}.
+     * spilling mode it writes, by graph operator, the bytes of promoted feature maps live while it runs, with its
+     * lowering's intermediates at their peak ({@link #internalPeakBytes}), into {@code promotedBytes}.
      */
     private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes,
             long[] promotedBytes) {
@@ -756,8 +756,46 @@ public final class Planner {
                     inCache.add(new int[] {t, lastUse.getOrDefault(t, op.index())});
                 }
             }
-            promotedBytes[op.index()] = live;
+            // A lowering's own intermediate feature maps are in the cache whatever it holds (see above) while the
+            // operator runs.
+            long internal = lowered.get(op.index()) instanceof Lowering.Result.Npu n ? internalPeakBytes(n) : 0;
+            promotedBytes[op.index()] = live + internal;
         }
         return homes;
+    }
+
+    /**
+     * Returns the most bytes of a lowering's intermediate feature maps live at one time: each from the first of
+     * its operations that refers to it to the last (an LSTM's gate products live for their time step, a softmax's
+     * intermediates between its passes).
+     */
+    static long internalPeakBytes(Lowering.Result.Npu n) {
+        List<NpuOperation> ops = n.operations();
+        long[] delta = new long[ops.size() + 1];
+        for (InternalTensor it : n.internals()) {
+            if (it.constant()) {
+                continue;
+            }
+            int first = -1;
+            int last = -1;
+            for (int k = 0; k < ops.size(); k++) {
+                NpuOperation.TensorRefs r = ops.get(k).tensors();
+                if (r.ifm() == it.id() || r.ofm() == it.id() || (r.ifm2().isPresent() && r.ifm2().getAsInt() == it.id())) {
+                    first = first < 0 ? k : first;
+                    last = k;
+                }
+            }
+            if (first >= 0) {
+                delta[first] += it.sizeBytes();
+                delta[last + 1] -= it.sizeBytes();
+            }
+        }
+        long live = 0;
+        long peak = 0;
+        for (int k = 0; k < ops.size(); k++) {
+            live += delta[k];
+            peak = Math.max(peak, live);
+        }
+        return peak;
     }
 }
