@@ -57,6 +57,10 @@ final class PoolingKernels {
      * per 16 channels 4 widening VLDRB.S32 and 4 VADD.S32 (the sums stay in registers); without DSP per channel 2
      * loads, 3 ALU, a store. Then per output element the rounded division by the tap count (3 ALU and an SDIV;
      * the vector code divides lane by lane), the clamp (4) and the store.
+     *
+     * <p>Only the DSP build has the sums' buffer: Helium keeps them in registers and the C fallback sums one channel
+     * at a time in a local ({@code arm_avgpool_s8.c}, revision 3.1.0: its no-DSP branch casts the buffer to
+     * void), so neither takes scratch from the arena.
      */
     static KernelWork averagePool(Isa isa, ConvGeometry g, OperandMemories m) {
         int c = g.inC();
@@ -71,7 +75,9 @@ final class PoolingKernels {
         w.add(mix().load(1, 1).alu(7).div(1).store(1).build(), (double) pixels * c);
         w.read(m.input(), g.inputElements(), taps * c / g.inputElements(), Copies.accessBytes(isa),
                 (long) g.kernelH() * g.inW() * c);
-        if (isa != Isa.MVE) {
+        if (isa == Isa.DSP) {
+            // arm_avgpool_s8_get_buffer_size_dsp (CMSIS-NN's arm_avgpool_get_buffer_sizes_s8.c, revision 1.0.0): one
+            // int32 sum per channel, 4·c bytes, the working set itself; the Helium and no-DSP sizes are 0.
             w.scratch(m.scratch(), 4L * c, (long) (taps * c * 4), (long) (taps * c * 4) + 4L * c * pixels, 4);
         }
         return w.write(m.output(), pixels * c, 1).build();

@@ -147,6 +147,22 @@ class KernelInstructionCountTest {
     }
 
     /**
+     * Average pooling requests its int32 sums' buffer only on DSP cores ({@code arm_avgpool_s8_get_buffer_size}):
+     * 24 channels take 4·24 = 96 bytes there; Helium keeps the sums in registers and the C fallback in a local, so
+     * both request 0 and touch no scratch.
+     */
+    @Test
+    void averagePoolScratch_onlyOnDsp() {
+        ConvGeometry pool = ConvGeometry.valid(4, 4, 24, 2, 2, 24);
+        assertThat(PoolingKernels.averagePool(Isa.DSP, pool, SRAM).scratchBytes()).isEqualTo(96);
+        for (Isa isa : new Isa[] {Isa.MVE, Isa.SCALAR}) {
+            KernelWork w = PoolingKernels.averagePool(isa, pool, SRAM);
+            assertThat(w.scratchBytes()).isZero();
+            assertThat(w.traffic()).allMatch(t -> t.footprintBytes() != 96);
+        }
+    }
+
+    /**
      * The Cortex-M0+ has no 64-bit multiply: each per-tensor requantization's SMLAL is a 20-cycle library routine,
      * and every load and store takes 2 cycles. One output of {@link Epilogues#PER_TENSOR}: 18 ALU + 20 + 2 (STRB) =
      * 40 cycles; the same on a Cortex-M4: 18 + 1 + 1 = 20.
