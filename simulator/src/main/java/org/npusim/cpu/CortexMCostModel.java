@@ -183,8 +183,8 @@ public final class CortexMCostModel implements CpuCostModel {
             case DEPTHWISE_CONV_2D -> o.window().map(g -> reference
                     ? ReferenceKernels.depthwise(isa, g, o.weightBytes(), m)
                     : named(DepthwiseKernels.depthwise(isa, g, o.weightBytes(), m), o.int16()));
-            case TRANSPOSE_CONV -> o.transposeWindow().map(g -> ReferenceKernels.conv(isa, g, o.weightDepthAt(1),
-                    o.weightBytes(), m)).map(w -> rename(w, "reference transpose_conv"));
+            case TRANSPOSE_CONV -> o.transposeWindow().map(g -> ReferenceKernels.transposeConv(isa, g,
+                    o.weightDepthAt(1), o.weightBytes(), o.out(0).elementCount(), o.in(2).type(), m));
             case FULLY_CONNECTED -> o.fullyConnected().map(fc -> reference
                     ? ReferenceKernels.fullyConnected(isa, fc[0], (int) fc[1], (int) fc[2], o.weightBytes(), m)
                     : named(FullyConnectedKernels.fullyConnected(isa, fc[0], (int) fc[1], (int) fc[2], o.weightBytes(),
@@ -193,7 +193,7 @@ public final class CortexMCostModel implements CpuCostModel {
             case ARITHMETIC -> arithmetic(o, isa, reference, m);
             case SOFTMAX -> Optional.of(softmax(o, m));
             case REDUCER -> Optional.of(DataMovementKernels.reduce("reference " + op.opName().toLowerCase(Locale.ROOT),
-                    o.in(0).elementCount(), o.out(0).elementCount(), o.elementBytes(), m));
+                    o.in(0).elementCount(), o.out(0).elementCount(), o.elementBytes(), reduceScratchBytes(o), m));
             case RESHAPE, SQUEEZE -> Optional.of(DataMovementKernels.copy("reference " + op.opName().toLowerCase(Locale.ROOT)
                     + " (memcpy)", isa, o.out(0).sizeBytes(), 1, m));
             case CONCATENATION -> Optional.of(concatenation(o, isa, m));
@@ -215,6 +215,26 @@ public final class CortexMCostModel implements CpuCostModel {
             case NONE, PACK -> simple(o, isa, m);
             case CUSTOM, OPAQUE -> Optional.empty();
         };
+    }
+
+    /**
+     * Returns the scratch TensorFlow Lite Micro's reduce kernels request in {@code Prepare}
+     * ({@code kernels/reduce_common.cc}: {@code PrepareMeanOrSumHelper} and {@code PrepareMinMaxHelper} of the 2023
+     * revisions; commit 06d32fd of 2021 asks the same for MEAN and REDUCE_MAX): MEAN and SUM of int8 or int16 an int32
+     * sum per output element, 4 × output elements; REDUCE_MAX and REDUCE_MIN an int per input dimension and one per
+     * reduced axis, 4 × (rank + axes); float MEAN and SUM, and the reductions Micro has no kernel for, none.
+     */
+    private static long reduceScratchBytes(Operands o) {
+        Operator op = o.op;
+        if (op.is(BuiltinOperator.MEAN) || op.is(BuiltinOperator.SUM)) {
+            ElementType t = o.in(0).type();
+            return t == ElementType.INT8 || t == ElementType.INT16 ? 4 * o.out(0).elementCount() : 0;
+        }
+        if (op.is(BuiltinOperator.REDUCE_MAX) || op.is(BuiltinOperator.REDUCE_MIN)) {
+            long axes = o.inputCount() > 1 && o.has(1) ? o.in(1).elementCount() : 0;
+            return 4 * (o.in(0).shape().rank() + axes);
+        }
+        return 0;
     }
 
     private static KernelWork named(KernelWork w, boolean int16) {

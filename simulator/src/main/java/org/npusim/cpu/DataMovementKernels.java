@@ -90,11 +90,14 @@ final class DataMovementKernels {
      * MEAN, SUM and the other reductions (TensorFlow Lite Micro's reference {@code Mean}/{@code ReduceSum}): per
      * input element a load, the add and the index update (2), the loop; per output the requantization with the
      * division by the count folded in ({@link ElementwiseKernels#REQUANTIZE} and a rounding SDIV), zero point and
-     * clamp (5), a store.
+     * clamp (5), a store. {@code scratchBytes} is what the kernel's {@code Prepare} requests from the arena (its
+     * accesses are not costed beyond the loop's).
      */
-    static KernelWork reduce(String name, long inputElements, long outputElements, int elementBytes, OperandMemories m) {
+    static KernelWork reduce(String name, long inputElements, long outputElements, int elementBytes, long scratchBytes,
+            OperandMemories m) {
         KernelWork.Builder w = KernelWork.of(name).add(mix().load(1, 1).alu(2).branch(1).build(), inputElements)
-                .add(mix().add(ElementwiseKernels.REQUANTIZE).div(1).alu(5).store(1).build(), outputElements);
+                .add(mix().add(ElementwiseKernels.REQUANTIZE).div(1).alu(5).store(1).build(), outputElements)
+                .requests(scratchBytes);
         w.read(m.input(), inputElements * elementBytes, 1, elementBytes, inputElements * elementBytes);
         return w.write(m.output(), outputElements * elementBytes, elementBytes).build();
     }

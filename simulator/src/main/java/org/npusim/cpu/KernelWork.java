@@ -106,7 +106,8 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
          * Sets what the kernel requests from the arena for its scratch buffers, where CMSIS-NN's
          * {@code *_get_buffer_size} asks for more than the buffers' working set that {@link #scratch} models the
          * accesses of: a whole channel block where the layer has fewer channels, columns rounded to a vector
-         * register. Without it the request is the working set.
+         * register; or a buffer whose accesses the kernel model does not cost apart (a reference kernel's
+         * accumulators). Without it the request is the working set.
          */
         Builder requests(long bytes) {
             requestedBytes = bytes;

@@ -2,6 +2,7 @@
 package org.npusim.cpu;
 
 import org.npusim.cpu.CoreTiming.Isa;
+import org.npusim.graph.ElementType;
 
 /**
  * TensorFlow Lite Micro's portable reference kernels for the operators CMSIS-NN accelerates (the
@@ -46,6 +47,25 @@ final class ReferenceKernels {
                 (long) g.kernelH() * g.inW() * g.inC());
         w.readWeights(m.weights(), weightBytes, g.outputPixels(), 1, weightBytes);
         return w.write(m.output(), outputs, 1).build();
+    }
+
+    /**
+     * {@code reference_integer_ops::TransposeConv}, costed as {@link #conv} over {@code g} (every input pixel
+     * scattered through the kernel: a convolution over the input pixels with the output's depth), and the scratch its
+     * {@code Prepare} requests for the accumulators of the whole output ({@code outputElements}): TensorFlow Lite
+     * Micro's {@code kernels/transpose_conv.cc} (commit 0f3533d) asks for {@code FlatSize(output)} int32 values for
+     * int8 and int64 values for int16, none for float. The accumulators' accesses are not costed beyond the
+     * convolution's.
+     */
+    static KernelWork transposeConv(Isa isa, ConvGeometry g, int weightDepth, long weightBytes, long outputElements,
+            ElementType input, OperandMemories m) {
+        KernelWork w = conv(isa, g, weightDepth, weightBytes, m);
+        int accumulatorBytes = switch (input) {
+            case INT8 -> 4;
+            case INT16 -> 8;
+            default -> 0;
+        };
+        return new KernelWork("reference transpose_conv", w.mix(), w.traffic(), outputElements * accumulatorBytes);
     }
 
     /**

@@ -172,6 +172,47 @@ class CortexMCostModelTest {
         assertThat(c.readBytes().getOrDefault("sram", 0L)).isGreaterThanOrEqualTo(ifmBytes);
     }
 
+    /**
+     * The scratch TensorFlow Lite Micro's reference kernels request. The transpose convolution t1 of {@link #MIXED}
+     * writes 8×6 pixels of 4 channels (the 4×3 average pool's output doubled by stride 2), 192 elements, and keeps
+     * an accumulator per output element: int8 4·192 = 768 bytes, int16 8·192 = 1,536. The MEAN mn over the 8
+     * channels of k1 sums each of its 8 outputs in int32: 4·8 = 32 bytes in both. A float MEAN requests none; a
+     * REDUCE_MAX of a 4-D tensor over 2 axes an int per dimension and per axis, 4·(4 + 2) = 24 bytes.
+     */
+    @Test
+    void scratchBytes_referenceTransposeConvAndReductions_asMicroRequestsThem() {
+        CortexMCostModel m55 = CortexMCostModel.of(hw("cpu-only/cortex-m55-400mhz.yaml"));
+        for (String type : new String[] {"int8", "int16"}) {
+            Subgraph g = ModelDescriptions.parse(MIXED.formatted(type), "mixed.yaml").main();
+            assertThat(g.tensor(named(g, "t1").output(0)).shape()).isEqualTo(Shape.of(1, 8, 6, 4));
+            assertThat(m55.scratchBytes(g, named(g, "t1"))).isEqualTo(type.equals("int8") ? 768 : 1_536);
+            assertThat(m55.scratchBytes(g, named(g, "mn"))).isEqualTo(32);
+        }
+        assertThat(m55.scratchBytes(reduce(BuiltinOperator.MEAN, ElementType.FLOAT32),
+                reduce(BuiltinOperator.MEAN, ElementType.FLOAT32).operators().get(0))).isZero();
+        assertThat(m55.scratchBytes(reduce(BuiltinOperator.REDUCE_MAX, ElementType.INT8),
+                reduce(BuiltinOperator.REDUCE_MAX, ElementType.INT8).operators().get(0))).isEqualTo(24);
+    }
+
+    private static Operator named(Subgraph g, String output) {
+        return g.operators().stream().filter(o -> g.tensor(o.output(0)).name().equals(output)).findFirst()
+                .orElseThrow();
+    }
+
+    /** A reduction {@code op} of a 1x4x4x8 tensor of {@code type} over axes 1 and 2, keeping the dimensions. */
+    private static Subgraph reduce(BuiltinOperator op, ElementType type) {
+        Optional<Quantization> q = type == ElementType.FLOAT32 ? Optional.empty()
+                : Optional.of(Quantization.perTensor(0.1f, 0));
+        List<Tensor> tensors = List.of(
+                new Tensor(0, "in", type, Shape.of(1, 4, 4, 8), q, Optional.empty(), false),
+                new Tensor(1, "axes", ElementType.INT32, Shape.of(2), Optional.empty(),
+                        Optional.of(ConstantData.ofInt32(new int[] {1, 2})), false),
+                new Tensor(2, "out", type, Shape.of(1, 1, 1, 8), q, Optional.empty(), false));
+        Operator o = new Operator(0, OperatorCode.of(op), new int[] {0, 1}, new int[] {2}, new int[0],
+                new OpOptions.Reducer(true));
+        return Subgraph.of("reduce", tensors, List.of(o), new int[] {0}, new int[] {2});
+    }
+
     /** The Cortex-M0+ (no DSP, no hardware 64-bit multiply) is the slowest core on the same kernels. */
     @Test
     void cost_m0plusAgainstM4_isSlowerPerCycle() {
