@@ -119,6 +119,12 @@ public final class CortexMCostModel implements CpuCostModel {
         return work(graph, op).scratchBytes();
     }
 
+    /** Returns the bytes {@code op}'s kernel keeps in the arena for the whole run ({@link KernelWork#persistentBytes}). */
+    @Override
+    public long persistentBytes(Subgraph graph, Operator op) {
+        return work(graph, op).persistentBytes();
+    }
+
     /**
      * Returns the cost of {@code op} run by another kernel ({@link KernelSubstitution}): the instructions beyond the
      * call overhead scaled by its ratio, the layer's weights re-encoded, and the memory waits and bytes of that
@@ -188,7 +194,7 @@ public final class CortexMCostModel implements CpuCostModel {
             case FULLY_CONNECTED -> o.fullyConnected().map(fc -> reference
                     ? ReferenceKernels.fullyConnected(isa, fc[0], (int) fc[1], (int) fc[2], o.weightBytes(), m)
                     : named(FullyConnectedKernels.fullyConnected(isa, fc[0], (int) fc[1], (int) fc[2], o.weightBytes(),
-                            m), o.int16()));
+                            !o.int16(), o.in(1).isConstant(), m), o.int16()));
             case POOL_2D -> pool(o, isa, reference, m);
             case ARITHMETIC -> arithmetic(o, isa, reference, m);
             case SOFTMAX -> Optional.of(softmax(o, m));
@@ -242,7 +248,7 @@ public final class CortexMCostModel implements CpuCostModel {
     }
 
     private static KernelWork rename(KernelWork w, String name) {
-        return new KernelWork(name, w.mix(), w.traffic(), w.scratchBytes());
+        return w.named(name);
     }
 
     private static Optional<KernelWork> pool(Operands o, Isa isa, boolean reference, OperandMemories m) {

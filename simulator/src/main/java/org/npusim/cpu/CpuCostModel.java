@@ -38,6 +38,16 @@ public interface CpuCostModel {
     }
 
     /**
+     * Returns the bytes {@code op}'s kernel allocates in the arena's persistent part when the interpreter prepares it
+     * (TensorFlow Lite Micro's {@code AllocatePersistentBuffer}, such as a Helium fully connected layer's kernel sums):
+     * they stay for the whole run, beside every operator's tensors and scratch; 0 when not modelled. The bookkeeping
+     * every operator keeps there (its op data, per-channel multipliers and shifts) is not counted.
+     */
+    default long persistentBytes(Subgraph graph, Operator op) {
+        return 0;
+    }
+
+    /**
      * Returns the kernels {@code op} may run on the CPU, each with its cycles and the weight bytes it stores beyond
      * the weight tensor (as {@link #extraWeightBytes}); empty when the model offers no choice (dense kernels, or a
      * family the user forced).

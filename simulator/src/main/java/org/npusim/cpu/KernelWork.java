@@ -15,14 +15,22 @@ import java.util.Objects;
  * @param scratchBytes the bytes of its scratch buffers (im2col columns, sums), which TensorFlow Lite Micro takes from
  *     the arena for the call (CMSIS-NN's {@code *_get_buffer_size}, requested with
  *     {@code RequestScratchBufferInArena})
+ * @param persistentBytes the bytes the kernel's {@code Prepare} keeps with {@code AllocatePersistentBuffer} beyond
+ *     what every operator keeps (Helium fully connected layers' kernel sums): the arena holds them for the whole run
  */
-public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffic, long scratchBytes) {
+public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffic, long scratchBytes,
+        long persistentBytes) {
 
     /** Validates the record and copies the list. */
     public KernelWork {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(mix, "mix");
         traffic = List.copyOf(traffic);
+    }
+
+    /** Returns the same work under another kernel name. */
+    KernelWork named(String name) {
+        return new KernelWork(name, mix, traffic, scratchBytes, persistentBytes);
     }
 
     /** Returns a builder of the work of {@code kernel}. */
@@ -38,6 +46,7 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
         private long scratchBytes;
         /** What the kernel's {@code *_get_buffer_size} requests, when set ({@link #requests}); else -1. */
         private long requestedBytes = -1;
+        private long persistentBytes;
 
         private Builder(String kernel) {
             this.kernel = kernel;
@@ -114,8 +123,15 @@ public record KernelWork(String kernel, InstructionMix mix, List<Traffic> traffi
             return this;
         }
 
+        /** Sets what the kernel keeps in the arena for the whole run ({@link KernelWork#persistentBytes}). */
+        Builder persists(long bytes) {
+            persistentBytes = bytes;
+            return this;
+        }
+
         KernelWork build() {
-            return new KernelWork(kernel, mix.build(), traffic, requestedBytes >= 0 ? requestedBytes : scratchBytes);
+            return new KernelWork(kernel, mix.build(), traffic, requestedBytes >= 0 ? requestedBytes : scratchBytes,
+                    persistentBytes);
         }
     }
 }

@@ -65,7 +65,7 @@ final class ReferenceKernels {
             case INT16 -> 8;
             default -> 0;
         };
-        return new KernelWork("reference transpose_conv", w.mix(), w.traffic(), outputElements * accumulatorBytes);
+        return new KernelWork("reference transpose_conv", w.mix(), w.traffic(), outputElements * accumulatorBytes, 0);
     }
 
     /**

@@ -142,6 +142,15 @@ public final class VariantCpuCostModel implements CpuCostModel {
         return chosen(graph, op).scratchBytes();
     }
 
+    /**
+     * Returns the base model's persistent bytes where its own kernel runs; a variant, this package's kernel whose
+     * footprint is its weights and scratch ({@link KernelCostModel#footprint}), keeps none.
+     */
+    @Override
+    public long persistentBytes(Subgraph graph, Operator op) {
+        return chosen(graph, op).variant() == KernelVariant.DENSE ? base.persistentBytes(graph, op) : 0;
+    }
+
     /** Returns the chosen variant's weight bytes less the dense kernel's (0 where the base kernel runs). */
     @Override
     public long extraWeightBytes(Subgraph graph, Operator op) {

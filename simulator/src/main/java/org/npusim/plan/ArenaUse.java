@@ -21,23 +21,26 @@ import org.npusim.graph.TensorLifetime;
  * planner cascaded, and the running operation's weight buffers. In spilling mode (dedicated SRAM) the arena leaves
  * out the feature maps the planner promoted into the cache: those live there. The CPU operators need the tensors
  * live at them and their kernel's scratch buffers, which TensorFlow Lite Micro plans in the arena for the
- * operator's call.
+ * operator's call. The CPU kernels' persistent buffers (Micro's {@code AllocatePersistentBuffer}) stay in the arena
+ * from the interpreter's preparation to its end, so their sum adds to the peak wherever it falls.
  *
- * @param bytes the peak
+ * @param bytes the peak, persistent buffers included
  * @param operator the graph operator at the peak (-1 for a plan without operators)
  * @param npuSchedule whether the peak is the NPU schedule's feature maps and weight buffers rather than whole tensors
  *     live at a CPU operator
  * @param scratchBytes the CPU kernel's scratch buffers in the peak (0 at an NPU peak)
+ * @param persistentBytes the CPU kernels' persistent buffers, in the peak
  */
-public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scratchBytes) {
+public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scratchBytes, long persistentBytes) {
 
     /**
      * Returns the arena use of {@code plan} whose CPU operator {@code op} takes {@code scratchBytes.applyAsLong(op)}
-     * bytes of scratch buffers while it runs, leaving out the tensors for which {@code elsewhere} holds (model inputs
-     * and outputs that the placement puts in another memory, which holds them).
+     * bytes of scratch buffers while it runs and keeps {@code persistentBytes.applyAsLong(op)} for the whole run,
+     * leaving out the tensors for which {@code elsewhere} holds (model inputs and outputs that the placement puts in
+     * another memory, which holds them).
      */
     public static ArenaUse of(ExecutionPlan plan, java.util.function.IntToLongFunction scratchBytes,
-            java.util.function.IntPredicate elsewhere) {
+            java.util.function.IntToLongFunction persistentBytes, java.util.function.IntPredicate elsewhere) {
         Subgraph g = plan.model().main();
         int operators = g.operators().size();
         int[] storage = plan.storage();
@@ -90,6 +93,10 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
                 cpu[s.operator()] = true;
             }
         }
+        long persistent = 0;
+        for (int op = 0; op < operators; op++) {
+            persistent += cpu[op] ? persistentBytes.applyAsLong(op) : 0;
+        }
         long live = 0;
         long peak = npuPeak.map(ExecutionPlan.FastStoragePeak::bytes).orElse(0L);
         int at = npuPeak.map(ExecutionPlan.FastStoragePeak::operator).orElse(-1);
@@ -105,7 +112,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
                 peakScratch = scratch;
             }
         }
-        return new ArenaUse(peak, at, npuSchedule, peakScratch);
+        return new ArenaUse(peak + persistent, at, npuSchedule, peakScratch, persistent);
     }
 
     /** Marks graph tensor {@code tensor} in {@code marks} when {@code where} is in {@code memory}. */

@@ -12,7 +12,8 @@ package org.npusim.result;
  *     encoded streams, CPU kernels' weight encodings (Winograd tiles, sparse indices), other constants as tensors
  * @param arenaBytes when the memory is the arena ({@code placement.arena}), its peak: the tensors live at once, the
  *     CPU kernel's scratch buffers at a CPU operator, and where fast storage is the arena (sram-only, shared-sram)
- *     the NPU schedule's feature maps with the running operation's weight buffers; 0 elsewhere
+ *     the NPU schedule's feature maps with the running operation's weight buffers; with the CPU kernels' persistent
+ *     buffers, which stay the whole run (Helium fully connected layers' kernel sums); 0 elsewhere
  * @param cacheBytes when the memory is a cache apart from the arena (dedicated-sram), the most it holds at once:
  *     the feature maps promoted into it and the running operation's weight buffers; 0 elsewhere
  * @param ioBytes the model's inputs and outputs that {@code placement.inputs} and {@code placement.outputs} put in

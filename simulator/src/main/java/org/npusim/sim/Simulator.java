@@ -496,7 +496,9 @@ public final class Simulator {
             String what = layer + " needs " + need + " bytes of live activations" + (use.npuSchedule()
                     ? " (the NPU schedule's feature maps, after cascading, and weight buffers)" : "")
                     + (use.scratchBytes() > 0 ? " (its CPU kernel's " + use.scratchBytes() + " bytes of scratch buffers"
-                            + " included)" : "");
+                            + " included)" : "")
+                    + (use.persistentBytes() > 0 ? " (with the CPU kernels' " + use.persistentBytes()
+                            + " bytes of persistent buffers)" : "");
             return Optional.of(new InputException(hw.name(), "memory " + arena.name(), "holds " + arena.sizeBytes() + " bytes but "
                     + what + (weightsThere == 0 ? "" : extraIn(npuExtraWeights, placement, arena) != 0
                             ? " and weights (the NPU layers' as their encoded streams)" : " and weights")
@@ -514,9 +516,12 @@ public final class Simulator {
             Optional<CompiledPlan> compiled) {
         Subgraph g = plan.model().main();
         java.util.Set<Integer> elsewhere = MemoryFootprint.inputsAndOutputsElsewhere(g, placement).keySet();
-        ArenaUse use = ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)), elsewhere::contains);
+        ArenaUse use = ArenaUse.of(plan, op -> cpu.scratchBytes(g, g.operators().get(op)),
+                op -> cpu.persistentBytes(g, g.operators().get(op)), elsewhere::contains);
+        // The command streams' floor is activations; the CPU kernels' persistent buffers come on top of it.
         long floor = compiled.map(c -> c.arenaFloorBytes(elsewhere::contains)).orElse(0L);
-        return floor > use.bytes() ? new ArenaUse(floor, -1, true, 0) : use;
+        return floor > use.bytes() - use.persistentBytes()
+                ? new ArenaUse(floor + use.persistentBytes(), -1, true, 0, use.persistentBytes()) : use;
     }
 
     /** Returns the sum of {@code extras} of the layers whose weights {@code placement} puts in {@code memory}. */

@@ -33,7 +33,7 @@ class KernelInstructionCountTest {
      */
     @Test
     void fullyConnected_8to2OnDsp_matchesHandCount() {
-        KernelWork w = FullyConnectedKernels.fullyConnected(Isa.DSP, 1, 8, 2, 16 + 8, SRAM);
+        KernelWork w = FullyConnectedKernels.fullyConnected(Isa.DSP, 1, 8, 2, 16 + 8, true, true, SRAM);
         InstructionMix m = w.mix();
         assertThat(w.kernel()).isEqualTo("arm_fully_connected_s8");
         assertThat(m.alu()).isEqualTo(67);
@@ -144,6 +144,27 @@ class KernelInstructionCountTest {
                 .isZero();
         assertThat(DepthwiseKernels.depthwise(Isa.DSP, ConvGeometry.valid(8, 8, 32, 5, 5, 32), 800 + 128, SRAM)
                 .scratchBytes()).isEqualTo(1_600);
+    }
+
+    /**
+     * A Helium int8 fully connected layer needs one int32 kernel sum per output: 10 outputs, 4·10 = 40 bytes, kept
+     * for the whole run when the weights are constant and requested as the call's scratch when they are not. The
+     * DSP kernel and the int16 kernel need none.
+     */
+    @Test
+    void fullyConnectedKernelSums_onHeliumInt8Only() {
+        KernelWork constant = FullyConnectedKernels.fullyConnected(Isa.MVE, 1, 64, 10, 640 + 40, true, true, SRAM);
+        assertThat(constant.persistentBytes()).isEqualTo(40);
+        assertThat(constant.scratchBytes()).isZero();
+        KernelWork computed = FullyConnectedKernels.fullyConnected(Isa.MVE, 1, 64, 10, 40, true, false, SRAM);
+        assertThat(computed.persistentBytes()).isZero();
+        assertThat(computed.scratchBytes()).isEqualTo(40);
+        for (KernelWork none : new KernelWork[] {
+            FullyConnectedKernels.fullyConnected(Isa.DSP, 1, 64, 10, 640 + 40, true, true, SRAM),
+            FullyConnectedKernels.fullyConnected(Isa.MVE, 1, 64, 10, 640 + 80, false, true, SRAM)}) {
+            assertThat(none.persistentBytes()).isZero();
+            assertThat(none.scratchBytes()).isZero();
+        }
     }
 
     /**

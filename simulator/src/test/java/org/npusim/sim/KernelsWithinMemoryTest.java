@@ -155,6 +155,29 @@ final class KernelsWithinMemoryTest {
     }
 
     /**
+     * A Helium fully connected layer keeps its kernel sums in the arena for the whole run (TensorFlow Lite Micro
+     * allocates them as persistent memory in Prepare), so they add to the peak wherever it falls. resnet8 on the
+     * Cortex-M55 board peaks at layer 2 as on the M4: 49,152 bytes of live tensors and 4 im2col columns of 3·3·16 =
+     * 144 values (already a multiple of 16), 576 bytes; its last layer, a fully connected one of 10 outputs, keeps
+     * 4·10 = 40 bytes of sums: 49,768 in all.
+     */
+    @Test
+    void arena_holdsHeliumFullyConnectedKernelSumsForTheWholeRun() {
+        Simulator dense = new Simulator(CortexMCostModel::of, WeightSizer.UNCOMPRESSED);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dense.simulate(RESNET8, "resnet8", m55Sram("49767 B")))
+                .hasMessageEndingWith("memory sram0: holds 49767 bytes but layer 2 (stack1_conv_b) needs 49768 bytes of"
+                        + " live activations (its CPU kernel's 576 bytes of scratch buffers included) (with the CPU"
+                        + " kernels' 40 bytes of persistent buffers) (placement.arena)");
+        SimulationResult r = dense.simulate(RESNET8, "resnet8", m55Sram("49768 B"));
+        assertThat(r.total().memory().get("sram0").arenaBytes()).isEqualTo(49_152 + 576 + 4 * 10);
+    }
+
+    private static HardwareConfig m55Sram(String size) {
+        return HardwareLoader.load(ShippedHardware.file("cpu-only/cortex-m55-400mhz.yaml"),
+                List.of("memories.sram0.size=" + size), Optional.empty(), Optional.empty());
+    }
+
+    /**
      * Auto never loses to dense, even where the arena is the binding memory: MobileNet v1 0.25 on the Cortex-M55
      * board with a 55,296-byte SRAM holds the dense run exactly (layer 2's peak, 55,296 bytes), while zero-skipping
      * kernels (chosen for half-zero activations) keep a few bytes of scratch where CMSIS-NN's 1x1 convolution keeps
