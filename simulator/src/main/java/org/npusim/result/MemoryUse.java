@@ -15,7 +15,8 @@ package org.npusim.result;
  *     the NPU schedule's feature maps with the running operation's weight buffers; with the CPU kernels' persistent
  *     buffers, which stay the whole run (Helium fully connected layers' kernel sums); 0 elsewhere
  * @param cacheBytes when the memory is a cache apart from the arena (dedicated-sram), the most it holds at once:
- *     the feature maps promoted into it and the running operation's weight buffers; 0 elsewhere
+ *     the feature maps promoted into it, the running operator's lowering intermediates and the running
+ *     operation's weight buffers; 0 elsewhere
  * @param ioBytes the model's inputs and outputs that {@code placement.inputs} and {@code placement.outputs} put in
  *     this memory when it is not the arena (in the arena they are among its live tensors)
  * @param arenaPeakLayer the layer at the arena's peak, -1 when the memory is not the arena or nothing is live
