@@ -19,8 +19,8 @@ import org.npusim.npu.Lowering;
  * @param weightsCompressed whether weight sizes come from the Ethos-U encoder
  * @param fastStoragePeak the most bytes fast storage holds at one time, as Vela's scheduler counts them: where it is
  *     the arena (the non-spilling modes), the NPU subgraphs' feature maps after lowering and cascading, rolling
- *     buffers and the running operation's weight buffers; in spilling mode (dedicated SRAM), the cache's promoted
- *     feature maps and weight buffers. Empty where the planner does not schedule fast storage (a compiled command
+ *     buffers and the running operation's weight buffers; in spilling mode (dedicated SRAM), the cache's: the
+ *     feature maps promoted into it and the lowerings' intermediates, with the running operation's weight buffers. Empty where the planner does not schedule fast storage (a compiled command
  *     stream, no NPU)
  */
 public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> steps, boolean weightsCompressed,

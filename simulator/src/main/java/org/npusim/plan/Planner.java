@@ -63,9 +63,7 @@ public final class Planner {
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
         Channel[] constantHomes = constantHomes(g, lowered, tensors);
-        // In spilling mode, by graph operator: the promoted feature maps in the cache while it runs.
-        long[] promotedBytes = new long[g.operators().size()];
-        Channel[] homes = homes(g, lowered, tensors, constantHomes, promotedBytes);
+        Channel[] homes = homes(g, lowered, tensors, constantHomes);
 
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
         // Buffering and cascading ask for the same encoding (operation, block config, slices) several times, and
@@ -106,28 +104,7 @@ public final class Planner {
             }
         }
         return new ExecutionPlan(model, java.util.Optional.of(target), steps, compressed,
-                Optional.of(target.spilling() ? cachePeak(steps, promotedBytes) : fastStoragePeak));
-    }
-
-    /**
-     * Returns the most bytes the cache holds at one time in spilling mode: the feature maps promoted into it while
-     * an operator runs and its lowering's intermediates ({@link #homes}), and that operator's weight buffers (each step's, rounded to Vela's 16-byte
-     * allocation quantum). The buffers were limited to the cache's size on their own, not beside the promoted
-     * feature maps, so the sum can exceed the cache: the result shows it.
-     */
-    private static ExecutionPlan.FastStoragePeak cachePeak(List<Step> steps, long[] promotedBytes) {
-        ExecutionPlan.FastStoragePeak peak = new ExecutionPlan.FastStoragePeak(0, -1);
-        long[] buffers = new long[promotedBytes.length];
-        for (Step s : steps) {
-            if (s instanceof Step.Npu n && s.operator() >= 0 && s.operator() < buffers.length) {
-                buffers[s.operator()] = Math.max(buffers[s.operator()],
-                        roundUp16(n.weights().map(WeightPlan::bufferBytes).orElse(0L)));
-            }
-        }
-        for (int op = 0; op < promotedBytes.length; op++) {
-            peak = peak.max(new ExecutionPlan.FastStoragePeak(promotedBytes[op] + buffers[op], op));
-        }
-        return peak;
+                Optional.of(fastStoragePeak));
     }
 
     /** What planning one model needs to know about its tensors. */
@@ -183,7 +160,8 @@ public final class Planner {
      *
      * <p>Returns the most fast storage the chosen schedule uses at one time (feature maps, a cascade's rolling
      * buffers and weight buffers, and the running operation's own weight buffers) and the graph operator at that
-     * time; nothing in spilling mode, where the cache holds what fits ({@link #cachePeak}).
+     * time; in spilling mode fast storage is the cache, and its feature maps those promoted into it ({@link #homes})
+     * and the lowerings' intermediates.
      */
     private ExecutionPlan.FastStoragePeak schedule(Context ctx, List<Placed> run, List<Step> steps) {
         ExecutionPlan.FastStoragePeak peak = new ExecutionPlan.FastStoragePeak(0, -1);
@@ -199,21 +177,24 @@ public final class Planner {
             limits[i] = target.spilling() ? target.cacheSizeBytes() : 1L << 32;
         }
         Step.Npu[] planned = buffer(ctx, run, blocks, cascaded, limits);
+        CascadeInput input = cascadeInput(ctx, run);
+        int ops = input.ops().size();
+        // Fast storage's feature maps at each operation, live as Vela's live ranges count them: in spilling mode
+        // the cache's (the feature maps promoted into it and the lowerings' intermediates), otherwise the
+        // arena's.
+        Cascading.Usage usage = input.cascading().maxPerformanceUsage();
+        long[] featureMaps = usage.featureMapBytes();
+        // The peak may lie after the last operation (outputs kept): it is charged to that operation.
+        long afterLast = usage.peakFeatureMapBytes();
         if (!target.spilling()) {
-            CascadeInput input = cascadeInput(ctx, run);
-            long[] buffers = new long[input.ops().size()];
+            long[] buffers = new long[ops];
             for (int k = 0; k < buffers.length; k++) {
                 buffers[k] = planned[input.positions()[k]].weights().map(WeightPlan::bufferBytes).orElse(0L);
             }
-            int ops = input.ops().size();
             // The decision to cascade counts each operation's weight buffers beside its feature maps, as Vela's does.
-            Cascading.Usage usage = input.cascading().maxPerformanceUsage();
-            long[] featureMaps = usage.featureMapBytes();
-            // The peak may lie after the last operation (outputs kept): it is charged to that operation.
-            long afterLast = usage.peakFeatureMapBytes();
             if (usage.peakBytes(buffers) >= target.cacheSizeBytes()) {
                 Cascading.Result c = input.cascading().run();
-                for (int k = 0; k < input.ops().size(); k++) {
+                for (int k = 0; k < ops; k++) {
                     int i = input.positions()[k];
                     blocks[i] = c.blocks()[k];
                     cascaded[i] = c.cascaded()[k];
@@ -223,19 +204,20 @@ public final class Planner {
                 featureMaps = c.fastStorageBytes();
                 afterLast = 0;
             }
-            // Fast storage holds an operation's feature maps and, while it runs, its weight buffers (a cascaded
-            // operation's are among its cascade's bytes already), as Vela's peakBytes counts them: the buffers were
-            // sized to fit beside the feature maps (WeightBuffering's limit), so the two together are what the
-            // arena must hold.
-            for (int k = 0; k < ops; k++) {
-                int i = input.positions()[k];
-                long ownBuffers = cascaded[i] ? 0 : roundUp16(planned[i].weights().map(WeightPlan::bufferBytes).orElse(0L));
-                peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[k] + ownBuffers,
-                        input.ops().get(k).op().sourceOperator()));
-            }
-            if (ops > 0) {
-                peak = peak.max(new ExecutionPlan.FastStoragePeak(afterLast, input.ops().get(ops - 1).op().sourceOperator()));
-            }
+        }
+        // Fast storage holds an operation's feature maps and, while it runs, its weight buffers (a cascaded
+        // operation's are among its cascade's bytes already), as Vela's peakBytes counts them: the buffers were
+        // sized to fit beside the feature maps (WeightBuffering's limit), so the two together are what the arena
+        // must hold. In spilling mode the buffers were limited by the cache's size alone, and the feature maps
+        // were promoted to the cache apart from them (homes): the sum can pass the cache, and the result says so.
+        for (int k = 0; k < ops; k++) {
+            int i = input.positions()[k];
+            long ownBuffers = cascaded[i] ? 0 : roundUp16(planned[i].weights().map(WeightPlan::bufferBytes).orElse(0L));
+            peak = peak.max(new ExecutionPlan.FastStoragePeak(featureMaps[k] + ownBuffers,
+                    input.ops().get(k).op().sourceOperator()));
+        }
+        if (ops > 0) {
+            peak = peak.max(new ExecutionPlan.FastStoragePeak(afterLast, input.ops().get(ops - 1).op().sourceOperator()));
         }
         for (int i = 0; i < n; i++) {
             if (planned[i] != null) {
@@ -306,9 +288,10 @@ public final class Planner {
             for (int t : touched) {
                 if (t >= 0 && !tensors.constant[t]) {
                     Shape4 stored = tensors.shapes[t].withDepthRoundedTo(formats[t].depthQuantum());
-                    // An input or output the placement keeps in another memory takes no fast storage.
-                    boolean inArena = ctx.homes()[t].equals(target.arena());
-                    tensorBytes.put(t, inArena ? roundUp16(stored.elements() * tensors.bits[t] / 8) : 0);
+                    // Only tensors in fast storage count: not an input or output the placement keeps in another
+                    // memory, nor in spilling mode a feature map left in the arena.
+                    boolean fast = ctx.homes()[t].equals(target.cache());
+                    tensorBytes.put(t, fast ? roundUp16(stored.elements() * tensors.bits[t] / 8) : 0);
                     elementBytes.put(t, Math.max(1, tensors.bits[t] / 8));
                 }
             }
@@ -672,11 +655,8 @@ public final class Planner {
      * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
      * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
      * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela. In
-     * spilling mode it writes, by graph operator, the bytes of promoted feature maps live while it runs, with its
-     * lowering's intermediates at their peak ({@link #internalPeakBytes}), into {@code promotedBytes}.
      */
-    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes,
-            long[] promotedBytes) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
         for (int t = 0; t < tensors.count; t++) {
@@ -756,46 +736,7 @@ public final class Planner {
                     inCache.add(new int[] {t, lastUse.getOrDefault(t, op.index())});
                 }
             }
-            // A lowering's own intermediate feature maps are in the cache whatever it holds (see above) while the
-            // operator runs.
-            long internal = lowered.get(op.index()) instanceof Lowering.Result.Npu n ? internalPeakBytes(n) : 0;
-            promotedBytes[op.index()] = live + internal;
         }
         return homes;
-    }
-
-    /**
-     * Returns the most bytes of a lowering's intermediate feature maps live at one time: each from the first of
-     * its operations that refers to it to the last (an LSTM's gate products live for their time step, a softmax's
-     * intermediates between its passes).
-     */
-    static long internalPeakBytes(Lowering.Result.Npu n) {
-        List<NpuOperation> ops = n.operations();
-        long[] delta = new long[ops.size() + 1];
-        for (InternalTensor it : n.internals()) {
-            if (it.constant()) {
-                continue;
-            }
-            int first = -1;
-            int last = -1;
-            for (int k = 0; k < ops.size(); k++) {
-                NpuOperation.TensorRefs r = ops.get(k).tensors();
-                if (r.ifm() == it.id() || r.ofm() == it.id() || (r.ifm2().isPresent() && r.ifm2().getAsInt() == it.id())) {
-                    first = first < 0 ? k : first;
-                    last = k;
-                }
-            }
-            if (first >= 0) {
-                delta[first] += it.sizeBytes();
-                delta[last + 1] -= it.sizeBytes();
-            }
-        }
-        long live = 0;
-        long peak = 0;
-        for (int k = 0; k < ops.size(); k++) {
-            live += delta[k];
-            peak = Math.max(peak, live);
-        }
-        return peak;
     }
 }

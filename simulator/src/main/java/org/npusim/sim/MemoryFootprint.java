@@ -49,9 +49,10 @@ public final class MemoryFootprint {
 
     /**
      * Returns a note when a dedicated-sram cache's peak passes {@code placement.cache_size} or its memory: the
-     * planner promotes feature maps into the cache while they fit and sizes each weight buffer to the cache on its
-     * own, as Vela does, so the two together can exceed it. The run is not refused, since the hardware would spill
-     * rather than fail; the note says by how much.
+     * planner promotes feature maps into the cache in execution order while they fit on their own and sizes each
+     * weight buffer to the cache on its own, so the two together can exceed it (Vela's promotion weighs them
+     * together, and searches which feature maps to keep when not all fit: ethos-u-facts.md §4, step 5). The run is
+     * not refused; the note says by how much.
      */
     static Optional<String> cacheNote(HardwareConfig hw, SortedMap<String, MemoryUse> memory) {
         Placement p = hw.placement();
@@ -64,11 +65,11 @@ public final class MemoryFootprint {
             return Optional.empty();
         }
         return Optional.of("the cache in " + p.cache() + " peaks at " + cache.cacheBytes() + " bytes (feature maps promoted"
-                + " into it and the running layer's weight buffers" + (cache.cachePeakLayer() >= 0 ? ", at layer "
+                + " into it, lowering intermediates and the running layer's weight buffers" + (cache.cachePeakLayer() >= 0 ? ", at layer "
                 + cache.cachePeakLayer() : "") + "), more than the " + limit + " bytes it has ("
                 + (limit == p.cacheSizeBytes() ? "placement.cache_size" : "the memory's size less what else it holds")
-                + "): the planner sizes the two apart, as Vela does; a larger cache_size or fewer promoted feature maps"
-                + " would keep it within");
+                + "): the planner promotes feature maps and sizes weight buffers apart (Vela weighs them together);"
+                + " a larger cache_size or fewer promoted feature maps would keep it within");
     }
 
     /**

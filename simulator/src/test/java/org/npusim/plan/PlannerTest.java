@@ -8,10 +8,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Model;
 import org.npusim.hw.yaml.HardwareLoader;
-import org.npusim.npu.InternalTensor;
-import org.npusim.npu.Lowering;
-import org.npusim.npu.NpuBlockType;
-import org.npusim.npu.NpuOperation;
 import org.npusim.npu.Shape4;
 import org.npusim.npu.TensorFormat;
 import org.npusim.testsupport.SharedData;
@@ -103,34 +99,5 @@ final class PlannerTest {
         Step.Npu first = (Step.Npu) p.steps().get(0);
         assertThat(first.ifm().channel().memory()).isEqualTo("dram");
         assertThat(first.ofm().channel().memory()).isEqualTo("dram");
-    }
-
-    /**
-     * A lowering's intermediate feature maps count in the cache while they live, from the first of its operations
-     * that refers to one to the last. Three passes a → t1 → t2 → b with t1 of 4x4x4 bytes (64) and t2 of 2x2x8
-     * int16 (64): both are live at the middle pass only, 128 bytes; a constant operand of 1,000 bytes is in
-     * permanent storage and does not count; a fourth pass reading t1 again keeps it live through it: 64 + 64
-     * at the middle pass and the third, 128 still, and 64 at the fourth.
-     */
-    @Test
-    void internalPeakBytes_countsIntermediatesLiveTogether() {
-        Shape4 big = new Shape4(1, 4, 4, 4);
-        Shape4 small = new Shape4(1, 2, 2, 8);
-        InternalTensor t1 = new InternalTensor(10, "t1", big, 8, false, Optional.empty());
-        InternalTensor t2 = new InternalTensor(11, "t2", small, 16, false, Optional.empty());
-        InternalTensor k = new InternalTensor(12, "k", new Shape4(1, 1, 1, 1000), 8, true, Optional.empty());
-        NpuOperation first = pool("first", 0, big, 8, 10, big, 8);
-        NpuOperation middle = NpuOperation.builder("middle", 0, NpuBlockType.ELEMENTWISE).function(NpuOperation.Function.ADD)
-                .ifm(10, big, 8).ifm2(12, new Shape4(1, 1, 1, 1000), 8).ofm(11, small, 16).build();
-        NpuOperation last = pool("last", 11, small, 16, 1, small, 8);
-        assertThat(Planner.internalPeakBytes(new Lowering.Result.Npu(List.of(first, middle, last), List.of(t1, t2, k)))).isEqualTo(128);
-        NpuOperation again = pool("again", 10, big, 8, 2, big, 8);
-        assertThat(Planner.internalPeakBytes(new Lowering.Result.Npu(List.of(first, middle, last, again), List.of(t1, t2, k)))).isEqualTo(128);
-        assertThat(Planner.internalPeakBytes(new Lowering.Result.Npu(List.of(first), List.of(t1)))).isEqualTo(64);
-    }
-
-    private static NpuOperation pool(String name, int ifm, Shape4 ifmShape, int ifmBits, int ofm, Shape4 ofmShape, int ofmBits) {
-        return NpuOperation.builder(name, 0, NpuBlockType.POOLING).function(NpuOperation.Function.AVG_POOL)
-                .ifm(ifm, ifmShape, ifmBits).ofm(ofm, ofmShape, ofmBits).build();
     }
 }
