@@ -153,6 +153,42 @@ final class Cascading {
         return new Usage(perOp, peak);
     }
 
+    /**
+     * A live range of the maximum-performance schedule (live_range.py's {@code LiveRange}): the time steps
+     * {@code [start, end]} during which {@code bytes} of fast storage hold {@code tensors}.
+     *
+     * @param tensors the feature maps sharing the memory, the first the one that allocated it
+     */
+    record LiveRange(List<Integer> tensors, long bytes, int start, int end) {
+
+        public LiveRange {
+            tensors = List.copyOf(tensors);
+        }
+    }
+
+    /**
+     * The maximum-performance schedule's feature maps over time: their live ranges (those of tensors that take
+     * fast storage), each operation's time step, and the number of time steps.
+     */
+    record Lifetimes(List<LiveRange> ranges, int[] time, int steps) {}
+
+    /** Returns the feature maps' live ranges in the maximum-performance schedule (whole feature maps, no cascades). */
+    Lifetimes maxPerformanceLifetimes() {
+        Cost[] costs = new Cost[n];
+        for (int i = 0; i < n; i++) {
+            Op o = ops.get(i);
+            costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), 0);
+        }
+        Snapshot snap = snapshot(new int[n], costs, new HashMap<>());
+        List<LiveRange> out = new ArrayList<>();
+        for (Range r : snap.ranges()) {
+            if (r.end >= 0 && r.bytes > 0 && !r.tensors.isEmpty()) {
+                out.add(new LiveRange(r.tensors, r.bytes, r.start, Math.min(r.end, snap.usage().length - 1)));
+            }
+        }
+        return new Lifetimes(out, snap.time(), snap.usage().length);
+    }
+
     /** Runs Vela's cascading and returns the final block configs, cascades and fast-storage use. */
     Result run() {
         Cost[] fallback = new Cost[n];
@@ -446,6 +482,8 @@ final class Cascading {
         long bytes;
         int start = Integer.MAX_VALUE;
         int end = -1;
+        /** The feature maps stored in this range's memory (an element-wise OFM shares its input's); none for buffers. */
+        final List<Integer> tensors = new ArrayList<>();
 
         Range(long bytes) {
             this.bytes = bytes;
@@ -457,8 +495,8 @@ final class Cascading {
         }
     }
 
-    /** Memory in use at every time step, and each operation's time step. */
-    private record Snapshot(long[] usage, int[] time) {}
+    /** Memory in use at every time step, each operation's time step, and the live ranges behind the use. */
+    private record Snapshot(long[] usage, int[] time, List<Range> ranges) {}
 
     /**
      * Returns fast-storage use over time: every feature map lives from its first to its last use (an
@@ -471,6 +509,7 @@ final class Cascading {
         List<Range> all = new ArrayList<>();
         java.util.function.IntFunction<Range> rangeOf = t -> ranges.computeIfAbsent(t, k -> {
             Range r = new Range(tensorBytes.getOrDefault(k, 0L));
+            r.tensors.add(k);
             all.add(r);
             return r;
         });
@@ -482,7 +521,9 @@ final class Cascading {
             int c = cascadeOf.length == 0 ? -1 : cascadeOf[i];
             boolean inCascade = c >= 0 && cascades.containsKey(c);
             if (!inCascade && o.reusedInput() >= 0 && !ranges.containsKey(o.ofmTensor())) {
-                ranges.put(o.ofmTensor(), rangeOf.apply(o.reusedInput()));
+                Range shared = rangeOf.apply(o.reusedInput());
+                shared.tensors.add(o.ofmTensor());
+                ranges.put(o.ofmTensor(), shared);
             }
             int t = inCascade ? timeForCascade.getOrDefault(c, current) : current;
             time[i] = t;
@@ -525,7 +566,7 @@ final class Cascading {
                 usage[t] += r.bytes;
             }
         }
-        return new Snapshot(usage, time);
+        return new Snapshot(usage, time, all);
     }
 
     private static long roundUp16(long bytes) {

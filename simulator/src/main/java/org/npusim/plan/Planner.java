@@ -178,6 +178,12 @@ public final class Planner {
         }
         Step.Npu[] planned = buffer(ctx, run, blocks, cascaded, limits);
         CascadeInput input = cascadeInput(ctx, run);
+        if (target.spilling() && evictFromCache(ctx, input, planned)) {
+            // The evicted feature maps are read and written in the arena: the steps are placed again (the
+            // schedule's decisions saw feature maps in the arena and do not change).
+            planned = buffer(ctx, run, blocks, cascaded, limits);
+            input = cascadeInput(ctx, run);
+        }
         int ops = input.ops().size();
         // Fast storage's feature maps at each operation, live as Vela's live ranges count them: in spilling mode
         // the cache's (the feature maps promoted into it and the lowerings' intermediates), otherwise the
@@ -225,6 +231,51 @@ public final class Planner {
             }
         }
         return peak;
+    }
+
+    /**
+     * Decides which of the subgraph's feature maps stay in the cache in spilling mode, as Vela does after scheduling
+     * ({@link CachePromotion}): every feature map {@link #homes} put there competes, over the maximum-performance
+     * schedule's live ranges, beside the weight buffers (each live during its operation's two time steps, as
+     * Vela's buffer tensors are), for {@code placement.cache_size}; a live range's accesses are the elements its
+     * first tensor's operations read or write ({@link CostModel#traffic}, Vela's {@code estimate_element_access}).
+     * Moves the evicted ones to the arena; returns whether any was.
+     */
+    private boolean evictFromCache(Context ctx, CascadeInput input, Step.Npu[] planned) {
+        Cascading.Lifetimes lifetimes = input.cascading().maxPerformanceLifetimes();
+        long[] buffers = new long[lifetimes.steps()];
+        Map<Integer, Long> accesses = new HashMap<>();
+        for (int k = 0; k < input.ops().size(); k++) {
+            Step.Npu step = planned[input.positions()[k]];
+            long bytes = roundUp16(step.weights().map(WeightPlan::bufferBytes).orElse(0L));
+            int t = lifetimes.time()[k];
+            for (int u = t; u <= Math.min(t + 1, buffers.length - 1); u++) {
+                buffers[u] += bytes;
+            }
+            NpuOperation op = step.op();
+            NpuOperation.TensorRefs refs = op.tensors();
+            CostModel.Traffic traffic = costs.traffic(op, step.blockConfig(), ctx.formats()[refs.ifm()],
+                    ctx.formats()[refs.ofm()]);
+            accesses.merge(refs.ifm(), traffic.ifmElements(), Long::sum);
+            refs.ifm2().ifPresent(t2 -> accesses.merge(t2, traffic.ifm2Elements(), Long::sum));
+            accesses.merge(refs.ofm(), traffic.ofmElements(), Long::sum);
+        }
+        List<CachePromotion.Candidate> candidates = new ArrayList<>();
+        for (Cascading.LiveRange r : lifetimes.ranges()) {
+            candidates.add(new CachePromotion.Candidate(r.bytes(), r.start(), r.end(),
+                    accesses.getOrDefault(r.tensors().get(0), 0L)));
+        }
+        boolean[] evicted = CachePromotion.evicted(buffers, candidates, target.cacheSizeBytes());
+        boolean any = false;
+        for (int i = 0; i < evicted.length; i++) {
+            if (evicted[i]) {
+                for (int t : lifetimes.ranges().get(i).tensors()) {
+                    ctx.homes()[t] = target.arena();
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** The NPU operations of a subgraph as {@link Cascading} sees them, with their positions in the run. */
@@ -653,8 +704,9 @@ public final class Planner {
 
     /**
      * Decides where every tensor lives: constants with the weights; feature maps in the arena, or in spilling mode
-     * (dedicated SRAM) in the cache for intermediate tensors while the live ones fit, greedily in execution order.
-     * Model inputs, outputs, variables and tensors shared with CPU operators stay in the arena, as in Vela. In
+     * (dedicated SRAM) in the cache, from which the schedule of each NPU subgraph evicts those that do not fit
+     * ({@link #evictFromCache}). Model inputs, outputs, variables and tensors shared with CPU operators stay in the
+     * arena, as in Vela.
      */
     private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes) {
         Channel[] homes = new Channel[tensors.count];
@@ -701,39 +753,12 @@ public final class Planner {
                 }
             }
         }
-        Map<Integer, Integer> lastUse = new HashMap<>();
-        for (var life : g.facts().lifetimes()) {
-            lastUse.put(life.tensor(), life.lastStep());
-        }
-        // Operations may read a tensor later than the graph says: a split's part read in place by the split's
-        // readers, a PAD's input read by the convolutions that take it as padding.
+        // Every other feature map starts in the cache; each NPU subgraph's schedule then evicts those that do not
+        // fit (evictFromCache), as Vela promotes after scheduling.
         for (Operator op : g.operators()) {
-            if (lowered.get(op.index()) instanceof Lowering.Result.Npu n) {
-                for (NpuOperation npu : n.operations()) {
-                    lastUse.merge(npu.tensors().ifm(), op.index(), Math::max);
-                    npu.tensors().ifm2().ifPresent(t -> lastUse.merge(t, op.index(), Math::max));
-                }
-            }
-        }
-        long live = 0;
-        List<int[]> inCache = new ArrayList<>();
-        for (Operator op : g.operators()) {
-            for (java.util.Iterator<int[]> it = inCache.iterator(); it.hasNext(); ) {
-                int[] e = it.next();
-                if (e[1] < op.index()) {
-                    live -= g.tensor(e[0]).sizeBytes();
-                    it.remove();
-                }
-            }
             for (int t : op.outputs()) {
-                Tensor tensor = g.tensor(t);
-                if (boundary[t] || tensor.variable()) {
-                    continue;
-                }
-                if (live + tensor.sizeBytes() <= target.cacheSizeBytes()) {
+                if (!boundary[t] && !g.tensor(t).variable()) {
                     homes[t] = target.cache();
-                    live += tensor.sizeBytes();
-                    inCache.add(new int[] {t, lastUse.getOrDefault(t, op.index())});
                 }
             }
         }

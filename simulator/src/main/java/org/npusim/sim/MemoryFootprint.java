@@ -48,11 +48,10 @@ public final class MemoryFootprint {
     }
 
     /**
-     * Returns a note when a dedicated-sram cache's peak passes {@code placement.cache_size} or its memory: the
-     * planner promotes feature maps into the cache in execution order while they fit on their own and sizes each
-     * weight buffer to the cache on its own, so the two together can exceed it (Vela's promotion weighs them
-     * together, and searches which feature maps to keep when not all fit: ethos-u-facts.md §4, step 5). The run is
-     * not refused; the note says by how much.
+     * Returns a note when a dedicated-sram cache's peak passes what its memory has room for: the planner keeps
+     * feature maps in the cache within {@code placement.cache_size} (beside the weight buffers, as Vela does:
+     * {@code plan.CachePromotion}), but a cache size larger than the memory less its constants and inputs or outputs
+     * is not checked. The run is not refused; the note says by how much.
      */
     static Optional<String> cacheNote(HardwareConfig hw, SortedMap<String, MemoryUse> memory) {
         Placement p = hw.placement();
@@ -68,8 +67,8 @@ public final class MemoryFootprint {
                 + " into it, lowering intermediates and the running layer's weight buffers" + (cache.cachePeakLayer() >= 0 ? ", at layer "
                 + cache.cachePeakLayer() : "") + "), more than the " + limit + " bytes it has ("
                 + (limit == p.cacheSizeBytes() ? "placement.cache_size" : "the memory's size less what else it holds")
-                + "): the planner promotes feature maps and sizes weight buffers apart (Vela weighs them together);"
-                + " a larger cache_size or fewer promoted feature maps would keep it within");
+                + "): a placement.cache_size within the memory's room would make the planner keep fewer feature maps"
+                + " there");
     }
 
     /**

@@ -20,8 +20,12 @@ import org.npusim.tflite.TfliteReader;
 final class PlannerTest {
 
     private static ExecutionPlan plan(String model, String hwFile, String npu, String mode) {
+        return plan(model, hwFile, npu, mode, List.of());
+    }
+
+    private static ExecutionPlan plan(String model, String hwFile, String npu, String mode, List<String> overrides) {
         Model m = TfliteReader.read(SharedData.model(model));
-        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela").resolve(hwFile), List.of(),
+        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela").resolve(hwFile), overrides,
                 Optional.of(npu), Optional.of(mode));
         return new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
     }
@@ -99,5 +103,29 @@ final class PlannerTest {
         Step.Npu first = (Step.Npu) p.steps().get(0);
         assertThat(first.ifm().channel().memory()).isEqualTo("dram");
         assertThat(first.ofm().channel().memory()).isEqualTo("dram");
+    }
+
+    /**
+     * §4 step 5: in dedicated SRAM the feature maps compete for the cache after scheduling. person_detect on U65-256
+     * needs more than 73,728 bytes of cache for all of them (its first three layers' outputs, 18,432 + 18,432 +
+     * 36,864, live together, beside weight buffers; with its encoded weights, 74,096). In a 60 KiB cache not all fit: one of them is evicted to DRAM,
+     * where the next layer reads it (which one depends on the accesses and the weight buffers: with the encoded
+     * weights, the second layer's output), and the cache stays within its size.
+     */
+    @Test
+    void plan_dedicatedSramSmallCache_evictsFeatureMapsThatDoNotFit() {
+        ExecutionPlan all = plan("person_detect", "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram");
+        assertThat(all.fastStoragePeak().orElseThrow().bytes()).isGreaterThan(73_728);
+        assertThat(featureMapsReadFromDram(all)).isZero();
+        ExecutionPlan small = plan("person_detect", "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram",
+                List.of("placement.cache_size=60KiB"));
+        assertThat(small.fastStoragePeak().orElseThrow().bytes()).isLessThanOrEqualTo(60 * 1024);
+        assertThat(featureMapsReadFromDram(small)).isPositive();
+    }
+
+    /** Counts the NPU steps after the first that read their IFM from DRAM (the first reads the model's input). */
+    private static long featureMapsReadFromDram(ExecutionPlan p) {
+        return p.steps().stream().skip(1).filter(s -> s instanceof Step.Npu n && n.ifm().channel().memory().equals("dram"))
+                .count();
     }
 }
