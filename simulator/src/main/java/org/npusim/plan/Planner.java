@@ -214,8 +214,8 @@ public final class Planner {
         // Fast storage holds an operation's feature maps and, while it runs, its weight buffers (a cascaded
         // operation's are among its cascade's bytes already), as Vela's peakBytes counts them: the buffers were
         // sized to fit beside the feature maps (WeightBuffering's limit), so the two together are what the arena
-        // must hold. In spilling mode the buffers were limited by the cache's size alone, and the feature maps
-        // were promoted to the cache apart from them (homes): the sum can pass the cache, and the result says so.
+        // must hold. In spilling mode the feature maps the cache keeps were chosen beside the buffers
+        // (evictFromCache), so the two stay within placement.cache_size.
         for (int k = 0; k < ops; k++) {
             int i = input.positions()[k];
             long ownBuffers = cascaded[i] ? 0 : roundUp16(planned[i].weights().map(WeightPlan::bufferBytes).orElse(0L));
