@@ -4,6 +4,7 @@ package org.npusim.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.hw.HardwareConfig;
 import org.npusim.hw.yaml.HardwareLoader;
@@ -33,6 +34,31 @@ class CpuMemoryModelTest {
         assertThat(r.stallCycles().get("flash")).isEqualTo(20.0);
         assertThat(r.stallCycles().get("sram")).isEqualTo(0.0);
         assertThat(r.readBytes().get("flash")).isEqualTo(16);
+    }
+
+    /**
+     * A faster CPU never waits longer for a slower memory: the Cortex-M4's flash stays at 120 MHz while the core goes
+     * from 120 to 132 MHz, so a transfer takes 1.1 CPU cycles (the flash's period), not 2. Four LDR from flash: 4 ×
+     * (5 + 1.1) − 4 = 20.4 stall cycles, 24.4 cycles at 132 MHz (184.8 ns) against 24 at 120 MHz (200 ns). Rounded
+     * up to 2 cycles per transfer they stalled 24, 212.1 ns: slower for the faster core.
+     */
+    @Test
+    void cost_cpuClockAboveTheMemoryClock_aTransferTakesTheMemorysPeriod() {
+        double previous = Double.MAX_VALUE;
+        for (String clock : new String[] {"120 MHz", "132 MHz", "180 MHz", "240 MHz", "241 MHz", "300 MHz"}) {
+            HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml"),
+                    List.of("cpu.clock=" + clock), Optional.empty(), Optional.empty());
+            CpuMemoryModel m = CpuMemoryModel.of(hw, CoreTiming.of(hw.cpu().core()));
+            double stall = m.cost(List.of(Traffic.read("flash", 16, 1, 4, 16))).stallCycles().get("flash");
+            double seconds = (4 + stall) / hw.cpu().clockHz();
+            assertThat(seconds).as("four flash LDR at %s", clock).isLessThanOrEqualTo(previous);
+            previous = seconds;
+        }
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/cpu-only/cortex-m4-120mhz.yaml"),
+                List.of("cpu.clock=132 MHz"), Optional.empty(), Optional.empty());
+        CpuMemoryModel m = CpuMemoryModel.of(hw, CoreTiming.of(hw.cpu().core()));
+        assertThat(m.cost(List.of(Traffic.read("flash", 16, 1, 4, 16))).stallCycles().get("flash"))
+                .isCloseTo(20.4, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     /**
