@@ -42,10 +42,10 @@ final class ShippedDescriptionsTest {
     }
 
     @Test
-    void shipped_listsTheFiveDescriptions() throws IOException {
+    void shipped_listsTheEightDescriptions() throws IOException {
         assertThat(shipped()).extracting(p -> p.getFileName().toString()).containsExactly(
-                "autoencoder_ad.yaml", "ds_cnn_small.yaml", "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml",
-                "resnet8.yaml");
+                "autoencoder_ad.yaml", "dnn_small_kws.yaml", "ds_cnn_large_clustered.yaml", "ds_cnn_small.yaml",
+                "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml", "resnet8.yaml", "wav2letter_pruned.yaml");
     }
 
     @ParameterizedTest

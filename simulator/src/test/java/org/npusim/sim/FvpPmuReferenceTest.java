@@ -27,38 +27,120 @@ import org.npusim.testsupport.SharedData;
  * {@code tensorflow/lite/micro/benchmarks/README.md}), so the bound is 10%. The shipped description of MobileNet v2
  * has the same layers as the kit's model but generated weights, which compress differently: the DDR bytes, the
  * weight streams, can differ by a few percent on that alone.
+ *
+ * <p>The kit's other use cases publish the same counts for other models, and the descriptions in {@code models/}
+ * that reproduce those models layer by layer are held to the same 10% where npusim is within it: DS-CNN large
+ * (kws) and the ASR run of kws_asr (wav2letter). Two published figures are printed and not asserted, because
+ * npusim is far from them for reasons found in the counts themselves (see {@link #wav2letterAsrDoc_printed()} and
+ * {@link #dnnSmallInferenceRunner_printed()}).
  */
 final class FvpPmuReferenceTest {
 
-    private static final long FVP_ACTIVE_CYCLES = 7_345_741;
     private static final long AXI_BYTES_PER_BEAT = 8;
-    private static final long FVP_SRAM_READ_BYTES = 2_468_259 * AXI_BYTES_PER_BEAT;
-    private static final long FVP_SRAM_WRITE_BYTES = 1_151_319 * AXI_BYTES_PER_BEAT;
-    private static final long FVP_DDR_READ_BYTES = 432_351 * AXI_BYTES_PER_BEAT;
 
     @Test
     void mobilenetV2OnCorstone300_withinTheFvpsAccuracyOfItsPmuCounts() {
-        Path root = SharedData.repositoryRoot();
-        Model model = ModelDescriptions.load(root.resolve("models/mobilenet_v2_100_224.yaml"));
-        HardwareConfig hw = HardwareLoader.load(root.resolve("hwconfigs/corstone-300.yaml"), List.of(), Optional.empty(),
-                Optional.empty());
-        SimulationResult r = Simulator.standard().simulate(model, "mobilenet_v2_100_224", hw);
-        long cycles = r.total().cycles();
-        long sramRead = r.total().traffic().get("sram").readBytes();
-        long sramWrite = r.total().traffic().get("sram").writeBytes();
-        long ddrRead = r.total().traffic().get("ddr").readBytes();
-        System.out.printf("MobileNet v2 on Corstone-300 (U55-128), npusim against the FVP's PMU:%n"
-                + "  NPU cycles   %,12d against %,12d  %+.1f%%%n"
-                + "  SRAM read    %,12d against %,12d  %+.1f%%%n"
-                + "  SRAM written %,12d against %,12d  %+.1f%%%n"
-                + "  DDR read     %,12d against %,12d  %+.1f%%%n",
-                cycles, FVP_ACTIVE_CYCLES, percent(cycles, FVP_ACTIVE_CYCLES), sramRead, FVP_SRAM_READ_BYTES,
-                percent(sramRead, FVP_SRAM_READ_BYTES), sramWrite, FVP_SRAM_WRITE_BYTES,
-                percent(sramWrite, FVP_SRAM_WRITE_BYTES), ddrRead, FVP_DDR_READ_BYTES, percent(ddrRead, FVP_DDR_READ_BYTES));
-        assertThat(Math.abs(percent(cycles, FVP_ACTIVE_CYCLES))).isLessThanOrEqualTo(10.0);
-        assertThat(Math.abs(percent(sramRead, FVP_SRAM_READ_BYTES))).isLessThanOrEqualTo(10.0);
-        assertThat(Math.abs(percent(sramWrite, FVP_SRAM_WRITE_BYTES))).isLessThanOrEqualTo(10.0);
-        assertThat(Math.abs(percent(ddrRead, FVP_DDR_READ_BYTES))).isLessThanOrEqualTo(10.0);
+        Reference imgClass = new Reference("MobileNet v2 (img_class.md)", "mobilenet_v2_100_224", 7_345_741,
+                2_468_259, 1_151_319, 432_351);
+        assertWithinTenPercent(imgClass.compare());
+    }
+
+    /**
+     * DS-CNN large with clustered weights, ML-zoo {@code ds_cnn_clustered_int8} (commit 68b5fbc7), the kit's kws
+     * model before MicroNet replaced it: {@code docs/use_cases/kws.md} in the revision whose log shows TensorFlow
+     * Lite Micro 2.5.0 and the "Ethos-U55 code sample" (the kit's Vela settings of that time: ethos-u55-128,
+     * Shared_Sram, Ethos_U55_High_End_Embedded):
+     * 680,611 active cycles, 217,385 AXI0 read beats, 82,607 AXI0 write beats, 59,608 AXI1 read beats.
+     */
+    @Test
+    void dsCnnLargeClustered_withinTheFvpsAccuracyOfTheKwsCounts() {
+        Reference kws = new Reference("DS-CNN large clustered (kws.md)", "ds_cnn_large_clustered", 680_611,
+                217_385, 82_607, 59_608);
+        assertWithinTenPercent(kws.compare());
+    }
+
+    /**
+     * Wav2letter pruned, ML-zoo {@code wav2letter_pruned_int8} (commit 1a92aa08), the ASR model of the kit's
+     * kws_asr use case: {@code docs/use_cases/kws_asr.md} in the revision whose log pairs MicroNet KWS with this
+     * model in a 4,184,332-byte arena (the 4 MiB SRAM of later Corstone-300 images; npusim runs it in the 2 MiB of
+     * {@code corstone-300.yaml}, and with 4 MiB its cycles rise by 1%): 30,164,330 active cycles for the ASR
+     * inference, 8,895,431 AXI0 read beats, 1,890,168 AXI0 write beats, 1,740,069 AXI1 read beats. The AXI1 bytes
+     * agree with the kit's Vela report of 13.42 MB of flash for this model ({@code
+     * docs/sections/memory_considerations.md}).
+     */
+    @Test
+    void wav2letterPruned_withinTheFvpsAccuracyOfTheKwsAsrCounts() {
+        Reference asr = new Reference("Wav2letter pruned (kws_asr.md, ASR inference)", "wav2letter_pruned",
+                30_164_330, 8_895_431, 1_890_168, 1_740_069);
+        assertWithinTenPercent(asr.compare());
+    }
+
+    /**
+     * The same wav2letter in {@code docs/use_cases/asr.md}, in the revision whose log shows a 783,168-byte arena:
+     * 28,450,696 active cycles, 6,564,262 AXI0 read beats, 928,889 AXI0 write beats, 841,712 AXI1 read beats.
+     * Not asserted: npusim is 12% slower and reads twice the AXI1 bytes. The AXI1 count, 6.7 MB, is half the
+     * 13.42 MB of weights Vela places in flash for this model, which every inference must read at least once, and
+     * half the kws_asr run's 13.9 MB for the same model: the log cannot be of one whole inference of this
+     * model as compiled for the kit, so the comparison says nothing about npusim. Its cycles are also 6% below the
+     * kws_asr run's.
+     */
+    @Test
+    void wav2letterAsrDoc_printed() {
+        new Reference("Wav2letter pruned (asr.md), not asserted", "wav2letter_pruned", 28_450_696, 6_564_262, 928_889,
+                841_712).compare();
+    }
+
+    /**
+     * DNN small, ML-zoo {@code dnn_s_quantized} (commit 68b5fbc7), the default model of the kit's inference_runner
+     * use case: {@code docs/use_cases/inference_runner.md} in the revision with the "Ethos-U55 code sample" log:
+     * 33,145 active cycles, 9,332 AXI0 read beats, 3,248 AXI0 write beats, 2,219 AXI1 read beats. Not asserted:
+     * npusim takes 4.5 times as long. Its four fully connected layers need 80 KB of encoded weights; from flash
+     * (Vela's 0.125 clock scale, 1 byte a cycle) that is 80,000 cycles at least, more than the whole measured run,
+     * and the FVP read only 17,752 bytes over AXI1 but 74,656 over AXI0, about the weights' size (and wrote
+     * 25,984 bytes there, for activations of under 1 KB). Most of this run's weights came over AXI0, not from the
+     * DDR that {@code corstone-300.yaml} and the kit's Shared_Sram layout put them in; the log does not say why.
+     * With the model in SRAM ({@code --memory-mode sram-only}) npusim takes 28,611 cycles (-14%) but
+     * reads 142 KB over AXI0, 1.9 times the FVP: it counts weight fetches as Vela's estimator does, a full OFM
+     * depth block for the last partial one (144 channels in blocks of 128: 256 fetched), which the hardware does
+     * not stream.
+     */
+    @Test
+    void dnnSmallInferenceRunner_printed() {
+        new Reference("DNN small (inference_runner.md), not asserted", "dnn_small_kws", 33_145, 9_332, 3_248, 2_219)
+                .compare();
+    }
+
+    /** A published PMU report: active cycles and the beats of each AXI port (8 bytes each). */
+    private record Reference(String label, String model, long cycles, long axi0ReadBeats, long axi0WriteBeats,
+            long axi1ReadBeats) {
+
+        /** Simulates the description on Corstone-300, prints npusim against the report, returns the four errors. */
+        double[] compare() {
+            Path root = SharedData.repositoryRoot();
+            Model m = ModelDescriptions.load(root.resolve("models/" + model + ".yaml"));
+            HardwareConfig hw = HardwareLoader.load(root.resolve("hwconfigs/corstone-300.yaml"), List.of(),
+                    Optional.empty(), Optional.empty());
+            SimulationResult r = Simulator.standard().simulate(m, model, hw);
+            long[] ours = {r.total().cycles(), r.total().traffic().get("sram").readBytes(),
+                r.total().traffic().get("sram").writeBytes(), r.total().traffic().get("ddr").readBytes()};
+            long[] fvp = {cycles, axi0ReadBeats * AXI_BYTES_PER_BEAT, axi0WriteBeats * AXI_BYTES_PER_BEAT,
+                axi1ReadBeats * AXI_BYTES_PER_BEAT};
+            String[] what = {"NPU cycles  ", "SRAM read   ", "SRAM written", "DDR read    "};
+            double[] errors = new double[4];
+            StringBuilder out = new StringBuilder(label + " on Corstone-300 (U55-128), npusim against the FVP's PMU:");
+            for (int i = 0; i < 4; i++) {
+                errors[i] = percent(ours[i], fvp[i]);
+                out.append(String.format("%n  %s %,12d against %,12d  %+.1f%%", what[i], ours[i], fvp[i], errors[i]));
+            }
+            System.out.println(out);
+            return errors;
+        }
+    }
+
+    private static void assertWithinTenPercent(double[] errors) {
+        for (double e : errors) {
+            assertThat(Math.abs(e)).isLessThanOrEqualTo(10.0);
+        }
     }
 
     private static double percent(long npusim, long fvp) {
