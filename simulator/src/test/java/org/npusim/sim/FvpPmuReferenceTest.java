@@ -86,8 +86,11 @@ final class FvpPmuReferenceTest {
      */
     @Test
     void wav2letterAsrDoc_printed() {
-        new Reference("Wav2letter pruned (asr.md), not asserted", "wav2letter_pruned", 28_450_696, 6_564_262, 928_889,
-                841_712).compare();
+        double[] errors = new Reference("Wav2letter pruned (asr.md), not asserted", "wav2letter_pruned", 28_450_696,
+                6_564_262, 928_889, 841_712).compare();
+        // What rules the figure out: npusim's DDR reads are the model's weights, read once; the log's AXI1 reads
+        // are under 60% of them (npusim more than 1/0.6 - 1 = 67% above).
+        assertThat(errors[3]).isGreaterThan(67.0);
     }
 
     /**
@@ -106,8 +109,12 @@ final class FvpPmuReferenceTest {
      */
     @Test
     void dnnSmallInferenceRunner_printed() {
-        new Reference("DNN small (inference_runner.md), not asserted", "dnn_small_kws", 33_145, 9_332, 3_248, 2_219)
-                .compare();
+        double[] errors = new Reference("DNN small (inference_runner.md), not asserted", "dnn_small_kws", 33_145, 9_332,
+                3_248, 2_219).compare();
+        // What rules the figure out: the log's AXI1 reads are under a quarter of the weights npusim reads from DDR
+        // once (npusim more than 300% above), and its AXI0 reads far above the activations npusim reads there.
+        assertThat(errors[3]).isGreaterThan(300.0);
+        assertThat(errors[1]).isLessThan(-90.0);
     }
 
     /** A published PMU report: active cycles and the beats of each AXI port (8 bytes each). */
