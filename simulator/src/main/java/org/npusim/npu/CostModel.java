@@ -245,10 +245,15 @@ public final class CostModel {
      * @param ifmElements IFM elements read
      * @param ifm2Elements second-IFM elements read (0 for a scalar carried in the command stream)
      * @param ofmElements OFM elements written
-     * @param weightElements weight elements the MAC array consumes (before compression)
+     * @param weightElements weight elements the MAC array consumes (before compression), as Vela counts them: a
+     *     whole OFM block depth for every block, the last partial one included
+     * @param streamedWeightElements weight elements the weight stream holds for what the MAC array consumes: per XY
+     *     block the stream of every OFM channel once, so the last partial depth block only its channels (Vela's
+     *     count charges it the block's whole depth; the encoder stores only the channels that exist)
      * @param scaleBytes bytes of the scale/bias stream
      */
-    public record Traffic(long ifmElements, long ifm2Elements, long ofmElements, long weightElements, long scaleBytes) {}
+    public record Traffic(long ifmElements, long ifm2Elements, long ofmElements, long weightElements,
+            long streamedWeightElements, long scaleBytes) {}
 
     /** Returns the stream element counts of {@code op} under {@code bc} with these formats. */
     public Traffic traffic(NpuOperation op, BlockConfig bc, TensorFormat ifmFormat, TensorFormat ofmFormat) {
@@ -276,10 +281,10 @@ public final class CostModel {
                     }
                 }
             }
-            return new Traffic(ifmElements, ifm2Elements, ofmElements, 0, 0);
+            return new Traffic(ifmElements, ifm2Elements, ofmElements, 0, 0, 0);
         }
         if (op.type() == NpuBlockType.DMA) {
-            return new Traffic(i.elements(), 0, o.elements(), 0, 0);
+            return new Traffic(i.elements(), 0, o.elements(), 0, 0, 0);
         }
         Shape4 ob = o.min(bc.ofmBlock());
         Shape4 ib = i.min(bc.ifmBlock());
@@ -293,14 +298,19 @@ public final class CostModel {
         long n = blocksH * blocksW * blocksD * o.n();
         long ifmElements = ib.elementsWh() * Shape4.roundUp(i.c(), ifmFormat.depthQuantum()) * subKernels * n;
         long weights = 0;
+        long streamed = 0;
         long scales = 0;
         if (op.type().hasWeights()) {
             int cin = op.type() == NpuBlockType.DEPTHWISE ? 1 : i.c();
-            weights = (long) op.kernel().w() * op.kernel().h() * cin * ofmBlockDepth * n;
+            long kernelElements = (long) op.kernel().w() * op.kernel().h() * cin;
+            weights = kernelElements * ofmBlockDepth * n;
+            // Every XY block streams each OFM channel's weights once: blocksD blocks of ob.c() channels, the last
+            // clipped, are the o.c() channels (a depthwise block already holds them all).
+            streamed = equalDepth ? weights : kernelElements * o.c() * blocksH * blocksW * o.n();
         }
         if (op.scaled() && op.type() != NpuBlockType.POOLING && op.type() != NpuBlockType.REDUCE_SUM) {
             scales = (long) o.c() * SCALE_BYTES_PER_CHANNEL;
         }
-        return new Traffic(ifmElements, 0, ofmElements, weights, scales);
+        return new Traffic(ifmElements, 0, ofmElements, weights, streamed, scales);
     }
 }

@@ -653,9 +653,9 @@ final class EventSimulator {
         /** Reads block k's share of the weight stream from where the NPU reads it, through the weight decoder. */
         private void fetchWeights(int k, long nowPs) {
             double share = 1.0 / blocks;
-            long weightsIn = fetch(step, weightsResource, weightsChannel, WEIGHTS, work.weightFetchBytes() * share,
-                    work.weightFetchBytes() * share, nowPs, k);
-            long decodePs = clock.toPs(work.weightElements() * share / decoderWeightsPerCycle);
+            long weightsIn = fetch(step, weightsResource, weightsChannel, WEIGHTS, work.streamedWeightFetchBytes() * share,
+                    work.streamedWeightFetchBytes() * share, nowPs, k);
+            long decodePs = clock.toPs(work.streamedWeightElements() * share / decoderWeightsPerCycle);
             weightsEnd[k] = Math.max(weightsEnd[k], Math.max(weightsIn, reserve(step, DECODER, nowPs, decodePs, "decode", k, 0)));
         }
 
@@ -810,7 +810,7 @@ final class EventSimulator {
         b.read(n.ifm().channel().memory(), w.ifmBytes());
         b.read(w.ifm2Channel().memory(), w.ifm2Bytes());
         b.write(n.ofm().channel().memory(), w.ofmBytes());
-        n.weights().ifPresent(p -> b.read(p.readFrom().memory(), (long) Math.ceil(w.weightFetchBytes())));
+        n.weights().ifPresent(p -> b.read(p.readFrom().memory(), (long) Math.ceil(w.streamedWeightFetchBytes())));
     }
 
     // ---- DMA ----
@@ -1332,7 +1332,7 @@ final class EventSimulator {
                 checkMoved(i, IFM, w.ifmBytes() * w.ifmEfficiency());
                 checkMoved(i, IFM2, w.ifm2Bytes() * w.ifm2Efficiency());
                 checkMoved(i, OFM, w.ofmBytes() * w.ofmEfficiency());
-                checkMoved(i, WEIGHTS, w.step().weights().isPresent() ? w.weightFetchBytes() : 0);
+                checkMoved(i, WEIGHTS, w.step().weights().isPresent() ? w.streamedWeightFetchBytes() : 0);
             }
         }
         for (int t = 0; t < transfers.size(); t++) {

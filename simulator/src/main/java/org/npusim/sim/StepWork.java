@@ -26,8 +26,13 @@ import org.npusim.plan.WeightPlan;
  * @param ofmBytes OFM bytes written
  * @param ofmEfficiency its η
  * @param weightFetchBytes weight and scale bytes the NPU fetches (from the buffer when buffered, else from where
- *     they are stored): weight elements consumed times the compression ratio, plus the scales
- * @param weightElements weight elements the MAC array consumes (the weight decoder's work)
+ *     they are stored) as Vela's estimate counts them: weight elements consumed times the compression ratio, plus
+ *     the scales
+ * @param weightElements weight elements the MAC array consumes as Vela counts them
+ * @param streamedWeightFetchBytes the same bytes as the weight stream holds them, which the event-driven
+ *     simulation fetches: a partial last OFM depth block streams only its channels
+ *     ({@link CostModel.Traffic#streamedWeightElements})
+ * @param streamedWeightElements the weight elements the decoder decodes from that stream
  * @param constants the channel of the operator's constants (its weights' home), from which its LUT is copied
  */
 record StepWork(
@@ -42,6 +47,8 @@ record StepWork(
         double ofmEfficiency,
         double weightFetchBytes,
         long weightElements,
+        double streamedWeightFetchBytes,
+        long streamedWeightElements,
         Channel constants) {
 
     static StepWork of(Step.Npu s, CostModel costs, NpuTarget target) {
@@ -61,8 +68,10 @@ record StepWork(
                 .orElse(ifmEta);
         double ofmEta = costs.efficiency(s.ofm().stream(), false, op.ofmBits(), bc.ofmBlock(), op.ofm().w());
         double weightBytes = w.map(p -> t.weightElements() * p.encoded().ratio() + p.encoded().scaleBytes()).orElse(0.0);
+        double streamedBytes = w.map(p -> t.streamedWeightElements() * p.encoded().ratio() + p.encoded().scaleBytes())
+                .orElse(0.0);
         return new StepWork(s, compute, t.ifmElements() * op.ifmBits() / 8, ifmEta, c2,
                 t.ifm2Elements() * op.ifm2Bits() / 8, eta2, t.ofmElements() * op.ofmBits() / 8, ofmEta, weightBytes,
-                t.weightElements(), constants);
+                t.weightElements(), streamedBytes, t.streamedWeightElements(), constants);
     }
 }

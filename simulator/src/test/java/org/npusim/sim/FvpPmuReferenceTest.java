@@ -97,15 +97,14 @@ final class FvpPmuReferenceTest {
      * DNN small, ML-zoo {@code dnn_s_quantized} (commit 68b5fbc7), the default model of the kit's inference_runner
      * use case: {@code docs/use_cases/inference_runner.md} in the revision with the "Ethos-U55 code sample" log:
      * 33,145 active cycles, 9,332 AXI0 read beats, 3,248 AXI0 write beats, 2,219 AXI1 read beats. Not asserted:
-     * npusim takes 4.5 times as long. Its four fully connected layers need 80 KB of encoded weights; from flash
+     * npusim takes 2.8 times as long. Its four fully connected layers need 80 KB of encoded weights; from flash
      * (Vela's 0.125 clock scale, 1 byte a cycle) that is 80,000 cycles at least, more than the whole measured run,
      * and the FVP read only 17,752 bytes over AXI1 but 74,656 over AXI0, about the weights' size (and wrote
      * 25,984 bytes there, for activations of under 1 KB). Most of this run's weights came over AXI0, not from the
      * DDR that {@code corstone-300.yaml} and the kit's Shared_Sram layout put them in; the log does not say why.
-     * With the model in SRAM ({@code --memory-mode sram-only}) npusim takes 28,611 cycles (-14%) but
-     * reads 142 KB over AXI0, 1.9 times the FVP: it counts weight fetches as Vela's estimator does, a full OFM
-     * depth block for the last partial one (144 channels in blocks of 128: 256 fetched), which the hardware does
-     * not stream.
+     * With the model in SRAM ({@code --memory-mode sram-only}) npusim takes 28,611 cycles (-14%) and reads
+     * 84 KB over AXI0, 1.1 times the FVP (it read 142 KB while it counted weight fetches as Vela's estimator does,
+     * a whole OFM depth block for the last partial one: 144 channels in blocks of 128, 256 fetched).
      */
     @Test
     void dnnSmallInferenceRunner_printed() {

@@ -17,12 +17,14 @@ import org.npusim.tflite.TfliteReader;
 
 /**
  * The scale/bias fetch runs beside the MAC stage. dtln's last FULLY_CONNECTED on Ethos-U65-512 (Vela's U65
- * high-end, dedicated SRAM) has 257 output channels in three OFM blocks of depth 128 whose 40.7 KB of weights
- * stream from DRAM in place: each block's MAC stage ends when its last weight arrives, and its scales (10 bytes per
- * channel at DRAM's 500-cycle latency per 256 bytes: 10·128·500/256 = 2,500 cycles, Vela's output-stage floor)
- * are fetched meanwhile. So the layer ends about one output stage (its own work, 986 cycles) after the weight
- * stream (11,875 cycles against 11,140 of DRAM), not one scale fetch after it, as it did while the fetch floored
- * the output stage (13,389 cycles).
+ * high-end, dedicated SRAM) has 257 output channels in three OFM blocks of depth 128 whose weights stream from
+ * DRAM in place (the stream holds the 257 channels; Vela's count charges the last block all 128, 384 in all):
+ * each block's MAC stage ends when its last weight arrives, and its scales (10 bytes per channel at DRAM's
+ * 500-cycle latency per 256 bytes: 10·128·500/256 = 2,500 cycles, Vela's output-stage floor) are fetched
+ * meanwhile. So the layer ends at most one output stage (its own work, 986 cycles) after the weight stream and the
+ * scale fetch, which take about as long (8,578 cycles against 7,796 of DRAM and 7,500 of scale fetch), not one
+ * scale fetch after them, as it did while the fetch floored the output stage (13,389 cycles with Vela's weight
+ * count).
  */
 final class ScaleFetchTest {
 
@@ -39,12 +41,13 @@ final class ScaleFetchTest {
         long output = fc.busyCycles().getOrDefault("output", 0L);
         System.out.printf("dtln last FC on U65-512: %,d cycles; DRAM busy %,d, scale fetch %,d, output stage %,d%n",
                 fc.cycles(), dram, scales, output);
-        assertThat(fc.bottleneck()).isEqualTo("axi1:dram");
+        assertThat(fc.bottleneck()).isIn("axi1:dram", "scale-fetch");
         assertThat(scales).isGreaterThan(output);
         long blocks = 3;
         // The lower bound is a sanity check (a layer never beats its own weight stream); the upper one tests the
-        // change: the layer ends within one block's output stage after the weight stream (11,140 + 986 = 12,126);
-        // with the fetch flooring the output stage it took 13,389 cycles, past it.
-        assertThat(fc.cycles()).isGreaterThanOrEqualTo(dram).isLessThanOrEqualTo(dram + output / blocks);
+        // change: the layer ends within one block's output stage after the weight stream and the scale fetch
+        // (7,796 + 986 = 8,782); with the fetch flooring the output stage it would end a scale fetch after them.
+        assertThat(fc.cycles()).isGreaterThanOrEqualTo(dram)
+                .isLessThanOrEqualTo(Math.max(dram, scales) + output / blocks);
     }
 }

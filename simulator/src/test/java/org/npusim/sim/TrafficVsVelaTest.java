@@ -14,12 +14,16 @@ import org.npusim.result.Unit;
 import org.npusim.testsupport.VelaReference;
 
 /**
- * Conservation of bytes against an outside count: the bytes the NPU layers read and wrote in each memory match
- * Vela 3.10's ({@code sram_total_bytes}, {@code dram_total_bytes}, {@code off_chip_flash_total_bytes}) within 1%
- * (within 0.2% but for MobileNet v2's flash, 0.64%) on every reference configuration, in the default mode, where the traffic comes out of the simulated transfers: what the
- * plan placed in a memory and fetched, no more and no less. Vela counts the NPU's operators only, so a model with CPU
- * layers compares its NPU layers. Left out: the Sram_Only configurations, whose summaries count no weight bytes at
- * all (hello_world: 66 bytes of SRAM, its feature maps, without the 752 bytes of weights it reads from SRAM).
+ * Conservation of bytes against an outside count: the bytes the NPU layers read and wrote in each memory against
+ * Vela 3.10's ({@code sram_total_bytes}, {@code dram_total_bytes}, {@code off_chip_flash_total_bytes}) on every
+ * reference configuration. In the Vela-compatible mode they match within 1%. In the default mode the traffic comes
+ * out of the simulated transfers, what the plan placed in a memory and fetched, and differs in one respect: the
+ * weight stream of an operation whose OFM depth is not a multiple of its block depth holds only the channels that
+ * exist, where Vela's count charges the last block its whole depth (dtln's last fully connected layer: 257 channels
+ * counted as 384), so it reads fewer weight bytes (3.9% of a memory's bytes at worst). Vela counts the NPU's
+ * operators only, so a model with CPU layers compares its NPU layers. Left out: the Sram_Only configurations, whose
+ * summaries count no weight bytes at all (hello_world: 66 bytes of SRAM, its feature maps, without the 752 bytes of
+ * weights it reads from SRAM).
  */
 final class TrafficVsVelaTest {
 
@@ -27,6 +31,16 @@ final class TrafficVsVelaTest {
 
     @Test
     void simulate_everyReferenceConfiguration_bytesPerMemoryAsVelaCounts() {
+        double velaCompatible = worst(List.of("simulation.overlap=false", "simulation.contention=false"));
+        double eventDriven = worst(List.of());
+        // Measured: 0.64% (MobileNet v2's flash) in the Vela-compatible mode; 3.9% in the default mode (dtln's
+        // partial OFM blocks, above).
+        assertThat(velaCompatible).isLessThan(0.01);
+        assertThat(eventDriven).isLessThan(0.05);
+    }
+
+    /** Prints the differences beyond 0.1% with these settings and returns the largest. */
+    private static double worst(List<String> settings) {
         List<String> lines = new ArrayList<>();
         double worst = 0;
         int compared = 0;
@@ -34,7 +48,7 @@ final class TrafficVsVelaTest {
         for (VelaConfigs.Case k : VelaConfigs.all()) {
             VelaReference.Config c = k.config();
             if (!c.memoryMode().equals("Sram_Only")) {
-                SimulationResult r = Simulator.standard().simulate(k.model(), k.name(), VelaConfigs.hardware(c, List.of()));
+                SimulationResult r = Simulator.standard().simulate(k.model(), k.name(), VelaConfigs.hardware(c, settings));
                 for (Map.Entry<String, String> area : AREAS.entrySet()) {
                     long vela = c.summary().get(area.getKey() + "_total_bytes").asLong();
                     long npusim = 0;
@@ -55,9 +69,10 @@ final class TrafficVsVelaTest {
                 }
             }
         }
-        System.out.printf("bytes per memory against Vela: %d compared (%d with no bytes on either side), worst %.2f%%; beyond"
-                + " 0.1%%:%n  %s%n", compared, bothZero, worst * 100, String.join("\n  ", lines));
+        System.out.printf("bytes per memory against Vela, %s: %d compared (%d with no bytes on either side), worst %.2f%%;"
+                + " beyond 0.1%%:%n  %s%n", settings.isEmpty() ? "default mode" : "Vela-compatible mode", compared, bothZero,
+                worst * 100, String.join("\n  ", lines));
         assertThat(compared - bothZero).isGreaterThan(100);
-        assertThat(worst).isLessThan(0.01);
+        return worst;
     }
 }
