@@ -2,10 +2,12 @@
 package org.npusim.plan;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.npusim.graph.Subgraph;
 import org.npusim.graph.Tensor;
 import org.npusim.graph.TensorLifetime;
+import org.npusim.npu.NpuOperation;
 
 /**
  * The most activation memory a plan needs in the arena at one time. Only tensors the plan materialises count: a
@@ -45,9 +47,10 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         int operators = g.operators().size();
         int[] storage = plan.storage();
         // In spilling mode the feature maps the planner promoted into the cache live there, not in the arena: the
-        // NPU steps that write or read them do so through the cache's channel. (Tensors the lowering created have
-        // ids past the graph's; they are not in the arena's count either.)
+        // NPU steps that write or read them do so through the cache's channel. The intermediates a lowering created
+        // (ids past the graph's) that the cache had no room for are in the arena while their operator runs.
         boolean[] cached = new boolean[storage.length];
+        long[] intermediates = new long[operators];
         plan.target().filter(t -> t.spilling() && !t.cache().memory().equals(t.arena().memory())).ifPresent(t -> {
             for (Step s : plan.steps()) {
                 if (s instanceof Step.Npu n) {
@@ -55,6 +58,7 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
                     markIfIn(cached, n.ifm(), n.op().tensors().ifm(), t.cache().memory());
                 }
             }
+            intermediatesInArena(plan.steps(), storage.length, t.arena().memory(), intermediates);
         });
         Optional<ExecutionPlan.FastStoragePeak> npuPeak = plan.target().isPresent() && !plan.target().get().spilling()
                 ? plan.fastStoragePeak() : Optional.empty();
@@ -77,6 +81,10 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
             }
         }
         long[] delta = new long[operators + 1];
+        for (int op = 0; op < operators; op++) {
+            delta[op] += intermediates[op];
+            delta[op + 1] -= intermediates[op];
+        }
         for (int t = 0; t < storage.length; t++) {
             if (last[t] >= 0 && operators > 0) {
                 delta[Math.max(0, first[t])] += g.tensor(t).sizeBytes();
@@ -113,6 +121,44 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
             }
         }
         return new ArenaUse(peak + persistent, at, npuSchedule, peakScratch, persistent);
+    }
+
+    /**
+     * Writes into {@code peakBytes}, by graph operator, the most bytes of its lowering's intermediates (tensor ids of
+     * at least {@code graphTensors}) that live in {@code arena} at one time: each from the first of its operator's
+     * steps that reads or writes it to the last.
+     */
+    private static void intermediatesInArena(List<Step> steps, int graphTensors, String arena, long[] peakBytes) {
+        java.util.Map<Integer, int[]> span = new java.util.HashMap<>();
+        java.util.Map<Integer, Long> bytes = new java.util.HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Step.Npu n && n.operator() >= 0 && n.operator() < peakBytes.length) {
+                NpuOperation op = n.op();
+                int[] tensors = {op.tensors().ifm(), op.tensors().ofm()};
+                TensorPlacement[] where = {n.ifm(), n.ofm()};
+                long[] size = {op.ifm().elements() * op.ifmBits() / 8, op.ofm().elements() * op.ofmBits() / 8};
+                for (int k = 0; k < 2; k++) {
+                    if (tensors[k] >= graphTensors && where[k].channel().memory().equals(arena)) {
+                        int index = i;
+                        span.merge(tensors[k], new int[] {i, i}, (a, b) -> new int[] {a[0], index});
+                        bytes.merge(tensors[k], size[k], Math::max);
+                    }
+                }
+            }
+        }
+        long[] delta = new long[steps.size() + 1];
+        for (var e : span.entrySet()) {
+            delta[e.getValue()[0]] += bytes.get(e.getKey());
+            delta[e.getValue()[1] + 1] -= bytes.get(e.getKey());
+        }
+        long live = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            live += delta[i];
+            int op = steps.get(i).operator();
+            if (op >= 0 && op < peakBytes.length) {
+                peakBytes[op] = Math.max(peakBytes[op], live);
+            }
+        }
     }
 
     /** Marks graph tensor {@code tensor} in {@code marks} when {@code where} is in {@code memory}. */

@@ -128,4 +128,19 @@ final class PlannerTest {
         return p.steps().stream().skip(1).filter(s -> s instanceof Step.Npu n && n.ifm().channel().memory().equals("dram"))
                 .count();
     }
+
+    /**
+     * An LSTM's step intermediates that a tiny cache cannot hold are in the DRAM arena while the LSTM runs.
+     * trained_lstm on U65-256: with the 384 KiB cache the arena holds the graph's tensors only, 844 bytes; with a
+     * 128-byte cache the LSTM's 28x20 int8 output rows move there too (560 bytes), and so do the int16 gate rows of
+     * 20 channels (40 bytes each) that live beside what the cache keeps: at least one, so 844 + 560 + 40 bytes.
+     */
+    @Test
+    void arena_dedicatedSramTinyCache_countsTheLstmIntermediatesItCannotHold() {
+        ExecutionPlan roomy = plan("trained_lstm_int8", "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram");
+        ExecutionPlan tiny = plan("trained_lstm_int8", "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram",
+                List.of("placement.cache_size=128B"));
+        assertThat(ArenaUse.of(roomy, op -> 0, op -> 0, t -> false).bytes()).isEqualTo(844);
+        assertThat(ArenaUse.of(tiny, op -> 0, op -> 0, t -> false).bytes()).isGreaterThanOrEqualTo(844 + 560 + 40);
+    }
 }
