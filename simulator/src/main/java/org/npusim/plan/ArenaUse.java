@@ -21,7 +21,8 @@ import org.npusim.npu.NpuOperation;
  * ({@link ExecutionPlan#fastStoragePeak} in the non-spilling modes), the NPU operators need what that schedule
  * uses: feature maps stored as the NPU stores them (NHCWB16 rounds the depth up to 16), cut to stripes where the
  * planner cascaded, and the running operation's weight buffers. In spilling mode (dedicated SRAM) the arena leaves
- * out the feature maps the planner promoted into the cache: those live there. The CPU operators need the tensors
+ * out the feature maps the planner kept in the cache: those live there. The lowerings' intermediates the cache did
+ * not keep (an LSTM's gate products) are the arena's while their operator runs. The CPU operators need the tensors
  * live at them and their kernel's scratch buffers, which TensorFlow Lite Micro plans in the arena for the
  * operator's call. The CPU kernels' persistent buffers (Micro's {@code AllocatePersistentBuffer}) stay in the arena
  * from the interpreter's preparation to its end, so their sum adds to the peak wherever it falls.
@@ -134,10 +135,13 @@ public record ArenaUse(long bytes, int operator, boolean npuSchedule, long scrat
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) instanceof Step.Npu n && n.operator() >= 0 && n.operator() < peakBytes.length) {
                 NpuOperation op = n.op();
-                int[] tensors = {op.tensors().ifm(), op.tensors().ofm()};
-                TensorPlacement[] where = {n.ifm(), n.ofm()};
-                long[] size = {op.ifm().elements() * op.ifmBits() / 8, op.ofm().elements() * op.ofmBits() / 8};
-                for (int k = 0; k < 2; k++) {
+                // An LSTM's element-wise steps read intermediates as their second IFM as often as their first.
+                boolean ifm2 = op.tensors().ifm2().isPresent() && op.ifm2().isPresent() && n.ifm2().isPresent();
+                int[] tensors = {op.tensors().ifm(), op.tensors().ofm(), ifm2 ? op.tensors().ifm2().getAsInt() : -1};
+                TensorPlacement[] where = {n.ifm(), n.ofm(), ifm2 ? n.ifm2().get() : n.ifm()};
+                long[] size = {op.ifm().elements() * op.ifmBits() / 8, op.ofm().elements() * op.ofmBits() / 8,
+                    ifm2 ? op.ifm2().get().elements() * op.ifm2Bits() / 8 : 0};
+                for (int k = 0; k < 3; k++) {
                     if (tensors[k] >= graphTensors && where[k].channel().memory().equals(arena)) {
                         int index = i;
                         span.merge(tensors[k], new int[] {i, i}, (a, b) -> new int[] {a[0], index});

@@ -63,12 +63,13 @@ public final class Planner {
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
         Channel[] constantHomes = constantHomes(g, lowered, tensors);
-        Channel[] homes = homes(g, lowered, tensors, constantHomes);
+        int[] storage = storage(g, lowered, tensors);
+        Channel[] homes = homes(g, lowered, tensors, constantHomes, storage);
 
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
         // Buffering and cascading ask for the same encoding (operation, block config, slices) several times, and
         // encoding is costly (Vela caches encodings too): the sizer is used behind a cache of the sizes it gave.
-        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, CachedWeightSizer.of(sizer));
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, CachedWeightSizer.of(sizer), storage);
 
         List<Step> steps = new ArrayList<>();
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
@@ -84,11 +85,7 @@ public final class Planner {
             }
             for (NpuOperation npu : ((Lowering.Result.Npu) r).operations()) {
                 if (npu.type() == NpuBlockType.DMA) {
-                    NpuOperation.TensorRefs refs = npu.tensors();
-                    TensorPlacement src = new TensorPlacement(homes[refs.ifm()], formats[refs.ifm()]);
-                    TensorPlacement dst = new TensorPlacement(homes[refs.ofm()], formats[refs.ofm()]);
-                    long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
-                    steps.add(new Step.Dma(op.index(), npu, src, dst, bytes));
+                    steps.add(dmaStep(ctx, npu));
                     run.add(new Placed(steps.size() - 1, npu, null));
                     continue;
                 }
@@ -107,9 +104,43 @@ public final class Planner {
                 Optional.of(fastStoragePeak));
     }
 
-    /** What planning one model needs to know about its tensors. */
+    /**
+     * What planning one model needs to know about its tensors.
+     *
+     * @param storage by tensor, the tensor whose memory holds its data ({@link ExecutionPlan#storage}: a removed
+     *     reshape's output is its input's), so that both live in the same memory
+     */
     private record Context(Subgraph graph, List<Lowering.Result> lowered, Tensors tensors, TensorFormat[] formats,
-            Channel[] homes, Channel[] scheduled, WeightSizer sizer) {}
+            Channel[] homes, Channel[] scheduled, WeightSizer sizer, int[] storage) {}
+
+    /** Returns a DMA copy's step, between where its source and destination live now. */
+    private Step.Dma dmaStep(Context ctx, NpuOperation npu) {
+        NpuOperation.TensorRefs refs = npu.tensors();
+        TensorPlacement src = new TensorPlacement(ctx.homes()[refs.ifm()], ctx.formats()[refs.ifm()]);
+        TensorPlacement dst = new TensorPlacement(ctx.homes()[refs.ofm()], ctx.formats()[refs.ofm()]);
+        long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
+        return new Step.Dma(npu.sourceOperator(), npu, src, dst, bytes);
+    }
+
+    /**
+     * Returns, by tensor (the lowerings' included), the tensor whose memory holds its data: itself, or for the
+     * output of a removed RESHAPE, SQUEEZE or EXPAND_DIMS (whose producer writes the reshaped tensor) its input's,
+     * as {@link ExecutionPlan#storage} finds them.
+     */
+    private static int[] storage(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
+        int[] storage = new int[tensors.count];
+        for (int t = 0; t < storage.length; t++) {
+            storage[t] = t;
+        }
+        for (Operator op : g.operators()) {
+            if (Lowering.isMemoryOnly(op) && lowered.get(op.index()) instanceof Lowering.Result.Npu n
+                    && n.operations().isEmpty() && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0
+                    && op.output(0) >= 0) {
+                storage[op.output(0)] = storage[op.input(0)];
+            }
+        }
+        return storage;
+    }
 
     /** An NPU operation (or DMA copy, without block config) of an NPU subgraph, and its slot in the step list. */
     private record Placed(int slot, NpuOperation op, BlockConfig block) {
@@ -228,6 +259,9 @@ public final class Planner {
         for (int i = 0; i < n; i++) {
             if (planned[i] != null) {
                 steps.set(run.get(i).slot(), planned[i]);
+            } else if (run.get(i).dma()) {
+                // A copy's source or destination may have been evicted from the cache since its step was made.
+                steps.set(run.get(i).slot(), dmaStep(ctx, run.get(i).op()));
             }
         }
         return peak;
@@ -266,16 +300,22 @@ public final class Planner {
                     accesses.getOrDefault(r.tensors().get(0), 0L)));
         }
         boolean[] evicted = CachePromotion.evicted(buffers, candidates, target.cacheSizeBytes());
-        boolean any = false;
+        // A removed reshape's output is its input's memory: the two leave the cache together, whichever range
+        // was evicted (the other's reader or writer would otherwise see the data in the wrong memory).
+        java.util.Set<Integer> evictedStorage = new java.util.HashSet<>();
         for (int i = 0; i < evicted.length; i++) {
             if (evicted[i]) {
                 for (int t : lifetimes.ranges().get(i).tensors()) {
-                    ctx.homes()[t] = target.arena();
+                    evictedStorage.add(ctx.storage()[t]);
                 }
-                any = true;
             }
         }
-        return any;
+        for (int t = 0; t < ctx.homes().length; t++) {
+            if (evictedStorage.contains(ctx.storage()[t]) && ctx.homes()[t].equals(target.cache())) {
+                ctx.homes()[t] = target.arena();
+            }
+        }
+        return !evictedStorage.isEmpty();
     }
 
     /** The NPU operations of a subgraph as {@link Cascading} sees them, with their positions in the run. */
@@ -708,7 +748,8 @@ public final class Planner {
      * ({@link #evictFromCache}). Model inputs, outputs, variables and tensors shared with CPU operators stay in the
      * arena, as in Vela.
      */
-    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes) {
+    private Channel[] homes(Subgraph g, List<Lowering.Result> lowered, Tensors tensors, Channel[] constantHomes,
+            int[] storage) {
         Channel[] homes = new Channel[tensors.count];
         java.util.Arrays.fill(homes, target.arena());
         for (int t = 0; t < tensors.count; t++) {
@@ -753,11 +794,15 @@ public final class Planner {
                 }
             }
         }
+        // A removed reshape's input and output are one memory: either at the boundary keeps both out of the cache.
+        for (int t = 0; t < boundary.length; t++) {
+            boundary[storage[t]] |= boundary[t];
+        }
         // Every other feature map starts in the cache; each NPU subgraph's schedule then evicts those that do not
         // fit (evictFromCache), as Vela promotes after scheduling.
         for (Operator op : g.operators()) {
             for (int t : op.outputs()) {
-                if (!boundary[t] && !g.tensor(t).variable()) {
+                if (!boundary[storage[t]] && !g.tensor(t).variable()) {
                     homes[t] = target.cache();
                 }
             }

@@ -4,8 +4,8 @@ package org.npusim.result;
 /**
  * What one memory of the hardware holds for a run, counted as the simulation's capacity check counts it: the run
  * was refused if a memory's constants, arena and inputs/outputs exceeded its size. A dedicated-sram cache's peak
- * is shown, not checked: the planner fills the cache with feature maps and sizes weight buffers to it apart, as
- * Vela does, so the two can together exceed it.
+ * is shown, not checked: the planner keeps feature maps in it beside the weight buffers within
+ * {@code placement.cache_size}, as Vela does, but does not check that size against the memory's room.
  *
  * @param sizeBytes the memory's size
  * @param constantBytes the weights and other constants stored there: the NPU layers' weights and biases as their
@@ -13,10 +13,11 @@ package org.npusim.result;
  * @param arenaBytes when the memory is the arena ({@code placement.arena}), its peak: the tensors live at once, the
  *     CPU kernel's scratch buffers at a CPU operator, and where fast storage is the arena (sram-only, shared-sram)
  *     the NPU schedule's feature maps with the running operation's weight buffers; with the CPU kernels' persistent
- *     buffers, which stay the whole run (Helium fully connected layers' kernel sums); 0 elsewhere
+ *     buffers, which stay the whole run (Helium fully connected layers' kernel sums); in dedicated-sram, the
+ *     feature maps the cache did not keep, the lowerings' intermediates among them, are the arena's; 0 elsewhere
  * @param cacheBytes when the memory is a cache apart from the arena (dedicated-sram), the most it holds at once:
- *     the feature maps promoted into it, the running operator's lowering intermediates and the running
- *     operation's weight buffers; 0 elsewhere
+ *     the feature maps it keeps (the lowerings' intermediates among them) and the running operation's weight
+ *     buffers; 0 elsewhere
  * @param ioBytes the model's inputs and outputs that {@code placement.inputs} and {@code placement.outputs} put in
  *     this memory when it is not the arena (in the arena they are among its live tensors)
  * @param arenaPeakLayer the layer at the arena's peak, -1 when the memory is not the arena or nothing is live

@@ -3,11 +3,14 @@ package org.npusim.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Model;
 import org.npusim.hw.yaml.HardwareLoader;
+import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.npu.Shape4;
 import org.npusim.npu.TensorFormat;
 import org.npusim.testsupport.SharedData;
@@ -142,5 +145,104 @@ final class PlannerTest {
                 List.of("placement.cache_size=128B"));
         assertThat(ArenaUse.of(roomy, op -> 0, op -> 0, t -> false).bytes()).isEqualTo(844);
         assertThat(ArenaUse.of(tiny, op -> 0, op -> 0, t -> false).bytes()).isGreaterThanOrEqualTo(844 + 560 + 40);
+    }
+
+    /**
+     * A 16 KiB output (c1) copied by the DMA because two layers read it (r), and a 32 KiB output (c3) whose
+     * reshape (r2) is removed, so the ADD reads c3's memory through r2's tensor. In a 16 KiB cache at most one
+     * 16 KiB feature map fits at a time beside the weight buffers, so the copy's destination and c3's output are
+     * evicted. Every step must then see each piece of data in one memory: the copy writes where c3 reads, and the
+     * ADD reads r2 where c3 wrote it.
+     */
+    @Test
+    void plan_dedicatedSramEvictions_copiesAndRemovedReshapesFollowTheirData() {
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: evict_aliases
+                input: {name: x, shape: [1, 32, 32, 8], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                  - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
+                  - {op: reshape, name: r, new_shape: [1, 32, 16, 32], inputs: [c1]}
+                  - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [c1]}
+                  - {op: conv2d, name: c3, filters: 32, kernel: 1, padding: same, inputs: [r]}
+                  - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
+                  - {op: add, name: a, inputs: [c2, r2]}
+                """, "evict_aliases.yaml");
+        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
+                List.of("placement.cache_size=16KiB"), Optional.of("ethos-u65-256"), Optional.of("dedicated-sram"));
+        ExecutionPlan p = new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
+        int[] storage = p.storage();
+        Map<Integer, String> memoryOf = new HashMap<>();
+        java.util.function.BiConsumer<Integer, TensorPlacement> see = (t, where) -> {
+            String before = memoryOf.putIfAbsent(storage[t], where.channel().memory());
+            assertThat(before == null ? where.channel().memory() : before).as("tensor %d", t)
+                    .isEqualTo(where.channel().memory());
+        };
+        boolean copied = false;
+        for (Step s : p.steps()) {
+            if (s instanceof Step.Dma d) {
+                see.accept(d.op().tensors().ifm(), d.source());
+                see.accept(d.op().tensors().ofm(), d.destination());
+                copied = true;
+            } else if (s instanceof Step.Npu n) {
+                see.accept(n.op().tensors().ifm(), n.ifm());
+                n.op().tensors().ifm2().ifPresent(t -> see.accept(t, n.ifm2().orElseThrow()));
+                see.accept(n.op().tensors().ofm(), n.ofm());
+            }
+        }
+        assertThat(copied).isTrue();
+        // The evictions happened: c3 reads the copy from DRAM.
+        assertThat(step(p, "c3").ifm().channel().memory()).isEqualTo("dram");
+        assertThat(step(p, "c3").ofm().channel().memory()).isEqualTo("dram");
+    }
+
+    /**
+     * dtln's LSTMs on U65 dedicated-sram with a 64-byte cache: none of their gate products fits, so all are read
+     * and written in DRAM, the arena. A step's IFM, IFM2 and OFM are live together, and so are its operator's
+     * inputs and outputs (the cache holds nothing, so they are in DRAM too): the arena holds at least the two
+     * sums at the step where the intermediates' (ids past the graph's) is largest.
+     */
+    @Test
+    void arena_dedicatedSramTinyCache_countsTheEvictedIntermediates() {
+        ExecutionPlan p = plan("dtln_noise_suppression", "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram",
+                List.of("placement.cache_size=64B"));
+        int graphTensors = p.model().main().tensors().size();
+        long together = 0;
+        int at = -1;
+        for (Step s : p.steps()) {
+            if (s instanceof Step.Npu n) {
+                var op = n.op();
+                long sum = 0;
+                if (op.tensors().ifm() >= graphTensors && n.ifm().channel().memory().equals("dram")) {
+                    sum += op.ifm().elements() * op.ifmBits() / 8;
+                }
+                if (op.tensors().ifm2().orElse(-1) >= graphTensors && n.ifm2().orElseThrow().channel().memory().equals("dram")) {
+                    sum += op.ifm2().orElseThrow().elements() * op.ifm2Bits() / 8;
+                }
+                if (op.tensors().ofm() >= graphTensors && n.ofm().channel().memory().equals("dram")) {
+                    sum += op.ofm().elements() * op.ofmBits() / 8;
+                }
+                if (sum > together) {
+                    together = sum;
+                    at = n.operator();
+                }
+            }
+        }
+        assertThat(together).isPositive();
+        assertThat(p.fastStoragePeak().orElseThrow().bytes()).isZero();
+        var g = p.model().main();
+        long operands = 0;
+        var operator = g.operators().get(at);
+        for (int t : java.util.stream.IntStream.concat(java.util.Arrays.stream(operator.inputs()),
+                java.util.Arrays.stream(operator.outputs())).distinct().toArray()) {
+            if (t >= 0 && !g.tensor(t).isConstant()) {
+                operands += g.tensor(t).sizeBytes();
+            }
+        }
+        ArenaUse use = ArenaUse.of(p, op -> 0, op -> 0, t -> false);
+        System.out.printf("dtln, 64-byte cache: arena %d B, at operator %d its operands %d B and intermediates %d B%n",
+                use.bytes(), at, operands, together);
+        assertThat(use.bytes()).isGreaterThanOrEqualTo(operands + together);
     }
 }
