@@ -277,6 +277,7 @@ public final class Planner {
      */
     private boolean evictFromCache(Context ctx, CascadeInput input, Step.Npu[] planned) {
         Cascading.Lifetimes lifetimes = input.cascading().maxPerformanceLifetimes();
+        // The use without any candidate: the weight buffers, and the model's inputs and outputs placed here (below).
         long[] buffers = new long[lifetimes.steps()];
         Map<Integer, Long> accesses = new HashMap<>();
         for (int k = 0; k < input.ops().size(); k++) {
@@ -294,8 +295,25 @@ public final class Planner {
             refs.ifm2().ifPresent(t2 -> accesses.merge(t2, traffic.ifm2Elements(), Long::sum));
             accesses.merge(refs.ofm(), traffic.ofmElements(), Long::sum);
         }
+        // The model's inputs and outputs that placement.inputs or .outputs put in the cache's memory are not the
+        // cache's to evict: like Vela's other live ranges in fast storage, they take their room beside the buffers.
+        java.util.Set<Integer> placed = new java.util.HashSet<>();
+        for (int t : ctx.graph().inputs()) {
+            placed.add(t);
+        }
+        for (int t : ctx.graph().outputs()) {
+            placed.add(t);
+        }
         List<CachePromotion.Candidate> candidates = new ArrayList<>();
+        List<Cascading.LiveRange> competing = new ArrayList<>();
         for (Cascading.LiveRange r : lifetimes.ranges()) {
+            if (r.tensors().stream().anyMatch(placed::contains)) {
+                for (int u = r.start(); u <= r.end(); u++) {
+                    buffers[u] += r.bytes();
+                }
+                continue;
+            }
+            competing.add(r);
             candidates.add(new CachePromotion.Candidate(r.bytes(), r.start(), r.end(),
                     accesses.getOrDefault(r.tensors().get(0), 0L)));
         }
@@ -305,13 +323,13 @@ public final class Planner {
         java.util.Set<Integer> evictedStorage = new java.util.HashSet<>();
         for (int i = 0; i < evicted.length; i++) {
             if (evicted[i]) {
-                for (int t : lifetimes.ranges().get(i).tensors()) {
+                for (int t : competing.get(i).tensors()) {
                     evictedStorage.add(ctx.storage()[t]);
                 }
             }
         }
         for (int t = 0; t < ctx.homes().length; t++) {
-            if (evictedStorage.contains(ctx.storage()[t]) && ctx.homes()[t].equals(target.cache())) {
+            if (evictedStorage.contains(ctx.storage()[t]) && ctx.homes()[t].equals(target.cache()) && !placed.contains(t)) {
                 ctx.homes()[t] = target.arena();
             }
         }

@@ -198,6 +198,35 @@ final class PlannerTest {
     }
 
     /**
+     * placement.inputs puts the model's input (8 KiB) in the SRAM, the cache's memory, and a 24 KiB cache cannot
+     * hold it with the 16 and 32 KiB feature maps around it (the model of the test above): feature maps leave, the
+     * input stays where the placement put it, and the first layer reads it from there. (Offered to the search like
+     * a feature map, the input was the one evicted, and c1 read it from DRAM.)
+     */
+    @Test
+    void plan_dedicatedSramEvictions_leaveThePlacedInputWhereItIs() {
+        ExecutionPlan p = new Planner(NpuTargets.from(HardwareLoader.load(
+                SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
+                List.of("placement.cache_size=24KiB", "placement.inputs=sram"), Optional.of("ethos-u65-256"),
+                Optional.of("dedicated-sram"))).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: placed_input
+                input: {name: x, shape: [1, 32, 32, 8], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                  - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
+                  - {op: reshape, name: r, new_shape: [1, 32, 16, 32], inputs: [c1]}
+                  - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [c1]}
+                  - {op: conv2d, name: c3, filters: 32, kernel: 1, padding: same, inputs: [r]}
+                  - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
+                  - {op: add, name: a, inputs: [c2, r2]}
+                """, "placed_input.yaml"));
+        assertThat(step(p, "c1").ifm().channel().memory()).isEqualTo("sram");
+        assertThat(p.steps().stream().anyMatch(s -> s instanceof Step.Npu n && n.ofm().channel().memory().equals("dram")))
+                .isTrue();
+    }
+
+    /**
      * dtln's LSTMs on U65 dedicated-sram with a 64-byte cache: none of their gate products fits, so all are read
      * and written in DRAM, the arena. A step's IFM, IFM2 and OFM are live together, and so are its operator's
      * inputs and outputs (the cache holds nothing, so they are in DRAM too): the arena holds at least the two
