@@ -812,6 +812,31 @@ public final class Planner {
                 }
             }
         }
+        // A feature map one NPU subgraph writes and a later one reads (past a CPU operator that does not touch it)
+        // is an output of the first and an input of the second in Vela's partition: it stays in the arena too.
+        // (Each subgraph's evictions would otherwise decide its home apart, and the two could disagree.)
+        int[] run = new int[g.operators().size()];
+        int current = 0;
+        for (Operator op : g.operators()) {
+            current += lowered.get(op.index()) instanceof Lowering.Result.NotLowered ? 1 : 0;
+            run[op.index()] = current;
+        }
+        int[] producerRun = new int[tensors.count];
+        java.util.Arrays.fill(producerRun, -1);
+        for (Operator op : g.operators()) {
+            for (int t : op.outputs()) {
+                if (t >= 0) {
+                    producerRun[t] = run[op.index()];
+                }
+            }
+        }
+        for (Operator op : g.operators()) {
+            for (int t : op.inputs()) {
+                if (t >= 0 && producerRun[t] >= 0 && producerRun[t] != run[op.index()]) {
+                    boundary[t] = true;
+                }
+            }
+        }
         // A removed reshape's input and output are one memory: either at the boundary keeps both out of the cache.
         for (int t = 0; t < boundary.length; t++) {
             boundary[storage[t]] |= boundary[t];

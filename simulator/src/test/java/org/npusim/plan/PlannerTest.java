@@ -198,6 +198,34 @@ final class PlannerTest {
     }
 
     /**
+     * c1's output is written before a CPU operator (a TRANSPOSE the NPU cannot do) and read after it by the ADD:
+     * in Vela's partition it is an output of the first NPU subgraph and an input of the second, so it stays in the
+     * arena. Left to each subgraph's evictions, the first kept it in a 7 KiB cache and the second evicted it: c1
+     * wrote it to the SRAM and the ADD read it from DRAM.
+     */
+    @Test
+    void plan_dedicatedSram_featureMapAcrossACpuOperatorStaysInTheArena() {
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: across_cpu
+                input: {name: x, shape: [1, 16, 16, 16], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                  - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
+                  - {op: conv2d, name: c0, filters: 16, kernel: 3, padding: same, inputs: [x]}
+                  - {op: transpose, name: t, perm: [0, 3, 1, 2], inputs: [c0]}
+                  - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [t]}
+                  - {op: add, name: a, inputs: [c2, c1]}
+                """, "across_cpu.yaml");
+        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
+                List.of("placement.cache_size=7KiB"), Optional.of("ethos-u65-256"), Optional.of("dedicated-sram"));
+        ExecutionPlan p = new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
+        assertThat(p.steps().stream().filter(s -> s instanceof Step.Cpu).count()).isEqualTo(1);
+        assertThat(step(p, "c1").ofm().channel().memory()).isEqualTo("dram");
+        assertThat(step(p, "a").ifm2().orElseThrow().channel().memory()).isEqualTo("dram");
+    }
+
+    /**
      * placement.inputs puts the model's input (8 KiB) in the SRAM, the cache's memory, and a 24 KiB cache cannot
      * hold it with the 16 and 32 KiB feature maps around it (the model of the test above): feature maps leave, the
      * input stays where the placement put it, and the first layer reads it from there. (Offered to the search like
