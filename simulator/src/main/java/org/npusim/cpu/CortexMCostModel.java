@@ -194,7 +194,7 @@ public final class CortexMCostModel implements CpuCostModel {
             case FULLY_CONNECTED -> o.fullyConnected().map(fc -> reference
                     ? ReferenceKernels.fullyConnected(isa, fc[0], (int) fc[1], (int) fc[2], o.weightBytes(), m)
                     : named(FullyConnectedKernels.fullyConnected(isa, fc[0], (int) fc[1], (int) fc[2], o.weightBytes(),
-                            !o.int16(), o.in(1).isConstant(), m), o.int16()));
+                            o.in(0).type() == ElementType.INT8, o.in(1).isConstant(), m), o.int16()));
             case POOL_2D -> pool(o, isa, reference, m);
             case ARITHMETIC -> arithmetic(o, isa, reference, m);
             case SOFTMAX -> Optional.of(softmax(o, m));

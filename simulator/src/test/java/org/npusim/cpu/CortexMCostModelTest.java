@@ -194,6 +194,38 @@ class CortexMCostModelTest {
                 reduce(BuiltinOperator.REDUCE_MAX, ElementType.INT8).operators().get(0))).isEqualTo(24);
     }
 
+    /**
+     * Only an int8 fully connected layer keeps CMSIS-NN's kernel sums on Helium (4 bytes per output, 10 outputs:
+     * 40): a float layer has no int8 kernel and an int16 one asks for none, so neither keeps any.
+     */
+    @Test
+    void persistentBytes_heliumFullyConnected_int8Only() {
+        CortexMCostModel m55 = CortexMCostModel.of(hw("cpu-only/cortex-m55-400mhz.yaml"));
+        for (ElementType type : new ElementType[] {ElementType.INT8, ElementType.INT16, ElementType.FLOAT32}) {
+            Subgraph g = fullyConnected(type);
+            assertThat(m55.persistentBytes(g, g.operators().get(0))).as("%s", type)
+                    .isEqualTo(type == ElementType.INT8 ? 40 : 0);
+        }
+    }
+
+    /** A fully connected layer of {@code type} activations from 64 inputs to 10 outputs, its weights constant. */
+    private static Subgraph fullyConnected(ElementType type) {
+        boolean quantized = type != ElementType.FLOAT32;
+        Optional<Quantization> q = quantized ? Optional.of(Quantization.perTensor(0.1f, 0)) : Optional.empty();
+        ElementType weights = quantized ? ElementType.INT8 : ElementType.FLOAT32;
+        ElementType bias = type == ElementType.INT16 ? ElementType.INT64 : quantized ? ElementType.INT32 : ElementType.FLOAT32;
+        List<Tensor> tensors = List.of(
+                new Tensor(0, "in", type, Shape.of(1, 64), q, Optional.empty(), false),
+                new Tensor(1, "w", weights, Shape.of(10, 64), q, Optional.of(ConstantData.ofInt8(
+                        new byte[640 * weights.sizeBits() / 8])), false),
+                new Tensor(2, "b", bias, Shape.of(10), Optional.empty(), Optional.of(ConstantData.ofInt8(
+                        new byte[10 * bias.sizeBits() / 8])), false),
+                new Tensor(3, "out", type, Shape.of(1, 10), q, Optional.empty(), false));
+        Operator o = new Operator(0, OperatorCode.of(BuiltinOperator.FULLY_CONNECTED), new int[] {0, 1, 2}, new int[] {3},
+                new int[0], new OpOptions.FullyConnected(org.npusim.graph.Activation.NONE, 0, false, false));
+        return Subgraph.of("fc", tensors, List.of(o), new int[] {0}, new int[] {3});
+    }
+
     private static Operator named(Subgraph g, String output) {
         return g.operators().stream().filter(o -> g.tensor(o.output(0)).name().equals(output)).findFirst()
                 .orElseThrow();
