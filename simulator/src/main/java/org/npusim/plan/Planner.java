@@ -30,9 +30,10 @@ import org.npusim.npu.TensorFormat;
  * <ul>
  *   <li>feature maps produced and consumed only by NPU operations are stored as NHCWB16; model inputs and outputs,
  *       variables (LSTM states) and tensors shared with CPU operators or seen through a reshaped view stay NHWC;
- *   <li>feature maps live in the arena; in spilling mode (dedicated SRAM) intermediate feature maps are promoted
- *       into the fast-storage cache, greedily in execution order, while the live ones fit; NPU subgraph inputs
- *       and outputs (tensors shared with CPU operators) and variables are not promoted;
+ *   <li>feature maps live in the arena; in spilling mode (dedicated SRAM) intermediate feature maps start in the
+ *       fast-storage cache and, after each NPU subgraph is scheduled, compete for {@code placement.cache_size}
+ *       beside its weight buffers ({@link CachePromotion}); NPU subgraph inputs and outputs (tensors shared with
+ *       CPU operators or with another NPU subgraph, model inputs and outputs) and variables are not promoted;
  *   <li>each NPU subgraph (operations between CPU operators) is scheduled on its own: when its feature maps do
  *       not fit fast storage (non-spilling modes), operations are cascaded ({@link Cascading});
  *   <li>weights of convolutions and depthwise convolutions in a slow memory (flash, DRAM) are DMA-buffered into

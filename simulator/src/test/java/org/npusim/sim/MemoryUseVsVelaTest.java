@@ -19,8 +19,8 @@ import org.npusim.testsupport.VelaReference;
  * stores in the SRAM too, which npusim counts as the memory's constants, so the arena alone is compared. In the
  * Dedicated_Sram configurations the SRAM is a cache, and the cache's peak is compared: the feature maps promoted
  * into it and the lowerings' intermediates, live as Vela's live ranges count them, with the running operation's
- * weight buffers. Vela fills it after scheduling; npusim promotes feature maps while they fit, which is all of them
- * in these configurations. dtln is the exception to a close match: Vela schedules the second LSTM's first
+ * weight buffers. Both choose the cache's feature maps after scheduling (npusim's plan.CachePromotion); in these
+ * configurations all of them fit. dtln is the exception to a close match: Vela schedules the second LSTM's first
  * recurrent products before the first LSTM, so their outputs stay live through it.
  */
 final class MemoryUseVsVelaTest {
