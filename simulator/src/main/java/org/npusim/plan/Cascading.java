@@ -136,12 +136,7 @@ final class Cascading {
 
     /** Returns the fast-storage use of the maximum-performance schedule. */
     Usage maxPerformanceUsage() {
-        Cost[] costs = new Cost[n];
-        for (int i = 0; i < n; i++) {
-            Op o = ops.get(i);
-            costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), 0);
-        }
-        Snapshot snap = snapshot(new int[n], costs, new HashMap<>());
+        Snapshot snap = maxPerformanceSnapshot();
         long[] perOp = new long[n];
         for (int i = 0; i < n; i++) {
             perOp[i] = snap.usage[snap.time[i]];
@@ -174,12 +169,7 @@ final class Cascading {
 
     /** Returns the feature maps' live ranges in the maximum-performance schedule (whole feature maps, no cascades). */
     Lifetimes maxPerformanceLifetimes() {
-        Cost[] costs = new Cost[n];
-        for (int i = 0; i < n; i++) {
-            Op o = ops.get(i);
-            costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), 0);
-        }
-        Snapshot snap = snapshot(new int[n], costs, new HashMap<>());
+        Snapshot snap = maxPerformanceSnapshot();
         List<LiveRange> out = new ArrayList<>();
         for (Range r : snap.ranges()) {
             if (r.end >= 0 && r.bytes > 0 && !r.tensors.isEmpty()) {
@@ -187,6 +177,16 @@ final class Cascading {
             }
         }
         return new Lifetimes(out, snap.time(), snap.usage().length);
+    }
+
+    /** Returns the maximum-performance schedule's use over time: whole feature maps, no cascades, no buffers. */
+    private Snapshot maxPerformanceSnapshot() {
+        Cost[] costs = new Cost[n];
+        for (int i = 0; i < n; i++) {
+            Op o = ops.get(i);
+            costs[i] = new Cost(o.op().ofm(), o.op().ifm(), o.maxBlock(), 0);
+        }
+        return snapshot(new int[n], costs, new HashMap<>());
     }
 
     /** Runs Vela's cascading and returns the final block configs, cascades and fast-storage use. */

@@ -156,22 +156,7 @@ final class PlannerTest {
      */
     @Test
     void plan_dedicatedSramEvictions_copiesAndRemovedReshapesFollowTheirData() {
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: evict_aliases
-                input: {name: x, shape: [1, 32, 32, 8], type: int8, scale: 0.05, zero_point: 0}
-                weights: {distribution: normal, seed: 1}
-                layers:
-                  - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
-                  - {op: reshape, name: r, new_shape: [1, 32, 16, 32], inputs: [c1]}
-                  - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [c1]}
-                  - {op: conv2d, name: c3, filters: 32, kernel: 1, padding: same, inputs: [r]}
-                  - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
-                  - {op: add, name: a, inputs: [c2, r2]}
-                """, "evict_aliases.yaml");
-        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
-                List.of("placement.cache_size=16KiB"), Optional.of("ethos-u65-256"), Optional.of("dedicated-sram"));
-        ExecutionPlan p = new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
+        ExecutionPlan p = planAliases(List.of("placement.cache_size=16KiB"));
         int[] storage = p.storage();
         Map<Integer, String> memoryOf = new HashMap<>();
         java.util.function.BiConsumer<Integer, TensorPlacement> see = (t, where) -> {
@@ -233,22 +218,7 @@ final class PlannerTest {
      */
     @Test
     void plan_dedicatedSramEvictions_leaveThePlacedInputWhereItIs() {
-        ExecutionPlan p = new Planner(NpuTargets.from(HardwareLoader.load(
-                SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
-                List.of("placement.cache_size=24KiB", "placement.inputs=sram"), Optional.of("ethos-u65-256"),
-                Optional.of("dedicated-sram"))).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: placed_input
-                input: {name: x, shape: [1, 32, 32, 8], type: int8, scale: 0.05, zero_point: 0}
-                weights: {distribution: normal, seed: 1}
-                layers:
-                  - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
-                  - {op: reshape, name: r, new_shape: [1, 32, 16, 32], inputs: [c1]}
-                  - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [c1]}
-                  - {op: conv2d, name: c3, filters: 32, kernel: 1, padding: same, inputs: [r]}
-                  - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
-                  - {op: add, name: a, inputs: [c2, r2]}
-                """, "placed_input.yaml"));
+        ExecutionPlan p = planAliases(List.of("placement.cache_size=24KiB", "placement.inputs=sram"));
         assertThat(step(p, "c1").ifm().channel().memory()).isEqualTo("sram");
         assertThat(p.steps().stream().anyMatch(s -> s instanceof Step.Npu n && n.ofm().channel().memory().equals("dram")))
                 .isTrue();
@@ -301,5 +271,29 @@ final class PlannerTest {
         System.out.printf("dtln, 64-byte cache: arena %d B, at operator %d its operands %d B and intermediates %d B%n",
                 use.bytes(), at, operands, together);
         assertThat(use.bytes()).isGreaterThanOrEqualTo(operands + together);
+    }
+
+    /**
+     * Plans, on U65-256 in dedicated-sram with {@code overrides}, a model whose 16 KiB output c1 is copied by the
+     * DMA (two layers read it, one through the reshape r) and whose 32 KiB output c3 is read through the removed
+     * reshape r2.
+     */
+    private static ExecutionPlan planAliases(List<String> overrides) {
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: evict_aliases
+                input: {name: x, shape: [1, 32, 32, 8], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                  - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
+                  - {op: reshape, name: r, new_shape: [1, 32, 16, 32], inputs: [c1]}
+                  - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [c1]}
+                  - {op: conv2d, name: c3, filters: 32, kernel: 1, padding: same, inputs: [r]}
+                  - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
+                  - {op: add, name: a, inputs: [c2, r2]}
+                """, "evict_aliases.yaml");
+        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
+                overrides, Optional.of("ethos-u65-256"), Optional.of("dedicated-sram"));
+        return new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
     }
 }
