@@ -41,14 +41,24 @@ public record ExecutionPlan(Model model, Optional<NpuTarget> target, List<Step> 
      */
     public int[] storage() {
         Subgraph g = model.main();
-        int[] storage = new int[g.tensors().size()];
         boolean[] written = written();
+        return storage(g, g.tensors().size(), op -> written[op.output(0)]);
+    }
+
+    /**
+     * Returns, for tensor ids below {@code count} (the graph's, and those lowerings create past them), the tensor
+     * whose memory holds each one's data: itself, or for the output of a RESHAPE, SQUEEZE or EXPAND_DIMS that
+     * {@code writesOutput} says writes nothing (its producer writes the reshaped tensor) its input's storage. The
+     * planner asks it before there are steps, from the lowerings; {@link #storage()} from the steps.
+     */
+    static int[] storage(Subgraph g, int count, java.util.function.Predicate<Operator> writesOutput) {
+        int[] storage = new int[count];
         for (int t = 0; t < storage.length; t++) {
             storage[t] = t;
         }
         for (Operator op : g.operators()) {
             if (Lowering.isMemoryOnly(op) && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0 && op.output(0) >= 0
-                    && !written[op.output(0)]) {
+                    && !writesOutput.test(op)) {
                 storage[op.output(0)] = storage[op.input(0)];
             }
         }

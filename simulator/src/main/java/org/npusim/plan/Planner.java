@@ -64,7 +64,9 @@ public final class Planner {
         Tensors tensors = new Tensors(g, lowered, lowering.tensorIdLimit());
         TensorFormat[] formats = formats(g, lowered, tensors);
         Channel[] constantHomes = constantHomes(g, lowered, tensors);
-        int[] storage = storage(g, lowered, tensors);
+        // A removed reshape (lowered to no operation) writes nothing: its output is its input's memory.
+        int[] storage = ExecutionPlan.storage(g, tensors.count,
+                op -> !(lowered.get(op.index()) instanceof Lowering.Result.Npu n && n.operations().isEmpty()));
         Channel[] homes = homes(g, lowered, tensors, constantHomes, storage);
 
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
@@ -121,26 +123,6 @@ public final class Planner {
         TensorPlacement dst = new TensorPlacement(ctx.homes()[refs.ofm()], ctx.formats()[refs.ofm()]);
         long bytes = (npu.ifm().elements() * npu.ifmBits() / 8 + 15) / 16 * 16;
         return new Step.Dma(npu.sourceOperator(), npu, src, dst, bytes);
-    }
-
-    /**
-     * Returns, by tensor (the lowerings' included), the tensor whose memory holds its data: itself, or for the
-     * output of a removed RESHAPE, SQUEEZE or EXPAND_DIMS (whose producer writes the reshaped tensor) its input's,
-     * as {@link ExecutionPlan#storage} finds them.
-     */
-    private static int[] storage(Subgraph g, List<Lowering.Result> lowered, Tensors tensors) {
-        int[] storage = new int[tensors.count];
-        for (int t = 0; t < storage.length; t++) {
-            storage[t] = t;
-        }
-        for (Operator op : g.operators()) {
-            if (Lowering.isMemoryOnly(op) && lowered.get(op.index()) instanceof Lowering.Result.Npu n
-                    && n.operations().isEmpty() && op.inputCount() > 0 && op.outputCount() > 0 && op.input(0) >= 0
-                    && op.output(0) >= 0) {
-                storage[op.output(0)] = storage[op.input(0)];
-            }
-        }
-        return storage;
     }
 
     /** An NPU operation (or DMA copy, without block config) of an NPU subgraph, and its slot in the step list. */

@@ -134,8 +134,8 @@ final class PlannerTest {
 
     /**
      * An LSTM's step intermediates that a tiny cache cannot hold are in the DRAM arena while the LSTM runs.
-     * trained_lstm on U65-256: with the 384 KiB cache the arena holds the graph's tensors only, 844 bytes; with a
-     * 128-byte cache the LSTM's 28x20 int8 output rows move there too (560 bytes), and so do the int16 gate rows of
+     * trained_lstm on U65-256: with the 384 KiB cache the arena holds the graph's tensors only, 844 bytes (the
+     * 28x28 int8 input, 784, and the states: 20 int8 outputs and 20 int16 cells, 20 + 40); with a 128-byte cache the LSTM's 28x20 int8 output rows move there too (560 bytes), and so do the int16 gate rows of
      * 20 channels (40 bytes each) that live beside what the cache keeps: at least one, so 844 + 560 + 40 bytes.
      */
     @Test
