@@ -32,7 +32,7 @@ final class ShippedHardwareTest {
     void everyShippedFile_loads_andPrintsItsFigures() {
         List<Path> files = ShippedHardware.all();
         // 4 Vela system configurations, 5 real systems, 5 CPU-only boards.
-        assertThat(files).hasSize(14);
+        assertThat(files).hasSize(15);
         for (Path f : files) {
             HardwareConfig hw = HardwareLoader.load(f);
             StringBuilder line = new StringBuilder(String.format("%-38s %-24s %-20s", ShippedHardware.name(f),
@@ -108,6 +108,25 @@ final class ShippedHardwareTest {
         HardwareConfig hw = HardwareLoader.load(ShippedHardware.file("himax-we2.yaml"));
         assertThat(hw.memory("sram").bytesPerSecond()).isEqualTo(3_200_000_000L);
         assertThat(hw.memory("flash").bytesPerSecond()).isEqualTo(50_000_000L);
+    }
+
+    @Test
+    void alifE7_matchesTheNpuBandwidthsOfAlifsVelaConfiguration() {
+        // ensemble_vela.ini: bandwidth = 8 B (U55 AXI) x clock scale x core clock, latency in NPU cycles.
+        // RTSS_HP_SRAM_MRAM: SRAM 0.762 x 400 MHz, MRAM 0.121; RTSS_HE_SRAM_MRAM: SRAM 1.0 x 160 MHz, MRAM 0.303;
+        // RTSS_HP_DTCM_MRAM: MRAM 0.118 (its DTCM keeps the core's 16 B at 400 MHz: see the file).
+        HardwareConfig hp = HardwareLoader.load(ShippedHardware.file("alif-e7-hp.yaml"));
+        assertThat(hp.memory("sram0").bytesPerSecond()).isEqualTo(2_438_400_000L);
+        assertThat(hp.memory("mram").bytesPerSecond()).isEqualTo(387_200_000L);
+        assertThat(hp.memory("mram").readLatencyPs()).isEqualTo(150_000L);
+        HardwareConfig he = HardwareLoader.load(ShippedHardware.file("alif-e7-he.yaml"));
+        assertThat(he.memory("sram6").bytesPerSecond()).isEqualTo(1_280_000_000L);
+        assertThat(he.memory("mram").bytesPerSecond()).isEqualTo(387_840_000L);
+        assertThat(he.memory("mram").readLatencyPs()).isEqualTo(150_000L);
+        HardwareConfig dtcm = HardwareLoader.load(ShippedHardware.file("alif-e7-hp-dtcm.yaml"));
+        assertThat(dtcm.axi0Memory().name()).isEqualTo("dtcm");
+        assertThat(dtcm.memory("mram").bytesPerSecond()).isEqualTo(377_600_000L);
+        assertThat(dtcm.memory("dtcm").readLatencyPs()).isEqualTo(12_500L);
     }
 
     @Test
