@@ -60,8 +60,13 @@ final class HwCommandTest {
         HardwareConfig again = HardwareLoader.load(shown);
         assertThat(again.simulation().overlap()).isFalse();
         assertThat(again.npu().orElseThrow().clockHz()).isEqualTo(200_000_000L);
-        // The flash clock scale (0.015625) follows the NPU clock: 3.125 MHz.
-        assertThat(again.memory("flash").clockHz()).isEqualTo(3_125_000L);
+        // The board's flash has its own clock (6.25 MHz, Vela's 0.015625 x 400 MHz): another NPU clock leaves it.
+        assertThat(again.memory("flash").clockHz()).isEqualTo(6_250_000L);
+        // A Vela configuration's clock scale (0.125) follows the NPU clock: 25 MHz at 200 MHz.
+        Run vela = run("hw", "show", hwconfig("vela/ethos-u55-high-end-embedded.yaml"), "--set", "npu.clock=200 MHz");
+        assertThat(vela.code()).isZero();
+        HardwareConfig scaled = HardwareLoader.load(Files.writeString(tmp.resolve("vela.yaml"), vela.out()));
+        assertThat(scaled.memory("flash").clockHz()).isEqualTo(25_000_000L);
     }
 
     @Test

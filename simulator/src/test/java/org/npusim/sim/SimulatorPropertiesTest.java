@@ -205,7 +205,7 @@ final class SimulatorPropertiesTest {
             {"hwconfigs/alif-e7-he.yaml", "memories.sram6.clock=160 MHz", "memories.sram6.clock=320 MHz"},
             {"hwconfigs/alif-e7-hp-dtcm.yaml", "memories.mram.clock=47.2 MHz", "memories.mram.clock=94.4 MHz"},
             {"hwconfigs/corstone-300.yaml", "memories.ddr.clock_scale=0.125", "memories.ddr.clock_scale=0.25"},
-            {"hwconfigs/himax-we2.yaml", "memories.flash.clock_scale=0.015625", "memories.flash.clock_scale=0.03125"}};
+            {"hwconfigs/himax-we2.yaml", "memories.flash.clock=6.25 MHz", "memories.flash.clock=12.5 MHz"}};
         int layers = 0;
         int slower = 0;
         int otherPlan = 0;
