@@ -42,10 +42,11 @@ final class ShippedDescriptionsTest {
     }
 
     @Test
-    void shipped_listsTheEightDescriptions() throws IOException {
+    void shipped_listsTheNineDescriptions() throws IOException {
         assertThat(shipped()).extracting(p -> p.getFileName().toString()).containsExactly(
                 "autoencoder_ad.yaml", "dnn_small_kws.yaml", "ds_cnn_large_clustered.yaml", "ds_cnn_small.yaml",
-                "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml", "resnet8.yaml", "wav2letter_pruned.yaml");
+                "micronet_m_kws.yaml", "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml", "resnet8.yaml",
+                "wav2letter_pruned.yaml");
     }
 
     @ParameterizedTest
@@ -104,6 +105,22 @@ final class ShippedDescriptionsTest {
                 100.0 * (macs - published) / published);
         assertThat(macs).isEqualTo(exact);
         assertThat((double) macs).isCloseTo(published, within(published * tolerance));
+    }
+
+    /**
+     * MicroNet-M has no published MAC or parameter count (ML-zoo's README gives none, the MicroNets paper draws the
+     * network); its constants are checked against the model file instead. kws_micronet_m.tflite holds 110,432 int8
+     * weights in its 12 weight buffers (10·4·1·140 + 3·140·140 + 140·112 + 112·196 + 196·12 for the convolutions,
+     * 9·(4·140 + 112) for the depthwise ones), 1,552 int32 biases (8·140 + 2·112 + 196 + 12) and the reshape's
+     * 2-element shape: 116,648 bytes. MACs: 10·4·140·490 + 9·140·125 + 3·(140·140 + 9·140)·125 + 140·112·125
+     * + 9·112·125 + 112·196·125 + 196·12 = 15,556,352 in the convolutions, and 25·5·196 = 24,500 in the pooling.
+     */
+    @Test
+    void micronetM_hasTheConstantsAndMacsOfTheModelFile() {
+        var facts = ModelDescriptions.load(models().resolve("micronet_m_kws.yaml")).main().facts();
+        assertThat(facts.parameterCount()).isEqualTo(110_432L + 1_552L + 2L);
+        assertThat(facts.parameterBytes()).isEqualTo(110_432L + 4L * 1_552L + 8L);
+        assertThat(facts.totalMacs()).isEqualTo(15_556_352L + 24_500L);
     }
 
     @Test

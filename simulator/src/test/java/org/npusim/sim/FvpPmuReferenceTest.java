@@ -4,6 +4,7 @@ package org.npusim.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,9 @@ import org.npusim.testsupport.SharedData;
  * that reproduce those models layer by layer are held to the same 10% where npusim is within it: DS-CNN large
  * (kws) and the ASR run of kws_asr (wav2letter). Two published figures are printed and not asserted, because
  * npusim is far from them for reasons found in the counts themselves (see {@link #wav2letterAsrDoc_printed()} and
- * {@link #dnnSmallInferenceRunner_printed()}).
+ * {@link #dnnSmallInferenceRunner_printed()}). MicroNet-M, the kit's later kws model, is compared with the FVP's
+ * counts and with Alif's on silicon: its byte counts are held to 10%, its cycles, just outside, are printed (see
+ * {@link #micronetMediumKws_bytesWithinTenPercentOfTheKwsCounts_cyclesPrinted()}).
  */
 final class FvpPmuReferenceTest {
 
@@ -116,27 +119,83 @@ final class FvpPmuReferenceTest {
         assertThat(errors[1]).isLessThan(-90.0);
     }
 
-    /** A published PMU report: active cycles and the beats of each AXI port (8 bytes each). */
-    private record Reference(String label, String model, long cycles, long axi0ReadBeats, long axi0WriteBeats,
-            long axi1ReadBeats) {
+    /**
+     * MicroNet-M, ML-zoo {@code kws_micronet_m} (commit 9f506fe5), the kit's kws model after DS-CNN: {@code
+     * docs/use_cases/kws.md} in the revision whose log classifies "down.wav" with MicroNet's labels (as copied in
+     * Alif's fork of the kit, alifsemi/alif_ml-embedded-evaluation-kit, commit 09f95744): 413,814 active cycles,
+     * 132,130 AXI0 read beats, 48,252 AXI0 write beats, 17,544 AXI1 read beats. The byte counts are held to 10%
+     * (npusim is within 2% of each). The cycles are printed and held only to 15%: npusim takes 10.5% longer, just
+     * outside the FVP's own accuracy. The bytes agreeing says the description has the kit's layers, weights and
+     * schedule (every tensor crossing AXI0 and every weight stream crossing AXI1 as the FVP counted them), so the
+     * excess is in npusim's timing of those layers, not in the model; the log gives no per-layer split to place it
+     * (in npusim 45% of the run is the first layer, a 10x4 convolution over one input channel at 10% MAC use).
+     */
+    @Test
+    void micronetMediumKws_bytesWithinTenPercentOfTheKwsCounts_cyclesPrinted() {
+        double[] errors = new Reference("MicroNet-M (kws.md)", "micronet_m_kws", 413_814, 132_130, 48_252, 17_544)
+                .compare();
+        assertWithinTenPercent(Arrays.copyOfRange(errors, 1, 4));
+        assertThat(Math.abs(errors[0])).isLessThanOrEqualTo(15.0);
+    }
 
-        /** Simulates the description on Corstone-300, prints npusim against the report, returns the four errors. */
+    /**
+     * The same model on silicon: Alif's fork of the kit, {@code Alif_benchmark.md} (commit e6ff0182), section "NPU
+     * Cycles", the PMU report of its alif_kws use case (kws_micronet_m compiled by Vela): 404,973 active cycles,
+     * 125,388 AXI0 read beats, 48,254 AXI0 write beats, 17,493 AXI1 read beats. The document names neither board
+     * nor core. The NPU is a U55-128: the cycles are 2.1% below the FVP's U55-128 run and the AXI0 writes and
+     * AXI1 reads within 0.3% of it, where a U55-256 would take about a third fewer cycles (npusim's what-if), and
+     * the fork's CI builds alif_kws for the RTSS-HE core, whose NPU is the U55-128 (its AXI0 reads are 5% below
+     * the FVP's; the document does not give its Vela settings). Cycles are NPU cycles, so the NPU clock does not
+     * enter. On {@code
+     * corstone-300.yaml} and on {@code alif-e7-he.yaml} (the HE core's memories as Alif's Vela configuration gives
+     * them), as on the FVP, the byte counts are held to 10% and the cycles (npusim 12 to 13% above) printed and
+     * held to 15%.
+     */
+    @Test
+    void micronetMediumKwsOnAlifSilicon_bytesWithinTenPercent_cyclesPrinted() {
+        for (String hw : List.of("corstone-300", "alif-e7-he")) {
+            double[] errors = new Reference("MicroNet-M (Alif_benchmark.md)", "micronet_m_kws", hw, 404_973,
+                    125_388, 48_254, 17_493).compare();
+            assertWithinTenPercent(Arrays.copyOfRange(errors, 1, 4));
+            assertThat(Math.abs(errors[0])).isLessThanOrEqualTo(15.0);
+        }
+    }
+
+    /**
+     * A published PMU report: active cycles and the beats of each AXI port (8 bytes each), compared with npusim on
+     * the hardware description {@code hw} ({@code hwconfigs/<hw>.yaml}), whose AXI0 and AXI1 memories take the
+     * ports' bytes.
+     */
+    private record Reference(String label, String model, String hw, long cycles, long axi0ReadBeats,
+            long axi0WriteBeats, long axi1ReadBeats) {
+
+        /** A report from the Corstone-300 FVP, compared on {@code corstone-300.yaml}. */
+        Reference(String label, String model, long cycles, long axi0ReadBeats, long axi0WriteBeats,
+                long axi1ReadBeats) {
+            this(label, model, "corstone-300", cycles, axi0ReadBeats, axi0WriteBeats, axi1ReadBeats);
+        }
+
+        /** Simulates the description on {@code hw}, prints npusim against the report, returns the four errors. */
         double[] compare() {
             Path root = SharedData.repositoryRoot();
             Model m = ModelDescriptions.load(root.resolve("models/" + model + ".yaml"));
-            HardwareConfig hw = HardwareLoader.load(root.resolve("hwconfigs/corstone-300.yaml"), List.of(),
+            HardwareConfig config = HardwareLoader.load(root.resolve("hwconfigs/" + hw + ".yaml"), List.of(),
                     Optional.empty(), Optional.empty());
-            SimulationResult r = Simulator.standard().simulate(m, model, hw);
-            long[] ours = {r.total().cycles(), r.total().traffic().get("sram").readBytes(),
-                r.total().traffic().get("sram").writeBytes(), r.total().traffic().get("ddr").readBytes()};
-            long[] fvp = {cycles, axi0ReadBeats * AXI_BYTES_PER_BEAT, axi0WriteBeats * AXI_BYTES_PER_BEAT,
+            String axi0 = config.axi0Memory().name();
+            String axi1 = config.axi1Memory().name();
+            SimulationResult r = Simulator.standard().simulate(m, model, config);
+            long[] ours = {r.total().cycles(), r.total().traffic().get(axi0).readBytes(),
+                r.total().traffic().get(axi0).writeBytes(), r.total().traffic().get(axi1).readBytes()};
+            long[] report = {cycles, axi0ReadBeats * AXI_BYTES_PER_BEAT, axi0WriteBeats * AXI_BYTES_PER_BEAT,
                 axi1ReadBeats * AXI_BYTES_PER_BEAT};
-            String[] what = {"NPU cycles  ", "SRAM read   ", "SRAM written", "DDR read    "};
+            String[] what = {"NPU cycles  ", "AXI0 read   ", "AXI0 written", "AXI1 read   "};
             double[] errors = new double[4];
-            StringBuilder out = new StringBuilder(label + " on Corstone-300 (U55-128), npusim against the FVP's PMU:");
+            StringBuilder out = new StringBuilder(String.format("%s on %s (AXI0 %s, AXI1 %s), npusim against the PMU:",
+                    label, hw, axi0, axi1));
             for (int i = 0; i < 4; i++) {
-                errors[i] = percent(ours[i], fvp[i]);
-                out.append(String.format("%n  %s %,12d against %,12d  %+.1f%%", what[i], ours[i], fvp[i], errors[i]));
+                errors[i] = percent(ours[i], report[i]);
+                out.append(String.format("%n  %s %,12d against %,12d  %+.1f%%", what[i], ours[i], report[i],
+                        errors[i]));
             }
             System.out.println(out);
             return errors;
