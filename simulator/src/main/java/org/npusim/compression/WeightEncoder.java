@@ -220,7 +220,7 @@ public final class WeightEncoder {
                 return empty(job);
             }
             int n = reorder(v, job);
-            WeightStreamEncoder.Size size = compressor.size(reordered, n);
+            WeightStreamEncoder.Size size = compressor.size(reordered, n, v.inCodeRange);
             return new EncodedRange(job.slice(), job.core(), job.channels(),
                     ScaleBiasRecords.paddedBytes(job.channels()), size.bytes(), n, size.zeroRunZeros());
         }
@@ -295,6 +295,7 @@ public final class WeightEncoder {
         Quantization q = t.quantization().orElse(Quantization.perTensor(1f, 0));
         Shape s = t.shape();
         OpKind kind = src.options().kind();
+        boolean inRange = zeroPointsInRange(q, unsigned);
         WeightVolume v;
         switch (kind) {
             case CONV_2D, TRANSPOSE_CONV -> {
@@ -302,7 +303,7 @@ public final class WeightEncoder {
                 int h = s.dim(1);
                 int w = s.dim(2);
                 int i = s.dim(3);
-                v = new WeightVolume(centred(raw, unsigned, q, h * w * i), o, h, w, i);
+                v = new WeightVolume(centred(raw, unsigned, q, h * w * i), o, h, w, i, inRange);
                 if (kind == OpKind.TRANSPOSE_CONV) {
                     v = v.flipped();
                 }
@@ -320,14 +321,14 @@ public final class WeightEncoder {
                         }
                     }
                 }
-                v = new WeightVolume(values, c, h, w, 1);
+                v = new WeightVolume(values, c, h, w, 1, inRange);
             }
             case FULLY_CONNECTED, SEQUENCE_LSTM -> {
                 // An LSTM's gate products are vector products over its [units, features] weight matrices, stored
                 // like a fully connected layer's [out, in].
                 int o = s.dim(0);
                 int i = (int) (s.elementCount() / Math.max(1, o));
-                v = new WeightVolume(centred(raw, unsigned, q, Math.max(1, i)), o, 1, 1, i);
+                v = new WeightVolume(centred(raw, unsigned, q, Math.max(1, i)), o, 1, 1, i, inRange);
             }
             default -> throw new IllegalArgumentException(op.name() + ": " + src.opName() + " has no weight layout");
         }
@@ -368,6 +369,23 @@ public final class WeightEncoder {
             }
         }
         return values;
+    }
+
+    /**
+     * Returns whether every zero point lies in the weights' own range (−128…127, or 0…255 unsigned): then every
+     * weight minus its zero point lies in −255…255 and the streams need no range check, which otherwise reads
+     * every value of every stream once more. Models with other zero points are checked stream by stream as
+     * before, with the same failure.
+     */
+    private static boolean zeroPointsInRange(Quantization q, boolean unsigned) {
+        int low = unsigned ? 0 : Byte.MIN_VALUE;
+        int high = unsigned ? 0xff : Byte.MAX_VALUE;
+        for (long zeroPoint : q.zeroPoints()) {
+            if (zeroPoint < low || zeroPoint > high) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int value(byte b, boolean unsigned) {

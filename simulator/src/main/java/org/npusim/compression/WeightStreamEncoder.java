@@ -65,7 +65,7 @@ final class WeightStreamEncoder {
     Result encode(short[] weights, int n) {
         out.reset();
         writing = true;
-        compress(weights, n);
+        compress(weights, n, false);
         out.put(ZDIV_END, 3);
         out.put(0xff, (int) ((8 - (out.bitPosition() & 7)) & 7));
         while ((out.bitPosition() & (ALIGNMENT_BYTES * 8 - 1)) != 0) {
@@ -79,9 +79,17 @@ final class WeightStreamEncoder {
      * from its parameters instead of written (see {@link #sliceBits}), which the simulation's sizing needs.
      */
     Size size(short[] weights, int n) {
+        return size(weights, n, false);
+    }
+
+    /**
+     * Returns what {@link #size(short[], int)} does; {@code inRange} says that the caller knows every weight to lie
+     * in −255…255, which skips the check.
+     */
+    Size size(short[] weights, int n, boolean inRange) {
         countedBits = 0;
         writing = false;
-        compress(weights, n);
+        compress(weights, n, inRange);
         // The end marker (ZDIV 7), then 1-bits to a byte and 0xFF bytes to the 16-byte boundary.
         long bytes = (countedBits + 3 + 7) / 8;
         bytes = (bytes + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES * ALIGNMENT_BYTES;
@@ -92,8 +100,10 @@ final class WeightStreamEncoder {
     }
 
     /** Chooses sections, palettes and slices of {@code weights[0, n)}, writing or counting every slice. */
-    private void compress(short[] weights, int n) {
-        checkRange(weights, n);
+    private void compress(short[] weights, int n, boolean inRange) {
+        if (!inRange) {
+            checkRange(weights, n);
+        }
         zeroRunZeros = 0;
         ensureCapacity(n);
         int count = sections.find(weights, n);

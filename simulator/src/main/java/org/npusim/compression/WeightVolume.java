@@ -13,8 +13,17 @@ final class WeightVolume {
     final int height;
     final int width;
     final int ifm;
+    /**
+     * Every value is known to lie in −255…255 (from the zero points, see {@link WeightEncoder}), so that the
+     * streams cut from these weights need no range check; false when it has to be checked.
+     */
+    final boolean inCodeRange;
 
     WeightVolume(short[] values, int ofm, int height, int width, int ifm) {
+        this(values, ofm, height, width, ifm, false);
+    }
+
+    WeightVolume(short[] values, int ofm, int height, int width, int ifm, boolean inCodeRange) {
         if ((long) ofm * height * width * ifm != values.length) {
             throw new IllegalArgumentException(
                     values.length + " values for " + ofm + "x" + height + "x" + width + "x" + ifm);
@@ -24,6 +33,7 @@ final class WeightVolume {
         this.height = height;
         this.width = width;
         this.ifm = ifm;
+        this.inCodeRange = inCodeRange;
     }
 
     short get(int o, int y, int x, int i) {
@@ -47,7 +57,7 @@ final class WeightVolume {
                 }
             }
         }
-        return new WeightVolume(out, ofm, height, width, ifm);
+        return new WeightVolume(out, ofm, height, width, ifm, inCodeRange);
     }
 
     /**
@@ -74,7 +84,7 @@ final class WeightVolume {
                 }
             }
         }
-        return new WeightVolume(out, ofm, height, foldedWidth, foldedIfm);
+        return new WeightVolume(out, ofm, height, foldedWidth, foldedIfm, inCodeRange);
     }
 
     /**
@@ -94,6 +104,6 @@ final class WeightVolume {
                 }
             }
         }
-        return new WeightVolume(out, ofm, h, w, ifm);
+        return new WeightVolume(out, ofm, h, w, ifm, inCodeRange);
     }
 }

@@ -4,9 +4,13 @@ package org.npusim.compression;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.npusim.graph.Quantization;
 import org.npusim.graph.Subgraph;
+import org.npusim.graph.Tensor;
 import org.npusim.hw.NpuVariant;
 import org.npusim.npu.BlockConfig;
 import org.npusim.npu.BlockConfigSearch;
@@ -104,5 +108,35 @@ class WeightEncoderTest {
         assertThat(m.decodeCycles(new EncodedRange(0, 0, 8, 80, 64, 800, 300))).isEqualTo(100);
         assertThat(m.decodeCycles(new EncodedRange(0, 0, 8, 80, 64, 801, 0))).isEqualTo(101);
         assertThat(m.source()).contains("cycles_wb");
+    }
+
+    /** Returns {@code g} with its weights (tensor 1) quantised with zero point {@code zeroPoint}. */
+    private static Subgraph withWeightZeroPoint(Subgraph g, long zeroPoint) {
+        List<Tensor> tensors = new ArrayList<>(g.tensors());
+        Tensor w = tensors.get(1);
+        tensors.set(1, new Tensor(w.index(), w.name(), w.type(), w.shape(),
+                Optional.of(Quantization.perTensor(0.25f, zeroPoint)), w.data(), w.variable()));
+        return Subgraph.of(g.name(), tensors, g.operators(), g.inputs(), g.outputs());
+    }
+
+    @Test
+    void zeroPointOutsideTheWeightsRange_isCheckedPerStream() {
+        // Zero points inside the int8 range skip the streams' range check (every weight minus its zero point lies
+        // in -255..255); one outside it checks every stream as before: weight 100 - (-200) = 300 fails, the
+        // ramp's weights (-20..20) minus -200 (180..220) pass, sized as written.
+        Subgraph fails = withWeightZeroPoint(TinyGraphs.fullyConnected(new byte[] {1, 100, 3, 4}, 1, 4, new int[1]),
+                -200);
+        NpuOperation op = TinyGraphs.lower(fails);
+        BlockConfig config = BlockConfigSearch.find(NpuVariant.ETHOS_U55_64, op).orElseThrow();
+        assertThatThrownBy(() -> new WeightEncoder(fails).encode(op, config, NpuVariant.ETHOS_U55_64))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("300 at 1 is outside -255..255");
+
+        Subgraph passes = withWeightZeroPoint(TinyGraphs.fullyConnected(ramp(8 * 32), 8, 32, new int[8]), -200);
+        NpuOperation passing = TinyGraphs.lower(passes);
+        BlockConfig passingConfig = BlockConfigSearch.find(NpuVariant.ETHOS_U55_64, passing).orElseThrow();
+        EncodedWeights sized = new WeightEncoder(passes).encode(passing, passingConfig, NpuVariant.ETHOS_U55_64);
+        byte[] written = new WeightEncoder(passes).encodeStreams(passing, passingConfig, NpuVariant.ETHOS_U55_64,
+                OfmRange.whole(8)).get(0).bytes();
+        assertThat(sized.weightBytes()).isEqualTo(written.length);
     }
 }
