@@ -45,8 +45,9 @@ final class PaletteSections {
         int lastRestart = 0;
         boolean active = false;
         int paletteSize = 0;
-        // Zeros in [lastRestart, i] once position i has been counted.
-        int zeros = 0;
+        // Non-zero weights before lastRestart. The zeros since the restart are not counted as they come, which
+        // would take an operation per position, but derived when needed: positions minus non-zero weights.
+        int nonZerosBefore = 0;
         int i = 0;
         while (i < n) {
             // The common position only updates the counts: its value is already in the active palette (or, with
@@ -54,21 +55,48 @@ final class PaletteSections {
             // innermost loop handles those and stops at the first other one; keeping the rest outside it keeps it
             // small, which the compiler rewards (a third of the time of find on MobileNet v2).
             int known = active ? lastRestart : 0;
-            for (; i < n; i++) {
-                int v = w[i] + 256;
-                if (lastSeen[v] < known) {
+            int[] seen = lastSeen;
+            while (i < n) {
+                // Counted weights after a position (i − lastRestart − zeros, one less than the non-zero weights
+                // since the restart) grow by one per non-zero weight, so the next multiple of 32 is at least that
+                // many positions away: up to the last of those, the loop needs no test of the count.
+                int countedBefore = nonZeroCount - nonZerosBefore - 1;
+                int blockEnd;
+                if (countedBefore > 0 && (countedBefore & (WINDOWS[0] - 1)) == 0) {
+                    blockEnd = i;
+                } else {
+                    int next = countedBefore < 0 ? WINDOWS[0] : (countedBefore & -WINDOWS[0]) + WINDOWS[0];
+                    blockEnd = (int) Math.min(n, (long) i + next - countedBefore - 1);
+                }
+                for (; i < blockEnd; i++) {
+                    int weight = w[i];
+                    int v = weight + 256;
+                    if (seen[v] < known) {
+                        break;
+                    }
+                    seen[v] = i;
+                    // Without a branch (zeros come and go too irregularly to predict), and without a comparison,
+                    // which the compiler turns into more work: the sign bit of w | −w is set exactly when w ≠ 0.
+                    nz[nonZeroCount] = i;
+                    nonZeroCount += (weight | -weight) >>> 31;
+                }
+                if (i < blockEnd || i == n) {
                     break;
                 }
-                lastSeen[v] = i;
-                // Without a branch: zeros come and go too irregularly to predict.
-                int zero = w[i] == 0 ? 1 : 0;
+                // The block's end: one position with the test.
+                int weight = w[i];
+                int v = weight + 256;
+                if (seen[v] < known) {
+                    break;
+                }
+                seen[v] = i;
                 nz[nonZeroCount] = i;
-                nonZeroCount += 1 - zero;
-                zeros += zero;
-                int counted = i - lastRestart - zeros;
+                nonZeroCount += (weight | -weight) >>> 31;
+                int counted = nonZeroCount - nonZerosBefore - 1;
                 if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
                     break;
                 }
+                i++;
             }
             if (i == n) {
                 break;
@@ -81,14 +109,15 @@ final class PaletteSections {
                 // Zeros are not counted as palette entries when they look like zero runs (more than a quarter of
                 // the weights since the restart, position i not yet counted).
                 if (active && last < lastRestart) {
-                    int excludeZero = zeros > (i - lastRestart) >> 2 ? 1 : 0;
+                    int zerosBefore = (i - lastRestart) - (nonZeroCount - nonZerosBefore);
+                    int excludeZero = zerosBefore > (i - lastRestart) >> 2 ? 1 : 0;
                     paletteSize++;
                     if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero)
-                            && (i - lastRestart - zeros > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
+                            && (nonZeroCount - nonZerosBefore > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
                         count = add(count, i);
                         lastRestart = i;
                         active = false;
-                        zeros = 0;
+                        nonZerosBefore = nonZeroCount;
                     }
                 }
                 if (last < 0) {
@@ -97,14 +126,15 @@ final class PaletteSections {
                 lastSeen[v] = i;
                 nz[nonZeroCount] = i;
                 nonZeroCount += 1 - zero;
-                zeros += zero;
                 // Every span is a power of two and a multiple of the smallest, 32: most positions need no look.
-                int counted = i - lastRestart - zeros;
+                int counted = nonZeroCount - nonZerosBefore - 1;
                 if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
                     i++;
                     continue;
                 }
             }
+            // Zeros in [lastRestart, i].
+            int zeros = (i - lastRestart + 1) - (nonZeroCount - nonZerosBefore);
             int excludeZero = zeros - zero > (i - lastRestart) >> 2 ? 1 : 0;
             // The windows of one position all end at i, and lastSeen does not change while they are looked at,
             // so the count of a backward scan over [scannedFrom, i] holds for every window: a longer one goes on
@@ -132,6 +162,7 @@ final class PaletteSections {
                     if (restartAt != lastRestart) {
                         // [restartAt, i] holds exactly span + 2 non-zero weights.
                         zeros = (i - restartAt + 1) - (span + 2);
+                        nonZerosBefore = nonZeroCount - (span + 2);
                         lastRestart = restartAt;
                     }
                     if (restarts[count - 1] != lastRestart) {
