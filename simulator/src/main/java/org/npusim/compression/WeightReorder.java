@@ -76,30 +76,44 @@ final class WeightReorder {
                         int elements = paddedElements(subH * subW, s);
                         for (int outer = 0; outer < outerDepth; outer += iu) {
                             for (int ofmUblock = 0; ofmUblock < ofmClipped; ofmUblock += ou) {
+                                // The micro-block's OFM channels that exist (the rest is padding), the position of
+                                // the first one's weights and the distance between consecutive ones: computed once
+                                // per micro-block instead of per channel and element.
+                                int firstOfm = ofmBlock + ofmUblock;
+                                int liveOfm = Math.min(ou, ofmDepth - firstOfm);
+                                int channelStride = channelStep * v.height * v.width * v.ifm;
                                 for (int e = 0; e < elements; e++) {
-                                    int kx = e % subW;
                                     int ky = e / subW;
-                                    boolean inKernel = ky < subH;
+                                    if (ky >= subH) {
+                                        // Padding elements: zeros for every channel of the micro-block.
+                                        int end = n + ou * innerBlocks(innerDepth, iu) * ifmPerUblock;
+                                        for (; n < end; n++) {
+                                            out[n] = 0;
+                                        }
+                                        continue;
+                                    }
                                     int wy = sy + ky;
-                                    int wx = sx + kx;
+                                    int wx = sx + e % subW;
                                     for (int inner = 0; inner < innerDepth; inner += iu) {
                                         int ifmBase = ifmBlock + inner + outer;
                                         // The IFM channels of the micro-block that exist; the rest is padding.
                                         int present = Math.max(0, Math.min(ifmPerUblock, v.ifm - ifmBase));
-                                        for (int oz = 0; oz < ou; oz++) {
-                                            int ofmZ = ofmBlock + ofmUblock + oz;
-                                            int copied = 0;
-                                            if (inKernel && ofmZ < ofmDepth) {
-                                                int channel = channelStart + ofmZ * channelStep;
-                                                int from = v.index(channel, wy, wx, ifmBase);
-                                                for (; copied < present; copied++) {
-                                                    out[n + copied] = values[from + copied];
-                                                }
+                                        int from = present > 0
+                                                ? v.index(channelStart + firstOfm * channelStep, wy, wx, ifmBase)
+                                                : 0;
+                                        for (int oz = 0; oz < liveOfm; oz++) {
+                                            for (int k = 0; k < present; k++) {
+                                                out[n + k] = values[from + k];
                                             }
-                                            for (; copied < ifmPerUblock; copied++) {
-                                                out[n + copied] = 0;
+                                            for (int k = present; k < ifmPerUblock; k++) {
+                                                out[n + k] = 0;
                                             }
                                             n += ifmPerUblock;
+                                            from += channelStride;
+                                        }
+                                        int end = n + (ou - liveOfm) * ifmPerUblock;
+                                        for (; n < end; n++) {
+                                            out[n] = 0;
                                         }
                                     }
                                 }
@@ -110,6 +124,11 @@ final class WeightReorder {
             }
         }
         return n;
+    }
+
+    /** Returns the number of IFM micro-blocks an element of an OFM micro-block walks: ⌈innerDepth / iu⌉. */
+    private static int innerBlocks(int innerDepth, int iu) {
+        return (innerDepth + iu - 1) / iu;
     }
 
     /** IFM block depth: clipped to the IFM for part-kernel-first, full for depth-first, one micro-block depthwise. */

@@ -3,6 +3,10 @@ package org.npusim.compression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /** Does the stream walk the weights in the order of ethos-u-facts.md §5.3, with the padding of §5.2? */
@@ -111,5 +115,85 @@ class WeightReorderTest {
             r[k] = s[k];
         }
         return r;
+    }
+
+    /**
+     * The order of the class comment, position by position, with no work hoisted out of the loops: what
+     * {@link WeightReorder#reorder} must write.
+     */
+    private static short[] plainReorder(WeightVolume v, int start, int step, int depth, StreamShape s) {
+        boolean depthwise = s.traversal() == WeightTraversal.DEPTHWISE;
+        boolean partKernel = s.traversal() == WeightTraversal.PART_KERNEL_FIRST;
+        int iu = s.ifmUblockDepth();
+        int ou = s.ofmUblockDepth();
+        int perUblock = depthwise ? 1 : iu;
+        short[] out = new short[(int) WeightReorder.length(v, depth, s)];
+        int n = 0;
+        for (int ofmBlock = 0; ofmBlock < depth; ofmBlock += s.ofmBlockDepth()) {
+            int ofmClipped = Math.min(s.ofmBlockDepth(), depth - ofmBlock);
+            for (int ifmBlock = 0; ifmBlock < (depthwise ? 1 : v.ifm); ifmBlock += s.ifmBlockDepth()) {
+                int ifmClipped = depthwise ? iu : partKernel ? Math.min(s.ifmBlockDepth(), v.ifm - ifmBlock)
+                        : s.ifmBlockDepth();
+                for (int sy = 0; sy < v.height; sy += s.subKernelH()) {
+                    int subH = Math.min(v.height - sy, s.subKernelH());
+                    for (int sx = 0; sx < v.width; sx += s.subKernelW()) {
+                        int subW = Math.min(v.width - sx, s.subKernelW());
+                        int multiple = partKernel ? (s.ifmBits() == 16 ? 2 : 4) : depthwise ? 4 : 1;
+                        int elements = (subH * subW + multiple - 1) / multiple * multiple;
+                        for (int outer = 0; outer < (partKernel ? ifmClipped : 1); outer += iu) {
+                            for (int ofmUblock = 0; ofmUblock < ofmClipped; ofmUblock += ou) {
+                                for (int e = 0; e < elements; e++) {
+                                    for (int inner = 0; inner < (partKernel ? 1 : ifmClipped); inner += iu) {
+                                        for (int oz = 0; oz < ou; oz++) {
+                                            for (int c = 0; c < perUblock; c++) {
+                                                int ofm = ofmBlock + ofmUblock + oz;
+                                                int ifm = ifmBlock + inner + outer + c;
+                                                int y = sy + e / subW;
+                                                int x = sx + e % subW;
+                                                boolean real = e / subW < subH && ofm < depth && ifm < v.ifm;
+                                                out[n++] = real ? v.get(start + ofm * step, y, x, ifm) : 0;
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(n).isEqualTo(out.length);
+        return out;
+    }
+
+    @Property(tries = 300)
+    void reorder_randomShapes_matchesThePlainOrder(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        WeightTraversal traversal = WeightTraversal.values()[random.nextInt(WeightTraversal.values().length)];
+        boolean depthwise = traversal == WeightTraversal.DEPTHWISE;
+        int ofm = 1 + random.nextInt(40);
+        int h = 1 + random.nextInt(11);
+        int w = 1 + random.nextInt(11);
+        int ifm = depthwise ? 1 : 1 + random.nextInt(70);
+        short[] values = new short[ofm * h * w * ifm];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = (short) (random.nextInt(511) - 255);
+        }
+        WeightVolume v = new WeightVolume(values, ofm, h, w, ifm);
+        int step = 1 + random.nextInt(2);
+        int start = random.nextInt(step);
+        int depth = (ofm - start + step - 1) / step;
+        int[] ublocks = {2, 4, 8};
+        int dilationY = 1 + random.nextInt(2);
+        int dilationX = 1 + random.nextInt(2);
+        StreamShape shape = new StreamShape(ublocks[random.nextInt(3)], ublocks[random.nextInt(3)],
+                1 + random.nextInt(48), traversal, random.nextBoolean() ? 8 : 16, 8 / dilationY, 8 / dilationX);
+        short[] expected = plainReorder(v, start, step, depth, shape);
+        // The stream goes into scratch that holds older values: every position must be written.
+        short[] out = new short[expected.length + 5];
+        Arrays.fill(out, (short) 77);
+        int n = WeightReorder.reorder(v, start, step, depth, shape, out);
+        assertThat(n).isEqualTo(expected.length);
+        assertThat(Arrays.copyOf(out, n)).isEqualTo(expected);
     }
 }
