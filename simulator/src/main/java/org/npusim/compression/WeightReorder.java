@@ -101,15 +101,25 @@ final class WeightReorder {
                                         int from = present > 0
                                                 ? v.index(channelStart + firstOfm * channelStep, wy, wx, ifmBase)
                                                 : 0;
-                                        for (int oz = 0; oz < liveOfm; oz++) {
-                                            for (int k = 0; k < present; k++) {
-                                                out[n + k] = values[from + k];
+                                        if (present == 8 && ifmPerUblock == 8) {
+                                            // Whole micro-blocks of eight channels, the common case: a copy of
+                                            // constant length, which the compiler turns into plain moves.
+                                            for (int oz = 0; oz < liveOfm; oz++) {
+                                                System.arraycopy(values, from, out, n, 8);
+                                                n += 8;
+                                                from += channelStride;
                                             }
-                                            for (int k = present; k < ifmPerUblock; k++) {
-                                                out[n + k] = 0;
+                                        } else {
+                                            for (int oz = 0; oz < liveOfm; oz++) {
+                                                for (int k = 0; k < present; k++) {
+                                                    out[n + k] = values[from + k];
+                                                }
+                                                for (int k = present; k < ifmPerUblock; k++) {
+                                                    out[n + k] = 0;
+                                                }
+                                                n += ifmPerUblock;
+                                                from += channelStride;
                                             }
-                                            n += ifmPerUblock;
-                                            from += channelStride;
                                         }
                                         int end = n + (ou - liveOfm) * ifmPerUblock;
                                         for (; n < end; n++) {
