@@ -48,89 +48,127 @@ final class PaletteSections {
         // Non-zero weights before lastRestart. The zeros since the restart are not counted as they come, which
         // would take an operation per position, but derived when needed: positions minus non-zero weights.
         int nonZerosBefore = 0;
+        // Whether lastSeen, seenValues and nonZeroAt describe the stream up to the current position. Without an
+        // active palette they are not kept (see below) and are rebuilt when one starts.
+        boolean tracked = true;
         int i = 0;
         while (i < n) {
-            // The common position only updates the counts: its value is already in the active palette (or, with
-            // none, has been seen before) and it does not complete a multiple of 32 counted non-zero weights. This
-            // innermost loop handles those and stops at the first other one; keeping the rest outside it keeps it
-            // small, which the compiler rewards (a third of the time of find on MobileNet v2).
-            int known = active ? lastRestart : 0;
-            int[] seen = lastSeen;
-            while (i < n) {
-                // Counted weights after a position (i − lastRestart − zeros, one less than the non-zero weights
-                // since the restart) grow by one per non-zero weight, so the next multiple of 32 is at least that
-                // many positions away: up to the last of those, the loop needs no test of the count.
-                int countedBefore = nonZeroCount - nonZerosBefore - 1;
-                int blockEnd;
-                if (countedBefore > 0 && (countedBefore & (WINDOWS[0] - 1)) == 0) {
-                    blockEnd = i;
-                } else {
-                    int next = countedBefore < 0 ? WINDOWS[0] : (countedBefore & -WINDOWS[0]) + WINDOWS[0];
-                    blockEnd = (int) Math.min(n, (long) i + next - countedBefore - 1);
+            int zero;
+            if (!active) {
+                // No palette: until the count of non-zero weights since the restart reaches a multiple of 32, no
+                // position can start one (a new palette is only looked for there), so only that count is kept.
+                // The last position of each value, the values seen and the positions of the non-zero weights are
+                // what an active palette and the windows need; the windows here count their distinct values by a
+                // backward scan of their own (countWindow), and lastSeen and the others are rebuilt from the
+                // restart if a palette starts. On streams that never take a palette (all of MobileNet v2's) this
+                // leaves one addition per position.
+                tracked = false;
+                boolean check = false;
+                while (i < n) {
+                    // Counted weights after a position (non-zero weights since the restart, less one) grow by one
+                    // per non-zero weight: up to the position before the next multiple of 32 can be reached, the
+                    // count needs no test, and its sum no branch.
+                    int countedBefore = nonZeroCount - nonZerosBefore - 1;
+                    int blockEnd = blockEnd(i, n, countedBefore);
+                    int added = 0;
+                    for (; i < blockEnd; i++) {
+                        added += (w[i] | -w[i]) >>> 31;
+                    }
+                    nonZeroCount += added;
+                    if (i == n) {
+                        break;
+                    }
+                    nonZeroCount += (w[i] | -w[i]) >>> 31;
+                    int counted = nonZeroCount - nonZerosBefore - 1;
+                    if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
+                        check = true;
+                        break;
+                    }
+                    i++;
                 }
-                for (; i < blockEnd; i++) {
+                if (!check) {
+                    break;
+                }
+                zero = w[i] == 0 ? 1 : 0;
+            } else {
+                // The common position only updates the counts: its value is already in the active palette and it
+                // does not complete a multiple of 32 counted non-zero weights. This innermost loop handles those and
+                // stops at the first other one; keeping the rest outside it keeps it small, which the compiler
+                // rewards.
+                int known = lastRestart;
+                int[] seen = lastSeen;
+                while (i < n) {
+                    // Counted weights after a position (i − lastRestart − zeros, one less than the non-zero
+                    // weights since the restart) grow by one per non-zero weight, so the next multiple of 32 is at
+                    // least that many positions away: up to the last of those, the loop needs no test of the count.
+                    int countedBefore = nonZeroCount - nonZerosBefore - 1;
+                    int blockEnd = blockEnd(i, n, countedBefore);
+                    for (; i < blockEnd; i++) {
+                        int weight = w[i];
+                        int v = weight + 256;
+                        if (seen[v] < known) {
+                            break;
+                        }
+                        seen[v] = i;
+                        // Without a branch (zeros come and go too irregularly to predict), and without a
+                        // comparison, which the compiler turns into more work: the sign bit of w | −w is set exactly
+                        // when w ≠ 0.
+                        nz[nonZeroCount] = i;
+                        nonZeroCount += (weight | -weight) >>> 31;
+                    }
+                    if (i < blockEnd || i == n) {
+                        break;
+                    }
+                    // The block's end: one position with the test.
                     int weight = w[i];
                     int v = weight + 256;
                     if (seen[v] < known) {
                         break;
                     }
                     seen[v] = i;
-                    // Without a branch (zeros come and go too irregularly to predict), and without a comparison,
-                    // which the compiler turns into more work: the sign bit of w | −w is set exactly when w ≠ 0.
                     nz[nonZeroCount] = i;
                     nonZeroCount += (weight | -weight) >>> 31;
-                }
-                if (i < blockEnd || i == n) {
-                    break;
-                }
-                // The block's end: one position with the test.
-                int weight = w[i];
-                int v = weight + 256;
-                if (seen[v] < known) {
-                    break;
-                }
-                seen[v] = i;
-                nz[nonZeroCount] = i;
-                nonZeroCount += (weight | -weight) >>> 31;
-                int counted = nonZeroCount - nonZerosBefore - 1;
-                if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
-                    break;
-                }
-                i++;
-            }
-            if (i == n) {
-                break;
-            }
-            int v = w[i] + 256;
-            int zero = w[i] == 0 ? 1 : 0;
-            int last = lastSeen[v];
-            if (last != i) {
-                // A value new to the active palette or never seen: the loop above stopped before counting it.
-                // Zeros are not counted as palette entries when they look like zero runs (more than a quarter of
-                // the weights since the restart, position i not yet counted).
-                if (active && last < lastRestart) {
-                    int zerosBefore = (i - lastRestart) - (nonZeroCount - nonZerosBefore);
-                    int excludeZero = zerosBefore > (i - lastRestart) >> 2 ? 1 : 0;
-                    paletteSize++;
-                    if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero)
-                            && (nonZeroCount - nonZerosBefore > 512 || paletteSize - excludeZero > Palette.MAX_SIZE)) {
-                        count = add(count, i);
-                        lastRestart = i;
-                        active = false;
-                        nonZerosBefore = nonZeroCount;
+                    int counted = nonZeroCount - nonZerosBefore - 1;
+                    if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
+                        break;
                     }
-                }
-                if (last < 0) {
-                    seenValues[seenCount++] = v;
-                }
-                lastSeen[v] = i;
-                nz[nonZeroCount] = i;
-                nonZeroCount += 1 - zero;
-                // Every span is a power of two and a multiple of the smallest, 32: most positions need no look.
-                int counted = nonZeroCount - nonZerosBefore - 1;
-                if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
                     i++;
-                    continue;
+                }
+                if (i == n) {
+                    break;
+                }
+                int v = w[i] + 256;
+                zero = w[i] == 0 ? 1 : 0;
+                int last = lastSeen[v];
+                if (last != i) {
+                    // A value new to the active palette or never seen: the loop above stopped before counting
+                    // it. Zeros are not counted as palette entries when they look like zero runs (more than a
+                    // quarter of the weights since the restart, position i not yet counted).
+                    if (active && last < lastRestart) {
+                        int zerosBefore = (i - lastRestart) - (nonZeroCount - nonZerosBefore);
+                        int excludeZero = zerosBefore > (i - lastRestart) >> 2 ? 1 : 0;
+                        paletteSize++;
+                        if (isPowerOfTwoOrZero(paletteSize - 1 - excludeZero) && (nonZeroCount - nonZerosBefore > 512
+                                || paletteSize - excludeZero > Palette.MAX_SIZE)) {
+                            count = add(count, i);
+                            lastRestart = i;
+                            active = false;
+                            nonZerosBefore = nonZeroCount;
+                        }
+                    }
+                    if (last < 0) {
+                        seenValues[seenCount++] = v;
+                    }
+                    lastSeen[v] = i;
+                    nz[nonZeroCount] = i;
+                    nonZeroCount += 1 - zero;
+                    // Every span is a power of two and a multiple of the smallest, 32: most positions need no
+                    // look.
+                    int counted = nonZeroCount - nonZerosBefore - 1;
+                    if (counted <= 0 || (counted & (WINDOWS[0] - 1)) != 0) {
+                        i++;
+                        continue;
+                    }
                 }
             }
             // Zeros in [lastRestart, i].
@@ -141,20 +179,35 @@ final class PaletteSections {
             // from where the last stopped instead of scanning its end again.
             scannedFrom = i + 1;
             scannedDistinct = 0;
+            if (!tracked) {
+                windowScanFrom = i;
+                windowDistinct = 0;
+                windowNonZeros = 0;
+                windowStamp = nextStamp();
+            }
             for (int window : WINDOWS) {
                 int span = window * (active ? 2 : 1);
                 int nonZeros = i - lastRestart - zeros;
                 if (nonZeros <= 0 || (nonZeros & (span - 1)) != 0) {
                     continue;
                 }
-                // Look back to the (span+2)-th most recent non-zero weight after the restart, or to the restart.
-                int restartAt = lastRestart;
-                if (nonZeroCount >= span + 2 && nz[nonZeroCount - span - 2] > lastRestart) {
-                    restartAt = nz[nonZeroCount - span - 2];
-                }
                 int oldBits = active ? indexBits(paletteSize - excludeZero) : 0;
                 int limit = largestPayingSize(active, span, oldBits, excludeZero);
-                int newSize = distinct(w, restartAt, i, seenCount, limit);
+                int restartAt;
+                int newSize;
+                if (tracked) {
+                    // Look back to the (span+2)-th most recent non-zero weight after the restart, or to the restart
+                    // (positions of non-zero weights before the restart, which may not be tracked, lie before it).
+                    restartAt = lastRestart;
+                    int back = nonZeroCount - span - 2;
+                    if (back >= nonZerosBefore && nz[back] > lastRestart) {
+                        restartAt = nz[back];
+                    }
+                    newSize = distinct(w, restartAt, i, seenCount, limit);
+                } else {
+                    newSize = countWindow(w, lastRestart, span, limit);
+                    restartAt = windowStart;
+                }
                 boolean start = newSize <= limit;
                 if (start) {
                     paletteSize = newSize;
@@ -167,6 +220,12 @@ final class PaletteSections {
                     }
                     if (restarts[count - 1] != lastRestart) {
                         count = add(count, lastRestart);
+                    }
+                    if (!tracked) {
+                        seenCount = track(w, lastRestart, i, nonZerosBefore);
+                        tracked = true;
+                        scannedFrom = i + 1;
+                        scannedDistinct = 0;
                     }
                 }
             }
@@ -216,6 +275,102 @@ final class PaletteSections {
 
     static {
         java.util.Arrays.fill(PAYING, -1);
+    }
+
+    /**
+     * Where the positions from {@code i} on, {@code countedBefore} weights being counted before {@code i}, may first
+     * complete a multiple of 32 counted weights: none before the returned position can, since each adds at most
+     * one (i itself when the count is at a multiple already, a zero keeping it there).
+     */
+    private static int blockEnd(int i, int n, int countedBefore) {
+        if (countedBefore > 0 && (countedBefore & (WINDOWS[0] - 1)) == 0) {
+            return i;
+        }
+        int next = countedBefore < 0 ? WINDOWS[0] : (countedBefore & -WINDOWS[0]) + WINDOWS[0];
+        return (int) Math.min(n, (long) i + next - countedBefore - 1);
+    }
+
+    /**
+     * The backward scan of the current position without tracked positions: {@code w[windowScanFrom + 1, i]} holds
+     * {@code windowDistinct} distinct values (those whose {@link #stamps} entry is {@code windowStamp}) and
+     * {@code windowNonZeros} non-zero weights. The windows of one position all end there and grow, so each goes on
+     * from where the last stopped.
+     */
+    private int windowScanFrom;
+    private int windowDistinct;
+    private int windowNonZeros;
+    private int windowStamp;
+    /** Where the window {@link #countWindow} last completed starts. */
+    private int windowStart;
+    /** Per value (w + 256), the stamp of the last scan that met it. */
+    private final int[] stamps = new int[Palette.CODES];
+    private int lastStamp;
+
+    private int nextStamp() {
+        if (++lastStamp == 0) {
+            // After 2^32 scans: no stale stamp may equal a new one.
+            java.util.Arrays.fill(stamps, 0);
+            lastStamp = 1;
+        }
+        return lastStamp;
+    }
+
+    /**
+     * Without tracked positions: the distinct values of the window of {@code span} that ends at the current
+     * position, that is from its (span+2)-th most recent non-zero weight after the restart, or from the restart
+     * {@code lastRestart}; returns their number, or some number above {@code limit} once it exceeds {@code limit}
+     * (the caller only asks "at most {@code limit}?"). When the window is counted in full, {@link #windowStart} is
+     * its first position. The same answers as {@link #distinct} over the tracked positions.
+     */
+    private int countWindow(short[] w, int lastRestart, int span, int limit) {
+        int k = windowScanFrom;
+        int found = windowDistinct;
+        int nonZeros = windowNonZeros;
+        int stamp = windowStamp;
+        int[] seen = stamps;
+        int start = -1;
+        while (found <= limit) {
+            if (k < lastRestart) {
+                start = lastRestart;
+                break;
+            }
+            if (nonZeros == span + 2) {
+                start = k + 1;
+                break;
+            }
+            int v = w[k] + 256;
+            found += seen[v] != stamp ? 1 : 0;
+            seen[v] = stamp;
+            nonZeros += (w[k] | -w[k]) >>> 31;
+            k--;
+        }
+        windowScanFrom = k;
+        windowDistinct = found;
+        windowNonZeros = nonZeros;
+        windowStart = start;
+        return found;
+    }
+
+    /**
+     * Rebuilds what an active palette reads from {@code w[from, to]}: each value's last position there (the others
+     * "not seen"), the values there, and the positions of the non-zero weights, numbered from
+     * {@code nonZerosBefore}. Returns the number of values.
+     */
+    private int track(short[] w, int from, int to, int nonZerosBefore) {
+        java.util.Arrays.fill(lastSeen, -1);
+        int seenCount = 0;
+        int nonZeroCount = nonZerosBefore;
+        for (int k = from; k <= to; k++) {
+            int v = w[k] + 256;
+            if (lastSeen[v] < 0) {
+                seenValues[seenCount++] = v;
+            }
+            lastSeen[v] = k;
+            if (w[k] != 0) {
+                nonZeroAt[nonZeroCount++] = k;
+            }
+        }
+        return seenCount;
     }
 
     /** Returns the start of section {@code s}. */

@@ -155,8 +155,36 @@ class PaletteSectionsTest {
         assertThat(starts(w, n)).isEqualTo(reference(w, n));
     }
 
-    private static List<Integer> starts(short[] w, int n) {
+    /**
+     * One instance finds the sections of stream after stream, as the encoder's does: what a stream leaves in it (the
+     * positions tracked while a palette was active, the stamps of the windows counted without one) must not change
+     * the next stream's sections. Streams alternate between regimes that take palettes and regimes that never do.
+     */
+    @Property(tries = 60)
+    void find_oneInstanceOverManyStreams_matchesThePlainHeuristic(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         PaletteSections sections = new PaletteSections();
+        for (int stream = 0; stream < 12; stream++) {
+            int n = 1 + random.nextInt(5000);
+            short[] w = new short[n];
+            int distinct = random.nextBoolean() ? 1 + random.nextInt(12) : 60 + random.nextInt(200);
+            int zeroPercent = random.nextInt(70);
+            for (int i = 0; i < n; i++) {
+                if (random.nextInt(700) == 0) {
+                    distinct = random.nextBoolean() ? 1 + random.nextInt(12) : 60 + random.nextInt(200);
+                }
+                int value = random.nextInt(100) < zeroPercent ? 0 : random.nextInt(distinct) - distinct / 2;
+                w[i] = (short) Math.max(-255, Math.min(255, value));
+            }
+            assertThat(starts(sections, w, n)).as("stream %d", stream).isEqualTo(reference(w, n));
+        }
+    }
+
+    private static List<Integer> starts(short[] w, int n) {
+        return starts(new PaletteSections(), w, n);
+    }
+
+    private static List<Integer> starts(PaletteSections sections, short[] w, int n) {
         int count = sections.find(w, n);
         List<Integer> starts = new ArrayList<>();
         for (int s = 0; s < count; s++) {
