@@ -42,11 +42,11 @@ final class ShippedDescriptionsTest {
     }
 
     @Test
-    void shipped_listsTheNineDescriptions() throws IOException {
+    void shipped_listsTheTenDescriptions() throws IOException {
         assertThat(shipped()).extracting(p -> p.getFileName().toString()).containsExactly(
                 "autoencoder_ad.yaml", "dnn_small_kws.yaml", "ds_cnn_large_clustered.yaml", "ds_cnn_small.yaml",
-                "micronet_m_kws.yaml", "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml", "resnet8.yaml",
-                "wav2letter_pruned.yaml");
+                "micronet_m_kws.yaml", "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml",
+                "mobilenet_v2_100_224_quant.yaml", "resnet8.yaml", "wav2letter_pruned.yaml");
     }
 
     @ParameterizedTest
@@ -94,7 +94,11 @@ final class ShippedDescriptionsTest {
                 // The textbook sum is 300,838,992 (Vela counts 300,836,992 for the converted model in ../shared, which
                 // has no softmax); Vela's folding of the stride-2 first convolution over 3 channels counts 3·2·6
                 // instead of 3·3·3 per output of 112·112·32: +3,612,672. Tolerance 2 %.
-                Arguments.of("mobilenet_v2_100_224", 304_451_664L, 300_000_000L, 0.02));
+                Arguments.of("mobilenet_v2_100_224", 304_451_664L, 300_000_000L, 0.02),
+                // The same network with the uint8 model's head: the mean (62,720), 1000-way dense layer (1,280,000) and
+                // softmax (2,000) above become a 7x7 average pool (49·1280 = 62,720) and a 1x1 convolution to 1001
+                // classes (1,281,280): 720 fewer. Tolerance 2 %, as above.
+                Arguments.of("mobilenet_v2_100_224_quant", 304_450_944L, 300_000_000L, 0.02));
     }
 
     @ParameterizedTest(name = "{0}")
