@@ -42,11 +42,12 @@ final class ShippedDescriptionsTest {
     }
 
     @Test
-    void shipped_listsTheElevenDescriptions() throws IOException {
+    void shipped_listsTheTwelveDescriptions() throws IOException {
         assertThat(shipped()).extracting(p -> p.getFileName().toString()).containsExactly(
                 "autoencoder_ad.yaml", "dnn_small_kws.yaml", "ds_cnn_large_clustered.yaml", "ds_cnn_small.yaml",
                 "micronet_m_kws.yaml", "mobilenet_v1_025_96.yaml", "mobilenet_v2_100_224.yaml",
-                "mobilenet_v2_100_224_quant.yaml", "resnet8.yaml", "rnnoise.yaml", "wav2letter_pruned.yaml");
+                "mobilenet_v2_100_224_quant.yaml", "resnet8.yaml", "rnnoise.yaml", "wav2letter_int8.yaml",
+                "wav2letter_pruned.yaml");
     }
 
     @ParameterizedTest

@@ -31,10 +31,13 @@ import org.npusim.testsupport.SharedData;
  *
  * <p>The kit's other use cases publish the same counts for other models, and the descriptions in {@code models/}
  * that reproduce those models layer by layer are held to the same 10% where npusim is within it: the kit's earlier
- * img_class model (Google's uint8 MobileNet v2), DS-CNN large (kws) and the ASR run of kws_asr (wav2letter). Two published figures are printed and not asserted, because
- * npusim is far from them for reasons found in the counts themselves (see {@link #wav2letterAsrDoc_printed()} and
- * {@link #dnnSmallInferenceRunner_printed()}). MicroNet-M, the kit's later kws model, is compared with the FVP's
- * counts and with Alif's on silicon: its byte counts are held to 10%, its cycles, just outside, are printed (see
+ * img_class model (Google's uint8 MobileNet v2), DS-CNN large (kws) and the ASR run of kws_asr (wav2letter); the
+ * earlier kws_asr run of wav2letter with dense weights has its bytes held so and its cycles, 13% above, printed
+ * (see {@link #wav2letterDense_bytesWithinTenPercentOfTheKwsAsrCounts_cyclesPrinted()}). Two published figures are
+ * printed and not asserted, because npusim is far from them for reasons found in the counts themselves (see
+ * {@link #wav2letterAsrDoc_printed()} and {@link #dnnSmallInferenceRunner_printed()}). MicroNet-M, the kit's later
+ * kws model, is compared with the FVP's counts and with Alif's on silicon: its byte counts are held to 10%, its
+ * cycles, just outside, are printed (see
  * {@link #micronetMediumKws_bytesWithinTenPercentOfTheKwsCounts_cyclesPrinted()}). RNNoise, the kit's noise
  * reduction model, is the one bound by its weight stream: its cycles and AXI1 bytes are held to 15% (see {@link
  * #rnnoise_cyclesAndWeightBytesWithinFifteenPercentOfTheNoiseReductionCounts_printed()}).
@@ -55,7 +58,8 @@ final class FvpPmuReferenceTest {
      * 1001 outputs (ML-zoo {@code tflite_uint8/mobilenet_v2_1.0_224_quantized_1_default_1.tflite}; {@code
      * models/mobilenet_v2_100_224_quant.yaml}, whose head is that file's average pool, 1x1 convolution and reshape):
      * {@code docs/use_cases/img_class.md} in the revision whose log shows "uTFL version: 2.5.0" and a UINT8 input
-     * and output (the kit's Vela settings of that time, as for the DS-CNN run below): 7,489,258 active cycles,
+     * and output (the kit's set_up_default_resources.py of that time downloads this file at ML-zoo commit 68b5fbc7
+     * and compiles it with Vela 2.1.1 as for the DS-CNN run below): 7,489,258 active cycles,
      * 2,489,726 AXI0 read beats, 1,098,726 AXI0 write beats, 471,129 AXI1 read beats. npusim is within 10% of all
      * four (cycles +3.8%, as in its Vela-compatible mode, +3.9%). Its AXI1 bytes are 8% below: the FVP read 3.77 MB
      * of weight streams for 3.47 MB of weights, 0.31 MB more than for the int8 file above, whose weights are the same
@@ -64,8 +68,8 @@ final class FvpPmuReferenceTest {
      */
     @Test
     void mobilenetV2Uint8OnCorstone300_withinTheFvpsAccuracyOfTheEarlierImgClassCounts() {
-        Reference imgClass = new Reference("MobileNet v2 uint8 (img_class.md, TFLu 2.5.0)", "mobilenet_v2_100_224_quant",
-                7_489_258, 2_489_726, 1_098_726, 471_129);
+        Reference imgClass = new Reference("MobileNet v2 uint8 (img_class.md, TFLu 2.5.0)",
+                "mobilenet_v2_100_224_quant", 7_489_258, 2_489_726, 1_098_726, 471_129);
         assertWithinTenPercent(imgClass.compare());
     }
 
@@ -97,6 +101,27 @@ final class FvpPmuReferenceTest {
         Reference asr = new Reference("Wav2letter pruned (kws_asr.md, ASR inference)", "wav2letter_pruned",
                 30_164_330, 8_895_431, 1_890_168, 1_740_069);
         assertWithinTenPercent(asr.compare());
+    }
+
+    /**
+     * Wav2letter with dense weights, ML-zoo {@code wav2letter_int8} (commit 68b5fbc7; {@code
+     * models/wav2letter_int8.yaml}), the ASR model of the kit's kws_asr use case when DS-CNN was its kws model (the
+     * kit's {@code set_up_default_resources.py} of that time: this file for asr and kws_asr, Vela 2.1.1): the ASR run
+     * in the same {@code docs/use_cases/kws_asr.md} revision as the DS-CNN counts above (uTFL 2.5.0, an 809,808-byte
+     * arena): 28,909,309 active cycles, 13,520,864 AXI0 read beats, 2,841,970 AXI0 write beats, 2,717,670 AXI1 read
+     * beats. One inference: the AXI1 bytes are npusim's 21.8 MB of encoded weights read once, to 0.1%. The bytes are
+     * held to 10% (AXI0 read -9.4%, written +0.1%, AXI1 +0.1%). The cycles, 13.2% above, are printed and held to
+     * 15%: this run is MAC-bound, and the FVP did its 3.49 G MACs at 94% of the U55-128's 128 a cycle, where npusim
+     * gives its 1x32 convolution to 2000 channels (68% of the MACs, 66% of the run) 85% of them, as Vela's
+     * estimate does; the Vela-compatible mode is +10.5%, the default adding the AXI0 contention of the 1x1
+     * convolution over 2000 channels (+0.9 M cycles).
+     */
+    @Test
+    void wav2letterDense_bytesWithinTenPercentOfTheKwsAsrCounts_cyclesPrinted() {
+        double[] errors = new Reference("Wav2letter dense (kws_asr.md with DS-CNN, ASR inference)", "wav2letter_int8",
+                28_909_309, 13_520_864, 2_841_970, 2_717_670).compare();
+        assertWithinTenPercent(Arrays.copyOfRange(errors, 1, 4));
+        assertThat(Math.abs(errors[0])).isLessThanOrEqualTo(15.0);
     }
 
     /**
@@ -194,12 +219,13 @@ final class FvpPmuReferenceTest {
      * 111 KB at 1.07 bytes a cycle or more (its whole run), npusim its 97 KB of encoded streams at the 1 byte a
      * cycle of {@code corstone-300.yaml}'s DDR (Vela's 0.125 clock scale of the kit's configuration; 0.94 to 1.03
      * in its layers). So per byte npusim's weight stream is at least 10% slower than the FVP's (18% if the fully
-     * connected layers took the same 91% of the FVP's run), and the agreement in cycles is two errors cancelling; where the FVP's extra 14 KB come from (the activation functions' lookup tables, 256 bytes each,
-     * the converter's QUANTIZE and DEQUANTIZE operations, the trained weights' compression) the log does not say.
-     * In its Vela-compatible mode npusim takes 133,736 cycles (+28.8%) and counts 131 KB from DDR, a whole OFM
-     * depth block for each partial one, as Vela's estimate does. The AXI0 bytes, 4 KB and 3 KB of vectors of at
-     * most 288 elements, are within what the description's stand-ins move (360 bytes read and 271 written). Cycles
-     * and AXI1 bytes are held to 15%, the AXI0 bytes to 25%.
+     * connected layers took the same 91% of the FVP's run), and the agreement in cycles is two errors cancelling; where
+     * the FVP's extra 14 KB come from (the activation functions' lookup tables, 256 bytes each, the converter's
+     * QUANTIZE and DEQUANTIZE operations, the trained weights' compression) the log does not say. In its
+     * Vela-compatible mode npusim takes 133,736 cycles (+28.8%) and counts 131 KB from DDR, a whole OFM depth block for
+     * each partial one, as Vela's estimate does. The AXI0 bytes, 4 KB and 3 KB of vectors of at most 288 elements,
+     * differ by 536 and 299 bytes, of which the description's stand-ins move 360 and 271. Cycles and AXI1 bytes are
+     * held to 15%, the AXI0 bytes to 25%.
      */
     @Test
     void rnnoise_cyclesAndWeightBytesWithinFifteenPercentOfTheNoiseReductionCounts_printed() {
