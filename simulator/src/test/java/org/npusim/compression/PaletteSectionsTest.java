@@ -180,6 +180,62 @@ class PaletteSectionsTest {
         }
     }
 
+    /**
+     * Streams built from blocks that end exactly at or one weight beside the positions where windows are looked at
+     * (31 to 35, 63 to 67, ... 1026 non-zero weights of a few values), bursts of values new to the palette (a
+     * palette that starts and is dropped at once), zero runs (several checks at one count, zero-run mode), repeated
+     * short patterns and streams shorter than the first window; one instance over them all, as in the encoder.
+     */
+    @Property(tries = 100)
+    void find_blocksAtTheCheckPositions_matchesThePlainHeuristic(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] nonZeroCounts = {1, 2, 30, 31, 32, 33, 34, 35, 63, 64, 65, 66, 67, 127, 128, 129, 130, 255, 256, 257,
+            258, 511, 512, 513, 514, 515, 1024, 1026};
+        int[] valueCounts = {1, 2, 3, 4, 5, 8, 9, 12, 13, 16, 17, 27, 28, 32, 33, 34, 64, 200, 511};
+        PaletteSections sections = new PaletteSections();
+        for (int stream = 0; stream < 20; stream++) {
+            int length = random.nextInt(5) == 0 ? 1 + random.nextInt(80) : 1 + random.nextInt(8000);
+            short[] w = new short[length];
+            int n = 0;
+            while (n < length) {
+                int kind = random.nextInt(6);
+                int base = random.nextInt(3) == 0 ? random.nextInt(400) - 200 : 0;
+                if (kind <= 2) {
+                    int nonZeros = nonZeroCounts[random.nextInt(nonZeroCounts.length)];
+                    int values = valueCounts[random.nextInt(valueCounts.length)];
+                    int zeroPercent = random.nextInt(3) == 0 ? 0 : random.nextInt(60);
+                    for (int k = 0; k < nonZeros && n < length; ) {
+                        if (random.nextInt(100) < zeroPercent) {
+                            w[n++] = 0;
+                            continue;
+                        }
+                        int v = Math.max(-255, Math.min(255, base + random.nextInt(values) - values / 2));
+                        w[n++] = (short) (v == 0 ? 1 : v);
+                        k++;
+                    }
+                } else if (kind == 3) {
+                    int first = random.nextInt(511);
+                    for (int k = 1 + random.nextInt(40); k > 0 && n < length; k--) {
+                        w[n++] = (short) ((first + 7 * k) % 511 - 255);
+                    }
+                } else if (kind == 4) {
+                    for (int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 600); k > 0 && n < length; k--) {
+                        w[n++] = 0;
+                    }
+                } else {
+                    short[] pattern = new short[1 + random.nextInt(6)];
+                    for (int k = 0; k < pattern.length; k++) {
+                        pattern[k] = (short) (random.nextInt(9) - 4);
+                    }
+                    for (int k = 0; k < 700 && n < length; k++) {
+                        w[n++] = pattern[k % pattern.length];
+                    }
+                }
+            }
+            assertThat(starts(sections, w, length)).as("stream %d", stream).isEqualTo(reference(w, length));
+        }
+    }
+
     private static List<Integer> starts(short[] w, int n) {
         return starts(new PaletteSections(), w, n);
     }
