@@ -182,18 +182,18 @@ final class SimulatorPropertiesTest {
 
     /**
      * More bandwidth or a faster clock never makes a run with the same plan slower, and a layer slower only by work
-     * shifted between layers: with the plan unchanged, a layer that takes longer (in seconds) had less of its work hidden under
-     * earlier layers (a faster NPU shortens the layer its weights prefetch under: person_detect's layer 14 on the
-     * Alif E7 HP at 500 MHz instead of 400), or queued longer behind other layers' transfers (a faster MRAM feeds the
-     * next layer's prefetch into the SRAM port sooner: ds_cnn's layers 0-4), by at least as much as it slowed. A
-     * layer whose weights encode differently has another plan (Vela's, chosen from the hardware's figures) and is
-     * left out, and counted; so is a run with such a layer, which may take up to 1% longer (two runs: resnet8 on the
-     * Alif E7 HE with twice the MRAM clock, where Vela slices layer 9's weights differently, +0.9%; mobilenet_v1_025_96
-     * on the E7 HP at 500 MHz, +0.5%). Two layers slow by more than they queued, by at most 5% of the layer:
-     * resnet8's layer 6 on the E7 HP at 500 MHz, SRAM-bound (the NPU clock rises, the SRAM's does not), 1.68 us slower
-     * of which 1.16 us queued behind other layers, and its layer 3 in the resnet8 run above, 0.74 us of 3.6 us; their
-     * own block transfers, served whole, reach the port in another order (ARCHITECTURE.md). Slack: two cycles of
-     * either clock and 0.05%.
+     * shifted between layers: with the plan unchanged, a layer that takes longer (in seconds) had less of its work
+     * hidden under earlier layers (a faster NPU shortens the layer its weights prefetch under: person_detect's layer
+     * 14 on the Alif E7 HP at 500 MHz instead of 400), or queued longer behind other layers' transfers (a faster
+     * MRAM feeds the next layer's prefetch into the SRAM port sooner: ds_cnn's layers 0-4), by at least as much as it
+     * slowed. A layer whose weights encode differently has another plan (Vela's, chosen from the hardware's figures)
+     * and is left out, and counted; so is a run with such a layer, which may take up to 1% longer (two runs: resnet8
+     * on the Alif E7 HE with twice the MRAM clock, where Vela slices layer 9's weights differently, +0.9%;
+     * mobilenet_v1_025_96 on the E7 HP at 500 MHz, +0.5%). Two layers slow by more than they queued, by at most 5%
+     * of the layer: resnet8's layer 6 on the E7 HP at 500 MHz, SRAM-bound (the NPU clock rises, the SRAM's does
+     * not), 1.68 us slower of which 1.16 us queued behind other layers, and its layer 3 in the resnet8 run above,
+     * 0.74 us of 3.6 us; their own block transfers, served whole, reach the port in another order (ARCHITECTURE.md).
+     * Slack: two cycles of either clock and 0.05%.
      */
     @Test
     void simulate_moreBandwidthOrClock_layerSlowerOnlyByWorkShiftedBetweenLayers() {
@@ -222,11 +222,13 @@ final class SimulatorPropertiesTest {
                     samePlan &= before.layers().get(i).weights().equals(after.layers().get(i).weights());
                 }
                 if (samePlan) {
-                    assertThat(after.total().seconds()).as("%s: run", at).isLessThanOrEqualTo(before.total().seconds() * 1.0001);
+                    assertThat(after.total().seconds()).as("%s: run", at)
+                            .isLessThanOrEqualTo(before.total().seconds() * 1.0001);
                 } else if (after.total().seconds() > before.total().seconds() * 1.0001) {
                     assertThat(after.total().seconds()).as("%s: run with another plan", at)
                             .isLessThanOrEqualTo(before.total().seconds() * 1.01);
-                    slowerRuns.add(String.format("%s %+.2f%%", at, 100 * (after.total().seconds() / before.total().seconds() - 1)));
+                    slowerRuns.add(String.format("%s %+.2f%%", at,
+                            100 * (after.total().seconds() / before.total().seconds() - 1)));
                 }
                 double sBefore = 1.0 / before.hardware().npuClockHz();
                 double sAfter = 1.0 / after.hardware().npuClockHz();
@@ -252,9 +254,10 @@ final class SimulatorPropertiesTest {
                     }
                     double unexplained = slowerBy - slack - (moreQueued + lessHidden);
                     if (unexplained > 0) {
-                        String what = String.format("%s: layer %d slower by %.0f ns, %.0f ns of it not queued behind other"
-                                + " layers (queued %s -> %s, hidden %s -> %s)", at, i, slowerBy * 1e9, unexplained * 1e9,
-                                a.queuedCycles(), b.queuedCycles(), a.hiddenCycles(), b.hiddenCycles());
+                        String what = String.format("%s: layer %d slower by %.0f ns, %.0f ns of it not queued behind"
+                                + " other layers (queued %s -> %s, hidden %s -> %s)", at, i, slowerBy * 1e9,
+                                unexplained * 1e9, a.queuedCycles(), b.queuedCycles(), a.hiddenCycles(),
+                                b.hiddenCycles());
                         unexplainedLayers.add(what);
                         // Block transfers are served whole on a port (ARCHITECTURE.md): when the faster clock
                         // reorders a layer's own IFM and OFM transfers on a saturated port, a little of its time can
@@ -264,9 +267,9 @@ final class SimulatorPropertiesTest {
                 }
             }
         }
-        System.out.printf("more bandwidth or clock: %d layers compared, %d slower (work shifted between layers), %d of them"
-                + " with another plan; runs slower with another plan: %s; layers slower by more than they queued: %s%n", layers,
-                slower, otherPlan, slowerRuns, unexplainedLayers);
+        System.out.printf("more bandwidth or clock: %d layers compared, %d slower (work shifted between layers), %d of"
+                + " them with another plan; runs slower with another plan: %s; layers slower by more than they queued:"
+                + " %s%n", layers, slower, otherPlan, slowerRuns, unexplainedLayers);
         assertThat(layers).isGreaterThan(400);
         assertThat(unexplainedLayers).hasSizeLessThanOrEqualTo(2);
         // Vela's plan for the faster hardware is its own choice; where it loses time, it loses little.

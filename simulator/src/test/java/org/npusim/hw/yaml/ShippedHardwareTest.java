@@ -31,7 +31,7 @@ final class ShippedHardwareTest {
     @Test
     void everyShippedFile_loads_andPrintsItsFigures() {
         List<Path> files = ShippedHardware.all();
-        // 4 Vela system configurations, 5 real systems, 5 CPU-only boards.
+        // 4 Vela system configurations, 6 real systems (two of them the Alif E7 HP core), 5 CPU-only boards.
         assertThat(files).hasSize(15);
         for (Path f : files) {
             HardwareConfig hw = HardwareLoader.load(f);
