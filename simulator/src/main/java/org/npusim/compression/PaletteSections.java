@@ -100,10 +100,10 @@ final class PaletteSections {
                 while (i < n) {
                     // Counted weights after a position (i − lastRestart − zeros, one less than the non-zero
                     // weights since the restart) grow by one per non-zero weight, so the next multiple of 32 is at
-                    // least that many positions away: up to the last of those, the loop needs no test of the count.
-                    int countedBefore = nonZeroCount - nonZerosBefore - 1;
-                    int blockEnd = blockEnd(i, n, countedBefore);
-                    for (; i < blockEnd; i++) {
+                    // least that many positions away: up to the last of those, the loop needs no test of the count,
+                    // and the first position that may complete one is tested after the loop.
+                    int last = Math.min(n - 1, blockEnd(i, n, nonZeroCount - nonZerosBefore - 1));
+                    for (; i <= last; i++) {
                         int weight = w[i];
                         int v = weight + 256;
                         if (seen[v] < known) {
@@ -116,23 +116,14 @@ final class PaletteSections {
                         nz[nonZeroCount] = i;
                         nonZeroCount += (weight | -weight) >>> 31;
                     }
-                    if (i < blockEnd || i == n) {
+                    if (i <= last) {
                         break;
                     }
-                    // The block's end: one position with the test.
-                    int weight = w[i];
-                    int v = weight + 256;
-                    if (seen[v] < known) {
-                        break;
-                    }
-                    seen[v] = i;
-                    nz[nonZeroCount] = i;
-                    nonZeroCount += (weight | -weight) >>> 31;
                     int counted = nonZeroCount - nonZerosBefore - 1;
                     if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
+                        i = last;
                         break;
                     }
-                    i++;
                 }
                 if (i == n) {
                     break;
