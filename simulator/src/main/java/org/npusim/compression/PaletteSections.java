@@ -21,12 +21,9 @@ final class PaletteSections {
     /** Window spans in non-zero weights; powers of two. */
     private static final int[] WINDOWS = {32, 64, 128, 256, 512};
 
+    /** Per value (w + 256), its last position so far while a palette is active ({@code tracked}); else stale. */
     private final int[] lastSeen = new int[Palette.CODES];
-    /** The values seen so far in the stream, in order of first appearance. */
-    private final int[] seenValues = new int[Palette.CODES];
     private int[] restarts = new int[16];
-    /** Positions of the non-zero weights, in stream order. */
-    private int[] nonZeroAt = new int[0];
 
     /**
      * Returns the number of sections of {@code w[0, n)}; their start positions are {@link #start(int)}, the first
@@ -34,12 +31,7 @@ final class PaletteSections {
      */
     int find(short[] w, int n) {
         java.util.Arrays.fill(lastSeen, -1);
-        if (nonZeroAt.length < n) {
-            nonZeroAt = new int[Math.max(n, nonZeroAt.length + nonZeroAt.length / 2)];
-        }
-        int[] nz = nonZeroAt;
         int nonZeroCount = 0;
-        int seenCount = 0;
         int count = 1;
         restarts[0] = 0;
         int lastRestart = 0;
@@ -48,20 +40,18 @@ final class PaletteSections {
         // Non-zero weights before lastRestart. The zeros since the restart are not counted as they come, which
         // would take an operation per position, but derived when needed: positions minus non-zero weights.
         int nonZerosBefore = 0;
-        // Whether lastSeen, seenValues and nonZeroAt describe the stream up to the current position. Without an
-        // active palette they are not kept (see below) and are rebuilt when one starts.
+        // Whether lastSeen describes the stream up to the current position. Without an active palette it is not
+        // kept (see below) and is rebuilt when one starts.
         boolean tracked = true;
         int i = 0;
         while (i < n) {
             int zero;
             if (!active) {
                 // No palette: until the count of non-zero weights since the restart reaches a multiple of 32, no
-                // position can start one (a new palette is only looked for there), so only that count is kept.
-                // The last position of each value, the values seen and the positions of the non-zero weights are
-                // what an active palette and the windows need; the windows here count their distinct values by a
-                // backward scan of their own (countWindow), and lastSeen and the others are rebuilt from the
-                // restart if a palette starts. On streams that never take a palette (all of MobileNet v2's) this
-                // leaves one addition per position.
+                // position can start one (a new palette is only looked for there), so only that count is kept. The
+                // last position of each value is what an active palette needs; it is rebuilt from the restart if a
+                // palette starts. On streams that never take a palette (all of MobileNet v2's) this leaves one
+                // addition per position.
                 tracked = false;
                 boolean check = false;
                 while (i < n) {
@@ -113,7 +103,6 @@ final class PaletteSections {
                         // Without a branch (zeros come and go too irregularly to predict), and without a
                         // comparison, which the compiler turns into more work: the sign bit of w | −w is set exactly
                         // when w ≠ 0.
-                        nz[nonZeroCount] = i;
                         nonZeroCount += (weight | -weight) >>> 31;
                     }
                     if (i <= last) {
@@ -147,11 +136,7 @@ final class PaletteSections {
                             nonZerosBefore = nonZeroCount;
                         }
                     }
-                    if (last < 0) {
-                        seenValues[seenCount++] = v;
-                    }
                     lastSeen[v] = i;
-                    nz[nonZeroCount] = i;
                     nonZeroCount += 1 - zero;
                     // Every span is a power of two and a multiple of the smallest, 32: most positions need no
                     // look.
@@ -165,17 +150,12 @@ final class PaletteSections {
             // Zeros in [lastRestart, i].
             int zeros = (i - lastRestart + 1) - (nonZeroCount - nonZerosBefore);
             int excludeZero = zeros - zero > (i - lastRestart) >> 2 ? 1 : 0;
-            // The windows of one position all end at i, and lastSeen does not change while they are looked at,
-            // so the count of a backward scan over [scannedFrom, i] holds for every window: a longer one goes on
-            // from where the last stopped instead of scanning its end again.
-            scannedFrom = i + 1;
-            scannedDistinct = 0;
-            if (!tracked) {
-                windowScanFrom = i;
-                windowDistinct = 0;
-                windowNonZeros = 0;
-                windowStamp = nextStamp();
-            }
+            // The windows of one position all end at i: one backward scan counts their values, a longer window
+            // going on from where the last stopped (countWindow).
+            windowScanFrom = i;
+            windowDistinct = 0;
+            windowNonZeros = 0;
+            windowStamp = nextStamp();
             for (int window : WINDOWS) {
                 int span = window * (active ? 2 : 1);
                 int nonZeros = i - lastRestart - zeros;
@@ -184,21 +164,8 @@ final class PaletteSections {
                 }
                 int oldBits = active ? indexBits(paletteSize - excludeZero) : 0;
                 int limit = largestPayingSize(active, span, oldBits, excludeZero);
-                int restartAt;
-                int newSize;
-                if (tracked) {
-                    // Look back to the (span+2)-th most recent non-zero weight after the restart, or to the restart
-                    // (positions of non-zero weights before the restart, which may not be tracked, lie before it).
-                    restartAt = lastRestart;
-                    int back = nonZeroCount - span - 2;
-                    if (back >= nonZerosBefore && nz[back] > lastRestart) {
-                        restartAt = nz[back];
-                    }
-                    newSize = distinct(w, restartAt, i, seenCount, limit);
-                } else {
-                    newSize = countWindow(w, lastRestart, span, limit);
-                    restartAt = windowStart;
-                }
+                int newSize = countWindow(w, lastRestart, span, limit);
+                int restartAt = windowStart;
                 boolean start = newSize <= limit;
                 if (start) {
                     paletteSize = newSize;
@@ -213,10 +180,8 @@ final class PaletteSections {
                         count = add(count, lastRestart);
                     }
                     if (!tracked) {
-                        seenCount = track(w, lastRestart, i, nonZerosBefore);
+                        track(w, lastRestart, i);
                         tracked = true;
-                        scannedFrom = i + 1;
-                        scannedDistinct = 0;
                     }
                 }
             }
@@ -282,7 +247,7 @@ final class PaletteSections {
     }
 
     /**
-     * The backward scan of the current position without tracked positions: {@code w[windowScanFrom + 1, i]} holds
+     * The backward scan of the current position i: {@code w[windowScanFrom + 1, i]} holds
      * {@code windowDistinct} distinct values (those whose {@link #stamps} entry is {@code windowStamp}) and
      * {@code windowNonZeros} non-zero weights. The windows of one position all end there and grow, so each goes on
      * from where the last stopped.
@@ -307,11 +272,11 @@ final class PaletteSections {
     }
 
     /**
-     * Without tracked positions: the distinct values of the window of {@code span} that ends at the current
-     * position, that is from its (span+2)-th most recent non-zero weight after the restart, or from the restart
-     * {@code lastRestart}; returns their number, or some number above {@code limit} once it exceeds {@code limit}
-     * (the caller only asks "at most {@code limit}?"). When the window is counted in full, {@link #windowStart} is
-     * its first position. The same answers as {@link #distinct} over the tracked positions.
+     * Returns the number of distinct values in the window of {@code span} that ends at the current position, that
+     * is from its (span+2)-th most recent non-zero weight after the restart, or from the restart
+     * {@code lastRestart}, or some number above {@code limit} once it exceeds {@code limit} (the caller only asks
+     * "at most {@code limit}?"). When the window is counted in full, {@link #windowStart} is its first position.
+     * The window's start is found by the scan itself, counting non-zero weights, so no positions are kept.
      */
     private int countWindow(short[] w, int lastRestart, int span, int limit) {
         int k = windowScanFrom;
@@ -343,25 +308,14 @@ final class PaletteSections {
     }
 
     /**
-     * Rebuilds what an active palette reads from {@code w[from, to]}: each value's last position there (the others
-     * "not seen"), the values there, and the positions of the non-zero weights, numbered from
-     * {@code nonZerosBefore}. Returns the number of values.
+     * Rebuilds what an active palette reads, each value's last position, from {@code w[from, to]} (the values not
+     * there "not seen": an active palette only asks whether a value appeared since its restart {@code from}).
      */
-    private int track(short[] w, int from, int to, int nonZerosBefore) {
+    private void track(short[] w, int from, int to) {
         java.util.Arrays.fill(lastSeen, -1);
-        int seenCount = 0;
-        int nonZeroCount = nonZerosBefore;
         for (int k = from; k <= to; k++) {
-            int v = w[k] + 256;
-            if (lastSeen[v] < 0) {
-                seenValues[seenCount++] = v;
-            }
-            lastSeen[v] = k;
-            if (w[k] != 0) {
-                nonZeroAt[nonZeroCount++] = k;
-            }
+            lastSeen[w[k] + 256] = k;
         }
-        return seenCount;
     }
 
     /** Returns the start of section {@code s}. */
@@ -375,71 +329,6 @@ final class PaletteSections {
         }
         restarts[count] = position;
         return count + 1;
-    }
-
-    /**
-     * The backward scan of the current position {@code to}: {@code w[scannedFrom, to]} holds
-     * {@code scannedDistinct} distinct values.
-     */
-    private int scannedFrom;
-    private int scannedDistinct;
-
-    /**
-     * Returns the number of distinct values in {@code w[from, to]} ({@code to} being the current position), or
-     * some number above {@code limit} once it exceeds {@code limit}; by going on with the backward scan of
-     * {@code to} down to {@code from} or, when more positions are left to scan than values have been seen (or the
-     * window starts after the scan's reach), checking the last position of every value seen so far.
-     *
-     * <p>Whether a position or value counts is as good as random, so a branch on each would be mispredicted
-     * often: four are counted at a time without a branch, and only then is the limit tested (the caller only
-     * asks "at most {@code limit}?" of a count above it, so overshooting by up to three is harmless). Measured on
-     * MobileNet v2, this takes a third off {@link #find}.
-     */
-    private int distinct(short[] w, int from, int to, int seenCount, int limit) {
-        int[] last = lastSeen;
-        int distinct = 0;
-        if (from > scannedFrom || scannedFrom - from > seenCount) {
-            int[] seen = seenValues;
-            int k = 0;
-            for (; k + 3 < seenCount; k += 4) {
-                distinct += seenSince(last, seen[k], from) + seenSince(last, seen[k + 1], from)
-                        + seenSince(last, seen[k + 2], from) + seenSince(last, seen[k + 3], from);
-                if (distinct > limit) {
-                    return distinct;
-                }
-            }
-            for (; k < seenCount; k++) {
-                distinct += seenSince(last, seen[k], from);
-            }
-            return distinct;
-        }
-        // Position k holds the last occurrence so far of its value exactly when lastSeen says so: counting those
-        // counts each value of the window once, and only reads memory. The count only grows as the scan goes
-        // back, so one above the limit already answers for [from, to].
-        distinct = scannedDistinct;
-        int k = scannedFrom - 1;
-        while (distinct <= limit && k - 3 >= from) {
-            distinct += lastOccurrence(last, w, k) + lastOccurrence(last, w, k - 1)
-                    + lastOccurrence(last, w, k - 2) + lastOccurrence(last, w, k - 3);
-            k -= 4;
-        }
-        while (distinct <= limit && k >= from) {
-            distinct += lastOccurrence(last, w, k);
-            k--;
-        }
-        scannedFrom = k + 1;
-        scannedDistinct = distinct;
-        return distinct;
-    }
-
-    /** 1 if value {@code v} (as w + 256) was last seen at or after {@code from}, else 0. */
-    private static int seenSince(int[] lastSeen, int v, int from) {
-        return lastSeen[v] >= from ? 1 : 0;
-    }
-
-    /** 1 if position {@code k} holds the last occurrence so far of its value, else 0. */
-    private static int lastOccurrence(int[] lastSeen, short[] w, int k) {
-        return lastSeen[w[k] + 256] == k ? 1 : 0;
     }
 
     private static boolean isPowerOfTwoOrZero(int x) {
