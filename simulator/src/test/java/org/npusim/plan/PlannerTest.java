@@ -27,7 +27,11 @@ final class PlannerTest {
     }
 
     private static ExecutionPlan plan(String model, String hwFile, String npu, String mode, List<String> overrides) {
-        Model m = TfliteReader.read(SharedData.model(model));
+        return plan(TfliteReader.read(SharedData.model(model)), hwFile, npu, mode, overrides);
+    }
+
+    /** Plans {@code m} on Vela's system {@code hwFile} (in hwconfigs/vela) with uncompressed weight sizes. */
+    private static ExecutionPlan plan(Model m, String hwFile, String npu, String mode, List<String> overrides) {
         var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela").resolve(hwFile), overrides,
                 Optional.of(npu), Optional.of(mode));
         return new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
@@ -202,9 +206,8 @@ final class PlannerTest {
                   - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [t]}
                   - {op: add, name: a, inputs: [c2, c1]}
                 """, "across_cpu.yaml");
-        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
-                List.of("placement.cache_size=7KiB"), Optional.of("ethos-u65-256"), Optional.of("dedicated-sram"));
-        ExecutionPlan p = new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
+        ExecutionPlan p = plan(m, "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram",
+                List.of("placement.cache_size=7KiB"));
         assertThat(p.steps().stream().filter(s -> s instanceof Step.Cpu).count()).isEqualTo(1);
         assertThat(step(p, "c1").ofm().channel().memory()).isEqualTo("dram");
         assertThat(step(p, "a").ifm2().orElseThrow().channel().memory()).isEqualTo("dram");
@@ -292,8 +295,6 @@ final class PlannerTest {
                   - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
                   - {op: add, name: a, inputs: [c2, r2]}
                 """, "evict_aliases.yaml");
-        var hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/vela/ethos-u65-high-end.yaml"),
-                overrides, Optional.of("ethos-u65-256"), Optional.of("dedicated-sram"));
-        return new Planner(NpuTargets.from(hw).orElseThrow(), WeightSizer.UNCOMPRESSED).plan(m);
+        return plan(m, "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram", overrides);
     }
 }
