@@ -28,7 +28,10 @@ import org.npusim.result.FixedResource;
  * buffer are read only once their slice's copy is done, as the command stream waits for the DMA) and for a free
  * accumulator buffer (two); the output stage drains accumulators and the OFM block is written. Each fetch and
  * write reserves the channel (AXI port and memory) it uses for its bytes (burst-inflated) over the channel's
- * bandwidth, so streams that share a channel queue behind each other: that is the contention Vela leaves out.
+ * bandwidth, so streams that share a channel queue behind each other: that is the contention Vela leaves out. A
+ * block's transfer moves in burst trains of about a KiB ({@link BlockStream}), as the DMA's do, so the streams on
+ * a port take turns train by train instead of one waiting for the other's whole block; the MAC array, having
+ * taken a block, is held until the block's last operand arrives.
  *
  * <p>Per-block memory latency is not charged on every fetch: the NPU keeps several AXI transactions in flight, and
  * the stage times carry Vela's per-block command-overhead floor {@code (T_ifm + T_ofm + out + dpu) / 4}
@@ -328,14 +331,17 @@ final class EventSimulator {
 
     /**
      * Returns about how many reservations the run will make, so that {@link #slots} is sized once instead of grown
-     * (MobileNet v2: 26 K reservations, 620 KB, which growth would copy over again): per OFM block of an NPU step its
-     * IFM, weight, decoder, MAC, scale, output and OFM reservations, per DMA burst train a read and a write.
+     * (MobileNet v2: about 40 K reservations, which growth would copy over again): per OFM block of an NPU step its
+     * decoder, MAC, scale and output reservations and at least one train of each of its IFM, weight and OFM transfers
+     * (more for a block of more than a train's bytes), per DMA burst train a read and a write.
      */
     private int expectedReservations() {
         long n = 2L * stepCount;
         for (StepWork w : work) {
             if (w != null) {
-                n += 7 * Math.max(1, w.compute().blocks());
+                long blocks = Math.max(1, w.compute().blocks());
+                double blockBytes = (w.ifmBytes() + w.ifm2Bytes() + w.ofmBytes() + w.streamedWeightFetchBytes()) / blocks;
+                n += blocks * (4 + Math.max(3, (long) (blockBytes / DMA_TRAIN_BYTES)));
             }
         }
         for (Transfer t : transfers) {
@@ -521,8 +527,12 @@ final class EventSimulator {
         final StepWork work;
         final int blocks;
         final long[] outEnd;
-        /** When block k's inputs (IFM and decoded weights) have all arrived. */
-        final long[] weightsEnd;
+        /** When block k's inputs (IFM and decoded weights) have all arrived, as far as known. */
+        final long[] operandsEnd;
+        /** Block k's operand transfers (IFM, IFM2, weights) still under way: its MAC work ends only after them. */
+        final int[] operandsPending;
+        /** When the MAC array took block k: its work is reserved from then once the last operand is in. */
+        final long[] macStart;
         /** When block k's scale and bias records have arrived (its output stage waits for them). */
         final long[] scalesEnd;
         final int[] blockSlice;
@@ -546,6 +556,15 @@ final class EventSimulator {
         int weightsWaiting = -1;
         /** Whether the next step was started before this one's last write (decided when the MAC array finishes). */
         boolean nextStartedEarly;
+        /** The block that holds the MAC array until its last operand arrives, or -1. */
+        int macHeld = -1;
+        /** The block that waits for the MAC array to be released by {@link #macHeld}, or -1. */
+        int macBlocked = -1;
+        /** The step's block transfers on their channels; null for a stream the step does not have. */
+        final BlockStream ifmStream;
+        final BlockStream ifm2Stream;
+        final BlockStream weightsStream;
+        final BlockStream ofmStream;
         final Handler issue = this::onIssue;
         final Handler mac = this::onMac;
         final Handler output = this::onOutput;
@@ -567,7 +586,9 @@ final class EventSimulator {
             this.outEnd = new long[blocks];
             // The last block's end is read before it is known (by earliestNextStart): "not yet" is the end of time.
             outEnd[blocks - 1] = Long.MAX_VALUE;
-            this.weightsEnd = new long[blocks];
+            this.operandsEnd = new long[blocks];
+            this.operandsPending = new int[blocks];
+            this.macStart = new long[blocks];
             this.scalesEnd = new long[blocks];
             this.blockSlice = new int[blocks];
             this.sliceBlocksLeft = new int[sliceCount];
@@ -590,6 +611,17 @@ final class EventSimulator {
             this.ofmResource = channel(n.ofm().channel(), OFM);
             this.weightsChannel = n.weights().map(WeightPlan::readFrom).orElse(null);
             this.weightsResource = weightsChannel == null ? -1 : channel(weightsChannel, WEIGHTS);
+            double share = 1.0 / blocks;
+            this.ifmStream = new BlockStream(this, IFM, ifmResource, n.ifm().channel(),
+                    work.ifmBytes() * work.ifmEfficiency() * share, work.ifmBytes() * share,
+                    producerOf(step, n.op().tensors().ifm()));
+            this.ifm2Stream = work.ifm2Bytes() <= 0 ? null : new BlockStream(this, IFM2, ifm2Resource, work.ifm2Channel(),
+                    work.ifm2Bytes() * work.ifm2Efficiency() * share, work.ifm2Bytes() * share,
+                    producerOf(step, n.op().tensors().ifm2().orElse(-1)));
+            this.weightsStream = weightsChannel == null ? null : new BlockStream(this, WEIGHTS, weightsResource,
+                    weightsChannel, work.streamedWeightFetchBytes() * share, work.streamedWeightFetchBytes() * share, null);
+            this.ofmStream = new BlockStream(this, OFM, ofmResource, n.ofm().channel(),
+                    work.ofmBytes() * work.ofmEfficiency() * share, (double) work.ofmBytes() * share, null);
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
                 this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
@@ -618,16 +650,13 @@ final class EventSimulator {
          * starts, fetch hides under compute whenever the channel keeps up.
          */
         void onIssue(Simulation s, int k) {
-            Step.Npu n = work.step();
             long now = s.now();
-            double share = 1.0 / blocks;
-            long ready = fetch(step, ifmResource, n.ifm().channel(), IFM, work.ifmBytes() * work.ifmEfficiency() * share,
-                    work.ifmBytes() * share, now, k);
-            if (work.ifm2Bytes() > 0) {
-                ready = Math.max(ready, fetch(step, ifm2Resource, work.ifm2Channel(), IFM2,
-                        work.ifm2Bytes() * work.ifm2Efficiency() * share, work.ifm2Bytes() * share, now, k));
+            operandsEnd[k] = now;
+            operandsPending[k] = 1 + (ifm2Stream != null ? 1 : 0) + (weightsStream != null ? 1 : 0);
+            ifmStream.add(k, now);
+            if (ifm2Stream != null) {
+                ifm2Stream.add(k, now);
             }
-            weightsEnd[k] = ready;
             scalesEnd[k] = now;
             boolean arrived = weightsArrived(step, blockSlice[k]);
             if (scalePs > 0) {
@@ -638,7 +667,7 @@ final class EventSimulator {
                     scalesWaiting = k;
                 }
             }
-            if (weightsChannel != null) {
+            if (weightsStream != null) {
                 // Weights the DMA copies into a buffer are read from it once the copy is done (the command stream
                 // waits for the DMA before the kernel that uses them), not while it is still being written.
                 if (arrived) {
@@ -652,15 +681,27 @@ final class EventSimulator {
 
         /** Reads block k's share of the weight stream from where the NPU reads it, through the weight decoder. */
         private void fetchWeights(int k, long nowPs) {
-            double share = 1.0 / blocks;
-            long weightsIn = fetch(step, weightsResource, weightsChannel, WEIGHTS, work.streamedWeightFetchBytes() * share,
-                    work.streamedWeightFetchBytes() * share, nowPs, k);
-            long decodePs = clock.toPs(work.streamedWeightElements() * share / decoderWeightsPerCycle);
-            weightsEnd[k] = Math.max(weightsEnd[k], Math.max(weightsIn, reserve(step, DECODER, nowPs, decodePs, "decode", k, 0)));
+            weightsStream.add(k, nowPs);
+            long decodePs = clock.toPs(work.streamedWeightElements() / blocks / decoderWeightsPerCycle);
+            operandsEnd[k] = Math.max(operandsEnd[k], reserve(step, DECODER, nowPs, decodePs, "decode", k, 0));
+        }
+
+        /** One of block k's operand transfers has ended at {@code nowPs}; the last one releases its MAC work. */
+        void operandArrived(Simulation s, int k, long nowPs) {
+            operandsEnd[k] = Math.max(operandsEnd[k], nowPs);
+            if (--operandsPending[k] == 0 && macHeld == k) {
+                macHeld = -1;
+                macWork(s, k, macStart[k]);
+            }
         }
 
         void onMac(Simulation s, int k) {
             long now = s.now();
+            if (macHeld >= 0) {
+                // The array is held by the block before, still waiting for an operand; it resumes this one.
+                macBlocked = k;
+                return;
+            }
             // Wait for the MAC array (the previous block) and for a free accumulator buffer (block k-2 drained).
             long gate = Math.max(resources.get(MAC).busyUntil(), k >= 2 ? outEnd[k - 2] : 0);
             if (gate > now) {
@@ -671,17 +712,38 @@ final class EventSimulator {
                 waitingBlock = k;
                 return;
             }
-            // The array is held while it waits for the block's last IFM byte or decoded weight, but that wait is the
-            // streams' time, not the array's: only the compute counts as its busy time, so that a layer starved of
-            // data is reported bound by the stream it waited on, not by the MAC array.
-            long heldPs = Math.max(macPs, weightsEnd[k] - now);
-            long end = reserve(step, MAC, NO_STREAM, now, heldPs, macPs, "block", k, 0);
             if (k + 1 < blocks) {
                 s.at(now, issue, k + 1);
-            } else if (overlap) {
+            }
+            if (operandsPending[k] == 0) {
+                macWork(s, k, now);
+            } else {
+                // The array takes the block now and consumes its operands as they stream in; how long it is held
+                // is known when the last one arrives (operandArrived).
+                macHeld = k;
+                macStart[k] = now;
+            }
+        }
+
+        /**
+         * Reserves the MAC array for block k from {@code startPs}, when it took the block, until its compute is done
+         * and its last operand is in. The array is held while it waits for the block's last IFM byte or decoded
+         * weight, but that wait is the streams' time, not the array's: only the compute counts as its busy time, so
+         * that a layer starved of data is reported bound by the stream it waited on, not by the MAC array. (The
+         * array was free from startPs on: the block after waits for it through {@link #macHeld}, and the next step
+         * takes it only after this step's last block.)
+         */
+        private void macWork(Simulation s, int k, long startPs) {
+            long heldPs = Math.max(macPs, operandsEnd[k] - startPs);
+            long end = reserve(step, MAC, NO_STREAM, startPs, heldPs, macPs, "block", k, 0);
+            if (k + 1 == blocks && overlap) {
                 s.at(end, macDone, k);
             }
             s.at(end, output, k);
+            if (macBlocked >= 0) {
+                s.at(end, mac, macBlocked);
+                macBlocked = -1;
+            }
         }
 
         /** The MAC array has finished the last block: the next step may start now, or once what it reads is written. */
@@ -731,9 +793,7 @@ final class EventSimulator {
         }
 
         void onWrite(Simulation s, int k) {
-            long end = fetch(step, ofmResource, work.step().ofm().channel(), OFM, work.ofmBytes() * work.ofmEfficiency() / blocks,
-                    (double) work.ofmBytes() / blocks, s.now(), k);
-            lastWrite = Math.max(lastWrite, end);
+            ofmStream.add(k, s.now());
             if (k == blocks - 1) {
                 computed[step] = true;
             }
@@ -743,17 +803,190 @@ final class EventSimulator {
             }
             if (k == blocks - 1) {
                 recordBytes(step);
-                stepEnd[step] = Math.max(lastWrite, s.now());
                 // Writes are posted: the next NPU step may issue as soon as the last block leaves the output
-                // stage; its reads of this OFM queue behind the writes on the channel (AXI keeps them in order). The
-                // CPU learns that the NPU is done from the job's completion, after the last write: a CPU step reads
+                // stage; its reads of this OFM wait for the writes issued before them (BlockStream). The CPU learns
+                // that the NPU is done from the job's completion, after the last write (written): a CPU step reads
                 // the memory directly, behind no queue, so it waits for that.
-                if (!overlap || nextIsCpu(step)) {
-                    s.at(stepEnd[step], startNext, step);
-                } else if (!nextStartedEarly) {
+                if (overlap && !nextIsCpu(step) && !nextStartedEarly) {
                     s.at(s.now(), startNext, step);
                 }
             }
+        }
+
+        /** Block k's OFM is in memory at {@code nowPs}; the last block's write ends the step. */
+        void written(Simulation s, int k, long nowPs) {
+            lastWrite = Math.max(lastWrite, nowPs);
+            if (k == blocks - 1) {
+                stepEnd[step] = lastWrite;
+                if (!overlap || nextIsCpu(step)) {
+                    s.at(nowPs, startNext, step);
+                }
+            }
+        }
+    }
+
+    /**
+     * The latest NPU pipeline before step {@code i} that writes the data of tensor {@code t} (its storage), or null:
+     * the step's reads of that tensor wait for the writes the producer has issued before them.
+     */
+    private Pipeline producerOf(int i, int t) {
+        if (t < 0) {
+            return null;
+        }
+        int data = storageOf(t);
+        for (int k = i - 1; k >= 0 && pipelines[k] != null; k--) {
+            if (storageOf(work[k].step().op().tensors().ofm()) == data) {
+                return pipelines[k];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One stream of a pipeline's block transfers (its IFM, IFM2, weight reads or OFM writes) on its channel. The
+     * stream moves its blocks in order, one after another, and each block in burst trains of about
+     * {@link #DMA_TRAIN_BYTES}, each train reserving the channel when the one before it is done: a block transfer
+     * does not hold the port for all its bytes at once, so the DMA's trains and the other streams' are served
+     * between its trains, as an AXI port interleaves the bursts of its masters, instead of one waiting for the
+     * other's whole block. With contention off (every stream on a channel of its own) a block moves as one train.
+     *
+     * <p>A read of a tensor that an earlier step still writes (the next step started while this one drains)
+     * begins only when the writes its producer had issued by then are done: AXI keeps a read behind the writes
+     * issued before it to the same place, and the trains here would otherwise let it overtake them.
+     */
+    private final class BlockStream {
+        final Pipeline pipeline;
+        final int stream;
+        final int resource;
+        final Channel channel;
+        final int trains;
+        final double trainBusBytes;
+        final double trainBytes;
+        /** The step whose OFM this stream reads, or null. */
+        final Pipeline producer;
+        /** Blocks waiting for the one under way, in order (a small circular queue). */
+        private int[] waiting = new int[4];
+        private int waitingHead;
+        private int waitingSize;
+        /** The block under way, or -1; its trains still to move. */
+        private int active = -1;
+        private int trainsLeft;
+        /** Blocks this stream has been given, and those whose last train is done. */
+        int added;
+        int done;
+        /** A read waiting for its producer's writes: the producer's {@code done} count it waits for, or -1. */
+        private int awaitedWrites = -1;
+        /** Since when that read has waited. */
+        private long awaitingFromPs;
+        /** A read stream that waits for this (OFM) stream's writes, or null. */
+        private BlockStream reader;
+        private BlockStream secondReader;
+        final Handler trainDone = this::onTrainDone;
+
+        BlockStream(Pipeline pipeline, int stream, int resource, Channel channel, double blockBusBytes, double blockBytes,
+                Pipeline producer) {
+            this.pipeline = pipeline;
+            this.stream = stream;
+            this.resource = resource;
+            this.channel = channel;
+            this.trains = contention ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, blockBusBytes / DMA_TRAIN_BYTES)) : 1;
+            this.trainBusBytes = blockBusBytes / trains;
+            this.trainBytes = blockBytes / trains;
+            this.producer = producer;
+        }
+
+        /** Gives the stream block k at {@code nowPs}: it moves when the blocks before it have. */
+        void add(int k, long nowPs) {
+            added++;
+            if (active >= 0 || waitingSize > 0 || awaitedWrites >= 0) {
+                if (waitingSize == waiting.length) {
+                    int[] grown = new int[2 * waiting.length];
+                    for (int j = 0; j < waitingSize; j++) {
+                        grown[j] = waiting[(waitingHead + j) % waiting.length];
+                    }
+                    waiting = grown;
+                    waitingHead = 0;
+                }
+                waiting[(waitingHead + waitingSize++) % waiting.length] = k;
+                return;
+            }
+            begin(k, nowPs);
+        }
+
+        private void begin(int k, long nowPs) {
+            active = k;
+            if (producer != null && producer.ofmStream.done < producer.ofmStream.added) {
+                awaitedWrites = producer.ofmStream.added;
+                awaitingFromPs = nowPs;
+                producer.ofmStream.addReader(this);
+                return;
+            }
+            trainsLeft = trains;
+            moveTrain(nowPs);
+        }
+
+        private void moveTrain(long nowPs) {
+            long end = fetch(step(), resource, channel, stream, trainBusBytes, trainBytes, nowPs, active);
+            sim.at(end, trainDone, active);
+        }
+
+        private int step() {
+            return pipeline.step;
+        }
+
+        private void onTrainDone(Simulation s, int k) {
+            if (--trainsLeft > 0) {
+                moveTrain(s.now());
+                return;
+            }
+            active = -1;
+            done++;
+            if (waitingSize > 0) {
+                int next = waiting[waitingHead];
+                waitingHead = (waitingHead + 1) % waiting.length;
+                waitingSize--;
+                begin(next, s.now());
+            }
+            if (stream == OFM) {
+                pipeline.written(s, k, s.now());
+                wakeReaders(s.now());
+            } else {
+                pipeline.operandArrived(s, k, s.now());
+            }
+        }
+
+        private void addReader(BlockStream r) {
+            if (reader == null) {
+                reader = r;
+            } else {
+                secondReader = r;
+            }
+        }
+
+        /** Starts the reads that waited for this stream's writes, once the writes they wait for are done. */
+        private void wakeReaders(long nowPs) {
+            if (reader != null && reader.writesDone(nowPs)) {
+                reader = secondReader;
+                secondReader = null;
+                wakeReaders(nowPs);
+            } else if (secondReader != null && secondReader.writesDone(nowPs)) {
+                secondReader = null;
+            }
+        }
+
+        /** The producer has written more: starts the waiting read if what it waited for is written; returns whether. */
+        private boolean writesDone(long nowPs) {
+            if (producer.ofmStream.done < awaitedWrites) {
+                return false;
+            }
+            awaitedWrites = -1;
+            if (layerDetail) {
+                // Behind another layer's writes on the channel: queued time, as a wait for the port would be.
+                countQueued(step(), resource, awaitingFromPs, nowPs);
+            }
+            trainsLeft = trains;
+            moveTrain(nowPs);
+            return true;
         }
     }
 
@@ -1047,6 +1280,25 @@ final class EventSimulator {
         }
         queueCountedUntil[step][resource] = startPs;
         boolean withinLayer = layerStartOf(step) <= from;
+        queued(step, resource, layer, from, startPs, withinLayer);
+    }
+
+    /**
+     * Counts a wait of step {@code step} from {@code fromPs} to {@code toPs} that was all behind other layers' use of
+     * {@code resource} (a read waiting for an earlier layer's writes of its data), as {@link #countWait} counts
+     * the part of a queue wait that was.
+     */
+    private void countQueued(int step, int resource, long fromPs, long toPs) {
+        long from = Math.max(fromPs, queueCountedUntil[step][resource]);
+        if (from >= toPs) {
+            return;
+        }
+        queueCountedUntil[step][resource] = toPs;
+        addQueued(step, resource, from, toPs, layerStartOf(step) <= from);
+    }
+
+    /** Adds the part of a wait from {@code from} to {@code startPs} spent behind other layers' pending reservations. */
+    private void queued(int step, int resource, int layer, long from, long startPs, boolean withinLayer) {
         long[] starts = pendingStart[resource];
         long[] ends = pendingEnd[resource];
         int[] layers = pendingLayer[resource];
@@ -1065,14 +1317,19 @@ final class EventSimulator {
             if (hi <= lo) {
                 continue;
             }
-            if (withinLayer) {
-                queued[step][resource] += hi - lo;
-            } else {
-                earlyWaits.add(step);
-                earlyWaits.add(resource);
-                earlyWaits.add(lo);
-                earlyWaits.add(hi);
-            }
+            addQueued(step, resource, lo, hi, withinLayer);
+        }
+    }
+
+    /** Adds a wait behind another layer: to the layer's queued time, or, begun before the layer, to the early waits. */
+    private void addQueued(int step, int resource, long lo, long hi, boolean withinLayer) {
+        if (withinLayer) {
+            queued[step][resource] += hi - lo;
+        } else {
+            earlyWaits.add(step);
+            earlyWaits.add(resource);
+            earlyWaits.add(lo);
+            earlyWaits.add(hi);
         }
     }
 

@@ -188,12 +188,13 @@ final class SimulatorPropertiesTest {
      * 14 on the Alif E7 HP at 500 MHz instead of 400), or queued longer behind other layers' transfers (a faster
      * MRAM feeds the next layer's prefetch into the SRAM port sooner: ds_cnn's layers 0-4), by at least as much as it
      * slowed. A layer whose weights encode differently has another plan (Vela's, chosen from the hardware's figures)
-     * and is left out, and counted; so is a run with such a layer, which may take up to 1% longer (two runs: resnet8
-     * on the Alif E7 HE with twice the MRAM clock, where Vela slices layer 9's weights differently, +0.9%;
-     * mobilenet_v1_025_96 on the E7 HP at 500 MHz, +0.5%). Two layers slow by more than they queued, by at most 5%
-     * of the layer: resnet8's layer 6 on the E7 HP at 500 MHz, SRAM-bound (the NPU clock rises, the SRAM's does
-     * not), 1.68 us slower of which 1.16 us queued behind other layers, and its layer 3 in the resnet8 run above,
-     * 0.74 us of 3.6 us; their own block transfers, served whole, reach the port in another order (ARCHITECTURE.md).
+     * and is left out, and counted; so is a run with such a layer, which may take up to 1.5% longer (two runs: resnet8
+     * on the Alif E7 HE with twice the MRAM clock, where Vela slices layer 9's weights differently, +1.1%;
+     * mobilenet_v1_025_96 on the E7 HP at 500 MHz, +0.3%). Three layers slow by more than they queued, by at most 2%
+     * of the layer: mobilenet_v1_025_96's layers 6 and 14 on the E7 HP at 500 MHz (0.6% and 0.0%; SRAM-bound: the
+     * NPU clock rises, the SRAM's does not) and its layer 7 on the E7 HE with twice the MRAM clock (1.0%): their own
+     * transfers' trains take turns on the port in another order. (While block transfers were served whole, resnet8's
+     * layers 6 and 3 lost up to 31% of their slowdown, 0.53 us of 1.68, to that order.)
      * Slack: two cycles of either clock and 0.05%.
      */
     @Test
@@ -227,7 +228,7 @@ final class SimulatorPropertiesTest {
                             .isLessThanOrEqualTo(before.total().seconds() * 1.0001);
                 } else if (after.total().seconds() > before.total().seconds() * 1.0001) {
                     assertThat(after.total().seconds()).as("%s: run with another plan", at)
-                            .isLessThanOrEqualTo(before.total().seconds() * 1.01);
+                            .isLessThanOrEqualTo(before.total().seconds() * 1.015);
                     slowerRuns.add(String.format("%s %+.2f%%", at,
                             100 * (after.total().seconds() / before.total().seconds() - 1)));
                 }
@@ -255,15 +256,14 @@ final class SimulatorPropertiesTest {
                     }
                     double unexplained = slowerBy - slack - (moreQueued + lessHidden);
                     if (unexplained > 0) {
-                        String what = String.format("%s: layer %d slower by %.0f ns, %.0f ns of it not queued behind"
-                                + " other layers (queued %s -> %s, hidden %s -> %s)", at, i, slowerBy * 1e9,
-                                unexplained * 1e9, a.queuedCycles(), b.queuedCycles(), a.hiddenCycles(),
+                        String what = String.format("%s: layer %d slower by %.0f ns, %.0f ns of it (%.1f%% of the"
+                                + " layer) not queued behind other layers (queued %s -> %s, hidden %s -> %s)", at, i,
+                                slowerBy * 1e9, unexplained * 1e9, 100 * unexplained / (a.cycles() * sBefore), a.queuedCycles(), b.queuedCycles(), a.hiddenCycles(),
                                 b.hiddenCycles());
                         unexplainedLayers.add(what);
-                        // Block transfers are served whole on a port (ARCHITECTURE.md): when the faster clock
-                        // reorders a layer's own IFM and OFM transfers on a saturated port, a little of its time can
-                        // go to that order. Bounded at 5% of the layer.
-                        assertThat(unexplained).as(what).isLessThanOrEqualTo(0.05 * a.cycles() * sBefore);
+                        // When the faster clock reorders a layer's own IFM and OFM trains on a saturated port, a
+                        // little of its time can go to that order. Bounded at 2% of the layer.
+                        assertThat(unexplained).as(what).isLessThanOrEqualTo(0.02 * a.cycles() * sBefore);
                     }
                 }
             }
@@ -272,7 +272,7 @@ final class SimulatorPropertiesTest {
                 + " them with another plan; runs slower with another plan: %s; layers slower by more than they queued:"
                 + " %s%n", layers, slower, otherPlan, slowerRuns, unexplainedLayers);
         assertThat(layers).isGreaterThan(400);
-        assertThat(unexplainedLayers).hasSizeLessThanOrEqualTo(2);
+        assertThat(unexplainedLayers).hasSizeLessThanOrEqualTo(3);
         // Vela's plan for the faster hardware is its own choice; where it loses time, it loses little.
         assertThat(slowerRuns).hasSizeLessThanOrEqualTo(2);
         assertThat(slower).isPositive();
@@ -300,19 +300,41 @@ final class SimulatorPropertiesTest {
     }
 
     /**
-     * A faster DRAM never slows MobileNet v2 on U65 high-end, shared SRAM. It did (+0.4%) while the DMA read weights
-     * without back-pressure: its writes queued far ahead on the SRAM port and held off the layer's own fetches.
+     * A faster DRAM slows MobileNet v2 on U65 high-end, shared SRAM, by at most 1%, and only where the layers queue
+     * behind other layers: the weight prefetch, read faster, takes its share of the SRAM port sooner (its write
+     * trains and the running layer's are served in turn), so the running layer waits there while the prefetched
+     * weights are not needed yet. At the default DRAM speed (0.9375 of the SRAM's) against half of it, the run takes
+     * 0.7% longer; the layers that slowed queued at least as much longer. Before the DMA had back-pressure, its
+     * writes queued far ahead on the SRAM port and held off the layer's own fetches (+0.4% then, with block
+     * transfers served whole).
      */
     @Test
-    void simulate_fasterDram_neverSlower_dmaBackPressure() {
+    void simulate_fasterDram_slowerOnlyByQueueingBehindThePrefetch() {
         Model m = TfliteReader.read(SharedData.model("mobilenet_v2_quantized_1x3x224x224"));
         String u65 = "hwconfigs/vela/ethos-u65-high-end.yaml";
-        double previous = Double.MAX_VALUE;
+        SimulationResult previous = null;
         for (String scale : new String[] {"0.234375", "0.46875", "0.9375"}) {
-            double t = run(m, hw(u65, "ethos-u65-256", "shared-sram", "memories.dram.clock_scale=" + scale)).result()
-                    .total().seconds();
-            assertThat(t).as("DRAM clock scale %s", scale).isLessThanOrEqualTo(previous);
-            previous = t;
+            SimulationResult r = run(m, hw(u65, "ethos-u65-256", "shared-sram", "memories.dram.clock_scale=" + scale))
+                    .result();
+            if (previous != null) {
+                double ratio = r.total().seconds() / previous.total().seconds();
+                long slowedBy = 0;
+                long queuedMore = 0;
+                for (int i = 0; i < r.layers().size(); i++) {
+                    LayerResult a = previous.layers().get(i);
+                    LayerResult b = r.layers().get(i);
+                    if (b.cycles() > a.cycles() && a.weights().equals(b.weights())) {
+                        slowedBy += b.cycles() - a.cycles();
+                        queuedMore += total(b.queuedCycles()) - total(a.queuedCycles());
+                    }
+                }
+                System.out.printf("MobileNet v2 on U65-256 shared SRAM, DRAM clock scale %s: %+.2f%% time; layers with"
+                        + " the same plan that slowed: %d cycles, their queued time %+d cycles%n", scale,
+                        100 * (ratio - 1), slowedBy, queuedMore);
+                assertThat(ratio).as("DRAM clock scale %s", scale).isLessThanOrEqualTo(1.01);
+                assertThat(queuedMore).as("DRAM clock scale %s", scale).isGreaterThanOrEqualTo(slowedBy);
+            }
+            previous = r;
         }
     }
 
@@ -635,12 +657,13 @@ final class SimulatorPropertiesTest {
     /**
      * A layer that waits behind another layer's transfers on a shared port shows it: person_detect on the Alif E7 HE
      * core with a 16-byte MRAM interface, twice the default (the AXI's 8 bytes). Layer 23 (a depthwise convolution)
-     * takes 2,572 cycles against 2,441, with its MAC and output busy counts unchanged and its SRAM one within 1% (its
+     * takes 2,705 cycles against 2,441, with its MAC and output busy counts unchanged and its SRAM one within 1% (its
      * own transfers reach the port in another order, some clipped at the layer's start), because the faster MRAM
-     * feeds the next layer's weight prefetch into the shared SRAM port sooner and its own transfers queue behind it:
-     * it queued there for more than it grew, and the port holds more than the growth on its critical path, beside the
-     * MAC array's compute that bounds it. With overlap
-     * off, no layer's transfers run beside another's, so nothing queues behind another layer.
+     * feeds the next layer's weight prefetch into the shared SRAM port sooner and its own transfers take turns with
+     * it there: it queued there for more than it grew, the port holds more than the growth on its critical path, and
+     * the port is its bottleneck (the MAC array was, with 2,572 cycles, while block transfers were served whole and
+     * the prefetch's trains waited between them). With overlap off, no layer's transfers run beside another's, so
+     * nothing queues behind another layer.
      */
     @Test
     void simulate_layerWaitingBehindNextLayersPrefetch_portOnItsCriticalPath() {
@@ -659,7 +682,7 @@ final class SimulatorPropertiesTest {
         // Within a cycle: each entry of a path is a difference of rounded running sums.
         assertThat(l.criticalCycles().get("axi0:sram6") - narrow.criticalCycles().getOrDefault("axi0:sram6", 0L))
                 .isGreaterThanOrEqualTo(grew - 1);
-        assertThat(l.bottleneck()).isEqualTo("mac");
+        assertThat(l.bottleneck()).isEqualTo("axi0:sram6");
         SimulationResult serial = run(m, hw("hwconfigs/alif-e7-he.yaml", null, null, "memories.mram.data_width=16B",
                 "simulation.overlap=false")).result();
         assertThat(serial.layers()).allMatch(x -> x.queuedCycles().isEmpty());
