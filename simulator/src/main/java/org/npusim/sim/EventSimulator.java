@@ -508,17 +508,6 @@ final class EventSimulator {
     }
 
     /**
-     * Moves {@code bytes} of a stream over channel {@code c} at the cost of {@code busBytes}: the bytes times Vela's
-     * burst inefficiency (at least 1: a burst shorter than the memory's moves as a whole one). The timeline records
-     * the bytes themselves, so that a trace's bytes add up to the result's traffic.
-     */
-    private long fetch(int step, int resource, Channel c, int stream, double busBytes, double bytes, long now, int block) {
-        streamBytes[step][stream] += busBytes;
-        long durationPs = transferPs(busBytes, c.timing());
-        return reserve(step, resource, stream, now, durationPs, durationPs, STREAMS.get(stream), block, bytes);
-    }
-
-    /**
      * The OFM-block pipeline of one NPU step. Its handlers take the block index; the step is the pipeline's own, so
      * that a step draining its output stage and the next step filling its MAC array do not mix.
      */
@@ -858,10 +847,11 @@ final class EventSimulator {
         final Pipeline pipeline;
         final int stream;
         final int resource;
-        final Channel channel;
         final int trains;
         final double trainBusBytes;
         final double trainBytes;
+        /** The time a train occupies the channel, the same for each. */
+        final long trainPs;
         /** The step whose OFM this stream reads, or null. */
         final Pipeline producer;
         /** Blocks waiting for the one under way, in order (a small circular queue). */
@@ -888,10 +878,10 @@ final class EventSimulator {
             this.pipeline = pipeline;
             this.stream = stream;
             this.resource = resource;
-            this.channel = channel;
             this.trains = contention ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, blockBusBytes / DMA_TRAIN_BYTES)) : 1;
             this.trainBusBytes = blockBusBytes / trains;
             this.trainBytes = blockBytes / trains;
+            this.trainPs = transferPs(trainBusBytes, channel.timing());
             this.producer = producer;
         }
 
@@ -925,8 +915,14 @@ final class EventSimulator {
             moveTrain(nowPs);
         }
 
+        /**
+         * Moves the active block's next train: its bytes times Vela's burst inefficiency occupy the channel (at least
+         * 1: a burst shorter than the memory's moves as a whole one); the timeline records the bytes themselves, so
+         * that a trace's bytes add up to the result's traffic.
+         */
         private void moveTrain(long nowPs) {
-            long end = fetch(step(), resource, channel, stream, trainBusBytes, trainBytes, nowPs, active);
+            streamBytes[step()][stream] += trainBusBytes;
+            long end = reserve(step(), resource, stream, nowPs, trainPs, trainPs, STREAMS.get(stream), active, trainBytes);
             sim.at(end, trainDone, active);
         }
 
