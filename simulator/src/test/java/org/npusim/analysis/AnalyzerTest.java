@@ -76,7 +76,7 @@ final class AnalyzerTest {
      * A clock moves no bytes by itself; where a faster NPU clock makes the run slower, it is because the planner
      * (Vela's scheduler, whose estimates count memory bytes per NPU cycle) chose other weight slices, and the what-if
      * names the layers that moved other bytes. person_detect on the Alif E7 HP core at 800 MHz, bound by its MRAM:
-     * 1 GHz is 0.15% slower, with layers 15, 17, 19, 21, 23 and 25 sliced differently. A clock change that keeps the
+     * 1 GHz is 0.13% slower, with layers 15, 17, 19, 21, 23 and 25 sliced differently. A clock change that keeps the
      * plan (the CPU clock, which no NPU layer's plan reads) says nothing.
      */
     @Test

@@ -86,7 +86,7 @@ final class DmaEngineTest {
      * person_detect_vela on Corstone-310 (weights in DDR): the 3x3x128->3x3x16 CONV (command 45) is followed by a
      * CONV whose 17 KB of weights the DMA prefetches from DDR over about 34 µs. With the prefetch's SRAM write
      * reserved whole at its start, the CONV's own weight read and OFM write on the SRAM port queued behind it and
-     * the command took 5,121 cycles; between trains it takes about 1,200.
+     * the command took 5,121 cycles; between trains it takes about 1,100.
      */
     @Test
     void simulate_prefetchOnSharedPort_doesNotHoldUpTheRunningLayer() {

@@ -22,7 +22,7 @@ import org.npusim.tflite.TfliteReader;
  * each block's MAC stage ends when its last weight arrives, and its scales (10 bytes per channel at DRAM's
  * 500-cycle latency per 256 bytes: 10·128·500/256 = 2,500 cycles, Vela's output-stage floor) are fetched
  * meanwhile. So the layer ends at most one output stage (its own work, 986 cycles) after the weight stream and the
- * scale fetch, which take about as long (8,578 cycles against 7,796 of DRAM and 7,500 of scale fetch), not one
+ * scale fetch, which take about as long (8,715 cycles against 7,796 of DRAM and 7,500 of scale fetch), not one
  * scale fetch after them, as it did while the fetch floored the output stage (13,389 cycles with Vela's weight
  * count).
  */
