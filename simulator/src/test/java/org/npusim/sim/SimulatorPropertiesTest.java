@@ -556,8 +556,8 @@ final class SimulatorPropertiesTest {
     /**
      * Layers overlap (a layer starts while the one before drains its output stage), so their cycles add up to more
      * than the run; less their {@code overlap_cycles} they add up to it exactly, on every model and both systems, CPU
-     * layers included. person_detect on U55-32, high-end embedded, shared SRAM: its layers add up to 795,508 cycles,
-     * 58,377 of them overlapped, against a run of 737,131, which is why it is 7.1% under Vela's sum of layers.
+     * layers included. person_detect on U55-32, high-end embedded, shared SRAM: its layers add up to 790,976 cycles,
+     * 53,845 of them overlapped, against a run of 737,131, which is why it is 7.1% under Vela's sum of layers.
      */
     @Test
     void simulate_layersLessTheirOverlap_addUpToTheRun() {
