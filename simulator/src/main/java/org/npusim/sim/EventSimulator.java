@@ -977,8 +977,12 @@ final class EventSimulator {
             }
             awaitedWrites = -1;
             if (layerDetail) {
-                // Behind another layer's writes on the channel: queued time, as a wait for the port would be.
+                // Behind another layer's writes on the channel: queued time, and time on the layer's critical path,
+                // as a wait for the port would be.
                 countQueued(step(), resource, awaitingFromPs, nowPs);
+                slots.add((long) layerIndex(step()) * resources.size() + resource);
+                slots.add(awaitingFromPs);
+                slots.add(nowPs);
             }
             trainsLeft = trains;
             moveTrain(nowPs);
