@@ -340,14 +340,20 @@ final class EventSimulator {
         for (StepWork w : work) {
             if (w != null) {
                 long blocks = Math.max(1, w.compute().blocks());
-                double blockBytes = (w.ifmBytes() + w.ifm2Bytes() + w.ofmBytes() + w.streamedWeightFetchBytes()) / blocks;
-                n += blocks * (4 + Math.max(3, (long) (blockBytes / DMA_TRAIN_BYTES)));
+                n += blocks * 4 + trains(w.ifmBytes() * w.ifmEfficiency(), blocks)
+                        + trains(w.ifm2Bytes() * w.ifm2Efficiency(), blocks) + trains(w.ofmBytes() * w.ofmEfficiency(), blocks)
+                        + trains(w.streamedWeightFetchBytes(), blocks);
             }
         }
         for (Transfer t : transfers) {
             n += 2 * (t.bytes() / DMA_TRAIN_BYTES + 1);
         }
         return (int) Math.min(n, Integer.MAX_VALUE / 3);
+    }
+
+    /** The trains a stream of {@code busBytes} moves in {@code blocks} blocks, as {@link BlockStream} cuts them. */
+    private static long trains(double busBytes, long blocks) {
+        return blocks * Math.max(1, (long) (busBytes / blocks / DMA_TRAIN_BYTES));
     }
 
     private int resource(String label) {
@@ -1253,9 +1259,10 @@ final class EventSimulator {
         if (stream != NO_STREAM) {
             streamBusy[step][resource * STREAMS.size() + stream] += busyPs;
         }
-        // A slot reserved from a time already past (the DMA engine's, once its transfer is done) may have begun
-        // before the layer did, whenever it is reserved.
-        if (!layerStarted(step) || end - durationPs < sim.now()) {
+        // A slot that begins before its layer (a prefetch, or one reserved from a time already past: the DMA engine's,
+        // once its transfer is done) is clipped to the layer's start at the end of the run, when that is known; one
+        // that begins after the layer's start hides nothing (a MAC array held by a block from a time past).
+        if (start < layerStartOf(step)) {
             aheadSlots.add(step);
             aheadSlots.add(resource);
             aheadSlots.add(end - durationPs);
