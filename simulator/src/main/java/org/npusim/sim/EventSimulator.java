@@ -822,15 +822,17 @@ final class EventSimulator {
 
     /**
      * The latest NPU pipeline before step {@code i} that writes the data of tensor {@code t} (its storage), or null:
-     * the step's reads of that tensor wait for the writes the producer has issued before them.
+     * the step's reads of that tensor wait for the writes the producer has issued before them. The search goes back
+     * to the last CPU step (which started after its NPU producer's last write), past memory copies: a copy within
+     * one memory ends at once, so the step after it may start while the step before it still writes.
      */
     private Pipeline producerOf(int i, int t) {
         if (t < 0) {
             return null;
         }
         int data = storageOf(t);
-        for (int k = i - 1; k >= 0 && pipelines[k] != null; k--) {
-            if (storageOf(work[k].step().op().tensors().ofm()) == data) {
+        for (int k = i - 1; k >= 0 && !(plan.steps().get(k) instanceof Step.Cpu); k--) {
+            if (pipelines[k] != null && storageOf(work[k].step().op().tensors().ofm()) == data) {
                 return pipelines[k];
             }
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Model;
+import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.plan.Step;
 import org.npusim.result.LayerResult;
 import org.npusim.testsupport.SharedData;
@@ -162,5 +163,54 @@ final class BlockTransferTest {
         // 681 of 19,387 (4,521 when the wait was left off the path).
         assertThat(idleCycles).isLessThan((long) (0.1 * waitedCycles));
         assertThat(early).isPositive();
+    }
+    /**
+     * A layer whose input's producer is not the step before it, a memory copy (a reshape of a tensor with two
+     * readers, which Vela copies with the DMA) lying between them, also waits for the writes its producer issued:
+     * the copy between them, in the same memory, costs nothing and ends at once, so the reader starts while its
+     * producer's last OFM blocks are still being written. No IFM train of the reader may start before the
+     * producer's last OFM train has ended.
+     */
+    @Test
+    void simulate_readerBehindAMemoryCopy_startsAfterItsProducersWrites() {
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: copy_between
+                input: {shape: [1, 32, 32, 16], scale: 0.0078125, zero_point: 0}
+                weights: {seed: 7}
+                layers:
+                  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
+                  - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}
+                  - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1, padding: same}
+                  - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1, padding: same}
+                  - {op: add, name: out, inputs: [conv_b, conv_c]}
+                """, "copy_between.yaml");
+        Simulator.Run run = Simulator.standard().run(m, "copy_between",
+                SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"), true);
+        List<Step> steps = run.plan().steps();
+        int producer = -1;
+        int reader = -1;
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Step.Npu n && n.op().name().equals("conv_a")) {
+                producer = i;
+            } else if (steps.get(i) instanceof Step.Npu n && n.op().name().equals("conv_b")) {
+                reader = i;
+            }
+        }
+        assertThat(producer).isNotNegative();
+        assertThat(reader).isGreaterThan(producer + 1);
+        assertThat(steps.subList(producer + 1, reader)).allMatch(s -> s instanceof Step.Dma);
+        long lastOfm = 0;
+        long firstIfm = Long.MAX_VALUE;
+        for (Timeline.Slice s : run.timeline().slices()) {
+            if (s.step() == producer && s.what().equals("ofm")) {
+                lastOfm = Math.max(lastOfm, s.endPs());
+            } else if (s.step() == reader && s.what().equals("ifm")) {
+                firstIfm = Math.min(firstIfm, s.startPs());
+            }
+        }
+        System.out.printf("conv_a's last OFM train ends at %d ps, conv_b's first IFM train starts at %d ps%n", lastOfm,
+                firstIfm);
+        assertThat(firstIfm).isGreaterThanOrEqualTo(lastOfm);
     }
 }
