@@ -985,9 +985,12 @@ final class EventSimulator {
             }
             awaitedWrites = -1;
             if (layerDetail) {
-                // Behind another layer's writes on the channel: queued time, and time on the layer's critical path,
-                // as a wait for the port would be.
-                countQueued(step(), resource, awaitingFromPs, nowPs);
+                // Behind the producer's writes on the channel: time on the layer's critical path, as a wait for the
+                // port would be, and queued time when the producer is another layer (a wait for the layer's own
+                // writes, as one behind its own reservations, is its own busy time).
+                if (layerIndex(producer.step) != layerIndex(step())) {
+                    countQueued(step(), resource, awaitingFromPs, nowPs);
+                }
                 slots.add((long) layerIndex(step()) * resources.size() + resource);
                 slots.add(awaitingFromPs);
                 slots.add(nowPs);
@@ -1126,7 +1129,7 @@ final class EventSimulator {
         readTrain(step, dmaStartPs);
     }
 
-    /** Reads the active job's next burst train from its source (what {@link #fetch} does, its duration known). */
+    /** Reads the active job's next burst train from its source (as {@link BlockStream#moveTrain} moves a block's). */
     private void readTrain(int step, long nowPs) {
         long readEnd = reserve(step, dmaReadResource, DMA_READ, nowPs, dmaTrainReadPs, dmaTrainReadPs, STREAMS.get(DMA_READ),
                 dmaSlice, dmaTrainBytes);

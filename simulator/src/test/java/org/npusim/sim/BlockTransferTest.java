@@ -213,4 +213,25 @@ final class BlockTransferTest {
                 firstIfm);
         assertThat(firstIfm).isGreaterThanOrEqualTo(lastOfm);
     }
+    /**
+     * A read that waits for the writes of a step of its own layer (SOFTMAX is several NPU operations, each reading
+     * the one before) has not waited behind another layer: a model of one layer has no queued time, as its
+     * waits behind its own work are its own busy time.
+     */
+    @Test
+    void simulate_readWaitingForItsOwnLayersWrites_isNotQueuedBehindAnotherLayer() {
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: one_layer
+                input: {shape: [1, 64, 64, 32], scale: 0.0078125, zero_point: 0}
+                weights: {seed: 7}
+                layers:
+                  - {op: softmax, name: sm}
+                """, "one_layer.yaml");
+        Simulator.Run run = Simulator.standard().run(m, "one_layer",
+                SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"), false);
+        assertThat(run.plan().steps()).hasSizeGreaterThan(2);
+        assertThat(run.result().layers()).hasSize(1);
+        assertThat(run.result().layers().get(0).queuedCycles().values()).allMatch(c -> c == 0);
+    }
 }
