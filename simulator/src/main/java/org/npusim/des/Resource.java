@@ -4,8 +4,8 @@ package org.npusim.des;
 /**
  * A resource that serves one transaction at a time in the order reservations arrive (FIFO): a MAC array, an
  * output stage, a memory port. A reservation that arrives while the resource is busy waits until it is free, so
- * contention costs time and idle time costs nothing. Callers reserve at the current simulation time (from an
- * event handler), so that reservations arrive in time order.
+ * contention costs time and idle time costs nothing. Callers reserve from event handlers, at the current simulation
+ * time or from a time the resource has been free since, so that reservations arrive in time order.
  *
  * <p>Counters: busy time, transactions, and the time transactions spent waiting.
  */

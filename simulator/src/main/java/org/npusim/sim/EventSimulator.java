@@ -331,7 +331,7 @@ final class EventSimulator {
 
     /**
      * Returns about how many reservations the run will make, so that {@link #slots} is sized once instead of grown
-     * (MobileNet v2: about 40 K reservations, which growth would copy over again): per OFM block of an NPU step its
+     * (MobileNet v2: tens of thousands of reservations, which growth would copy over again): per OFM block of an NPU step its
      * decoder, MAC, scale and output reservations and at least one train of each of its IFM, weight and OFM transfers
      * (more for a block of more than a train's bytes), per DMA burst train a read and a write.
      */
@@ -896,7 +896,7 @@ final class EventSimulator {
         /** Gives the stream block k at {@code nowPs}: it moves when the blocks before it have. */
         void add(int k, long nowPs) {
             added++;
-            if (active >= 0 || waitingSize > 0 || awaitedWrites >= 0) {
+            if (active >= 0) {
                 if (waitingSize == waiting.length) {
                     int[] grown = new int[2 * waiting.length];
                     for (int j = 0; j < waitingSize; j++) {
@@ -962,8 +962,11 @@ final class EventSimulator {
         private void addReader(BlockStream r) {
             if (reader == null) {
                 reader = r;
-            } else {
+            } else if (secondReader == null) {
                 secondReader = r;
+            } else {
+                // Only the IFM and IFM2 of the one step that started while this one drains can wait for its writes.
+                throw new IllegalStateException("a third read waits for the writes of step " + step());
             }
         }
 
