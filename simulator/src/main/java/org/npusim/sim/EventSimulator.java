@@ -341,7 +341,8 @@ final class EventSimulator {
             if (w != null) {
                 long blocks = Math.max(1, w.compute().blocks());
                 n += blocks * 4 + trains(w.ifmBytes() * w.ifmEfficiency(), blocks)
-                        + trains(w.ifm2Bytes() * w.ifm2Efficiency(), blocks) + trains(w.ofmBytes() * w.ofmEfficiency(), blocks)
+                        + trains(w.ifm2Bytes() * w.ifm2Efficiency(), blocks)
+                        + trains(w.ofmBytes() * w.ofmEfficiency(), blocks)
                         + trains(w.streamedWeightFetchBytes(), blocks);
             }
         }
@@ -609,14 +610,16 @@ final class EventSimulator {
             double share = 1.0 / blocks;
             this.ifmStream = new BlockStream(this, IFM, ifmResource, n.ifm().channel(),
                     work.ifmBytes() * work.ifmEfficiency() * share, work.ifmBytes() * share,
-                    producerOf(step, n.op().tensors().ifm()));
-            this.ifm2Stream = work.ifm2Bytes() <= 0 ? null : new BlockStream(this, IFM2, ifm2Resource, work.ifm2Channel(),
+                    producersOf(step, n.op().tensors().ifm()));
+            this.ifm2Stream = work.ifm2Bytes() <= 0 ? null : new BlockStream(this, IFM2, ifm2Resource,
+                    work.ifm2Channel(),
                     work.ifm2Bytes() * work.ifm2Efficiency() * share, work.ifm2Bytes() * share,
-                    producerOf(step, n.op().tensors().ifm2().orElse(-1)));
+                    producersOf(step, n.op().tensors().ifm2().orElse(-1)));
             this.weightsStream = weightsChannel == null ? null : new BlockStream(this, WEIGHTS, weightsResource,
-                    weightsChannel, work.streamedWeightFetchBytes() * share, work.streamedWeightFetchBytes() * share, null);
+                    weightsChannel, work.streamedWeightFetchBytes() * share, work.streamedWeightFetchBytes() * share,
+                    NO_PIPELINES);
             this.ofmStream = new BlockStream(this, OFM, ofmResource, n.ofm().channel(),
-                    work.ofmBytes() * work.ofmEfficiency() * share, (double) work.ofmBytes() * share, null);
+                    work.ofmBytes() * work.ofmEfficiency() * share, (double) work.ofmBytes() * share, NO_PIPELINES);
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
                 this.outPs = clock.toPs((double) work.compute().cycles() / blocks);
@@ -821,23 +824,27 @@ final class EventSimulator {
     }
 
     /**
-     * The latest NPU pipeline before step {@code i} that writes the data of tensor {@code t} (its storage), or null:
-     * the step's reads of that tensor wait for the writes the producer has issued before them. The search goes back
-     * to the last CPU step (which started after its NPU producer's last write), past memory copies: a copy within
-     * one memory ends at once, so the step after it may start while the step before it still writes.
+     * The NPU pipelines before step {@code i} that write the data of tensor {@code t} (its storage), latest first
+     * (several for the parts of a concatenation): the step's reads of that tensor wait for the writes each has issued
+     * before them. The search goes back to the last CPU step (which started after its NPU producer's last write),
+     * past memory copies: a copy within one memory ends at once, so the step after it may start while the step before
+     * it still writes.
      */
-    private Pipeline producerOf(int i, int t) {
+    private Pipeline[] producersOf(int i, int t) {
         if (t < 0) {
-            return null;
+            return NO_PIPELINES;
         }
         int data = storageOf(t);
+        List<Pipeline> found = new ArrayList<>(1);
         for (int k = i - 1; k >= 0 && !(plan.steps().get(k) instanceof Step.Cpu); k--) {
             if (pipelines[k] != null && storageOf(work[k].step().op().tensors().ofm()) == data) {
-                return pipelines[k];
+                found.add(pipelines[k]);
             }
         }
-        return null;
+        return found.toArray(NO_PIPELINES);
     }
+
+    private static final Pipeline[] NO_PIPELINES = new Pipeline[0];
 
     /**
      * One stream of a pipeline's block transfers (its IFM, IFM2, weight reads or OFM writes) on its channel. The
@@ -847,9 +854,10 @@ final class EventSimulator {
      * between its trains, as an AXI port interleaves the bursts of its masters, instead of one waiting for the
      * other's whole block. With contention off (every stream on a channel of its own) a block moves as one train.
      *
-     * <p>A read of a tensor that an earlier step still writes (the next step started while this one drains)
-     * begins only when the writes its producer had issued by then are done: AXI keeps a read behind the writes
-     * issued before it to the same place, and the trains here would otherwise let it overtake them.
+     * <p>A read of a tensor that earlier steps still write (the next step started while this one drains; the parts of
+     * a concatenation, each written by its own step) begins only when the writes its producers had issued by then are
+     * done: AXI keeps a read behind the writes issued before it to the same place, and the trains here would
+     * otherwise let it overtake them.
      */
     private final class BlockStream {
         final Pipeline pipeline;
@@ -860,8 +868,10 @@ final class EventSimulator {
         final double trainBytes;
         /** The time a train occupies the channel, the same for each. */
         final long trainPs;
-        /** The step whose OFM this stream reads, or null. */
-        final Pipeline producer;
+        /** The steps whose OFM this stream reads (none for the OFM and weight streams). */
+        final Pipeline[] producers;
+        /** The producer whose writes a read waits for, or null. */
+        private Pipeline awaited;
         /** Blocks waiting for the one under way, in order (a small circular queue). */
         private int[] waiting = new int[4];
         private int waitingHead;
@@ -874,23 +884,26 @@ final class EventSimulator {
         int done;
         /** A read waiting for its producer's writes: the producer's {@code done} count it waits for, or -1. */
         private int awaitedWrites = -1;
-        /** Since when that read has waited. */
+        /** Since when that read has waited, and whether any of the writes it waited for was another layer's. */
         private long awaitingFromPs;
+        private boolean waitedForOtherLayer;
         /** A read stream that waits for this (OFM) stream's writes, or null. */
         private BlockStream reader;
         private BlockStream secondReader;
         final Handler trainDone = this::onTrainDone;
 
-        BlockStream(Pipeline pipeline, int stream, int resource, Channel channel, double blockBusBytes, double blockBytes,
-                Pipeline producer) {
+        BlockStream(Pipeline pipeline, int stream, int resource, Channel channel, double blockBusBytes,
+                double blockBytes,
+                Pipeline[] producers) {
             this.pipeline = pipeline;
             this.stream = stream;
             this.resource = resource;
-            this.trains = contention ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, blockBusBytes / DMA_TRAIN_BYTES)) : 1;
+            this.trains = contention
+                    ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, blockBusBytes / DMA_TRAIN_BYTES)) : 1;
             this.trainBusBytes = blockBusBytes / trains;
             this.trainBytes = blockBytes / trains;
             this.trainPs = transferPs(trainBusBytes, channel.timing());
-            this.producer = producer;
+            this.producers = producers;
         }
 
         /** Gives the stream block k at {@code nowPs}: it moves when the blocks before it have. */
@@ -913,14 +926,26 @@ final class EventSimulator {
 
         private void begin(int k, long nowPs) {
             active = k;
-            if (producer != null && producer.ofmStream.done < producer.ofmStream.added) {
-                awaitedWrites = producer.ofmStream.added;
-                awaitingFromPs = nowPs;
-                producer.ofmStream.addReader(this);
-                return;
+            awaitingFromPs = nowPs;
+            waitedForOtherLayer = false;
+            if (!awaitWrites()) {
+                trainsLeft = trains;
+                moveTrain(nowPs);
             }
-            trainsLeft = trains;
-            moveTrain(nowPs);
+        }
+
+        /** Waits for the first producer with writes not yet done, if any; returns whether the read waits. */
+        private boolean awaitWrites() {
+            for (Pipeline p : producers) {
+                if (p.ofmStream.done < p.ofmStream.added) {
+                    awaited = p;
+                    awaitedWrites = p.ofmStream.added;
+                    waitedForOtherLayer |= layerIndex(p.step) != layerIndex(step());
+                    p.ofmStream.addReader(this);
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -930,7 +955,8 @@ final class EventSimulator {
          */
         private void moveTrain(long nowPs) {
             streamBytes[step()][stream] += trainBusBytes;
-            long end = reserve(step(), resource, stream, nowPs, trainPs, trainPs, STREAMS.get(stream), active, trainBytes);
+            long end = reserve(step(), resource, stream, nowPs, trainPs, trainPs, STREAMS.get(stream), active,
+                    trainBytes);
             sim.at(end, trainDone, active);
         }
 
@@ -981,17 +1007,24 @@ final class EventSimulator {
             }
         }
 
-        /** The producer has written more: starts the waiting read if what it waited for is written; returns whether. */
+        /**
+         * The producer it waits for has written more: once what it waited for is written, waits for the next producer
+         * with writes not yet done, or starts the read. Returns whether it no longer waits for this producer.
+         */
         private boolean writesDone(long nowPs) {
-            if (producer.ofmStream.done < awaitedWrites) {
+            if (awaited.ofmStream.done < awaitedWrites) {
                 return false;
             }
+            awaited = null;
             awaitedWrites = -1;
+            if (awaitWrites()) {
+                return true;
+            }
             if (layerDetail) {
                 // Behind the producer's writes on the channel: time on the layer's critical path, as a wait for the
                 // port would be, and queued time when the producer is another layer (a wait for the layer's own
                 // writes, as one behind its own reservations, is its own busy time).
-                if (layerIndex(producer.step) != layerIndex(step())) {
+                if (waitedForOtherLayer) {
                     countQueued(step(), resource, awaitingFromPs, nowPs);
                 }
                 slots.add((long) layerIndex(step()) * resources.size() + resource);

@@ -156,14 +156,15 @@ final class BlockTransferTest {
                 idleCycles += l.criticalCycles().getOrDefault("idle", 0L);
             }
         }
-        System.out.printf("MobileNet v2 on U55-256: %d layers started after their producer drained, %d before; %d waited"
-                + " more than 100 cycles for their first IFM read, %.0f cycles in all, with %d idle cycles on their"
-                + " critical paths%n", afterDrain, early, waited, waitedCycles, idleCycles);
+        System.out.printf("MobileNet v2 on U55-256: %d layers started after their producer drained, %d before; %d"
+                + " waited more than 100 cycles for their first IFM read, %.0f cycles in all, with %d idle cycles"
+                + " on their critical paths%n", afterDrain, early, waited, waitedCycles, idleCycles);
         assertThat(waited).isPositive();
         // 681 of 19,387 (4,521 when the wait was left off the path).
         assertThat(idleCycles).isLessThan((long) (0.1 * waitedCycles));
         assertThat(early).isPositive();
     }
+
     /**
      * A layer whose input's producer is not the step before it, a memory copy (a reshape of a tensor with two
      * readers, which Vela copies with the DMA) lying between them, also waits for the writes its producer issued:
@@ -213,6 +214,7 @@ final class BlockTransferTest {
                 firstIfm);
         assertThat(firstIfm).isGreaterThanOrEqualTo(lastOfm);
     }
+
     /**
      * A read that waits for the writes of a step of its own layer (SOFTMAX is several NPU operations, each reading
      * the one before) has not waited behind another layer: a model of one layer has no queued time, as its
