@@ -190,11 +190,11 @@ final class SimulatorPropertiesTest {
      * slowed. A layer whose weights encode differently has another plan (Vela's, chosen from the hardware's figures)
      * and is left out, and counted; so is a run with such a layer, which may take up to 1.5% longer (two runs: resnet8
      * on the Alif E7 HE with twice the MRAM clock, where Vela slices layer 9's weights differently, +1.1%;
-     * mobilenet_v1_025_96 on the E7 HP at 500 MHz, +0.3%). Three layers slow by more than they queued, by at most 2%
-     * of the layer: mobilenet_v1_025_96's layers 6 and 14 on the E7 HP at 500 MHz (0.6% and 0.0%; SRAM-bound: the
-     * NPU clock rises, the SRAM's does not) and its layer 7 on the E7 HE with twice the MRAM clock (1.0%): their own
-     * transfers' trains take turns on the port in another order. (While block transfers were served whole, resnet8's
-     * layers 6 and 3 lost up to 31% of their slowdown, 0.53 us of 1.68, to that order.)
+     * mobilenet_v1_025_96 on the E7 HP at 500 MHz, +0.1%). Two layers slow by more than they queued, by at most 2% of
+     * the layer: mobilenet_v1_025_96's layer 14 on the E7 HP at 500 MHz (0.0%; SRAM-bound: the NPU clock rises, the
+     * SRAM's does not) and its layer 7 on the E7 HE with twice the MRAM clock (1.0%): their own transfers' trains take
+     * turns on the port in another order. (While block transfers were served whole, resnet8's layers 6 and 3 lost up
+     * to 31% of their slowdown, 0.53 us of 1.68, to that order.)
      * Slack: two cycles of either clock and 0.05%.
      */
     @Test
@@ -272,7 +272,7 @@ final class SimulatorPropertiesTest {
                 + " them with another plan; runs slower with another plan: %s; layers slower by more than they queued:"
                 + " %s%n", layers, slower, otherPlan, slowerRuns, unexplainedLayers);
         assertThat(layers).isGreaterThan(400);
-        assertThat(unexplainedLayers).hasSizeLessThanOrEqualTo(3);
+        assertThat(unexplainedLayers).hasSizeLessThanOrEqualTo(2);
         // Vela's plan for the faster hardware is its own choice; where it loses time, it loses little.
         assertThat(slowerRuns).hasSizeLessThanOrEqualTo(2);
         assertThat(slower).isPositive();
