@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.sim;
 
+import it.unimi.dsi.fastutil.ints.IntArrayFIFOQueue;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -354,7 +355,12 @@ final class EventSimulator {
 
     /** The trains a stream of {@code busBytes} moves in {@code blocks} blocks, as {@link BlockStream} cuts them. */
     private static long trains(double busBytes, long blocks) {
-        return blocks * Math.max(1, (long) (busBytes / blocks / DMA_TRAIN_BYTES));
+        return blocks * trainsOf(busBytes / blocks);
+    }
+
+    /** The burst trains {@code bytes} move in: max(1, bytes / {@link #DMA_TRAIN_BYTES}), of equal size. */
+    private static int trainsOf(double bytes) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / DMA_TRAIN_BYTES));
     }
 
     private int resource(String label) {
@@ -527,8 +533,6 @@ final class EventSimulator {
         final long[] operandsEnd;
         /** Block k's operand transfers (IFM, IFM2, weights) still under way: its MAC work ends only after them. */
         final int[] operandsPending;
-        /** When the MAC array took block k: its work is reserved from then once the last operand is in. */
-        final long[] macStart;
         /** When block k's scale and bias records have arrived (its output stage waits for them). */
         final long[] scalesEnd;
         final int[] blockSlice;
@@ -537,14 +541,6 @@ final class EventSimulator {
         final long outPs;
         /** Fetch time of one block's scale and bias records; 0 without scales. */
         final long scalePs;
-        /** The resources of the step's streams, looked up once (a lookup builds a label without contention). */
-        final int ifmResource;
-        final int ifm2Resource;
-        final int ofmResource;
-        /** The channel the NPU reads weights through, and its resource; null and -1 without weights. */
-        final Channel weightsChannel;
-        final int weightsResource;
-        long lastWrite;
         int waitingBlock = -1;
         /** A block whose scale fetch waits for its weight slice's transfer, or -1. */
         int scalesWaiting = -1;
@@ -552,8 +548,9 @@ final class EventSimulator {
         int weightsWaiting = -1;
         /** Whether the next step was started before this one's last write (decided when the MAC array finishes). */
         boolean nextStartedEarly;
-        /** The block that holds the MAC array until its last operand arrives, or -1. */
+        /** The block that holds the MAC array until its last operand arrives, or -1, and since when it has. */
         int macHeld = -1;
+        long macHeldSincePs;
         /** The block that waits for the MAC array to be released by {@link #macHeld}, or -1. */
         int macBlocked = -1;
         /** The step's block transfers on their channels; null for a stream the step does not have. */
@@ -584,7 +581,6 @@ final class EventSimulator {
             outEnd[blocks - 1] = Long.MAX_VALUE;
             this.operandsEnd = new long[blocks];
             this.operandsPending = new int[blocks];
-            this.macStart = new long[blocks];
             this.scalesEnd = new long[blocks];
             this.blockSlice = new int[blocks];
             this.sliceBlocksLeft = new int[sliceCount];
@@ -600,25 +596,18 @@ final class EventSimulator {
                 sliceBlocksLeft[s] = n;
                 assigned += n;
             }
-            this.lastWrite = sim.now();
             Step.Npu n = work.step();
-            this.ifmResource = channel(n.ifm().channel(), IFM);
-            this.ifm2Resource = channel(work.ifm2Channel(), IFM2);
-            this.ofmResource = channel(n.ofm().channel(), OFM);
-            this.weightsChannel = n.weights().map(WeightPlan::readFrom).orElse(null);
-            this.weightsResource = weightsChannel == null ? -1 : channel(weightsChannel, WEIGHTS);
             double share = 1.0 / blocks;
-            this.ifmStream = new BlockStream(this, IFM, ifmResource, n.ifm().channel(),
+            this.ifmStream = new BlockStream(this, IFM, n.ifm().channel(),
                     work.ifmBytes() * work.ifmEfficiency() * share, work.ifmBytes() * share,
                     producersOf(step, n.op().tensors().ifm()));
-            this.ifm2Stream = work.ifm2Bytes() <= 0 ? null : new BlockStream(this, IFM2, ifm2Resource,
-                    work.ifm2Channel(),
+            this.ifm2Stream = work.ifm2Bytes() <= 0 ? null : new BlockStream(this, IFM2, work.ifm2Channel(),
                     work.ifm2Bytes() * work.ifm2Efficiency() * share, work.ifm2Bytes() * share,
                     producersOf(step, n.op().tensors().ifm2().orElse(-1)));
-            this.weightsStream = weightsChannel == null ? null : new BlockStream(this, WEIGHTS, weightsResource,
-                    weightsChannel, work.streamedWeightFetchBytes() * share, work.streamedWeightFetchBytes() * share,
-                    NO_PIPELINES);
-            this.ofmStream = new BlockStream(this, OFM, ofmResource, n.ofm().channel(),
+            this.weightsStream = n.weights().isEmpty() ? null : new BlockStream(this, WEIGHTS,
+                    n.weights().get().readFrom(), work.streamedWeightFetchBytes() * share,
+                    work.streamedWeightFetchBytes() * share, NO_PIPELINES);
+            this.ofmStream = new BlockStream(this, OFM, n.ofm().channel(),
                     work.ofmBytes() * work.ofmEfficiency() * share, (double) work.ofmBytes() * share, NO_PIPELINES);
             if (work.step().op().type() == NpuBlockType.ELEMENTWISE) {
                 this.macPs = 0;
@@ -689,7 +678,7 @@ final class EventSimulator {
             operandsEnd[k] = Math.max(operandsEnd[k], nowPs);
             if (--operandsPending[k] == 0 && macHeld == k) {
                 macHeld = -1;
-                macWork(s, k, macStart[k]);
+                macWork(s, k, macHeldSincePs);
             }
         }
 
@@ -719,7 +708,7 @@ final class EventSimulator {
                 // The array takes the block now and consumes its operands as they stream in; how long it is held
                 // is known when the last one arrives (operandArrived).
                 macHeld = k;
-                macStart[k] = now;
+                macHeldSincePs = now;
             }
         }
 
@@ -813,9 +802,9 @@ final class EventSimulator {
 
         /** Block k's OFM is in memory at {@code nowPs}; the last block's write ends the step. */
         void written(Simulation s, int k, long nowPs) {
-            lastWrite = Math.max(lastWrite, nowPs);
             if (k == blocks - 1) {
-                stepEnd[step] = lastWrite;
+                // The OFM stream writes its blocks in order: the last block's write is the step's last.
+                stepEnd[step] = nowPs;
                 if (!overlap || nextIsCpu(step)) {
                     s.at(nowPs, startNext, step);
                 }
@@ -872,10 +861,8 @@ final class EventSimulator {
         final Pipeline[] producers;
         /** The producer whose writes a read waits for, or null. */
         private Pipeline awaited;
-        /** Blocks waiting for the one under way, in order (a small circular queue). */
-        private int[] waiting = new int[4];
-        private int waitingHead;
-        private int waitingSize;
+        /** Blocks waiting for the one under way, in order. */
+        private final IntArrayFIFOQueue waiting = new IntArrayFIFOQueue(4);
         /** The block under way, or -1; its trains still to move. */
         private int active = -1;
         private int trainsLeft;
@@ -892,14 +879,13 @@ final class EventSimulator {
         private BlockStream secondReader;
         final Handler trainDone = this::onTrainDone;
 
-        BlockStream(Pipeline pipeline, int stream, int resource, Channel channel, double blockBusBytes,
-                double blockBytes,
+        BlockStream(Pipeline pipeline, int stream, Channel channel, double blockBusBytes, double blockBytes,
                 Pipeline[] producers) {
             this.pipeline = pipeline;
             this.stream = stream;
-            this.resource = resource;
-            this.trains = contention
-                    ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, blockBusBytes / DMA_TRAIN_BYTES)) : 1;
+            // Looked up once per stream, not per train (a lookup builds the channel's label).
+            this.resource = channel(channel, stream);
+            this.trains = contention ? trainsOf(blockBusBytes) : 1;
             this.trainBusBytes = blockBusBytes / trains;
             this.trainBytes = blockBytes / trains;
             this.trainPs = transferPs(trainBusBytes, channel.timing());
@@ -910,15 +896,7 @@ final class EventSimulator {
         void add(int k, long nowPs) {
             added++;
             if (active >= 0) {
-                if (waitingSize == waiting.length) {
-                    int[] grown = new int[2 * waiting.length];
-                    for (int j = 0; j < waitingSize; j++) {
-                        grown[j] = waiting[(waitingHead + j) % waiting.length];
-                    }
-                    waiting = grown;
-                    waitingHead = 0;
-                }
-                waiting[(waitingHead + waitingSize++) % waiting.length] = k;
+                waiting.enqueue(k);
                 return;
             }
             begin(k, nowPs);
@@ -971,11 +949,8 @@ final class EventSimulator {
             }
             active = -1;
             done++;
-            if (waitingSize > 0) {
-                int next = waiting[waitingHead];
-                waitingHead = (waitingHead + 1) % waiting.length;
-                waitingSize--;
-                begin(next, s.now());
+            if (!waiting.isEmpty()) {
+                begin(waiting.dequeueInt(), s.now());
             }
             if (stream == OFM) {
                 pipeline.written(s, k, s.now());
@@ -1151,7 +1126,7 @@ final class EventSimulator {
         dmaSlice = slice;
         dmaWhat = what;
         dmaStartPs = sim.now();
-        dmaTrainsLeft = Math.toIntExact(Math.max(1, jobBytes / DMA_TRAIN_BYTES));
+        dmaTrainsLeft = trainsOf(jobBytes);
         dmaTrainBytes = (double) jobBytes / dmaTrainsLeft;
         dmaTrainReadPs = transferPs(dmaTrainBytes, source.timing());
         dmaTrainWritePs = destination == null ? 0 : transferPs(dmaTrainBytes, destination.timing());
@@ -1322,31 +1297,11 @@ final class EventSimulator {
      * that the resource spent on other layers' reservations: the pending ones that end after the wait began.
      */
     private void countWait(int step, int resource, int layer, long readyPs, long startPs) {
-        long from = Math.max(readyPs, queueCountedUntil[step][resource]);
-        if (from >= startPs) {
+        long from = uncountedFrom(step, resource, readyPs, startPs);
+        if (from < 0) {
             return;
         }
-        queueCountedUntil[step][resource] = startPs;
         boolean withinLayer = layerStartOf(step) <= from;
-        queued(step, resource, layer, from, startPs, withinLayer);
-    }
-
-    /**
-     * Counts a wait of step {@code step} from {@code fromPs} to {@code toPs} that was all behind other layers' use of
-     * {@code resource} (a read waiting for an earlier layer's writes of its data), as {@link #countWait} counts
-     * the part of a queue wait that was.
-     */
-    private void countQueued(int step, int resource, long fromPs, long toPs) {
-        long from = Math.max(fromPs, queueCountedUntil[step][resource]);
-        if (from >= toPs) {
-            return;
-        }
-        queueCountedUntil[step][resource] = toPs;
-        addQueued(step, resource, from, toPs, layerStartOf(step) <= from);
-    }
-
-    /** Adds the part of a wait from {@code from} to {@code startPs} spent behind other layers' pending reservations. */
-    private void queued(int step, int resource, int layer, long from, long startPs, boolean withinLayer) {
         long[] starts = pendingStart[resource];
         long[] ends = pendingEnd[resource];
         int[] layers = pendingLayer[resource];
@@ -1367,6 +1322,31 @@ final class EventSimulator {
             }
             addQueued(step, resource, lo, hi, withinLayer);
         }
+    }
+
+    /**
+     * Counts a wait of step {@code step} from {@code fromPs} to {@code toPs} that was all behind other layers' use of
+     * {@code resource} (a read waiting for an earlier layer's writes of its data), as {@link #countWait} counts
+     * the part of a queue wait that was.
+     */
+    private void countQueued(int step, int resource, long fromPs, long toPs) {
+        long from = uncountedFrom(step, resource, fromPs, toPs);
+        if (from >= 0) {
+            addQueued(step, resource, from, toPs, layerStartOf(step) <= from);
+        }
+    }
+
+    /**
+     * Returns where the part of a wait of {@code step} for {@code resource} from {@code fromPs} to {@code toPs} not
+     * yet counted begins, and marks it counted; −1 when all of it was (overlapping waits count once).
+     */
+    private long uncountedFrom(int step, int resource, long fromPs, long toPs) {
+        long from = Math.max(fromPs, queueCountedUntil[step][resource]);
+        if (from >= toPs) {
+            return -1;
+        }
+        queueCountedUntil[step][resource] = toPs;
+        return from;
     }
 
     /** Adds a wait behind another layer: to the layer's queued time, or, begun before the layer, to the early waits. */
