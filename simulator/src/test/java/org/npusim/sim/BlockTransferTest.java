@@ -31,6 +31,16 @@ final class BlockTransferTest {
                 true);
     }
 
+    /**
+     * Runs a model described by {@code layers} (YAML list items of the model-description format) on an input of
+     * {@code inputShape}, on U55-128 with shared SRAM, with its timeline.
+     */
+    private static Simulator.Run runDescribed(String name, String inputShape, String layers) {
+        Model m = ModelDescriptions.parse("schema: npusim.model/v1\nname: " + name + "\ninput: {shape: " + inputShape
+                + ", scale: 0.0078125, zero_point: 0}\nweights: {seed: 7}\nlayers:\n" + layers, name + ".yaml");
+        return Simulator.standard().run(m, name, SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"), true);
+    }
+
     /** A train of a block transfer on a port (the DMA engine's own track names its jobs "weights" too). */
     private static boolean blockStream(Timeline.Slice s) {
         return s.track().startsWith("axi")
@@ -174,20 +184,13 @@ final class BlockTransferTest {
      */
     @Test
     void simulate_readerBehindAMemoryCopy_startsAfterItsProducersWrites() {
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: copy_between
-                input: {shape: [1, 32, 32, 16], scale: 0.0078125, zero_point: 0}
-                weights: {seed: 7}
-                layers:
+        Simulator.Run run = runDescribed("copy_between", "[1, 32, 32, 16]", """
                   - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
                   - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}
                   - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1, padding: same}
                   - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1, padding: same}
                   - {op: add, name: out, inputs: [conv_b, conv_c]}
-                """, "copy_between.yaml");
-        Simulator.Run run = Simulator.standard().run(m, "copy_between",
-                SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"), true);
+                """);
         List<Step> steps = run.plan().steps();
         int producer = -1;
         int reader = -1;
@@ -222,16 +225,9 @@ final class BlockTransferTest {
      */
     @Test
     void simulate_readWaitingForItsOwnLayersWrites_isNotQueuedBehindAnotherLayer() {
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: one_layer
-                input: {shape: [1, 64, 64, 32], scale: 0.0078125, zero_point: 0}
-                weights: {seed: 7}
-                layers:
+        Simulator.Run run = runDescribed("one_layer", "[1, 64, 64, 32]", """
                   - {op: softmax, name: sm}
-                """, "one_layer.yaml");
-        Simulator.Run run = Simulator.standard().run(m, "one_layer",
-                SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"), false);
+                """);
         assertThat(run.plan().steps()).hasSizeGreaterThan(2);
         assertThat(run.result().layers()).hasSize(1);
         assertThat(run.result().layers().get(0).queuedCycles().values()).allMatch(c -> c == 0);
