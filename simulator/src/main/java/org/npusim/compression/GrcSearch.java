@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.compression;
 
-import java.util.Arrays;
-
 /**
  * Chooses the Golomb-Rice parameters of each slice of a section (ethos-u-facts.md §5.4; Vela 3.10
  * {@code mlw_encode.c: search_grc_params}). The search is Viterbi-like: for every value and every parameter
@@ -107,97 +105,191 @@ final class GrcSearch {
      *   <li>a state more than 40 above the cheapest is clamped to 40 (it switches), so before a value is added
      *       every lane is at most 40, and a codable value adds at most 36 bits (quotient 31 with divisor 4);
      *   <li>the cheapest lane is then at most 40 + 21 (divisor 5 codes any value in at most 21 bits);
-     *   <li>a value a configuration cannot code (or uncompressed mode where it is unusable) sets its lane to 127
-     *       instead of adding 10 000: after the cheapest (≤ 61) is subtracted it is still more than 40 above it,
-     *       so it switches at the next value and is never the cheapest, exactly as with the true cost. The lane
-     *       gets there as a switch (to 40) plus 87; the switch it records is never read, since the path back
+     *   <li>a value a configuration cannot code (or uncompressed mode where it is unusable) adds 87 to its lane
+     *       instead of 10 000. Whether the lane had switched or not (0…40 before), it ends at least 87 − 36 = 51
+     *       above a cheapest state that stayed, so it switches at the next value and is never the cheapest,
+     *       exactly as with the true cost; where the cheapest changes at that value (up to 61 bits), the lane is
+     *       set to 127 ({@link #newCheapest}), as far above as the saturation allows. Such a lane may record a
+     *       switch, or none, where the true search would record the other; the path back never reads it, since it
      *       only passes through states that can code their value.
      * </ul>
-     * Every lane therefore stays below 128 and no lane operation carries into the next. Lanes 13-15 are padding
-     * that is always "cannot code".
+     * Every lane therefore stays below 128 above the cheapest. Lanes 13-15 are padding that is always "cannot
+     * code".
      */
     int searchWeights(int[] values, int n, int uncompressedBits, byte[] sliceConfig, int[] sliceEnd) {
         ensure(n);
         resetCheapest();
         // The uncompressed configuration is lane 12: lane 4 of the high long.
         boolean usable = uncompressedBits <= MAX_CODED_BITS;
-        long uncompressedAdd = (long) (usable ? uncompressedBits : IMPOSSIBLE_ADD) << 32;
-        long uncompressedOver = (long) (usable ? OVER_ADD : FORCE_OVER) << 32;
-        return backtrack(n, advance(values, n, uncompressedAdd, uncompressedOver), sliceConfig, sliceEnd);
+        uncompressedAdd = (long) (usable ? uncompressedBits : IMPOSSIBLE_ADD) << 32;
+        uncodableHigh = usable ? 0 : LANE_MASK << 32;
+        return backtrack(n, advance(values, n), sliceConfig, sliceEnd);
     }
+
+    /*
+     * The state of the search under way. With x the lanes relative to the cheapest (as in searchWeights), a lane
+     * holds z = x + 87, so that its bit 7 is set exactly when x ≥ 41: when the state is more than 40 above the
+     * cheapest and switches. One step, with a the value's bits and l those of the cheapest configuration:
+     *   - the switch flags are z & 0x80 per lane (over);
+     *   - a flagged lane (128…214) becomes 40 + 87 = 127: (z | 0x7F) is 255 there and z elsewhere, less over gives
+     *     127 there and z elsewhere, and 0x7F per flagged lane is over − (over >>> 7);
+     *   - then x' = clamped x + a − l, that is z' = (z | full) + (a − l − over): the per-lane differences may be
+     *     negative, but whole-long arithmetic gives the packed lanes whenever every resulting lane lies in
+     *     0…255, and z' = x' + 87 lies in 0…214 (x' ≥ −87: a lane adds at least 0, the cheapest at most 87).
+     * Four operations after the lane's own value, against seven for "min(x, 40)" computed per lane.
+     *
+     * The cheapest configuration stays the first cheapest exactly when x' ≥ 0 in every lane and x' ≥ 1 in the
+     * lanes before it (B, one in those lanes): z' − (87 + B) ≥ 0 per lane. That difference lies in −88…127; the
+     * lowest negative lane, which no borrow reaches, reads 168…255, so its high bit is set, and no high bit is
+     * set when no lane is negative. One test of the high bits replaces comparing every lane with the cheapest.
+     * When it fails (about once in 800 values on MobileNet v2), newCheapest finds the new cheapest from the lanes.
+     */
+
+    /** z = x + 87 in every lane: the lanes of a state with every configuration as cheap as the cheapest. */
+    private static final long BIAS = 87 * 0x0101010101010101L;
+    /** The low 7 bits of a lane. */
+    private static final long LANE_MASK = 0x7F;
+    /** The uncompressed configuration's addend in lane 12 (bits, or 87 where unusable), for the search under way. */
+    private long uncompressedAdd;
+    /** Lane 12 where the uncompressed configuration is unusable in the search under way: it codes no value. */
+    private long uncodableHigh;
+    /** The state where {@link #run} stopped: the lanes after the value at which the cheapest changed. */
+    private long stateLow;
+    private long stateHigh;
+    /** The cheapest configuration and what {@link #run} reads for it (see {@link #setCheapest}). */
+    private int cheapest;
+    private long testLow;
+    private long testHigh;
+    private long[] diffLow;
+    /** Per value, the high long's addends less the cheapest's, the uncompressed addend included. */
+    private final long[] diffHigh = new long[Palette.CODES];
+    /** Per value, the low long's addends less the uncompressed configuration's, when that is the cheapest. */
+    private final long[] uncompressedDiffLow = new long[Palette.CODES];
 
     /**
      * Steps the search over {@code values[0, n)} from all lanes equal, recording each position's switches and
      * the changes of the cheapest configuration, and returns the first cheapest configuration after the last
      * value.
-     *
-     * <p>State: with x the lanes relative to the cheapest (as in {@link #searchWeights}) and B one in the lanes of
-     * the configurations before the cheapest ({@link #BEFORE_LOW}), the loop keeps {@code s = x − B}. While the
-     * cheapest stays the first cheapest, x ≥ B in every lane, so s is a clean packed value (lanes 0…127). One step
-     * in terms of s, with a the value's bits and l the cheapest configuration's:
-     * <ul>
-     *   <li>the switch flags are those of x: (x + over) = (s + (over + B)), the same lane sums, so no carry;
-     *   <li>a flagged lane of x becomes 40, that is 40 − B in s;
-     *   <li>the next state is x' − B = clamped x + a − l − B = clamped s + (a − l), whole-long arithmetic: the
-     *       per-lane differences a − l may be negative, but the sum of the packed numbers is the packed sum of
-     *       the lanes whenever every resulting lane lies in 0…127;
-     *   <li>the cheapest stays the first cheapest exactly when x' ≥ B in every lane, that is when no lane of the
-     *       result is negative. A lane result lies in −87…127 (clamped s ≥ 0, a ≤ 87, l ≤ 87), so the lowest
-     *       negative lane, which no borrow reaches, reads 169…255: its high bit is set, and no high bit is set
-     *       when no lane is negative. One test of the high bits replaces comparing every lane with the cheapest.
-     * </ul>
-     * When the test fails (about once in a thousand values on MobileNet v2), adding l + B back gives the lanes
-     * after the value (y = clamped x + a, all in 0…127), from which the new cheapest is found as before.
      */
-    private int advance(int[] values, int n, long uncompressedAdd, long uncompressedOver) {
-        int[] sw = switched;
-        long lo = 0;
-        long hi = 0;
-        int best = 0;
-        long beforeLo = BEFORE_LOW[0];
-        long beforeHi = BEFORE_HIGH[0];
-        // Loop invariants between changes of the cheapest, kept in variables: the compiler does not hoist them
-        // out of a loop that changes them, and each saves an operation per value.
-        long overBaseHi = uncompressedOver + beforeHi;
-        long switchedToLo = FORTY - beforeLo;
-        long switchedToHi = FORTY - beforeHi;
-        long[] leastOf = leastTable(best, uncompressedAdd);
-        for (int i = 0; i < n; i++) {
-            int v = values[i] & (Palette.CODES - 1);
-            long addLo = LANES_LOW[v];
-            long addHi = LANES_HIGH[v] + uncompressedAdd;
-            long overLo = (lo + (OVER_LOW[v] + beforeLo)) & HIGH_BITS;
-            long overHi = (hi + (OVER_HIGH[v] + overBaseHi)) & HIGH_BITS;
+    private int advance(int[] values, int n) {
+        stateLow = BIAS;
+        stateHigh = BIAS;
+        setCheapest(0);
+        int i = 0;
+        while (true) {
+            i = run(values, i, n, switched, diffLow, diffHigh, testLow, testHigh);
+            if (i == n) {
+                return cheapest;
+            }
+            newCheapest(values[i], i);
+            i++;
+        }
+    }
+
+    /**
+     * Steps from position {@code i} while the cheapest configuration stays, and returns the position of the value
+     * at which it changed, or n; {@link #stateLow} and {@link #stateHigh} then hold the lanes after that value.
+     * Its own method, with what it reads as arguments, so that the compiler keeps them in registers: inside
+     * {@link #advance}, with the change of the cheapest in the same loop, it spilled the position and the arrays.
+     */
+    private int run(int[] values, int i, int n, int[] sw, long[] diffLo, long[] diffHi, long testLo, long testHi) {
+        long lo = stateLow;
+        long hi = stateHigh;
+        // Two values per test: the second is stepped from the first's lanes before the first is tested. If the
+        // first changed the cheapest, the second's lanes and the switches it recorded are wrong, but they are
+        // overwritten when the second value is stepped again after the change; the first's lanes lie in 0…214
+        // whatever happens after them, so they are kept intact.
+        for (; i + 1 < n; i += 2) {
+            long overLo = lo & HIGH_BITS;
+            long overHi = hi & HIGH_BITS;
             long flags = overLo | overHi >>> 1;
             sw[i + 1] = (int) (flags | flags >>> 34);
-            // The cheapest lane was 0 and did not switch, unless it cannot code the value: it now holds the
-            // value's bits, or 127. Reading the bits from a table of the cheapest configuration's addends (87
-            // where the value cannot be coded: lane 5, divisor 5, codes every value in at most 21 bits, so its
-            // result is negative and the test fails as it must) keeps this off the chain of dependent steps from
-            // one value to the next, in one load.
-            long least = leastOf[v];
-            lo = clamped(lo, overLo, switchedToLo) + (addLo - least);
-            hi = clamped(hi, overHi, switchedToHi) + (addHi - least);
-            if (((lo | hi) & HIGH_BITS) != 0) {
-                long afterLo = lo + least + beforeLo;
-                long afterHi = hi + least + beforeHi;
-                least = least(afterLo, afterHi);
-                best = first(afterLo, afterHi, least);
-                beforeLo = BEFORE_LOW[best];
-                beforeHi = BEFORE_HIGH[best];
-                overBaseHi = uncompressedOver + beforeHi;
-                switchedToLo = FORTY - beforeLo;
-                switchedToHi = FORTY - beforeHi;
-                leastOf = leastTable(best, uncompressedAdd);
-                lo = afterLo - least - beforeLo;
-                hi = afterHi - least - beforeHi;
-                // The new cheapest is the one switched from in the step into position i + 2.
-                cheapestFrom[cheapestChanges] = i + 2;
-                cheapestConfig[cheapestChanges] = (byte) best;
-                cheapestChanges++;
+            long lo1 = (lo | (overLo - (overLo >>> 7))) + (diffLo[values[i]] - overLo);
+            long hi1 = (hi | (overHi - (overHi >>> 7))) + (diffHi[values[i]] - overHi);
+            long test1 = (lo1 - testLo) | (hi1 - testHi);
+            overLo = lo1 & HIGH_BITS;
+            overHi = hi1 & HIGH_BITS;
+            flags = overLo | overHi >>> 1;
+            sw[i + 2] = (int) (flags | flags >>> 34);
+            lo = (lo1 | (overLo - (overLo >>> 7))) + (diffLo[values[i + 1]] - overLo);
+            hi = (hi1 | (overHi - (overHi >>> 7))) + (diffHi[values[i + 1]] - overHi);
+            long test2 = (lo - testLo) | (hi - testHi);
+            if (((test1 | test2) & HIGH_BITS) != 0) {
+                if ((test1 & HIGH_BITS) != 0) {
+                    stateLow = lo1;
+                    stateHigh = hi1;
+                    return i;
+                }
+                stateLow = lo;
+                stateHigh = hi;
+                return i + 1;
             }
         }
-        return best;
+        if (i < n) {
+            long overLo = lo & HIGH_BITS;
+            long overHi = hi & HIGH_BITS;
+            long flags = overLo | overHi >>> 1;
+            sw[i + 1] = (int) (flags | flags >>> 34);
+            lo = (lo | (overLo - (overLo >>> 7))) + (diffLo[values[i]] - overLo);
+            hi = (hi | (overHi - (overHi >>> 7))) + (diffHi[values[i]] - overHi);
+            if ((((lo - testLo) | (hi - testHi)) & HIGH_BITS) == 0) {
+                i++;
+            }
+        }
+        stateLow = lo;
+        stateHigh = hi;
+        return i;
+    }
+
+    /**
+     * The cheapest configuration changed at value {@code v}, position {@code i}: finds the new one from the lanes
+     * after the value ({@link #stateLow}, {@link #stateHigh}) and re-bases them on it.
+     */
+    private void newCheapest(int v, int i) {
+        // Adding the old cheapest's bits back (87 where it cannot code the value) gives y = clamped x + a, the
+        // lanes after the value above the old cheapest before it, all in 0…127.
+        long least = leastOf(cheapest, v);
+        long afterLo = stateLow - BIAS + least;
+        long afterHi = stateHigh - BIAS + least;
+        // Lanes that cannot code the value go to 127 (see searchWeights).
+        afterLo |= UNCODABLE_LOW[v];
+        afterHi |= UNCODABLE_HIGH[v] | uncodableHigh;
+        least = least(afterLo, afterHi);
+        int best = first(afterLo, afterHi, least);
+        setCheapest(best);
+        stateLow = afterLo - least + BIAS;
+        stateHigh = afterHi - least + BIAS;
+        // The new cheapest is the one switched from in the step into position i + 2.
+        cheapestFrom[cheapestChanges] = i + 2;
+        cheapestConfig[cheapestChanges] = (byte) best;
+        cheapestChanges++;
+    }
+
+    /** Makes {@code c} the cheapest configuration: the test's thresholds and the value's addends less its own. */
+    private void setCheapest(int c) {
+        cheapest = c;
+        testLow = BIAS + BEFORE_LOW[c];
+        testHigh = BIAS + BEFORE_HIGH[c];
+        long add = uncompressedAdd;
+        long[] out = diffHigh;
+        if (c < UNCOMPRESSED) {
+            diffLow = DIFF_LOW[c];
+            // The uncompressed addend is the same for every value and fixed per search: folded in here, once per
+            // change of the cheapest, instead of added at every value.
+            long[] high = DIFF_HIGH[c];
+            for (int v = 0; v < Palette.CODES; v++) {
+                out[v] = high[v] + add;
+            }
+            return;
+        }
+        // Only reached when the uncompressed configuration becomes the cheapest: its bits are the same for every
+        // value.
+        long least = lane(0, add, UNCOMPRESSED);
+        for (int v = 0; v < Palette.CODES; v++) {
+            uncompressedDiffLow[v] = LANES_LOW[v] - least;
+            out[v] = LANES_HIGH[v] + add - least;
+        }
+        diffLow = uncompressedDiffLow;
     }
 
     /**
@@ -217,13 +309,6 @@ final class GrcSearch {
             return 1 << (8 * (c - 4) + 5);
         }
         return c < 12 ? 1 << (8 * (c - 8) + 6) : 1 << 4;
-    }
-
-    /** Sets the flagged lanes to {@code switchedTo} (a switch from the cheapest). */
-    private static long clamped(long lanes, long over, long switchedTo) {
-        // Lanes hold at most 7 bits, so 0x7F in a flagged lane selects all of it.
-        long full = over - (over >>> 7);
-        return (lanes & ~full) | (switchedTo & full);
     }
 
     /** Returns lane {@code c} of the two longs in every lane. */
@@ -279,32 +364,24 @@ final class GrcSearch {
 
     /** Most bits a codable value costs: quotient 31 with divisor 4, 31 + 1 + 4 (divisor 0 allows 32). */
     static final int MAX_CODED_BITS = 36;
-    /** Added to a lane to flag it (bit 7) when it is more than 40 above the cheapest: d + 87 ≥ 128 exactly when d ≥ 41. */
-    private static final int OVER_ADD = 87;
-    /** Added to a lane (at most 127) to flag it whatever it holds. */
-    private static final int FORCE_OVER = 128;
-    /** Added to a lane switched to 40 where the value cannot be coded: 40 + 87 = 127. */
+    /** Added to a lane where the value cannot be coded (see {@link #searchWeights}). */
     private static final int IMPOSSIBLE_ADD = 87;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long FORTY = 40 * ONES;
     /**
      * Per value: the bits of configurations 0-7 (low) and 8-11 (high), or {@link #IMPOSSIBLE_ADD} where the value
      * cannot be coded (always in padding lanes 13-15); lane 12, uncompressed, is added per search.
      */
     private static final long[] LANES_LOW = new long[Palette.CODES];
     private static final long[] LANES_HIGH = new long[Palette.CODES];
-    /**
-     * Per value: what to add to flag the lanes that switch before it is added: {@link #OVER_ADD}, or
-     * {@link #FORCE_OVER} where the value cannot be coded; lane 12 is added per search.
-     */
-    private static final long[] OVER_LOW = new long[Palette.CODES];
-    private static final long[] OVER_HIGH = new long[Palette.CODES];
+    /** Per value: {@link #LANE_MASK} in the lanes of the configurations that cannot code it, padding included. */
+    private static final long[] UNCODABLE_LOW = new long[Palette.CODES];
+    private static final long[] UNCODABLE_HIGH = new long[Palette.CODES];
 
     static {
         for (int v = 0; v < Palette.CODES; v++) {
             long[] add = new long[2];
-            long[] over = new long[2];
+            long[] uncodable = new long[2];
             for (int c = 0; c < 16; c++) {
                 int shift = 8 * (c % 8);
                 if (c == UNCOMPRESSED) {
@@ -313,45 +390,41 @@ final class GrcSearch {
                 int cost = c < UNCOMPRESSED ? WEIGHT_BITS[v * 16 + c] : IMPOSSIBLE_BITS;
                 boolean codable = cost <= MAX_CODED_BITS;
                 add[c / 8] |= (long) (codable ? cost : IMPOSSIBLE_ADD) << shift;
-                over[c / 8] |= (long) (codable ? OVER_ADD : FORCE_OVER) << shift;
+                uncodable[c / 8] |= (codable ? 0 : LANE_MASK) << shift;
             }
             LANES_LOW[v] = add[0];
             LANES_HIGH[v] = add[1];
-            OVER_LOW[v] = over[0];
-            OVER_HIGH[v] = over[1];
+            UNCODABLE_LOW[v] = uncodable[0];
+            UNCODABLE_HIGH[v] = uncodable[1];
         }
     }
 
     /**
      * Per weight configuration c < 12 and value v: lane c of the value's addends ({@link #LANES_LOW},
      * {@link #LANES_HIGH}) in every lane. The uncompressed configuration's addend is the same for every value and
-     * is set per search ({@link #leastTable}).
+     * fixed per search.
      */
     private static final long[][] LEAST = new long[UNCOMPRESSED][Palette.CODES];
-    /** The uncompressed configuration's addends in every lane, for the search under way. */
-    private final long[] uncompressedLeast = new long[Palette.CODES];
-    /** The addend {@link #uncompressedLeast} holds (lane 12 of the high long), or −1 before the first fill. */
-    private long uncompressedLeastFor = -1;
+    /**
+     * Per weight configuration c < 12 and value v: the value's addends less configuration c's in every lane (the
+     * a − l of a step with c the cheapest), low and high long; the high one without the uncompressed addend.
+     */
+    private static final long[][] DIFF_LOW = new long[UNCOMPRESSED][Palette.CODES];
+    private static final long[][] DIFF_HIGH = new long[UNCOMPRESSED][Palette.CODES];
 
     static {
         for (int c = 0; c < UNCOMPRESSED; c++) {
             for (int v = 0; v < Palette.CODES; v++) {
                 LEAST[c][v] = lane(LANES_LOW[v], LANES_HIGH[v], c);
+                DIFF_LOW[c][v] = LANES_LOW[v] - LEAST[c][v];
+                DIFF_HIGH[c][v] = LANES_HIGH[v] - LEAST[c][v];
             }
         }
     }
 
-    /** Returns per value the addend of configuration {@code c} in every lane (see {@link #LEAST}). */
-    private long[] leastTable(int c, long uncompressedAdd) {
-        if (c < UNCOMPRESSED) {
-            return LEAST[c];
-        }
-        // Only reached when the uncompressed configuration becomes the cheapest: filled then, not per search.
-        if (uncompressedLeastFor != uncompressedAdd) {
-            Arrays.fill(uncompressedLeast, lane(0, uncompressedAdd, UNCOMPRESSED));
-            uncompressedLeastFor = uncompressedAdd;
-        }
-        return uncompressedLeast;
+    /** Returns the bits of configuration {@code c}, the cheapest, for value {@code v} in every lane. */
+    private long leastOf(int c, int v) {
+        return c < UNCOMPRESSED ? LEAST[c][v] : lane(0, uncompressedAdd, UNCOMPRESSED);
     }
 
     /**
