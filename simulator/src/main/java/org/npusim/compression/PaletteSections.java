@@ -31,6 +31,8 @@ final class PaletteSections {
      */
     int find(short[] w, int n) {
         java.util.Arrays.fill(lastSeen, -1);
+        ensureBlocks(n);
+        blocksDone = 0;
         int nonZeroCount = 0;
         int count = 1;
         restarts[0] = 0;
@@ -156,6 +158,8 @@ final class PaletteSections {
             windowDistinct = 0;
             windowNonZeros = 0;
             windowStamp = nextStamp();
+            boundBlock = (i + 1) >> BLOCK_SHIFT;
+            boundBuckets = 0;
             for (int window : WINDOWS) {
                 int span = window * (active ? 2 : 1);
                 int nonZeros = i - lastRestart - zeros;
@@ -164,6 +168,10 @@ final class PaletteSections {
                 }
                 int oldBits = active ? indexBits(paletteSize - excludeZero) : 0;
                 int limit = largestPayingSize(active, span, oldBits, excludeZero);
+                if (distinctAtLeast(w, i, Math.max(lastRestart, i - span - 1)) > limit) {
+                    // More values than any paying palette holds: no start here, whatever the exact count.
+                    continue;
+                }
                 int newSize = countWindow(w, lastRestart, span, limit);
                 int restartAt = windowStart;
                 boolean start = newSize <= limit;
@@ -244,6 +252,61 @@ final class PaletteSections {
         }
         int next = countedBefore < 0 ? WINDOWS[0] : (countedBefore & -WINDOWS[0]) + WINDOWS[0];
         return (int) Math.min(n, (long) i + next - countedBefore - 1);
+    }
+
+    /**
+     * A lower bound on distinct values that costs about one operation per weight instead of a scan per window.
+     * Each aligned block of 16 positions has the set of its weights' low six bits ({@code w & 63}: a long with
+     * bit {@code w & 63} set per weight, which Java's shift count masking gives for free, negatives included).
+     * Distinct values have at least as many distinct low bits, so the bits set in the union of the blocks that
+     * lie wholly inside a window bound its distinct values from below. A window of span S holds at least the S+2
+     * positions up to i (its S+2 non-zero weights), or those from the restart: when the bound already exceeds a
+     * window's largest paying palette, it is not scanned. On MobileNet v2, whose weights spread over −127…127,
+     * 16 weights nearly always have more low-bit patterns than the 8 or 9 entries a 32-weight window may take,
+     * and no window is scanned.
+     */
+    private static final int BLOCK_SHIFT = 4;
+    /** Per block of 16 positions below {@link #blocksDone}: the low bits of its weights, as above. */
+    private long[] blockBuckets = new long[0];
+    /** Blocks whose buckets are computed: every block below it that a window may still reach. */
+    private int blocksDone;
+    /** The union of the buckets of blocks {@code boundBlock} up to the current position's (exclusive). */
+    private int boundBlock;
+    private long boundBuckets;
+
+    private void ensureBlocks(int n) {
+        int blocks = (n >> BLOCK_SHIFT) + 1;
+        if (blockBuckets.length < blocks) {
+            blockBuckets = new long[Math.max(blocks, blockBuckets.length + blockBuckets.length / 2)];
+        }
+    }
+
+    /**
+     * Returns a lower bound on the distinct values of {@code w[from, i]}: the bits of the union of the blocks that
+     * lie wholly inside it. The windows of one position grow, so the union grows from where the last stopped.
+     */
+    private int distinctAtLeast(short[] w, int i, int from) {
+        int end = (i + 1) >> BLOCK_SHIFT;
+        // Blocks that no window at this or a later position reaches are not computed: the widest window (1024
+        // weights with a palette) is bounded below by i − 1025 at the most.
+        int first = Math.max(blocksDone, (i - 2 * WINDOWS[WINDOWS.length - 1] - 1) >> BLOCK_SHIFT);
+        long[] buckets = blockBuckets;
+        for (int b = Math.max(first, 0); b < end; b++) {
+            long bits = 0;
+            for (int k = b << BLOCK_SHIFT; k < (b + 1) << BLOCK_SHIFT; k++) {
+                bits |= 1L << w[k];
+            }
+            buckets[b] = bits;
+        }
+        blocksDone = Math.max(blocksDone, end);
+        int lowest = (from + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT;
+        long union = boundBuckets;
+        for (int b = boundBlock - 1; b >= lowest; b--) {
+            union |= buckets[b];
+        }
+        boundBlock = Math.min(boundBlock, lowest);
+        boundBuckets = union;
+        return Long.bitCount(union);
     }
 
     /**
