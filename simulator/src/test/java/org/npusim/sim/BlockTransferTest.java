@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.npusim.graph.Model;
+import org.npusim.hw.HardwareConfig;
 import org.npusim.modeldesc.ModelDescriptions;
 import org.npusim.plan.Step;
 import org.npusim.result.LayerResult;
@@ -36,9 +37,14 @@ final class BlockTransferTest {
      * {@code inputShape}, on U55-128 with shared SRAM, with its timeline.
      */
     private static Simulator.Run runDescribed(String name, String inputShape, String layers) {
+        return runDescribed(name, inputShape, layers, SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"));
+    }
+
+    /** Runs a described model as {@link #runDescribed(String, String, String)} does, on {@code hw}. */
+    private static Simulator.Run runDescribed(String name, String inputShape, String layers, HardwareConfig hw) {
         Model m = ModelDescriptions.parse("schema: npusim.model/v1\nname: " + name + "\ninput: {shape: " + inputShape
                 + ", scale: 0.0078125, zero_point: 0}\nweights: {seed: 7}\nlayers:\n" + layers, name + ".yaml");
-        return Simulator.standard().run(m, name, SimulatorPropertiesTest.hw(U55, "ethos-u55-128", "shared-sram"), true);
+        return Simulator.standard().run(m, name, hw, true);
     }
 
     /** A train of a block transfer on a port (the DMA engine's own track names its jobs "weights" too). */
@@ -216,6 +222,39 @@ final class BlockTransferTest {
         System.out.printf("conv_a's last OFM train ends at %d ps, conv_b's first IFM train starts at %d ps%n", lastOfm,
                 firstIfm);
         assertThat(firstIfm).isGreaterThanOrEqualTo(lastOfm);
+    }
+
+    /**
+     * A memory copy into another memory also reads its producer's data only once the writes its producer issued
+     * before it are done. Here a MEAN over a dimension of size 1, which Vela lowers to a DMA copy, copies a
+     * convolution's output from the dedicated-sram cache (SRAM) into the model output in the DRAM arena, on Vela's
+     * U65 high-end system. The copy starts when the convolution's last block has left the output stage, as a next
+     * NPU step would, while the convolution's last OFM trains are still queued on the SRAM port: no read train of the
+     * copy may start before the convolution's last OFM train has ended.
+     */
+    @Test
+    void simulate_copyIntoAnotherMemory_readsAfterItsProducersWrites() {
+        Simulator.Run run = runDescribed("copy_out", "[1, 32, 32, 16]", """
+                  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
+                  - {op: mean, name: out, axis: 0, keep_dims: true}
+                """, SimulatorPropertiesTest.hw("hwconfigs/vela/ethos-u65-high-end.yaml", "ethos-u65-256",
+                "dedicated-sram"));
+        List<Step> steps = run.plan().steps();
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0)).isInstanceOf(Step.Npu.class);
+        assertThat(steps.get(1)).isInstanceOfSatisfying(Step.Dma.class, d -> assertThat(d.crossesMemories()).isTrue());
+        long lastOfm = 0;
+        long firstRead = Long.MAX_VALUE;
+        for (Timeline.Slice s : run.timeline().slices()) {
+            if (s.step() == 0 && s.what().equals("ofm")) {
+                lastOfm = Math.max(lastOfm, s.endPs());
+            } else if (s.step() == 1 && s.what().equals("dma-read")) {
+                firstRead = Math.min(firstRead, s.startPs());
+            }
+        }
+        System.out.printf("conv_a's last OFM train ends at %d ps, the copy's first read train starts at %d ps%n",
+                lastOfm, firstRead);
+        assertThat(firstRead).isGreaterThanOrEqualTo(lastOfm);
     }
 
     /**
