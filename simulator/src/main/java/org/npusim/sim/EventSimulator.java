@@ -790,10 +790,10 @@ final class EventSimulator {
             }
             if (k == blocks - 1) {
                 recordBytes(step);
-                // Writes are posted: the next NPU step may issue as soon as the last block leaves the output
-                // stage; its reads of this OFM wait for the writes issued before them (BlockStream). The CPU learns
-                // that the NPU is done from the job's completion, after the last write (written): a CPU step reads
-                // the memory directly, behind no queue, so it waits for that.
+                // Writes are posted: the next NPU step or memory copy may issue as soon as the last block leaves
+                // the output stage; its reads of this OFM wait for the writes issued before them
+                // (ReadBehindWrites). The CPU learns that the NPU is done from the job's completion, after the last
+                // write (written): a CPU step reads the memory directly, behind no queue, so it waits for that.
                 if (overlap && !nextIsCpu(step) && !nextStartedEarly) {
                     s.at(s.now(), startNext, step);
                 }
@@ -842,13 +842,9 @@ final class EventSimulator {
      * does not hold the port for all its bytes at once, so the DMA's trains and the other streams' are served
      * between its trains, as an AXI port interleaves the bursts of its masters, instead of one waiting for the
      * other's whole block. With contention off (every stream on a channel of its own) a block moves as one train.
-     *
-     * <p>A read of a tensor that earlier steps still write (the next step started while this one drains; the parts of
-     * a concatenation, each written by its own step) begins only when the writes its producers had issued by then are
-     * done: AXI keeps a read behind the writes issued before it to the same place, and the trains here would
-     * otherwise let it overtake them.
+     * A block of a read stream waits for its producers' writes ({@link ReadBehindWrites}).
      */
-    private final class BlockStream {
+    private final class BlockStream extends ReadBehindWrites {
         final Pipeline pipeline;
         final int stream;
         final int resource;
@@ -857,10 +853,6 @@ final class EventSimulator {
         final double trainBytes;
         /** The time a train occupies the channel, the same for each. */
         final long trainPs;
-        /** The steps whose OFM this stream reads (none for the OFM and weight streams). */
-        final Pipeline[] producers;
-        /** The producer whose writes a read waits for, or null. */
-        private Pipeline awaited;
         /** Blocks waiting for the one under way, in order. */
         private final IntArrayFIFOQueue waiting = new IntArrayFIFOQueue(4);
         /** The block under way, or -1; its trains still to move. */
@@ -869,18 +861,15 @@ final class EventSimulator {
         /** Blocks this stream has been given, and those whose last train is done. */
         int added;
         int done;
-        /** A read waiting for its producer's writes: the producer's {@code done} count it waits for, or -1. */
-        private int awaitedWrites = -1;
-        /** Since when that read has waited, and whether any of the writes it waited for was another layer's. */
-        private long awaitingFromPs;
-        private boolean waitedForOtherLayer;
-        /** A read stream that waits for this (OFM) stream's writes, or null. */
-        private BlockStream reader;
-        private BlockStream secondReader;
+        /** A read that waits for this (OFM) stream's writes, or null. */
+        private ReadBehindWrites reader;
+        private ReadBehindWrites secondReader;
         final Handler trainDone = this::onTrainDone;
 
+        /** A stream whose reads wait for the writes of {@code producers} (none for the OFM and weight streams). */
         BlockStream(Pipeline pipeline, int stream, Channel channel, double blockBusBytes, double blockBytes,
                 Pipeline[] producers) {
+            super(producers);
             this.pipeline = pipeline;
             this.stream = stream;
             // Looked up once per stream, not per train (a lookup builds the channel's label).
@@ -889,7 +878,6 @@ final class EventSimulator {
             this.trainBusBytes = blockBusBytes / trains;
             this.trainBytes = blockBytes / trains;
             this.trainPs = transferPs(trainBusBytes, channel.timing());
-            this.producers = producers;
         }
 
         /** Gives the stream block k at {@code nowPs}: it moves when the blocks before it have. */
@@ -904,26 +892,13 @@ final class EventSimulator {
 
         private void begin(int k, long nowPs) {
             active = k;
-            awaitingFromPs = nowPs;
-            waitedForOtherLayer = false;
-            if (!awaitWrites()) {
-                trainsLeft = trains;
-                moveTrain(nowPs);
-            }
+            beginRead(nowPs);
         }
 
-        /** Waits for the first producer with writes not yet done, if any; returns whether the read waits. */
-        private boolean awaitWrites() {
-            for (Pipeline p : producers) {
-                if (p.ofmStream.done < p.ofmStream.added) {
-                    awaited = p;
-                    awaitedWrites = p.ofmStream.added;
-                    waitedForOtherLayer |= layerIndex(p.step) != layerIndex(step());
-                    p.ofmStream.addReader(this);
-                    return true;
-                }
-            }
-            return false;
+        @Override
+        void read(long nowPs) {
+            trainsLeft = trains;
+            moveTrain(nowPs);
         }
 
         /**
@@ -938,8 +913,14 @@ final class EventSimulator {
             sim.at(end, trainDone, active);
         }
 
-        private int step() {
+        @Override
+        int step() {
             return pipeline.step;
+        }
+
+        @Override
+        int readResource() {
+            return resource;
         }
 
         private void onTrainDone(Simulation s, int k) {
@@ -960,13 +941,14 @@ final class EventSimulator {
             }
         }
 
-        private void addReader(BlockStream r) {
+        private void addReader(ReadBehindWrites r) {
             if (reader == null) {
                 reader = r;
             } else if (secondReader == null) {
                 secondReader = r;
             } else {
-                // Only the IFM and IFM2 of the one step that started while this one drains can wait for its writes.
+                // Only the IFM and IFM2 of the one step that started while this one drains can wait for its writes
+                // (a copy starts once the step before it has read all its operands: then it waits alone).
                 throw new IllegalStateException("a third read waits for the writes of step " + step());
             }
         }
@@ -980,6 +962,61 @@ final class EventSimulator {
             } else if (secondReader != null && secondReader.writesDone(nowPs)) {
                 secondReader = null;
             }
+        }
+    }
+
+    /**
+     * A read of data that earlier NPU steps may still write (the next step started while this one drains; the parts
+     * of a concatenation, each written by its own step; a memory copy into another memory, which starts when its
+     * producer's last block leaves the output stage): it begins only when the writes its producers had issued by
+     * then are done. AXI keeps a read behind the writes issued before it to the same place, and the trains here
+     * would otherwise let it overtake them. A block stream's reads wait so block by block, a copy's for its source.
+     */
+    private abstract class ReadBehindWrites {
+        /** The steps whose OFM is read, latest first ({@link #producersOf}; none for a stream that reads no OFM). */
+        private final Pipeline[] producers;
+        /** The producer whose writes the read waits for, or null. */
+        private Pipeline awaited;
+        /** The producer's {@code done} count the read waits for, or -1. */
+        private int awaitedWrites = -1;
+        /** Since when the read has waited, and whether any of the writes it waited for was another layer's. */
+        private long awaitingFromPs;
+        private boolean waitedForOtherLayer;
+
+        ReadBehindWrites(Pipeline[] producers) {
+            this.producers = producers;
+        }
+
+        /** The reading step. */
+        abstract int step();
+
+        /** The channel resource the read uses. */
+        abstract int readResource();
+
+        /** Moves the read: the writes it waited for are done. */
+        abstract void read(long nowPs);
+
+        /** Reads at {@code nowPs}, or once the writes the producers have issued by then are done. */
+        final void beginRead(long nowPs) {
+            awaitingFromPs = nowPs;
+            waitedForOtherLayer = false;
+            if (!awaitWrites()) {
+                read(nowPs);
+            }
+        }
+
+        /** Waits for the first producer with writes not yet done, if any; returns whether the read waits. */
+        private boolean awaitWrites() {
+            for (Pipeline p : producers) {
+                if (p.ofmStream.done < p.ofmStream.added) {
+                    awaited = p;
+                    awaitedWrites = p.ofmStream.added;
+                    waitedForOtherLayer |= layerIndex(p.step) != layerIndex(step());
+                    p.ofmStream.addReader(this);
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -1000,14 +1037,13 @@ final class EventSimulator {
                 // port would be, and queued time when the producer is another layer (a wait for the layer's own
                 // writes, as one behind its own reservations, is its own busy time).
                 if (waitedForOtherLayer) {
-                    countQueued(step(), resource, awaitingFromPs, nowPs);
+                    countQueued(step(), readResource(), awaitingFromPs, nowPs);
                 }
-                slots.add((long) layerIndex(step()) * resources.size() + resource);
+                slots.add((long) layerIndex(step()) * resources.size() + readResource());
                 slots.add(awaitingFromPs);
                 slots.add(nowPs);
             }
-            trainsLeft = trains;
-            moveTrain(nowPs);
+            read(nowPs);
             return true;
         }
     }
@@ -1108,11 +1144,14 @@ final class EventSimulator {
         }
         nextTransfer++;
         startJob(t.step(), nextTransfer - 1, t.source(), t.destination(), t.bytes(), t.slice(), t.slice() < 0 ? "lut" : "weights");
+        // Weights and LUTs are constants: nothing writes them, so the first train is read at once.
+        readTrain(t.step(), sim.now());
     }
 
     /**
      * Starts a job on the DMA engine: transfer {@code transfer} of step {@code step} (a weight slice or LUT), or, with
-     * {@code transfer} −1, memory-copy step {@code step}. The engine holds it until its last train is read.
+     * {@code transfer} −1, memory-copy step {@code step}. The caller reads the first train; the engine holds the job
+     * until its last train is read.
      */
     private void startJob(int step, int transfer, Channel source, Channel destination, long jobBytes, int slice, String what) {
         dmaBusy = true;
@@ -1137,7 +1176,6 @@ final class EventSimulator {
             bytes[step].write(destination.memory(), jobBytes);
         }
         bytes[step].read(source.memory(), jobBytes);
-        readTrain(step, dmaStartPs);
     }
 
     /** Reads the active job's next burst train from its source (as {@link BlockStream#moveTrain} moves a block's). */
@@ -1201,10 +1239,40 @@ final class EventSimulator {
         pumpDma();
     }
 
-    /** Starts memory-copy step {@code i} on the DMA engine. */
+    /**
+     * Starts memory-copy step {@code i} on the DMA engine. The copy starts when its producer's last block leaves the
+     * output stage, as a next NPU step may, so its source is read, as any read, behind the writes the producer has
+     * issued; the engine holds the job meanwhile.
+     */
     private void startCopy(int i) {
         Step.Dma d = (Step.Dma) plan.steps().get(i);
         startJob(i, -1, d.source().channel(), d.destination().channel(), d.bytes(), -1, "copy");
+        new CopySource(i, producersOf(i, d.op().tensors().ifm())).beginRead(sim.now());
+    }
+
+    /** A memory copy's read of its source, which waits for its producers' writes ({@link ReadBehindWrites}). */
+    private final class CopySource extends ReadBehindWrites {
+        private final int step;
+
+        CopySource(int step, Pipeline[] producers) {
+            super(producers);
+            this.step = step;
+        }
+
+        @Override
+        int step() {
+            return step;
+        }
+
+        @Override
+        int readResource() {
+            return dmaReadResource;
+        }
+
+        @Override
+        void read(long nowPs) {
+            readTrain(step, nowPs);
+        }
     }
 
     /** A memory copy's data is in place: its step ends, and a transfer waiting for it may start. */

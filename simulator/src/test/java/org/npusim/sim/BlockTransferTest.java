@@ -252,9 +252,15 @@ final class BlockTransferTest {
                 firstRead = Math.min(firstRead, s.startPs());
             }
         }
-        System.out.printf("conv_a's last OFM train ends at %d ps, the copy's first read train starts at %d ps%n",
-                lastOfm, firstRead);
+        LayerResult copyLayer = run.result().layers().get(1);
+        double cyclePs = 1e12 / run.result().hardware().npuClockHz();
+        long waitCycles = Math.round(firstRead / cyclePs) - copyLayer.startCycle();
+        System.out.printf("conv_a's last OFM train ends at %d ps, the copy's first read train starts at %d ps, %d"
+                + " cycles after the copy started%n", lastOfm, firstRead, waitCycles);
         assertThat(firstRead).isGreaterThanOrEqualTo(lastOfm);
+        // The copy waited behind another layer's writes: queued time on the SRAM port, which it reads.
+        assertThat(waitCycles).isPositive();
+        assertThat(copyLayer.queuedCycles().getOrDefault("axi0:sram", 0L)).isGreaterThanOrEqualTo(waitCycles);
     }
 
     /**
