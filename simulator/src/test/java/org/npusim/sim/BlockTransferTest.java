@@ -190,20 +190,43 @@ final class BlockTransferTest {
      */
     @Test
     void simulate_readerBehindAMemoryCopy_startsAfterItsProducersWrites() {
-        Simulator.Run run = runDescribed("copy_between", "[1, 32, 32, 16]", """
+        assertReadsAfterConvAsWrites("conv_b", """
                   - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
                   - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}
                   - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1, padding: same}
                   - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1, padding: same}
                   - {op: add, name: out, inputs: [conv_b, conv_c]}
                 """);
+    }
+
+    /**
+     * So does a reader of the copy itself: the copy within one memory ends at once, so what its reader reads is
+     * what the copy's producer is still writing.
+     */
+    @Test
+    void simulate_readerOfAMemoryCopyInOneMemory_startsAfterTheCopysProducersWrites() {
+        assertReadsAfterConvAsWrites("conv_c", """
+                  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
+                  - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}
+                  - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1, padding: same}
+                  - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1, padding: same}
+                  - {op: add, name: out, inputs: [conv_b, conv_c]}
+                """);
+    }
+
+    /**
+     * Runs {@code layers} (conv_a, then only memory copies up to {@code readerName}) and checks that no IFM train of
+     * the reader starts before conv_a's last OFM train has ended.
+     */
+    private static void assertReadsAfterConvAsWrites(String readerName, String layers) {
+        Simulator.Run run = runDescribed("copy_between", "[1, 32, 32, 16]", layers);
         List<Step> steps = run.plan().steps();
         int producer = -1;
         int reader = -1;
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) instanceof Step.Npu n && n.op().name().equals("conv_a")) {
                 producer = i;
-            } else if (steps.get(i) instanceof Step.Npu n && n.op().name().equals("conv_b")) {
+            } else if (steps.get(i) instanceof Step.Npu n && n.op().name().equals(readerName)) {
                 reader = i;
             }
         }
@@ -219,8 +242,8 @@ final class BlockTransferTest {
                 firstIfm = Math.min(firstIfm, s.startPs());
             }
         }
-        System.out.printf("conv_a's last OFM train ends at %d ps, conv_b's first IFM train starts at %d ps%n", lastOfm,
-                firstIfm);
+        System.out.printf("conv_a's last OFM train ends at %d ps, %s's first IFM train starts at %d ps%n", lastOfm,
+                readerName, firstIfm);
         assertThat(firstIfm).isGreaterThanOrEqualTo(lastOfm);
     }
 
