@@ -2,6 +2,7 @@
 package org.npusim.sim;
 
 import it.unimi.dsi.fastutil.ints.IntArrayFIFOQueue;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -817,16 +818,20 @@ final class EventSimulator {
      * (several for the parts of a concatenation): the step's reads of that tensor wait for the writes each has issued
      * before them. The search goes back to the last CPU step (which started after its NPU producer's last write),
      * past memory copies: a copy within one memory ends at once, so the step after it may start while the step before
-     * it still writes.
+     * it still writes; and reading such a copy is reading its source (the copy costs nothing), so the search then
+     * also looks for the writers of the copy's source.
      */
     private Pipeline[] producersOf(int i, int t) {
         if (t < 0) {
             return NO_PIPELINES;
         }
-        int data = storageOf(t);
+        IntArrayList data = IntArrayList.of(storageOf(t));
         List<Pipeline> found = new ArrayList<>(1);
         for (int k = i - 1; k >= 0 && !(plan.steps().get(k) instanceof Step.Cpu); k--) {
-            if (pipelines[k] != null && storageOf(work[k].step().op().tensors().ofm()) == data) {
+            if (plan.steps().get(k) instanceof Step.Dma d && !d.crossesMemories()
+                    && data.contains(storageOf(d.op().tensors().ofm()))) {
+                data.add(storageOf(d.op().tensors().ifm()));
+            } else if (pipelines[k] != null && data.contains(storageOf(work[k].step().op().tensors().ofm()))) {
                 found.add(pipelines[k]);
             }
         }
