@@ -18,9 +18,10 @@ import org.npusim.tflite.TfliteReader;
 /**
  * The NPU's block transfers (EventSimulator.BlockStream): a block's IFM, weight and OFM transfers move in burst
  * trains, so the streams on a port take turns with the DMA's trains instead of one waiting for another's whole
- * block; with contention off a block moves whole; and a read of a draining layer's output waits for the writes
- * issued before it. On Vela's U55 high-end system, shared SRAM: weights are copied from flash into SRAM by the DMA
- * while the layers read and write their feature maps in SRAM.
+ * block; with contention off a block moves whole; and a read of a draining layer's output (a memory copy's too)
+ * waits for the writes issued before it. On Vela's U55 high-end system, shared SRAM: weights are copied from flash
+ * into SRAM by the DMA while the layers read and write their feature maps in SRAM; a copy into another memory runs on
+ * its U65 high-end system.
  */
 final class BlockTransferTest {
 
