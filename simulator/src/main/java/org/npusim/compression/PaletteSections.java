@@ -31,8 +31,7 @@ final class PaletteSections {
      */
     int find(short[] w, int n) {
         java.util.Arrays.fill(lastSeen, -1);
-        ensureBlocks(n);
-        blocksDone = 0;
+        summarizeBlocks(w, n);
         int nonZeroCount = 0;
         int count = 1;
         restarts[0] = 0;
@@ -50,38 +49,26 @@ final class PaletteSections {
             int zero;
             if (!active) {
                 // No palette: until the count of non-zero weights since the restart reaches a multiple of 32, no
-                // position can start one (a new palette is only looked for there), so only that count is kept. The
-                // last position of each value is what an active palette needs; it is rebuilt from the restart if a
-                // palette starts. On streams that never take a palette (all of MobileNet v2's) this leaves one
-                // addition per position.
+                // position can start one (a new palette is only looked for there), so only that count is kept, and
+                // the next position to look at is found from the blocks' non-zero masks. The last position of each
+                // value is what an active palette needs; it is rebuilt from the restart if a palette starts.
                 tracked = false;
-                boolean check = false;
-                while (i < n) {
-                    // Counted weights after a position (non-zero weights since the restart, less one) grow by one
-                    // per non-zero weight: up to the position before the next multiple of 32 can be reached, the
-                    // count needs no test, and its sum no branch.
-                    int countedBefore = nonZeroCount - nonZerosBefore - 1;
-                    int blockEnd = blockEnd(i, n, countedBefore);
-                    int added = 0;
-                    for (; i < blockEnd; i++) {
-                        added += (w[i] | -w[i]) >>> 31;
-                    }
-                    nonZeroCount += added;
-                    if (i == n) {
+                // Counted weights before i: non-zero weights since the restart, less one.
+                int counted = nonZeroCount - nonZerosBefore - 1;
+                if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0 && w[i] == 0) {
+                    // A zero after a multiple of 32 leaves the count there: another look.
+                    zero = 1;
+                } else {
+                    // The position that brings the count to the next multiple of 32: the need-th non-zero weight
+                    // from i on.
+                    int need = (counted < 0 ? 0 : counted & -WINDOWS[0]) + WINDOWS[0] - counted;
+                    i = nonZeroFrom(i, need);
+                    if (i < 0) {
                         break;
                     }
-                    nonZeroCount += (w[i] | -w[i]) >>> 31;
-                    int counted = nonZeroCount - nonZerosBefore - 1;
-                    if (counted > 0 && (counted & (WINDOWS[0] - 1)) == 0) {
-                        check = true;
-                        break;
-                    }
-                    i++;
+                    nonZeroCount += need;
+                    zero = 0;
                 }
-                if (!check) {
-                    break;
-                }
-                zero = w[i] == 0 ? 1 : 0;
             } else {
                 // The common position only updates the counts: its value is already in the active palette and it
                 // does not complete a multiple of 32 counted non-zero weights. This innermost loop handles those and
@@ -168,7 +155,7 @@ final class PaletteSections {
                 }
                 int oldBits = active ? indexBits(paletteSize - excludeZero) : 0;
                 int limit = largestPayingSize(active, span, oldBits, excludeZero);
-                if (distinctAtLeast(w, i, Math.max(lastRestart, i - span - 1)) > limit) {
+                if (distinctAtLeast(i, Math.max(lastRestart, i - span - 1)) > limit) {
                     // More values than any paying palette holds: no start here, whatever the exact count.
                     continue;
                 }
@@ -255,52 +242,92 @@ final class PaletteSections {
     }
 
     /**
-     * A lower bound on distinct values that costs about one operation per weight instead of a scan per window.
-     * Each aligned block of 16 positions has the set of its weights' low six bits ({@code w & 63}: a long with
-     * bit {@code w & 63} set per weight, which Java's shift count masking gives for free, negatives included).
-     * Distinct values have at least as many distinct low bits, so the bits set in the union of the blocks that
-     * lie wholly inside a window bound its distinct values from below. A window of span S holds at least the S+2
-     * positions up to i (its S+2 non-zero weights), or those from the restart: when the bound already exceeds a
-     * window's largest paying palette, it is not scanned. On MobileNet v2, whose weights spread over −127…127,
-     * 16 weights nearly always have more low-bit patterns than the 8 or 9 entries a 32-weight window may take,
-     * and no window is scanned.
+     * Blocks of 16 positions, summarised in one pass over the stream ({@link #summarizeBlocks}) so that the
+     * positions without a palette are not visited one by one.
+     *
+     * <p>Which positions hold non-zero weights: a 16-bit mask per block. The position that completes the next
+     * multiple of 32 counted weights is found by counting the masks' bits, a block at a time, and selecting a bit
+     * in the last one ({@link #nonZeroFrom}).
+     *
+     * <p>A lower bound on a window's distinct values, instead of a scan per window: each block has the set of its
+     * weights' low six bits ({@code w & 63}: a long with bit {@code w & 63} set per weight, which Java's shift
+     * count masking gives for free, negatives included). Distinct values have at least as many distinct low bits,
+     * so the bits set in the union of the blocks that lie wholly inside a window bound its distinct values from
+     * below. A window of span S holds at least the S+2 positions up to i (its S+2 non-zero weights), or those from
+     * the restart: when the bound already exceeds a window's largest paying palette, it is not scanned. On
+     * MobileNet v2, whose weights spread over −127…127, 16 weights nearly always have more low-bit patterns than
+     * the 8 or 9 entries a 32-weight window may take: 7,650 of its 2.03 M windows are scanned.
      */
     private static final int BLOCK_SHIFT = 4;
-    /** Per block of 16 positions below {@link #blocksDone}: the low bits of its weights, as above. */
+    private static final int BLOCK = 1 << BLOCK_SHIFT;
+    /** Per block: bit k set when position 16·block + k holds a non-zero weight (positions past the end clear). */
+    private int[] blockNonZeros = new int[0];
+    /** Per whole block: the low bits of its weights, as above. */
     private long[] blockBuckets = new long[0];
-    /** Blocks whose buckets are computed: every block below it that a window may still reach. */
-    private int blocksDone;
+    /** The number of blocks of the stream, the last one possibly partial. */
+    private int blocks;
     /** The union of the buckets of blocks {@code boundBlock} up to the current position's (exclusive). */
     private int boundBlock;
     private long boundBuckets;
 
-    private void ensureBlocks(int n) {
-        int blocks = (n >> BLOCK_SHIFT) + 1;
-        if (blockBuckets.length < blocks) {
-            blockBuckets = new long[Math.max(blocks, blockBuckets.length + blockBuckets.length / 2)];
+    /** Summarises the blocks of {@code w[0, n)}. */
+    private void summarizeBlocks(short[] w, int n) {
+        blocks = (n + BLOCK - 1) >> BLOCK_SHIFT;
+        if (blockNonZeros.length < blocks) {
+            int size = Math.max(blocks, blockNonZeros.length + blockNonZeros.length / 2);
+            blockNonZeros = new int[size];
+            blockBuckets = new long[size];
         }
+        int whole = n >> BLOCK_SHIFT;
+        for (int b = 0; b < whole; b++) {
+            int from = b << BLOCK_SHIFT;
+            long buckets = 0;
+            int nonZeros = 0;
+            for (int k = 0; k < BLOCK; k++) {
+                int weight = w[from + k];
+                buckets |= 1L << weight;
+                // The sign bit of w | −w is set exactly when w ≠ 0.
+                nonZeros |= ((weight | -weight) >>> 31) << k;
+            }
+            blockBuckets[b] = buckets;
+            blockNonZeros[b] = nonZeros;
+        }
+        if (whole < blocks) {
+            int nonZeros = 0;
+            for (int k = whole << BLOCK_SHIFT; k < n; k++) {
+                nonZeros |= ((w[k] | -w[k]) >>> 31) << (k & (BLOCK - 1));
+            }
+            blockNonZeros[whole] = nonZeros;
+        }
+    }
+
+    /** Returns the position of the {@code need}-th (1…) non-zero weight from position {@code i} on, or −1. */
+    private int nonZeroFrom(int i, int need) {
+        int b = i >> BLOCK_SHIFT;
+        int mask = blockNonZeros[b] & (-1 << (i & (BLOCK - 1)));
+        int count = Integer.bitCount(mask);
+        while (count < need) {
+            need -= count;
+            if (++b == blocks) {
+                return -1;
+            }
+            mask = blockNonZeros[b];
+            count = Integer.bitCount(mask);
+        }
+        for (int k = 1; k < need; k++) {
+            mask &= mask - 1;
+        }
+        return (b << BLOCK_SHIFT) + Integer.numberOfTrailingZeros(mask);
     }
 
     /**
      * Returns a lower bound on the distinct values of {@code w[from, i]}: the bits of the union of the blocks that
      * lie wholly inside it. The windows of one position grow, so the union grows from where the last stopped.
      */
-    private int distinctAtLeast(short[] w, int i, int from) {
-        int end = (i + 1) >> BLOCK_SHIFT;
-        // Blocks that no window at this or a later position reaches are not computed: the widest window (1024
-        // weights with a palette) is bounded below by i − 1025 at the most.
-        int first = Math.max(blocksDone, (i - 2 * WINDOWS[WINDOWS.length - 1] - 1) >> BLOCK_SHIFT);
-        long[] buckets = blockBuckets;
-        for (int b = Math.max(first, 0); b < end; b++) {
-            long bits = 0;
-            for (int k = b << BLOCK_SHIFT; k < (b + 1) << BLOCK_SHIFT; k++) {
-                bits |= 1L << w[k];
-            }
-            buckets[b] = bits;
-        }
-        blocksDone = Math.max(blocksDone, end);
-        int lowest = (from + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT;
+    private int distinctAtLeast(int i, int from) {
+        int lowest = (from + BLOCK - 1) >> BLOCK_SHIFT;
         long union = boundBuckets;
+        long[] buckets = blockBuckets;
         for (int b = boundBlock - 1; b >= lowest; b--) {
             union |= buckets[b];
         }
