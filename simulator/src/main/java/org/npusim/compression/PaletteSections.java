@@ -260,6 +260,14 @@ final class PaletteSections {
      */
     private static final int BLOCK_SHIFT = 4;
     private static final int BLOCK = 1 << BLOCK_SHIFT;
+    /** Bit {@code b} set at index b: a weight's bucket bit. */
+    private static final long[] BUCKET_BIT = new long[64];
+
+    static {
+        for (int b = 0; b < 64; b++) {
+            BUCKET_BIT[b] = 1L << b;
+        }
+    }
     /** Per block: bit k set when position 16·block + k holds a non-zero weight (positions past the end clear). */
     private int[] blockNonZeros = new int[0];
     /** Per whole block: the low bits of its weights, as above. */
@@ -283,11 +291,13 @@ final class PaletteSections {
             int from = b << BLOCK_SHIFT;
             long buckets = 0;
             int nonZeros = 0;
-            for (int k = 0; k < BLOCK; k++) {
+            // From the last position down, so that each shifts the mask by one (the compiler spills around
+            // variable shifts), and the bucket bits from a table for the same reason.
+            for (int k = BLOCK - 1; k >= 0; k--) {
                 int weight = w[from + k];
-                buckets |= 1L << weight;
+                buckets |= BUCKET_BIT[weight & 63];
                 // The sign bit of w | −w is set exactly when w ≠ 0.
-                nonZeros |= ((weight | -weight) >>> 31) << k;
+                nonZeros = nonZeros << 1 | (weight | -weight) >>> 31;
             }
             blockBuckets[b] = buckets;
             blockNonZeros[b] = nonZeros;
