@@ -69,11 +69,26 @@ final class Palette {
         if (i < to) {
             even[weights[i] + 256]++;
         }
+        rank(even, odd);
+    }
+
+    /**
+     * Chooses the mapping of a section whose weights were counted elsewhere, split as above: occurrences of weight
+     * w at {@code even[w + 256] + odd[w + 256]}. Leaves both arrays all zero.
+     */
+    void choose(int[] even, int[] odd) {
+        rank(even, odd);
+    }
+
+    private void rank(int[] even, int[] odd) {
         int distinct = 0;
         for (int v = 0; v < CODES; v++) {
-            even[v] += odd[v];
+            int count = even[v] + odd[v];
+            even[v] = 0;
             odd[v] = 0;
-            if (even[v] > 0) {
+            // Last: even may be freq itself.
+            freq[v] = count;
+            if (count > 0) {
                 values[distinct++] = v;
             }
         }

@@ -287,17 +287,24 @@ final class PaletteSections {
             blockBuckets = new long[size];
         }
         int whole = n >> BLOCK_SHIFT;
+        int[] even = evenCounts;
+        int[] odd = oddCounts;
+        java.util.Arrays.fill(even, 0);
+        java.util.Arrays.fill(odd, 0);
         for (int b = 0; b < whole; b++) {
             int from = b << BLOCK_SHIFT;
             long buckets = 0;
             int nonZeros = 0;
-            // From the last position down, so that each shifts the mask by one (the compiler spills around
-            // variable shifts), and the bucket bits from a table for the same reason.
-            for (int k = BLOCK - 1; k >= 0; k--) {
-                int weight = w[from + k];
-                buckets |= BUCKET_BIT[weight & 63];
+            // From the last position down, so that each shifts the mask (the compiler spills around variable
+            // shifts), and the bucket bits from a table for the same reason.
+            for (int k = BLOCK - 1; k > 0; k -= 2) {
+                int high = w[from + k];
+                int low = w[from + k - 1];
+                buckets |= BUCKET_BIT[high & 63] | BUCKET_BIT[low & 63];
                 // The sign bit of w | −w is set exactly when w ≠ 0.
-                nonZeros = nonZeros << 1 | (weight | -weight) >>> 31;
+                nonZeros = nonZeros << 2 | ((high | -high) >>> 31) << 1 | (low | -low) >>> 31;
+                odd[high + 256]++;
+                even[low + 256]++;
             }
             blockBuckets[b] = buckets;
             blockNonZeros[b] = nonZeros;
@@ -306,10 +313,28 @@ final class PaletteSections {
             int nonZeros = 0;
             for (int k = whole << BLOCK_SHIFT; k < n; k++) {
                 nonZeros |= ((w[k] | -w[k]) >>> 31) << (k & (BLOCK - 1));
+                even[w[k] + 256]++;
             }
             blockNonZeros[whole] = nonZeros;
         }
     }
+
+    /**
+     * The weights of the stream last given to {@link #find}, counted while its blocks were summarised: occurrences
+     * of weight w at {@code even[w + 256] + odd[w + 256]} (even and odd positions in a block, as {@link
+     * Palette#choose} splits them). When the stream is one section, its palette is chosen from these
+     * ({@link Palette#choose(int[], int[])}) instead of counting the stream again.
+     */
+    int[] evenCounts() {
+        return evenCounts;
+    }
+
+    int[] oddCounts() {
+        return oddCounts;
+    }
+
+    private final int[] evenCounts = new int[Palette.CODES];
+    private final int[] oddCounts = new int[Palette.CODES];
 
     /** Returns the position of the {@code need}-th (1…) non-zero weight from position {@code i} on, or −1. */
     private int nonZeroFrom(int i, int need) {

@@ -127,7 +127,7 @@ public final class WeightEncoder {
 
     private EncodedWeights run(NpuOperation op, BlockConfig blockConfig, NpuVariant variant, List<OfmRange> slices,
             List<Stream> keep) {
-        WeightVolume v = volume(op);
+        WeightVolume v = cachedVolume(op);
         if (slices == null) {
             slices = OfmRange.whole(v.ofm);
         }
@@ -277,6 +277,37 @@ public final class WeightEncoder {
 
     private Operator source(NpuOperation op) {
         return graph.operators().get(op.sourceOperator());
+    }
+
+    /** What {@link #volume} reads of an operation, besides its subgraph. */
+    private record VolumeInputs(Optional<NpuOperation.WeightTensor> weights, int sourceOperator, NpuBlockType type,
+            Kernel kernel) {}
+
+    /** The weights this thread last built, and of what. */
+    private static final class LastVolume {
+        Subgraph graph;
+        VolumeInputs inputs;
+        WeightVolume volume;
+    }
+
+    /**
+     * Each thread's last weights: the scheduler asks for an operation's whole depth and then for its depth slices,
+     * one request after the other, and the weights are the same for all (a copy of the tensor's bytes and a pass
+     * over them each time otherwise).
+     */
+    private static final ThreadLocal<LastVolume> LAST_VOLUME = ThreadLocal.withInitial(LastVolume::new);
+
+    /** Returns {@link #volume}, reusing this thread's last one when it is of the same weights. */
+    private WeightVolume cachedVolume(NpuOperation op) {
+        LastVolume last = LAST_VOLUME.get();
+        VolumeInputs inputs = new VolumeInputs(op.weights(), op.sourceOperator(), op.type(), op.kernel());
+        if (last.graph != graph || !inputs.equals(last.inputs)) {
+            WeightVolume v = volume(op);
+            last.graph = graph;
+            last.inputs = inputs;
+            last.volume = v;
+        }
+        return last.volume;
     }
 
     /** Builds the OHWI, zero-point-free weights of {@code op} as the NPU sees them. */

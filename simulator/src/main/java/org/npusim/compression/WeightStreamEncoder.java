@@ -107,6 +107,11 @@ final class WeightStreamEncoder {
         zeroRunZeros = 0;
         ensureCapacity(n);
         int count = sections.find(weights, n);
+        if (count == 1) {
+            palette.choose(sections.evenCounts(), sections.oddCounts());
+            encodeSection(weights, 0, n);
+            return;
+        }
         for (int s = 0; s < count; s++) {
             int from = sections.start(s);
             int to = s + 1 < count ? sections.start(s + 1) : n;
