@@ -58,7 +58,7 @@ final class GrcSearch {
      * Per position (1…n): bit {@link #switchBit}(c) set when configuration c switched there from the previous
      * cheapest one.
      */
-    private int[] switched = new int[0];
+    private long[] switched = new long[0];
     /**
      * The cheapest configuration before each step, run-length coded: from position {@code cheapestFrom[k]} (1…)
      * on it is {@code cheapestConfig[k]}, up to the next entry. The weight search's cheapest configuration
@@ -81,7 +81,7 @@ final class GrcSearch {
     private void ensure(int n) {
         if (switched.length < n + 2) {
             int size = Math.max(n + 2, switched.length + switched.length / 2);
-            switched = new int[size];
+            switched = new long[size];
             cheapestFrom = new int[size];
             cheapestConfig = new byte[size];
         }
@@ -192,7 +192,7 @@ final class GrcSearch {
      * Its own method, with what it reads as arguments, so that the compiler keeps them in registers: inside
      * {@link #advance}, with the change of the cheapest in the same loop, it spilled the position and the arrays.
      */
-    private int run(int[] values, int i, int n, int[] sw, long[] diffLo, long[] diffHi, long testLo, long testHi) {
+    private int run(int[] values, int i, int n, long[] sw, long[] diffLo, long[] diffHi, long testLo, long testHi) {
         long lo = stateLow;
         long hi = stateHigh;
         // Two values per test: the second is stepped from the first's lanes before the first is tested. If the
@@ -203,14 +203,14 @@ final class GrcSearch {
             long overLo = lo & HIGH_BITS;
             long overHi = hi & HIGH_BITS;
             long flags = overLo | overHi >>> 1;
-            sw[i + 1] = (int) (flags | flags >>> 34);
+            sw[i + 1] = flags;
             long lo1 = (lo | (overLo - (overLo >>> 7))) + (diffLo[values[i]] - overLo);
             long hi1 = (hi | (overHi - (overHi >>> 7))) + (diffHi[values[i]] - overHi);
             long test1 = (lo1 - testLo) | (hi1 - testHi);
             overLo = lo1 & HIGH_BITS;
             overHi = hi1 & HIGH_BITS;
             flags = overLo | overHi >>> 1;
-            sw[i + 2] = (int) (flags | flags >>> 34);
+            sw[i + 2] = flags;
             lo = (lo1 | (overLo - (overLo >>> 7))) + (diffLo[values[i + 1]] - overLo);
             hi = (hi1 | (overHi - (overHi >>> 7))) + (diffHi[values[i + 1]] - overHi);
             long test2 = (lo - testLo) | (hi - testHi);
@@ -229,7 +229,7 @@ final class GrcSearch {
             long overLo = lo & HIGH_BITS;
             long overHi = hi & HIGH_BITS;
             long flags = overLo | overHi >>> 1;
-            sw[i + 1] = (int) (flags | flags >>> 34);
+            sw[i + 1] = flags;
             lo = (lo | (overLo - (overLo >>> 7))) + (diffLo[values[i]] - overLo);
             hi = (hi | (overHi - (overHi >>> 7))) + (diffHi[values[i]] - overHi);
             if ((((lo - testLo) | (hi - testHi)) & HIGH_BITS) == 0) {
@@ -293,22 +293,14 @@ final class GrcSearch {
     }
 
     /**
-     * The bit of configuration {@code c} in a position's switch mask. The weight search takes the lanes' switch
-     * flags as they come, the low long's (bit 7 of each byte, configurations 0-7) or'ed with the high long's
-     * shifted right by one (bit 6 of each byte, configurations 8-12 and the padding lanes), and folds the upper
-     * half onto the lower with a shift by 34: bit 8k+7 of bytes 4-7 (configurations 4-7) lands on bit 8(k-4)+5 and
-     * bit 8k+6 (configuration 12, padding) on bit 8(k-4)+4, where nothing else is. Four operations per value
-     * instead of gathering 13 bits into a short, and an int per position: half the memory a long takes, which
-     * counts on streams of a million values whose masks do not stay in cache between the search and the path back.
+     * The bit of configuration {@code c} in a position's switch mask. The weight search stores the lanes' switch
+     * flags as they come: the low long's (bit 7 of each byte, configurations 0-7) or'ed with the high long's
+     * shifted right by one (bit 6 of each byte, configurations 8-12 and the padding lanes). Folded into an int, the
+     * masks took half the memory, but the fold cost three operations per value, more than the extra memory traffic
+     * (MobileNet v2's streams compressed in 38 ms instead of 40-43, one core).
      */
-    static int switchBit(int c) {
-        if (c < 4) {
-            return 1 << (8 * c + 7);
-        }
-        if (c < 8) {
-            return 1 << (8 * (c - 4) + 5);
-        }
-        return c < 12 ? 1 << (8 * (c - 8) + 6) : 1 << 4;
+    static long switchBit(int c) {
+        return c < 8 ? 1L << (8 * c + 7) : 1L << (8 * (c - 8) + 6);
     }
 
     /** Returns lane {@code c} of the two longs in every lane. */
@@ -441,13 +433,13 @@ final class GrcSearch {
         int best = 0;
         int bestConfig = 0;
         int free = 0;
-        int[] sw = switched;
+        long[] sw = switched;
         int[] from = cheapestFrom;
         byte[] config = cheapestConfig;
-        int bit0 = switchBit(0);
-        int bit1 = switchBit(1);
-        int bit2 = switchBit(2);
-        int bit3 = switchBit(3);
+        long bit0 = switchBit(0);
+        long bit1 = switchBit(1);
+        long bit2 = switchBit(2);
+        long bit3 = switchBit(3);
         int changes = 1;
         for (int i = 0; i < n; i++) {
             int v = values[i];
@@ -457,7 +449,7 @@ final class GrcSearch {
                 free++;
             }
             int viaSwitch = best + switchCost;
-            int mask = 0;
+            long mask = 0;
             if (viaSwitch < c0) {
                 c0 = viaSwitch;
                 mask |= bit0;
@@ -505,7 +497,7 @@ final class GrcSearch {
 
     /** Walks back from the cheapest final state; a switch at position i starts a slice at value i − 1. */
     private int backtrack(int n, int finalConfig, byte[] sliceConfig, int[] sliceEnd) {
-        int[] sw = switched;
+        long[] sw = switched;
         int[] from = cheapestFrom;
         int change = cheapestChanges - 1;
         int slices = 0;
@@ -514,7 +506,7 @@ final class GrcSearch {
         int i = n;
         while (true) {
             // Back to the last position where the configuration was entered by a switch, or to the start.
-            int bit = switchBit(config);
+            long bit = switchBit(config);
             // Most positions do not switch into the configuration followed: eight are tested at a time, a branch
             // per eight instead of per position (the path back walks the whole stream, twice per section).
             while (i >= 8 && ((sw[i] | sw[i - 1] | sw[i - 2] | sw[i - 3] | sw[i - 4] | sw[i - 5] | sw[i - 6] | sw[i - 7])
