@@ -199,7 +199,10 @@ final class GrcSearch {
         // first changed the cheapest, the second's lanes and the switches it recorded are wrong, but they are
         // overwritten when the second value is stepped again after the change; the first's lanes lie in 0…214
         // whatever happens after them, so they are kept intact.
-        for (; i + 1 < n; i += 2) {
+        // The pairs' end, before the loop: a loop on i < end the compiler recognises as counted (no safepoint poll,
+        // the values' bounds checked once), which "i + 1 < n" is not.
+        int pairsEnd = i + ((n - i) & ~1);
+        for (; i < pairsEnd; i += 2) {
             long overLo = lo & HIGH_BITS;
             long overHi = hi & HIGH_BITS;
             long flags = overLo | overHi >>> 1;
