@@ -27,6 +27,14 @@ public interface WeightSizer {
         return List.of(op, blockConfig, variant);
     }
 
+    /**
+     * Returns a sizer with the same sizes for the requests of one simulation run, which may keep what it derives
+     * from the model for the run's later requests (and drops it with the run). By default this one.
+     */
+    default WeightSizer forRun() {
+        return this;
+    }
+
     /** Returns whether the sizes come from the Ethos-U weight encoder. */
     default boolean compressed() {
         return false;

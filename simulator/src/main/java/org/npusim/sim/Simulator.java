@@ -150,7 +150,7 @@ public final class Simulator {
 
     private Run runWithinTimeLimit(Model model, String modelPath, HardwareConfig hw, boolean withTimeline) {
         Optional<NpuTarget> target = NpuTargets.from(hw);
-        WeightSizer sizer = CachedWeightSizer.of(weights);
+        WeightSizer sizer = CachedWeightSizer.of(weights.forRun());
         // A Vela-compiled model runs its command streams as compiled; any other is planned here.
         Optional<CompiledPlan> compiled = CompiledOperator.any(model)
                 ? Optional.of(CompiledPlan.of(model, modelPath, target, hw.name()))
