@@ -23,7 +23,7 @@ import org.npusim.npu.NpuOperation;
 public final class CachedWeightSizer implements WeightSizer {
 
     private final WeightSizer delegate;
-    private final ConcurrentHashMap<Key, EncodedWeights> sizes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, EncodedWeights> sizes;
 
     /** Returns {@code sizer} if it is a cache already, else a cache in front of it. */
     public static CachedWeightSizer of(WeightSizer sizer) {
@@ -32,7 +32,22 @@ public final class CachedWeightSizer implements WeightSizer {
 
     /** Creates a cache in front of {@code delegate}. */
     public CachedWeightSizer(WeightSizer delegate) {
+        this(delegate, new ConcurrentHashMap<>());
+    }
+
+    private CachedWeightSizer(WeightSizer delegate, ConcurrentHashMap<Key, EncodedWeights> sizes) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.sizes = sizes;
+    }
+
+    /**
+     * A cache for one run that shares this one's sizes and sizes what it misses with the delegate's sizer for the
+     * run ({@link WeightSizer#forRun}: the Ethos-U encoder's builds each operation's weights once per run).
+     */
+    @Override
+    public WeightSizer forRun() {
+        WeightSizer run = delegate.forRun();
+        return run == delegate ? this : new CachedWeightSizer(run, sizes);
     }
 
     @Override

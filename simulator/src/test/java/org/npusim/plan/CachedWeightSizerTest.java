@@ -43,4 +43,43 @@ final class CachedWeightSizerTest {
         assertThat(cached.distinctStreams()).isGreaterThan(afterFirst);
         assertThat(cached.compressed()).isTrue();
     }
+
+    @Test
+    void forRun_missesSizedByTheDelegatesRunSizerIntoTheSharedSizes() {
+        Model m = TfliteReader.read(SharedData.model("person_detect"));
+        HardwareConfig hw = HardwareLoader.load(SharedData.repositoryRoot().resolve("hwconfigs/corstone-300.yaml"));
+        int[] sharedCalls = new int[1];
+        int[] runCalls = new int[1];
+        WeightSizer encoder = new EthosUWeightSizer();
+        WeightSizer delegate = new WeightSizer() {
+            @Override
+            public EncodedWeights size(org.npusim.graph.Subgraph g, org.npusim.npu.NpuOperation op,
+                    org.npusim.npu.BlockConfig bc, org.npusim.hw.NpuVariant v, List<int[]> slices) {
+                sharedCalls[0]++;
+                return encoder.size(g, op, bc, v, slices);
+            }
+
+            @Override
+            public WeightSizer forRun() {
+                WeightSizer run = encoder.forRun();
+                return (g, op, bc, v, slices) -> {
+                    runCalls[0]++;
+                    return run.size(g, op, bc, v, slices);
+                };
+            }
+        };
+        CachedWeightSizer cached = new CachedWeightSizer(delegate);
+
+        simulate(m, hw, cached);
+
+        // The simulator sizes through a run's cache: every miss went to the delegate's run sizer, into the shared
+        // sizes, which a second run then finds.
+        // (Two workers may size one stream at once before either stores it: at least one call per stream.)
+        assertThat(sharedCalls[0]).isZero();
+        assertThat(cached.distinctStreams()).isPositive();
+        assertThat(runCalls[0]).isGreaterThanOrEqualTo(cached.distinctStreams());
+        int afterFirst = runCalls[0];
+        simulate(m, hw, cached);
+        assertThat(runCalls[0]).isEqualTo(afterFirst);
+    }
 }
