@@ -205,17 +205,15 @@ final class GrcSearch {
         for (; i < pairsEnd; i += 2) {
             long overLo = lo & HIGH_BITS;
             long overHi = hi & HIGH_BITS;
-            long flags = overLo | overHi >>> 1;
-            sw[i + 1] = flags;
-            long lo1 = (lo | (overLo - (overLo >>> 7))) + (diffLo[values[i]] - overLo);
-            long hi1 = (hi | (overHi - (overHi >>> 7))) + (diffHi[values[i]] - overHi);
+            sw[i + 1] = overLo | overHi >>> 1;
+            long lo1 = stepped(lo, overLo, diffLo[values[i]]);
+            long hi1 = stepped(hi, overHi, diffHi[values[i]]);
             long test1 = (lo1 - testLo) | (hi1 - testHi);
             overLo = lo1 & HIGH_BITS;
             overHi = hi1 & HIGH_BITS;
-            flags = overLo | overHi >>> 1;
-            sw[i + 2] = flags;
-            lo = (lo1 | (overLo - (overLo >>> 7))) + (diffLo[values[i + 1]] - overLo);
-            hi = (hi1 | (overHi - (overHi >>> 7))) + (diffHi[values[i + 1]] - overHi);
+            sw[i + 2] = overLo | overHi >>> 1;
+            lo = stepped(lo1, overLo, diffLo[values[i + 1]]);
+            hi = stepped(hi1, overHi, diffHi[values[i + 1]]);
             long test2 = (lo - testLo) | (hi - testHi);
             if (((test1 | test2) & HIGH_BITS) != 0) {
                 if ((test1 & HIGH_BITS) != 0) {
@@ -231,10 +229,9 @@ final class GrcSearch {
         if (i < n) {
             long overLo = lo & HIGH_BITS;
             long overHi = hi & HIGH_BITS;
-            long flags = overLo | overHi >>> 1;
-            sw[i + 1] = flags;
-            lo = (lo | (overLo - (overLo >>> 7))) + (diffLo[values[i]] - overLo);
-            hi = (hi | (overHi - (overHi >>> 7))) + (diffHi[values[i]] - overHi);
+            sw[i + 1] = overLo | overHi >>> 1;
+            lo = stepped(lo, overLo, diffLo[values[i]]);
+            hi = stepped(hi, overHi, diffHi[values[i]]);
             if ((((lo - testLo) | (hi - testHi)) & HIGH_BITS) == 0) {
                 i++;
             }
@@ -242,6 +239,15 @@ final class GrcSearch {
         stateLow = lo;
         stateHigh = hi;
         return i;
+    }
+
+    /**
+     * One long of lanes after a value (see the state's comment): the lanes flagged in {@code over} (their bit 7,
+     * {@code lanes & HIGH_BITS}, which the caller also stores as the switch flags) set to 127, then the value's bits
+     * less the cheapest's ({@code diff}) added.
+     */
+    private static long stepped(long lanes, long over, long diff) {
+        return (lanes | (over - (over >>> 7))) + (diff - over);
     }
 
     /**
