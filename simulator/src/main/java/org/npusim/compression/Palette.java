@@ -69,7 +69,7 @@ final class Palette {
         if (i < to) {
             even[weights[i] + 256]++;
         }
-        rank(even, odd);
+        choose(even, odd);
     }
 
     /**
@@ -77,10 +77,6 @@ final class Palette {
      * w at {@code even[w + 256] + odd[w + 256]}. Leaves both arrays all zero.
      */
     void choose(int[] even, int[] odd) {
-        rank(even, odd);
-    }
-
-    private void rank(int[] even, int[] odd) {
         int distinct = 0;
         for (int v = 0; v < CODES; v++) {
             int count = even[v] + odd[v];
