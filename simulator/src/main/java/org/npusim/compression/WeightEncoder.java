@@ -94,13 +94,8 @@ public final class WeightEncoder {
             if (graph.get() != g) {
                 return build.apply(op);
             }
-            VolumeInputs inputs = new VolumeInputs(op.weights(), op.sourceOperator(), op.type(), op.kernel());
-            WeightVolume v = built.get(inputs);
-            if (v == null) {
-                v = build.apply(op);
-                built.putIfAbsent(inputs, v);
-            }
-            return v;
+            return built.computeIfAbsent(new VolumeInputs(op.weights(), op.sourceOperator(), op.type(), op.kernel()),
+                    inputs -> build.apply(op));
         }
     }
 
