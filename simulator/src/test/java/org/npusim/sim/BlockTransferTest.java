@@ -191,13 +191,7 @@ final class BlockTransferTest {
      */
     @Test
     void simulate_readerBehindAMemoryCopy_startsAfterItsProducersWrites() {
-        assertReadsAfterConvAsWrites("conv_b", """
-                  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
-                  - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}
-                  - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1, padding: same}
-                  - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1, padding: same}
-                  - {op: add, name: out, inputs: [conv_b, conv_c]}
-                """);
+        assertReadsAfterConvAsWrites("conv_b", copiedTensorReadFirstBy(CONV_B, CONV_C));
     }
 
     /**
@@ -206,13 +200,21 @@ final class BlockTransferTest {
      */
     @Test
     void simulate_readerOfAMemoryCopyInOneMemory_startsAfterTheCopysProducersWrites() {
-        assertReadsAfterConvAsWrites("conv_c", """
-                  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
-                  - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}
-                  - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1, padding: same}
-                  - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1, padding: same}
-                  - {op: add, name: out, inputs: [conv_b, conv_c]}
-                """);
+        assertReadsAfterConvAsWrites("conv_c", copiedTensorReadFirstBy(CONV_C, CONV_B));
+    }
+
+    /** conv_a's output read by conv_b directly, and by conv_c through a reshape that Vela copies (two readers). */
+    private static final String CONV_B = "  - {op: conv2d, name: conv_b, inputs: [conv_a], filters: 16, kernel: 1,"
+            + " padding: same}\n";
+    private static final String CONV_C = "  - {op: conv2d, name: conv_c, inputs: [copy], filters: 16, kernel: 1,"
+            + " padding: same}\n";
+
+    /** The layers of conv_a, its copy, then its two readers in the given order, and their sum. */
+    private static String copiedTensorReadFirstBy(String first, String second) {
+        return "  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}\n"
+                + "  - {op: reshape, name: copy, inputs: [conv_a], new_shape: [1, 32, 32, 64]}\n"
+                + first + second
+                + "  - {op: add, name: out, inputs: [conv_b, conv_c]}\n";
     }
 
     /**
