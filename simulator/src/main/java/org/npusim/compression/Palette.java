@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.npusim.compression;
 
-import java.util.Arrays;
-
 /**
  * How one section of the weight stream maps weights to coded values (ethos-u-facts.md §5.4, "Value mapping";
  * the encoder's heuristics are Vela 3.10's {@code mlw_encode.c: find_palette, create_palette}).
@@ -49,16 +47,17 @@ final class Palette {
     private final int[] freq = new int[CODES];
     /** Occurrences at odd offsets in the section while counting (see {@link #choose}); all zero between calls. */
     private final int[] oddFreq = new int[CODES];
-    /** The distinct weights of the section, as {@code w + 256}. */
+    /** The distinct weights of the section, as {@code w + 256}, in the order of their codes. */
     private final int[] values = new int[CODES];
+    /** Per distinct weight, then the palette's selected first: {@code count << 16 | code}. */
     private final long[] keys = new long[CODES];
 
     /** Chooses the mapping for {@code weights[from, to)}. */
     void choose(short[] weights, int from, int to) {
         // Two counts, of the even and odd offsets: an increment of the weight just counted must wait for the
         // previous one to be stored, which neighbouring equal weights (zero padding, runs) would chain; split, a
-        // chain only forms every other position. What follows does not depend on the order of the distinct
-        // weights (the ranking below and the sorted palette), so they are listed in ascending order afterwards.
+        // chain only forms every other position. What follows does not depend on the order in which the weights
+        // were counted.
         int[] even = freq;
         int[] odd = oddFreq;
         int i = from;
@@ -77,8 +76,16 @@ final class Palette {
      * w at {@code even[w + 256] + odd[w + 256]}. Leaves both arrays all zero.
      */
     void choose(int[] even, int[] odd) {
+        // The distinct weights in the order of their codes (0, 1, −1, 2, −2, …; code 1 is −0, the weight 0 again),
+        // which real weights, most frequent near zero, roughly rank by count: the palette's selection then seldom
+        // takes a key in (selectLargest). Weights span −255…255 (int8 or uint8 less a zero point), so w = −256,
+        // whose code would not fit 9 bits, is never counted; its entry is cleared all the same.
         int distinct = 0;
-        for (int v = 0; v < CODES; v++) {
+        for (int c = 0; c < CODES; c++) {
+            if (c == 1) {
+                continue;
+            }
+            int v = weight(c) + 256;
             int count = even[v] + odd[v];
             even[v] = 0;
             odd[v] = 0;
@@ -88,8 +95,12 @@ final class Palette {
                 values[distinct++] = v;
             }
         }
-        // The most frequent weight (the smallest on a tie: values are ascending, so a later equal one never takes
-        // its place) and the second highest frequency.
+        even[0] = 0;
+        odd[0] = 0;
+        freq[0] = 0;
+        // The most frequent weight and the second highest frequency. Which of two equally frequent weights is
+        // taken as the most frequent does not matter: the second frequency is then equal, and zero-run mode needs
+        // more than four times it.
         int mostFreq = 0;
         int mostVal = 0;
         int secondFreq = 0;
@@ -131,8 +142,6 @@ final class Palette {
                 directOffset = code;
             }
         }
-        // Sorting (count, code) pairs ascending and reading from the end gives Vela's descending order.
-        Arrays.sort(keys, 0, used);
         onlyZeros = used == 0;
         if (onlyZeros) {
             directOffset = 0;
@@ -148,11 +157,11 @@ final class Palette {
                 maxSize = 0;
             }
         }
-        int n = Math.min(maxSize, used);
+        int n = selectLargest(used, Math.min(maxSize, used));
         int paletteMaxCode = 0;
         int paletteCount = 0;
         for (int i = 0; i < n; i++) {
-            long key = keys[used - 1 - i];
+            long key = keys[i];
             entries[i] = (short) (key & 0xffff);
             paletteMaxCode = Math.max(paletteMaxCode, entries[i]);
             paletteCount += (int) (key >>> 16);
@@ -174,6 +183,38 @@ final class Palette {
             b++;
         }
         bits = b;
+    }
+
+    /**
+     * Moves the {@code n} largest of {@code keys[0, used)} to {@code keys[0, n)}, in descending order, and returns
+     * n. The keys are (count, code) pairs, all distinct, so descending order is Vela's palette order (more frequent
+     * first, ties to the larger code). Only the palette's at most 32 entries need an order: sorting all the
+     * distinct weights (about 200 in a typical layer) cost a branch mispredicted at every other comparison. Here a
+     * key is compared with the smallest kept one, and the keys come in the order of their codes, which real weight
+     * distributions (most frequent near zero) roughly rank by count already: after the first n, few enter.
+     */
+    private int selectLargest(int used, int n) {
+        long[] k = keys;
+        int kept = 0;
+        for (int j = 0; j < used; j++) {
+            long key = k[j];
+            if (kept == n) {
+                if (n == 0 || key < k[n - 1]) {
+                    continue;
+                }
+                kept--;
+            }
+            // Insertion into the kept keys, descending: shift the smaller ones up one place. Positions below j
+            // are free to write, since key j was read already.
+            int at = kept;
+            while (at > 0 && k[at - 1] < key) {
+                k[at] = k[at - 1];
+                at--;
+            }
+            k[at] = key;
+            kept++;
+        }
+        return n;
     }
 
     /**
