@@ -74,7 +74,25 @@ public final class Planner {
         // encoding is costly (Vela caches encodings too): the sizer is used behind a cache of the sizes it gave.
         Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, CachedWeightSizer.of(sizer), storage);
 
+        // Each NPU operation's block config (none for a DMA copy), in order; with them, the full-depth weight
+        // streams are sized on all cores before scheduling asks for them one by one.
+        List<BlockConfig> blocks = new ArrayList<>();
+        List<EncodeAhead.Weighted> weighted = new ArrayList<>();
+        for (Lowering.Result r : lowered) {
+            if (r instanceof Lowering.Result.Npu n) {
+                for (NpuOperation npu : n.operations()) {
+                    BlockConfig bc = npu.type() == NpuBlockType.DMA ? null : blockConfig(npu, tensors);
+                    blocks.add(bc);
+                    if (bc != null && npu.type().hasWeights() && npu.weights().isPresent()) {
+                        weighted.add(new EncodeAhead.Weighted(npu, bc));
+                    }
+                }
+            }
+        }
+        EncodeAhead.sizeAll(g, ctx.sizer(), target.variant(), weighted);
+
         List<Step> steps = new ArrayList<>();
+        int nextBlock = 0;
         // Vela schedules each NPU subgraph (a run of NPU operations between CPU operators) on its own.
         List<Placed> run = new ArrayList<>();
         ExecutionPlan.FastStoragePeak fastStoragePeak = new ExecutionPlan.FastStoragePeak(0, -1);
@@ -87,13 +105,14 @@ public final class Planner {
                 continue;
             }
             for (NpuOperation npu : ((Lowering.Result.Npu) r).operations()) {
-                if (npu.type() == NpuBlockType.DMA) {
+                BlockConfig bc = blocks.get(nextBlock++);
+                if (bc == null) {
                     steps.add(dmaStep(ctx, npu));
                     run.add(new Placed(steps.size() - 1, npu, null));
                     continue;
                 }
                 steps.add(null);
-                run.add(new Placed(steps.size() - 1, npu, blockConfig(npu, tensors)));
+                run.add(new Placed(steps.size() - 1, npu, bc));
             }
         }
         fastStoragePeak = fastStoragePeak.max(schedule(ctx, run, steps));

@@ -3,7 +3,6 @@ package org.npusim.sim;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,15 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import org.npusim.cmdstream.CommandStream;
 import org.npusim.cmdstream.CompiledOperator;
 import org.npusim.cmdstream.CompiledPlan;
 import org.npusim.compression.WeightDecoderModel;
-import org.npusim.compression.WeightEncoder;
 import org.npusim.cpu.CpuCostModel;
 import org.npusim.cpu.CpuOpCost;
 import org.npusim.des.ClockDomain;
@@ -36,9 +31,6 @@ import org.npusim.hw.TechnologyProfile;
 import org.npusim.hw.MemoryKind;
 import org.npusim.hw.MemoryConfig;
 import org.npusim.hw.Placement;
-import org.npusim.npu.BlockConfigSearch;
-import org.npusim.npu.Lowering;
-import org.npusim.npu.NpuOperation;
 import org.npusim.plan.ArenaUse;
 import org.npusim.plan.CachedWeightSizer;
 import org.npusim.plan.ExecutionPlan;
@@ -287,9 +279,8 @@ public final class Simulator {
         return out;
     }
 
-    /** Plans {@code model} on {@code target}, its weight streams encoded on all cores first. */
+    /** Plans {@code model} on {@code target}. */
     private static ExecutionPlan plan(Model model, NpuTarget target, WeightSizer sizer) {
-        encodeInParallel(model, target, sizer);
         return new Planner(target, sizer).plan(model);
     }
 
@@ -377,42 +368,6 @@ public final class Simulator {
                         "names layer " + layer + ", but " + model.name() + " has layers 0-" + (layers - 1));
             }
         }
-    }
-
-    /**
-     * Encodes the full-depth weight stream of every weighted NPU operation on all cores before planning, into the
-     * run's cache: the Ethos-U encoder's search is most of a simulation's time, and each operation's encoding is
-     * independent. The planner then finds these in the cache; slices it cuts later are encoded as it goes.
-     *
-     * <p>Operations are taken largest first by as many workers as the common pool runs at once (one when the JVM
-     * has one processor: {@link WeightEncoder#sizesInParallel}), each taking the next one left: one large layer (MobileNet v2's classifier holds a third of its weights) then starts at once
-     * instead of last, and the small ones fill in beside it. Which worker encodes what does not change any size.
-     */
-    private static void encodeInParallel(Model model, NpuTarget target, WeightSizer sizer) {
-        Subgraph g = model.main();
-        Lowering lowering = new Lowering(g, Optional.of(target.variant()));
-        List<NpuOperation> weighted = new ArrayList<>();
-        for (Operator op : g.operators()) {
-            if (lowering.lower(op) instanceof Lowering.Result.Npu n) {
-                for (NpuOperation o : n.operations()) {
-                    if (o.type().hasWeights() && o.weights().isPresent()) {
-                        weighted.add(o);
-                    }
-                }
-            }
-        }
-        weighted.sort(Comparator.comparingLong((NpuOperation o) -> g.tensor(o.weights().get().tensor()).elementCount())
-                .reversed());
-        AtomicInteger next = new AtomicInteger();
-        int workers = !WeightEncoder.sizesInParallel() ? 1
-                : Math.min(weighted.size(), ForkJoinPool.getCommonPoolParallelism() + 1);
-        IntStream.range(0, workers).parallel().forEach(worker -> {
-            for (int i = next.getAndIncrement(); i < weighted.size(); i = next.getAndIncrement()) {
-                NpuOperation o = weighted.get(i);
-                BlockConfigSearch.find(target.variant(), o).ifPresent(bc -> sizer.size(g, o, bc, target.variant(),
-                        List.<int[]>of(new int[] {0, o.ofm().c()})));
-            }
-        });
     }
 
     /** Places the Vela-compatible estimates one after the other on the timeline; CPU steps in between. */
