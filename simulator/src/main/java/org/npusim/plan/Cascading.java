@@ -83,6 +83,8 @@ final class Cascading {
     private final Map<Integer, Long> tensorBytes;
     private final Map<Integer, Integer> tensorElementBytes;
     private final int[] outputs;
+    /** By tensor, the tensor whose memory holds its data ({@link ExecutionPlan#storage}). */
+    private final int[] storage;
     /** The block config of an operation with its OFM and IFM cut to a stripe (OFM stripe, IFM stripe). */
     private final BiFunction<Integer, Shape4[], Optional<BlockConfig>> stripeBlock;
     /** The bytes of the weight buffer an operation needs with a block config (0: its weights are not buffered). */
@@ -94,11 +96,14 @@ final class Cascading {
      * @param tensorBytes storage size of every feature map the operations touch
      * @param tensorElementBytes element size of those feature maps
      * @param outputs the subgraph's output tensors
+     * @param storage by tensor, the tensor whose memory holds its data ({@link ExecutionPlan#storage}): a removed
+     *     reshape's output is its input's memory, one live range for both (Vela removes the reshape, and its
+     *     consumers read the input tensor itself)
      * @param stripeBlock finds an operation's block config for an (OFM stripe, IFM stripe) pair
      * @param weightBuffer gives the size of an operation's whole weight stream when it is DMA-buffered, else 0
      */
     Cascading(List<Op> ops, long limitBytes, Map<Integer, Long> tensorBytes, Map<Integer, Integer> tensorElementBytes,
-            int[] outputs, BiFunction<Integer, Shape4[], Optional<BlockConfig>> stripeBlock,
+            int[] outputs, int[] storage, BiFunction<Integer, Shape4[], Optional<BlockConfig>> stripeBlock,
             ToLongBiFunction<Integer, BlockConfig> weightBuffer) {
         this.ops = List.copyOf(ops);
         this.n = ops.size();
@@ -106,6 +111,7 @@ final class Cascading {
         this.tensorBytes = tensorBytes;
         this.tensorElementBytes = tensorElementBytes;
         this.outputs = outputs.clone();
+        this.storage = storage.clone();
         this.stripeBlock = stripeBlock;
         this.weightBuffer = weightBuffer;
     }
@@ -507,12 +513,18 @@ final class Cascading {
     private Snapshot snapshot(int[] cascadeOf, Cost[] costs, Map<Integer, Cascade> cascades) {
         Map<Integer, Range> ranges = new HashMap<>();
         List<Range> all = new ArrayList<>();
-        java.util.function.IntFunction<Range> rangeOf = t -> ranges.computeIfAbsent(t, k -> {
-            Range r = new Range(tensorBytes.getOrDefault(k, 0L));
-            r.tensors.add(k);
-            all.add(r);
-            return r;
-        });
+        // Ranges are keyed by storage: a tensor that is a view of another's memory joins its range.
+        java.util.function.IntFunction<Range> rangeOf = t -> {
+            Range range = ranges.computeIfAbsent(storage[t], k -> {
+                Range r = new Range(tensorBytes.getOrDefault(t, 0L));
+                all.add(r);
+                return r;
+            });
+            if (!range.tensors.contains(t)) {
+                range.tensors.add(t);
+            }
+            return range;
+        };
         int current = 0;
         Map<Integer, Integer> timeForCascade = new HashMap<>();
         int[] time = new int[n];
@@ -520,10 +532,10 @@ final class Cascading {
             Op o = ops.get(i);
             int c = cascadeOf.length == 0 ? -1 : cascadeOf[i];
             boolean inCascade = c >= 0 && cascades.containsKey(c);
-            if (!inCascade && o.reusedInput() >= 0 && !ranges.containsKey(o.ofmTensor())) {
+            if (!inCascade && o.reusedInput() >= 0 && !ranges.containsKey(storage[o.ofmTensor()])) {
                 Range shared = rangeOf.apply(o.reusedInput());
                 shared.tensors.add(o.ofmTensor());
-                ranges.put(o.ofmTensor(), shared);
+                ranges.put(storage[o.ofmTensor()], shared);
             }
             int t = inCascade ? timeForCascade.getOrDefault(c, current) : current;
             time[i] = t;

@@ -274,7 +274,7 @@ public final class Planner {
      * ({@link CachePromotion}): every feature map {@link #homes} put there competes, over the maximum-performance
      * schedule's live ranges, beside the weight buffers (each live during its operation's two time steps, as
      * Vela's buffer tensors are), for {@code placement.cache_size}; a live range's accesses are the elements its
-     * first tensor's operations read or write ({@link CostModel#traffic}, Vela's {@code estimate_element_access}).
+     * first tensor's operations read or write (with those of a removed reshape's view of it) ({@link CostModel#traffic}, Vela's {@code estimate_element_access}).
      * Moves the evicted ones to the arena; returns whether any was.
      */
     private boolean evictFromCache(Context ctx, CascadeInput input, Step.Npu[] planned) {
@@ -293,9 +293,11 @@ public final class Planner {
             NpuOperation.TensorRefs refs = op.tensors();
             CostModel.Traffic traffic = costs.traffic(op, step.blockConfig(), ctx.formats()[refs.ifm()],
                     ctx.formats()[refs.ofm()]);
-            accesses.merge(refs.ifm(), traffic.ifmElements(), Long::sum);
-            refs.ifm2().ifPresent(t2 -> accesses.merge(t2, traffic.ifm2Elements(), Long::sum));
-            accesses.merge(refs.ofm(), traffic.ofmElements(), Long::sum);
+            // By storage: a removed reshape's input and output are one tensor to Vela, their accesses one count.
+            int[] storage = ctx.storage();
+            accesses.merge(storage[refs.ifm()], traffic.ifmElements(), Long::sum);
+            refs.ifm2().ifPresent(t2 -> accesses.merge(storage[t2], traffic.ifm2Elements(), Long::sum));
+            accesses.merge(storage[refs.ofm()], traffic.ofmElements(), Long::sum);
         }
         // The model's inputs and outputs that placement.inputs or .outputs put in the cache's memory are not the
         // cache's to evict: like Vela's other live ranges in fast storage, they take their room beside the buffers.
@@ -317,7 +319,7 @@ public final class Planner {
             }
             competing.add(r);
             candidates.add(new CachePromotion.Candidate(r.bytes(), r.start(), r.end(),
-                    accesses.getOrDefault(r.tensors().get(0), 0L)));
+                    accesses.getOrDefault(ctx.storage()[r.tensors().get(0)], 0L)));
         }
         boolean[] evicted = CachePromotion.evicted(buffers, candidates, target.cacheSizeBytes());
         // A removed reshape's output is its input's memory: the two leave the cache together, whichever range
@@ -485,7 +487,7 @@ public final class Planner {
         };
         int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
         Cascading cascading = new Cascading(ops, target.cacheSizeBytes(), tensorBytes, elementBytes,
-                outputs.stream().mapToInt(Integer::intValue).sorted().toArray(), stripeBlock, weightBuffer);
+                outputs.stream().mapToInt(Integer::intValue).sorted().toArray(), ctx.storage(), stripeBlock, weightBuffer);
         return new CascadeInput(ops, pos, cascading);
     }
 

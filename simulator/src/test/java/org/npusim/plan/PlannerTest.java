@@ -277,6 +277,38 @@ final class PlannerTest {
     }
 
     /**
+     * A removed reshape's output is its input's memory, which stays in use from the producer's step to the reader's,
+     * here across another layer's (Vela removes the reshape: its reader reads the producer's tensor, one live range).
+     * Shared-sram on U55-128, nothing cascaded (the feature maps fit the SRAM). conv_a writes its 64 KiB output X;
+     * conv_d, next, reads the 32 KiB input and writes 16 KiB; conv_b reads X through the reshape. At conv_d the
+     * SRAM holds the input, X and conv_d's output: 112 KiB, the schedule's peak (at conv_a 96 KiB, at conv_b 96 KiB).
+     * Seen as two tensors, X ended at conv_a and its reshaped view began at conv_b, and the peak was missed by
+     * X's 64 KiB.
+     */
+    @Test
+    void plan_removedReshape_itsMemoryLiveFromProducerToReader() {
+        Model m = ModelDescriptions.parse("""
+                schema: npusim.model/v1
+                name: reshape_gap
+                input: {name: x, shape: [1, 32, 32, 32], type: int8, scale: 0.05, zero_point: 0}
+                weights: {distribution: normal, seed: 1}
+                layers:
+                  - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
+                  - {op: reshape, name: r, new_shape: [1, 32, 32, 64], inputs: [conv_a]}
+                  - {op: conv2d, name: conv_d, filters: 16, kernel: 1, padding: same, inputs: [x]}
+                  - {op: conv2d, name: conv_b, filters: 16, kernel: 1, padding: same, inputs: [r]}
+                  - {op: add, name: out, inputs: [conv_b, conv_d]}
+                """, "reshape_gap.yaml");
+        ExecutionPlan p = plan(m, "ethos-u55-high-end-embedded.yaml", "ethos-u55-128", "shared-sram", List.of());
+        assertThat(p.steps()).noneMatch(s -> s instanceof Step.Dma);
+        ExecutionPlan.FastStoragePeak peak = p.fastStoragePeak().orElseThrow();
+        System.out.printf("reshape_gap: fast-storage peak %d bytes at operator %d (conv_d is %d)%n", peak.bytes(),
+                peak.operator(), step(p, "conv_d").op().sourceOperator());
+        assertThat(peak.operator()).isEqualTo(step(p, "conv_d").op().sourceOperator());
+        assertThat(peak.bytes()).isGreaterThanOrEqualTo((32 + 64 + 16) * 1024);
+    }
+
+    /**
      * Plans, on U65-256 in dedicated-sram with {@code overrides}, a model whose 16 KiB output c1 is copied by the
      * DMA (two layers read it, one through the reshape r) and whose 32 KiB output c3 is read through the removed
      * reshape r2.
