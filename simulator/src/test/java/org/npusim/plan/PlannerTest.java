@@ -194,18 +194,13 @@ final class PlannerTest {
      */
     @Test
     void plan_dedicatedSram_featureMapAcrossACpuOperatorStaysInTheArena() {
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: across_cpu
-                input: {name: x, shape: [1, 16, 16, 16], type: int8, scale: 0.05, zero_point: 0}
-                weights: {distribution: normal, seed: 1}
-                layers:
+        Model m = described("across_cpu", "[1, 16, 16, 16]", """
                   - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
                   - {op: conv2d, name: c0, filters: 16, kernel: 3, padding: same, inputs: [x]}
                   - {op: transpose, name: t, perm: [0, 3, 1, 2], inputs: [c0]}
                   - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [t]}
                   - {op: add, name: a, inputs: [c2, c1]}
-                """, "across_cpu.yaml");
+                """);
         ExecutionPlan p = plan(m, "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram",
                 List.of("placement.cache_size=7KiB"));
         assertThat(p.steps().stream().filter(s -> s instanceof Step.Cpu).count()).isEqualTo(1);
@@ -287,18 +282,13 @@ final class PlannerTest {
      */
     @Test
     void plan_removedReshape_itsMemoryLiveFromProducerToReader() {
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: reshape_gap
-                input: {name: x, shape: [1, 32, 32, 32], type: int8, scale: 0.05, zero_point: 0}
-                weights: {distribution: normal, seed: 1}
-                layers:
+        Model m = described("reshape_gap", "[1, 32, 32, 32]", """
                   - {op: conv2d, name: conv_a, filters: 64, kernel: 1, padding: same}
                   - {op: reshape, name: r, new_shape: [1, 32, 32, 64], inputs: [conv_a]}
                   - {op: conv2d, name: conv_d, filters: 16, kernel: 1, padding: same, inputs: [x]}
                   - {op: conv2d, name: conv_b, filters: 16, kernel: 1, padding: same, inputs: [r]}
                   - {op: add, name: out, inputs: [conv_b, conv_d]}
-                """, "reshape_gap.yaml");
+                """);
         ExecutionPlan p = plan(m, "ethos-u55-high-end-embedded.yaml", "ethos-u55-128", "shared-sram", List.of());
         assertThat(p.steps()).noneMatch(s -> s instanceof Step.Dma);
         ExecutionPlan.FastStoragePeak peak = p.fastStoragePeak().orElseThrow();
@@ -314,19 +304,24 @@ final class PlannerTest {
      * reshape r2.
      */
     private static ExecutionPlan planAliases(List<String> overrides) {
-        Model m = ModelDescriptions.parse("""
-                schema: npusim.model/v1
-                name: evict_aliases
-                input: {name: x, shape: [1, 32, 32, 8], type: int8, scale: 0.05, zero_point: 0}
-                weights: {distribution: normal, seed: 1}
-                layers:
+        Model m = described("evict_aliases", "[1, 32, 32, 8]", """
                   - {op: conv2d, name: c1, filters: 16, kernel: 3, padding: same}
                   - {op: reshape, name: r, new_shape: [1, 32, 16, 32], inputs: [c1]}
                   - {op: conv2d, name: c2, filters: 16, kernel: 3, padding: same, inputs: [c1]}
                   - {op: conv2d, name: c3, filters: 32, kernel: 1, padding: same, inputs: [r]}
                   - {op: reshape, name: r2, new_shape: [1, 32, 32, 16], inputs: [c3]}
                   - {op: add, name: a, inputs: [c2, r2]}
-                """, "evict_aliases.yaml");
+                """);
         return plan(m, "ethos-u65-high-end.yaml", "ethos-u65-256", "dedicated-sram", overrides);
+    }
+
+    /**
+     * A described model of {@code layers} after an int8 input x of {@code shape} (scale 0.05), weights drawn from a
+     * normal distribution with seed 1.
+     */
+    private static Model described(String name, String shape, String layers) {
+        return ModelDescriptions.parse("schema: npusim.model/v1\nname: " + name + "\ninput: {name: x, shape: " + shape
+                + ", type: int8, scale: 0.05, zero_point: 0}\nweights: {distribution: normal, seed: 1}\nlayers:\n"
+                + layers, name + ".yaml");
     }
 }
