@@ -37,8 +37,8 @@ final class EncodeAhead {
 
     static void sizeAll(Subgraph g, WeightSizer sizer, NpuVariant variant, List<Weighted> operations) {
         List<Weighted> largestFirst = new ArrayList<>(operations);
-        largestFirst.sort(Comparator.comparingLong((Weighted w) -> g.tensor(w.op().weights().get().tensor()).elementCount())
-                .reversed());
+        largestFirst.sort(Comparator.comparingLong(
+                (Weighted w) -> g.tensor(w.op().weights().get().tensor()).elementCount()).reversed());
         AtomicInteger next = new AtomicInteger();
         int workers = !WeightEncoder.sizesInParallel() ? 1
                 : Math.min(largestFirst.size(), ForkJoinPool.getCommonPoolParallelism() + 1);

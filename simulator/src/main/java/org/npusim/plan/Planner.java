@@ -274,8 +274,8 @@ public final class Planner {
      * ({@link CachePromotion}): every feature map {@link #homes} put there competes, over the maximum-performance
      * schedule's live ranges, beside the weight buffers (each live during its operation's two time steps, as
      * Vela's buffer tensors are), for {@code placement.cache_size}; a live range's accesses are the elements its
-     * first tensor's operations read or write (with those of a removed reshape's view of it) ({@link CostModel#traffic}, Vela's {@code estimate_element_access}).
-     * Moves the evicted ones to the arena; returns whether any was.
+     * first tensor's operations, and those of a removed reshape's view of it, read or write ({@link CostModel#traffic},
+     * Vela's {@code estimate_element_access}). Moves the evicted ones to the arena; returns whether any was.
      */
     private boolean evictFromCache(Context ctx, CascadeInput input, Step.Npu[] planned) {
         Cascading.Lifetimes lifetimes = input.cascading().maxPerformanceLifetimes();
@@ -487,7 +487,8 @@ public final class Planner {
         };
         int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
         Cascading cascading = new Cascading(ops, target.cacheSizeBytes(), tensorBytes, elementBytes,
-                outputs.stream().mapToInt(Integer::intValue).sorted().toArray(), ctx.storage(), stripeBlock, weightBuffer);
+                outputs.stream().mapToInt(Integer::intValue).sorted().toArray(), ctx.storage(), stripeBlock,
+                weightBuffer);
         return new CascadeInput(ops, pos, cascading);
     }
 
