@@ -157,7 +157,8 @@ final class Palette {
                 maxSize = 0;
             }
         }
-        int n = selectLargest(used, Math.min(maxSize, used));
+        int n = Math.min(maxSize, used);
+        selectLargest(used, n);
         int paletteMaxCode = 0;
         int paletteCount = 0;
         for (int i = 0; i < n; i++) {
@@ -186,14 +187,13 @@ final class Palette {
     }
 
     /**
-     * Moves the {@code n} largest of {@code keys[0, used)} to {@code keys[0, n)}, in descending order, and returns
-     * n. The keys are (count, code) pairs, all distinct, so descending order is Vela's palette order (more frequent
+     * Moves the {@code n} largest of {@code keys[0, used)} to {@code keys[0, n)}, in descending order. The keys are (count, code) pairs, all distinct, so descending order is Vela's palette order (more frequent
      * first, ties to the larger code). Only the palette's at most 32 entries need an order: sorting all the
      * distinct weights (about 200 in a typical layer) cost a branch mispredicted at every other comparison. Here a
      * key is compared with the smallest kept one, and the keys come in the order of their codes, which real weight
      * distributions (most frequent near zero) roughly rank by count already: after the first n, few enter.
      */
-    private int selectLargest(int used, int n) {
+    private void selectLargest(int used, int n) {
         long[] k = keys;
         int kept = 0;
         for (int j = 0; j < used; j++) {
@@ -214,7 +214,6 @@ final class Palette {
             k[at] = key;
             kept++;
         }
-        return n;
     }
 
     /**

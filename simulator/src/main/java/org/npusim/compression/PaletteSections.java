@@ -250,9 +250,8 @@ final class PaletteSections {
      * in the last one ({@link #nonZeroFrom}).
      *
      * <p>A lower bound on a window's distinct values, instead of a scan per window: each block has the set of its
-     * weights' low six bits (a long with bit {@code w & 63} set per weight, negatives included: {@link
-     * #BUCKET_BIT}). Distinct values have at least as many distinct low bits,
-     * so the bits set in the union of the blocks that lie wholly inside a window bound its distinct values from
+     * weights' low six bits (a long with bit {@code w & 63} set per weight, negatives included: {@link #BUCKET_BIT}).
+     * Distinct values have at least as many distinct low bits, so the bits set in the union of the blocks that lie wholly inside a window bound its distinct values from
      * below. A window of span S holds at least the S+2 positions up to i (its S+2 non-zero weights), or those from
      * the restart: when the bound already exceeds a window's largest paying palette, it is not scanned. On
      * MobileNet v2, whose weights spread over −127…127, 16 weights nearly always have more low-bit patterns than
@@ -357,7 +356,8 @@ final class PaletteSections {
 
     /**
      * Returns a lower bound on the distinct values of {@code w[from, i]}, i the position looked at: the bits of the
-     * union of the blocks that lie wholly inside it (those below {@link #boundBlock}, set for i). The windows of one position grow, so the union grows from where the last stopped.
+     * union of the blocks that lie wholly inside it (those below {@link #boundBlock}, set for i). The windows of one
+     * position grow, so the union grows from where the last stopped.
      */
     private int distinctAtLeast(int from) {
         int lowest = (from + BLOCK - 1) >> BLOCK_SHIFT;

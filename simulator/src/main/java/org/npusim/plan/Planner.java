@@ -281,7 +281,9 @@ public final class Planner {
         Cascading.Lifetimes lifetimes = input.cascading().maxPerformanceLifetimes();
         // The use without any candidate: the weight buffers, and the model's inputs and outputs placed here (below).
         long[] buffers = new long[lifetimes.steps()];
+        // By storage: a removed reshape's input and output are one tensor to Vela, their accesses one count.
         Map<Integer, Long> accesses = new HashMap<>();
+        int[] storage = ctx.storage();
         for (int k = 0; k < input.ops().size(); k++) {
             Step.Npu step = planned[input.positions()[k]];
             long bytes = roundUp16(step.weights().map(WeightPlan::bufferBytes).orElse(0L));
@@ -293,8 +295,6 @@ public final class Planner {
             NpuOperation.TensorRefs refs = op.tensors();
             CostModel.Traffic traffic = costs.traffic(op, step.blockConfig(), ctx.formats()[refs.ifm()],
                     ctx.formats()[refs.ofm()]);
-            // By storage: a removed reshape's input and output are one tensor to Vela, their accesses one count.
-            int[] storage = ctx.storage();
             accesses.merge(storage[refs.ifm()], traffic.ifmElements(), Long::sum);
             refs.ifm2().ifPresent(t2 -> accesses.merge(storage[t2], traffic.ifm2Elements(), Long::sum));
             accesses.merge(storage[refs.ofm()], traffic.ofmElements(), Long::sum);
@@ -319,21 +319,21 @@ public final class Planner {
             }
             competing.add(r);
             candidates.add(new CachePromotion.Candidate(r.bytes(), r.start(), r.end(),
-                    accesses.getOrDefault(ctx.storage()[r.tensors().get(0)], 0L)));
+                    accesses.getOrDefault(storage[r.tensors().get(0)], 0L)));
         }
         boolean[] evicted = CachePromotion.evicted(buffers, candidates, target.cacheSizeBytes());
-        // A removed reshape's output is its input's memory: the two leave the cache together, whichever range
-        // was evicted (the other's reader or writer would otherwise see the data in the wrong memory).
+        // An evicted range's tensors leave the cache with every view of their memory (a removed reshape's output is
+        // its input's memory; its reader or writer would otherwise see the data in the wrong memory).
         java.util.Set<Integer> evictedStorage = new java.util.HashSet<>();
         for (int i = 0; i < evicted.length; i++) {
             if (evicted[i]) {
                 for (int t : competing.get(i).tensors()) {
-                    evictedStorage.add(ctx.storage()[t]);
+                    evictedStorage.add(storage[t]);
                 }
             }
         }
         for (int t = 0; t < ctx.homes().length; t++) {
-            if (evictedStorage.contains(ctx.storage()[t]) && ctx.homes()[t].equals(target.cache()) && !placed.contains(t)) {
+            if (evictedStorage.contains(storage[t]) && ctx.homes()[t].equals(target.cache()) && !placed.contains(t)) {
                 ctx.homes()[t] = target.arena();
             }
         }
