@@ -72,7 +72,7 @@ public final class CachedWeightSizer implements WeightSizer {
         return delegate.compressed();
     }
 
-    /** Returns how many distinct weight streams were sized, for tests. */
+    /** Returns how many distinct weight streams were sized: for tests, and for the planner to tell a fresh run. */
     int distinctStreams() {
         return sizes.size();
     }

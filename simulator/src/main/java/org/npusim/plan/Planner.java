@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.npusim.compression.WeightEncoder;
 import org.npusim.errors.InputException;
 import org.npusim.graph.Model;
 import org.npusim.graph.Operator;
@@ -72,24 +73,30 @@ public final class Planner {
         Channel[] scheduled = scheduledHomes(tensors, constantHomes);
         // Buffering and cascading ask for the same encoding (operation, block config, slices) several times, and
         // encoding is costly (Vela caches encodings too): the sizer is used behind a cache of the sizes it gave.
-        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, CachedWeightSizer.of(sizer), storage);
+        CachedWeightSizer cache = CachedWeightSizer.of(sizer);
 
         // Each NPU operation's block config (none for a DMA copy), in order; with them, the full-depth weight
         // streams are sized on all cores before scheduling asks for them one by one.
         List<BlockConfig> blocks = new ArrayList<>();
-        List<EncodeAhead.Weighted> weighted = new ArrayList<>();
+        List<EncodeAhead.Request> weighted = new ArrayList<>();
         for (Lowering.Result r : lowered) {
             if (r instanceof Lowering.Result.Npu n) {
                 for (NpuOperation npu : n.operations()) {
                     BlockConfig bc = npu.type() == NpuBlockType.DMA ? null : blockConfig(npu, tensors);
                     blocks.add(bc);
                     if (bc != null && npu.type().hasWeights() && npu.weights().isPresent()) {
-                        weighted.add(new EncodeAhead.Weighted(npu, bc));
+                        weighted.add(EncodeAhead.Request.fullDepth(npu, bc));
                     }
                 }
             }
         }
-        EncodeAhead.sizeAll(g, ctx.sizer(), target.variant(), weighted);
+        int known = cache.distinctStreams();
+        EncodeAhead.sizeAll(g, cache, target.variant(), weighted);
+        // The slices are sized ahead too only in a run that had to size full-depth streams: a run that found them
+        // all cached (a sweep's later points, what-ifs) most likely finds its slices there too, and predicting
+        // them would only plan each buffering pass twice.
+        boolean slicesAhead = cache.distinctStreams() > known && WeightEncoder.sizesInParallel();
+        Context ctx = new Context(g, lowered, tensors, formats, homes, scheduled, cache, storage, slicesAhead);
 
         List<Step> steps = new ArrayList<>();
         int nextBlock = 0;
@@ -131,9 +138,10 @@ public final class Planner {
      *
      * @param storage by tensor, the tensor whose memory holds its data ({@link ExecutionPlan#storage}: a removed
      *     reshape's output is its input's), so that both live in the same memory
+     * @param slicesAhead whether each buffering pass sizes the slices it will cut on all cores first
      */
     private record Context(Subgraph graph, List<Lowering.Result> lowered, Tensors tensors, TensorFormat[] formats,
-            Channel[] homes, Channel[] scheduled, WeightSizer sizer, int[] storage) {}
+            Channel[] homes, Channel[] scheduled, CachedWeightSizer sizer, int[] storage, boolean slicesAhead) {}
 
     /** Returns a DMA copy's step, between where its source and destination live now. */
     private Step.Dma dmaStep(Context ctx, NpuOperation npu) {
@@ -505,7 +513,18 @@ public final class Planner {
      * buffering depends on the previous one's slack, which is 0 at the start of the subgraph and after a DMA copy.
      */
     private Step.Npu[] buffer(Context ctx, List<Placed> run, BlockConfig[] blocks, boolean[] cascaded, long[] limits) {
-        WeightBuffering buffering = new WeightBuffering(target, ctx.sizer());
+        if (ctx.slicesAhead()) {
+            // A rehearsal with estimated slice sizes learns which slices the pass will cut; they are sized on all
+            // cores before the pass asks for them in turn.
+            EncodeAhead.SlicePrediction prediction = new EncodeAhead.SlicePrediction(ctx.sizer());
+            buffer(ctx, run, blocks, cascaded, limits, new WeightBuffering(target, prediction));
+            EncodeAhead.sizeAll(ctx.graph(), ctx.sizer(), target.variant(), prediction.requests());
+        }
+        return buffer(ctx, run, blocks, cascaded, limits, new WeightBuffering(target, ctx.sizer()));
+    }
+
+    private Step.Npu[] buffer(Context ctx, List<Placed> run, BlockConfig[] blocks, boolean[] cascaded, long[] limits,
+            WeightBuffering buffering) {
         Step.Npu[] out = new Step.Npu[run.size()];
         double slackPrevious = 0;
         for (int i = 0; i < run.size(); i++) {
