@@ -36,6 +36,7 @@ import org.npusim.plan.NpuTarget;
 import org.npusim.plan.Step;
 import org.npusim.plan.TensorPlacement;
 import org.npusim.plan.WeightPlan;
+import org.npusim.plan.WeightSizer;
 
 /**
  * A Vela-compiled model planned as compiled: every kernel command of its command streams is one NPU step whose
@@ -333,7 +334,7 @@ public record CompiledPlan(Model model, ExecutionPlan plan, List<CompiledOperato
             AddressRange where = k.weights().get(0);
             Channel home = channel(c, where.region());
             int tensor = c.regions().get(where.region()).tensor();
-            List<int[]> whole = List.<int[]>of(new int[] {0, op.ofm().c()});
+            List<int[]> whole = WeightSizer.wholeDepth(op);
             if (transfers.isEmpty()) {
                 return new WeightPlan(tensor, home, encoded, WeightPlan.Buffering.DIRECT, home, whole, 0);
             }

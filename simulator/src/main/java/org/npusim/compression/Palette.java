@@ -187,8 +187,9 @@ final class Palette {
     }
 
     /**
-     * Moves the {@code n} largest of {@code keys[0, used)} to {@code keys[0, n)}, in descending order. The keys are (count, code) pairs, all distinct, so descending order is Vela's palette order (more frequent
-     * first, ties to the larger code). Only the palette's at most 32 entries need an order: sorting all the
+     * Moves the {@code n} largest of {@code keys[0, used)} to {@code keys[0, n)}, in descending order. The keys
+     * are (count, code) pairs, all distinct, so descending order is Vela's palette order (more frequent first, ties
+     * to the larger code). Only the palette's at most 32 entries need an order: sorting all the
      * distinct weights (about 200 in a typical layer) cost a branch mispredicted at every other comparison. Here a
      * key is compared with the smallest kept one, and the keys come in the order of their codes, which real weight
      * distributions (most frequent near zero) roughly rank by count already: after the first n, few enter.

@@ -251,9 +251,9 @@ final class PaletteSections {
      *
      * <p>A lower bound on a window's distinct values, instead of a scan per window: each block has the set of its
      * weights' low six bits (a long with bit {@code w & 63} set per weight, negatives included: {@link #BUCKET_BIT}).
-     * Distinct values have at least as many distinct low bits, so the bits set in the union of the blocks that lie wholly inside a window bound its distinct values from
-     * below. A window of span S holds at least the S+2 positions up to i (its S+2 non-zero weights), or those from
-     * the restart: when the bound already exceeds a window's largest paying palette, it is not scanned. On
+     * Distinct values have at least as many distinct low bits, so the bits set in the union of the blocks that lie
+     * wholly inside a window bound its distinct values from below. A window of span S holds at least the S+2
+     * positions up to i (its S+2 non-zero weights), or those from the restart: when the bound already exceeds a window's largest paying palette, it is not scanned. On
      * MobileNet v2, whose weights spread over −127…127, 16 weights nearly always have more low-bit patterns than
      * the 8 or 9 entries a 32-weight window may take: 7,650 of its 2.03 M windows are scanned.
      */

@@ -37,7 +37,7 @@ final class EncodeAhead {
 
         /** The request for the operation's whole OFM depth as one slice. */
         static Request fullDepth(NpuOperation op, BlockConfig block) {
-            return new Request(op, block, List.<int[]>of(new int[] {0, op.ofm().c()}));
+            return new Request(op, block, WeightSizer.wholeDepth(op));
         }
     }
 
@@ -86,7 +86,7 @@ final class EncodeAhead {
         public EncodedWeights size(Subgraph graph, NpuOperation op, BlockConfig blockConfig, NpuVariant variant,
                 List<int[]> slices) {
             int depth = op.ofm().c();
-            EncodedWeights full = sizer.size(graph, op, blockConfig, variant, List.<int[]>of(new int[] {0, depth}));
+            EncodedWeights full = sizer.size(graph, op, blockConfig, variant, WeightSizer.wholeDepth(op));
             if (slices.size() == 1) {
                 return full;
             }

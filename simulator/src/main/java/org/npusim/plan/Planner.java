@@ -491,7 +491,7 @@ public final class Planner {
             if (o.weights().isEmpty() || !target.weightsNeedDma(o.sourceOperator()) || o.type() == NpuBlockType.VECTOR_PRODUCT) {
                 return 0;
             }
-            return ctx.sizer().size(g, o, bc, target.variant(), List.<int[]>of(new int[] {0, o.ofm().c()})).totalBytes();
+            return ctx.sizer().size(g, o, bc, target.variant(), WeightSizer.wholeDepth(o)).totalBytes();
         };
         int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
         Cascading cascading = new Cascading(ops, target.cacheSizeBytes(), tensorBytes, elementBytes,

@@ -62,7 +62,7 @@ final class WeightBuffering {
         Channel source = target.weightsOf(op.sourceOperator());
         int depth = op.ofm().c();
         double slack = estimateAtDepth.applyAsDouble(depth);
-        List<int[]> whole = List.<int[]>of(new int[] {0, depth});
+        List<int[]> whole = WeightSizer.wholeDepth(op);
         EncodedWeights full = sizer.size(g, op, bc, target.variant(), whole);
         // Fully connected weights (vector products) and weights already in fast storage are read in place.
         if (!target.weightsNeedDma(op.sourceOperator()) || op.type() == NpuBlockType.VECTOR_PRODUCT) {

@@ -44,6 +44,11 @@ public interface WeightSizer {
      * Uncompressed sizing, for when the weight encoder is not used: one byte per weight (the int8 weights of the
      * lowered operation), and 10 bytes per OFM channel of scales, each padded to 16 bytes per slice.
      */
+    /** Returns the slices of {@code op}'s whole OFM depth as one: {@code [0, depth)}. */
+    static List<int[]> wholeDepth(NpuOperation op) {
+        return List.<int[]>of(new int[] {0, op.ofm().c()});
+    }
+
     WeightSizer UNCOMPRESSED = (graph, op, bc, variant, slices) -> {
         int cout = op.ofm().c();
         long perChannel = op.weights().isEmpty() ? 0 : graph.tensor(op.weights().get().tensor()).elementCount() / Math.max(1, cout);

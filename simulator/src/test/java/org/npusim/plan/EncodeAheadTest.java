@@ -9,7 +9,6 @@ import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.npusim.hw.NpuVariant;
 import org.npusim.npu.BlockConfig;
-import org.npusim.npu.MemoryTiming;
 import org.npusim.npu.NpuBlockType;
 import org.npusim.npu.NpuOperation;
 import org.npusim.npu.Shape4;
@@ -17,20 +16,15 @@ import org.npusim.npu.Shape4;
 /**
  * The slice prediction's claim: a rehearsal of {@link WeightBuffering} with estimated slice sizes asks for the
  * slices the real decision cuts, wherever the buffer limit is not reached. The weights here are deliberately
- * uneven (channel c takes 20 + 7c bytes, so the last channels weigh ten times the first), so that an estimate
+ * uneven (channel c takes 20 + 7c bytes, so the last channel weighs 45 times the first), so that an estimate
  * spread evenly over the channels is wrong for every slice; the synthetic 1×1 convolution, memories and block are
  * those of {@link WeightBufferingTest}, with 128 output channels.
  */
 final class EncodeAheadTest {
 
-    private static final MemoryTiming SRAM = new MemoryTiming("sram", 8.0, 32, 32, 32);
-    private static final MemoryTiming FLASH = new MemoryTiming("flash", 1.0, 128, 64, 64);
-    private static final NpuTarget TARGET = new NpuTarget(NpuVariant.ETHOS_U55_128, 500_000_000L,
-            new Channel(1, "flash", FLASH), new Channel(0, "sram", SRAM), new Channel(0, "sram", SRAM), 384 * 1024,
-            true, false);
-    private static final BlockConfig BLOCK = new BlockConfig(Shape4.block(8, 8, 16), Shape4.block(8, 8, 16),
-            BlockConfig.Accumulator.ACC32, BlockConfig.Traversal.DEPTH_FIRST);
-    private static final IntToDoubleFunction TEN_PER_CHANNEL = depth -> 10.0 * depth;
+    private static final NpuTarget TARGET = WeightBufferingTest.TARGET;
+    private static final BlockConfig BLOCK = WeightBufferingTest.BLOCK;
+    private static final IntToDoubleFunction TEN_PER_CHANNEL = WeightBufferingTest.TEN_PER_CHANNEL;
     private static final int DEPTH = 128;
 
     /** Channel c takes 20 + 7c bytes; every request is logged with its slices. */
@@ -91,7 +85,8 @@ final class EncodeAheadTest {
             UnevenSizer real = new UnevenSizer();
             new WeightBuffering(TARGET, real).decide(null, conv(), BLOCK, TEN_PER_CHANNEL, slack, 1L << 32, false);
             EncodeAhead.SlicePrediction prediction = new EncodeAhead.SlicePrediction(new UnevenSizer());
-            new WeightBuffering(TARGET, prediction).decide(null, conv(), BLOCK, TEN_PER_CHANNEL, slack, 1L << 32, false);
+            new WeightBuffering(TARGET, prediction).decide(null, conv(), BLOCK, TEN_PER_CHANNEL, slack, 1L << 32,
+                    false);
             List<List<Integer>> predicted = new ArrayList<>();
             for (EncodeAhead.Request r : prediction.requests()) {
                 predicted.add(flat(r.slices()));

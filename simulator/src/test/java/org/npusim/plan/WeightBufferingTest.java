@@ -24,11 +24,11 @@ final class WeightBufferingTest {
 
     private static final MemoryTiming SRAM = new MemoryTiming("sram", 8.0, 32, 32, 32);
     private static final MemoryTiming FLASH = new MemoryTiming("flash", 1.0, 128, 64, 64);
-    private static final NpuTarget TARGET = new NpuTarget(NpuVariant.ETHOS_U55_128, 500_000_000L, new Channel(1, "flash", FLASH),
+    static final NpuTarget TARGET = new NpuTarget(NpuVariant.ETHOS_U55_128, 500_000_000L, new Channel(1, "flash", FLASH),
             new Channel(0, "sram", SRAM), new Channel(0, "sram", SRAM), 384 * 1024, true, false);
-    private static final BlockConfig BLOCK = new BlockConfig(Shape4.block(8, 8, 16), Shape4.block(8, 8, 16),
+    static final BlockConfig BLOCK = new BlockConfig(Shape4.block(8, 8, 16), Shape4.block(8, 8, 16),
             BlockConfig.Accumulator.ACC32, BlockConfig.Traversal.DEPTH_FIRST);
-    private static final IntToDoubleFunction TEN_PER_CHANNEL = depth -> 10.0 * depth;
+    static final IntToDoubleFunction TEN_PER_CHANNEL = depth -> 10.0 * depth;
 
     /** 100 bytes per output channel of each slice. */
     private static final WeightSizer HUNDRED_PER_CHANNEL = (g, op, bc, variant, slices) -> {
